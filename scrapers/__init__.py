@@ -1,0 +1,1 @@
+"""Site scrapers: one pure parser per site family, plus the shared polite HTTP client."""
