@@ -1,0 +1,116 @@
+"""Data classes shared by every scraper family, plus small pure text helpers.
+
+Parsers return these objects; the crawl loop (scrapers/crawl.py) and the
+pipeline only ever see these, never raw HTML structures.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+
+@dataclass
+class AttachmentLink:
+    name: str
+    url: str
+
+
+@dataclass
+class PageRequest:
+    """A request for a deeper list page (e.g. Hanweb dataproxy.jsp POST)."""
+
+    method: str  # "GET" | "POST"
+    url: str
+    data: dict | None = None  # form body for POST
+    params: dict | None = None  # query parameters
+    meta: dict = field(default_factory=dict)  # parser bookkeeping (e.g. group index)
+
+
+@dataclass
+class ListEntry:
+    url: str
+    title: str
+    publish_date: str | None  # "YYYY-MM-DD"
+    doc_number: str | None = None  # 发文字号
+    index_no: str | None = None  # 索引号
+    extra: dict = field(default_factory=dict)
+
+    def signature(self) -> str:
+        """What identifies this row's version on a list page."""
+        return "|".join([self.title, self.publish_date or "", self.doc_number or ""])
+
+
+@dataclass
+class ListPage:
+    entries: list[ListEntry]
+    total: int | None = None  # total records the site claims for the column
+    next_requests: list[PageRequest] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class ArticlePage:
+    url: str
+    title: str
+    publish_date: str | None
+    body_text: str  # plain paragraphs separated by "\n", boilerplate removed
+    body_html: str = ""
+    doc_number: str | None = None
+    issuer: str | None = None
+    written_date: str | None = None  # 成文日期
+    index_no: str | None = None
+    validity: str | None = None  # "有效" | "失效" | "废止" | None
+    attachments: list[AttachmentLink] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# ---------------------------------------------------------------- helpers
+
+# A date not glued to further digits: "2026-02-00018" (a 索引号) is not a date.
+_DATE_RE = re.compile(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?")
+_WS_RE = re.compile(r"[ \t\r\f\v\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
+
+
+def find_dates(text: str) -> list[str]:
+    """All plausible dates in text, normalised to YYYY-MM-DD, in order."""
+    found = []
+    for y, m, d in _DATE_RE.findall(text or ""):
+        mi, di = int(m), int(d)
+        if 1 <= mi <= 12 and 1 <= di <= 31 and 1900 <= int(y) <= 2100:
+            found.append(f"{int(y):04d}-{mi:02d}-{di:02d}")
+    return found
+
+
+def find_date(text: str, *, last: bool = False) -> str | None:
+    """The first (or last) date in text as YYYY-MM-DD, else None."""
+    dates = find_dates(text)
+    if not dates:
+        return None
+    return dates[-1] if last else dates[0]
+
+
+def clean_text(text: str | None) -> str:
+    """Collapse runs of spaces (incl. full-width and nbsp) and trim."""
+    if not text:
+        return ""
+    return _WS_RE.sub(" ", text).strip()
+
+
+def clean_lines(text: str) -> str:
+    """clean_text per line, dropping empty lines."""
+    lines = (clean_text(line) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def absolute_url(base: str, href: str) -> str:
+    return urljoin(base, (href or "").strip())
+
+
+def site_id(source: Any) -> str:
+    """The source id for error messages; parsers may be called without a source."""
+    return getattr(source, "id", None) or "unknown"
