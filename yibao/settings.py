@@ -1,0 +1,32 @@
+"""Where yibao keeps its data and configuration.
+
+Everything is taken from the environment so that Airflow workers, the CLI and the
+tests all see the same settings without a file in git holding secrets.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path                 # data folder: SQLite store, blobs, captured mail
+    database_url: str          # SQLAlchemy URL of the domain store
+    config_dir: Path           # sources.yaml, topics.yaml, roles.yaml, subscriptions.yaml …
+    public_url: str            # base URL for signed read/ack links in messages
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.home / "blobs"
+
+
+def get_settings() -> Settings:
+    home = Path(os.environ.get("YIBAO_HOME", REPO_ROOT / "var")).resolve()
+    url = os.environ.get("YIBAO_DATABASE_URL") or f"sqlite:///{home / 'yibao.db'}"
+    config_dir = Path(os.environ.get("YIBAO_CONFIG_DIR", REPO_ROOT / "config")).resolve()
+    public_url = os.environ.get("YIBAO_PUBLIC_URL", "http://localhost:8080/yibao")
+    return Settings(home=home, database_url=url, config_dir=config_dir, public_url=public_url)
