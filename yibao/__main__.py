@@ -1,0 +1,5 @@
+import sys
+
+from yibao.cli import main
+
+sys.exit(main())

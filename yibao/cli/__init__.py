@@ -1,0 +1,70 @@
+"""The `yibao` command line: every pipeline stage, runnable outside Airflow.
+
+Each `yibao/cli/<name>_cmd.py` module adds its subcommand through
+`register(subparsers)`; the chosen subcommand's `func(args)` returns the exit code.
+Exit codes: 0 success, 1 the stage ran and found a problem, 2 bad input.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+
+from yibao import __version__
+
+
+class CliError(Exception):
+    """Bad input: printed as one line on stderr, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="yibao",
+        description="医保 policy-update pipeline: scrape → extract → diff → draft → review → deliver.",
+    )
+    parser.add_argument("--version", action="version", version=f"yibao {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug output")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _command_module_names():
+        try:
+            importlib.import_module(f"{__name__}.{name}").register(subparsers)
+        except Exception as exc:  # a broken command must not take the whole CLI down
+            _register_broken(subparsers, name.removesuffix("_cmd"), exc)
+    return parser
+
+
+def _command_module_names() -> list[str]:
+    package = importlib.import_module(__name__)
+    return sorted(i.name for i in pkgutil.iter_modules(package.__path__) if i.name.endswith("_cmd"))
+
+
+def _register_broken(subparsers, command: str, exc: Exception) -> None:
+    message = f"command unavailable: {type(exc).__name__}: {exc}"
+
+    def fail(_args) -> int:
+        raise CliError(message)
+
+    subparsers.add_parser(command, help=f"(unavailable: {exc})").set_defaults(func=fail)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except CliError as exc:
+        print(f"yibao {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

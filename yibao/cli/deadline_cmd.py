@@ -1,0 +1,38 @@
+"""`yibao deadline DATE`: the training deadline, publication + 7 Chinese working days."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+
+from yibao.cli import CliError
+from yibao.workdays import TRAINING_WINDOW_WORKDAYS, add_workdays
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("deadline", help="publication date → training deadline (调休-aware)",
+                              description="Print the Nth Chinese working day after DATE "
+                                          "(default N=7, the training window).")
+    p.add_argument("date", help="publication date, YYYY-MM-DD")
+    p.add_argument("--days", type=int, default=TRAINING_WINDOW_WORKDAYS, help="working days (default 7)")
+    p.add_argument("--json", action="store_true", help="print a JSON object")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    try:
+        published = dt.date.fromisoformat(args.date)
+    except ValueError:
+        raise CliError(f"{args.date!r} is not a date; use YYYY-MM-DD, e.g. 2025-12-07") from None
+    if args.days < 0:
+        raise CliError("--days must be 0 or more")
+    deadline = add_workdays(published, args.days)
+    if args.json:
+        print(json.dumps({"published": published.isoformat(), "workdays": args.days,
+                          "deadline": deadline.date.isoformat(), "provisional": deadline.provisional,
+                          "warning": deadline.warning}, ensure_ascii=False))
+    else:
+        print(deadline.date.isoformat())
+        if deadline.provisional:
+            print(f"warning: {deadline.warning}", file=sys.stderr)
+    return 0
