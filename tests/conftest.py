@@ -1,0 +1,55 @@
+"""Session-wide test set-up.
+
+Environment first, before anything imports Airflow: one temporary AIRFLOW_HOME
+and YIBAO_HOME per test session, the repo's dags/ and plugins/, no examples.
+The `airflow_db` fixture migrates Airflow's metadata DB once per session.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+
+_session_dir = Path(tempfile.mkdtemp(prefix="yibao-tests-"))
+os.environ.setdefault("AIRFLOW_HOME", str(_session_dir / "airflow"))
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "True"
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO / "dags")
+os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(REPO / "plugins")
+os.environ.setdefault("YIBAO_HOME", str(_session_dir / "yibao"))
+os.environ.setdefault("YIBAO_LINK_SECRET", "test-link-secret-not-for-production")
+os.environ.setdefault("YIBAO_DEV", "1")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not CORPUS.exists():
+        pytest.skip(f"shared corpus not found at {CORPUS}")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def airflow_db():
+    """Airflow's metadata DB, migrated once for the whole session."""
+    from airflow.utils import db
+
+    db.resetdb()
+    return os.environ["AIRFLOW_HOME"]
+
+
+@pytest.fixture()
+def yibao_db(tmp_path, monkeypatch):
+    """A fresh, migrated domain store in a temp folder, for one test."""
+    url = f"sqlite:///{tmp_path / 'yibao.db'}"
+    monkeypatch.setenv("YIBAO_DATABASE_URL", url)
+    monkeypatch.setenv("YIBAO_HOME", str(tmp_path))
+    from yibao.store import migrate
+
+    migrate(url)
+    return url
