@@ -1,0 +1,1 @@
+"""Delivery of lessons to people: email, IM robots, signed links, rate limits."""

@@ -1,0 +1,249 @@
+"""A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives.
+
+Modes (``security``):
+  * ``"plain"``    – cleartext, like an internal relay on :25/:1025;
+  * ``"starttls"`` – cleartext greeting, STARTTLS required before MAIL/AUTH, like :587;
+  * ``"tls"``      – TLS from the first byte (implicit TLS), like 腾讯企业邮 on :465.
+TLS modes use the throw-away certificate from :mod:`yibao.devservers.certs`;
+clients trust it through ``server.cert_file``.
+
+Fault injection, so senders can prove exact accounting:
+  * ``command_delay_s`` – every server reply is delayed by this much (a realistic
+    remote server: greeting, EHLO, MAIL, RCPT, DATA and end-of-data each cost one delay).
+  * ``drop_after=N`` – the server accepts N messages in total (over all connections).
+    On the next ``DATA`` command it closes the TCP connection without replying, so the
+    client never gets an acknowledgement and the message is NOT stored. Every later
+    connection likewise gets its connection closed on ``DATA`` (accepts 0 more) until
+    :meth:`reset` is called. The stored messages are therefore exactly the accepted ones.
+  * ``reject_rcpt`` – these recipient addresses get ``550 5.1.1`` at RCPT (permanent).
+
+Thread-safe: the server runs on its own event-loop thread; ``messages`` and the
+counters may be read from any thread.
+"""
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import socket
+import threading
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Callable, Literal
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+from yibao.devservers.certs import dev_cert
+
+Security = Literal["plain", "starttls", "tls"]
+
+
+@dataclass
+class CapturedMessage:
+    """One accepted message: the envelope plus the raw bytes (parsed on demand)."""
+    mail_from: str
+    rcpt_tos: list[str]
+    raw: bytes
+    connection_no: int          # which TCP connection (1-based) delivered it
+    _parsed: EmailMessage | None = field(default=None, repr=False)
+
+    @property
+    def message(self) -> EmailMessage:
+        if self._parsed is None:
+            self._parsed = email.message_from_bytes(self.raw, policy=email.policy.default)  # type: ignore[assignment]
+        return self._parsed  # type: ignore[return-value]
+
+    @property
+    def message_id(self) -> str:
+        return str(self.message["Message-ID"] or "")
+
+
+class _Handler:
+    def __init__(self, owner: "CaptureSmtpServer") -> None:
+        self.owner = owner
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.owner._reject_rcpt:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        content = envelope.original_content or envelope.content
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        self.owner._store(CapturedMessage(
+            mail_from=envelope.mail_from, rcpt_tos=list(envelope.rcpt_tos), raw=content,
+            connection_no=getattr(server, "connection_no", 0),
+        ))
+        return "250 2.0.0 Message accepted for delivery"
+
+
+class _FaultySMTP(SMTP):
+    """aiosmtpd's SMTP with a per-reply delay and the drop-on-DATA fault."""
+
+    def __init__(self, *args, owner: "CaptureSmtpServer", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.connection_no = 0
+
+    def connection_made(self, transport) -> None:
+        # STARTTLS calls connection_made again on the same object: count only once.
+        if not self.connection_no:
+            self.connection_no = self.owner._connection_opened()
+        super().connection_made(transport)
+
+    async def push(self, status) -> None:
+        if self.owner.command_delay_s:
+            await asyncio.sleep(self.owner.command_delay_s)
+        await super().push(status)
+
+    async def smtp_DATA(self, arg: str) -> None:
+        if self.envelope is not None and self.envelope.rcpt_tos and not self.owner._reserve_slot():
+            # Fault: drop the connection instead of answering DATA.
+            self.owner._note_drop()
+            if self.transport is not None:
+                self.transport.close()
+            return
+        await super().smtp_DATA(arg)
+
+
+class _Controller(Controller):
+    """Controller bound to a socket we opened ourselves, so port 0 works."""
+
+    def __init__(self, handler, *, sock: socket.socket, owner: "CaptureSmtpServer", **kwargs) -> None:
+        self._sock = sock
+        self._owner = owner
+        host, port = sock.getsockname()[:2]
+        super().__init__(handler, hostname=host, port=port, **kwargs)
+
+    def factory(self):
+        return _FaultySMTP(self.handler, owner=self._owner, **self.SMTP_kwargs)
+
+    def _create_server(self):
+        return self.loop.create_server(self._factory_invoker, sock=self._sock, ssl=self.ssl_context)
+
+
+class CaptureSmtpServer:
+    """A capturing SMTP server for tests, benchmarks and the demo (see module doc)."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        security: Security = "plain",
+        auth: tuple[str, str] | None = None,
+        command_delay_s: float = 0.0,
+        drop_after: int | None = None,
+        reject_rcpt: set[str] | frozenset[str] | tuple[str, ...] = (),
+        on_message: Callable[[CapturedMessage], None] | None = None,
+    ) -> None:
+        if security not in ("plain", "starttls", "tls"):
+            raise ValueError(f"security must be plain, starttls or tls, not {security!r}")
+        self.host = host
+        self._requested_port = port
+        self.security: Security = security
+        self.auth = auth
+        self.command_delay_s = command_delay_s
+        self.drop_after = drop_after
+        self._reject_rcpt = {a.lower() for a in reject_rcpt}
+        self.on_message = on_message
+        self._lock = threading.Lock()
+        self._messages: list[CapturedMessage] = []
+        self._reserved = 0          # DATA commands let through (for drop_after)
+        self.connections = 0        # TCP connections opened by clients
+        self.drops = 0              # connections closed by the drop_after fault
+        self._controller: _Controller | None = None
+        self.port = port
+        self.cert_file: Path | None = None
+
+    # ---- lifecycle -------------------------------------------------------
+    def start(self) -> "CaptureSmtpServer":
+        if self._controller is not None:
+            raise RuntimeError("CaptureSmtpServer already started")
+        sock = socket.create_server((self.host, self._requested_port))
+        self.port = sock.getsockname()[1]
+        kwargs: dict = {"handler": _Handler(self), "sock": sock, "owner": self}
+        if self.security != "plain":
+            pair = dev_cert()
+            self.cert_file = pair.cert_file
+            ctx = pair.server_context()
+            if self.security == "starttls":
+                kwargs.update(tls_context=ctx, require_starttls=True)
+            else:
+                # aiosmtpd never advertises AUTH on implicit TLS unless auth_require_tls=False.
+                kwargs.update(ssl_context=ctx, auth_require_tls=False)
+        if self.auth is not None:
+            kwargs["authenticator"] = self._authenticate
+            kwargs["auth_required"] = True
+            if self.security == "plain":
+                kwargs["auth_require_tls"] = False
+        self._controller = _Controller(**kwargs)
+        self._controller.start()
+        with self._lock:   # forget the controller's own readiness probe
+            self.connections = 0
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def __enter__(self) -> "CaptureSmtpServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # ---- inspection ------------------------------------------------------
+    @property
+    def messages(self) -> list[CapturedMessage]:
+        with self._lock:
+            return list(self._messages)
+
+    @property
+    def accepted_count(self) -> int:
+        with self._lock:
+            return len(self._messages)
+
+    def reset(self, *, drop_after: int | None = None, clear_messages: bool = True) -> None:
+        """Clear captured messages and counters; set a new ``drop_after`` (None = never drop)."""
+        with self._lock:
+            if clear_messages:
+                self._messages.clear()
+            self._reserved = 0
+            self.drop_after = drop_after
+            self.connections = 0
+            self.drops = 0
+
+    # ---- callbacks from the server thread ----------------------------------
+    def _authenticate(self, server, session, envelope, mechanism, data) -> AuthResult:
+        ok = (
+            self.auth is not None and isinstance(data, LoginPassword)
+            and data.login.decode() == self.auth[0] and data.password.decode() == self.auth[1]
+        )
+        return AuthResult(success=ok)
+
+    def _connection_opened(self) -> int:
+        with self._lock:
+            self.connections += 1
+            return self.connections
+
+    def _reserve_slot(self) -> bool:
+        with self._lock:
+            if self.drop_after is not None and self._reserved >= self.drop_after:
+                return False
+            self._reserved += 1
+            return True
+
+    def _note_drop(self) -> None:
+        with self._lock:
+            self.drops += 1
+
+    def _store(self, msg: CapturedMessage) -> None:
+        with self._lock:
+            self._messages.append(msg)
+        if self.on_message is not None:
+            self.on_message(msg)
