@@ -116,6 +116,36 @@ def _is_heading_line(line: str) -> bool:
     return bool(re.match(rf"^第{_CN_NUM}[编章节]", line)) and len(line) <= 30
 
 
+_TOC_ENTRY = re.compile(rf"^({_CN_NUM})、[^，。；：,;:]{{1,24}}$")
+
+
+def _toc_lines(lines: list[str]) -> set[int]:
+    """Indexes of table-of-contents lines: ≥3 consecutive short "一、xx" lines numbered 1, 2, 3…
+    (a cover page's 目录).  They are joined like soft wraps, so a DOCX extraction (one line
+    per entry) and a PDF extraction (all on one line) normalize to the same text."""
+    found: set[int] = set()
+    i = 0
+    while i < len(lines):
+        run: list[int] = []
+        j = i
+        while j < len(lines):
+            m = _TOC_ENTRY.match(lines[j])
+            try:
+                ok = bool(m) and cn_to_int(m.group(1)) == len(run) + 1
+            except ClauseParseError:
+                ok = False
+            if not ok:
+                break
+            run.append(j)
+            j += 1
+        if len(run) >= 3:
+            found.update(run)
+            i = j
+        else:
+            i += 1
+    return found
+
+
 def normalize_text(text: str) -> str:
     """Clean extracted text for clause parsing and diffing.
 
@@ -128,9 +158,10 @@ def normalize_text(text: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"normalize_text expects str, got {type(text).__name__}")
     lines = [_clean_line(raw) for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    toc = _toc_lines(lines)
     paragraphs: list[str] = []
     current = ""
-    for line in lines:
+    for idx, line in enumerate(lines):
         if not line:
             if current:
                 paragraphs.append(current)
@@ -139,7 +170,8 @@ def normalize_text(text: str) -> str:
         if not current:
             current = line
             continue
-        if current[-1] in _PARA_END or _MARKER_AT_START.match(line) or _is_heading_line(current):
+        starts_marker = _MARKER_AT_START.match(line) and idx not in toc
+        if current[-1] in _PARA_END or starts_marker or _is_heading_line(current):
             paragraphs.append(current)
             current = line
             continue

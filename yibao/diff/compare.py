@@ -1,6 +1,7 @@
 """compare_texts: clause-aligned comparison of two versions of a policy text."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -13,6 +14,8 @@ from yibao.diff.tokens import shadow
 
 _TERMINATORS = set("。！？!?；;：:”’）)」』》….")
 _TRUNC_MIN_LAST_LINE = 30
+_SIGNOFF = re.compile(r"(?:[0-9〇零○一二三四五六七八九十]+日|(?:局|厅|委|部|院|中心|办公室|政府|委员会|公司)(?:制|印发)?)$")
+_HEADING_LINE = re.compile(r"^(?:第[一二三四五六七八九十百零〇两]+[编章节]|附件\s*\d*|[一二三四五六七八九十]+、)")
 
 
 @dataclass
@@ -44,13 +47,16 @@ class _Doc:
 
 
 def looks_truncated(text: str) -> bool:
-    """True when the (normalized) text stops mid-sentence in a long paragraph,
-    as excerpts cut after N PDF pages do.  Short last lines (signatures, dates) don't count."""
+    """True when the (normalized) text stops mid-sentence, as excerpts cut after N PDF
+    pages do.  A last line that is a date, a signature (…局/厅/委/中心) or a heading doesn't count."""
     stripped = text.rstrip()
-    if not stripped:
+    if not stripped or stripped[-1] in _TERMINATORS:
         return False
-    last_line = stripped.rsplit("\n", 1)[-1]
-    return len(last_line) >= _TRUNC_MIN_LAST_LINE and stripped[-1] not in _TERMINATORS
+    last_line = stripped.rsplit("\n", 1)[-1].strip()
+    if _SIGNOFF.search(last_line) or _HEADING_LINE.match(last_line):
+        return False
+    return len(last_line) >= _TRUNC_MIN_LAST_LINE or stripped[-1] in "，、（《“的和及与或"  or \
+        (len(last_line) >= 6 and bool(re.match(r"[\u4e00-\u9fff]", stripped[-1])))
 
 
 def _ref(doc: _Doc, idxs: list[int]) -> str | None:
