@@ -114,3 +114,55 @@ def absolute_url(base: str, href: str) -> str:
 def site_id(source: Any) -> str:
     """The source id for error messages; parsers may be called without a source."""
     return getattr(source, "id", None) or "unknown"
+
+
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+    "ul", "ol", "section", "article", "blockquote", "pre", "hr", "dd", "dt", "center",
+}
+_SKIP_TAGS = {"script", "style", "meta", "link", "noscript", "iframe", "input", "button", "select", "textarea"}
+
+
+def element_text(el: Any) -> str:
+    """Plain text of an lxml element: block elements become line breaks,
+    table cells are separated by a space, script/style are dropped."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        tag = tag.lower()
+        if tag in _SKIP_TAGS:
+            if node.tail:
+                parts.append(node.tail)
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            parts.append("\n")
+        if tag in ("td", "th"):
+            parts.append(" ")
+        if isinstance(node.tag, str) and node.text:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+        if block:
+            parts.append("\n")
+        if node.tail:
+            parts.append(node.tail)
+
+    text_before_tail = el.tail
+    el.tail = None
+    try:
+        walk(el)
+    finally:
+        el.tail = text_before_tail
+    return clean_lines("".join(parts))
+
+
+def html_to_text(html: str) -> str:
+    """Plain text (paragraphs separated by "\\n") of an HTML fragment."""
+    import lxml.html
+
+    if not html or not html.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    return element_text(root)

@@ -65,3 +65,11 @@ class RobotsDisallowed(FetchError):
 
 class ConfigError(ScrapeError):
     """config/sources.yaml is invalid; the message names source id and field."""
+
+
+class ResponseTooLarge(FetchError):
+    """A response body exceeded the configured size limit."""
+
+    def __init__(self, site: str, url: str, limit: int) -> None:
+        self.limit = limit
+        super().__init__(site, url, f"body larger than {limit} bytes")
