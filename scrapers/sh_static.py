@@ -108,6 +108,7 @@ class ShStaticParser:
             "related": P.related_links(block.select_one("div.content-links"), url),
             "source": P.meta_content(soup, "ContentSource"),
             "date_source": date_source,
+            "content_publish_date": find_date(P.inline_text(block.select_one("div.content-publish-date"))),
         }
         return ArticlePage(
             url=url, title=title, publish_date=publish, body_text=body_text, body_html=str(detail),
