@@ -1,0 +1,21 @@
+"""Daily round: reminders to unread staff, escalations to 医保联络员 and the 医保办,
+and a sweep of deliveries that are due (daily/weekly digests) or retryable."""
+from __future__ import annotations
+
+from airflow.sdk import dag, task
+
+from yibao import flows
+from yibao.dag_defaults import DEFAULT_ARGS, START
+
+
+@dag(dag_id="yibao_daily", schedule="0 9 * * *", start_date=START, catchup=False, max_active_runs=1,
+     default_args=DEFAULT_ARGS, tags=["yibao", "deliver", "reminders"], doc_md=__doc__)
+def yibao_daily():
+    @task
+    def daily_round() -> dict:
+        return flows.daily_round()
+
+    daily_round()
+
+
+yibao_daily()

@@ -1,0 +1,22 @@
+"""Deliver: on `yibao_approved`, send the approved lessons to their subscribers
+by email and IM, exactly once per person, lesson and channel."""
+from __future__ import annotations
+
+from airflow.sdk import dag, task
+
+from yibao import flows
+from yibao.assets import APPROVED, ids_from_events
+from yibao.dag_defaults import DEFAULT_ARGS, START
+
+
+@dag(dag_id="yibao_deliver", schedule=[APPROVED], start_date=START, catchup=False,
+     default_args=DEFAULT_ARGS, tags=["yibao", "deliver"], doc_md=__doc__)
+def yibao_deliver():
+    @task
+    def deliver(**context) -> dict:
+        return flows.deliver_lessons(ids_from_events(context, APPROVED, "lesson_ids"))
+
+    deliver()
+
+
+yibao_deliver()

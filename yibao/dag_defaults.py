@@ -1,0 +1,46 @@
+"""Shared DAG settings: start date, retries, failure alerts, pools, schedules. No logic."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+
+START = pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai")
+
+
+def _failure_callbacks() -> list:
+    try:
+        from yibao.review.callbacks import notify_failure
+    except ImportError:
+        return []
+    return [notify_failure]
+
+
+DEFAULT_ARGS = {
+    "owner": "yibao",
+    "retries": 2,
+    "retry_delay": dt.timedelta(minutes=2),
+    "retry_exponential_backoff": True,
+    "on_failure_callback": _failure_callbacks(),
+}
+
+
+def host_pool(source_id: str) -> str:
+    """One Airflow pool per watched site, so each host sees one request stream."""
+    return f"yibao_host_{source_id}"
+
+
+def watched_source_ids() -> list[str]:
+    """Source ids to poll, read from config/sources.yaml at parse time (cheap YAML only)."""
+    from yibao.pipeline.watch import configured_sources
+
+    try:
+        return [s.id for s in configured_sources()]
+    except Exception:  # a broken config shows up as a failing task, not a missing DAG
+        return ["nhsa"]
+
+
+def scrape_schedule() -> str:
+    import os
+
+    return os.environ.get("YIBAO_SCRAPE_SCHEDULE", "0 7,12,17 * * *")

@@ -1,0 +1,63 @@
+"""Entry points that DAG tasks and the CLI call: ids in, ids out, one session each.
+
+Nothing here knows about Airflow; DAG files only wire these together.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from yibao.store import open_session
+
+log = logging.getLogger(__name__)
+
+
+def scrape_sources(source_ids: list[str] | None = None, *, deep: bool = False) -> list[int]:
+    """Poll sources; return the ids of new versions."""
+    from yibao.pipeline.watch import scrape
+
+    with open_session() as session:
+        report = scrape(session, source_ids=source_ids, deep=deep, progress=log.info)
+    for src in report.sources:
+        log.info("%s: health=%s requests=%s new_versions=%s errors=%s", src.source_id, src.health,
+                 src.requests, len(src.new_versions), len(src.errors))
+    return report.version_ids
+
+
+def compare_versions(version_ids: list[int]) -> list[int]:
+    """Diff each new version against its predecessor; return change ids."""
+    from yibao.pipeline.compare import diff_versions
+
+    with open_session() as session:
+        return diff_versions(session, sorted(set(version_ids)))
+
+
+def draft_lessons(change_ids: list[int]) -> list[int]:
+    """Draft lessons for every relevant role; return lesson ids awaiting review."""
+    from yibao.pipeline.drafting import draft_for_changes
+
+    with open_session() as session:
+        return draft_for_changes(session, change_ids)
+
+
+def deliver_lessons(lesson_ids: list[int] | None = None) -> dict:
+    """Send approved lessons to their subscribers (exactly once); return the report."""
+    from yibao.delivery.service import deliver
+
+    with open_session() as session:
+        return deliver(session, lesson_ids=lesson_ids).to_dict()
+
+
+def daily_round(now: dt.datetime | None = None) -> dict:
+    """Reminders, escalations, and a sweep of deliveries that are due or retryable."""
+    from yibao.delivery.reminders import run_daily
+    from yibao.delivery.service import deliver
+
+    with open_session() as session:
+        swept = deliver(session, now=now).to_dict()
+        reminders = run_daily(session, now or dt.datetime.now(dt.timezone.utc))
+        return {"deliveries": swept, "reminders": _as_dict(reminders)}
+
+
+def _as_dict(obj) -> dict:
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(getattr(obj, "__dict__", {}) or {})
