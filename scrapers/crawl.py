@@ -117,6 +117,9 @@ class _SourceCrawl:
             self.progress(f"{self.source.id}/{column.id}: not modified")
             return None
         page = self.parser.parse_list(res.text, res.url, source=self.source)
+        api_first = bool(page.meta.get("needs_api")) and not page.entries and bool(page.next_requests)
+        if api_first:  # JPaaS / gkmlpt: the column page is a shell; its rows come from an API
+            page = self._read_api_first(page, res.url)
         if not page.entries and cs.last_count > 0:
             raise LayoutDriftError(self.source.id, f"column {column.id} list records",
                                    f"zero records where {cs.last_count} were before ({url})")
@@ -124,11 +127,31 @@ class _SourceCrawl:
         catch_up = self.had_seen and entries and not any(e.url in self.state.seen for e in entries)
         if self.deep or catch_up:
             entries = self._read_deeper(column, page, res.text, res.url, entries, stop_at_seen=not self.deep)
-        cs.etag = res.headers.get("ETag")
-        cs.last_modified = res.headers.get("Last-Modified")
+        # An API-first shell page never changes: a 304 on it must not skip the API.
+        cs.etag = None if api_first else res.headers.get("ETag")
+        cs.last_modified = None if api_first else res.headers.get("Last-Modified")
         cs.last_count = len(page.entries)
         cs.last_total = page.total
         return entries
+
+    def _read_api_first(self, shell: ListPage, url: str) -> ListPage:
+        """Fetch the first API page(s) named by a shell column page (``meta.needs_api``)."""
+        entries: list[ListEntry] = []
+        first: ListPage | None = None
+        totals: list[int] = []
+        for req in shell.next_requests:
+            if req.method.upper() == "POST":
+                res = self.fetcher.post(req.url, req.data or {}, source=self.source, params=req.params, referer=url)
+            else:
+                res = self.fetcher.get(req.url, source=self.source, params=req.params, referer=url, kind="api")
+            got = self.parser.parse_list_response(res.text, res.url, source=self.source)
+            first = first or got
+            known = {e.url for e in entries}
+            entries.extend(e for e in got.entries if e.url not in known)
+            if got.total is not None:
+                totals.append(got.total)
+        meta = dict(first.meta) if first else {}
+        return ListPage(entries=entries, total=sum(totals) if totals else None, meta=meta)
 
     def _read_deeper(self, column: Any, page: ListPage, html: str, url: str, entries: list[ListEntry],
                      *, stop_at_seen: bool) -> list[ListEntry]:
