@@ -16,6 +16,13 @@ def _snippet(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _values(values: list[str], limit: int = 6) -> str:
+    if not values:
+        return "—"
+    shown = "、".join(values[:limit])
+    return shown + (f"…（共{len(values)}项）" if len(values) > limit else "")
+
+
 def _refs(ch: ClauseChange) -> str:
     if ch.old_ref and ch.new_ref and ch.old_ref != ch.new_ref:
         return f"{ch.old_ref} → {ch.new_ref}"
@@ -25,7 +32,7 @@ def _refs(ch: ClauseChange) -> str:
 def change_line(ch: ClauseChange) -> str:
     """One line: "第十二条 → 第十三条: 50% → 60% (number)"."""
     if ch.old_values or ch.new_values:
-        what = f"{'、'.join(ch.old_values) or '—'} → {'、'.join(ch.new_values) or '—'}"
+        what = f"{_values(ch.old_values)} → {_values(ch.new_values)}"
         if ch.kind == "added":
             what = f"新增：{_snippet(ch.new_text)}"
         elif ch.kind == "removed":
