@@ -1,0 +1,96 @@
+import datetime as dt
+import os
+import tempfile
+
+import pytest
+
+from yibao.review import decisions as d
+from yibao.review.apply import apply_decision
+from yibao.review.errors import LessonClosed, ReviewConflict, ReviewInputError
+from yibao.review.sample import seed
+from yibao.store.db import open_session
+from yibao.store.models import Event, Lesson
+
+
+@pytest.fixture()
+def db_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+@pytest.fixture()
+def lesson_id(db_url):
+    with open_session(db_url) as s:
+        return seed(s, published=dt.date(2026, 3, 2), roles=("doctor",))[0]
+
+
+def test_two_trainers_second_save_is_refused_with_who_and_when(db_url, lesson_id):
+    with open_session(db_url) as s:
+        d.save_edit(s, lesson_id, actor="trainer1", revision=1, body_md="# A\n", comment="")
+    with open_session(db_url) as s, pytest.raises(ReviewConflict) as err:
+        d.save_edit(s, lesson_id, actor="trainer2", revision=1, body_md="# B\n")
+    assert "该课程已被 trainer1 于" in str(err.value) and "请刷新后再保存" in str(err.value)
+    assert err.value.current_revision == 2
+    with open_session(db_url) as s:
+        assert s.get(Lesson, lesson_id).body_md == "# A\n"
+
+
+def test_approve_records_audit_with_diff_from_draft(db_url, lesson_id):
+    with open_session(db_url) as s:
+        drafted = s.get(Lesson, lesson_id).drafted_md
+        d.record_decision(s, lesson_id, option="Approve", actor="trainer1", revision=1,
+                          body_md=drafted + "\n补充：请于本周内完成培训。\n", comment="ok")
+    with open_session(db_url) as s:
+        lesson = s.get(Lesson, lesson_id)
+        assert lesson.status == "approved" and lesson.approved_by == "trainer1"
+        row = d.audit_rows(s, lesson_id)[-1]
+        assert row["action"] == "approve" and row["actor"] == "trainer1"
+        assert "+补充：请于本周内完成培训。" in row["edit_diff"]
+        decision = d.current_decision(s, lesson_id)
+        assert decision.option == "Approve" and decision.body_md.endswith("培训。\n")
+
+
+def test_reject_needs_comment_and_closed_lessons_stay_closed(db_url, lesson_id):
+    with open_session(db_url) as s, pytest.raises(ReviewInputError):
+        d.record_decision(s, lesson_id, option="Reject", actor="t", revision=1, comment=" ")
+    with open_session(db_url) as s, pytest.raises(ReviewInputError):
+        d.record_decision(s, lesson_id, option="Maybe", actor="t", revision=1)
+    with open_session(db_url) as s:
+        d.record_decision(s, lesson_id, option="Reject", actor="t", revision=1, comment="与本院无关")
+    with open_session(db_url) as s, pytest.raises(LessonClosed):
+        d.save_edit(s, lesson_id, actor="t", revision=2, body_md="x")
+
+
+def test_bad_quiz_is_refused(db_url, lesson_id):
+    with open_session(db_url) as s, pytest.raises(ReviewInputError, match="quiz item 1"):
+        d.save_edit(s, lesson_id, actor="t", revision=1, quiz=[{"kind": "essay", "question": "?", "answer": "x"}])
+
+
+def test_apply_prefers_store_decision_over_hitl_answer(db_url, lesson_id):
+    with open_session(db_url) as s:
+        d.record_decision(s, lesson_id, option="Approve", actor="trainer1", revision=1)
+    with open_session(db_url) as s:
+        out = apply_decision(s, lesson_id, {"lesson_id": lesson_id, "chosen_options": ["Escalate"],
+                                            "params_input": {}, "responded_by_user": None})
+    assert out.approved and out.option == "Approve"
+
+
+def test_timeout_escalates_and_alerts_never_approves(db_url, lesson_id):
+    with open_session(db_url) as s:
+        out = apply_decision(s, lesson_id, {"chosen_options": ["Escalate"], "params_input": {},
+                                            "responded_by_user": None})
+    assert not out.approved
+    with open_session(db_url) as s:
+        assert s.get(Lesson, lesson_id).status == "escalated"
+        assert d.audit_rows(s, lesson_id)[-1]["actor"] == "system:timeout"
+        from yibao.store.models import Event
+        from sqlalchemy import select
+        try:
+            import yibao.delivery.alerts  # noqa: F401
+        except ImportError:
+            assert s.scalars(select(Event).where(Event.level == "alert")).first() is not None
+
+
+def test_hitl_ref_roundtrip():
+    ref = d.HitlRef("yibao_review", "asset_triggered__2026-01-01", "review", 3)
+    assert d.HitlRef.decode(ref.encode()) == ref
+    assert d.HitlRef.decode("garbage") is None

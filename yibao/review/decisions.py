@@ -1,0 +1,243 @@
+"""Review decisions in the domain store — the source of truth.
+
+A decision is written here first (by our review page, or by the apply step when
+the answer came through Airflow's own "Required Actions" page), and only then
+passed to the waiting HITL task. A task that re-runs (e.g. after the
+LocalExecutor fast-answer race) finds the decision here and does not ask again.
+
+Every action leaves a `Review` row: who, when, what, the text before and after
+and a unified diff between them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from yibao.review.errors import LessonClosed, LessonNotFound, ReviewConflict, ReviewInputError
+from yibao.store.models import Lesson, Review, utcnow
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+# HITL option → (Review.action, Lesson.status after the decision)
+OPTIONS: dict[str, tuple[str, str]] = {
+    "Approve": ("approve", "approved"),
+    "Reject": ("reject", "rejected"),
+    "Regenerate": ("regenerate", "regenerating"),
+    "Escalate": ("escalate", "escalated"),
+}
+ACTION_TO_OPTION = {action: option for option, (action, _) in OPTIONS.items()}
+# statuses in which the current review round already has its answer
+DECIDED_STATUSES = {"approved", "rejected", "regenerating"}
+# statuses that can no longer be edited or decided
+CLOSED_STATUSES = {"approved", "rejected", "regenerating"}
+REQUEST_ACTION = "request"
+SYSTEM_ACTOR = "system"
+
+
+@dataclass(frozen=True)
+class StoredDecision:
+    option: str          # Approve | Reject | Regenerate | Escalate
+    actor: str
+    comment: str
+    body_md: str
+    at: dt.datetime
+    review_id: int
+
+    def as_hitl_result(self, lesson_id: int) -> dict[str, Any]:
+        """Shaped like HITLOperator's XCom result, plus where it came from."""
+        return {"lesson_id": lesson_id, "chosen_options": [self.option],
+                "params_input": {"body_md": self.body_md, "comment": self.comment},
+                "responded_at": self.at.replace(tzinfo=dt.timezone.utc).isoformat(),
+                "responded_by_user": {"id": self.actor, "name": self.actor}, "source": "store"}
+
+
+@dataclass(frozen=True)
+class HitlRef:
+    """Where the HITL task waiting for a lesson lives."""
+    dag_id: str
+    run_id: str
+    task_id: str
+    map_index: int
+
+    def encode(self) -> str:
+        return f"dag_id={self.dag_id}\nrun_id={self.run_id}\ntask_id={self.task_id}\nmap_index={self.map_index}"
+
+    @classmethod
+    def decode(cls, text: str) -> "HitlRef | None":
+        fields = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+        try:
+            return cls(fields["dag_id"], fields["run_id"], fields["task_id"], int(fields["map_index"]))
+        except (KeyError, ValueError):
+            return None
+
+
+def edit_diff(before: str, after: str) -> str:
+    """A unified line diff, empty when nothing changed."""
+    if before == after:
+        return ""
+    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), "draft", "edited", lineterm="", n=1)
+    return "\n".join(lines)
+
+
+def get_lesson(session: Session, lesson_id: int) -> Lesson:
+    lesson = session.get(Lesson, lesson_id)
+    if lesson is None:
+        raise LessonNotFound(lesson_id)
+    return lesson
+
+
+def local_hhmm(at: dt.datetime) -> str:
+    return at.replace(tzinfo=dt.timezone.utc).astimezone(LOCAL_TZ).strftime("%H:%M")
+
+
+def _conflict(session: Session, lesson_id: int) -> ReviewConflict:
+    session.expire_all()
+    lesson = get_lesson(session, lesson_id)
+    last = session.scalars(select(Review).where(Review.lesson_id == lesson_id, Review.action != REQUEST_ACTION)
+                           .order_by(Review.id.desc()).limit(1)).first()
+    who = last.actor if last else (lesson.approved_by or "其他用户")
+    when = local_hhmm(last.at if last else lesson.updated_at)
+    return ReviewConflict(f"该课程已被 {who} 于 {when} 修改，请刷新后再保存", current_revision=lesson.revision)
+
+
+def _validate_quiz(quiz: Any) -> list[dict]:
+    from yibao.lessons.model import LessonInputError, QuizItem
+
+    if not isinstance(quiz, list):
+        raise ReviewInputError("quiz must be a list of quiz items")
+    items = []
+    for n, item in enumerate(quiz, 1):
+        if not isinstance(item, dict):
+            raise ReviewInputError(f"quiz item {n} must be an object")
+        try:
+            items.append(QuizItem.from_dict(item).to_dict())
+        except (KeyError, LessonInputError) as exc:
+            raise ReviewInputError(f"quiz item {n}: {exc}") from None
+    return items
+
+
+def _locked_update(session: Session, lesson: Lesson, revision: int, values: dict[str, Any]) -> None:
+    """Write `values` only if nobody saved since `revision` was read; bump the revision."""
+    result = session.execute(
+        update(Lesson).where(Lesson.id == lesson.id, Lesson.revision == revision)
+        .values(revision=Lesson.revision + 1, updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise _conflict(session, lesson.id)
+    session.refresh(lesson)
+
+
+def _new_body(lesson: Lesson, body_md: str | None) -> str:
+    if body_md is None:
+        return lesson.body_md
+    if not body_md.strip():
+        raise ReviewInputError("the lesson text must not be empty")
+    return body_md
+
+
+def save_edit(session: Session, lesson_id: int, *, actor: str, revision: int, body_md: str | None = None,
+              quiz: list[dict] | None = None, comment: str = "") -> Review:
+    """Save the trainer's edited text/quiz without deciding (refused if someone saved since)."""
+    lesson = get_lesson(session, lesson_id)
+    _refuse_closed(lesson)
+    before = lesson.body_md
+    values: dict[str, Any] = {"body_md": _new_body(lesson, body_md)}
+    if quiz is not None:
+        values["draft"] = {**(lesson.draft or {}), "quiz": _validate_quiz(quiz)}
+    _locked_update(session, lesson, revision, values)
+    review = Review(lesson_id=lesson.id, actor=actor, action="edit", comment=comment, before_md=before,
+                    after_md=lesson.body_md, edit_diff=edit_diff(before, lesson.body_md))
+    session.add(review)
+    session.flush()
+    return review
+
+
+def _refuse_closed(lesson: Lesson) -> None:
+    if lesson.status in CLOSED_STATUSES:
+        raise LessonClosed(f"lesson {lesson.id} is already {lesson.status}; it can no longer be changed")
+
+
+def record_decision(session: Session, lesson_id: int, *, option: str, actor: str, revision: int | None,
+                    body_md: str | None = None, quiz: list[dict] | None = None, comment: str = "") -> Review:
+    """Write a trainer's (or the system's) decision. `revision=None` skips the optimistic lock
+    (used by the apply step for answers that arrived through Airflow's own UI)."""
+    if option not in OPTIONS:
+        raise ReviewInputError(f"unknown review option {option!r}; expected one of {', '.join(OPTIONS)}")
+    comment = (comment or "").strip()
+    if option in ("Reject", "Regenerate") and not comment:
+        raise ReviewInputError(f"{option} needs a comment (the reason, or the notes for the redraft)")
+    lesson = get_lesson(session, lesson_id)
+    _refuse_closed(lesson)
+    action, status = OPTIONS[option]
+    before = lesson.body_md
+    values: dict[str, Any] = {"status": status}
+    if option == "Approve":
+        values.update(body_md=_new_body(lesson, body_md), approved_at=utcnow(), approved_by=actor)
+    elif body_md is not None:
+        values["body_md"] = _new_body(lesson, body_md)
+    if quiz is not None:
+        values["draft"] = {**(lesson.draft or {}), "quiz": _validate_quiz(quiz)}
+    _locked_update(session, lesson, lesson.revision if revision is None else revision, values)
+    # for an approval the audit diff is draft → approved text: "what the trainer changed"
+    base = lesson.drafted_md if option == "Approve" and lesson.drafted_md else before
+    review = Review(lesson_id=lesson.id, actor=actor, action=action, comment=comment, before_md=base,
+                    after_md=lesson.body_md, edit_diff=edit_diff(base, lesson.body_md))
+    session.add(review)
+    session.flush()
+    return review
+
+
+def current_decision(session: Session, lesson_id: int) -> StoredDecision | None:
+    """The decision of the current review round, if one was made."""
+    lesson = get_lesson(session, lesson_id)
+    if lesson.status not in DECIDED_STATUSES:
+        return None
+    wanted = {OPTIONS[o][0] for o in OPTIONS}
+    review = session.scalars(select(Review).where(Review.lesson_id == lesson_id, Review.action.in_(wanted))
+                             .order_by(Review.id.desc()).limit(1)).first()
+    if review is None:
+        return None
+    return StoredDecision(option=ACTION_TO_OPTION[review.action], actor=review.actor, comment=review.comment,
+                          body_md=lesson.body_md, at=review.at, review_id=review.id)
+
+
+def mark_in_review(session: Session, lesson_ids: list[int], run_id: str) -> list[int]:
+    """Open a review round for the lessons; returns the ids that exist (missing ones raise)."""
+    for lesson_id in lesson_ids:
+        lesson = get_lesson(session, lesson_id)
+        lesson.review_dag_run_id = run_id
+        if lesson.status in ("draft", "escalated", "in_review"):
+            lesson.status = "in_review"
+    session.flush()
+    return list(lesson_ids)
+
+
+def record_request(session: Session, lesson_id: int, ref: HitlRef) -> Review:
+    """Note in the audit trail that a HITL task now waits for this lesson, and where."""
+    review = Review(lesson_id=lesson_id, actor=SYSTEM_ACTOR, action=REQUEST_ACTION, comment=ref.encode())
+    session.add(review)
+    session.flush()
+    return review
+
+
+def latest_request(session: Session, lesson_id: int) -> HitlRef | None:
+    review = session.scalars(select(Review).where(Review.lesson_id == lesson_id, Review.action == REQUEST_ACTION)
+                             .order_by(Review.id.desc()).limit(1)).first()
+    return HitlRef.decode(review.comment) if review else None
+
+
+def audit_rows(session: Session, lesson_id: int | None = None) -> list[dict[str, Any]]:
+    """The audit trail as plain dicts (for the page, CSV and JSON export)."""
+    query = select(Review).order_by(Review.id)
+    if lesson_id is not None:
+        get_lesson(session, lesson_id)
+        query = query.where(Review.lesson_id == lesson_id)
+    return [{"id": r.id, "lesson_id": r.lesson_id, "at": r.at.replace(tzinfo=dt.timezone.utc).isoformat(),
+             "actor": r.actor, "action": r.action, "comment": r.comment, "before_md": r.before_md,
+             "after_md": r.after_md, "edit_diff": r.edit_diff} for r in session.scalars(query)]

@@ -1,0 +1,105 @@
+"""LessonReviewOperator: a HITL wait for one lesson that checks the store first.
+
+Order of events inside `execute`, chosen so that no answer can be lost:
+1. a decision already in the store (made in our page, maybe before this task
+   started, or before a retry) → return it, never park;
+2. an answer already recorded on this task instance's HITL detail (a retry after
+   the LocalExecutor fast-answer race) → return it;
+3. note in the store where this task waits, write the HITL request, then check the
+   store once more: a decision made between step 1 and the request was written
+   before our page looked for the HITL detail, so it is seen here → return it;
+4. otherwise park in `awaiting_input` until the answer or the timeout default
+   ("Escalate").
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from airflow.providers.standard.operators.hitl import HITLOperator
+from airflow.sdk import Param
+
+from yibao.review.decisions import HitlRef, current_decision, get_lesson, record_request
+from yibao.review.render import review_body, review_subject
+from yibao.review.timeouts import response_timeout
+from yibao.store.db import open_session
+
+log = logging.getLogger(__name__)
+
+REVIEW_OPTIONS = ["Approve", "Reject", "Regenerate", "Escalate"]
+
+
+class LessonReviewOperator(HITLOperator):
+    """Wait for a trainer's decision on lesson `lesson_id` (mappable over lesson ids)."""
+
+    template_fields = ("subject", "body", "lesson_id")
+    ui_color = "#fde68a"
+
+    def __init__(self, *, lesson_id: int | str, **kwargs: Any) -> None:
+        kwargs.setdefault("subject", "课程审核")
+        kwargs.setdefault("options", list(REVIEW_OPTIONS))
+        kwargs.setdefault("defaults", ["Escalate"])
+        kwargs.setdefault("params", {
+            "body_md": Param("", type="string", title="课程正文 (Markdown)",
+                             description="留空则保留当前正文", format="multiline"),
+            "comment": Param("", type="string", title="意见 / 重新生成说明"),
+        })
+        super().__init__(**kwargs)
+        self.lesson_id = lesson_id
+
+    def execute(self, context: Any) -> dict[str, Any]:
+        from airflow.sdk.exceptions import TaskAwaitingInput
+        from airflow.sdk.execution_time.hitl import upsert_hitl_detail
+
+        lesson_id = int(self.lesson_id)
+        ti = context["task_instance"]
+        with open_session() as session:
+            decision = current_decision(session, lesson_id)
+            if decision is None:
+                lesson = get_lesson(session, lesson_id)
+                self.subject = review_subject(lesson)
+                self.body = review_body(session, lesson)
+                self.response_timeout = response_timeout(lesson.deadline)
+                record_request(session, lesson_id, HitlRef(ti.dag_id, ti.run_id, ti.task_id, ti.map_index))
+        if decision is not None:
+            log.info("lesson %s already decided in the store (%s by %s); not waiting",
+                     lesson_id, decision.option, decision.actor)
+            return decision.as_hitl_result(lesson_id)
+
+        earlier = self._answer_already_given(ti.id)
+        if earlier is not None:
+            return {**earlier, "lesson_id": lesson_id}
+
+        upsert_hitl_detail(ti_id=ti.id, options=self.options, subject=self.subject, body=self.body,
+                           defaults=self.defaults, multiple=self.multiple, params=self.serialized_params,
+                           assigned_users=self.assigned_users)
+        with open_session() as session:
+            decision = current_decision(session, lesson_id)
+        if decision is not None:
+            return decision.as_hitl_result(lesson_id)
+
+        for notifier in self.notifiers:
+            notifier(context)
+        log.info("waiting for a review of lesson %s (timeout %s)", lesson_id, self.response_timeout)
+        raise TaskAwaitingInput(method_name="execute_complete", timeout=self.response_timeout)
+
+    def _answer_already_given(self, ti_id: Any) -> dict[str, Any] | None:
+        """A response already on this TI's HITL detail (kept by Airflow across a retry's start)."""
+        from airflow.sdk.execution_time.hitl import get_hitl_detail_content_detail
+
+        try:
+            detail = get_hitl_detail_content_detail(ti_id)
+        except Exception:  # noqa: BLE001 - no detail yet (404) is the normal case
+            return None
+        if not getattr(detail, "response_received", False) or not detail.chosen_options:
+            return None
+        user = detail.responded_by_user
+        return {"chosen_options": list(detail.chosen_options), "params_input": dict(detail.params_input or {}),
+                "responded_at": detail.responded_at.isoformat() if detail.responded_at else None,
+                "responded_by_user": {"id": user.id, "name": user.name} if user else None, "source": "hitl"}
+
+    def execute_complete(self, context: Any, event: dict[str, Any]) -> dict[str, Any]:
+        result = dict(super().execute_complete(context, event))
+        if result.get("responded_at") is not None and not isinstance(result["responded_at"], str):
+            result["responded_at"] = result["responded_at"].isoformat()
+        return {**result, "lesson_id": int(self.lesson_id), "source": "hitl"}

@@ -1,0 +1,81 @@
+"""Text shown to reviewers: the HITL subject/body and the 对照表 (clause diff) HTML."""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from yibao.store.models import Change, Lesson
+
+MAX_SUMMARY_ROWS = 8
+
+
+def role_name(role: str) -> str:
+    try:
+        from yibao.lessons.roles import ROLES
+    except ImportError:
+        return role
+    return ROLES.get(role, role)
+
+
+def review_subject(lesson: Lesson) -> str:
+    deadline = lesson.deadline.isoformat() if lesson.deadline else "无截止日"
+    return f"课程审核 #{lesson.id}｜{role_name(lesson.role)}｜{lesson.title}（截止 {deadline}）"[:250]
+
+
+def diff_changes(change: Change | None) -> list[dict[str, Any]]:
+    if change is None or not isinstance(change.diff, dict):
+        return []
+    return [c for c in change.diff.get("changes", []) if isinstance(c, dict)]
+
+
+def diff_summary_md(change: Change | None) -> str:
+    """A short Markdown table of the material clause changes (the 对照表 summary)."""
+    rows = [c for c in diff_changes(change) if c.get("material", True)][:MAX_SUMMARY_ROWS]
+    if not rows:
+        return "_无条款级差异（新发布文件或仅措辞变化）_"
+    out = ["| 条款 | 类型 | 原文 | 新文 |", "|---|---|---|---|"]
+    for c in rows:
+        ref = c.get("new_ref") or c.get("old_ref") or ""
+        cells = [ref, c.get("kind", ""), _cell(c.get("old_text", "")), _cell(c.get("new_text", ""))]
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def _cell(text: str, limit: int = 60) -> str:
+    text = " ".join(str(text).split()).replace("|", "｜")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def review_body(session: Session, lesson: Lesson) -> str:
+    from yibao.review.apply import lesson_link
+
+    change = session.get(Change, lesson.change_id)
+    return "\n\n".join([
+        f"**[在审核页面中编辑并处理]({lesson_link(lesson.id)})**",
+        "### 条款对照（摘要）", diff_summary_md(change),
+        "### 课程草稿", lesson.body_md or lesson.drafted_md or "_（空）_",
+    ])
+
+
+def diff_table_html(change: Change | None) -> str:
+    """The side-by-side 对照表; yibao.diff.render_html when present, else a plain two-column table."""
+    if change is None or not change.diff:
+        return "<p class='muted'>无条款差异数据（新发布文件）。</p>"
+    try:
+        from yibao.diff.model import DiffResult
+        from yibao.diff.render_html import render_html
+    except ImportError:
+        render_html = None
+    if render_html is not None:
+        try:
+            return render_html(DiffResult.from_dict(change.diff))
+        except Exception:  # noqa: BLE001 - a malformed diff still gets the plain table below
+            pass
+    rows = "".join(
+        f"<tr><td>{html.escape(c.get('new_ref') or c.get('old_ref') or '')}</td>"
+        f"<td>{html.escape(c.get('kind', ''))}</td><td class='old'>{html.escape(c.get('old_text', ''))}</td>"
+        f"<td class='new'>{html.escape(c.get('new_text', ''))}</td></tr>" for c in diff_changes(change))
+    return ("<table class='diff-fallback'><thead><tr><th>条款</th><th>类型</th><th>原文</th><th>新文</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table>")
