@@ -64,8 +64,9 @@ def split_issuers(issuer: str | None) -> list[str]:
 def own_doc_numbers(text: str, lines: list[str]) -> list[DocNumber]:
     """The document's own 发文字号: numbers printed on their own in the head.
 
-    A head line holding only numbers (one or two, "A / B") counts; numbers
-    inside （…） or 《…》 references in the body do not.
+    A head line holding only numbers (one or two, "A / B") counts, and so does a
+    number opening the first line; numbers inside （…） or 《…》 references in
+    the body do not.
     """
     for line in lines[:12]:
         nums = find_doc_numbers_flat(flat(line))
@@ -76,6 +77,8 @@ def own_doc_numbers(text: str, lines: list[str]) -> list[DocNumber]:
             rest = rest.replace(n.raw, "")
         if not re.sub(r"[/／、，,;；\s]", "", rest):
             return nums
+        if nums[0].start == 0 and line is lines[0]:
+            return nums[:1]   # head glued to the title (whitespace-collapsed extractions)
     return []
 
 

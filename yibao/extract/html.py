@@ -11,12 +11,13 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from .dates import parse_cn_date
-from .textview import compact
+from .dates import DATE_AR, DATE_CN, DATE_ISO, date_from_match, parse_cn_date
+from .docnumber import find_doc_numbers
+from .textview import compact, fw_digits
 
 BODY_SELECTORS = ("div#zoom", ".content-detail", ".TRS_UEDITOR", ".TRS_Editor", ".zw", "div.article-content",
                   "div#content", "div.content", "article")
-_BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
+_BLOCK = {"p", "div", "br", "tr", "td", "th", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
           "ul", "ol", "dd", "dt", "blockquote", "pre", "hr"}
 _ATTACH_EXT = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z)(?:$|[?&#])", re.I)
 _INFO_LABELS = {"发布日期": "publish_date", "成文日期": "written_date", "文号": "doc_number", "发文字号": "doc_number",
@@ -72,6 +73,7 @@ def parse_generic(html: str, url: str | None = None) -> GenericPage:
     pub = parse_cn_date(metas.get("PubDate") or metas.get("pubdate") or "")
     page.publish_date = pub.isoformat() if pub else None
     _read_info_labels(soup, page)
+    _headings(soup, page)
     body = next((soup.select_one(sel) for sel in BODY_SELECTORS if soup.select_one(sel)), None) or soup.body or soup
     for a in body.find_all("a", href=True):
         href = a["href"]
@@ -81,21 +83,44 @@ def parse_generic(html: str, url: str | None = None) -> GenericPage:
     return page
 
 
+def _first_date(value: str) -> str | None:
+    for rx in (DATE_ISO, DATE_AR, DATE_CN):
+        m = rx.search(fw_digits(value) if rx is DATE_ISO else compact(fw_digits(value)))
+        if m and (d := date_from_match(m)):
+            return d.isoformat()
+    return None
+
+
 def _read_info_labels(soup: BeautifulSoup, page: GenericPage) -> None:
-    """Labels like "成文日期：" (with full-width spaces inside) followed by their value."""
-    text = html_to_text(str(soup.body or soup))
-    lines = [compact(l) for l in text.split("\n")]
+    """Labels like "成文日期：" (full-width spaces inside) and the value after them.
+
+    An info table beats <meta PubDate> (on TRS sites that is the page build time).
+    """
+    lines = [re.sub(r"[\s\u3000]+", " ", l).strip() for l in html_to_text(str(soup.body or soup)).split("\n")]
+    found: dict[str, str] = {}
     for i, line in enumerate(lines):
-        m = re.match(r"^([\u4e00-\u9fff]{2,6})[:：](.*)$", line)
-        if not m or m[1] not in _INFO_LABELS:
+        m = re.match(r"^([\u4e00-\u9fff][\u4e00-\u9fff ]{1,10}?)\s*[:：]\s*(.*)$", line)
+        if not m or compact(m[1]) not in _INFO_LABELS:
             continue
-        value = m[2] or (lines[i + 1] if i + 1 < len(lines) else "")
-        key = _INFO_LABELS[m[1]]
-        if key.endswith("_date"):
-            d = parse_cn_date(value)
-            value = d.isoformat() if d else None
-        # an info table beats <meta PubDate> (on TRS sites that is the page build time)
-        if value and (not getattr(page, key) or (key == "publish_date" and not page.meta.get("_info_pub"))):
+        key = _INFO_LABELS[compact(m[1])]
+        value = m[2].strip() or (lines[i + 1] if i + 1 < len(lines) else "")
+        value = _first_date(value) if key.endswith("_date") else value
+        if value and key not in found:
+            found[key] = value
+    for key, value in found.items():
+        if key == "publish_date" or not getattr(page, key):
             setattr(page, key, value)
-            if key == "publish_date":
-                page.meta["_info_pub"] = True
+
+
+def _headings(soup: BeautifulSoup, page: GenericPage) -> None:
+    """A 公文 title or a bare 发文字号 in h1-h3 / .title (pages whose body starts at 主送)."""
+    for el in soup.select("h1, h2, h3, .title, .article-title"):
+        text = re.sub(r"\s+", "", el.get_text())
+        if not text or len(text) > 150:
+            continue
+        nums = find_doc_numbers(text)
+        if nums and nums[0].raw == text and not page.doc_number:
+            page.doc_number = nums[0].canonical
+        elif re.search(r"关于.+的[\u4e00-\u9fff]{1,4}$", text) and not page.meta.get("_heading_title"):
+            page.title = text
+            page.meta["_heading_title"] = text

@@ -1,0 +1,189 @@
+"""`yibao extract FILE|URL [--json] [--text]`: document metadata of a page, text or attachment.
+
+FILE may be .txt, .html/.htm (an article page), or an attachment
+(.pdf/.docx/.xlsx/.xls/.doc/.wps/.ofd/.zip; the type is taken from the bytes).
+Exit codes: 0 ok, 1 the file was read but its text could not be extracted
+(garbled, no converter, too large), 2 bad input (missing file, unsupported
+type, fetch failure).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from yibao.attachments import extract_bytes
+from yibao.attachments.detect import detect_kind
+from yibao.attachments.plain import decode_text
+from yibao.extract import extract_metadata
+
+ATTACHMENT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".xls", ".doc", ".wps", ".et", ".ofd", ".zip"}
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+FETCH_TIMEOUT_S = 30.0
+
+
+class ExtractInputError(Exception):
+    """The target cannot be read: missing file, unsupported type, fetch failure."""
+
+
+@dataclass
+class Loaded:
+    source: str
+    data: bytes
+    kind: str                      # "text" | "html" | an attachment kind
+    url: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _fetch(url: str) -> Loaded:
+    import httpx
+
+    try:
+        resp = httpx.get(url, timeout=FETCH_TIMEOUT_S, follow_redirects=True,
+                         headers={"User-Agent": "yibao-extract/0.1"})
+        resp.raise_for_status()
+    except httpx.HTTPError as exc:
+        raise ExtractInputError(f"fetch failed for {url}: {type(exc).__name__}: {exc}") from exc
+    name = url.rsplit("/", 1)[-1].split("?", 1)[0]
+    kind = detect_kind(resp.content, name)
+    if "html" in resp.headers.get("content-type", "") and kind in ("html", "text", "unknown"):
+        kind = "html"
+    return Loaded(url, resp.content, kind, url=str(resp.url))
+
+
+def load_target(target: str) -> Loaded:
+    if target.startswith(("http://", "https://")):
+        return _fetch(target)
+    path = Path(target)
+    if not path.exists():
+        raise ExtractInputError(f"no such file: {target}")
+    if not path.is_file():
+        raise ExtractInputError(f"not a file: {target}")
+    data = path.read_bytes()
+    suffix = path.suffix.lower()
+    sniffed = detect_kind(data, path.name)
+    if suffix in HTML_SUFFIXES or (sniffed == "html" and suffix not in ATTACHMENT_SUFFIXES):
+        return Loaded(target, data, "html")
+    if suffix in TEXT_SUFFIXES:
+        return Loaded(target, data, "text")
+    if suffix in ATTACHMENT_SUFFIXES or sniffed not in ("unknown", "text", "html"):
+        return Loaded(target, data, sniffed)
+    raise ExtractInputError(f"unsupported file type {suffix or '(no extension)'}: {target} "
+                            "(expected .txt, .html, .pdf, .docx, .xlsx, .xls, .doc, .wps, .ofd or .zip)")
+
+
+def parse_page(html: str, url: str | None):
+    """Site parser when one recognises the page, else the generic fallback."""
+    try:
+        from scrapers.registry import parse_article
+
+        return parse_article(html, url or "")
+    except Exception:  # registry missing, unknown family or layout drift → generic reader
+        from yibao.extract.html import parse_generic
+
+        return parse_generic(html, url)
+
+
+def _page_hints(page) -> dict:
+    return {k: getattr(page, k, None) for k in ("title", "publish_date", "doc_number", "issuer", "written_date")}
+
+
+def _attachment_links(page) -> list[dict]:
+    out = []
+    for item in getattr(page, "attachments", []) or []:
+        if isinstance(item, (list, tuple)):
+            out.append({"name": item[0], "url": item[1]})
+        else:
+            out.append({"name": getattr(item, "name", ""), "url": getattr(item, "url", "")})
+    return out
+
+
+def build_report(loaded: Loaded) -> tuple[dict, str, int]:
+    """(report dict, body text, exit code) for a loaded target."""
+    extra: dict = {"source": loaded.source}
+    code = 0
+    if loaded.kind == "html":
+        page = parse_page(decode_text(loaded.data), loaded.url)
+        text = page.body_text or ""
+        meta = extract_metadata(text, hints=_page_hints(page))
+        extra["page_attachments"] = _attachment_links(page)
+        extra["parser"] = type(page).__module__
+    elif loaded.kind == "text":
+        text = decode_text(loaded.data)
+        meta = extract_metadata(text)
+    else:
+        result = extract_bytes(loaded.data, Path(loaded.source).name)
+        extra["extraction"] = {k: getattr(result, k) for k in
+                               ("kind", "status", "reason", "engine", "pages", "partial", "warnings")}
+        extra["extraction"]["tables"] = len(result.tables)
+        text = result.text
+        if result.status not in ("ok", "too_large"):
+            code = 1
+        meta = extract_metadata(text)
+    report = meta.to_dict() | extra
+    return report, text, code
+
+
+def _print_human(report: dict, out) -> None:
+    keys = ("title", "doc_number", "issuer", "written_date", "publish_date", "effective_date",
+            "effective_basis", "expiry", "expiry_years")
+    for key in keys:
+        if report.get(key) is not None:
+            print(f"{key}: {report[key]}", file=out)
+    for r in report.get("repeals", []):
+        print(f"repeals: {r.get('title') or ''} {r.get('doc_number') or ''}".rstrip(), file=out)
+    for name in report.get("attachments", []):
+        print(f"attachment: {name}", file=out)
+    ext = report.get("extraction")
+    if ext:
+        print(f"extraction: {ext['kind']} {ext['status']} via {ext['engine'] or '-'}"
+              + (f" ({ext['reason']})" if ext["reason"] else ""), file=out)
+    for warning in report.get("warnings", []):
+        print(f"warning: {warning}", file=out)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        loaded = load_target(args.target)
+    except ExtractInputError as exc:
+        print(f"yibao extract: error: {exc}", file=sys.stderr)
+        return 2
+    report, text, code = build_report(loaded)
+    if getattr(args, "text", False):
+        report["text"] = text
+    if getattr(args, "json", False):
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_human(report, sys.stdout)
+        if getattr(args, "text", False):
+            print("\n" + text)
+    if code:
+        ext = report.get("extraction", {})
+        print(f"yibao extract: {ext.get('status')}: {ext.get('reason')}", file=sys.stderr)
+    return code
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", metavar="FILE|URL", help="a .txt/.html/.pdf/.docx/.xlsx/.xls/.doc file or an http(s) URL")
+    parser.add_argument("--json", action="store_true", help="print the metadata as JSON")
+    parser.add_argument("--text", action="store_true", help="also print the extracted body text")
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("extract", help="document metadata (发文字号, dates, 施行, 废止, 附件) of a page, text or attachment")
+    add_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="yibao extract")
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
