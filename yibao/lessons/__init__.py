@@ -1,0 +1,62 @@
+"""Role-tailored lessons and digests from 医保 policy changes.
+
+    topics = classify(doc, diff)
+    drafts = draft_lessons(doc, diff, roles=None, drafter="rules", notes=None)
+    render.render_lesson(drafts[0], "md")
+"""
+from __future__ import annotations
+
+from .config import LessonConfigError
+from .diffsource import provisions_diff
+from .model import DocContext, LessonDraft, LessonInputError, QuizItem
+from .relevance import relevant_roles
+from .roles import ROLES, UnknownRoleError, role_id
+from .topics import classify_text
+
+DRAFTERS = ("rules", "llm")
+
+__all__ = ["DocContext", "LessonDraft", "QuizItem", "ROLES", "role_id", "classify", "relevant_roles",
+           "draft_lessons", "LessonInputError", "LessonConfigError", "UnknownRoleError", "DRAFTERS"]
+
+
+def classify(doc: DocContext, diff: dict | None) -> list[str]:
+    """Topic ids for the document (title weighs triple), best first."""
+    changed = ""
+    if diff:
+        changed = "\n".join(f"{c.get('old_text') or ''}\n{c.get('new_text') or ''}" for c in diff.get("changes", []))
+    return classify_text(doc.title, f"{doc.text}\n{changed}")
+
+
+def _validate_diff(diff: dict | None) -> None:
+    if diff is None:
+        return
+    if not isinstance(diff, dict) or not isinstance(diff.get("changes"), list):
+        raise LessonInputError("diff must be the dict from compare_texts(...).to_dict() with a 'changes' list")
+    for i, c in enumerate(diff["changes"]):
+        if not isinstance(c, dict) or "kind" not in c:
+            raise LessonInputError(f"diff change #{i} must be a dict with a 'kind'")
+
+
+def draft_lessons(doc: DocContext, diff: dict | None, *, roles: list[str] | None = None,
+                  drafter: str = "rules", notes: str | None = None) -> list[LessonDraft]:
+    """One LessonDraft per relevant role (or per given role)."""
+    from .rules_drafter import draft_for_role
+
+    if drafter not in DRAFTERS:
+        raise LessonInputError(f"unknown drafter {drafter!r}; use one of {', '.join(DRAFTERS)}")
+    _validate_diff(diff)
+    if diff is None and doc.kind != "new":
+        raise LessonInputError(f"document kind {doc.kind!r} needs a diff; pass kind='new' for a first version")
+    topics = classify(doc, diff)
+    work = diff if diff is not None else provisions_diff(doc.text)
+    rel = relevant_roles(topics, work)
+    targets = [role_id(r) for r in roles] if roles else list(rel)
+    drafts = []
+    for role in targets:
+        changes = [work["changes"][i] for i in rel.get(role, [])]
+        draft = draft_for_role(doc, role, topics, changes, notes=notes)
+        if drafter == "llm":
+            from .llm_drafter import refine_with_llm
+            draft = refine_with_llm(draft, doc, changes, notes=notes)
+        drafts.append(draft)
+    return drafts

@@ -1,0 +1,192 @@
+"""The default drafter: deterministic, rule-based, offline.
+
+Builds one LessonDraft for one role from the document context and the changes
+that concern the role, in that role's language (config/roles.yaml).
+"""
+from __future__ import annotations
+
+from . import facts
+from . import notes as notes_mod
+from .model import DocContext, LessonDraft
+from .quiz import build_quiz
+from .relevance import change_categories, roles_config
+from .roles import ROLES
+from .scenarios import fill, pick
+
+_CAT_ORDER = {"number": 0, "date": 1, "penalty": 2, "obligation": 3, "scope": 4, "other": 5, "wording": 6}
+MAX_CHANGES = 8
+MAX_ACTIONS = 6
+
+
+def _gist(change: dict, limit: int = 70) -> str:
+    new = change.get("new_text") or ""
+    old = change.get("old_text") or ""
+    for v in change.get("new_values") or []:
+        s = facts.sentence_with(new, v)
+        if s:
+            return facts.shorten(s, limit)
+    for span in change.get("spans") or []:
+        if span.get("op") in ("insert", "replace", "+", "added") and len(span.get("text", "").strip()) >= 2:
+            s = facts.sentence_with(new, span["text"].strip()[:12])
+            if s:
+                return facts.shorten(s, limit)
+    if change.get("kind") == "removed":
+        return facts.shorten(facts.sentences(old)[0] if facts.sentences(old) else old, limit)
+    sents = facts.sentences(new)
+    return facts.shorten(sents[0] if sents else new, limit)
+
+
+def lesson_change(change: dict) -> dict:
+    """Diff change → the lesson's compact form {ref, old, new, text, category, kind}."""
+    cats = change_categories(change)
+    cat = cats[0] if cats[0] != "wording" or len(cats) == 1 else cats[1]
+    ref = change.get("new_ref") or change.get("old_ref") or "（未编号段落）"
+    old_vals = [str(v) for v in change.get("old_values") or []]
+    new_vals = [str(v) for v in change.get("new_values") or []]
+    if change.get("provision"):
+        pairs = facts.from_to_pairs(change.get("new_text") or "")
+        if pairs:
+            old, new = "、".join(a for a, _ in pairs), "、".join(b for _, b in pairs)
+        else:
+            old, new = "", "、".join(new_vals[:4]) or facts.shorten(change.get("new_text") or "", 60)
+    elif old_vals or new_vals:
+        old, new = "、".join(old_vals[:4]) or "（无）", "、".join(new_vals[:4]) or "（删除）"
+    else:
+        old = facts.shorten(change.get("old_text") or "", 60) or "（无）"
+        new = facts.shorten(change.get("new_text") or "", 60) or "（删除）"
+    return {"ref": ref, "old": old, "new": new, "text": _gist(change), "category": cat,
+            "kind": change.get("kind", "modified"),
+            # kept only while drafting:
+            "quiz_values": new_vals, "provision": bool(change.get("provision")), "new_text": change.get("new_text") or "", "old_values": old_vals,
+            "full_text": change.get("new_text") or change.get("old_text") or ""}
+
+
+def _plain(text: str, terms: dict[str, str], used: set[str]) -> str:
+    for term, plain in terms.items():
+        if term in text and term not in used and plain not in text:
+            text = text.replace(term, plain, 1)
+            used.add(term)
+    return text
+
+
+def _action(template_set: dict, ch: dict, effective_cn: str, provision: bool, plain: bool) -> str:
+    values = {"ref": ch["ref"], "old": ch["old"], "new": ch["new"], "gist": ch["text"], "effective": effective_cn,
+              "plain_what": "相关标准"}
+    if provision:
+        tpl = "{gist}（{ref}）" if plain else "落实{ref}：{gist}"
+    elif ch["kind"] in ("added", "removed") and ch["category"] not in ("number", "date"):
+        tpl = template_set.get(ch["kind"]) or template_set.get("other", "{ref}：{gist}")
+    else:
+        tpl = template_set.get(ch["category"]) or template_set.get("other", "{ref}：{gist}")
+    if plain and ch["category"] == "number":
+        tpl = "{gist}（{ref}）"
+    return fill(tpl, values)
+
+
+def draft_for_role(doc: DocContext, role: str, topics: list[str], changes: list[dict], *,
+                   notes: str | None = None) -> LessonDraft:
+    cfg = roles_config()
+    rc = cfg["roles"].get(role) or {}
+    plain = bool(rc.get("plain"))
+    directives = notes_mod.parse_notes(notes)
+    is_new = doc.kind == "new"
+    short = facts.short_title(doc.title)
+    flags: list[str] = []
+
+    lc = [lesson_change(c) for c in changes]
+    lc.sort(key=lambda c: _CAT_ORDER.get(c["category"], 9))
+    lc = notes_mod.apply(lc, directives)
+    if directives.raw:
+        flags.append("trainer_notes")
+    lc = lc[: int(rc.get("max_changes", MAX_CHANGES))]
+    if not lc:
+        flags.append("no_changes_for_role")
+
+    effective = doc.effective_date or facts.effective_date_in(doc.text)
+    if effective is None:
+        flags.append("effective_date_missing")
+    effective_cn = facts.fmt_cn_date(effective) if effective else "施行之日"
+    deadline_cn = facts.fmt_cn_date(doc.deadline)
+    effective_ref = _effective_ref(doc.text) or "施行条款"
+    n = len(lc)
+    first = lc[0] if lc else {"ref": "", "old": "", "new": "", "text": short}
+    values = {"title": doc.title, "short_title": short, "n": str(n), "ref": first["ref"], "old": first["old"],
+              "new": first["new"], "gist": first["text"], "effective": effective_cn,
+              "kind_word": "新文件" if is_new else "修订", "plain_gist": facts.shorten(first["text"], 26),
+              "lens": rc.get("lens", "")}
+
+    if is_new:
+        headline = (f"医保新规定：{values['plain_gist']}" if plain
+                    else f"新政策《{short}》：{n}项要点涉及{rc.get('lens', '本岗位')}")
+        intro = (f"医保出了新规定，有{n}点和您有关。" if plain
+                 else f"《{short}》为新发布文件，以下{n}项要点与您的{rc.get('lens', '工作')}有关。")
+    else:
+        headline = fill(rc.get("headline", "{short_title}：{n}处变化"), values)
+        intro = fill(rc.get("intro", "本次修订有{n}处与您有关的变化。"), values)
+    if first["ref"]:
+        label = "要点" if is_new else "最主要的变化"
+        key = (f"{label}（{first['ref']}）：{first['text']}" if plain or not first["old"]
+               or first["category"] not in ("number", "date")
+               else f"{label}（{first['ref']}）：{first['old']} → {first['new']}。")
+    else:
+        key = f"本文件与{ROLES[role]}直接相关的内容较少，请了解全文要点。"
+    when = (f"{effective_cn}起执行。" if plain else
+            f"自{effective_cn}起施行；请在{deadline_cn}前完成学习、测验并确认。")
+    summary = [intro, key, when]
+
+    templates = rc.get("actions") or {}
+    actions = []
+    if directives.emphasis:
+        actions.append("培训重点：" + "；".join(directives.emphasis))
+    actions += [] if plain else [_action(templates, ch, effective_cn, ch["provision"] and not ch["old"], plain)
+                for ch in lc[:MAX_ACTIONS]]
+    if plain:  # short, practical, no repetition of the change list
+        actions = actions[:1] + [f"{effective_cn}起到医保定点医院、药店看病买药，按新规定结算。",
+                                 "有疑问可拨打医保服务热线12393或咨询医院医保窗口。"]
+        for ch in lc:
+            ch["text"] = facts.shorten(ch["text"], 48)
+    else:
+        actions.append(f"{effective_cn}起按上述新规定执行；{deadline_cn}前完成本课学习与测验。")
+
+    cats = sorted({c["category"] for c in lc})
+    scenario = pick("scenarios", role, topics, cats, values)
+    case = pick("cases", role, topics, cats, values)
+    quiz = build_quiz(lc, short, effective, effective_ref)
+    if len(quiz) < 3:
+        flags.append("quiz_short")
+
+    if plain:
+        terms = rc.get("plain_terms") or {}
+        used: set[str] = set()
+        headline = _plain(headline, terms, used)
+        summary = [_plain(s, terms, used) for s in summary]
+        for ch in lc:
+            ch["text"] = _plain(ch["text"], terms, used)
+        actions = [_plain(a, terms, used) for a in actions]
+        scenario["text"] = _plain(scenario["text"], terms, used)
+
+    public_changes = [{k: ch[k] for k in ("ref", "old", "new", "text", "category", "kind")} for ch in lc]
+    return LessonDraft(
+        role=role, topics=list(topics), headline=headline, summary=summary, changes=public_changes,
+        actions=actions, effective_date=effective, scenario=scenario, case=case, quiz=quiz,
+        source={"title": doc.title, "doc_number": doc.doc_number, "url": doc.url,
+                "publish_date": doc.publish_date.isoformat(), "issuer": doc.issuer,
+                "source_name": doc.source_name, "kind": doc.kind, "predecessor_title": doc.predecessor_title},
+        deadline=doc.deadline, drafter="rules", flags=flags, notes=directives.raw or None)
+
+
+def _effective_ref(text: str) -> str | None:
+    """Clause label holding the 施行 sentence, or None."""
+    m = facts.EFFECTIVE_RE.search(text or "")
+    if not m:
+        return None
+    try:
+        from yibao.clauses import normalize_text, parse_clauses
+        norm = normalize_text(text)
+        m2 = facts.EFFECTIVE_RE.search(norm)
+        for c in parse_clauses(norm):
+            if m2 and c.start <= m2.start() < c.end and c.level != "para":
+                return c.ref
+    except Exception:  # the clause parser is best effort here
+        return None
+    return None

@@ -1,0 +1,59 @@
+"""Tag documents and single changes with topics from config/topics.yaml."""
+from __future__ import annotations
+
+from .config import LessonConfigError, load_config
+
+
+def _topic_table() -> tuple[dict[str, dict], int]:
+    cfg = load_config("topics.yaml")
+    topics = cfg.get("topics")
+    if not isinstance(topics, dict) or not topics:
+        raise LessonConfigError("topics.yaml: 'topics' must be a non-empty mapping")
+    return topics, int(cfg.get("min_score", 2))
+
+
+def _hits(spec: dict, text: str) -> set[str]:
+    """Keywords of one topic found in text, with ambiguous words resolved by context."""
+    found = {kw for kw in spec.get("keywords", []) if kw and kw in text}
+    for kw in spec.get("ambiguous", []) or []:
+        if kw not in found:
+            continue
+        ctx_ok = any(w in text for w in spec.get("require_any", []) or []) if spec.get("require_any") else True
+        ctx_bad = any(w in text for w in spec.get("exclude_if_any", []) or [])
+        if not ctx_ok or ctx_bad:
+            found.discard(kw)
+    return found
+
+
+def topic_scores(title: str, text: str) -> dict[str, int]:
+    topics, _ = _topic_table()
+    scores: dict[str, int] = {}
+    for tid, spec in topics.items():
+        title_hits = _hits(spec, title or "")
+        body_hits = _hits(spec, text or "") - title_hits
+        score = 3 * len(title_hits) + len(body_hits)
+        if score:
+            scores[tid] = score
+    return scores
+
+
+def classify_text(title: str, text: str) -> list[str]:
+    """Topic ids reaching min_score, best first (the best one always, if any keyword hit)."""
+    _, min_score = _topic_table()
+    scores = topic_scores(title, text)
+    ranked = sorted(scores, key=lambda t: (-scores[t], t))
+    chosen = [t for t in ranked if scores[t] >= min_score]
+    return chosen or ranked[:1]
+
+
+def change_topics(change: dict, doc_topics: list[str]) -> list[str]:
+    """Topics of one change: keyword hits in its own text, else the document's topics."""
+    text = f"{change.get('old_text') or ''}\n{change.get('new_text') or ''}"
+    topics, _ = _topic_table()
+    own = [tid for tid, spec in topics.items() if _hits(spec, text)]
+    return own or list(doc_topics)
+
+
+def topic_name(tid: str) -> str:
+    topics, _ = _topic_table()
+    return (topics.get(tid) or {}).get("name", tid)
