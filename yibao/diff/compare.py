@@ -86,8 +86,9 @@ def _mask_values(cls: Classification, spans: list[Span], old_mask: list[tuple[in
 
 
 def _trim_tail(spans: list[Span]) -> list[Span]:
+    """Drop the edits at the very end (whitespace-only equalities don't stop the trim)."""
     spans = list(spans)
-    while spans and spans[-1].op != "equal":
+    while spans and (spans[-1].op != "equal" or not spans[-1].text.strip()):
         spans.pop()
     return spans
 
