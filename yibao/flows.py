@@ -25,11 +25,12 @@ def scrape_sources(source_ids: list[str] | None = None, *, deep: bool = False) -
 
 
 def compare_versions(version_ids: list[int]) -> list[int]:
-    """Diff each new version against its predecessor; return change ids."""
-    from yibao.pipeline.compare import diff_versions
+    """Diff each new version against its predecessor; return the ids of changes worth a lesson
+    (new and superseding documents, and revisions with at least one material change)."""
+    from yibao.pipeline.compare import announceable, diff_versions
 
     with open_session() as session:
-        return diff_versions(session, sorted(set(version_ids)))
+        return announceable(session, diff_versions(session, sorted(set(version_ids))))
 
 
 def draft_lessons(change_ids: list[int]) -> list[int]:

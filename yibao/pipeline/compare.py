@@ -31,6 +31,16 @@ def diff_versions(session: Session, version_ids: list[int]) -> list[int]:
     return change_ids
 
 
+def announceable(session: Session, change_ids: list[int]) -> list[int]:
+    """Changes that need training: wording-only revisions are stored but not announced."""
+    keep = []
+    for change_id in change_ids:
+        change = session.get(Change, change_id)
+        if change.kind != "revised" or change.material_count > 0:
+            keep.append(change_id)
+    return keep
+
+
 def compare_version(session: Session, version: Version) -> Change:
     doc = version.document
     prior = [v for v in doc.versions if v.seq < version.seq]

@@ -24,6 +24,7 @@ class SourceReport:
     not_modified: int = 0
     articles: int = 0
     new_versions: list[int] = field(default_factory=list)
+    baseline_versions: int = 0  # stored on a source's first poll, not announced
     errors: list[str] = field(default_factory=list)
 
 
@@ -62,23 +63,29 @@ def configured_sources(source_ids: list[str] | None = None):
 
 
 def scrape(session: Session, *, source_ids: list[str] | None = None, deep: bool = False, fetcher=None,
-           progress: Callable[[str], None] | None = None) -> ScrapeReport:
-    """Poll each source; commit per source so one failing site never loses another's results."""
+           progress: Callable[[str], None] | None = None, announce_baseline: bool = False) -> ScrapeReport:
+    """Poll each source; commit per source so one failing site never loses another's results.
+
+    A source's first poll stores what is already published as the baseline and
+    announces nothing (history is not news); `announce_baseline=True` overrides that.
+    """
     from scrapers.http import Fetcher
 
     fetcher = fetcher or Fetcher()
     report = ScrapeReport()
     for source in configured_sources(source_ids):
-        report.sources.append(scrape_source(session, source, fetcher, deep=deep, progress=progress))
+        report.sources.append(scrape_source(session, source, fetcher, deep=deep, progress=progress,
+                                            announce_baseline=announce_baseline))
         session.commit()
     return report
 
 
 def scrape_source(session: Session, source, fetcher, *, deep: bool = False,
-                  progress: Callable[[str], None] | None = None) -> SourceReport:
+                  progress: Callable[[str], None] | None = None, announce_baseline: bool = False) -> SourceReport:
     from scrapers.crawl import CrawlState, crawl_source
 
     row = _upsert_source(session, source)
+    baseline = row.last_success_at is None and not announce_baseline
     state = CrawlState.from_dict(row.crawl_state)
     result = crawl_source(source, fetcher, state, deep=deep, progress=progress)
     rep = SourceReport(source.id, result.health, result.health_detail, result.requests,
@@ -93,7 +100,9 @@ def scrape_source(session: Session, source, fetcher, *, deep: bool = False,
             result.state.seen.pop(fetched.entry.url, None)
             rep.errors.append(f"{fetched.page.url}: {type(exc).__name__}: {exc}")
             continue
-        if outcome.created:
+        if outcome.created and baseline:
+            rep.baseline_versions += 1
+        elif outcome.created:
             rep.new_versions.append(outcome.version_id)
         if progress:
             progress(f"{source.id}: {fetched.page.title[:40]} — {outcome.reason}")
@@ -123,6 +132,7 @@ def _record_health(session: Session, row: Source, result, rep: SourceReport) -> 
         row.consecutive_failures += 1
     level = "info" if result.health == "ok" and not rep.errors else "alert"
     message = (f"{row.name}: {result.health}; {rep.articles} article(s), {len(rep.new_versions)} new version(s), "
+               f"{rep.baseline_versions} baseline version(s), "
                f"{rep.requests} request(s) ({rep.not_modified} not modified). {result.health_detail}")
     session.add(Event(level=level, stage="scrape", subject=f"source:{row.id}", message=message,
                       data={"errors": rep.errors[:20]}))

@@ -1,0 +1,52 @@
+# yibao — set-up and everyday commands. Everything installs into ./.venv and ./var.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+export YIBAO_HOME ?= $(CURDIR)/var
+export AIRFLOW_HOME ?= $(CURDIR)/var/airflow
+
+.PHONY: help setup system test test-fast run demo demo-check bench lock clean
+
+help:
+	@echo "make test        install everything (venv, pinned packages, system fonts/browser) and run the tests"
+	@echo "make demo        offline demo: mirror + SMTP + IM endpoints + Airflow standalone (Ctrl-C stops all)"
+	@echo "make demo-check  the same flow unattended; exits 0 only when the mail arrived"
+	@echo "make run         Airflow standalone against the real sources in config/sources.yaml"
+	@echo "make bench       benchmarks (bench/): medians and ratios against baselines measured in the same run"
+
+setup: $(STAMP) system
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip install --quiet -p $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet -p $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+system:
+	@bash scripts/setup-system.sh
+
+lock:
+	$(BIN)/uv pip compile requirements.in -p $(BIN)/python -o requirements.lock
+
+test: setup
+	$(BIN)/pytest -q -p no:randomly tests
+
+test-fast: setup
+	$(BIN)/pytest -q -m "not airflow and not browser" tests
+
+run: setup
+	bash scripts/run.sh
+
+demo: setup
+	$(BIN)/python -m yibao.demo
+
+demo-check: setup
+	$(BIN)/python -m yibao.demo --check
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf var .pytest_cache
