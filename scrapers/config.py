@@ -6,6 +6,8 @@
 - env ``YIBAO_MIRROR_URL=http://127.0.0.1:PORT`` (or ``overrides["mirror_url"]``)
   points every source at the local mirror: base_url becomes
   ``<mirror>/<source id>`` and allowed_hosts ``[127.0.0.1, localhost]``;
+- env ``YIBAO_SOURCES=nhsa,js_ybj`` (or ``all``; or ``overrides["only"]``)
+  enables exactly those sources for one run (overrides ``enabled``);
 - other ``overrides`` keys are source ids mapping to field overrides, e.g.
   ``{"nhsa": {"enabled": False, "poll": {"min_delay_s": 0}}}``.
 
@@ -203,6 +205,14 @@ def load_sources(path: str | Path | None = None, *, overrides: dict | None = Non
     mirror_url = overrides.pop("mirror_url", None) or os.environ.get("YIBAO_MIRROR_URL")
     if mirror_url:
         sources = [point_at_mirror(s, mirror_url) for s in sources]
+    only = overrides.pop("only", None) or os.environ.get("YIBAO_SOURCES")
+    if only:
+        wanted = [w.strip() for w in (only.split(",") if isinstance(only, str) else only) if w.strip()]
+        if wanted != ["all"]:
+            unknown = sorted(set(wanted) - {s.id for s in sources})
+            if unknown:
+                raise ConfigError(f"YIBAO_SOURCES: no source with id(s) {unknown}")
+        sources = [replace(s, enabled=(wanted == ["all"] or s.id in wanted)) for s in sources]
     by_id = {s.id: s for s in sources}
     for sid, fields in overrides.items():
         if sid not in by_id:

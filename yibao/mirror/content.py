@@ -1,6 +1,6 @@
 """Default mirror content: realistic documents for every CMS family.
 
-Hanweb sites (国家医保局 "nhsa", 江苏省医保局 "jiangsu") are built here; every
+Hanweb sites (国家医保局 "nhsa", 江苏省医保局 "js_ybj") are built here; every
 other family module in ``yibao.mirror.sites`` contributes through its own
 ``default_site()`` (or ``default_sites()``), so those modules never edit this
 file. Bodies reuse the real 青海 policy texts from ../shared/corpus when present,
@@ -131,11 +131,11 @@ def nhsa_site() -> MirrorSite:
 
 def jiangsu_site() -> MirrorSite:
     today = date(2026, 8, 18)
-    docs = (_docs("jiangsu", "73935", _JS_A, 14, today, 11822000, 6)
-            + _docs("jiangsu", "73936", _JS_B, 6, today - timedelta(days=2), 11821000, 11))
+    docs = (_docs("js_ybj", "73935", _JS_A, 14, today, 11822000, 6)
+            + _docs("js_ybj", "73936", _JS_B, 6, today - timedelta(days=2), 11821000, 11))
     return MirrorSite(
-        id="jiangsu", family="hanweb", columns=["73935", "73936"], documents=docs, name="江苏省医疗保障局",
-        column_names={"73935": "通知公告", "73936": "工作动态"},
+        id="js_ybj", family="hanweb", columns=["73935", "73936"], documents=docs, name="江苏省医疗保障局",
+        column_names={"73935": "政策文件", "73936": "工作动态"},
         extra={"webid": 62, "per_page": 10, "group_size": 3, "domain": "ybj.jiangsu.gov.cn"},
     )
 

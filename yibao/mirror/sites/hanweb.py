@@ -108,6 +108,8 @@ class HanwebRenderer:
 <div class="container"><div class="core clearfix column"><div class="mainbody">
 {inner}
 </div></div></div>
+<div class="links"><h3>相关链接</h3><p>中国政府网　国家卫生健康委员会　财政部　人力资源和社会保障部　国家药品监督管理局　国家中医药管理局　国家医保服务平台　全国医疗保障信息公开专栏　各省（区、市）医疗保障局网站</p>
+<p>网站地图　联系我们　使用帮助　无障碍浏览　长者模式　信息公开指南　信息公开目录　依申请公开　政府信息公开年报</p></div>
 <div class="footer"><p>主办单位：{_e(site.name)}　地址：北京市西城区月坛北街　网站标识码：bm83000001</p>
 <p>版权所有：{_e(site.name)}　京ICP备18023447号　京公网安备11010202000001号</p>
 <p>本网站由{_e(site.name)}办公室负责维护　建议使用1366×768分辨率浏览本网站</p></div>
