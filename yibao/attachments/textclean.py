@@ -16,7 +16,7 @@ _FURNITURE = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4})\s*$"                        # 3 / 9
 )
 _CJK_GAP = re.compile(rf"(?<={_CJKISH}) +(?={_CJKISH})")
-_CJK_DIGIT_GAP = re.compile(rf"(?<=[{CJK}]) +(?=\d)|(?<=\d) +(?=[{CJK}])")
+_CJK_DIGIT_GAP = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}]) +(?=\d)|(?<=\d) +(?=[{CJK}{CJK_PUNCT}])|(?<=\d) (?=\d)")
 
 
 def is_furniture(line: str) -> bool:
