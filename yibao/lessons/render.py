@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, pass_eval_context
 
 from . import facts
 from .config import LessonConfigError, template_dirs
@@ -30,8 +30,12 @@ def _is_html(name: str | None) -> bool:
     return bool(name) and name.endswith((".html.j2", ".html"))
 
 
-def _finalize(value):
-    """Text formats: keep '<5%' but stop '<script>' from becoming live HTML downstream."""
+@pass_eval_context
+def _finalize(eval_ctx, value):
+    """Text formats: keep '<5%' but stop '<script>' from becoming live HTML downstream.
+    (HTML templates autoescape instead.)"""
+    if eval_ctx.autoescape:
+        return "" if value is None else value
     if isinstance(value, str) and "<" in value and not hasattr(value, "__html__"):
         return _TAG.sub("&lt;", value)
     return "" if value is None else value

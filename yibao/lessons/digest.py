@@ -1,0 +1,221 @@
+"""Digests: one message per subscriber for several lessons, de-duplicated and
+ordered by deadline, rendered once per distinct item set with placeholders that
+the delivery code fills per person (`personalise`).
+
+Placeholders: ⟦name⟧ ⟦read:<lesson_id>⟧ ⟦ack:<lesson_id>⟧ ⟦quiz:<lesson_id>⟧ ⟦unsubscribe⟧
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html as html_mod
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+
+from . import facts
+from .config import load_config
+from .model import LessonDraft, LessonInputError
+from .render import IM_LIMIT, environment, split_im
+from .roles import ROLES
+
+CN = zoneinfo.ZoneInfo("Asia/Shanghai")
+PERIODS = ("immediate", "daily", "weekly")
+SEND_AT = dt.time(9, 0)          # daily/weekly batches go out at 09:00 China time
+WEEKLY_DAY = 0                   # Monday
+MIN_LEAD = dt.timedelta(days=1)  # an item must arrive at least one day before its deadline day
+_PLACEHOLDER = re.compile(r"⟦([^⟦⟧\s]+)⟧")
+
+
+class PersonaliseError(KeyError):
+    """A placeholder in a rendered digest has no value."""
+
+
+@dataclass
+class DigestEntry:
+    lesson_ids: list[int]
+    roles: list[str]
+    draft: dict
+    deadline: dt.date
+
+    @property
+    def lesson_id(self) -> int:
+        return self.lesson_ids[0]
+
+    @property
+    def role_names(self) -> list[str]:
+        return [ROLES.get(r, r) for r in self.roles]
+
+
+@dataclass
+class Digest:
+    person_name: str
+    entries: list[DigestEntry] = field(default_factory=list)
+
+    @property
+    def earliest_deadline(self) -> dt.date | None:
+        return min((e.deadline for e in self.entries), default=None)
+
+    @property
+    def subject(self) -> str:
+        n = len(self.entries)
+        first = self.earliest_deadline
+        when = f"（最早截止 {first.month}月{first.day}日）" if first else ""
+        return f"【医保培训】{n}项政策变化待学习{when}"
+
+    @property
+    def cache_key(self) -> str:
+        """Same key ⇒ same rendered text (before personalisation): render once per key."""
+        ids = ",".join(str(i) for e in self.entries for i in e.lesson_ids)
+        return hashlib.sha1(ids.encode()).hexdigest()[:16]
+
+    def _context(self) -> dict:
+        entries = []
+        for e in self.entries:
+            d = e.draft
+            entries.append({
+                "lesson_id": e.lesson_id, "lesson_ids": e.lesson_ids, "roles": e.role_names, "d": d,
+                "deadline_cn": facts.fmt_cn_date(e.deadline), "deadline_short": f"{e.deadline.month}月{e.deadline.day}日",
+                "effective_cn": facts.fmt_cn_date(dt.date.fromisoformat(d["effective_date"])) if d.get("effective_date") else "施行之日",
+            })
+        return {"entries": entries, "subject": self.subject, "count": len(entries)}
+
+    def render(self, fmt: str) -> str:
+        """text | html | im. The person's name and links stay as ⟦…⟧ placeholders."""
+        if fmt not in ("text", "html", "im"):
+            raise LessonInputError(f"unknown digest format {fmt!r}; use text, html or im")
+        env = environment()
+        ctx = self._context()
+        if fmt != "im":
+            return env.get_template(f"digest/digest.{fmt}.j2").render(**ctx).strip() + "\n"
+        tpl = env.get_template("digest/digest.im.j2")
+        for detail in (2, 1, 0):
+            text = tpl.render(**ctx, detail=detail, shown=ctx["entries"]).strip() + "\n"
+            if len(text.encode("utf-8")) <= IM_LIMIT:
+                return text
+        shown = list(ctx["entries"])
+        while len(shown) > 1:  # keep the most urgent items, point to the rest
+            shown.pop()
+            text = tpl.render(**ctx, detail=0, shown=shown).strip() + "\n"
+            if len(text.encode("utf-8")) <= IM_LIMIT:
+                return text
+        return split_im(text, IM_LIMIT)[0]
+
+
+def _doc_key(draft: dict) -> str:
+    src = draft.get("source") or {}
+    return src.get("doc_number") or f"{src.get('title')}|{src.get('url')}"
+
+
+def build_digest(person_name: str, items: list[dict]) -> Digest:
+    """Merge items ({lesson_id, draft, deadline}) into one digest: the same lesson id once, the same
+    document reached through several roles once (listing the roles), ordered by deadline."""
+    by_id: dict[int, dict] = {}
+    for i, item in enumerate(items):
+        try:
+            lid = int(item["lesson_id"])
+            draft = item["draft"]
+            deadline = item["deadline"]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise LessonInputError(f"digest item #{i} needs lesson_id, draft and deadline: {exc}") from exc
+        if isinstance(draft, LessonDraft):
+            draft = draft.to_dict()
+        if isinstance(deadline, str):
+            deadline = dt.date.fromisoformat(deadline[:10])
+        if isinstance(deadline, dt.datetime):
+            deadline = deadline.date()
+        if not isinstance(deadline, dt.date):
+            raise LessonInputError(f"digest item #{i}: deadline must be a date")
+        if lid in by_id:
+            by_id[lid]["deadline"] = min(by_id[lid]["deadline"], deadline)
+            continue
+        by_id[lid] = {"lesson_id": lid, "draft": draft, "deadline": deadline}
+    role_order = list(ROLES)
+    by_doc: dict[str, DigestEntry] = {}
+    for lid, item in by_id.items():
+        d = item["draft"]
+        key = _doc_key(d)
+        role = d.get("role")
+        entry = by_doc.get(key)
+        if entry is None:
+            by_doc[key] = DigestEntry([lid], [role], d, item["deadline"])
+            continue
+        entry.lesson_ids.append(lid)
+        if role not in entry.roles:
+            entry.roles.append(role)
+        entry.deadline = min(entry.deadline, item["deadline"])
+        # the lesson of the role listed first in ROLES leads the entry
+        if role_order.index(role) < role_order.index(entry.draft.get("role")):
+            entry.draft = d
+            entry.lesson_ids.remove(lid)
+            entry.lesson_ids.insert(0, lid)
+    for e in by_doc.values():
+        e.roles.sort(key=lambda r: role_order.index(r) if r in role_order else 99)
+    entries = sorted(by_doc.values(), key=lambda e: (e.deadline, (e.draft.get("source") or {}).get("publish_date") or "", e.lesson_id))
+    return Digest(person_name=person_name, entries=entries)
+
+
+def personalise(rendered: str, values: dict[str, str], *, escape_html: bool = False) -> str:
+    """Replace every ⟦key⟧ in one regex pass; a key without a value raises PersonaliseError."""
+    missing: set[str] = set()
+
+    def sub(m: re.Match) -> str:
+        key = m.group(1)
+        if key not in values:
+            missing.add(key)
+            return m.group(0)
+        val = str(values[key])
+        return html_mod.escape(val) if escape_html else val
+
+    out = _PLACEHOLDER.sub(sub, rendered)
+    if missing:
+        raise PersonaliseError(f"no value for placeholders: {', '.join(sorted(missing))}")
+    return out
+
+
+def placeholders(rendered: str) -> set[str]:
+    return set(_PLACEHOLDER.findall(rendered))
+
+
+def _as_cn(now: dt.datetime) -> dt.datetime:
+    return now.replace(tzinfo=CN) if now.tzinfo is None else now.astimezone(CN)
+
+
+def due_by(period: str, deadline: dt.date, now: dt.datetime) -> dt.datetime:
+    """When a digest holding an item with this deadline must go out.
+
+    immediate → now; daily → the next 09:00 (China time); weekly → the next Monday 09:00.
+    A batch is pulled forward so the item arrives by 09:00 the day before its deadline
+    (MIN_LEAD); an item already past that point goes out now. Naive `now` is China time.
+    """
+    if period not in PERIODS:
+        raise LessonInputError(f"unknown digest period {period!r}; use one of {', '.join(PERIODS)}")
+    now_cn = _as_cn(now)
+    latest = dt.datetime.combine(deadline, SEND_AT, CN) - MIN_LEAD
+    if period == "immediate":
+        scheduled = now_cn
+    else:
+        day = now_cn.date()
+        if now_cn.timetz().replace(tzinfo=None) > SEND_AT:
+            day += dt.timedelta(days=1)
+        if period == "weekly":
+            day += dt.timedelta(days=(WEEKLY_DAY - day.weekday()) % 7)
+        scheduled = dt.datetime.combine(day, SEND_AT, CN)
+    return max(now_cn, min(scheduled, latest))
+
+
+def period_for_roles(roles: list[str]) -> str:
+    """The most frequent period among a subscriber's roles (config/roles.yaml digest_period)."""
+    cfg = load_config("roles.yaml").get("roles") or {}
+    periods = [(cfg.get(r) or {}).get("digest_period", "daily") for r in roles] or ["daily"]
+    for p in periods:
+        if p not in PERIODS:
+            raise LessonInputError(f"roles.yaml: bad digest_period {p!r}")
+    return min(periods, key=PERIODS.index)
+
+
+def digest_due(digest: Digest, period: str, now: dt.datetime) -> dt.datetime | None:
+    """The send time of the whole digest: the earliest due_by of its items."""
+    if not digest.entries:
+        return None
+    return min(due_by(period, e.deadline, now) for e in digest.entries)
