@@ -110,8 +110,11 @@ class _SourceCrawl:
         """Entries of a column (page 0, plus deeper groups when catching up); None on 304."""
         url = self.parser.column_url(self.source, column)
         conditional = not self.deep
+        # Families whose column pages are JS shells (JPaaS, gkmlpt) set ``shell_column_pages``:
+        # such a page is short by design, so it is not checked as a near-empty challenge.
+        kind = "api" if getattr(self.parser, "shell_column_pages", False) else "page"
         res = self.fetcher.get(url, source=self.source, etag=cs.etag if conditional else None,
-                               last_modified=cs.last_modified if conditional else None)
+                               last_modified=cs.last_modified if conditional else None, kind=kind)
         if res.not_modified:
             self.not_modified += 1
             self.progress(f"{self.source.id}/{column.id}: not modified")
