@@ -260,7 +260,7 @@ def _date_now() -> str:
     return _date_cache[1]
 
 
-_PART_HEAD = 'Content-Type: text/{subtype}; charset="utf-8"\nContent-Transfer-Encoding: base64\n\n'
+_PART_HEAD = 'Content-Type: text/{subtype}; charset="utf-8"\nContent-Transfer-Encoding: base64\n{extra}\n'
 
 
 def _normal_lines(text: str) -> bytes:
@@ -292,8 +292,8 @@ def message_bytes(mail: OutgoingEmail, settings: SmtpSettings) -> bytes:
     sep = f"--{boundary}\n".encode("ascii")
     return b"".join((
         head,
-        sep, _PART_HEAD.format(subtype="plain").encode(), base64.encodebytes(_normal_lines(mail.text)),
-        sep, _PART_HEAD.format(subtype="html").encode(), base64.encodebytes(_normal_lines(mail.html)),
+        sep, _PART_HEAD.format(subtype="plain", extra="").encode(), base64.encodebytes(_normal_lines(mail.text)),
+        sep, _PART_HEAD.format(subtype="html", extra="MIME-Version: 1.0\n").encode(), base64.encodebytes(_normal_lines(mail.html)),
         f"--{boundary}--\n".encode("ascii"),
     ))
 

@@ -224,7 +224,7 @@ class CaptureSmtpServer:
             self.auth is not None and isinstance(data, LoginPassword)
             and data.login.decode() == self.auth[0] and data.password.decode() == self.auth[1]
         )
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)
 
     def _connection_opened(self) -> int:
         with self._lock:

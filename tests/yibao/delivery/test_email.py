@@ -1,0 +1,116 @@
+"""Email building and sending against a real aiosmtpd server (plain, STARTTLS, implicit TLS)."""
+from __future__ import annotations
+
+import email
+import email.policy
+
+import pytest
+
+from yibao.delivery.email import (InvalidOutgoingEmail, OutgoingEmail, SmtpSettings, build_message,
+                                  message_bytes, send_batch_sync)
+from yibao.delivery.tokens import sign_link, verify_token
+from yibao.devservers.smtp import CaptureSmtpServer
+
+SENDER = "bot@yibao.example.cn"
+AUTH = (SENDER, "s3cret-授权码")
+SECRET = b"test-link-secret"
+SUBJECT = "【医保办】关于做好2025年国家医保药品目录执行工作的通知——临床医生解读课程"
+
+
+def mail(i: int, **kw) -> OutgoingEmail:
+    args = dict(delivery_id=f"d{i}", to_addr=f"user{i}@hospital.example.cn", to_name=f"张医生{i}",
+                subject=SUBJECT, text=f"张医生{i}，您好：\n请于12月16日前完成学习。",
+                html=f"<p>张医生{i}，您好：</p><p>请于<b>12月16日</b>前完成学习。</p>",
+                unsubscribe_url=sign_link("https://yibao.example.cn/l", "unsubscribe", f"d{i}",
+                                          secret=SECRET, ttl_s=86400 * 30), headers={"X-Yibao-Lesson": "L7"})
+    args.update(kw)
+    return OutgoingEmail(**args)
+
+
+def settings_for(server: CaptureSmtpServer, **kw) -> SmtpSettings:
+    base = dict(host="127.0.0.1", port=server.port, security=server.security, from_addr=SENDER,
+                username=AUTH[0], password=AUTH[1], timeout_s=5,
+                ca_file=str(server.cert_file) if server.cert_file else None)
+    base.update(kw)
+    return SmtpSettings(**base)
+
+
+@pytest.fixture(scope="module", params=["plain", "starttls", "tls"])
+def server(request):
+    with CaptureSmtpServer(security=request.param, auth=AUTH) as srv:
+        yield srv
+
+
+def test_send_each_security_mode_with_auth(server):
+    server.reset()
+    results = send_batch_sync([mail(i) for i in range(5)], settings_for(server, concurrency=2))
+    assert sorted(r.delivery_id for r in results if r.ok) == [f"d{i}" for i in range(5)]
+    got = {m.message_id: m for m in server.messages}
+    assert set(got) == {f"<yibao.d{i}@yibao.example.cn>" for i in range(5)}
+    msg = got["<yibao.d3@yibao.example.cn>"].message
+    assert msg["Subject"] == SUBJECT
+    assert str(msg["To"]) == "张医生3 <user3@hospital.example.cn>"
+    assert "=?utf-8?" in got["<yibao.d3@yibao.example.cn>"].raw.decode("ascii").split("\n", 1)[0]
+    assert msg.get_body(("plain",)).get_content().startswith("张医生3，您好")
+    assert "<b>12月16日</b>" in msg.get_body(("html",)).get_content()
+
+
+def test_wrong_password_is_reported_not_sent(server):
+    server.reset()
+    results = send_batch_sync([mail(i) for i in range(3)], settings_for(server, password="wrong"))
+    assert len(results) == 3 and not any(r.ok for r in results)
+    assert not any(r.permanent for r in results)
+    assert {r.stage for r in results} <= {"auth", "skipped"}
+    assert server.accepted_count == 0
+
+
+def test_message_structure_and_unsubscribe_link():
+    s = SmtpSettings(host="smtp.example.cn", port=465, security="tls", from_addr=SENDER)
+    msg = build_message(mail(1), s)
+    parsed = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
+    assert parsed.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in parsed.iter_parts()] == ["text/plain", "text/html"]
+    assert parsed["Message-ID"] == "<yibao.d1@yibao.example.cn>"
+    assert parsed["Date"]
+    assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsub = str(parsed["List-Unsubscribe"])
+    assert unsub.startswith("<https://yibao.example.cn/l/unsubscribe?t=") and "=?" not in unsub
+    claims = verify_token(unsub.strip("<>").split("t=", 1)[1], secret=SECRET)
+    assert (claims.action, claims.delivery_id) == ("unsubscribe", "d1")
+
+
+def test_message_id_is_stable_across_builds():
+    s = SmtpSettings(host="smtp.example.cn", port=465, security="tls", from_addr=SENDER)
+    assert build_message(mail(9), s)["Message-ID"] == build_message(mail(9), s)["Message-ID"]
+
+
+def test_fast_bytes_equal_reference_message():
+    s = SmtpSettings(host="smtp.example.cn", port=465, security="tls", from_addr=SENDER)
+    m = mail(2, html="<p>" + "很长的一段正文" * 400 + "</p>", text="第一行\r\n第二行")
+    ref = email.message_from_bytes(build_message(m, s).as_bytes(), policy=email.policy.default)
+    fast = email.message_from_bytes(message_bytes(m, s), policy=email.policy.default)
+    skip = {"Content-Type", "Date"}   # boundary and clock differ
+    assert [(k, str(v)) for k, v in ref.items() if k not in skip] == \
+        [(k, str(v)) for k, v in fast.items() if k not in skip]
+    assert [p.get_content() for p in ref.iter_parts()] == [p.get_content() for p in fast.iter_parts()]
+    assert [dict(p.items()) for p in ref.iter_parts()] == [dict(p.items()) for p in fast.iter_parts()]
+
+
+@pytest.mark.parametrize("bad", [
+    dict(to_addr="no-at-sign"), dict(to_addr="a@b.cn\r\nBcc: x@y"), dict(subject="注入\r\nBcc: x@y"),
+    dict(delivery_id="has space"), dict(unsubscribe_url="https://x/退订"),
+])
+def test_bad_input_is_refused_clearly(bad):
+    s = SmtpSettings(host="smtp.example.cn", port=465, security="tls", from_addr=SENDER)
+    with pytest.raises(InvalidOutgoingEmail):
+        message_bytes(mail(1, **bad), s)
+    with pytest.raises(InvalidOutgoingEmail):
+        build_message(mail(1, **bad), s)
+
+
+def test_settings_from_env():
+    s = SmtpSettings.from_env({"YIBAO_SMTP_HOST": "smtp.exmail.qq.com", "YIBAO_SMTP_PORT": "465",
+                               "YIBAO_SMTP_USER": "bot@h.cn", "YIBAO_SMTP_PASSWORD": "pw-SECRET-42",
+                               "YIBAO_SMTP_FROM": "医保办 <bot@h.cn>"})
+    assert (s.security, s.from_addr, s.from_name) == ("tls", "bot@h.cn", "医保办")
+    assert "pw-SECRET-42" not in repr(s)
