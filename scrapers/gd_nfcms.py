@@ -108,6 +108,7 @@ def config_object(html: str) -> str | None:
 @register_parser("gd_nfcms")
 class GdNfcmsParser:
     family = "gd_nfcms"
+    shell_column_pages = True  # column pages may be short JS shells (see scrapers.crawl)
 
     def _site(self, source: Any) -> str:
         return site_id(source) if source is not None else self.family
@@ -181,14 +182,17 @@ class GdNfcmsParser:
         return ListPage(entries=entries, total=int(total) if str(total or "").isdigit() else None, meta=meta)
 
     def _api_entry(self, a: dict, api_url: str) -> ListEntry | None:
-        href = a.get("url") or a.get("post_url")
+        # The NFCMS page (post_url) is server-rendered and carries the validity badge;
+        # the gkmlpt page (url) is a JS shell with the body in _CONFIG.DETAIL.
+        href = a.get("post_url") or a.get("url")
         title = re.sub(r"</?em>", "", str(a.get("title") or "")).strip()
         if not href or not title:
             return None
         url = absolute_url(api_url, href).split("#", 1)[0]
         number = a.get("document_number") or None
         extra = {
-            "id": a.get("id"), "post_url": a.get("post_url"), "publisher": a.get("publisher"),
+            "id": a.get("id"), "gkmlpt_url": (a.get("url") or "").split("#", 1)[0] or None,
+            "publisher": a.get("publisher"),
             "is_expired": int(_truthy(a.get("is_expired"))), "is_abolished": int(_truthy(a.get("is_abolished"))),
             "validity": validity_from_flags(a.get("is_expired"), a.get("is_abolished")),
             "written_date": epoch_date(a.get("date")),

@@ -68,6 +68,7 @@ def url_form(url: str) -> dict[str, str]:
 @register_parser("zj_jpaas")
 class ZjJpaasParser:
     family = "zj_jpaas"
+    shell_column_pages = True  # column pages may be short JS shells (see scrapers.crawl)
 
     def _site(self, source: Any) -> str:
         return site_id(source) if source is not None else self.family

@@ -222,7 +222,7 @@ def default_site() -> MirrorSite:
     for i, (title, number, date, kind) in enumerate(_GFXWJ):
         doc_id = str(7 - i if i < 3 else 100 + i)
         body = policy_body(title, ADDRESSEE, issuer, date, "我省", effective=None)
-        doc = MirrorDocument(site="sc", column="nc010105", doc_id=doc_id, title=title, publish_date=date, body=body,
+        doc = MirrorDocument(site="sc_ybj", column="nc010105", doc_id=doc_id, title=title, publish_date=date, body=body,
                              doc_number=number, issuer=issuer, written_date=date,
                              validity="失效" if date < "2022-01-01" else "有效")
         if kind:
@@ -231,17 +231,17 @@ def default_site() -> MirrorSite:
         docs.append(doc)
     for i, (title, date) in enumerate(_TZGG):
         body = policy_body(title, "各有关单位：", issuer, date, "我省")
-        docs.append(MirrorDocument(site="sc", column="nc010416", doc_id=str(500 + i), title=title,
+        docs.append(MirrorDocument(site="sc_ybj", column="nc010416", doc_id=str(500 + i), title=title,
                                    publish_date=date, body=body, issuer=issuer, written_date=date,
                                    extra={"doc_type": "公告"}))
     docs.append(MirrorDocument(
-        site="sc", column="010900", doc_id="900", title="关于印发《四川省基本医疗保险医用耗材目录》的通知政策解读",
+        site="sc_ybj", column="010900", doc_id="900", title="关于印发《四川省基本医疗保险医用耗材目录》的通知政策解读",
         publish_date="2026-05-22", issuer=issuer, written_date="2026-05-22", extra={"doc_type": "解读"},
         body="一、出台背景\n为落实国家医用耗材支付管理要求，统一全省医用耗材支付范围，省医疗保障局制定了《医用耗材目录》。\n"
              "二、主要内容\n《医用耗材目录》共计3605个医用耗材，统一按乙类管理，原则上3年内将个人先行自付比例调整至不超过20%。"))
     docs[0].extra["related"] = ["900"]
     return MirrorSite(
-        id="sc", family="sc_trs", name="四川省医疗保障局", documents=docs,
+        id="sc_ybj", family="sc_trs", name="四川省医疗保障局", documents=docs,
         columns=["nc010105", "nc010416", "010900"],
         column_names={"nc010105": "行政规范性文件", "nc010416": "通知公告", "010900": "政策解读"},
         extra={"list_pages": {"nc010105": "yy_zfxxgklist_gfxwj", "nc010416": "yy_zfxxgklist_tzgg",

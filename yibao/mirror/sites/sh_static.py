@@ -185,7 +185,7 @@ def default_site() -> MirrorSite:
         if i == 0:
             extra_lines = ["本实施细则自2025年9月10日起施行，有效期至2030年9月9日。原有规定与本细则不一致的，同时废止。"]
         body = policy_body(title, ADDRESSEE, issuer, date, "本市", extra=extra_lines)
-        doc = MirrorDocument(site="sh", column="gfxwj", doc_id=f"g{i + 1:03d}", title=title, publish_date=date,
+        doc = MirrorDocument(site="sh_ybj", column="gfxwj", doc_id=f"g{i + 1:03d}", title=title, publish_date=date,
                              body=body, doc_number=number, issuer=issuer, written_date=written)
         if kind:
             name = title.split("《")[1].split("》")[0] if "《" in title else "附件"
@@ -195,9 +195,9 @@ def default_site() -> MirrorSite:
         body = (f"近日，市医保局印发相关文件。现就{title.strip('《》？')}有关问题解读如下。\n"
                 "一、出台背景\n为进一步完善本市医疗保障制度，保障参保人员合法权益，市医保局会同相关部门制定本政策。\n"
                 "二、主要内容\n参保人员按规定缴纳基本医疗保险费满规定年限的，按照规定享受相应医疗保险待遇。")
-        docs.append(MirrorDocument(site="sh", column="zcjd", doc_id=f"j{i + 1:03d}", title=title, publish_date=date,
+        docs.append(MirrorDocument(site="sh_ybj", column="zcjd", doc_id=f"j{i + 1:03d}", title=title, publish_date=date,
                                    body=body, issuer=issuer))
     docs[0].extra["related"] = ["j001"]
-    return MirrorSite(id="sh", family="sh_static", name="上海市医疗保障局", documents=docs,
+    return MirrorSite(id="sh_ybj", family="sh_static", name="上海市医疗保障局", documents=docs,
                       columns=["gfxwj", "zcjd", "qtwj"],
                       column_names={"gfxwj": "规范性文件", "zcjd": "政策解读", "qtwj": "其他文件"})
