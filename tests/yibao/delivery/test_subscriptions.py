@@ -109,7 +109,7 @@ alerts: {}
 
 
 def test_invalid_yaml_and_missing_file_raise_a_clear_error(tmp_path):
-    with pytest.raises(SubscriptionFileError, match=r"s.yaml:2: not valid YAML"):
+    with pytest.raises(SubscriptionFileError, match=r"s.yaml:3: not valid YAML: expected the node content"):
         parse_subscriptions("people:\n  - {id: a, name: [\n", "s.yaml")
     with pytest.raises(SubscriptionFileError, match="subscriptions file not found"):
         load_subscriptions(tmp_path / "nope.yaml")

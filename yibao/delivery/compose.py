@@ -1,0 +1,212 @@
+"""What a ledger row says: subject, text, HTML and IM markdown for one Delivery.
+
+Everything is rebuilt from the ledger (lesson ids, digest_key, Event rows), so a re-run
+that re-sends a row sends the same content. Lesson digests are rendered once per
+distinct set of lessons (with ⟦…⟧ placeholders) and then personalised per row with the
+person's name and signed links.
+
+digest_key kinds:
+  lessons:<hash>              a digest of lessons (yibao.lessons.digest)
+  reminder:<day>:<hash>       "not yet completed" reminder for the lessons in lesson_ids
+  event:<event id>            an alert / escalation recorded as an Event
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlalchemy.orm import Session
+
+from yibao.delivery.tokens import make_token
+from yibao.store.models import Delivery, Event, Lesson, Person
+
+PLACEHOLDER_RE = re.compile(r"⟦([^⟧]+)⟧")
+LINK_TTL = dt.timedelta(days=60)
+
+
+class ComposeError(ValueError):
+    """A ledger row cannot be turned into a message (unknown key kind, lessons deleted …)."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+    im_markdown: str
+    im_title: str
+    main_url: str | None
+    unsubscribe_url: str | None
+
+
+@dataclass(frozen=True)
+class LinkMaker:
+    """Signed links: /l/<token> for a lesson (read, ack, quiz), /u/<token> to unsubscribe."""
+    base_url: str
+    secret: bytes
+    ttl: dt.timedelta = LINK_TTL
+
+    def lesson(self, action: str, delivery_id: int, lesson_id: int) -> str:
+        token = make_token(action, f"{delivery_id}.{lesson_id}", secret=self.secret,  # type: ignore[arg-type]
+                           ttl_s=int(self.ttl.total_seconds()))
+        anchor = {"ack": "#ack", "quiz": "#quiz"}.get(action, "")
+        return f"{self.base_url.rstrip('/')}/l/{token}{anchor}"
+
+    def unsubscribe(self, delivery_id: int) -> str:
+        token = make_token("unsubscribe", str(delivery_id), secret=self.secret,
+                           ttl_s=int(self.ttl.total_seconds()))
+        return f"{self.base_url.rstrip('/')}/u/{token}"
+
+
+def personalise(rendered: str, values: dict[str, str]) -> str:
+    try:
+        from yibao.lessons.digest import personalise as lessons_personalise
+        return lessons_personalise(rendered, values)
+    except ImportError:
+        return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), rendered)
+
+
+class Composer:
+    """Builds messages for ledger rows; caches one rendering per distinct lesson set."""
+
+    def __init__(self, session: Session, links: LinkMaker, hospital: str = ""):
+        self.session, self.links, self.hospital = session, links, hospital
+        self._digests: dict[tuple[int, ...], dict[str, str]] = {}
+
+    def compose(self, row: Delivery, *, resend: bool = False) -> Rendered:
+        person = row.person or self.session.get(Person, row.person_id)
+        kind = row.digest_key.split(":", 1)[0]
+        if kind == "lessons":
+            out = self._lessons(row, person)
+        elif kind == "reminder":
+            out = self._reminder(row, person)
+        elif kind == "event":
+            out = self._event(row, person)
+        else:
+            raise ComposeError(f"delivery {row.id}: unknown digest_key kind {kind!r}")
+        if resend:  # IM has no idempotency key: say so rather than look like a new message
+            out = Rendered(out.subject, out.text, out.html, "（补发，如已收到请忽略）\n" + out.im_markdown,
+                           out.im_title + "（补发）", out.main_url, out.unsubscribe_url)
+        return out
+
+    # ------------------------------------------------------------ lesson digests
+    def _lessons(self, row: Delivery, person: Person) -> Rendered:
+        ids = tuple(sorted(int(i) for i in row.lesson_ids))
+        if not ids:
+            raise ComposeError(f"delivery {row.id}: lesson digest without lessons")
+        rendered = self._digests.get(ids)
+        if rendered is None:
+            rendered = self._render_digest(ids)
+            self._digests[ids] = rendered
+        values = {"name": person.name, "unsubscribe": self.links.unsubscribe(row.id)}
+        for lid in ids:
+            for action in ("read", "ack", "quiz"):
+                values[f"{action}:{lid}"] = self.links.lesson(action, row.id, lid)
+        fill: Callable[[str], str] = lambda s: personalise(s, values)  # noqa: E731
+        return Rendered(subject=fill(rendered["subject"]), text=fill(rendered["text"]),
+                        html=fill(rendered["html"]), im_markdown=fill(rendered["im"]),
+                        im_title=fill(rendered["subject"]), main_url=values[f"read:{ids[0]}"],
+                        unsubscribe_url=values["unsubscribe"])
+
+    def _render_digest(self, ids: tuple[int, ...]) -> dict[str, str]:
+        lessons = [self.session.get(Lesson, lid) for lid in ids]
+        missing = [lid for lid, lesson in zip(ids, lessons) if lesson is None]
+        if missing:
+            raise ComposeError(f"lessons {missing} no longer exist")
+        items = [{"lesson_id": lesson.id, "draft": lesson.draft, "deadline": lesson.deadline} for lesson in lessons]
+        try:
+            from yibao.lessons.digest import build_digest
+        except ImportError:
+            build_digest = None
+        if build_digest is not None and all(lesson.draft for lesson in lessons):
+            digest = build_digest("⟦name⟧", items)
+            return {"subject": digest.subject, "text": digest.render("text"),
+                    "html": digest.render("html"), "im": digest.render("im")}
+        return _plain_digest(lessons)
+
+    # ------------------------------------------------------------ reminders
+    def _reminder(self, row: Delivery, person: Person) -> Rendered:
+        lessons = [lesson for lid in row.lesson_ids if (lesson := self.session.get(Lesson, int(lid)))]
+        if not lessons:
+            raise ComposeError(f"delivery {row.id}: reminder without existing lessons")
+        first_deadline = min((lesson.deadline for lesson in lessons if lesson.deadline), default=None)
+        subject = f"【提醒】您有{len(lessons)}项医保政策培训尚未完成" + (
+            f"（最早截止 {first_deadline.isoformat()}）" if first_deadline else "")
+        lines, html_items, im_lines = [], [], []
+        for lesson in lessons:
+            url = self.links.lesson("read", row.id, lesson.id)
+            due = f"截止 {lesson.deadline.isoformat()}" if lesson.deadline else ""
+            lines.append(f"· {lesson.title}  {due}\n  学习并确认：{url}")
+            html_items.append(f'<li><a href="{html.escape(url)}">{html.escape(lesson.title)}</a> '
+                              f"<span style=\"color:#a61b1b\">{html.escape(due)}</span></li>")
+            im_lines.append(f"- [{lesson.title}]({url}) {due}")
+        greeting = f"{person.name}您好："
+        intro = "以下培训您尚未点击「我已学习」确认，请在截止日期前完成："
+        text = "\n".join([greeting, intro, "", *lines, "", _footer(self.hospital)])
+        body = (f"<p>{html.escape(greeting)}</p><p>{html.escape(intro)}</p><ul>{''.join(html_items)}</ul>"
+                f"<p style=\"color:#666;font-size:12px\">{html.escape(_footer(self.hospital))}</p>")
+        return Rendered(subject, text, _page(subject, body), "\n".join([f"**{subject}**", greeting, *im_lines]),
+                        subject, self.links.lesson("read", row.id, lessons[0].id), None)
+
+    # ------------------------------------------------------------ alerts / escalations
+    def _event(self, row: Delivery, person: Person) -> Rendered:
+        event_id = int(row.digest_key.split(":", 1)[1])
+        event = self.session.get(Event, event_id)
+        if event is None:
+            raise ComposeError(f"delivery {row.id}: event {event_id} no longer exists")
+        tag = {"alert": "告警", "warning": "提醒"}.get(event.level, "通知")
+        subject = f"【医保培训·{tag}】{event.subject}"
+        link = (event.data or {}).get("link")
+        text = "\n".join(x for x in [f"{person.name}您好：", event.message, f"详情：{link}" if link else "",
+                                     "", _footer(self.hospital)] if x is not None)
+        body = (f"<p>{html.escape(person.name)}您好：</p>"
+                + "".join(f"<p>{html.escape(p)}</p>" for p in event.message.split("\n") if p.strip())
+                + (f'<p><a href="{html.escape(link)}">查看详情</a></p>' if link else ""))
+        im = f"**{subject}**\n{event.message}" + (f"\n[查看详情]({link})" if link else "")
+        return Rendered(subject, text, _page(subject, body), im, subject, link, None)
+
+
+def _footer(hospital: str) -> str:
+    who = f"{hospital}医保办" if hospital else "医保办"
+    return f"本邮件由{who}政策培训平台自动发送。培训要求：政策发布后 7 个工作日内完成学习。"
+
+
+def _page(title: str, body: str) -> str:
+    return ("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(title)}</title></head>"
+            "<body style=\"font-family:-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;"
+            f"line-height:1.6;max-width:640px;margin:0 auto;padding:12px\">{body}</body></html>")
+
+
+def _plain_digest(lessons: list[Lesson]) -> dict[str, str]:
+    """A digest for lessons without a structured draft (title + first lines of body_md)."""
+    subject = (f"【医保政策培训】{lessons[0].title}" if len(lessons) == 1
+               else f"【医保政策培训】{len(lessons)}项新政策待学习")
+    text_parts, html_parts, im_parts = ["⟦name⟧您好：", ""], ["<p>⟦name⟧您好：</p>"], [f"**{subject}**", "⟦name⟧您好："]
+    for lesson in lessons:
+        excerpt = _excerpt(lesson.body_md)
+        due = f"截止 {lesson.deadline.isoformat()}" if lesson.deadline else ""
+        text_parts += [f"■ {lesson.title}  {due}", excerpt, f"学习：⟦read:{lesson.id}⟧",
+                       f"答题并确认「我已学习」：⟦quiz:{lesson.id}⟧", ""]
+        html_parts.append(f"<h3>{html.escape(lesson.title)}</h3><p>{html.escape(excerpt)}</p>"
+                          f"<p>{html.escape(due)}</p><p><a href=\"⟦read:{lesson.id}⟧\">阅读课程</a> · "
+                          f"<a href=\"⟦quiz:{lesson.id}⟧\">答题并确认「我已学习」</a></p>")
+        im_parts.append(f"- [{lesson.title}](⟦read:{lesson.id}⟧) {due}")
+    text_parts += ["退订：⟦unsubscribe⟧", _footer("")]
+    html_parts.append(f"<p style=\"color:#666;font-size:12px\">{html.escape(_footer(''))} "
+                      "<a href=\"⟦unsubscribe⟧\">退订</a></p>")
+    return {"subject": subject, "text": "\n".join(text_parts), "html": _page(subject, "".join(html_parts)),
+            "im": "\n".join(im_parts)}
+
+
+def _excerpt(body_md: str, limit: int = 160) -> str:
+    plain = re.sub(r"[#>*_`|\[\]]+", "", body_md or "").strip()
+    plain = re.sub(r"\s+", " ", plain)
+    return plain[:limit] + ("…" if len(plain) > limit else "")
+
+
+def event_dict(event: Event) -> dict[str, Any]:
+    return {"id": event.id, "subject": event.subject, "level": event.level, "stage": event.stage}

@@ -1,0 +1,181 @@
+"""The delivery ledger: one `Delivery` row per message (person × channel × digest_key),
+one `DeliveryItem` per lesson in it. Every state change is committed at once.
+
+States and transitions (never backwards past `sent`):
+
+    pending ──claim──▶ sending ──ok──▶ sent ──link opened──▶ read ──submitted──▶ acknowledged
+                          │ └─4xx/5xx/network─▶ failed_retryable ──(next_attempt_at)──▶ claim again
+                          └─5xx permanent / bad key / max attempts─▶ failed_permanent
+
+Exactly-once rules:
+  * `claim` sets state "sending", attempts+1 and a lease (`next_attempt_at` = now + lease)
+    and COMMITS before anything goes out; each outcome is recorded and committed the
+    moment it is known.
+  * A row still "sending" after its lease ended belongs to a run that died between
+    sending and recording. The next run re-sends it (`due` picks it up) — for email with
+    the SAME Message-ID (derived from the delivery id), so mail clients and gateways
+    that dedupe by Message-ID drop the copy; for IM with a "补发" (re-send) marker since
+    webhooks have no idempotency key. We prefer a rare, labelled duplicate over silently
+    losing a mandatory training notice. Such re-sends are counted (`resent_after_lease`).
+  * DeliveryItem is unique on (lesson, person, channel), so a lesson can never be planned
+    into a second message to the same person on the same channel.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Iterable
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from yibao.store.models import Delivery, DeliveryItem
+
+PENDING, SENDING, SENT = "pending", "sending", "sent"
+FAILED_RETRYABLE, FAILED_PERMANENT = "failed_retryable", "failed_permanent"
+READ, ACKNOWLEDGED = "read", "acknowledged"
+STATES = (PENDING, SENDING, SENT, FAILED_RETRYABLE, FAILED_PERMANENT, READ, ACKNOWLEDGED)
+DELIVERED_STATES = (SENT, READ, ACKNOWLEDGED)
+_RANK = {PENDING: 0, SENDING: 1, FAILED_RETRYABLE: 1, FAILED_PERMANENT: 1, SENT: 2, READ: 3, ACKNOWLEDGED: 4}
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    lease: dt.timedelta = dt.timedelta(minutes=15)
+    base_delay: dt.timedelta = dt.timedelta(minutes=5)
+    max_delay: dt.timedelta = dt.timedelta(hours=6)
+    max_attempts: int = 6
+
+    def backoff(self, attempts: int, retry_after_s: float | None = None) -> dt.timedelta:
+        delay = min(self.base_delay * (2 ** max(attempts - 1, 0)), self.max_delay)
+        if retry_after_s:
+            delay = max(delay, dt.timedelta(seconds=retry_after_s))
+        return delay
+
+
+def lessons_digest_key(lesson_ids: Iterable[int]) -> str:
+    ids = sorted({int(i) for i in lesson_ids})
+    return "lessons:" + hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:40]
+
+
+def keyed_digest_key(kind: str, day: dt.date, parts: Iterable[object]) -> str:
+    """E.g. reminder:2025-12-10:<hash> — unique per kind, day and content (≤ 64 chars)."""
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:24]
+    return f"{kind}:{day.isoformat()}:{digest}"
+
+
+def delivered_lessons(session: Session, person_id: str, channel: str) -> set[int]:
+    rows = session.execute(select(DeliveryItem.lesson_id).where(
+        DeliveryItem.person_id == person_id, DeliveryItem.channel == channel))
+    return {r[0] for r in rows}
+
+
+def plan_lessons(session: Session, *, person_id: str, channel: str, target: str,
+                 lesson_ids: Iterable[int], now: dt.datetime) -> Delivery | None:
+    """Insert a pending Delivery for the lessons this person has not had on this channel.
+
+    Returns None when nothing is left (all already planned). Safe against a concurrent
+    run: the unique constraints decide, the loser gets None.
+    """
+    fresh = sorted(set(lesson_ids) - delivered_lessons(session, person_id, channel))
+    if not fresh:
+        return None
+    key = lessons_digest_key(fresh)
+    try:
+        with session.begin_nested():
+            row = Delivery(person_id=person_id, channel=channel, target=target, digest_key=key,
+                           lesson_ids=fresh, state=PENDING, created_at=now)
+            session.add(row)
+            session.flush()
+            for lid in fresh:
+                session.add(DeliveryItem(delivery_id=row.id, lesson_id=lid, person_id=person_id, channel=channel))
+            session.flush()
+    except IntegrityError:
+        return None
+    return row
+
+
+def plan_keyed(session: Session, *, person_id: str, channel: str, target: str, digest_key: str,
+               lesson_ids: Iterable[int] = (), is_escalation: bool = False,
+               now: dt.datetime) -> Delivery | None:
+    """Insert a pending Delivery for a reminder/alert message; None if this key exists already."""
+    exists = session.scalar(select(Delivery.id).where(
+        Delivery.person_id == person_id, Delivery.channel == channel, Delivery.digest_key == digest_key))
+    if exists:
+        return None
+    try:
+        with session.begin_nested():
+            row = Delivery(person_id=person_id, channel=channel, target=target, digest_key=digest_key,
+                           lesson_ids=sorted(set(lesson_ids)), state=PENDING, is_escalation=is_escalation,
+                           created_at=now)
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return None
+    return row
+
+
+def due(session: Session, now: dt.datetime, *, ids: Iterable[int] | None = None) -> list[Delivery]:
+    """Rows to send now: pending, retryable whose time came, and "sending" whose lease ended."""
+    cond = or_(Delivery.state == PENDING,
+               and_(Delivery.state.in_((FAILED_RETRYABLE, SENDING)),
+                    or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now)))
+    query = select(Delivery).where(cond).order_by(Delivery.id)
+    if ids is not None:
+        query = query.where(Delivery.id.in_(list(ids)))
+    return list(session.scalars(query))
+
+
+def is_lease_expired(row: Delivery) -> bool:
+    """True for a row found in "sending" by a new run: its previous run died mid-send."""
+    return row.state == SENDING
+
+
+def claim(session: Session, rows: list[Delivery], now: dt.datetime, policy: RetryPolicy) -> None:
+    """Mark rows as being sent (attempts+1, lease) and commit before sending anything."""
+    for row in rows:
+        row.state = SENDING
+        row.attempts = (row.attempts or 0) + 1
+        row.next_attempt_at = now + policy.lease
+    session.commit()
+
+
+def record_sent(session: Session, row: Delivery, provider_id: str | None, now: dt.datetime) -> None:
+    if _RANK[row.state] < _RANK[SENT]:
+        row.state = SENT
+    row.provider_id = (provider_id or "")[:300] or None
+    row.sent_at = row.sent_at or now
+    row.last_error = None
+    row.next_attempt_at = None
+    session.commit()
+
+
+def record_failure(session: Session, row: Delivery, *, error: str, permanent: bool, now: dt.datetime,
+                   policy: RetryPolicy, retry_after_s: float | None = None) -> str:
+    """Record a failed attempt; returns the new state."""
+    row.last_error = (error or "unknown error")[:4000]
+    if _RANK[row.state] >= _RANK[SENT]:  # delivered before (e.g. a read arrived meanwhile): keep it
+        session.commit()
+        return row.state
+    if permanent or row.attempts >= policy.max_attempts:
+        row.state = FAILED_PERMANENT
+        row.next_attempt_at = None
+        if not permanent:
+            row.last_error = f"gave up after {row.attempts} attempts: {row.last_error}"[:4000]
+    else:
+        row.state = FAILED_RETRYABLE
+        row.next_attempt_at = now + policy.backoff(row.attempts, retry_after_s)
+    session.commit()
+    return row.state
+
+
+def advance(row: Delivery, state: str) -> bool:
+    """Move a delivery forward to read/acknowledged (never backwards). True if changed."""
+    if _RANK[state] > _RANK[row.state] or (row.state in (FAILED_RETRYABLE, FAILED_PERMANENT, SENDING)
+                                           and state in (READ, ACKNOWLEDGED)):
+        row.state = state
+        row.next_attempt_at = None
+        return True
+    return False

@@ -1,0 +1,452 @@
+"""Plan and send lesson digests: approved lessons → people → ledger rows → email / IM.
+
+`deliver()` is the Airflow task's body and `yibao deliver`'s. It is safe to re-run at
+any time: planning skips what the ledger already holds, sending only picks rows that
+are due (see yibao.delivery.ledger for the exactly-once rules).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yibao.delivery import ledger
+from yibao.delivery.compose import ComposeError, Composer, LinkMaker
+from yibao.delivery.subscriptions import (
+    DeliveryPolicy, SubscriptionConfig, SubscriptionFileError, default_conn_id, load_subscriptions,
+)
+from yibao.settings import get_settings
+from yibao.store.models import Change, Delivery, Document, Event, Lesson, Person, Source, Subscription, utcnow
+
+log = logging.getLogger(__name__)
+
+EMAIL_CHUNK = 100          # rows claimed together; bounds what a killed run leaves "sending"
+STALE_AFTER = dt.timedelta(days=30)  # lessons whose deadline passed this long ago are not delivered any more
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
+
+Outcome = Callable[[Delivery, bool], None]
+
+
+@dataclass
+class ChannelCounts:
+    planned: int = 0
+    sent: int = 0
+    failed_retryable: int = 0
+    failed_permanent: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class DeliveryReport:
+    planned: int = 0             # new ledger rows (messages) created by this run
+    sent: int = 0
+    failed_retryable: int = 0
+    failed_permanent: int = 0
+    skipped: int = 0             # person × channel × lesson combinations that could not be planned
+    deferred: int = 0            # person × channel waiting for their daily/weekly digest
+    resent_after_lease: int = 0  # rows a killed run left "sending", sent again
+    per_channel: dict[str, ChannelCounts] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    planned_rows: list[dict[str, Any]] = field(default_factory=list)
+    queued_alerts: list[int] = field(default_factory=list, repr=False)  # ledger ids of alerts raised mid-run
+
+    def channel(self, channel: str) -> ChannelCounts:
+        kind = channel.split(":", 1)[0]
+        return self.per_channel.setdefault(kind, ChannelCounts())
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["per_channel"] = {k: asdict(v) for k, v in self.per_channel.items()}
+        data.pop("queued_alerts", None)
+        return data
+
+
+def deliver(session: Session, *, lesson_ids: list[int] | None = None, now: dt.datetime | None = None,
+            smtp: Any | None = None, config: SubscriptionConfig | None = None, dry_run: bool = False,
+            on_outcome: Outcome | None = None) -> DeliveryReport:
+    """Plan digests for approved lessons and send everything that is due.
+
+    `config` supplies robot → Airflow connection ids (default: load the subscriptions file;
+    robots then fall back to `yibao_im_<robot>`). `on_outcome(row, ok)` is called for each
+    send result right after it is known and before it is recorded (heartbeats, fault tests).
+    With `dry_run` nothing is written or sent; `planned_rows` shows what would go out.
+    """
+    now = now or utcnow()
+    config = config if config is not None else _config_or_none()
+    report = DeliveryReport(dry_run=dry_run)
+    plan(session, lesson_ids=lesson_ids, now=now, config=config, report=report)
+    if dry_run:
+        session.rollback()
+        return report
+    session.commit()
+    send_due(session, now=now, smtp=smtp, config=config, report=report, on_outcome=on_outcome)
+    return report
+
+
+# ---------------------------------------------------------------- planning
+def plan(session: Session, *, lesson_ids: list[int] | None, now: dt.datetime,
+         config: SubscriptionConfig | None, report: DeliveryReport) -> None:
+    lessons = _approved_lessons(session, lesson_ids, now)
+    if not lessons:
+        return
+    opted_out = unsubscribed_channels(session)
+    people = session.scalars(select(Person).where(Person.active.is_(True)).order_by(Person.id)).all()
+    periods: dict[str, dict[str, str]] = {}
+    for sub in session.scalars(select(Subscription)):
+        periods.setdefault(sub.person_id, {})[sub.role] = sub.period
+    for person in people:
+        roles = periods.get(person.id, {})
+        matched = [(lesson, region) for lesson, region in lessons
+                   if lesson.role in roles and region_applies(region, person.region)]
+        if not matched:
+            continue
+        for channel in person.channels or []:
+            if (person.id, channel) in opted_out:
+                continue
+            _plan_channel(session, person, channel, matched, roles, now, config, report)
+
+
+def _plan_channel(session: Session, person: Person, channel: str, matched: list[tuple[Lesson, str]],
+                  periods: dict[str, str], now: dt.datetime, config: SubscriptionConfig | None,
+                  report: DeliveryReport) -> None:
+    done = ledger.delivered_lessons(session, person.id, channel)
+    todo = [lesson for lesson, _ in matched if lesson.id not in done]
+    if not todo:
+        return
+    target = _target(person, channel, config)
+    if target is None:
+        report.skipped += len(todo)
+        report.channel(channel).skipped += len(todo)
+        report.errors.append(f"{person.id}: channel {channel!r} is not usable "
+                             "(no email address, or robot not configured / secret missing); skipped")
+        return
+    if not any(due_by(periods.get(lesson.role, "immediate"), lesson.deadline, now) <= now for lesson in todo):
+        report.deferred += 1
+        return
+    ids = [lesson.id for lesson in todo]
+    if report.dry_run:
+        report.planned_rows.append({"person": person.id, "channel": channel, "lessons": ids})
+        report.planned += 1
+        report.channel(channel).planned += 1
+        return
+    row = ledger.plan_lessons(session, person_id=person.id, channel=channel, target=target,
+                              lesson_ids=ids, now=now)
+    if row is not None:
+        report.planned += 1
+        report.channel(channel).planned += 1
+        report.planned_rows.append({"person": person.id, "channel": channel, "lessons": row.lesson_ids,
+                                    "delivery_id": row.id})
+
+
+def _approved_lessons(session: Session, lesson_ids: list[int] | None,
+                      now: dt.datetime) -> list[tuple[Lesson, str]]:
+    query = (select(Lesson, Source.region).join(Change, Lesson.change_id == Change.id)
+             .join(Document, Change.document_id == Document.id).join(Source, Document.source_id == Source.id)
+             .where(Lesson.status == "approved").order_by(Lesson.id))
+    if lesson_ids is not None:
+        query = query.where(Lesson.id.in_(lesson_ids))
+    else:
+        oldest = (now - STALE_AFTER).date()
+        query = query.where((Lesson.deadline.is_(None)) | (Lesson.deadline >= oldest))
+    return [(lesson, region or "national") for lesson, region in session.execute(query)]
+
+
+def region_applies(source_region: str, person_region: str) -> bool:
+    """National documents reach everyone; a provincial one reaches people of that region
+    (a person in '4401' 广州 gets documents of '44' 广东)."""
+    return source_region in ("", "national") or person_region.startswith(source_region)
+
+
+def _target(person: Person, channel: str, config: SubscriptionConfig | None) -> str | None:
+    if channel == "email":
+        return person.email or None
+    if config is not None and config.robot_for_channel(channel) is None:
+        return None
+    return channel
+
+
+def due_by(period: str, deadline: dt.date | None, now: dt.datetime) -> dt.datetime:
+    """When a lesson must go out for this period (the lessons module's rule when present)."""
+    try:
+        from yibao.lessons.digest import due_by as lessons_due_by
+    except ImportError:
+        lessons_due_by = None
+    if lessons_due_by is not None and deadline is not None:
+        return _naive_utc(lessons_due_by(period, deadline, now))
+    return _fallback_due_by(period, deadline, now)
+
+
+def _fallback_due_by(period: str, deadline: dt.date | None, now: dt.datetime) -> dt.datetime:
+    """immediate → now; daily → next 08:00 Beijing; weekly → next Monday 08:00 Beijing;
+    never later than 08:00 two working days before the deadline."""
+    from yibao.workdays import is_workday
+
+    if period == "immediate":
+        return now
+    local = now.replace(tzinfo=dt.timezone.utc).astimezone(CHINA_TZ)
+    slot = local.replace(hour=8, minute=0, second=0, microsecond=0)
+    if slot <= local:
+        slot += dt.timedelta(days=1)
+    if period == "weekly":
+        slot += dt.timedelta(days=(7 - slot.weekday()) % 7)
+    if deadline is not None:
+        latest_day = deadline
+        for _ in range(2):  # two working days before the deadline
+            latest_day -= dt.timedelta(days=1)
+            while not is_workday(latest_day).is_workday:
+                latest_day -= dt.timedelta(days=1)
+        latest = dt.datetime.combine(latest_day, dt.time(8), CHINA_TZ)
+        slot = min(slot, latest)
+    return _naive_utc(slot)
+
+
+def _naive_utc(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def unsubscribed_channels(session: Session) -> set[tuple[str, str]]:
+    """(person_id, channel) pairs opted out through an unsubscribe link (Event stage 'unsubscribe')."""
+    rows = session.scalars(select(Event).where(Event.stage == "unsubscribe"))
+    return {(e.data.get("person_id"), e.data.get("channel")) for e in rows if e.data}
+
+
+# ---------------------------------------------------------------- sending
+def send_due(session: Session, *, now: dt.datetime, smtp: Any | None = None,
+             config: SubscriptionConfig | None = None, report: DeliveryReport | None = None,
+             on_outcome: Outcome | None = None, ids: Iterable[int] | None = None,
+             limiter: Any | None = None) -> DeliveryReport:
+    """Send every due ledger row (lesson digests, reminders, alerts); record each outcome."""
+    report = report or DeliveryReport()
+    policy = _retry_policy(config.policy if config else DeliveryPolicy())
+    rows = ledger.due(session, now, ids=ids)
+    if not rows:
+        return report
+    settings = get_settings()
+    composer = Composer(session, LinkMaker(settings.public_url, _link_secret()), config.hospital if config else "")
+    email_rows = [r for r in rows if r.channel == "email"]
+    im_rows = [r for r in rows if r.channel != "email"]
+    if email_rows:
+        _send_email(session, email_rows, now, smtp, composer, policy, report, on_outcome)
+    if im_rows:
+        _send_im(session, im_rows, now, config, composer, policy, report, on_outcome, limiter)
+    queued, report.queued_alerts = report.queued_alerts, []
+    if queued and ids is None:  # alerts raised during this run (e.g. a bad robot key): send them now
+        send_due(session, now=now, smtp=smtp, config=config, report=report, ids=queued, limiter=limiter)
+    return report
+
+
+def _retry_policy(p: DeliveryPolicy) -> ledger.RetryPolicy:
+    return ledger.RetryPolicy(lease=dt.timedelta(minutes=p.email_lease_minutes), max_attempts=p.max_attempts)
+
+
+def _link_secret() -> bytes:
+    from yibao.delivery.tokens import link_secret
+    return link_secret()
+
+
+def message_key(row: Delivery) -> str:
+    """The email delivery id (→ Message-ID): stable for the row across every attempt."""
+    import hashlib
+    salt = hashlib.sha256(f"{row.person_id}|{row.channel}|{row.digest_key}".encode()).hexdigest()[:12]
+    return f"d{row.id}-{salt}"
+
+
+def resolve_smtp(smtp: Any | None) -> Any:
+    """SMTP settings: given → Airflow connection yibao_smtp → YIBAO_SMTP_* env."""
+    if smtp is not None:
+        return smtp
+    from yibao.delivery.email import EmailConfigError, SmtpSettings
+    try:
+        return SmtpSettings.from_airflow_connection("yibao_smtp")
+    except Exception as exc:  # connection missing or incomplete: try the environment
+        log.debug("no usable Airflow connection yibao_smtp (%s); trying YIBAO_SMTP_* env", exc)
+    try:
+        return SmtpSettings.from_env()
+    except EmailConfigError as exc:
+        raise EmailConfigError(f"no SMTP settings: create the Airflow connection 'yibao_smtp' "
+                               f"or set YIBAO_SMTP_HOST/YIBAO_SMTP_FROM ({exc})") from exc
+
+
+def _send_email(session: Session, rows: list[Delivery], now: dt.datetime, smtp: Any | None,
+                composer: Composer, policy: ledger.RetryPolicy, report: DeliveryReport,
+                on_outcome: Outcome | None) -> None:
+    from yibao.delivery.email import OutgoingEmail, send_batch_sync
+
+    try:
+        settings = resolve_smtp(smtp)
+    except Exception as exc:
+        report.errors.append(f"email not sent ({len(rows)} messages stay pending): {exc}")
+        log.error("email not sent: %s", exc)
+        return
+    for start in range(0, len(rows), EMAIL_CHUNK):
+        chunk, mails = [], []
+        for row in rows[start:start + EMAIL_CHUNK]:
+            resend = ledger.is_lease_expired(row)
+            try:
+                content = composer.compose(row)
+            except ComposeError as exc:
+                _count_failure(report, row, ledger.record_failure(
+                    session, row, error=str(exc), permanent=True, now=now, policy=policy))
+                continue
+            if resend:
+                report.resent_after_lease += 1
+            chunk.append(row)
+            mails.append(OutgoingEmail(delivery_id=message_key(row), to_addr=row.target,
+                                       to_name=row.person.name if row.person else None,
+                                       subject=content.subject, text=content.text, html=content.html,
+                                       unsubscribe_url=content.unsubscribe_url,
+                                       headers={"X-Yibao-Delivery": str(row.id)}))
+        if not chunk:
+            continue
+        ledger.claim(session, chunk, now, policy)
+        by_key = {message_key(r): r for r in chunk}
+
+        def on_result(result, by_key=by_key) -> None:  # noqa: ANN001
+            row = by_key[result.delivery_id]
+            if on_outcome is not None:
+                on_outcome(row, result.ok)
+            if result.ok:
+                ledger.record_sent(session, row, result.provider_id, now)
+                report.sent += 1
+                report.channel(row.channel).sent += 1
+            else:
+                _count_failure(report, row, ledger.record_failure(
+                    session, row, error=result.error or "send failed", permanent=result.permanent,
+                    now=now, policy=policy))
+
+        send_batch_sync(mails, settings, on_result=on_result)
+
+
+def _count_failure(report: DeliveryReport, row: Delivery, state: str) -> None:
+    if state == ledger.FAILED_PERMANENT:
+        report.failed_permanent += 1
+        report.channel(row.channel).failed_permanent += 1
+        report.errors.append(f"delivery {row.id} to {row.person_id} on {row.channel} failed permanently: "
+                             f"{row.last_error}")
+    elif state == ledger.FAILED_RETRYABLE:
+        report.failed_retryable += 1
+        report.channel(row.channel).failed_retryable += 1
+
+
+_default_limiter: Any | None = None
+
+
+def _shared_limiter() -> Any:
+    global _default_limiter
+    if _default_limiter is None:
+        from yibao.delivery.ratelimit import RobotLimiter
+        _default_limiter = RobotLimiter(per_minute=20)
+    return _default_limiter
+
+
+def _send_im(session: Session, rows: list[Delivery], now: dt.datetime, config: SubscriptionConfig | None,
+             composer: Composer, policy: ledger.RetryPolicy, report: DeliveryReport,
+             on_outcome: Outcome | None, limiter: Any | None) -> None:
+    from yibao.delivery.im import ImMessage, ImTarget, send_im
+
+    limiter = limiter or _shared_limiter()
+    targets: dict[str, Any] = {}
+    throttled: set[str] = set()
+    for row in rows:
+        robot_name = row.channel.partition(":")[2]
+        if row.channel in throttled:
+            continue  # the robot said "too fast": leave the rest for the next run
+        robot = config.robot_for_channel(row.channel) if config else None
+        conn_id = robot.conn_id if robot else default_conn_id(robot_name)
+        if row.channel not in targets:
+            try:
+                targets[row.channel] = ImTarget.from_airflow_connection(conn_id)
+            except Exception as exc:
+                targets[row.channel] = exc
+                report.queued_alerts += _alert_bad_robot(session, row.channel, conn_id,
+                                                         f"{type(exc).__name__}: {exc}", now)
+        target = targets[row.channel]
+        if isinstance(target, Exception):
+            _count_failure(report, row, ledger.record_failure(
+                session, row, error=f"robot {row.channel}: connection {conn_id!r} unusable: {target}",
+                permanent=False, now=now, policy=policy))
+            continue
+        resend = ledger.is_lease_expired(row)
+        try:
+            content = composer.compose(row, resend=resend)
+        except ComposeError as exc:
+            _count_failure(report, row, ledger.record_failure(
+                session, row, error=str(exc), permanent=True, now=now, policy=policy))
+            continue
+        if resend:
+            report.resent_after_lease += 1
+        ledger.claim(session, [row], now, policy)
+        message = ImMessage(delivery_id=str(row.id), title=content.im_title,
+                            markdown=f"@{row.person.name if row.person else row.person_id}\n{content.im_markdown}",
+                            url=content.main_url)
+        try:
+            result = send_im(target, message, limiter=limiter, start_part=parts_already_sent(row))
+        except Exception as exc:  # a transport bug must not leave the row claimed forever
+            result = None
+            error = f"{type(exc).__name__}: {exc}"
+        if on_outcome is not None:
+            on_outcome(row, bool(result and result.ok))
+        if result is not None and result.ok:
+            ledger.record_sent(session, row, _provider_id(result), now)
+            report.sent += 1
+            report.channel(row.channel).sent += 1
+            continue
+        if result is not None:
+            error = f"{result.code}: {result.error}" if result.code is not None else str(result.error)
+            if result.parts_sent and result.parts_total > 1:  # resume after these parts next time
+                row.provider_id = f"parts_sent={result.parts_sent}/{result.parts_total}"
+            if result.retry_after_s:
+                throttled.add(row.channel)
+            if result.permanent:
+                report.queued_alerts += _alert_bad_robot(session, row.channel, conn_id, error, now)
+        state = ledger.record_failure(session, row, error=error, permanent=bool(result and result.permanent),
+                                      now=now, policy=policy,
+                                      retry_after_s=result.retry_after_s if result is not None else None)
+        _count_failure(report, row, state)
+
+
+def parts_already_sent(row: Delivery) -> int:
+    """A long IM message goes out in parts; a retry resumes after the parts already accepted
+    (kept in provider_id as "parts_sent=N/T" until the message is complete)."""
+    value = row.provider_id or ""
+    if value.startswith("parts_sent="):
+        try:
+            return int(value.removeprefix("parts_sent=").split("/", 1)[0])
+        except ValueError:
+            return 0
+    return 0
+
+
+def _provider_id(result: Any) -> str | None:
+    response = getattr(result, "provider_response", None)
+    if response is None:
+        return None
+    return response if isinstance(response, str) else str(response)
+
+
+def _alert_bad_robot(session: Session, channel: str, conn_id: str, error: str, now: dt.datetime) -> list[int]:
+    """Record (once a day) an alert to the 医保办; returns the ledger ids to send."""
+    from yibao.delivery.alerts import record_alert
+    try:
+        return record_alert(session, subject=f"IM 机器人不可用：{channel}",
+                            message=f"机器人 {channel}（Airflow 连接 {conn_id}）发送失败：{error}\n"
+                                    "请检查 webhook key、加签密钥和关键词设置。",
+                            level="alert", stage="deliver", now=now)
+    except Exception:  # an alert must never break the delivery run
+        log.exception("could not record the bad-robot alert for %s", channel)
+        return []
+
+
+def _config_or_none() -> SubscriptionConfig | None:
+    try:
+        return load_subscriptions(check_secret=None)
+    except SubscriptionFileError as exc:
+        log.warning("%s; robots use their default connection ids", exc)
+        return None
