@@ -1,0 +1,17 @@
+"""Airflow plugin: mounts the yibao web app at /yibao and adds its pages to the UI navigation."""
+from airflow.plugins_manager import AirflowPlugin
+
+from yibao.web.app import create_app
+
+URL_PREFIX = "/yibao"
+
+
+class YibaoPlugin(AirflowPlugin):
+    name = "yibao"
+    fastapi_apps = [{"app": create_app(), "url_prefix": URL_PREFIX, "name": "yibao review"}]
+    external_views = [
+        {"name": "课程审核", "href": f"{URL_PREFIX}/review/", "url_route": "yibao-review",
+         "destination": "nav", "category": "browse"},
+        {"name": "医保时效看板", "href": f"{URL_PREFIX}/control/", "url_route": "yibao-control",
+         "destination": "nav", "category": "browse"},
+    ]

@@ -1,0 +1,3 @@
+from yibao.review import testenv
+
+testenv.configure()

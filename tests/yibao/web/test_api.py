@@ -1,0 +1,167 @@
+"""The plugin's HTTP API through the real Airflow api-server app (SimpleAuthManager, real JWTs)."""
+import csv
+import datetime as dt
+import io
+import json
+import os
+
+import pytest
+
+from yibao.review import testenv
+
+testenv.configure()
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    pw_file = tmp_path_factory.mktemp("auth") / "passwords.json"
+    pw_file.write_text(json.dumps(testenv.TEST_USERS))
+    env = {"AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin,trainer1:user,trainer2:user,viewer1:viewer",
+           "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(pw_file),
+           "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "False"}
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    testenv.ensure_airflow_db()
+    from fastapi.testclient import TestClient
+    from airflow.api_fastapi.app import create_app
+
+    with TestClient(create_app()) as c:
+        yield c
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+def token(client, user):
+    r = client.post("/auth/token", json={"username": user, "password": testenv.TEST_USERS[user]})
+    assert r.status_code in (200, 201), r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+@pytest.fixture()
+def lessons():
+    from yibao.review.sample import seed
+    from yibao.store.db import open_session
+
+    with open_session() as s:
+        return seed(s, published=dt.date.today() - dt.timedelta(days=3),
+                    doc_number=f"医保发〔2026〕{dt.datetime.now().microsecond}号")
+
+
+@pytest.mark.airflow
+@pytest.mark.parametrize("path", ["/yibao/review/", "/yibao/control/", "/yibao/api/queue", "/yibao/api/lessons/1",
+                                  "/yibao/api/audit", "/yibao/api/control", "/yibao/api/lessons/1/audit"])
+def test_unauthenticated_requests_get_401_never_data(client, path):
+    r = client.get(path)
+    assert r.status_code in (401, 403)
+    assert "医保" not in r.text
+
+
+@pytest.mark.airflow
+def test_unauthenticated_writes_are_refused(client, lessons):
+    assert client.put(f"/yibao/api/lessons/{lessons[0]}", json={"revision": 1, "body_md": "x"}).status_code in (401, 403)
+    r = client.post(f"/yibao/api/lessons/{lessons[0]}/decision", json={"revision": 1, "action": "approve"})
+    assert r.status_code in (401, 403)
+
+
+@pytest.mark.airflow
+def test_viewer_can_read_but_not_decide(client, lessons):
+    h = token(client, "viewer1")
+    assert client.get("/yibao/api/queue", headers=h).status_code == 200
+    r = client.post(f"/yibao/api/lessons/{lessons[0]}/decision", headers=h, json={"revision": 1, "action": "approve"})
+    assert r.status_code == 403
+
+
+@pytest.mark.airflow
+def test_queue_sorted_by_deadline_with_urgency(client, lessons):
+    rows = client.get("/yibao/api/queue", headers=token(client, "trainer1")).json()
+    deadlines = [r["deadline"] for r in rows]
+    assert deadlines == sorted(deadlines)
+    row = next(r for r in rows if r["lesson_id"] == lessons[0])
+    assert row["urgency"] in ("red", "amber", "green") and row["doc_number"] and row["source"] == "国家医疗保障局"
+    page = client.get("/yibao/review/", headers=token(client, "trainer1"))
+    assert page.status_code == 200 and f'data-lesson="{lessons[0]}"' in page.text
+
+
+@pytest.mark.airflow
+def test_lesson_page_shows_diff_editor_and_quiz(client, lessons):
+    h = token(client, "trainer1")
+    page = client.get(f"/yibao/review/lessons/{lessons[0]}", headers=h)
+    assert page.status_code == 200
+    assert "第五条" in page.text and 'id="body"' in page.text and "lesson-data" in page.text
+    data = client.get(f"/yibao/api/lessons/{lessons[0]}", headers=h).json()
+    assert data["quiz"][0]["answer"] == "3年" and data["revision"] == 1
+    assert client.get("/yibao/api/lessons/999999", headers=h).status_code == 404
+
+
+@pytest.mark.airflow
+def test_second_concurrent_save_gets_409_naming_the_first_editor(client, lessons):
+    h1, h2 = token(client, "trainer1"), token(client, "trainer2")
+    url = f"/yibao/api/lessons/{lessons[0]}"
+    assert client.put(url, headers=h1, json={"revision": 1, "body_md": "# 第一位\n"}).status_code == 200
+    r = client.put(url, headers=h2, json={"revision": 1, "body_md": "# 第二位\n"})
+    assert r.status_code == 409
+    assert r.json()["detail"]["message"].startswith("该课程已被 trainer1 于")
+    assert "请刷新后再保存" in r.json()["detail"]["message"]
+    assert client.get(url, headers=h1).json()["body_md"] == "# 第一位\n"
+
+
+@pytest.mark.airflow
+def test_validation_errors(client, lessons):
+    h = token(client, "trainer1")
+    url = f"/yibao/api/lessons/{lessons[0]}/decision"
+    assert client.post(url, headers=h, json={"revision": 1, "action": "maybe"}).status_code == 422
+    assert client.post(url, headers=h, json={"action": "approve"}).status_code == 422
+    r = client.post(url, headers=h, json={"revision": 1, "action": "reject", "comment": ""})
+    assert r.status_code == 422 and "comment" in r.json()["detail"]
+    r = client.put(f"/yibao/api/lessons/{lessons[0]}", headers=h,
+                   json={"revision": 1, "quiz": [{"kind": "essay", "question": "?", "answer": "a"}]})
+    assert r.status_code == 422 and "quiz item 1" in r.json()["detail"]
+
+
+@pytest.mark.airflow
+def test_approve_writes_audit_and_exports(client, lessons):
+    h = token(client, "trainer1")
+    lid = lessons[1]
+    data = client.get(f"/yibao/api/lessons/{lid}", headers=h).json()
+    edited = data["body_md"] + "\n> 培训负责人：王老师\n"
+    quiz = data["quiz"][:1]
+    r = client.post(f"/yibao/api/lessons/{lid}/decision", headers=h,
+                    json={"revision": data["revision"], "action": "approve", "body_md": edited, "quiz": quiz,
+                          "comment": "可以发布"})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "approved"
+    after = client.get(f"/yibao/api/lessons/{lid}", headers=h).json()
+    assert after["body_md"] == edited and len(after["quiz"]) == 1
+    rows = client.get(f"/yibao/api/lessons/{lid}/audit?format=json", headers=h).json()
+    last = rows[-1]
+    assert (last["actor"], last["action"], last["comment"]) == ("trainer1", "approve", "可以发布")
+    assert "+> 培训负责人：王老师" in last["edit_diff"]
+    text = client.get(f"/yibao/api/lessons/{lid}/audit?format=csv", headers=h).text.lstrip("\ufeff")
+    parsed = list(csv.DictReader(io.StringIO(text)))
+    assert parsed[-1]["action"] == "approve" and parsed[-1]["actor"] == "trainer1"
+    # a decided lesson is closed
+    r = client.put(f"/yibao/api/lessons/{lid}", headers=h, json={"revision": after["revision"], "body_md": "x"})
+    assert r.status_code == 409
+    all_rows = client.get("/yibao/api/audit?format=csv", headers=h)
+    assert all_rows.status_code == 200 and "attachment" in all_rows.headers["content-disposition"]
+
+
+@pytest.mark.airflow
+def test_control_room(client, lessons):
+    h = token(client, "trainer1")
+    data = client.get("/yibao/api/control", headers=h).json()
+    assert data["sources"][0]["name"] == "国家医疗保障局"
+    row = next(p for p in data["policies"] if any(l["id"] == lessons[0] for l in p["lessons"]))
+    assert row["timeline"]["published"] and row["timeline"]["detected"] and row["timeline"]["drafted"]
+    assert any(w.startswith("审核") for w in row["waiting_on"])
+    assert row["workdays_used"] is not None and row["workdays_left"] is not None
+    page = client.get("/yibao/control/", headers=h)
+    assert page.status_code == 200 and "医保时效看板" in page.text
+
+
+@pytest.mark.airflow
+def test_static_assets_served_without_login(client):
+    assert client.get("/yibao/static/markdown.js").status_code == 200

@@ -1,0 +1,92 @@
+"""The 医保办 control room: one row per changed policy with its timeline, plus source health."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yibao.review.queue import today_local, urgency
+from yibao.store.models import (
+    Acknowledgement, Change, Delivery, DeliveryItem, Document, Lesson, Person, Source,
+)
+from yibao.workdays import workdays_between
+
+BAD_HEALTH = {"challenged", "drifted", "error"}
+FAILED_DELIVERY = {"failed_retryable", "failed_permanent"}
+DECIDED = {"approved", "rejected"}
+
+
+def _iso(value: dt.datetime | dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def source_health(session: Session) -> list[dict[str, Any]]:
+    return [{"id": s.id, "name": s.name, "health": s.health, "detail": s.health_detail,
+             "last_success_at": _iso(s.last_success_at), "last_poll_at": _iso(s.last_poll_at),
+             "consecutive_failures": s.consecutive_failures, "bad": s.health in BAD_HEALTH}
+            for s in session.scalars(select(Source).order_by(Source.id))]
+
+
+def policy_rows(session: Session, today: dt.date | None = None) -> list[dict[str, Any]]:
+    today = today or today_local()
+    rows = []
+    for change, doc in session.execute(select(Change, Document).join(Document, Change.document_id == Document.id)
+                                       .order_by(Document.deadline, Change.id)):
+        lessons = list(session.scalars(select(Lesson).where(Lesson.change_id == change.id)))
+        rows.append(_row(session, change, doc, lessons, today))
+    return rows
+
+
+def _row(session: Session, change: Change, doc: Document, lessons: list[Lesson], today: dt.date) -> dict[str, Any]:
+    lesson_ids = [lesson.id for lesson in lessons]
+    items = list(session.execute(select(DeliveryItem, Delivery).join(Delivery, DeliveryItem.delivery_id == Delivery.id)
+                                 .where(DeliveryItem.lesson_id.in_(lesson_ids)))) if lesson_ids else []
+    sent = [d.sent_at for _, d in items if d.sent_at]
+    failed_channels = sorted({d.channel for _, d in items if d.state in FAILED_DELIVERY})
+    recipients = {item.person_id for item, _ in items}
+    acks = set(session.scalars(select(Acknowledgement.person_id).where(
+        Acknowledgement.lesson_id.in_(lesson_ids), Acknowledgement.kind == "ack"))) if lesson_ids else set()
+    unread_departments = _unread_departments(session, recipients - acks)
+    undecided = [lesson for lesson in lessons if lesson.status not in DECIDED]
+    reviewed = None if undecided or not lessons else max(
+        (lesson.approved_at for lesson in lessons if lesson.approved_at), default=None)
+
+    published = doc.publish_date
+    used = workdays_between(published, today) if published else None
+    left = workdays_between(today, doc.deadline) if doc.deadline else None
+    waiting = []
+    if undecided:
+        waiting.append(f"审核（{len(undecided)}/{len(lessons)}）")
+    if failed_channels:
+        waiting.append("渠道失败：" + "、".join(failed_channels))
+    if unread_departments:
+        waiting.append("未确认科室：" + "、".join(unread_departments))
+    return {
+        "change_id": change.id, "title": doc.title, "doc_number": doc.doc_number, "source_id": doc.source_id,
+        "url": doc.url, "deadline": _iso(doc.deadline), "provisional": doc.deadline_provisional,
+        "timeline": {"published": _iso(published), "detected": _iso(change.detected_at),
+                     "drafted": _iso(min((lesson.created_at for lesson in lessons), default=None)),
+                     "reviewed": _iso(reviewed), "first_delivered": _iso(min(sent, default=None))},
+        "acknowledged_pct": round(100 * len(acks & recipients) / len(recipients)) if recipients else None,
+        "workdays_used": used, "workdays_left": left, "urgency": urgency(left) if waiting else "green",
+        "waiting_on": waiting,
+        "lessons": [{"id": lesson.id, "role": lesson.role, "status": lesson.status,
+                     "review_dag_run_id": lesson.review_dag_run_id} for lesson in lessons],
+    }
+
+
+def _unread_departments(session: Session, person_ids: set[str]) -> list[str]:
+    if not person_ids:
+        return []
+    counts: dict[str, int] = defaultdict(int)
+    for person in session.scalars(select(Person).where(Person.id.in_(person_ids))):
+        counts[person.department or "（未填科室）"] += 1
+    return [f"{dept}({n})" for dept, n in sorted(counts.items())]
+
+
+def control_room(session: Session, today: dt.date | None = None) -> dict[str, Any]:
+    return {"today": (today or today_local()).isoformat(), "sources": source_health(session),
+            "policies": policy_rows(session, today)}
