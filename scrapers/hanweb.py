@@ -69,9 +69,10 @@ def _param_object(html: str, unit: str) -> dict[str, str] | None:
 
 def _cell_texts(row: Any, anchor: Any) -> list[str]:
     """Texts of the row's cells other than the one holding the title link."""
+    holders = set(anchor.iterancestors())
     cells = [el for el in row.iter("span", "td", "em", "i", "div", "p")
-             if el is not row and anchor not in el.iterdescendants() and el is not anchor
-             and not any(True for _ in el.iter("span", "td") if _ is not el)]
+             if el is not row and el not in holders
+             and next(el.iterdescendants("span", "td"), None) is None]
     texts = [clean_text(el.text_content()) for el in cells]
     if not texts:  # dates written as bare text after the link
         tail = clean_text(anchor.tail or "")
