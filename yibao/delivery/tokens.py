@@ -16,6 +16,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import logging
 import os
 import time
 import warnings
@@ -124,8 +125,9 @@ def link_secret(environ: dict[str, str] | None = None) -> bytes:
     if value:
         return value.encode("utf-8")
     if env.get("YIBAO_DEV") == "1":
-        warnings.warn("YIBAO_LINK_SECRET is not set; using the development link secret (YIBAO_DEV=1)",
-                      RuntimeWarning, stacklevel=2)
+        text = "YIBAO_LINK_SECRET is not set; using the development link secret (YIBAO_DEV=1)"
+        logging.getLogger(__name__).warning(text)
+        warnings.warn(text, RuntimeWarning, stacklevel=2)
         return _DEV_SECRET
     raise LinkSecretMissing("set YIBAO_LINK_SECRET or the Airflow Variable/Connection 'yibao_links' "
                             "(or YIBAO_DEV=1 for a development secret)")
