@@ -76,7 +76,8 @@ class Digest:
             entries.append({
                 "lesson_id": e.lesson_id, "lesson_ids": e.lesson_ids, "roles": e.role_names, "d": d,
                 "deadline_cn": facts.fmt_cn_date(e.deadline), "deadline_short": f"{e.deadline.month}月{e.deadline.day}日",
-                "effective_cn": facts.fmt_cn_date(dt.date.fromisoformat(d["effective_date"])) if d.get("effective_date") else "施行之日",
+                "effective_note": (f"{facts.fmt_cn_date(dt.date.fromisoformat(d['effective_date']))}起施行"
+                                   if d.get("effective_date") else "施行日期见原文"),
             })
         return {"entries": entries, "subject": self.subject, "count": len(entries)}
 
@@ -120,6 +121,10 @@ def build_digest(person_name: str, items: list[dict]) -> Digest:
             raise LessonInputError(f"digest item #{i} needs lesson_id, draft and deadline: {exc}") from exc
         if isinstance(draft, LessonDraft):
             draft = draft.to_dict()
+        if not isinstance(draft, dict) or "role" not in draft:
+            raise LessonInputError(f"digest item #{i}: draft must be a LessonDraft dict")
+        if deadline is None:
+            deadline = draft.get("deadline")
         if isinstance(deadline, str):
             deadline = dt.date.fromisoformat(deadline[:10])
         if isinstance(deadline, dt.datetime):

@@ -52,8 +52,23 @@ class DocContext:
         self.publish_date = _as_date(self.publish_date, "publish_date")
         self.effective_date = _as_date(self.effective_date, "effective_date")
         self.deadline = _as_date(self.deadline, "deadline")
-        if self.publish_date is None or self.deadline is None:
-            raise LessonInputError("DocContext needs publish_date and deadline")
+        if self.publish_date is None:
+            raise LessonInputError("DocContext needs publish_date")
+        if self.deadline is None:  # the response deadline: publication + 7 working days
+            self.deadline = response_deadline(self.publish_date)
+
+
+def response_deadline(publish_date: dt.date) -> dt.date:
+    """Publication + 7 working days (yibao.workdays; Mon–Fri if that module is unavailable)."""
+    try:
+        from yibao.workdays import add_workdays
+        return add_workdays(publish_date, 7).date
+    except ImportError:
+        d, n = publish_date, 0
+        while n < 7:
+            d += dt.timedelta(days=1)
+            n += d.weekday() < 5
+        return d
 
 
 @dataclass

@@ -7,6 +7,7 @@ exact clause reference (a flipped modal verb makes a false statement).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 from . import facts
@@ -21,7 +22,10 @@ def _fmt_num(x: float, like: str) -> str:
 def number_distractors(answer: str, old: list[str], same_clause: list[str], k: int = 3) -> list[str]:
     num, unit = facts.split_value(answer)
     pool: list[str] = []
-    pool += [o for o in old if facts.split_value(o)[1] == unit]
+    same_unit = [o for o in old if facts.split_value(o)[1] == unit and facts.split_value(o)[0]]
+    if num:  # the old value nearest in size is the one this answer replaced
+        same_unit.sort(key=lambda o: abs(math.log(facts.split_value(o)[0] / num)))
+    pool += same_unit[:1]
     if num is not None:
         raw = re.match(r"\d+(?:\.\d+)?", answer).group(0)
         for f in (1.2, 0.8, 1.1, 0.9, 1.5, 0.5):

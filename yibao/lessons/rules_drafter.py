@@ -5,6 +5,8 @@ that concern the role, in that role's language (config/roles.yaml).
 """
 from __future__ import annotations
 
+import re
+
 from . import facts
 from . import notes as notes_mod
 from .model import DocContext, LessonDraft
@@ -61,6 +63,13 @@ def lesson_change(change: dict) -> dict:
             "full_text": change.get("new_text") or change.get("old_text") or ""}
 
 
+def _rank(ch: dict) -> tuple[int, int]:
+    """Quantities first; changes whose only values are serial numbers (第197号) after the rest."""
+    vals = ch["quiz_values"] + ch["old_values"]
+    serial_only = bool(vals) and all(v.endswith("号") or re.fullmatch(r"[\d\-–]+", v) for v in vals)
+    return (1 if serial_only else 0, _CAT_ORDER.get(ch["category"], 9))
+
+
 def _plain(text: str, terms: dict[str, str], used: set[str]) -> str:
     for term, plain in terms.items():
         if term in text and term not in used and plain not in text:
@@ -94,7 +103,7 @@ def draft_for_role(doc: DocContext, role: str, topics: list[str], changes: list[
     flags: list[str] = []
 
     lc = [lesson_change(c) for c in changes]
-    lc.sort(key=lambda c: _CAT_ORDER.get(c["category"], 9))
+    lc.sort(key=_rank)
     lc = notes_mod.apply(lc, directives)
     if directives.raw:
         flags.append("trainer_notes")
@@ -105,7 +114,7 @@ def draft_for_role(doc: DocContext, role: str, topics: list[str], changes: list[
     effective = doc.effective_date or facts.effective_date_in(doc.text)
     if effective is None:
         flags.append("effective_date_missing")
-    effective_cn = facts.fmt_cn_date(effective) if effective else "施行之日"
+    effective_cn = facts.fmt_cn_date(effective) if effective else "文件施行之日"
     deadline_cn = facts.fmt_cn_date(doc.deadline)
     effective_ref = _effective_ref(doc.text) or "施行条款"
     n = len(lc)
@@ -130,8 +139,12 @@ def draft_for_role(doc: DocContext, role: str, topics: list[str], changes: list[
                else f"{label}（{first['ref']}）：{first['old']} → {first['new']}。")
     else:
         key = f"本文件与{ROLES[role]}直接相关的内容较少，请了解全文要点。"
-    when = (f"{effective_cn}起执行。" if plain else
-            f"自{effective_cn}起施行；请在{deadline_cn}前完成学习、测验并确认。")
+    if effective:
+        when = (f"{effective_cn}起执行。" if plain else
+                f"自{effective_cn}起施行；请在{deadline_cn}前完成学习、测验并确认。")
+    else:
+        when = ("什么时候开始执行，以官方通知为准。" if plain else
+                f"原文未写明施行日期，以发文通知为准；请在{deadline_cn}前完成学习、测验并确认。")
     summary = [intro, key, when]
 
     templates = rc.get("actions") or {}

@@ -1,0 +1,176 @@
+"""`yibao draft`: role-tailored lesson drafts from the store or from two files.
+
+  yibao draft --doc ID [--role ROLE] [--format md|html|text|im|gift|xml|pack|json]
+  yibao draft --old FILE --new FILE [--role ROLE] [--title T] [--publish-date YYYY-MM-DD] [...]
+  yibao draft --new FILE --title T ...            (a new document: its key provisions)
+
+Without --role every relevant role is drafted. Exit codes: 0 ok, 2 bad input.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+FORMATS = ("md", "html", "text", "im", "gift", "xml", "pack", "json")
+
+
+class DraftInputError(ValueError):
+    """Bad command-line input: printed on stderr, exit code 2."""
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("draft", help="draft role-tailored lessons (md/html/im/GIFT/Moodle XML)",
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(p)
+    p.set_defaults(func=run)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    src = p.add_argument_group("source (either --doc, or --new with optional --old)")
+    src.add_argument("--doc", type=int, metavar="ID", help="document id in the store (its latest change)")
+    src.add_argument("--old", metavar="FILE", help="previous version (txt/html/pdf/docx)")
+    src.add_argument("--new", metavar="FILE", help="new version (txt/html/pdf/docx)")
+    p.add_argument("--role", action="append", metavar="ROLE", help="role id or name (repeatable); default: all relevant")
+    p.add_argument("--format", default="md", choices=FORMATS)
+    p.add_argument("--drafter", default="rules", choices=("rules", "llm"))
+    p.add_argument("--notes", help="trainer notes, e.g. 只保留第三条；强调起付线")
+    p.add_argument("--title", help="document title (file mode; default: the file name)")
+    p.add_argument("--doc-number", help="发文字号 (file mode)")
+    p.add_argument("--publish-date", help="publish date YYYY-MM-DD (file mode; default today)")
+    p.add_argument("--effective-date", help="施行 date YYYY-MM-DD (file mode; default: read from the text)")
+    p.add_argument("--url", help="source link (file mode)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+
+
+def _date(value: str | None, what: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise DraftInputError(f"{what} must be YYYY-MM-DD, got {value!r}") from exc
+
+
+def read_text(path: str) -> str:
+    p = Path(path)
+    if not p.is_file():
+        raise DraftInputError(f"no such file: {path}")
+    try:
+        from yibao.diff.sources import SourceError, load_source
+    except ImportError:
+        load_source, SourceError = None, Exception
+    if load_source is not None:
+        try:
+            return load_source(str(p))
+        except SourceError as exc:
+            raise DraftInputError(str(exc)) from exc
+    if p.suffix.lower() in (".txt", ".md", ""):
+        return p.read_text(encoding="utf-8-sig")
+    try:
+        from yibao.attachments import extract_file
+    except ImportError as exc:
+        raise DraftInputError(f"cannot read {p.suffix} files without yibao.attachments") from exc
+    result = extract_file(p)
+    if getattr(result, "status", "ok") != "ok" or not result.text:
+        raise DraftInputError(f"{path}: no text extracted ({getattr(result, 'reason', '')})")
+    return result.text
+
+
+def _from_files(args):
+    from yibao.lessons import DocContext
+    from yibao.lessons.diffsource import compare
+
+    new_text = read_text(args.new)
+    old_text = read_text(args.old) if args.old else None
+    publish = _date(args.publish_date, "--publish-date") or dt.date.today()
+    doc = DocContext(
+        doc_id=None, title=args.title or Path(args.new).stem, doc_number=args.doc_number, issuer=None,
+        publish_date=publish, effective_date=_date(args.effective_date, "--effective-date"), deadline=None,
+        url=args.url or Path(args.new).resolve().as_uri(), source_name="file",
+        kind="revised" if old_text is not None else "new",
+        predecessor_title=Path(args.old).stem if args.old else None, text=new_text)
+    diff = compare(old_text, new_text) if old_text is not None else None
+    return doc, diff
+
+
+def _from_store(doc_id: int):
+    try:
+        from sqlalchemy import select
+        from yibao.store import Change, Document, open_session
+    except ImportError as exc:
+        raise DraftInputError(f"the store is not available ({exc}); use --old/--new files") from exc
+    try:
+        from yibao.pipeline.drafting import doc_context
+    except ImportError:
+        doc_context = None
+    with open_session() as session:
+        document = session.get(Document, doc_id)
+        if document is None:
+            raise DraftInputError(f"document {doc_id} is not in the store")
+        change = session.scalars(select(Change).where(Change.document_id == doc_id)
+                                 .order_by(Change.detected_at.desc(), Change.id.desc())).first()
+        if change is None:
+            raise DraftInputError(f"document {doc_id} has no recorded change yet")
+        if doc_context is None:
+            raise DraftInputError("yibao.pipeline.drafting.doc_context is not available")
+        ctx = doc_context(change)
+        diff = change.diff if change.kind != "new" else None
+    return ctx, diff
+
+
+def build(args) -> str:
+    from yibao.lessons import draft_lessons, role_id
+    from yibao.lessons.export import to_gift, to_moodle_xml
+    from yibao.lessons.render import render_lesson, render_lesson_pack
+
+    roles = [role_id(r) for r in args.role] if args.role else None
+    if args.doc is not None:
+        if args.old or args.new:
+            raise DraftInputError("use either --doc or --old/--new, not both")
+        doc, diff = _from_store(args.doc)
+    elif args.new:
+        doc, diff = _from_files(args)
+    else:
+        raise DraftInputError("give --doc ID, or --new FILE (with --old FILE for a revision)")
+    drafts = draft_lessons(doc, diff, roles=roles, drafter=args.drafter, notes=args.notes)
+    if not drafts:
+        raise DraftInputError("no role is concerned by this document's changes; name one with --role")
+    if args.format == "gift":
+        return to_gift(drafts)
+    if args.format == "xml":
+        return to_moodle_xml(drafts)
+    if args.format == "pack":
+        return render_lesson_pack(drafts, f"{doc.title} 培训课件")
+    if args.format == "json":
+        return json.dumps([d.to_dict() for d in drafts], ensure_ascii=False, indent=2) + "\n"
+    sep = "\n\n---\n\n" if args.format in ("md", "im", "text") else "\n"
+    return sep.join(render_lesson(d, args.format) for d in drafts)
+
+
+def run(args: argparse.Namespace) -> int:
+    from yibao.lessons import LessonConfigError, LessonInputError, UnknownRoleError
+
+    try:
+        out = build(args)
+    except (DraftInputError, UnknownRoleError, LessonInputError, LessonConfigError) as exc:
+        print(f"yibao draft: error: {exc}", file=sys.stderr)
+        return 2
+    if args.output:
+        Path(args.output).write_text(out, encoding="utf-8")
+    else:
+        sys.stdout.write(out)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="yibao draft", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
