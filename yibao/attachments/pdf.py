@@ -50,11 +50,14 @@ def extract_pdf(data: bytes, limits: Limits, want_tables: bool | None = None) ->
             textpage = page.get_textpage()
             raw = textpage.get_text_range()
             texts.append(clean_page_text(raw))
-            paths, segments, images = _page_objects(page)
-            if want_tables or (want_tables is None and (paths >= RULED_MIN_PATHS or segments >= RULED_MIN_SEGMENTS)):
+            if want_tables:
                 ruled.append(i)
-            if not raw.strip() and images:
-                image_only += 1
+            elif want_tables is None or not raw.strip():  # object scan only when it can matter
+                paths, segments, images = _page_objects(page)
+                if want_tables is None and (paths >= RULED_MIN_PATHS or segments >= RULED_MIN_SEGMENTS):
+                    ruled.append(i)
+                if not raw.strip() and images:
+                    image_only += 1
             textpage.close()
             page.close()
         if n_read < total and not result.partial:

@@ -113,8 +113,8 @@ def catalogue_rows(rows: int) -> list[list[str]]:
 def make_catalogue_pdf(path: str | Path, rows: int = 40, pages: int | None = None) -> Path:
     """A ruled drug-catalogue table whose CJK cells wrap inside their cells.
 
-    With ``pages`` set, the rows are spread so the document has about that
-    many pages (rows per page is fixed, so ``rows`` is raised if needed).
+    With ``pages`` set, ``rows`` is raised so the document has at least that
+    many pages.
     """
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
@@ -122,9 +122,9 @@ def make_catalogue_pdf(path: str | Path, rows: int = 40, pages: int | None = Non
     from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, TableStyle
 
     font = _register_font()
-    rows_per_page = 14
+    rows_per_page = 12  # a slight underestimate: the result has at least ``pages`` pages
     if pages is not None:
-        rows = max(rows, pages * rows_per_page - 4)
+        rows = max(rows, pages * rows_per_page)
     style = ParagraphStyle("cell", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
     data = [[Paragraph(h, style) for h in CATALOGUE_HEADER]]
     data += [[Paragraph(cell, style) for cell in row] for row in catalogue_rows(rows)]
@@ -141,6 +141,8 @@ def make_catalogue_pdf(path: str | Path, rows: int = 40, pages: int | None = Non
 
     doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), topMargin=36, bottomMargin=36)
     doc.build([table], onFirstPage=footer, onLaterPages=footer)
+    if pages is not None and doc.page < pages:  # rows wrapped less than estimated: scale up once
+        return make_catalogue_pdf(path, rows=rows * pages // doc.page + rows_per_page, pages=None)
     return path
 
 
