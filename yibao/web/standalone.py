@@ -1,0 +1,116 @@
+"""Run a throw-away `airflow standalone` with this repo's dags/ and plugins/ (browser tests, screenshots).
+
+    with AirflowStandalone(tmp_dir, users={"trainer1": "pw"}) as af:
+        af.base_url, af.token("trainer1")
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from yibao.settings import REPO_ROOT
+
+
+class StandaloneError(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AirflowStandalone:
+    def __init__(self, workdir: Path, users: dict[str, str], extra_env: dict[str, str] | None = None,
+                 startup_timeout: float = 120) -> None:
+        self.workdir = Path(workdir)
+        self.users = users
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.startup_timeout = startup_timeout
+        home = self.workdir / "airflow"
+        home.mkdir(parents=True, exist_ok=True)
+        pw_file = self.workdir / "passwords.json"
+        pw_file.write_text(json.dumps(users))
+        self.env = {**os.environ,
+                    "AIRFLOW_HOME": str(home), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+                    "AIRFLOW__CORE__PARALLELISM": "4", "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+                    "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
+                    "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO_ROOT / "plugins"),
+                    "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+                    "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": ",".join(f"{u}:admin" for u in users),
+                    "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(pw_file),
+                    "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "False",
+                    "AIRFLOW__API__PORT": str(self.port), "AIRFLOW__API__HOST": "127.0.0.1",
+                    "AIRFLOW__API__BASE_URL": self.base_url,
+                    "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.base_url}/execution/",
+                    "AIRFLOW__SCHEDULER__TRIGGER_TIMEOUT_CHECK_INTERVAL": "5",
+                    "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+                    **(extra_env or {})}
+        self.env.pop("YIBAO_TEST_AIRFLOW_DB_READY", None)
+        self.proc: subprocess.Popen | None = None
+        self.log_path = self.workdir / "standalone.log"
+
+    def __enter__(self) -> "AirflowStandalone":
+        airflow = str(Path(sys.executable).with_name("airflow"))
+        subprocess.run([airflow, "db", "migrate"], env=self.env, check=True, capture_output=True)
+        self.proc = subprocess.Popen([airflow, "standalone"], env=self.env, stdout=self.log_path.open("wb"),
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _wait_healthy(self) -> None:
+        end = time.time() + self.startup_timeout
+        while time.time() < end:
+            if self.proc.poll() is not None:
+                raise StandaloneError(f"airflow standalone exited; see {self.log_path}")
+            try:
+                health = httpx.get(f"{self.base_url}/api/v2/monitor/health", timeout=2).json()
+                if all(health.get(k, {}).get("status") == "healthy" for k in ("metadatabase", "scheduler")):
+                    return
+            except (httpx.HTTPError, ValueError):
+                pass
+            time.sleep(1)
+        raise StandaloneError(f"airflow standalone not healthy after {self.startup_timeout}s; see {self.log_path}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+
+    def token(self, user: str) -> str:
+        r = httpx.post(f"{self.base_url}/auth/token", json={"username": user, "password": self.users[user]})
+        r.raise_for_status()
+        return r.json()["access_token"]
+
+    def api(self, user: str) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, headers={"Authorization": f"Bearer {self.token(user)}"},
+                            timeout=30)
+
+    def wait_for_dag(self, client: httpx.Client, dag_id: str, timeout: float = 90) -> None:
+        end = time.time() + timeout
+        while time.time() < end:
+            if client.get(f"/api/v2/dags/{dag_id}").status_code == 200:
+                return
+            time.sleep(1)
+        raise StandaloneError(f"DAG {dag_id} not parsed after {timeout}s")
