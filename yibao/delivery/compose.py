@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 from yibao.delivery.tokens import make_token
 from yibao.store.models import Delivery, Event, Lesson, Person
 
+log = logging.getLogger(__name__)
 PLACEHOLDER_RE = re.compile(r"⟦([^⟧]+)⟧")
 LINK_TTL = dt.timedelta(days=60)
 
@@ -61,12 +63,22 @@ class LinkMaker:
         return f"{self.base_url.rstrip('/')}/u/{token}"
 
 
-def personalise(rendered: str, values: dict[str, str]) -> str:
+def personalise(rendered: str, values: dict[str, str], *, escape_html: bool = False) -> str:
+    """Fill ⟦…⟧ placeholders; a placeholder without a value is an error (never sent as is)."""
     try:
         from yibao.lessons.digest import personalise as lessons_personalise
-        return lessons_personalise(rendered, values)
     except ImportError:
-        return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), rendered)
+        lessons_personalise = None
+    if lessons_personalise is not None:
+        try:
+            return lessons_personalise(rendered, values, escape_html=escape_html)
+        except KeyError as exc:
+            raise ComposeError(str(exc)) from exc
+    missing = sorted(set(PLACEHOLDER_RE.findall(rendered)) - set(values))
+    if missing:
+        raise ComposeError(f"no value for placeholders: {', '.join(missing)}")
+    esc = html.escape if escape_html else str
+    return PLACEHOLDER_RE.sub(lambda m: esc(values[m.group(1)]), rendered)
 
 
 class Composer:
@@ -107,7 +119,7 @@ class Composer:
                 values[f"{action}:{lid}"] = self.links.lesson(action, row.id, lid)
         fill: Callable[[str], str] = lambda s: personalise(s, values)  # noqa: E731
         return Rendered(subject=fill(rendered["subject"]), text=fill(rendered["text"]),
-                        html=fill(rendered["html"]), im_markdown=fill(rendered["im"]),
+                        html=personalise(rendered["html"], values, escape_html=True), im_markdown=fill(rendered["im"]),
                         im_title=fill(rendered["subject"]), main_url=values[f"read:{ids[0]}"],
                         unsubscribe_url=values["unsubscribe"])
 
@@ -122,9 +134,12 @@ class Composer:
         except ImportError:
             build_digest = None
         if build_digest is not None and all(lesson.draft for lesson in lessons):
-            digest = build_digest("⟦name⟧", items)
-            return {"subject": digest.subject, "text": digest.render("text"),
-                    "html": digest.render("html"), "im": digest.render("im")}
+            try:
+                digest = build_digest("⟦name⟧", items)
+                return {"subject": digest.subject, "text": digest.render("text"),
+                        "html": digest.render("html"), "im": digest.render("im")}
+            except Exception:  # a template problem must not stop delivery: send the plain digest
+                log.exception("digest templates failed for lessons %s; sending the plain digest", list(ids))
         return _plain_digest(lessons)
 
     # ------------------------------------------------------------ reminders
@@ -206,7 +221,3 @@ def _excerpt(body_md: str, limit: int = 160) -> str:
     plain = re.sub(r"[#>*_`|\[\]]+", "", body_md or "").strip()
     plain = re.sub(r"\s+", " ", plain)
     return plain[:limit] + ("…" if len(plain) > limit else "")
-
-
-def event_dict(event: Event) -> dict[str, Any]:
-    return {"id": event.id, "subject": event.subject, "level": event.level, "stage": event.stage}

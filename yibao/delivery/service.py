@@ -125,7 +125,9 @@ def _plan_channel(session: Session, person: Person, channel: str, matched: list[
         report.errors.append(f"{person.id}: channel {channel!r} is not usable "
                              "(no email address, or robot not configured / secret missing); skipped")
         return
-    if not any(due_by(periods.get(lesson.role, "immediate"), lesson.deadline, now) <= now for lesson in todo):
+    # a lesson's batch time counts from when it became available (approval), not from this run
+    if not any(due_by(periods.get(lesson.role, "immediate"), lesson.deadline, lesson.approved_at or now) <= now
+               for lesson in todo):
         report.deferred += 1
         return
     ids = [lesson.id for lesson in todo]
@@ -170,14 +172,16 @@ def _target(person: Person, channel: str, config: SubscriptionConfig | None) -> 
     return channel
 
 
-def due_by(period: str, deadline: dt.date | None, now: dt.datetime) -> dt.datetime:
-    """When a lesson must go out for this period (the lessons module's rule when present)."""
+def due_by(period: str, deadline: dt.date | None, available_at: dt.datetime) -> dt.datetime:
+    """When a lesson that became available at `available_at` (naive UTC) must go out for this
+    period (the lessons module's rule when present); naive UTC."""
+    now = available_at
     try:
         from yibao.lessons.digest import due_by as lessons_due_by
     except ImportError:
         lessons_due_by = None
     if lessons_due_by is not None and deadline is not None:
-        return _naive_utc(lessons_due_by(period, deadline, now))
+        return _naive_utc(lessons_due_by(period, deadline, now.replace(tzinfo=dt.timezone.utc)))
     return _fallback_due_by(period, deadline, now)
 
 

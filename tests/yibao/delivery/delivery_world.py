@@ -26,7 +26,8 @@ def session_for(url: str) -> Session:
 def draft(role: str, headline: str, deadline: dt.date = DEADLINE) -> dict:
     return LessonDraft(
         role=role, topics=["支付方式"], headline=headline,
-        summary=["DRG/DIP 付费新规自 2026 年 1 月 1 日起执行。", "病案首页质量纳入考核。"],
+        summary=["DRG/DIP 付费新规自 2026 年 1 月 1 日起执行。", "病案首页质量纳入考核。",
+                 "高倍率病例需说明理由。"],
         changes=[{"kind": "modified", "clause": "第三条", "before": "按项目付费", "after": "按病种分值付费"}],
         actions=["核对病案首页主要诊断编码。", "出院结算前确认分组。"],
         effective_date=dt.date(2026, 1, 1), scenario={}, case={},
