@@ -253,9 +253,11 @@ class GdNfcmsParser:
             for link in P.collect_attachments(box, url):
                 if link.url not in {a.url for a in attachments}:
                     attachments.append(link)
-        noextract = [P.inline_text(t) for t in zw.find_all(attrs={"noextractcontent": True}) if _is_noextract(t)]
+        not_body = [t for t in zw.find_all(attrs={"noextractcontent": True}) if _is_noextract(t)]
+        noextract = [P.inline_text(t) for t in not_body]
+        related = [link for t in not_body for link in P.related_links(t, url)]
         meta = {"source": P.meta_content(soup, "ContentSource"), "column": P.meta_content(soup, "ColumnName"),
-                "not_body": [t for t in noextract if t], "shape": "nfcms"}
+                "not_body": [t for t in noextract if t], "related": related, "shape": "nfcms"}
         return ArticlePage(
             url=url, title=title, publish_date=publish, body_text=body_text, body_html=str(zw),
             doc_number=P.normalize_doc_number(info.get("doc_number")) or P.standalone_doc_number(all_lines),

@@ -162,3 +162,25 @@ def test_crawl_end_to_end(mirror, site):
     again = crawl_source(source, fetcher, deep.state)
     assert again.health == "ok" and again.articles == []
     assert json.dumps(again.state.to_dict())  # state stays JSON-serialisable
+
+
+# ------------------------------------------------- the real page's shape
+EXCERPT = Path(__file__).resolve().parents[1] / "fixtures" / "scrapers" / "gd_nfcms" / "post_3953355_excerpt.html"
+GD_URL = "https://hsa.gd.gov.cn/zwgk/zfxxgkml/bmwj/gfxwj/content/post_3953355.html"
+
+
+def test_real_page_excerpt_matches_golden():
+    """The page reconstructed from the verbatim excerpts in sites.md (the full page is not in the corpus)."""
+    import os
+    from dataclasses import asdict
+
+    page = asdict(parser.parse_article(EXCERPT.read_text(encoding="utf-8"), GD_URL))
+    page.pop("body_html")
+    golden = EXCERPT.with_suffix(".json")
+    if os.environ.get("YIBAO_UPDATE_GOLDEN") == "1":
+        golden.write_text(json.dumps(page, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    assert page == json.loads(golden.read_text(encoding="utf-8"))
+    assert page["validity"] == "失效" and page["doc_number"] == "粤医保规〔2022〕6号"
+    assert page["publish_date"] == "2022-06-20" and "点击查看政策解读" not in page["body_text"]
+    assert page["attachments"] == [{"name": "广东省基本医疗保险关系转移接续暂行办法",
+                                    "url": "https://hsa.gd.gov.cn/attachment/0/489/489123/3953355.pdf"}]
