@@ -9,7 +9,7 @@ from __future__ import annotations
 from .config import LessonConfigError
 from .diffsource import provisions_diff
 from .model import DocContext, LessonDraft, LessonInputError, QuizItem
-from .relevance import relevant_roles
+from .relevance import is_teachable, relevant_roles
 from .roles import ROLES, UnknownRoleError, role_id
 from .topics import classify_text
 
@@ -54,7 +54,11 @@ def draft_lessons(doc: DocContext, diff: dict | None, *, roles: list[str] | None
     drafts = []
     for role in targets:
         changes = [work["changes"][i] for i in rel.get(role, [])]
-        draft = draft_for_role(doc, role, topics, changes, notes=notes)
+        fyi = not changes
+        if fyi:  # a role asked for explicitly but not concerned: an FYI lesson on the main changes
+            changes = [c for c in work["changes"] if is_teachable(c)][:3]
+        background = [c for c in work["changes"] if is_teachable(c)]
+        draft = draft_for_role(doc, role, topics, changes, notes=notes, fyi=fyi, background=background)
         if drafter == "llm":
             from .llm_drafter import refine_with_llm
             draft = refine_with_llm(draft, doc, changes, notes=notes)

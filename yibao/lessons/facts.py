@@ -76,7 +76,7 @@ def sentence_with(text: str, needle: str) -> str:
 
 
 def shorten(s: str, limit: int = 60) -> str:
-    s = re.sub(r"\s+", " ", (s or "").strip())
+    s = re.sub(r"[ \t\r\n]+", " ", (s or "").strip())  # keep U+3000 (quiz blanks)
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 

@@ -19,14 +19,18 @@ def _fmt_num(x: float, like: str) -> str:
     return f"{x:.{decimals}f}" if decimals else str(int(round(x)))
 
 
-def number_distractors(answer: str, old: list[str], same_clause: list[str], k: int = 3) -> list[str]:
+def number_distractors(answer: str, old: list[str], same_clause: list[str], k: int = 3,
+                       paired: list[str] | None = None) -> list[str]:
+    """`paired`: the value this answer replaced, when the text says so; it goes first."""
     num, unit = facts.split_value(answer)
-    pool: list[str] = []
+    pool: list[str] = list(paired or [])
     same_unit = [o for o in old if facts.split_value(o)[1] == unit and facts.split_value(o)[0]]
     if num:  # the old value nearest in size is the one this answer replaced
         same_unit.sort(key=lambda o: abs(math.log(facts.split_value(o)[0] / num)))
     pool += same_unit[:1]
-    if num is not None:
+    if num is not None and unit == "年" and 1900 < num < 2100:  # a year: neighbours, not percentages
+        pool += [f"{int(num) + d}年" for d in (-1, 1, 2)]
+    elif num is not None:
         raw = re.match(r"\d+(?:\.\d+)?", answer).group(0)
         for f in (1.2, 0.8, 1.1, 0.9, 1.5, 0.5):
             cand = _fmt_num(num * f, raw) + unit
@@ -60,7 +64,7 @@ def date_distractors(answer: dt.date, old: list[dt.date], k: int = 3) -> list[st
 
 def _blank(sentence: str, value: str) -> str:
     i = sentence.find(value)
-    return sentence if i < 0 else sentence[:i] + "（　　）" + sentence[i + len(value):]
+    return sentence if i < 0 else sentence[:i] + "（\u3000\u3000）" + sentence[i + len(value):]
 
 
 def number_item(change: dict, value: str, doc_short: str) -> QuizItem | None:
@@ -69,7 +73,8 @@ def number_item(change: dict, value: str, doc_short: str) -> QuizItem | None:
         return None
     old_vals = [v for v in (change.get("old_values") or []) if facts.split_value(v)[0] is not None]
     same = [v for v in facts.find_numbers(change.get("new_text") or "") if v != value and v not in sent]
-    distractors = number_distractors(value, old_vals, same)
+    paired = [a for a, b in facts.from_to_pairs(sent) if b == value]  # "从300元提高至520元"
+    distractors = number_distractors(value, old_vals, same, paired=paired)
     if len(distractors) < 2:
         return None
     stem = facts.shorten(_blank(sent, value), 120)
@@ -78,14 +83,26 @@ def number_item(change: dict, value: str, doc_short: str) -> QuizItem | None:
 
 
 def date_item(change: dict, value: str, doc_short: str) -> QuizItem | None:
+    m = facts.DATE_RE.search(value)
     d = facts.parse_cn_date(value)
     sent = facts.sentence_with(change.get("new_text") or "", value)
-    if d is None or not sent:
+    if d is None or not sent or not m:
         return None
-    old = [x for x in (facts.parse_cn_date(v) for v in change.get("old_values") or []) if x]
     stem = facts.shorten(_blank(sent, value), 120)
-    return QuizItem("choice", f"根据《{doc_short}》{change['ref']}，填空：{stem}", facts.fmt_cn_date(d),
-                    date_distractors(d, old), change["ref"], f"{change['ref']}原文：{facts.shorten(sent, 120)}")
+    if m["d"]:
+        old = [x for x in (facts.parse_cn_date(v) for v in change.get("old_values") or []) if x]
+        answer, distractors = facts.fmt_cn_date(d), date_distractors(d, old)
+    else:  # "2023年12月底": keep the text's own form
+        suffix = value.split("月", 1)[1]
+        answer = value
+        distractors = []
+        for shift in (1, -1, 3):
+            x = _shift_months(d, shift)
+            cand = f"{x.year}年{x.month}月{suffix}"
+            if cand != answer and cand not in distractors:
+                distractors.append(cand)
+    return QuizItem("choice", f"根据《{doc_short}》{change['ref']}，填空：{stem}", answer, distractors,
+                    change["ref"], f"{change['ref']}原文：{facts.shorten(sent, 120)}")
 
 
 def obligation_item(change: dict, doc_short: str, make_false: bool) -> QuizItem | None:
@@ -103,49 +120,105 @@ def obligation_item(change: dict, doc_short: str, make_false: bool) -> QuizItem 
                     f"{change['ref']}原文：{facts.shorten(sent, 120)}")
 
 
+def old_wording_item(change: dict, doc_short: str) -> QuizItem | None:
+    """A modified clause: its old wording, presented as the new rule, is false."""
+    old, new = change.get("old_text") or "", change.get("new_text") or ""
+    if change.get("kind") != "modified" or not old or not new:
+        return None
+    new_sents = set(facts.sentences(new))
+    old_only = [x for x in facts.sentences(old) if x not in new_sents and 8 <= len(x) <= 120]
+    if not old_only:
+        return None
+    new_first = next((x for x in facts.sentences(new) if x not in set(facts.sentences(old))), new)
+    return QuizItem("truefalse", f"判断：修订后《{doc_short}》{change['ref']}规定：“{facts.shorten(old_only[0], 110)}”",
+                    "错误", ["正确"], change["ref"],
+                    f"这是修订前的表述。{change['ref']}现为：{facts.shorten(new_first, 120)}")
+
+
+def statement_item(change: dict, doc_short: str) -> QuizItem | None:
+    """A provision of a new document, stated as it is: true."""
+    sents = [x for x in facts.sentences(change.get("new_text") or "") if 8 <= len(x) <= 120]
+    if not sents:
+        return None
+    return QuizItem("truefalse", f"判断：根据《{doc_short}》{change['ref']}，“{sents[0]}”", "正确", ["错误"],
+                    change["ref"], f"{change['ref']}原文如此。")
+
+
+def changed_clause_item(change: dict, doc_short: str) -> QuizItem:
+    verb = {"added": "新增了", "removed": "删除了"}.get(change.get("kind"), "调整了")
+    return QuizItem("truefalse", f"判断：本次《{doc_short}》{verb}{change['ref']}的内容。", "正确", ["错误"],
+                    change["ref"], f"{change['ref']}：{facts.shorten(change.get('text') or '', 100)}")
+
+
+def unchanged_clause_item(ref: str, doc_short: str) -> QuizItem:
+    return QuizItem("truefalse", f"判断：本次《{doc_short}》修改了{ref}的内容。", "错误", ["正确"], ref,
+                    f"{ref}本次没有实质变化。")
+
+
 def effective_item(effective: dt.date, doc_short: str, ref: str) -> QuizItem:
     return QuizItem("choice", f"《{doc_short}》自哪一天起施行（执行）？", facts.fmt_cn_date(effective),
                     date_distractors(effective, []), ref, f"{ref}：自{facts.fmt_cn_date(effective)}起执行。")
 
 
+def _candidates(ch: dict, doc_short: str, flip: list[bool]) -> list[QuizItem]:
+    out: list[QuizItem] = []
+    for v in ch.get("quiz_values") or []:
+        full_date = facts.DATE_RE.fullmatch(v)
+        item = date_item(ch, v, doc_short) if full_date else number_item(ch, v, doc_short)
+        if item:
+            out.append(item)
+    ob = obligation_item(ch, doc_short, make_false=flip[0])
+    if ob:
+        flip[0] = not flip[0]
+        out.append(ob)
+    ow = old_wording_item(ch, doc_short)
+    if ow:
+        out.append(ow)
+    if ch.get("provision"):
+        st = statement_item(ch, doc_short)
+        if st:
+            out.append(st)
+    else:
+        out.append(changed_clause_item(ch, doc_short))
+    return out
+
+
 def build_quiz(changes: list[dict], doc_short: str, effective: dt.date | None, effective_ref: str,
-               limit: int = 5) -> list[QuizItem]:
-    """3–5 items: one per change where possible (numbers, dates, obligations), then the 施行 date."""
+               limit: int = 5, unchanged_refs: list[str] | None = None,
+               background: list[dict] | None = None) -> list[QuizItem]:
+    """3–5 items, one per change first (values, obligations, old wording), then more per change,
+    the 施行 date; if still short, items from the document's other changes (`background`) and
+    yes/no on clauses that did not change."""
+    flip = [False]
+    per_change = [_candidates(ch, doc_short, flip) for ch in changes]
     items: list[QuizItem] = []
-    used_values: set[str] = set()
-    flip = False
-    for ch in changes:
-        if len(items) >= limit:
-            break
-        item = None
-        for v in ch.get("quiz_values") or []:
-            if v in used_values:
-                continue
-            item = date_item(ch, v, doc_short) if facts.parse_cn_date(v) and "年" in v else number_item(ch, v, doc_short)
-            if item:
-                used_values.add(v)
-                break
-        if item is None and ch.get("category") in ("obligation", "penalty", "scope", "other") or item is None:
-            item = obligation_item(ch, doc_short, make_false=flip)
-            if item:
-                flip = not flip
-        if item and all(item.question != q.question for q in items):
+    seen: set[str] = set()
+
+    def add(item: QuizItem) -> None:
+        if len(items) < limit and item.question not in seen:
+            seen.add(item.question)
             items.append(item)
-    if effective and len(items) < limit and not any(i.answer == facts.fmt_cn_date(effective) for i in items):
-        items.append(effective_item(effective, doc_short, effective_ref))
-    # second pass: more values or obligations from already used changes
-    for ch in changes:
+
+    for cands in per_change:
+        if cands:
+            add(cands[0])
+    if effective and not any(i.answer == facts.fmt_cn_date(effective) for i in items):
+        if len(items) >= limit:
+            items.pop()
+        add(effective_item(effective, doc_short, effective_ref))
+    depth = 1
+    while len(items) < limit and any(len(c) > depth for c in per_change):
+        for cands in per_change:
+            if len(cands) > depth:
+                add(cands[depth])
+        depth += 1
+    for ch in background or []:
         if len(items) >= 3:
             break
-        for v in ch.get("quiz_values") or []:
-            if v in used_values or len(items) >= 3:
-                continue
-            item = number_item(ch, v, doc_short) if not facts.parse_cn_date(v) else date_item(ch, v, doc_short)
-            if item:
-                used_values.add(v)
-                items.append(item)
-        if len(items) < 3:
-            extra = obligation_item(ch, doc_short, make_false=not flip)
-            if extra and all(extra.question != q.question for q in items):
-                items.append(extra)
-    return items[:limit]
+        for cand in _candidates(ch, doc_short, flip)[:1]:
+            add(cand)
+    for ref in unchanged_refs or []:
+        if len(items) >= 3:
+            break
+        add(unchanged_clause_item(ref, doc_short))
+    return items

@@ -40,23 +40,19 @@ def roles_for_change(change: dict, topics: list[str], cfg: dict | None = None) -
     matrix, receives, overrides = cfg["matrix"], cfg["level_receives"], cfg.get("overrides") or {}
     cats = [c for c in change_categories(change) if c != "wording"] or ["other"]
     roles: set[str] = set()
-    for topic in topics:
+    for topic in topics:  # per topic: matrix levels, then that topic's overrides
         levels = matrix.get(topic) or {}
-        for role, level in levels.items():
-            if any(c in (receives.get(level) or []) for c in cats):
-                roles.add(role)
+        mine = {role for role, level in levels.items() if any(c in (receives.get(level) or []) for c in cats)}
         for c in cats:
             rule = (overrides.get(topic) or {}).get(c) or {}
-            roles.update(rule.get("add") or [])
+            mine.update(rule.get("add") or [])
+            mine.difference_update(rule.get("drop") or [])
+        roles |= mine
     # role keywords: text that names a role's work makes the change concern it
     text = f"{change.get('old_text') or ''}{change.get('new_text') or ''}"
     for role, words in (cfg.get("keywords") or {}).items():
         if any(w in text for w in words or []):
             roles.add(role)
-    for topic in topics:
-        for c in cats:
-            rule = (overrides.get(topic) or {}).get(c) or {}
-            roles.difference_update(rule.get("drop") or [])
     return {r for r in roles if r in ROLES}
 
 

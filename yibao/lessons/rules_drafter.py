@@ -20,7 +20,14 @@ MAX_CHANGES = 8
 MAX_ACTIONS = 6
 
 
+_LEADING_MARKER = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+条|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])\s*")
+
+
 def _gist(change: dict, limit: int = 70) -> str:
+    return _LEADING_MARKER.sub("", _gist_raw(change, limit + 4)).strip()[:limit + 1]
+
+
+def _gist_raw(change: dict, limit: int = 70) -> str:
     new = change.get("new_text") or ""
     old = change.get("old_text") or ""
     for v in change.get("new_values") or []:
@@ -38,13 +45,21 @@ def _gist(change: dict, limit: int = 70) -> str:
     return facts.shorten(sents[0] if sents else new, limit)
 
 
+def display_ref(ref: str | None) -> str:
+    """Clause label for readers: '¶1' (unnumbered paragraph) → '文首第1段'."""
+    if not ref:
+        return "（未编号段落）"
+    return re.sub(r"¶(\d+)", r"文首第\1段", ref)
+
+
 def lesson_change(change: dict) -> dict:
     """Diff change → the lesson's compact form {ref, old, new, text, category, kind}."""
     cats = change_categories(change)
     cat = cats[0] if cats[0] != "wording" or len(cats) == 1 else cats[1]
-    ref = change.get("new_ref") or change.get("old_ref") or "（未编号段落）"
-    old_vals = [str(v) for v in change.get("old_values") or []]
-    new_vals = [str(v) for v in change.get("new_values") or []]
+    ref = display_ref(change.get("new_ref") or change.get("old_ref"))
+    # the diff may list modal verbs (应, 有权) as values: keep only numbers and dates here
+    old_vals = [str(v) for v in change.get("old_values") or [] if re.search(r"\d", str(v))]
+    new_vals = [str(v) for v in change.get("new_values") or [] if re.search(r"\d", str(v))]
     if change.get("provision"):
         pairs = facts.from_to_pairs(change.get("new_text") or "")
         if pairs:
@@ -59,7 +74,7 @@ def lesson_change(change: dict) -> dict:
     return {"ref": ref, "old": old, "new": new, "text": _gist(change), "category": cat,
             "kind": change.get("kind", "modified"),
             # kept only while drafting:
-            "quiz_values": new_vals, "provision": bool(change.get("provision")), "new_text": change.get("new_text") or "", "old_values": old_vals,
+            "quiz_values": new_vals, "provision": bool(change.get("provision")), "new_text": change.get("new_text") or "", "old_text": change.get("old_text") or "", "old_values": old_vals,
             "full_text": change.get("new_text") or change.get("old_text") or ""}
 
 
@@ -67,10 +82,14 @@ def _rank(ch: dict) -> tuple[int, int]:
     """Quantities first; changes whose only values are serial numbers (第197号) after the rest."""
     vals = ch["quiz_values"] + ch["old_values"]
     serial_only = bool(vals) and all(v.endswith("号") or re.fullmatch(r"[\d\-–]+", v) for v in vals)
-    return (1 if serial_only else 0, _CAT_ORDER.get(ch["category"], 9))
+    kind_rank = {"modified": 0, "moved": 1, "renumbered": 1, "merged": 1, "split": 1, "added": 2, "removed": 3}
+    return (1 if serial_only else 0, kind_rank.get(ch["kind"], 2), _CAT_ORDER.get(ch["category"], 9))
 
 
 def _plain(text: str, terms: dict[str, str], used: set[str]) -> str:
+    """Jargon → plain words at first use; "疾病诊断分组（DRG）" keeps its own explanation, minus the acronym."""
+    for term in terms:
+        text = re.sub(rf"[（(]{re.escape(term)}[）)]", "", text)
     for term, plain in terms.items():
         if term in text and term not in used and plain not in text:
             text = text.replace(term, plain, 1)
@@ -83,7 +102,7 @@ def _action(template_set: dict, ch: dict, effective_cn: str, provision: bool, pl
               "plain_what": "相关标准"}
     if provision:
         tpl = "{gist}（{ref}）" if plain else "落实{ref}：{gist}"
-    elif ch["kind"] in ("added", "removed") and ch["category"] not in ("number", "date"):
+    elif ch["kind"] in ("added", "removed"):
         tpl = template_set.get(ch["kind"]) or template_set.get("other", "{ref}：{gist}")
     else:
         tpl = template_set.get(ch["category"]) or template_set.get("other", "{ref}：{gist}")
@@ -93,7 +112,8 @@ def _action(template_set: dict, ch: dict, effective_cn: str, provision: bool, pl
 
 
 def draft_for_role(doc: DocContext, role: str, topics: list[str], changes: list[dict], *,
-                   notes: str | None = None) -> LessonDraft:
+                   notes: str | None = None, fyi: bool = False,
+                   background: list[dict] | None = None) -> LessonDraft:
     cfg = roles_config()
     rc = cfg["roles"].get(role) or {}
     plain = bool(rc.get("plain"))
@@ -108,7 +128,7 @@ def draft_for_role(doc: DocContext, role: str, topics: list[str], changes: list[
     if directives.raw:
         flags.append("trainer_notes")
     lc = lc[: int(rc.get("max_changes", MAX_CHANGES))]
-    if not lc:
+    if fyi:
         flags.append("no_changes_for_role")
 
     effective = doc.effective_date or facts.effective_date_in(doc.text)
@@ -134,7 +154,7 @@ def draft_for_role(doc: DocContext, role: str, topics: list[str], changes: list[
         intro = fill(rc.get("intro", "本次修订有{n}处与您有关的变化。"), values)
     if first["ref"]:
         label = "要点" if is_new else "最主要的变化"
-        key = (f"{label}（{first['ref']}）：{first['text']}" if plain or not first["old"]
+        key = (f"{label}（{first['ref']}）：{first['text']}" if plain or not first["old"] or first["kind"] in ("added", "removed")
                or first["category"] not in ("number", "date")
                else f"{label}（{first['ref']}）：{first['old']} → {first['new']}。")
     else:
@@ -145,6 +165,9 @@ def draft_for_role(doc: DocContext, role: str, topics: list[str], changes: list[
     else:
         when = ("什么时候开始执行，以官方通知为准。" if plain else
                 f"原文未写明施行日期，以发文通知为准；请在{deadline_cn}前完成学习、测验并确认。")
+    if fyi and not plain:
+        headline = f"【了解】{headline}"
+        intro = f"本文件与{ROLES[role]}的工作没有直接相关的变化，以下为主要内容，供了解。"
     summary = [intro, key, when]
 
     templates = rc.get("actions") or {}
@@ -164,7 +187,9 @@ def draft_for_role(doc: DocContext, role: str, topics: list[str], changes: list[
     cats = sorted({c["category"] for c in lc})
     scenario = pick("scenarios", role, topics, cats, values)
     case = pick("cases", role, topics, cats, values)
-    quiz = build_quiz(lc, short, effective, effective_ref)
+    quiz = build_quiz(lc, short, effective, effective_ref,
+                      unchanged_refs=_unchanged_refs(doc, lc) if not is_new else None,
+                      background=[lesson_change(c) for c in (background or []) if c not in changes][:8])
     if len(quiz) < 3:
         flags.append("quiz_short")
 
@@ -177,6 +202,10 @@ def draft_for_role(doc: DocContext, role: str, topics: list[str], changes: list[
             ch["text"] = _plain(ch["text"], terms, used)
         actions = [_plain(a, terms, used) for a in actions]
         scenario["text"] = _plain(scenario["text"], terms, used)
+        for q in quiz:
+            q.question, q.explanation = _plain(q.question, terms, used), _plain(q.explanation, terms, used)
+            q.answer = _plain(q.answer, terms, set())
+            q.distractors = [_plain(x, terms, set()) for x in q.distractors]
 
     public_changes = [{k: ch[k] for k in ("ref", "old", "new", "text", "category", "kind")} for ch in lc]
     return LessonDraft(
@@ -186,6 +215,17 @@ def draft_for_role(doc: DocContext, role: str, topics: list[str], changes: list[
                 "publish_date": doc.publish_date.isoformat(), "issuer": doc.issuer,
                 "source_name": doc.source_name, "kind": doc.kind, "predecessor_title": doc.predecessor_title},
         deadline=doc.deadline, drafter="rules", flags=flags, notes=directives.raw or None)
+
+
+def _unchanged_refs(doc: DocContext, lc: list[dict]) -> list[str]:
+    """第N条 labels of the new text that no change touches (for yes/no quiz items)."""
+    from yibao.clauses import normalize_text, parse_clauses
+    changed = {c["ref"] for c in lc}
+    out = []
+    for c in parse_clauses(normalize_text(doc.text)):
+        if c.level == "条" and not any(r.startswith(c.label) for r in changed):
+            out.append(c.label)
+    return out[len(out) // 3:][:3]  # from the middle of the document, not its 总则
 
 
 def _effective_ref(text: str) -> str | None:

@@ -5,15 +5,22 @@ from .config import LessonConfigError, load_config
 
 
 def _topic_table() -> tuple[dict[str, dict], int]:
+    topics, min_score, _ = _topic_config()
+    return topics, min_score
+
+
+def _topic_config() -> tuple[dict[str, dict], int, float]:
     cfg = load_config("topics.yaml")
     topics = cfg.get("topics")
     if not isinstance(topics, dict) or not topics:
         raise LessonConfigError("topics.yaml: 'topics' must be a non-empty mapping")
-    return topics, int(cfg.get("min_score", 2))
+    return topics, int(cfg.get("min_score", 2)), float(cfg.get("relative_min", 0.0))
 
 
 def _hits(spec: dict, text: str) -> set[str]:
     """Keywords of one topic found in text, with ambiguous words resolved by context."""
+    for phrase in spec.get("mask") or []:
+        text = text.replace(phrase, "　")
     found = {kw for kw in spec.get("keywords", []) if kw and kw in text}
     for kw in spec.get("ambiguous", []) or []:
         if kw not in found:
@@ -39,18 +46,19 @@ def topic_scores(title: str, text: str) -> dict[str, int]:
 
 def classify_text(title: str, text: str) -> list[str]:
     """Topic ids reaching min_score, best first (the best one always, if any keyword hit)."""
-    _, min_score = _topic_table()
+    _, min_score, relative = _topic_config()
     scores = topic_scores(title, text)
     ranked = sorted(scores, key=lambda t: (-scores[t], t))
-    chosen = [t for t in ranked if scores[t] >= min_score]
+    floor = max(min_score, relative * scores[ranked[0]]) if ranked else min_score
+    chosen = [t for t in ranked if scores[t] >= floor]
     return chosen or ranked[:1]
 
 
 def change_topics(change: dict, doc_topics: list[str]) -> list[str]:
-    """Topics of one change: keyword hits in its own text, else the document's topics."""
+    """Topics of one change: the document's topics its own text mentions, else all the document's topics."""
     text = f"{change.get('old_text') or ''}\n{change.get('new_text') or ''}"
     topics, _ = _topic_table()
-    own = [tid for tid, spec in topics.items() if _hits(spec, text)]
+    own = [tid for tid in doc_topics if tid in topics and _hits(topics[tid], text)]
     return own or list(doc_topics)
 
 

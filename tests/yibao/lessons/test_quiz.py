@@ -1,0 +1,49 @@
+import datetime as dt
+
+import pytest
+
+from yibao.lessons.model import LessonInputError, QuizItem
+from yibao.lessons.quiz import build_quiz, date_distractors, number_distractors
+
+
+def test_number_distractors_are_plausible_and_never_the_answer():
+    ds = number_distractors("520元", ["300元"], ["580元"])
+    assert "300元" in ds and "520元" not in ds and len(ds) == 3
+    assert all(d.endswith("元") for d in ds)
+
+
+def test_old_value_nearest_in_size_is_used():
+    ds = number_distractors("1398种", ["93种", "1335种", "430种"], [])
+    assert ds[0] == "1335种"
+
+
+def test_decimal_answers_keep_their_precision():
+    ds = number_distractors("8.3元", ["12.5元"], [])
+    assert "12.5元" in ds and all("." in d for d in ds)
+
+
+def test_date_distractors_use_old_date_and_shifted_months():
+    ds = date_distractors(dt.date(2025, 9, 1), [dt.date(2025, 1, 1)])
+    assert ds[0] == "2025年1月1日" and "2025年9月1日" not in ds and "2025年10月1日" in ds
+
+
+def test_quiz_item_rejects_distractor_equal_to_answer():
+    with pytest.raises(LessonInputError):
+        QuizItem("choice", "Q", "5日", ["5日", "6日"])
+
+
+def test_build_quiz_from_changes():
+    changes = [
+        {"ref": "第二条", "category": "number", "quiz_values": ["520元"], "old_values": ["300元"],
+         "new_text": "门诊人工流产术支付标准从300元提高至520元。"},
+        {"ref": "第四条", "category": "obligation", "quiz_values": [], "old_values": [],
+         "new_text": "定点医疗机构应当在每月10日前完成对账。"},
+    ]
+    quiz = build_quiz(changes, "通知", dt.date(2025, 9, 1), "第九条")
+    assert 3 <= len(quiz) <= 5
+    assert quiz[0].answer == "520元" and "300元" in quiz[0].distractors and "（　　）" in quiz[0].question
+    tf = [q for q in quiz if q.kind == "truefalse"]
+    assert tf and tf[0].ref == "第四条" and tf[0].answer in ("正确", "错误")
+    assert any(q.answer == "2025年9月1日" for q in quiz)
+    for q in quiz:
+        assert q.answer not in q.distractors
