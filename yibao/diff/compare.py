@@ -85,6 +85,25 @@ def _mask_values(cls: Classification, spans: list[Span], old_mask: list[tuple[in
     return classify_spans(body_spans)
 
 
+def _renumber_only(od: _Doc, nd: _Doc, g: Group, old_full: str, new_full: str) -> list[Span] | None:
+    """Spans for a 1-1 pair whose text after the marker is identical, else None."""
+    if len(g.old) != 1 or len(g.new) != 1:
+        return None
+    oc, nc = od.clauses[g.old[0]], nd.clauses[g.new[0]]
+    if oc.level == "para" or nc.level == "para":
+        return None
+    ol = oc.start - od.starts[g.old[0]] + len(oc.label)
+    nl = nc.start - nd.starts[g.new[0]] + len(nc.label)
+    if old_full[ol:] != new_full[nl:]:
+        return None
+    spans = inline_spans(old_full[:ol], new_full[:nl])
+    if spans and spans[-1].op == "equal":
+        spans[-1] = Span("equal", spans[-1].text + old_full[ol:])
+    elif old_full[ol:]:
+        spans.append(Span("equal", old_full[ol:]))
+    return spans
+
+
 def _trim_tail(spans: list[Span]) -> list[Span]:
     """Drop the edits at the very end (whitespace-only equalities don't stop the trim)."""
     spans = list(spans)
@@ -140,6 +159,16 @@ def compare_texts(old: str, new: str, *, show_wording: bool = False,
         old_full, new_full = od.text[os_:oe], nd.text[ns:ne]
         if old_full == new_full and g.in_order:
             continue
+        labels_equal = [od.clauses[i].label for i in g.old] == [nd.clauses[j].label for j in g.new]
+        fast = _renumber_only(od, nd, g, old_full, new_full)
+        if fast is not None:  # same body, only the marker differs: no inline diff needed
+            changes.append(ClauseChange(
+                kind="renumbered" if g.in_order else "moved", old_ref=_ref(od, g.old), new_ref=_ref(nd, g.new),
+                old_path=_path(od, g.old), new_path=_path(nd, g.new), old_text=old_full, new_text=new_full,
+                spans=fast, category="other", categories=[], material=False,
+                old_span=[os_, oe], new_span=[ns, ne],
+                at=os_ if g.in_order else (anchor_after.get(g.new[0] - 1, 0) if g.new[0] > 0 else 0)))
+            continue
         spans = inline_spans(old_full, new_full)
         is_last = g is last_group and ((old_cut and g.old[-1] == len(od.clauses) - 1)
                                        or (new_cut and g.new[-1] == len(nd.clauses) - 1))
@@ -147,12 +176,15 @@ def compare_texts(old: str, new: str, *, show_wording: bool = False,
             trimmed = _trim_tail(spans)
             if all(s.op == "equal" for s in trimmed):
                 continue
-            cls = _mask_values(classify_spans(trimmed), trimmed, od.marker_ranges(g.old, os_), nd.marker_ranges(g.new, ns))
+            cls = classify_spans(trimmed)
+            if not labels_equal:
+                cls = _mask_values(cls, trimmed, od.marker_ranges(g.old, os_), nd.marker_ranges(g.new, ns))
         else:
-            cls = _mask_values(classify_spans(spans), spans, od.marker_ranges(g.old, os_), nd.marker_ranges(g.new, ns))
+            cls = classify_spans(spans)
+            if not labels_equal:
+                cls = _mask_values(cls, spans, od.marker_ranges(g.old, os_), nd.marker_ranges(g.new, ns))
         body_equal = shadow("".join(od.clauses[i].text for i in g.old)) == \
             shadow("".join(nd.clauses[j].text for j in g.new))
-        labels_equal = [od.clauses[i].label for i in g.old] == [nd.clauses[j].label for j in g.new]
         if len(g.old) > 1:
             kind = "merged"
         elif len(g.new) > 1:
