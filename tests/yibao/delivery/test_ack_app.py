@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+sys.path.insert(0, str(Path(__file__).parent))
+from delivery_world import NOW, SUBSCRIPTIONS, add_lessons, session_for  # noqa: E402
+
+from yibao.delivery import ledger  # noqa: E402
+from yibao.delivery.ack_app import create_ack_app, is_correct  # noqa: E402
+from yibao.delivery.compose import LinkMaker  # noqa: E402
+from yibao.delivery.email import SmtpSettings  # noqa: E402
+from yibao.delivery.service import deliver  # noqa: E402
+from yibao.delivery.subscriptions import parse_subscriptions, sync_people  # noqa: E402
+from yibao.delivery.tokens import link_secret, make_token  # noqa: E402
+from yibao.devservers.smtp import CaptureSmtpServer  # noqa: E402
+from yibao.store.models import Acknowledgement, Delivery, Event  # noqa: E402
+
+BASE = "http://testserver"
+
+
+@pytest.fixture()
+def setup(yibao_db):
+    session = session_for(yibao_db)
+    cfg = parse_subscriptions(SUBSCRIPTIONS, check_secret=lambda c: True)
+    sync_people(session, cfg)
+    lessons = add_lessons(session, ["doctor"]) + add_lessons(session, ["doctor"])
+    row = ledger.plan_lessons(session, person_id="zhang.wei", channel="email", target="zhangwei@h.example.cn",
+                              lesson_ids=[l.id for l in lessons], now=NOW)
+    row.state = "sent"
+    session.commit()
+    links = LinkMaker(BASE, link_secret())
+    client = TestClient(create_ack_app(yibao_db))
+    yield session, client, links, row, lessons
+    session.close()
+
+
+def path(url: str) -> str:
+    return url.removeprefix(BASE).split("#")[0]
+
+
+def test_open_records_read_and_shows_lesson_and_quiz(setup):
+    session, client, links, row, lessons = setup
+    resp = client.get(path(links.lesson("read", row.id, lessons[0].id)))
+    assert resp.status_code == 200
+    assert 'name="viewport"' in resp.text and "我已学习" in resp.text and "新规自何时起执行" in resp.text
+    assert "<h1>" in resp.text and "张伟" in resp.text
+    acks = session.query(Acknowledgement).all()
+    assert [(a.kind, a.lesson_id, a.person_id) for a in acks] == [("read", lessons[0].id, "zhang.wei")]
+    session.expire_all()
+    assert session.get(Delivery, row.id).state == "read"
+    client.get(path(links.lesson("quiz", row.id, lessons[0].id)))   # opening again: still one read
+    assert session.query(Acknowledgement).count() == 1
+
+
+def test_submit_scores_quiz_and_acknowledges(setup):
+    session, client, links, row, lessons = setup
+    url = path(links.lesson("ack", row.id, lessons[0].id))
+    resp = client.post(url, data={"q0": "2026年1月1日", "q1": "错误", "q2": "７"})
+    assert resp.status_code == 200 and "67%" in resp.text and "通过" in resp.text
+    ack = session.query(Acknowledgement).filter_by(kind="ack").one()
+    assert ack.quiz_score == pytest.approx(2 / 3)
+    session.expire_all()
+    assert session.get(Delivery, row.id).state == "read"      # one of two lessons acknowledged
+    client.post(url, data={"q0": "2026年1月1日", "q1": "正确", "q2": "7"})   # retake: best score kept
+    client.post(url, data={})
+    session.expire_all()
+    assert session.query(Acknowledgement).filter_by(kind="ack").one().quiz_score == 1.0
+    client.post(path(links.lesson("ack", row.id, lessons[1].id)), data={"q0": "x"})
+    session.expire_all()
+    assert session.get(Delivery, row.id).state == "acknowledged"
+
+
+def test_tampered_and_expired_tokens_are_refused_with_a_bilingual_message(setup):
+    session, client, links, row, lessons = setup
+    good = path(links.lesson("read", row.id, lessons[0].id))
+    token = good.rsplit("/", 1)[1]
+    payload, mac = token.split(".")
+    tampered = f"/l/{payload}.{mac[:-2]}{'AA' if mac[-2:] != 'AA' else 'BB'}"
+    resp = client.get(tampered)
+    assert resp.status_code == 403 and "链接无效" in resp.text and "not valid" in resp.text
+    expired = make_token("read", f"{row.id}.{lessons[0].id}", secret=link_secret(), ttl_s=60,
+                         now=dt.datetime(2020, 1, 1).timestamp())
+    resp = client.get(f"/l/{expired}")
+    assert resp.status_code == 410 and "已过期" in resp.text and "expired" in resp.text
+    other_lesson = make_token("read", f"{row.id}.99999", secret=link_secret(), ttl_s=600)
+    assert client.get(f"/l/{other_lesson}").status_code == 404
+    unsub = links.unsubscribe(row.id)
+    assert client.get(f"/l/{path(unsub).rsplit('/', 1)[1]}").status_code == 403   # wrong action for the page
+    assert session.query(Acknowledgement).count() == 0
+
+
+def test_unsubscribe_page_then_post_stops_that_channel(setup):
+    session, client, links, row, lessons = setup
+    url = path(links.unsubscribe(row.id))
+    page = client.get(url)
+    assert page.status_code == 200 and "确认退订" in page.text
+    done = client.post(url, data={"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200 and "已退订" in done.text
+    client.post(url)
+    events = session.query(Event).filter_by(stage="unsubscribe").all()
+    assert len(events) == 1 and events[0].data["channel"] == "email"
+    from yibao.delivery.service import unsubscribed_channels
+    assert ("zhang.wei", "email") in unsubscribed_channels(session)
+
+
+def test_sign_link_style_urls_redirect_to_the_pages(setup):
+    session, client, links, row, lessons = setup
+    token = path(links.lesson("read", row.id, lessons[0].id)).rsplit("/", 1)[1]
+    resp = client.get(f"/quiz?t={token}", follow_redirects=False)
+    assert resp.status_code == 303 and resp.headers["location"] == f"l/{token}#quiz"
+
+
+def test_answer_normalisation():
+    assert is_correct({"kind": "numeric", "answer": "7"}, " ７ ")
+    assert is_correct({"kind": "numeric", "answer": "7个"}, "7")
+    assert is_correct({"kind": "truefalse", "answer": "正确"}, "对")
+    assert not is_correct({"kind": "truefalse", "answer": "正确"}, "")
+    assert is_correct({"kind": "choice", "answer": "2026年1月1日"}, "2026年1月1日。")
+
+
+def test_link_in_a_real_email_opens_the_lesson(yibao_db):
+    session = session_for(yibao_db)
+    sync_people(session, parse_subscriptions(SUBSCRIPTIONS, check_secret=lambda c: True))
+    add_lessons(session, ["nurse"])
+    with CaptureSmtpServer(port=0) as server:
+        smtp = SmtpSettings(host="127.0.0.1", port=server.port, security="plain", from_addr="yibao@h.example.cn")
+        deliver(session, now=NOW, smtp=smtp, config=parse_subscriptions(SUBSCRIPTIONS, check_secret=None))
+        mail = [m for m in server.messages if m.rcpt_tos == ["chenjing@h.example.cn"]][0]
+    text = mail.message.get_body(("plain",)).get_content()
+    urls = re.findall(r"https?://\S+/l/[A-Za-z0-9_\-.]+", text)
+    assert urls
+    from yibao.settings import get_settings
+    base = get_settings().public_url
+    client = TestClient(create_ack_app(yibao_db))
+    resp = client.get(urls[0].removeprefix(base))
+    assert resp.status_code == 200 and "陈静" in resp.text
+    assert session.query(Acknowledgement).filter_by(person_id="chen.jing", kind="read").count() == 1
+    assert "List-Unsubscribe" in mail.message
+    session.close()

@@ -1,0 +1,319 @@
+"""The pages behind the signed links in messages: read, quiz + 我已学习, unsubscribe.
+
+    GET  /l/{token}   records the read; shows the lesson, its quiz and the 我已学习 button
+    POST /l/{token}   form with the quiz answers → score; records the acknowledgement
+    GET  /u/{token}   unsubscribe page (asks to confirm)
+    POST /u/{token}   unsubscribes this channel (also RFC 8058 one-click from mail clients)
+
+Staff have no Airflow login: the HMAC-signed token is the only credential. It names one
+ledger row (and lesson); a tampered token gets 403, an expired one 410, both explained
+in Chinese and English. The review plugin mounts this app inside Airflow's api-server.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import random
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yibao.delivery import ledger
+from yibao.delivery.tokens import TokenClaims, TokenExpired, TokenInvalid, link_secret, verify_token
+from yibao.lessons.roles import ROLES
+from yibao.store.db import open_session
+from yibao.store.models import Acknowledgement, Delivery, DeliveryItem, Event, Lesson, Person, utcnow
+
+log = logging.getLogger(__name__)
+
+PASS_SCORE = 0.6           # a quiz counts as passed from 60 % correct
+LESSON_ACTIONS = ("read", "ack", "quiz")
+
+
+class LinkRefused(Exception):
+    def __init__(self, status: int, zh: str, en: str):
+        super().__init__(en)
+        self.status, self.zh, self.en = status, zh, en
+
+
+@dataclass
+class LinkTarget:
+    delivery: Delivery
+    person: Person
+    lesson: Lesson | None
+
+
+def create_ack_app(database_url: str | None = None, *, secret: bytes | None = None,
+                   clock: Callable[[], dt.datetime] = utcnow) -> FastAPI:
+    """The FastAPI app. `database_url` defaults to the store's; `secret` to the link secret."""
+    app = FastAPI(title="yibao links", docs_url=None, redoc_url=None, openapi_url=None)
+    get_secret = (lambda: secret) if secret is not None else link_secret
+
+    def resolve(session: Session, token: str, actions: tuple[str, ...]) -> tuple[TokenClaims, LinkTarget]:
+        try:
+            claims = verify_token(token, secret=get_secret())
+        except TokenExpired:
+            raise LinkRefused(410, "链接已过期，请联系本科室医保联络员或医保办重新发送。",
+                              "This link has expired. Ask your department's liaison or the 医保办 to resend it.")
+        except TokenInvalid:
+            raise LinkRefused(403, "链接无效（可能被修改或不完整），请从原邮件或消息中重新打开。",
+                              "This link is not valid (altered or incomplete). Open it again from the original message.")
+        if claims.action not in actions:
+            raise LinkRefused(403, "此链接不能用于该页面。", "This link cannot be used for this page.")
+        delivery_part, _, lesson_part = claims.delivery_id.partition(".")
+        try:
+            delivery_id = int(delivery_part)
+            lesson_id = int(lesson_part) if lesson_part else None
+        except ValueError:
+            raise LinkRefused(403, "链接无效。", "This link is not valid.")
+        delivery = session.get(Delivery, delivery_id)
+        lesson = session.get(Lesson, lesson_id) if lesson_id is not None else None
+        if delivery is None or (lesson_id is not None and (lesson is None or lesson_id not in delivery.lesson_ids)):
+            raise LinkRefused(404, "找不到对应的培训记录（可能已被撤回）。",
+                              "The training record for this link no longer exists.")
+        if lesson is not None and lesson.status != "approved":
+            raise LinkRefused(410, "该课程已撤回或正在修订，请等待新的通知。",
+                              "This lesson was withdrawn or is being revised; a new notice will follow.")
+        return claims, LinkTarget(delivery, delivery.person, lesson)
+
+    def refused(exc: LinkRefused) -> HTMLResponse:
+        body = (f"<h1>{html.escape(exc.zh)}</h1><p lang=\"en\">{html.escape(exc.en)}</p>")
+        return HTMLResponse(_page("无法打开链接 / Link refused", body), status_code=exc.status)
+
+    @app.get("/l/{token}", response_class=HTMLResponse)
+    def lesson_page(token: str) -> HTMLResponse:
+        with open_session(database_url) as session:
+            try:
+                _, target = resolve(session, token, LESSON_ACTIONS)
+            except LinkRefused as exc:
+                return refused(exc)
+            record(session, target, "read", None, clock())
+            ack = _ack(session, target)
+            return HTMLResponse(_page(target.lesson.title, render_lesson(target, token, ack)))
+
+    @app.post("/l/{token}", response_class=HTMLResponse)
+    async def submit(token: str, request: Request) -> HTMLResponse:
+        form = await request.form()
+        answers = {k: str(v) for k, v in form.items()}
+        with open_session(database_url) as session:
+            try:
+                _, target = resolve(session, token, LESSON_ACTIONS)
+            except LinkRefused as exc:
+                return refused(exc)
+            quiz = _quiz(target.lesson)
+            marks = [is_correct(q, answers.get(f"q{i}", "")) for i, q in enumerate(quiz)]
+            score = (sum(marks) / len(marks)) if marks else None
+            record(session, target, "read", None, clock())
+            ack = record(session, target, "ack", score, clock())
+            return HTMLResponse(_page(target.lesson.title, render_result(target, quiz, answers, marks, score, ack)))
+
+    @app.get("/u/{token}", response_class=HTMLResponse)
+    def unsubscribe_page(token: str) -> HTMLResponse:
+        with open_session(database_url) as session:
+            try:
+                _, target = resolve(session, token, ("unsubscribe",))
+            except LinkRefused as exc:
+                return refused(exc)
+            done = _unsubscribed(session, target)
+            return HTMLResponse(_page("退订 / Unsubscribe", render_unsubscribe(target, done)))
+
+    @app.post("/u/{token}", response_class=HTMLResponse)
+    def unsubscribe(token: str) -> HTMLResponse:
+        with open_session(database_url) as session:
+            try:
+                _, target = resolve(session, token, ("unsubscribe",))
+            except LinkRefused as exc:
+                return refused(exc)
+            if not _unsubscribed(session, target):
+                session.add(Event(at=clock(), level="info", stage="unsubscribe",
+                                  subject=f"退订：{target.person.name} {target.delivery.channel}",
+                                  message=f"{target.person.id} unsubscribed from {target.delivery.channel}",
+                                  data={"person_id": target.person.id, "channel": target.delivery.channel,
+                                        "delivery_id": target.delivery.id}))
+            return HTMLResponse(_page("退订 / Unsubscribe", render_unsubscribe(target, True)))
+
+    # Links in the form sign_link() builds ({base}/{action}?t=…) land on the same pages.
+    @app.get("/{action}", response_model=None)
+    def by_query(action: str, t: str = "") -> RedirectResponse | HTMLResponse:
+        if action in LESSON_ACTIONS:
+            return RedirectResponse(f"l/{t}" + ({"ack": "#ack", "quiz": "#quiz"}.get(action, "")), status_code=303)
+        if action == "unsubscribe":
+            return RedirectResponse(f"u/{t}", status_code=303)
+        return HTMLResponse(_page("Not found", "<h1>页面不存在 / Not found</h1>"), status_code=404)
+
+    return app
+
+
+# ---------------------------------------------------------------- recording
+def record(session: Session, target: LinkTarget, kind: str, score: float | None,
+           now: dt.datetime) -> Acknowledgement:
+    """Insert (or, for a retaken quiz, improve) the read/ack row and move ledger states forward."""
+    lesson, person = target.lesson, target.person
+    row = session.scalar(select(Acknowledgement).where(
+        Acknowledgement.lesson_id == lesson.id, Acknowledgement.person_id == person.id,
+        Acknowledgement.kind == kind))
+    if row is None:
+        row = Acknowledgement(delivery_id=_lesson_delivery_id(session, target), lesson_id=lesson.id,
+                              person_id=person.id, kind=kind, quiz_score=score, at=now)
+        session.add(row)
+    elif kind == "ack" and score is not None and (row.quiz_score is None or score > row.quiz_score):
+        row.quiz_score = score   # keep the first acknowledgement time, the best score
+    session.flush()
+    acked = set(session.scalars(select(Acknowledgement.lesson_id).where(
+        Acknowledgement.person_id == person.id, Acknowledgement.kind == "ack")))
+    for delivery in _deliveries_with_lesson(session, person.id, lesson.id):
+        done = set(delivery.lesson_ids) <= acked
+        ledger.advance(delivery, ledger.ACKNOWLEDGED if done else ledger.READ)
+    session.commit()
+    return row
+
+
+def _lesson_delivery_id(session: Session, target: LinkTarget) -> int:
+    """Attribute a reminder's click to the digest that carried the lesson."""
+    if target.delivery.digest_key.startswith("lessons:"):
+        return target.delivery.id
+    first = session.scalar(select(DeliveryItem.delivery_id).where(
+        DeliveryItem.person_id == target.person.id, DeliveryItem.lesson_id == target.lesson.id)
+        .order_by(DeliveryItem.delivery_id))
+    return first or target.delivery.id
+
+
+def _deliveries_with_lesson(session: Session, person_id: str, lesson_id: int) -> list[Delivery]:
+    ids = session.scalars(select(DeliveryItem.delivery_id).where(
+        DeliveryItem.person_id == person_id, DeliveryItem.lesson_id == lesson_id))
+    return [session.get(Delivery, i) for i in ids]
+
+
+def _ack(session: Session, target: LinkTarget) -> Acknowledgement | None:
+    return session.scalar(select(Acknowledgement).where(
+        Acknowledgement.lesson_id == target.lesson.id, Acknowledgement.person_id == target.person.id,
+        Acknowledgement.kind == "ack"))
+
+
+def _unsubscribed(session: Session, target: LinkTarget) -> bool:
+    for event in session.scalars(select(Event).where(Event.stage == "unsubscribe")):
+        data = event.data or {}
+        if data.get("person_id") == target.person.id and data.get("channel") == target.delivery.channel:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- quiz
+def _quiz(lesson: Lesson) -> list[dict]:
+    return [q for q in (lesson.draft or {}).get("quiz") or [] if isinstance(q, dict) and q.get("question")]
+
+
+def options(question: dict, seed: str) -> list[str]:
+    """Answer + distractors in a stable shuffled order (same order on every page load)."""
+    if question.get("kind") == "truefalse":
+        return ["正确", "错误"]
+    opts = [str(question.get("answer", ""))] + [str(d) for d in question.get("distractors") or []]
+    random.Random(seed).shuffle(opts)
+    return opts
+
+
+def _norm(value: str) -> str:
+    return unicodedata.normalize("NFKC", value or "").strip().rstrip("。.").replace(" ", "")
+
+
+def is_correct(question: dict, given: str) -> bool:
+    answer, given = _norm(str(question.get("answer", ""))), _norm(given)
+    if question.get("kind") == "truefalse":
+        truthy = {"正确", "对", "是", "true", "t", "√"}
+        return (answer.lower() in truthy) == (given.lower() in truthy) and given != ""
+    if question.get("kind") == "numeric":
+        try:
+            return abs(float(answer.rstrip("%个日天元")) - float(given.rstrip("%个日天元"))) < 1e-9
+        except ValueError:
+            return answer == given
+    return given == answer
+
+
+# ---------------------------------------------------------------- pages
+CSS = """body{font-family:-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;line-height:1.65;margin:0;
+background:#f5f6f8;color:#1f2329}main{max-width:720px;margin:0 auto;padding:16px;background:#fff;min-height:100vh}
+h1{font-size:1.3em}h2{font-size:1.1em;border-left:4px solid #1664ff;padding-left:8px}.meta{color:#646a73;font-size:.9em}
+.q{border:1px solid #dee0e3;border-radius:8px;padding:12px;margin:12px 0}label{display:block;padding:6px 0}
+input[type=text]{width:100%;padding:8px;font-size:1em;box-sizing:border-box}
+button{width:100%;padding:14px;font-size:1.1em;background:#1664ff;color:#fff;border:0;border-radius:8px}
+.ok{color:#1a7f37}.bad{color:#c62828}table{border-collapse:collapse;width:100%}td,th{border:1px solid #dee0e3;padding:4px}
+.notice{background:#fff7e6;padding:8px;border-radius:6px}"""
+
+
+def _page(title: str, body: str) -> str:
+    return ("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<meta name=\"robots\" content=\"noindex\"><title>{html.escape(title)}</title>"
+            f"<style>{CSS}</style></head><body><main>{body}</main></body></html>")
+
+
+def _markdown(text: str) -> str:
+    from markdown_it import MarkdownIt
+    return MarkdownIt("commonmark", {"html": False}).enable("table").render(text or "")
+
+
+def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None) -> str:
+    lesson, person = target.lesson, target.person
+    deadline = lesson.deadline.isoformat() if lesson.deadline else "—"
+    parts = [f"<h1>{html.escape(lesson.title)}</h1>",
+             f"<p class=\"meta\">{html.escape(person.name)} · {html.escape(ROLES.get(lesson.role, lesson.role))}"
+             f" · 完成期限 {deadline}</p>",
+             f"<article>{_markdown(lesson.body_md)}</article>"]
+    if ack is not None:
+        score = f"，测验得分 {ack.quiz_score:.0%}" if ack.quiz_score is not None else ""
+        parts.append(f"<p class=\"notice ok\">您已于 {_cn_time(ack.at)} 确认学习{score}。可以再次答题，保留最高分。</p>")
+    quiz = _quiz(lesson)
+    form = [f"<form method=\"post\" action=\"{html.escape(token)}\" id=\"quiz\">"]
+    if quiz:
+        form.append("<h2>随堂测验</h2>")
+    for i, q in enumerate(quiz):
+        form.append(f"<div class=\"q\"><p>{i + 1}. {html.escape(q['question'])}</p>")
+        if q.get("kind") == "numeric":
+            form.append(f"<input type=\"text\" name=\"q{i}\" inputmode=\"decimal\" autocomplete=\"off\">")
+        else:
+            for opt in options(q, f"{lesson.id}:{i}"):
+                form.append(f"<label><input type=\"radio\" name=\"q{i}\" value=\"{html.escape(opt)}\"> "
+                            f"{html.escape(opt)}</label>")
+        form.append("</div>")
+    form.append("<p id=\"ack\"><button type=\"submit\">我已学习</button></p></form>")
+    return "".join(parts + form)
+
+
+def render_result(target: LinkTarget, quiz: list[dict], answers: dict[str, str], marks: list[bool],
+                  score: float | None, ack: Acknowledgement) -> str:
+    parts = [f"<h1>已确认学习：{html.escape(target.lesson.title)}</h1>",
+             f"<p class=\"meta\">{html.escape(target.person.name)} · 确认时间 {_cn_time(ack.at)}</p>"]
+    if score is not None:
+        verdict = "<span class=\"ok\">通过</span>" if score >= PASS_SCORE else "<span class=\"bad\">未通过</span>"
+        parts.append(f"<p>本次得分 <b>{score:.0%}</b>（{sum(marks)}/{len(marks)}）{verdict}"
+                     f"{'，已记录最高分 ' + format(ack.quiz_score, '.0%') if ack.quiz_score != score else ''}</p>")
+    for i, (q, ok) in enumerate(zip(quiz, marks)):
+        mark = "<span class=\"ok\">✓</span>" if ok else "<span class=\"bad\">✗</span>"
+        given = answers.get(f"q{i}", "") or "（未作答）"
+        explain = f"<br><span class=\"meta\">{html.escape(q.get('explanation') or '')} {html.escape(q.get('ref') or '')}</span>"
+        parts.append(f"<div class=\"q\">{mark} {html.escape(q['question'])}<br>您的答案：{html.escape(given)}"
+                     f"{'' if ok else '；正确答案：' + html.escape(str(q.get('answer')))}{explain}</div>")
+    parts.append("<p>谢谢！本次学习已记入医保办培训台账。</p>")
+    return "".join(parts)
+
+
+def render_unsubscribe(target: LinkTarget, done: bool) -> str:
+    channel = "邮件" if target.delivery.channel == "email" else f"群消息（{target.delivery.channel}）"
+    if done:
+        return (f"<h1>已退订</h1><p>{html.escape(target.person.name)}，今后不再通过{html.escape(channel)}向您发送培训通知。</p>"
+                "<p class=\"notice\">医保政策培训为院内必修内容，您仍可能通过其他渠道或科室医保联络员收到提醒。"
+                "如需恢复，请联系医保办。</p><p lang=\"en\">You are unsubscribed from this channel.</p>")
+    return (f"<h1>退订培训通知</h1><p>{html.escape(target.person.name)}，确认不再通过{html.escape(channel)}接收医保政策培训通知？</p>"
+            "<p class=\"notice\">培训为院内必修内容；退订后，医保办仍可通过其他渠道提醒您。</p>"
+            "<form method=\"post\"><button type=\"submit\">确认退订 / Unsubscribe</button></form>")
+
+
+def _cn_time(value: dt.datetime) -> str:
+    local = value.replace(tzinfo=dt.timezone.utc).astimezone(dt.timezone(dt.timedelta(hours=8)))
+    return local.strftime("%Y-%m-%d %H:%M")
