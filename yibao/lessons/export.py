@@ -98,6 +98,12 @@ def _find_unescaped(s: str, ch: str, start: int = 0) -> int:
     return -1
 
 
+def _feedback_split(answer: str) -> tuple[str, str]:
+    """'text#feedback' at the first unescaped '#'."""
+    i = _find_unescaped(answer, "#")
+    return (answer.strip(), "") if i < 0 else (answer[:i].strip(), answer[i + 1:].strip())
+
+
 def parse_gift(text: str) -> list[dict]:
     """Read the GIFT subset we write (multiple choice, true/false, numeric, short answer):
     [{"category", "name", "question", "kind", "answer", "distractors", "feedback"}]."""
@@ -137,7 +143,7 @@ def parse_gift(text: str) -> list[dict]:
         body = block[open_i + 1:close_i].strip()
         item = {"category": cat, "name": name, "question": stem, "answer": None, "distractors": [], "feedback": None}
         if body.startswith("#"):
-            val, _, fb = body[1:].partition("#")
+            val, fb = _feedback_split(body[1:])
             num = val.split(":")[0].strip()
             try:
                 float(num)
@@ -145,7 +151,7 @@ def parse_gift(text: str) -> list[dict]:
                 raise GiftParseError(f"numeric answer is not a number: {num!r}") from exc
             item.update(kind="numeric", answer=num, feedback=gift_unescape(fb) or None)
         elif re.fullmatch(r"(TRUE|FALSE|T|F)(#.*)?", body, re.S):
-            val, _, fb = body.partition("#")
+            val, fb = _feedback_split(body)
             item.update(kind="truefalse", answer="正确" if val.startswith("T") else "错误",
                         distractors=["错误" if val.startswith("T") else "正确"], feedback=gift_unescape(fb) or None)
         else:
@@ -156,10 +162,10 @@ def parse_gift(text: str) -> list[dict]:
             wrong = [t for s, t in answers if s == "~"]
             if not right:
                 raise GiftParseError(f"no correct (=) answer in {body[:60]!r}")
-            ans, _, fb = right[0].partition("#") if _find_unescaped(right[0], "#") >= 0 else (right[0], "", "")
+            ans, fb = _feedback_split(right[0])
             kind = "choice" if wrong else "shortanswer"
-            item.update(kind=kind, answer=gift_unescape(ans.strip()), feedback=gift_unescape(fb.strip()) or None,
-                        distractors=[gift_unescape(w.split("#")[0].strip()) for w in wrong])
+            item.update(kind=kind, answer=gift_unescape(ans), feedback=gift_unescape(fb) or None,
+                        distractors=[gift_unescape(_feedback_split(w)[0]) for w in wrong])
         items.append(item)
     return items
 

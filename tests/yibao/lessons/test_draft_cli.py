@@ -1,0 +1,81 @@
+"""`yibao draft` on files and on the store."""
+import datetime as dt
+import json
+
+import pytest
+
+from yibao.cli.draft_cmd import main
+from yibao.lessons.export import parse_gift
+
+
+def _run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_files_revision_markdown(corpus_dir, capsys):
+    d = corpus_dir / "qinghai-texts"
+    code, out, err = _run(capsys, "--old", str(d / "qh_fanli_2024.txt"), "--new", str(d / "qh_fanli_2025.txt"),
+                          "--role", "药剂科", "--title", "青海省药品目录（2025年）凡例", "--publish-date", "2024-12-20")
+    assert code == 0, err
+    assert "1335种" in out and "1398种" in out and "一、（一）" in out and "2024年12月31日" in out
+
+
+@pytest.mark.parametrize("fmt", ["html", "im", "text", "xml", "pack", "json"])
+def test_files_new_document_all_formats(corpus_dir, capsys, fmt):
+    code, out, err = _run(capsys, "--new", str(corpus_dir / "qinghai-texts" / "qh_shengyu_2025.txt"),
+                          "--role", "cashier", "--title", "关于优化调整生育医疗保障待遇有关政策的通知",
+                          "--publish-date", "2025-07-24", "--format", fmt)
+    assert code == 0, err
+    assert "520" in out
+    if fmt == "json":
+        assert json.loads(out)[0]["role"] == "cashier"
+
+
+def test_gift_output_parses(corpus_dir, capsys):
+    code, out, _ = _run(capsys, "--new", str(corpus_dir / "qinghai-texts" / "qh_shengyu_2025.txt"),
+                        "--role", "cashier", "--role", "insured", "--format", "gift", "--publish-date", "2025-07-24")
+    assert code == 0
+    items = parse_gift(out)
+    assert len(items) >= 6 and any(i["answer"] == "520元" for i in items)
+
+
+def test_bad_input_exits_2_with_clear_message(corpus_dir, capsys, tmp_path):
+    new = str(corpus_dir / "qinghai-texts" / "qh_shengyu_2025.txt")
+    code, _, err = _run(capsys, "--new", new, "--role", "保安")
+    assert code == 2 and "unknown role" in err and "yibaoban（医保办）" in err
+    code, _, err = _run(capsys, "--new", str(tmp_path / "missing.txt"))
+    assert code == 2 and "no such file" in err
+    code, _, err = _run(capsys, "--role", "doctor")
+    assert code == 2 and "--doc" in err
+    code, _, err = _run(capsys, "--new", new, "--publish-date", "24/07/2025")
+    assert code == 2 and "YYYY-MM-DD" in err
+
+
+def test_store_document_latest_change(corpus_dir, capsys):
+    store = pytest.importorskip("yibao.store")
+    from yibao.diff import compare_texts
+
+    d = corpus_dir / "qinghai-texts"
+    old, new = (d / "qh_yyxy_2025.txt").read_text("utf-8"), (d / "qh_yyxy_2025r.txt").read_text("utf-8")
+    with store.open_session() as s:
+        if s.get(store.Source, "qh-test") is None:
+            s.add(store.Source(id="qh-test", name="青海省医疗保障局", family="test", base_url="https://example.gov.cn"))
+        doc = store.Document(source_id="qh-test", identity_key="url:https://example.gov.cn/yyxy-cli-test",
+                             title="青海省医疗保障定点医疗机构服务协议（2025修订版）", norm_title="定点医疗机构服务协议",
+                             url="https://example.gov.cn/yyxy", publish_date=dt.date(2025, 6, 3))
+        s.add(doc)
+        s.flush()
+        v1 = store.Version(document_id=doc.id, seq=1, content_hash="a", raw_sha256="a", url=doc.url, title=doc.title, text=old)
+        v2 = store.Version(document_id=doc.id, seq=2, content_hash="b", raw_sha256="b", url=doc.url, title=doc.title, text=new)
+        s.add_all([v1, v2])
+        s.flush()
+        s.add(store.Change(document_id=doc.id, old_version_id=v1.id, new_version_id=v2.id, kind="revised",
+                           diff=compare_texts(old, new, truncated_tail=True).to_dict()))
+        doc_id = doc.id
+    code, out, err = _run(capsys, "--doc", str(doc_id), "--role", "yibaoban")
+    assert code == 0, err
+    assert "第七条（十四）" in out and "三结算" in out
+    code, _, err = _run(capsys, "--doc", "999999", "--role", "yibaoban")
+    assert code == 2 and "999999" in err

@@ -1,0 +1,124 @@
+"""The LLM drafter against a real local HTTP server speaking /v1/chat/completions."""
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from yibao.lessons import draft_lessons
+from yibao.lessons.llm_drafter import LLMConfig, LLMNotConfigured, llm_config, refine_with_llm
+
+HONEST = {
+    "headline": "生育门诊手术支付标准提高：300元→520元",
+    "summary": ["二、提高门诊人工流产术支付标准。", "从300元提高至520元，节育器相关从360元提高至580元。", "自2025年9月1日起执行。"],
+    "actions": ["收费系统按二、更新为520元和580元。"],
+    "quiz": [
+        {"kind": "choice", "question": "二、门诊人工流产术支付标准提高至？", "answer": "520元", "distractors": ["300元", "600元"],
+         "ref": "二、", "explanation": "二、原文"},
+        {"kind": "choice", "question": "本通知自何时执行？", "answer": "2025年9月1日", "distractors": ["2025年7月24日", "2025年10月1日"],
+         "ref": "二、", "explanation": "本通知自2025年9月1日起执行"},
+        {"kind": "truefalse", "question": "判断：放置节育器的支付标准提高至580元。", "answer": "正确", "distractors": ["错误"],
+         "ref": "二、", "explanation": "二、原文"},
+    ],
+}
+LIAR = {**HONEST, "summary": ["二、提高支付标准。", "从300元提高至650元。", "自2025年10月8日起执行。"]}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    requests: list = []
+
+    def do_POST(self):  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        _Handler.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
+        model = body["model"]
+        if model == "down":
+            self.send_response(503)
+            self.end_headers()
+            self.wfile.write(b"overloaded")
+            return
+        content = {"honest": json.dumps(HONEST, ensure_ascii=False),
+                   "liar": "```json\n" + json.dumps(LIAR, ensure_ascii=False) + "\n```",
+                   "chatty": "好的，下面是课件。"}[model]
+        payload = {"id": "x", "object": "chat.completion", "model": model,
+                   "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}]}
+        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}"
+    srv.shutdown()
+    srv.server_close()
+
+
+def _use(monkeypatch, server, model):
+    monkeypatch.delenv("AIRFLOW_CONN_YIBAO_LLM", raising=False)
+    monkeypatch.delenv("AIRFLOW_CTX_DAG_ID", raising=False)
+    monkeypatch.setenv("YIBAO_LLM_URL", server + "/v1")
+    monkeypatch.setenv("YIBAO_LLM_KEY", "sk-local-test")
+    monkeypatch.setenv("YIBAO_LLM_MODEL", model)
+
+
+def test_honest_answer_passes_the_check(qh, server, monkeypatch):
+    _use(monkeypatch, server, "honest")
+    (d,) = draft_lessons(qh("qh_shengyu_2025"), None, roles=["cashier"], drafter="llm", notes="强调人工流产")
+    assert d.drafter == "llm:honest"
+    assert d.headline == HONEST["headline"] and d.quiz[0].answer == "520元"
+    assert not [f for f in d.flags if f.startswith("llm")]
+    req = _Handler.requests[-1]
+    assert req["path"] == "/v1/chat/completions" and req["auth"] == "Bearer sk-local-test"
+    assert "强调人工流产" in req["body"]["messages"][1]["content"]  # trainer notes reach the model
+    assert d.notes == "强调人工流产"
+    assert d.changes and d.changes[0]["new"] == "520元、580元"  # change list stays from the rules
+
+
+def test_invented_number_and_date_are_flagged(qh, server, monkeypatch):
+    _use(monkeypatch, server, "liar")
+    (d,) = draft_lessons(qh("qh_shengyu_2025"), None, roles=["cashier"], drafter="llm")
+    assert "llm_unverified" in d.flags
+    joined = " ".join(d.flags)
+    assert "650元 in summary[1]" in joined and "2025年10月8日 in summary[2]" in joined
+    assert "300元" not in joined  # 300元 is in the source
+
+
+def test_non_json_or_failing_endpoint_is_flagged_not_silent(qh, server, monkeypatch):
+    for model in ("chatty", "down"):
+        _use(monkeypatch, server, model)
+        (d,) = draft_lessons(qh("qh_shengyu_2025"), None, roles=["cashier"], drafter="llm")
+        assert any(f.startswith("llm_failed") for f in d.flags), model
+        assert d.drafter == "rules"
+
+
+def test_llm_is_off_without_configuration(qh, monkeypatch):
+    for var in ("YIBAO_LLM_URL", "AIRFLOW_CONN_YIBAO_LLM", "AIRFLOW_CTX_DAG_ID"):
+        monkeypatch.delenv(var, raising=False)
+    assert llm_config() is None
+    with pytest.raises(LLMNotConfigured, match="yibao_llm"):
+        draft_lessons(qh("qh_shengyu_2025"), None, roles=["cashier"], drafter="llm")
+
+
+def test_endpoint_forms():
+    assert LLMConfig("http://h:8000", None, "m").endpoint == "http://h:8000/v1/chat/completions"
+    assert LLMConfig("http://h:8000/v1/", None, "m").endpoint == "http://h:8000/v1/chat/completions"
+    assert LLMConfig("http://h/api/chat/completions", None, "m").endpoint == "http://h/api/chat/completions"
+
+
+def test_airflow_connection_from_env_uri(monkeypatch, server):
+    monkeypatch.delenv("YIBAO_LLM_URL", raising=False)
+    host = server.removeprefix("http://")
+    monkeypatch.setenv("AIRFLOW_CONN_YIBAO_LLM", json.dumps(
+        {"conn_type": "http", "host": host, "schema": "http", "password": "sk-airflow", "extra": {"model": "honest"}}))
+    cfg = llm_config()
+    assert cfg is not None and cfg.key == "sk-airflow" and cfg.model == "honest"
+    assert cfg.endpoint == f"http://{host}/v1/chat/completions"
