@@ -1,0 +1,165 @@
+"""`yibao subscribers list|validate|add|sync`: manage config/subscriptions.yaml."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+from yibao.cli import CliError
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("subscribers", help="list, validate or add subscribers (subscriptions.yaml)")
+    p.add_argument("--file", help="subscriptions file (default: $YIBAO_SUBSCRIPTIONS_FILE or config/subscriptions.yaml)")
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    ls = sub.add_parser("list", help="people, roles, departments and channels")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=run_list)
+
+    val = sub.add_parser("validate", help="check the file; errors name file:line (exit 1 when any)")
+    val.add_argument("--no-secrets", action="store_true",
+                     help="do not look up the robots' Airflow connections")
+    val.set_defaults(func=run_validate)
+
+    add = sub.add_parser("add", help="append a person (validated before the file is written)")
+    add.add_argument("--id", required=True, help="stable id, e.g. zhang.wei")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", action="append", required=True, help="role id or Chinese name (repeatable)")
+    add.add_argument("--department", default="")
+    add.add_argument("--region", help="'national' or a province code such as 44")
+    add.add_argument("--email")
+    add.add_argument("--channel", action="append", help="email or <wecom|dingtalk|feishu>:<robot> (repeatable)")
+    add.add_argument("--period", choices=["immediate", "daily", "weekly"])
+    add.add_argument("--liaison", action="store_true", help="the department's 医保联络员")
+    add.set_defaults(func=run_add)
+
+    sync = sub.add_parser("sync", help="write people and their roles to the store (deactivates removed people)")
+    sync.set_defaults(func=run_sync)
+
+
+def _path(args) -> Path:
+    from yibao.delivery.subscriptions import default_path
+    return Path(args.file) if args.file else default_path()
+
+
+def _load(args, check: bool = False):
+    from yibao.delivery.subscriptions import SubscriptionFileError, airflow_connection_exists, load_subscriptions
+    try:
+        return load_subscriptions(_path(args), check_secret=airflow_connection_exists if check else None)
+    except SubscriptionFileError as exc:
+        raise CliError(str(exc)) from None
+
+
+def run_list(args) -> int:
+    cfg = _load(args)
+    if args.json:
+        print(json.dumps([{"id": p.id, "name": p.name, "department": p.department, "region": p.region,
+                           "roles": [{"role": r.role, "period": r.period} for r in p.roles], "email": p.email,
+                           "channels": list(p.channels), "liaison": p.is_liaison} for p in cfg.people],
+                         ensure_ascii=False, indent=2))
+    else:
+        from yibao.lessons.roles import ROLES
+        for p in cfg.people:
+            roles = "、".join(ROLES[r.role] + ("" if r.period == "immediate" else f"({r.period})") for r in p.roles)
+            mark = " [联络员]" if p.is_liaison else ""
+            print(f"{p.id:<16} {p.name:<6} {p.department or '-':<10} {roles:<16} {', '.join(p.channels)}{mark}")
+        print(f"{len(cfg.people)} people, {len(cfg.robots)} robots", file=sys.stderr)
+    for message in cfg.errors:
+        print(f"error: {message}", file=sys.stderr)
+    return 1 if cfg.errors else 0
+
+
+def run_validate(args) -> int:
+    cfg = _load(args, check=not args.no_secrets)
+    for message in cfg.errors:
+        print(f"error: {message}")
+    for message in cfg.warnings:
+        print(f"warning: {message}")
+    print(f"{_path(args)}: {len(cfg.people)} people, {len(cfg.robots)} robots, "
+          f"{len(cfg.errors)} error(s), {len(cfg.warnings)} warning(s)")
+    return 1 if cfg.errors else 0
+
+
+def run_add(args) -> int:
+    from yibao.delivery.subscriptions import SubscriptionFileError, parse_subscriptions
+    path = _path(args)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    before = _parse(text, path)
+    if before.person(args.id):
+        raise CliError(f"a person with id {args.id!r} exists already ({path}:{before.person(args.id).line})")
+    entry: dict = {"id": args.id, "name": args.name}
+    for key in ("department", "region", "email", "period"):
+        if getattr(args, key):
+            entry[key] = getattr(args, key)
+    entry["roles"] = args.role
+    entry["channels"] = args.channel or (["email"] if args.email else [])
+    if args.liaison:
+        entry["liaison"] = True
+    new_text = insert_person(text, entry)
+    try:
+        after = parse_subscriptions(new_text, str(path))
+    except SubscriptionFileError as exc:
+        raise CliError(f"the new entry would break the file: {exc}") from None
+    new_errors = [e for e in after.errors if e not in before.errors and not _same_error(e, before.errors)]
+    if new_errors or not after.person(args.id):
+        raise CliError("not added: " + "; ".join(new_errors or ["the entry was rejected"]))
+    path.write_text(new_text, encoding="utf-8")
+    print(f"added {args.id} to {path}:{after.person(args.id).line}")
+    return 0
+
+
+def run_sync(args) -> int:
+    from yibao.delivery.subscriptions import sync_people
+    from yibao.store.db import open_session
+    cfg = _load(args, check=True)
+    for message in cfg.errors:
+        print(f"warning: {message}", file=sys.stderr)
+    with open_session() as session:
+        sync_people(session, cfg)
+    print(f"synced {len(cfg.people)} people")
+    return 0
+
+
+def _parse(text: str, path: Path):
+    from yibao.delivery.subscriptions import SubscriptionFileError, parse_subscriptions
+    try:
+        return parse_subscriptions(text, str(path))
+    except SubscriptionFileError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _same_error(error: str, old: list[str]) -> bool:
+    """Errors of existing entries shift their line numbers when we insert above them."""
+    tail = error.split(": ", 1)[-1]
+    return any(o.split(": ", 1)[-1] == tail for o in old)
+
+
+def insert_person(text: str, entry: dict) -> str:
+    """Insert one block-style person after the last item of `people:` (comments elsewhere are kept)."""
+    block = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, default_flow_style=None, width=120)
+    root = yaml.compose(text, Loader=yaml.SafeLoader) if text.strip() else None
+    people = None
+    if isinstance(root, yaml.MappingNode):
+        people = next((v for k, v in root.value if getattr(k, "value", None) == "people"), None)
+    if people is None or (isinstance(people, yaml.ScalarNode) and people.value in ("", "~", "null")):
+        if people is not None:
+            raise CliError("people: is empty; replace it with a list by hand or remove the line")
+        prefix = text if not text or text.endswith("\n") else text + "\n"
+        return prefix + "people:\n" + _indent(block, 2)
+    if not isinstance(people, yaml.SequenceNode) or people.flow_style:
+        raise CliError("people: is not a block list ('- id: …' lines); add the person by hand")
+    column = people.value[0].start_mark.column - 2 if people.value else 2
+    lines = text.splitlines(keepends=True)
+    end = people.end_mark.line if people.end_mark.column == 0 else people.end_mark.line + 1
+    while end > 0 and not lines[end - 1].strip():   # keep blank lines after the list
+        end -= 1
+    if lines and end > 0 and not lines[end - 1].endswith("\n"):
+        lines[end - 1] += "\n"
+    return "".join(lines[:end]) + _indent(block, max(column, 0)) + "".join(lines[end:])
+
+
+def _indent(block: str, n: int) -> str:
+    return "".join(" " * n + line if line.strip() else line for line in block.splitlines(keepends=True))

@@ -1,0 +1,196 @@
+"""Training completion by department (科室) and role: the figure the 医保办 reports upward.
+
+Unit of counting: one (person, lesson) assignment — a lesson planned for a person on
+any channel — whose first message was created in the window. Per assignment:
+  sent          at least one message reached the provider (sent/read/acknowledged)
+  read          the person opened a signed link (read or acknowledged)
+  acknowledged  the person pressed 我已学习
+  quiz          quiz_taken / quiz_passed (score ≥ PASS_SCORE)
+  on_time       acknowledged on or before the lesson's deadline (Beijing date)
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from dataclasses import asdict, dataclass, fields
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from yibao.delivery.ack_app import PASS_SCORE
+from yibao.delivery.ledger import DELIVERED_STATES
+from yibao.lessons.roles import ROLES
+from yibao.store.models import Acknowledgement, Delivery, DeliveryItem, Lesson, Person
+
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
+TOTAL = "合计"
+
+
+@dataclass
+class CompletionRow:
+    department: str
+    role: str
+    assigned: int = 0
+    sent: int = 0
+    read: int = 0
+    acknowledged: int = 0
+    quiz_taken: int = 0
+    quiz_passed: int = 0
+    on_time: int = 0
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self.acknowledged / self.assigned if self.assigned else None
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.quiz_passed / self.quiz_taken if self.quiz_taken else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.assigned if self.assigned else None
+
+    def add(self, other: "CompletionRow") -> None:
+        for f in fields(self)[2:]:
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+@dataclass(frozen=True)
+class Assignment:
+    person_id: str
+    department: str
+    lesson_id: int
+    role: str
+    deadline: dt.date | None
+    sent: bool
+    read: bool
+    acknowledged: bool
+    quiz_score: float | None
+    acknowledged_on: dt.date | None
+
+    @property
+    def on_time(self) -> bool:
+        return self.acknowledged and (self.deadline is None or self.acknowledged_on <= self.deadline)
+
+
+def china_midnight_utc(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), CHINA_TZ).astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def assignments(session: Session, since: dt.date, until: dt.date | None = None,
+                lesson_ids: list[int] | None = None) -> list[Assignment]:
+    """Every (person, lesson) assignment whose first message was created in [since, until]."""
+    first_created = (select(DeliveryItem.person_id, DeliveryItem.lesson_id,
+                            func.min(Delivery.created_at).label("created"))
+                     .join(Delivery, Delivery.id == DeliveryItem.delivery_id)
+                     .group_by(DeliveryItem.person_id, DeliveryItem.lesson_id)).subquery()
+    query = (select(first_created.c.person_id, first_created.c.lesson_id, Person.department, Lesson.role,
+                    Lesson.deadline)
+             .join(Person, Person.id == first_created.c.person_id)
+             .join(Lesson, Lesson.id == first_created.c.lesson_id)
+             .where(first_created.c.created >= china_midnight_utc(since)))
+    if until is not None:
+        query = query.where(first_created.c.created < china_midnight_utc(until + dt.timedelta(days=1)))
+    if lesson_ids is not None:
+        query = query.where(first_created.c.lesson_id.in_(lesson_ids))
+    pairs = session.execute(query).all()
+    sent_pairs = set(session.execute(
+        select(DeliveryItem.person_id, DeliveryItem.lesson_id).join(Delivery, Delivery.id == DeliveryItem.delivery_id)
+        .where(Delivery.state.in_(DELIVERED_STATES))).all())
+    acks: dict[tuple[str, int], dict[str, Acknowledgement]] = defaultdict(dict)
+    for ack in session.scalars(select(Acknowledgement)):
+        acks[(ack.person_id, ack.lesson_id)][ack.kind] = ack
+    out = []
+    for person_id, lesson_id, department, role, deadline in pairs:
+        got = acks.get((person_id, lesson_id), {})
+        ack = got.get("ack")
+        out.append(Assignment(
+            person_id=person_id, department=department or "（未填科室）", lesson_id=lesson_id, role=role,
+            deadline=deadline, sent=(person_id, lesson_id) in sent_pairs or bool(got),
+            read=bool(got), acknowledged=ack is not None, quiz_score=ack.quiz_score if ack else None,
+            acknowledged_on=_china_date(ack.at) if ack else None))
+    return out
+
+
+def completion(session: Session, since: dt.date, until: dt.date | None = None) -> list[CompletionRow]:
+    """Rows per (department, role), sorted, followed by one total row."""
+    rows: dict[tuple[str, str], CompletionRow] = {}
+    for a in assignments(session, since, until):
+        row = rows.setdefault((a.department, a.role), CompletionRow(a.department, a.role))
+        row.assigned += 1
+        row.sent += a.sent
+        row.read += a.read
+        row.acknowledged += a.acknowledged
+        row.quiz_taken += a.quiz_score is not None
+        row.quiz_passed += a.quiz_score is not None and a.quiz_score >= PASS_SCORE
+        row.on_time += a.on_time
+    ordered = [rows[k] for k in sorted(rows)]
+    total = CompletionRow(TOTAL, "")
+    for row in ordered:
+        total.add(row)
+    return ordered + [total] if ordered else []
+
+
+def department_rates(session: Session, lesson_ids: list[int], since: dt.date) -> dict[str, tuple[int, int]]:
+    """department → (acknowledged, assigned) for these lessons."""
+    out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for a in assignments(session, since, lesson_ids=lesson_ids):
+        out[a.department][0] += a.acknowledged
+        out[a.department][1] += 1
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def _china_date(value: dt.datetime) -> dt.date:
+    return value.replace(tzinfo=dt.timezone.utc).astimezone(CHINA_TZ).date()
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+COLUMNS = ["科室", "角色", "应学", "已发送", "已读", "已确认", "完成率", "测验人次", "测验通过率", "按时完成", "按时率"]
+
+
+def as_records(rows: list[CompletionRow]) -> list[list[str]]:
+    return [[r.department, ROLES.get(r.role, r.role), str(r.assigned), str(r.sent), str(r.read),
+             str(r.acknowledged), _pct(r.completion_rate), str(r.quiz_taken), _pct(r.pass_rate),
+             str(r.on_time), _pct(r.on_time_rate)] for r in rows]
+
+
+def to_csv(rows: list[CompletionRow]) -> str:
+    """CSV with a UTF-8 BOM-free header; numbers as plain counts plus rates as 0–1 decimals."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["department", "role", "role_name", "assigned", "sent", "read", "acknowledged",
+                     "completion_rate", "quiz_taken", "quiz_passed", "quiz_pass_rate", "on_time", "on_time_rate"])
+    for r in rows:
+        d = asdict(r)
+        writer.writerow([r.department, r.role, ROLES.get(r.role, r.role), d["assigned"], d["sent"], d["read"],
+                         d["acknowledged"], _rate(r.completion_rate), d["quiz_taken"], d["quiz_passed"],
+                         _rate(r.pass_rate), d["on_time"], _rate(r.on_time_rate)])
+    return buf.getvalue()
+
+
+def _rate(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+def to_table(rows: list[CompletionRow]) -> str:
+    """A fixed-width table; CJK characters count as two columns."""
+    records = [COLUMNS] + as_records(rows)
+    widths = [max(_width(rec[i]) for rec in records) for i in range(len(COLUMNS))]
+    lines = []
+    for n, rec in enumerate(records):
+        cells = [c + " " * (w - _width(c)) if i < 2 else " " * (w - _width(c)) + c
+                 for i, (c, w) in enumerate(zip(rec, widths))]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0 or (n == len(records) - 2 and rows and rows[-1].department == TOTAL):
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
