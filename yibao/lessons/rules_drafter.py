@@ -64,6 +64,8 @@ def lesson_change(change: dict) -> dict:
         pairs = facts.from_to_pairs(change.get("new_text") or "")
         if pairs:
             old, new = "、".join(a for a, _ in pairs), "、".join(b for _, b in pairs)
+            # quiz on the new values; the replaced ones serve as distractors
+            new_vals = [b for _, b in pairs] + [v for v in new_vals if v not in {x for p in pairs for x in p}]
         else:
             old, new = "", "、".join(new_vals[:4]) or facts.shorten(change.get("new_text") or "", 60)
     elif old_vals or new_vals:
@@ -78,12 +80,13 @@ def lesson_change(change: dict) -> dict:
             "full_text": change.get("new_text") or change.get("old_text") or ""}
 
 
-def _rank(ch: dict) -> tuple[int, int]:
+def _rank(ch: dict) -> tuple[int, ...]:
     """Quantities first; changes whose only values are serial numbers (第197号) after the rest."""
     vals = ch["quiz_values"] + ch["old_values"]
     serial_only = bool(vals) and all(v.endswith("号") or re.fullmatch(r"[\d\-–]+", v) for v in vals)
     kind_rank = {"modified": 0, "moved": 1, "renumbered": 1, "merged": 1, "split": 1, "added": 2, "removed": 3}
-    return (1 if serial_only else 0, kind_rank.get(ch["kind"], 2), _CAT_ORDER.get(ch["category"], 9))
+    unnumbered = ch["ref"].startswith("文首")  # cover/preamble paragraphs: titles, signatures
+    return (1 if serial_only else 0, int(unnumbered), kind_rank.get(ch["kind"], 2), _CAT_ORDER.get(ch["category"], 9))
 
 
 def _plain(text: str, terms: dict[str, str], used: set[str]) -> str:
@@ -102,7 +105,7 @@ def _action(template_set: dict, ch: dict, effective_cn: str, provision: bool, pl
               "plain_what": "相关标准"}
     if provision:
         tpl = "{gist}（{ref}）" if plain else "落实{ref}：{gist}"
-    elif ch["kind"] in ("added", "removed"):
+    elif ch["kind"] in ("added", "removed") and not ch.get("provision"):
         tpl = template_set.get(ch["kind"]) or template_set.get("other", "{ref}：{gist}")
     else:
         tpl = template_set.get(ch["category"]) or template_set.get("other", "{ref}：{gist}")
