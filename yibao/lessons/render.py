@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, pass_eval_context
 
@@ -42,7 +43,12 @@ def _finalize(eval_ctx, value):
 
 
 def environment() -> Environment:
-    dirs = [str(d) for d in template_dirs() if d.is_dir()]
+    """One cached Environment per template search path (templates reload when their files change)."""
+    return _environment(tuple(str(d) for d in template_dirs() if d.is_dir()))
+
+
+@lru_cache(maxsize=8)
+def _environment(dirs: tuple[str, ...]) -> Environment:
     env = Environment(loader=ChoiceLoader([FileSystemLoader(d) for d in dirs]),
                       autoescape=_is_html, finalize=_finalize, trim_blocks=False, lstrip_blocks=False,
                       undefined=StrictUndefined, keep_trailing_newline=True)
