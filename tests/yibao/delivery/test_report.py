@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from delivery_world import NOW, SUBSCRIPTIONS, add_lessons, session_for  # noqa: E402
+
+from yibao.cli import main as cli_main  # noqa: E402
+from yibao.delivery import ledger  # noqa: E402
+from yibao.delivery.report import TOTAL, completion, to_csv, to_table  # noqa: E402
+from yibao.delivery.subscriptions import parse_subscriptions, sync_people  # noqa: E402
+from yibao.store.models import Acknowledgement  # noqa: E402
+
+LATE = dt.datetime(2025, 12, 16, 17, 0)   # 12-17 01:00 Beijing: the day after the deadline
+
+
+@pytest.fixture()
+def session(yibao_db):
+    s = session_for(yibao_db)
+    sync_people(s, parse_subscriptions(SUBSCRIPTIONS, check_secret=lambda c: True))
+    doctor, nurse = add_lessons(s, ["doctor", "nurse"])
+    for person, lesson, channels in [("zhang.wei", doctor, ["email", "wecom:cardiology"]),
+                                     ("zhao.min", doctor, ["email"]), ("sun.yu", doctor, ["email"]),
+                                     ("chen.jing", nurse, ["email"])]:
+        for channel in channels:
+            row = ledger.plan_lessons(s, person_id=person, channel=channel, target="t", lesson_ids=[lesson.id], now=NOW)
+            row.state = "failed_permanent" if person == "sun.yu" else "sent"
+    acks = [("zhang.wei", doctor, "read", None, NOW), ("zhang.wei", doctor, "ack", 1.0, NOW),
+            ("zhao.min", doctor, "read", None, NOW), ("zhao.min", doctor, "ack", 0.34, LATE),
+            ("chen.jing", nurse, "read", None, NOW)]
+    for person, lesson, kind, score, at in acks:
+        s.add(Acknowledgement(delivery_id=1, lesson_id=lesson.id, person_id=person, kind=kind, quiz_score=score, at=at))
+    s.commit()
+    yield s
+    s.close()
+
+
+def test_completion_by_department_and_role(session):
+    rows = {(r.department, r.role): r for r in completion(session, dt.date(2025, 12, 1))}
+    cardio = rows[("心内科", "doctor")]
+    assert (cardio.assigned, cardio.sent, cardio.read, cardio.acknowledged) == (3, 2, 2, 2)  # 孙雨's mail bounced
+    assert (cardio.quiz_taken, cardio.quiz_passed, cardio.on_time) == (2, 1, 1)             # 赵敏 late and failed
+    assert cardio.pass_rate == 0.5 and cardio.completion_rate == pytest.approx(2 / 3)
+    nursing = rows[("护理部", "nurse")]
+    assert (nursing.assigned, nursing.read, nursing.acknowledged, nursing.pass_rate) == (1, 1, 0, None)
+    total = rows[(TOTAL, "")]
+    assert (total.assigned, total.acknowledged, total.on_time) == (4, 2, 1)
+    assert completion(session, dt.date(2025, 12, 9)) == []    # nothing first delivered since then
+
+
+def test_csv_and_table(session):
+    rows = completion(session, dt.date(2025, 12, 1))
+    records = list(csv.DictReader(io.StringIO(to_csv(rows))))
+    cardio = next(r for r in records if r["department"] == "心内科")
+    assert cardio["role_name"] == "临床医生" and cardio["quiz_pass_rate"] == "0.5000" and cardio["on_time"] == "1"
+    table = to_table(rows)
+    assert "心内科" in table and "67%" in table and table.splitlines()[0].startswith("科室")
+
+
+def test_report_command(session, capsys, tmp_path):
+    assert cli_main(["report", "--since", "2025-12-01", "--csv"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("department,role,role_name") and "护理部" in out
+    assert cli_main(["report", "--since", "2025-12-01", "-o", str(tmp_path / "r.txt")]) == 0
+    assert "合计" in (tmp_path / "r.txt").read_text(encoding="utf-8")
+    assert cli_main(["report", "--since", "12/01/2025"]) == 2
+    assert "not a date" in capsys.readouterr().err
