@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from .config import LessonConfigError
-from .diffsource import provisions_diff
+from .diffsource import provisions_diff, with_table_changes
 from .model import DocContext, LessonDraft, LessonInputError, QuizItem
 from .relevance import is_teachable, relevant_roles
 from .roles import ROLES, UnknownRoleError, role_id
@@ -48,7 +48,7 @@ def draft_lessons(doc: DocContext, diff: dict | None, *, roles: list[str] | None
     if diff is None and doc.kind != "new":
         raise LessonInputError(f"document kind {doc.kind!r} needs a diff; pass kind='new' for a first version")
     topics = classify(doc, diff)
-    work = diff if diff is not None else provisions_diff(doc.text)
+    work = with_table_changes(diff) if diff is not None else provisions_diff(doc.text)
     rel = relevant_roles(topics, work)
     targets = [role_id(r) for r in roles] if roles else list(rel)
     drafts = []

@@ -7,6 +7,7 @@ new document, its key provisions (clauses with numbers, dates, obligations).
 from __future__ import annotations
 
 import difflib
+import re
 
 from . import facts
 
@@ -135,3 +136,58 @@ def provisions_diff(text: str, limit: int = 30) -> dict:
             if len(changes) >= limit:
                 break
     return {"changes": changes, "hidden_wording": 0, "stats": {"engine": "provisions", "changes": len(changes)}}
+
+
+def _cell(v) -> str:
+    return "" if v is None else str(v).strip()
+
+
+def _row_label(key) -> str:
+    if isinstance(key, (list, tuple)):
+        return "／".join(_cell(k) for k in key)
+    if isinstance(key, dict):
+        return "／".join(_cell(v) for v in key.values())
+    return _cell(key)
+
+
+def table_changes(diff: dict | None, per_kind: int = 15) -> list[dict]:
+    """Changed, added and removed rows of attachment tables (diff['tables']) as lesson changes."""
+    out: list[dict] = []
+    for ti, table in enumerate((diff or {}).get("tables") or []):
+        if not isinstance(table, dict):
+            continue
+        name = table.get("name") or table.get("title") or f"附表{ti + 1}"
+        keys = table.get("key") or []
+        for rc in (table.get("changed") or [])[:per_kind]:
+            label = _row_label(rc.get("key"))
+            cols = rc.get("columns") or {}
+            parts = [f"{col}由{_cell(ov) or '空'}调整为{_cell(nv) or '空'}" for col, (ov, nv) in cols.items()]
+            old_vals = [_cell(ov) for ov, _ in cols.values() if re.search(r"\d", _cell(ov))]
+            new_vals = [_cell(nv) for _, nv in cols.values() if re.search(r"\d", _cell(nv))]
+            text = f"{name}「{label}」：" + "，".join(parts) + "。"
+            out.append({"kind": "modified", "old_ref": f"{name}「{label}」", "new_ref": f"{name}「{label}」",
+                        "old_path": None, "new_path": None,
+                        "old_text": f"{name}「{label}」：" + "，".join(f"{c}为{_cell(o)}" for c, (o, _) in cols.items()) + "。",
+                        "new_text": text, "spans": [], "category": "number" if new_vals else "other",
+                        "categories": ["number"] if new_vals else ["other"], "material": True,
+                        "old_values": old_vals, "new_values": new_vals, "table": True})
+        for kind, rows in (("added", table.get("added") or []), ("removed", table.get("removed") or [])):
+            for row in rows[:per_kind]:
+                if not isinstance(row, dict):
+                    continue
+                label = _row_label([row.get(k) for k in keys]) if keys else _row_label(list(row.values())[:2])
+                cells = "，".join(f"{k}：{_cell(v)}" for k, v in list(row.items())[:5] if _cell(v))
+                verb = "新增" if kind == "added" else "删除"
+                text = f"{name}{verb}「{label}」（{cells}）。"
+                out.append({"kind": kind, "old_ref": None if kind == "added" else f"{name}「{label}」",
+                            "new_ref": f"{name}「{label}」" if kind == "added" else None,
+                            "old_path": None, "new_path": None,
+                            "old_text": text if kind == "removed" else "", "new_text": text if kind == "added" else "",
+                            "spans": [], "category": "scope", "categories": ["scope"], "material": True,
+                            "old_values": [], "new_values": [], "table": True})
+    return out
+
+
+def with_table_changes(diff: dict) -> dict:
+    extra = table_changes(diff)
+    return {**diff, "changes": list(diff.get("changes") or []) + extra} if extra else diff

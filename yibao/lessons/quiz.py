@@ -40,7 +40,8 @@ def number_distractors(answer: str, old: list[str], same_clause: list[str], k: i
     pool += [v for v in same_clause if facts.split_value(v)[1] == unit]
     out: list[str] = []
     for cand in pool:
-        if cand != answer and cand not in out and not cand.startswith("0") and cand != unit:
+        val = facts.split_value(cand)[0]
+        if cand != answer and cand not in out and val is not None and val > 0:
             out.append(cand)
     return out[:k]
 

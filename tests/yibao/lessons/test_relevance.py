@@ -37,3 +37,21 @@ def test_penalty_override_adds_management():
 def test_new_document_without_diff_lists_core_roles():
     rel = relevant_roles(["maternity"], None)
     assert "employer_hr" in rel and "insured" in rel and "pharmacy" not in rel
+
+
+def test_attachment_table_rows_become_lesson_changes():
+    import datetime as dt
+
+    from yibao.lessons import DocContext, draft_lessons
+    text = "关于调整集中带量采购中选药品支付标准的通知\n一、中选药品支付标准按附表执行。\n二、本通知自2026年3月1日起执行。"
+    doc = DocContext(None, "关于调整集中带量采购中选药品支付标准的通知", "X医保发〔2026〕2号", None, dt.date(2026, 2, 2),
+                     None, None, None, None, "revised", "旧通知", text)
+    diff = {"changes": [], "tables": [{"key": ["药品名称"], "added": [{"药品名称": "瑞舒伐他汀钙片", "中选价格": "0.21"}],
+                                       "removed": [],
+                                       "changed": [{"key": ["阿托伐他汀钙片"], "columns": {"中选价格": ["0.52", "0.36"]}}]}]}
+    drafts = {d.role: d for d in draft_lessons(doc, diff)}
+    assert "pharmacy" in drafts and "doctor" in drafts and "employer_hr" not in drafts
+    ph = drafts["pharmacy"]
+    assert ph.changes[0]["ref"] == "附表1「阿托伐他汀钙片」" and ph.changes[0]["old"] == "0.52" and ph.changes[0]["new"] == "0.36"
+    assert any("瑞舒伐他汀钙片" in c["text"] for c in ph.changes)
+    assert any(q.answer == "0.36" and "0.52" in q.distractors for q in ph.quiz)
