@@ -18,7 +18,6 @@ def _parse(text: str):
 
 
 def _category(old: str, new: str) -> tuple[str, list[str]]:
-    ov, nv = facts.values(old), facts.values(new)
     cats = []
     if set(facts.find_dates(old)) != set(facts.find_dates(new)):
         cats.append("date")
@@ -30,7 +29,6 @@ def _category(old: str, new: str) -> tuple[str, list[str]]:
         cats.append("obligation")
     if not cats:
         cats.append("wording" if _similar(old, new) > 0.9 else "other")
-    del ov, nv
     return cats[0], cats
 
 

@@ -152,7 +152,7 @@ def changed_clause_item(change: dict, doc_short: str) -> QuizItem:
 
 
 def unchanged_clause_item(ref: str, doc_short: str) -> QuizItem:
-    return QuizItem("truefalse", f"判断：本次《{doc_short}》修改了{ref}的内容。", "错误", ["正确"], ref,
+    return QuizItem("truefalse", f"判断：本次《{doc_short}》对{ref}作了实质性修改。", "错误", ["正确"], ref,
                     f"{ref}本次没有实质变化。")
 
 

@@ -114,101 +114,106 @@ def _action(template_set: dict, ch: dict, effective_cn: str, provision: bool, pl
     return fill(tpl, values)
 
 
+def _headline_intro(rc: dict, values: dict, is_new: bool, plain: bool, fyi: bool, role: str) -> tuple[str, str]:
+    short, n, lens = values["short_title"], values["n"], rc.get("lens", "本岗位")
+    if is_new:
+        headline = f"医保新规定：{values['plain_gist']}" if plain else f"新政策《{short}》：{n}项要点涉及{lens}"
+        intro = f"医保出了新规定，有{n}点和您有关。" if plain else f"《{short}》为新发布文件，以下{n}项要点与您的{lens}有关。"
+    else:
+        headline = fill(rc.get("headline", "{short_title}：{n}处变化"), values)
+        intro = fill(rc.get("intro", "本次修订有{n}处与您有关的变化。"), values)
+    if fyi and not plain:
+        headline = f"【了解】{headline}"
+        intro = f"本文件与{ROLES[role]}的工作没有直接相关的变化，以下为主要内容，供了解。"
+    return headline, intro
+
+
+def _key_line(first: dict | None, is_new: bool, plain: bool, role: str) -> str:
+    if not first:
+        return f"本文件与{ROLES[role]}直接相关的内容较少，请了解全文要点。"
+    label = "要点" if is_new else "最主要的变化"
+    as_values = (not plain and first["old"] and first["kind"] not in ("added", "removed")
+                 and first["category"] in ("number", "date"))
+    if as_values:
+        return f"{label}（{first['ref']}）：{first['old']} → {first['new']}。"
+    return f"{label}（{first['ref']}）：{first['text']}"
+
+
+def _when_line(effective_cn: str | None, deadline_cn: str, plain: bool) -> str:
+    if effective_cn:
+        return f"{effective_cn}起执行。" if plain else f"自{effective_cn}起施行；请在{deadline_cn}前完成学习、测验并确认。"
+    return ("什么时候开始执行，以官方通知为准。" if plain
+            else f"原文未写明施行日期，以发文通知为准；请在{deadline_cn}前完成学习、测验并确认。")
+
+
+def _actions(rc: dict, lc: list[dict], directives, effective_cn: str, deadline_cn: str, plain: bool) -> list[str]:
+    actions = ["培训重点：" + "；".join(directives.emphasis)] if directives.emphasis else []
+    if plain:  # short, practical, no repetition of the change list
+        return actions + [f"{effective_cn}起到医保定点医院、药店看病买药，按新规定结算。",
+                          "有疑问可拨打医保服务热线12393或咨询医院医保窗口。"]
+    templates = rc.get("actions") or {}
+    actions += [_action(templates, ch, effective_cn, ch["provision"] and not ch["old"], plain) for ch in lc[:MAX_ACTIONS]]
+    actions.append(f"{effective_cn}起按上述新规定执行；{deadline_cn}前完成本课学习与测验。")
+    return actions
+
+
+def _plainify(rc: dict, headline: str, summary: list[str], lc: list[dict], actions: list[str],
+              scenario: dict, quiz: list) -> tuple[str, list[str], list[str]]:
+    """参保人 version: jargon explained at first use (config roles.insured.plain_terms), short lines."""
+    terms = rc.get("plain_terms") or {}
+    used: set[str] = set()
+    headline = _plain(headline, terms, used)
+    summary = [_plain(x, terms, used) for x in summary]
+    for ch in lc:
+        ch["text"] = _plain(facts.shorten(ch["text"], 48), terms, used)
+    actions = [_plain(a, terms, used) for a in actions]
+    scenario["text"] = _plain(scenario["text"], terms, used)
+    for q in quiz:
+        q.question, q.explanation = _plain(q.question, terms, used), _plain(q.explanation, terms, used)
+        q.answer = _plain(q.answer, terms, set())
+        q.distractors = [_plain(x, terms, set()) for x in q.distractors]
+    return headline, summary, actions
+
+
 def draft_for_role(doc: DocContext, role: str, topics: list[str], changes: list[dict], *,
                    notes: str | None = None, fyi: bool = False,
                    background: list[dict] | None = None) -> LessonDraft:
-    cfg = roles_config()
-    rc = cfg["roles"].get(role) or {}
+    """One lesson: the role's changes (ranked, filtered by trainer notes), in the role's words."""
+    rc = roles_config()["roles"].get(role) or {}
     plain = bool(rc.get("plain"))
     directives = notes_mod.parse_notes(notes)
     is_new = doc.kind == "new"
     short = facts.short_title(doc.title)
-    flags: list[str] = []
+    flags: list[str] = (["trainer_notes"] if directives.raw else []) + (["no_changes_for_role"] if fyi else [])
 
-    lc = [lesson_change(c) for c in changes]
-    lc.sort(key=_rank)
-    lc = notes_mod.apply(lc, directives)
-    if directives.raw:
-        flags.append("trainer_notes")
+    lc = notes_mod.apply(sorted((lesson_change(c) for c in changes), key=_rank), directives)
     lc = lc[: int(rc.get("max_changes", MAX_CHANGES))]
-    if fyi:
-        flags.append("no_changes_for_role")
-
     effective = doc.effective_date or facts.effective_date_in(doc.text)
     if effective is None:
         flags.append("effective_date_missing")
     effective_cn = facts.fmt_cn_date(effective) if effective else "文件施行之日"
     deadline_cn = facts.fmt_cn_date(doc.deadline)
-    effective_ref = _effective_ref(doc.text) or "施行条款"
-    n = len(lc)
-    first = lc[0] if lc else {"ref": "", "old": "", "new": "", "text": short}
-    values = {"title": doc.title, "short_title": short, "n": str(n), "ref": first["ref"], "old": first["old"],
-              "new": first["new"], "gist": first["text"], "effective": effective_cn,
-              "kind_word": "新文件" if is_new else "修订", "plain_gist": facts.shorten(first["text"], 26),
-              "lens": rc.get("lens", "")}
+    first = lc[0] if lc else None
+    values = {"title": doc.title, "short_title": short, "n": str(len(lc)), "effective": effective_cn,
+              "ref": first["ref"] if first else "", "old": first["old"] if first else "",
+              "new": first["new"] if first else "", "gist": first["text"] if first else short,
+              "kind_word": "新文件" if is_new else "修订", "lens": rc.get("lens", ""),
+              "plain_gist": facts.shorten(first["text"] if first else short, 26)}
 
-    if is_new:
-        headline = (f"医保新规定：{values['plain_gist']}" if plain
-                    else f"新政策《{short}》：{n}项要点涉及{rc.get('lens', '本岗位')}")
-        intro = (f"医保出了新规定，有{n}点和您有关。" if plain
-                 else f"《{short}》为新发布文件，以下{n}项要点与您的{rc.get('lens', '工作')}有关。")
-    else:
-        headline = fill(rc.get("headline", "{short_title}：{n}处变化"), values)
-        intro = fill(rc.get("intro", "本次修订有{n}处与您有关的变化。"), values)
-    if first["ref"]:
-        label = "要点" if is_new else "最主要的变化"
-        key = (f"{label}（{first['ref']}）：{first['text']}" if plain or not first["old"] or first["kind"] in ("added", "removed")
-               or first["category"] not in ("number", "date")
-               else f"{label}（{first['ref']}）：{first['old']} → {first['new']}。")
-    else:
-        key = f"本文件与{ROLES[role]}直接相关的内容较少，请了解全文要点。"
-    if effective:
-        when = (f"{effective_cn}起执行。" if plain else
-                f"自{effective_cn}起施行；请在{deadline_cn}前完成学习、测验并确认。")
-    else:
-        when = ("什么时候开始执行，以官方通知为准。" if plain else
-                f"原文未写明施行日期，以发文通知为准；请在{deadline_cn}前完成学习、测验并确认。")
-    if fyi and not plain:
-        headline = f"【了解】{headline}"
-        intro = f"本文件与{ROLES[role]}的工作没有直接相关的变化，以下为主要内容，供了解。"
-    summary = [intro, key, when]
-
-    templates = rc.get("actions") or {}
-    actions = []
-    if directives.emphasis:
-        actions.append("培训重点：" + "；".join(directives.emphasis))
-    actions += [] if plain else [_action(templates, ch, effective_cn, ch["provision"] and not ch["old"], plain)
-                for ch in lc[:MAX_ACTIONS]]
-    if plain:  # short, practical, no repetition of the change list
-        actions = actions[:1] + [f"{effective_cn}起到医保定点医院、药店看病买药，按新规定结算。",
-                                 "有疑问可拨打医保服务热线12393或咨询医院医保窗口。"]
-        for ch in lc:
-            ch["text"] = facts.shorten(ch["text"], 48)
-    else:
-        actions.append(f"{effective_cn}起按上述新规定执行；{deadline_cn}前完成本课学习与测验。")
-
+    headline, intro = _headline_intro(rc, values, is_new, plain, fyi, role)
+    summary = [intro, _key_line(first, is_new, plain, role),
+               _when_line(facts.fmt_cn_date(effective) if effective else None, deadline_cn, plain)]
+    actions = _actions(rc, lc, directives, effective_cn, deadline_cn, plain)
     cats = sorted({c["category"] for c in lc})
     scenario = pick("scenarios", role, topics, cats, values)
     case = pick("cases", role, topics, cats, values)
-    quiz = build_quiz(lc, short, effective, effective_ref,
-                      unchanged_refs=_unchanged_refs(doc, lc) if not is_new else None,
+    quiz = build_quiz(lc, short, effective, _effective_ref(doc.text) or "施行条款",
+                      unchanged_refs=None if is_new else _unchanged_refs(doc, lc),
                       background=[lesson_change(c) for c in (background or []) if c not in changes][:8])
     if len(quiz) < 3:
         flags.append("quiz_short")
-
     if plain:
-        terms = rc.get("plain_terms") or {}
-        used: set[str] = set()
-        headline = _plain(headline, terms, used)
-        summary = [_plain(s, terms, used) for s in summary]
-        for ch in lc:
-            ch["text"] = _plain(ch["text"], terms, used)
-        actions = [_plain(a, terms, used) for a in actions]
-        scenario["text"] = _plain(scenario["text"], terms, used)
-        for q in quiz:
-            q.question, q.explanation = _plain(q.question, terms, used), _plain(q.explanation, terms, used)
-            q.answer = _plain(q.answer, terms, set())
-            q.distractors = [_plain(x, terms, set()) for x in q.distractors]
+        headline, summary, actions = _plainify(rc, headline, summary, lc, actions, scenario, quiz)
 
     public_changes = [{k: ch[k] for k in ("ref", "old", "new", "text", "category", "kind")} for ch in lc]
     return LessonDraft(
@@ -233,16 +238,12 @@ def _unchanged_refs(doc: DocContext, lc: list[dict]) -> list[str]:
 
 def _effective_ref(text: str) -> str | None:
     """Clause label holding the 施行 sentence, or None."""
-    m = facts.EFFECTIVE_RE.search(text or "")
+    from yibao.clauses import normalize_text, parse_clauses
+    norm = normalize_text(text or "")
+    m = facts.EFFECTIVE_RE.search(norm)
     if not m:
         return None
-    try:
-        from yibao.clauses import normalize_text, parse_clauses
-        norm = normalize_text(text)
-        m2 = facts.EFFECTIVE_RE.search(norm)
-        for c in parse_clauses(norm):
-            if m2 and c.start <= m2.start() < c.end and c.level != "para":
-                return c.ref
-    except Exception:  # the clause parser is best effort here
-        return None
+    for c in parse_clauses(norm):
+        if c.start <= m.start() < c.end and c.level != "para":
+            return c.ref
     return None
