@@ -125,9 +125,9 @@ class Composer:
 
     def _render_digest(self, ids: tuple[int, ...]) -> dict[str, str]:
         lessons = [self.session.get(Lesson, lid) for lid in ids]
-        missing = [lid for lid, lesson in zip(ids, lessons) if lesson is None]
-        if missing:
-            raise ComposeError(f"lessons {missing} no longer exist")
+        missing = [lid for lid, lesson in zip(ids, lessons) if lesson is None or lesson.status != "approved"]
+        if missing:  # withdrawn or sent back to review after planning: do not send stale content
+            raise ComposeError(f"lessons {missing} were deleted or are no longer approved; message not sent")
         items = [{"lesson_id": lesson.id, "draft": lesson.draft, "deadline": lesson.deadline} for lesson in lessons]
         try:
             from yibao.lessons.digest import build_digest

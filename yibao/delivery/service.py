@@ -20,7 +20,9 @@ from yibao.delivery.subscriptions import (
     DeliveryPolicy, SubscriptionConfig, SubscriptionFileError, default_conn_id, load_subscriptions,
 )
 from yibao.settings import get_settings
-from yibao.store.models import Change, Delivery, Document, Event, Lesson, Person, Source, Subscription, utcnow
+from yibao.store.models import (
+    Change, Delivery, DeliveryItem, Document, Event, Lesson, Person, Source, Subscription, utcnow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +97,12 @@ def plan(session: Session, *, lesson_ids: list[int] | None, now: dt.datetime,
     if not lessons:
         return
     opted_out = unsubscribed_channels(session)
+    ids = [lesson.id for lesson, _ in lessons]
+    done: dict[tuple[str, str], set[int]] = {}
+    for person_id, channel, lesson_id in session.execute(
+            select(DeliveryItem.person_id, DeliveryItem.channel, DeliveryItem.lesson_id)
+            .where(DeliveryItem.lesson_id.in_(ids))):
+        done.setdefault((person_id, channel), set()).add(lesson_id)
     people = session.scalars(select(Person).where(Person.active.is_(True)).order_by(Person.id)).all()
     periods: dict[str, dict[str, str]] = {}
     for sub in session.scalars(select(Subscription)):
@@ -108,13 +116,13 @@ def plan(session: Session, *, lesson_ids: list[int] | None, now: dt.datetime,
         for channel in person.channels or []:
             if (person.id, channel) in opted_out:
                 continue
-            _plan_channel(session, person, channel, matched, roles, now, config, report)
+            _plan_channel(session, person, channel, matched, roles, now, config, report,
+                          done.get((person.id, channel), set()))
 
 
 def _plan_channel(session: Session, person: Person, channel: str, matched: list[tuple[Lesson, str]],
                   periods: dict[str, str], now: dt.datetime, config: SubscriptionConfig | None,
-                  report: DeliveryReport) -> None:
-    done = ledger.delivered_lessons(session, person.id, channel)
+                  report: DeliveryReport, done: set[int]) -> None:
     todo = [lesson for lesson, _ in matched if lesson.id not in done]
     if not todo:
         return

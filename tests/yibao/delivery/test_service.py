@@ -246,3 +246,21 @@ def test_lesson_ids_limit_what_is_planned(world):
     add_lessons(world.session, ["nurse"])
     world.deliver(lesson_ids=[a.id])
     assert {tuple(d.lesson_ids) for d in world.session.query(Delivery)} == {(a.id,)}
+
+
+def test_deliver_command_dry_run_then_send(world, capsys, monkeypatch):
+    from yibao.cli import main
+    lesson, = add_lessons(world.session, ["nurse"])
+    # (without --lesson only lessons whose deadline is recent are delivered; these fixtures are from 2025)
+    assert main(["deliver", "--dry-run", "--lesson", str(lesson.id)]) == 0
+    out = capsys.readouterr().out
+    assert "would send 2 message(s)" in out and "chen.jing" in out
+    assert world.smtp_server.messages == []
+    monkeypatch.setenv("YIBAO_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("YIBAO_SMTP_PORT", str(world.smtp_server.port))
+    monkeypatch.setenv("YIBAO_SMTP_SECURITY", "plain")
+    monkeypatch.setenv("YIBAO_SMTP_FROM", "医保办 <yibao@hospital.example.cn>")
+    assert main(["deliver", "--json", "--lesson", str(lesson.id)]) == 0
+    assert '"sent": 2' in capsys.readouterr().out
+    assert [m.rcpt_tos for m in world.smtp_server.messages] == [["chenjing@h.example.cn"]]
+    assert main(["deliver", "--lesson", "999"]) == 2

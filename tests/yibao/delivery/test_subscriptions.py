@@ -134,3 +134,27 @@ def test_sync_people_upserts_and_deactivates(yibao_db):
     assert session.get(Person, "sun.yu").active is True
     assert {s.role for s in session.query(Subscription).filter_by(person_id="zhao.min")} == {"doctor"}
     session.close()
+
+
+def test_subscribers_commands_validate_add_list(tmp_path, capsys):
+    from yibao.cli import main
+    path = tmp_path / "subs.yaml"
+    path.write_text((REPO / "config" / "subscriptions.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["subscribers", "--file", str(path), "validate", "--no-secrets"]) == 0
+    assert "10 people, 4 robots, 0 error(s)" in capsys.readouterr().out
+    assert main(["subscribers", "--file", str(path), "add", "--id", "ma.li", "--name", "马丽", "--role", "护士",
+                 "--department", "护理部", "--email", "mali@hospital.example.cn", "--liaison"]) == 0
+    cfg = load_subscriptions(path, check_secret=None)
+    assert cfg.person("ma.li").role_ids == ["nurse"] and cfg.alert_recipients == ["wang.fang"]
+    assert "# Who receives" in path.read_text(encoding="utf-8")           # comments kept
+    assert main(["subscribers", "--file", str(path), "add", "--id", "ma.li", "--name", "x", "--role", "nurse"]) == 2
+    assert "exists already" in capsys.readouterr().err
+    assert main(["subscribers", "--file", str(path), "add", "--id", "x.y", "--name", "某", "--role", "外科",
+                 "--email", "x@h.example.cn"]) == 2
+    assert "unknown role '外科'" in capsys.readouterr().err
+    assert load_subscriptions(path, check_secret=None).person("x.y") is None
+    assert main(["subscribers", "--file", str(path), "list", "--json"]) == 0
+    assert '"ma.li"' in capsys.readouterr().out
+    path.write_text("people:\n  - {id: a, name: 甲, roles: [外科], email: a@h.example.cn}\n", encoding="utf-8")
+    assert main(["subscribers", "--file", str(path), "validate", "--no-secrets"]) == 1
+    assert f"{path}:2: person 'a': unknown role" in capsys.readouterr().out
