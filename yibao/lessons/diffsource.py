@@ -109,7 +109,8 @@ def provisions_diff(text: str, limit: int = 30) -> dict:
         if c.level in ("编", "章", "节") or not c.text:
             continue
         for sent in facts.sentences(c.text):
-            if facts.is_boilerplate(sent) or facts.EFFECTIVE_RE.search(sent):
+            body = re.sub(r"^[（(][一二三四五六七八九十\d]+[）)]", "", sent)
+            if len(body) < 10 or facts.is_boilerplate(sent) or facts.EFFECTIVE_RE.search(sent):
                 continue
             pairs = facts.from_to_pairs(sent)
             cats = []

@@ -24,7 +24,8 @@ _LEADING_MARKER = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+
 
 
 def _gist(change: dict, limit: int = 70) -> str:
-    return _LEADING_MARKER.sub("", _gist_raw(change, limit + 4)).strip()[:limit + 1]
+    """The changed sentence (without its clause marker), shortened."""
+    return facts.shorten(_LEADING_MARKER.sub("", _gist_raw(change, 10_000)).strip(), limit)
 
 
 def _gist_raw(change: dict, limit: int = 70) -> str:
@@ -103,15 +104,18 @@ def _plain(text: str, terms: dict[str, str], used: set[str]) -> str:
 def _action(template_set: dict, ch: dict, effective_cn: str, provision: bool, plain: bool) -> str:
     values = {"ref": ch["ref"], "old": ch["old"], "new": ch["new"], "gist": ch["text"], "effective": effective_cn,
               "plain_what": "相关标准"}
-    if provision:
+    if provision and (plain or ch["category"] in ("number", "date")):
         tpl = "{gist}（{ref}）" if plain else "落实{ref}：{gist}"
+    elif provision:
+        tpl = template_set.get(ch["category"]) or "落实{ref}：{gist}"
     elif ch["kind"] in ("added", "removed") and not ch.get("provision"):
         tpl = template_set.get(ch["kind"]) or template_set.get("other", "{ref}：{gist}")
     else:
         tpl = template_set.get(ch["category"]) or template_set.get("other", "{ref}：{gist}")
     if plain and ch["category"] == "number":
         tpl = "{gist}（{ref}）"
-    return fill(tpl, values)
+    text = fill(tpl, values)
+    return text.replace("调整后的", "规定的") if provision or ch.get("provision") else text
 
 
 def _headline_intro(rc: dict, values: dict, is_new: bool, plain: bool, fyi: bool, role: str) -> tuple[str, str]:
