@@ -73,13 +73,16 @@ def delivered_lessons(session: Session, person_id: str, channel: str) -> set[int
 
 
 def plan_lessons(session: Session, *, person_id: str, channel: str, target: str,
-                 lesson_ids: Iterable[int], now: dt.datetime) -> Delivery | None:
+                 lesson_ids: Iterable[int], now: dt.datetime, already: set[int] | None = None) -> Delivery | None:
     """Insert a pending Delivery for the lessons this person has not had on this channel.
 
-    Returns None when nothing is left (all already planned). Safe against a concurrent
-    run: the unique constraints decide, the loser gets None.
+    Returns None when nothing is left (all already planned). `already` (lessons known to be
+    planned for this person+channel) saves a query when the caller preloaded them. Safe
+    against a concurrent run: the unique constraints decide, the loser gets None.
     """
-    fresh = sorted(set(lesson_ids) - delivered_lessons(session, person_id, channel))
+    if already is None:
+        already = delivered_lessons(session, person_id, channel)
+    fresh = sorted(set(lesson_ids) - already)
     if not fresh:
         return None
     key = lessons_digest_key(fresh)
@@ -89,8 +92,8 @@ def plan_lessons(session: Session, *, person_id: str, channel: str, target: str,
                            lesson_ids=fresh, state=PENDING, created_at=now)
             session.add(row)
             session.flush()
-            for lid in fresh:
-                session.add(DeliveryItem(delivery_id=row.id, lesson_id=lid, person_id=person_id, channel=channel))
+            session.add_all([DeliveryItem(delivery_id=row.id, lesson_id=lid, person_id=person_id, channel=channel)
+                             for lid in fresh])
             session.flush()
     except IntegrityError:
         return None

@@ -145,7 +145,7 @@ def _plan_channel(session: Session, person: Person, channel: str, matched: list[
         report.channel(channel).planned += 1
         return
     row = ledger.plan_lessons(session, person_id=person.id, channel=channel, target=target,
-                              lesson_ids=ids, now=now)
+                              lesson_ids=ids, now=now, already=done)
     if row is not None:
         report.planned += 1
         report.channel(channel).planned += 1
