@@ -23,7 +23,8 @@ def session_for(url: str) -> Session:
     return sessionmaker(get_engine(url), expire_on_commit=False)()
 
 
-def draft(role: str, headline: str, deadline: dt.date = DEADLINE) -> dict:
+def draft(role: str, headline: str, deadline: dt.date = DEADLINE, doc_number: str = "医保发〔2025〕33号",
+          title: str = "关于做好DRG/DIP支付方式改革工作的通知") -> dict:
     return LessonDraft(
         role=role, topics=["支付方式"], headline=headline,
         summary=["DRG/DIP 付费新规自 2026 年 1 月 1 日起执行。", "病案首页质量纳入考核。",
@@ -36,7 +37,7 @@ def draft(role: str, headline: str, deadline: dt.date = DEADLINE) -> dict:
               QuizItem(kind="truefalse", question="病案首页质量纳入考核。", answer="正确",
                        distractors=["错误"], ref="第四条"),
               QuizItem(kind="numeric", question="培训须在发布后几个工作日内完成？", answer="7", ref="通知")],
-        source={"title": "关于做好DRG/DIP支付方式改革工作的通知", "doc_number": "医保发〔2025〕33号",
+        source={"title": title, "doc_number": doc_number,
                 "issuer": "国家医疗保障局", "publish_date": PUBLISHED.isoformat(), "url": "https://www.nhsa.gov.cn/x"},
         deadline=deadline,
     ).to_dict()
@@ -66,7 +67,7 @@ def add_lessons(session: Session, roles: list[str], *, region: str = "national",
     lessons = []
     for role in roles:
         lesson = Lesson(change_id=change.id, role=role, status=status, title=f"{doc.title}（{role}）",
-                        draft=draft(role, f"{doc.title}要点"), body_md=f"# {doc.title}\n\n本次调整要点：按病种分值付费。",
+                        draft=draft(role, f"{doc.title}要点", deadline, doc.doc_number, doc.title), body_md=f"# {doc.title}\n\n本次调整要点：按病种分值付费。",
                         deadline=deadline, approved_at=NOW if status == "approved" else None)
         session.add(lesson)
         lessons.append(lesson)
