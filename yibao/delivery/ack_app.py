@@ -95,7 +95,8 @@ def create_ack_app(database_url: str | None = None, *, secret: bytes | None = No
                 return refused(exc)
             record(session, target, "read", None, clock())
             ack = _ack(session, target)
-            return HTMLResponse(_page(target.lesson.title, render_lesson(target, token, ack)))
+            siblings = _siblings(session, target, get_secret())
+            return HTMLResponse(_page(target.lesson.title, render_lesson(target, token, ack, siblings)))
 
     @app.post("/l/{token}", response_class=HTMLResponse)
     async def submit(token: str, request: Request) -> HTMLResponse:
@@ -190,6 +191,27 @@ def _deliveries_with_lesson(session: Session, person_id: str, lesson_id: int) ->
     return [session.get(Delivery, i) for i in ids]
 
 
+def _siblings(session: Session, target: LinkTarget, secret: bytes) -> list[tuple[Lesson, str, bool]]:
+    """The other lessons of the same message: (lesson, relative link, acknowledged?)."""
+    from yibao.delivery.compose import LINK_TTL
+    from yibao.delivery.tokens import make_token
+
+    others = [i for i in target.delivery.lesson_ids if int(i) != target.lesson.id]
+    if not others:
+        return []
+    acked = set(session.scalars(select(Acknowledgement.lesson_id).where(
+        Acknowledgement.person_id == target.person.id, Acknowledgement.kind == "ack")))
+    out = []
+    for lid in others:
+        lesson = session.get(Lesson, int(lid))
+        if lesson is None or lesson.status != "approved":
+            continue
+        token = make_token("read", f"{target.delivery.id}.{lesson.id}", secret=secret,
+                           ttl_s=int(LINK_TTL.total_seconds()))
+        out.append((lesson, token, lesson.id in acked))
+    return out
+
+
 def _ack(session: Session, target: LinkTarget) -> Acknowledgement | None:
     return session.scalar(select(Acknowledgement).where(
         Acknowledgement.lesson_id == target.lesson.id, Acknowledgement.person_id == target.person.id,
@@ -258,7 +280,8 @@ def _markdown(text: str) -> str:
     return MarkdownIt("commonmark", {"html": False}).enable("table").render(text or "")
 
 
-def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None) -> str:
+def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None,
+                  siblings: list[tuple[Lesson, str, bool]] = ()) -> str:
     lesson, person = target.lesson, target.person
     deadline = lesson.deadline.isoformat() if lesson.deadline else "—"
     parts = [f"<h1>{html.escape(lesson.title)}</h1>",
@@ -282,6 +305,12 @@ def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None) -
                             f"{html.escape(opt)}</label>")
         form.append("</div>")
     form.append("<p id=\"ack\"><button type=\"submit\">我已学习</button></p></form>")
+    if siblings:
+        form.append("<h2>本次推送的其他课程</h2><ul>")
+        for other, other_token, done in siblings:
+            state = "<span class=\"ok\">已完成</span>" if done else "<span class=\"bad\">未完成</span>"
+            form.append(f"<li><a href=\"{html.escape(other_token)}\">{html.escape(other.title)}</a> {state}</li>")
+        form.append("</ul>")
     return "".join(parts + form)
 
 

@@ -104,6 +104,38 @@ class Composer:
                            out.im_title + "（补发）", out.main_url, out.unsubscribe_url)
         return out
 
+    def compose_group(self, rows: list[Delivery], *, resend: bool = False) -> Rendered:
+        """One IM message for several people on the same group robot with the same content:
+        the lessons once, then one line per person with their own signed link. (A group robot
+        posts to the whole department group; one message per person would flood it.)"""
+        first = rows[0]
+        kind = first.digest_key.split(":", 1)[0]
+        if kind == "event":
+            single = self._event(first, first.person)
+            names = " ".join(f"@{r.person.name}" for r in rows)
+            return Rendered(single.subject, single.text, single.html, f"{names}\n{single.im_markdown}",
+                            single.im_title, single.main_url, None)
+        lessons = [self.session.get(Lesson, int(lid)) for lid in first.lesson_ids]
+        if any(lesson is None or lesson.status != "approved" for lesson in lessons):
+            raise ComposeError(f"deliveries {[r.id for r in rows]}: lessons deleted or no longer approved")
+        title = (f"【提醒】{len(lessons)}项医保政策培训尚未完成" if kind == "reminder"
+                 else f"【医保培训】{len(lessons)}项政策变化待学习")
+        lines = [f"### {title}"]
+        for lesson in sorted(lessons, key=lambda x: (x.deadline or dt.date.max, x.id)):
+            due = f"｜截止 **{lesson.deadline.month}月{lesson.deadline.day}日**" if lesson.deadline else ""
+            lines.append(f"- {lesson.title}{due}")
+        lines.append("")
+        lines.append("请点击**本人**链接学习、答题并确认「我已学习」（链接仅限本人使用）：")
+        for row in rows:
+            url = self.links.lesson("read", row.id, lessons[0].id)
+            more = f"（共{len(lessons)}项，页面内可切换）" if len(lessons) > 1 else ""
+            lines.append(f"- {row.person.name}：[学习并确认]({url}){more}")
+        markdown = "\n".join(lines)
+        if resend:
+            markdown = "（补发，如已收到请忽略）\n" + markdown
+            title += "（补发）"
+        return Rendered(title, markdown, "", markdown, title, None, None)
+
     # ------------------------------------------------------------ lesson digests
     def _lessons(self, row: Delivery, person: Person) -> Rendered:
         ids = tuple(sorted(int(i) for i in row.lesson_ids))

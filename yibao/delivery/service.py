@@ -361,51 +361,84 @@ def _shared_limiter() -> Any:
 def _send_im(session: Session, rows: list[Delivery], now: dt.datetime, config: SubscriptionConfig | None,
              composer: Composer, policy: ledger.RetryPolicy, report: DeliveryReport,
              on_outcome: Outcome | None, limiter: Any | None) -> None:
-    from yibao.delivery.im import ImMessage, ImTarget, send_im
+    """Rows for the same group robot with the same content (digest_key) go out as ONE message
+    listing each person's own link; a lone row gets the full personal digest."""
+    from yibao.delivery.im import ImTarget
 
     limiter = limiter or _shared_limiter()
     targets: dict[str, Any] = {}
     throttled: set[str] = set()
+    groups: dict[tuple[str, str, bool], list[Delivery]] = {}
     for row in rows:
-        robot_name = row.channel.partition(":")[2]
-        if row.channel in throttled:
+        groups.setdefault((row.channel, row.digest_key, ledger.is_lease_expired(row)), []).append(row)
+    for (channel, _key, resend), group in groups.items():
+        if channel in throttled:
             continue  # the robot said "too fast": leave the rest for the next run
-        robot = config.robot_for_channel(row.channel) if config else None
-        conn_id = robot.conn_id if robot else default_conn_id(robot_name)
-        if row.channel not in targets:
+        robot = config.robot_for_channel(channel) if config else None
+        conn_id = robot.conn_id if robot else default_conn_id(channel.partition(":")[2])
+        if channel not in targets:
             try:
-                targets[row.channel] = ImTarget.from_airflow_connection(conn_id)
+                targets[channel] = ImTarget.from_airflow_connection(conn_id)
             except Exception as exc:
-                targets[row.channel] = exc
-                report.queued_alerts += _alert_bad_robot(session, row.channel, conn_id,
+                targets[channel] = exc
+                report.queued_alerts += _alert_bad_robot(session, channel, conn_id,
                                                          f"{type(exc).__name__}: {exc}", now)
-        target = targets[row.channel]
+        target = targets[channel]
         if isinstance(target, Exception):
-            _count_failure(report, row, ledger.record_failure(
-                session, row, error=f"robot {row.channel}: connection {conn_id!r} unusable: {target}",
-                permanent=False, now=now, policy=policy))
+            for row in group:
+                _count_failure(report, row, ledger.record_failure(
+                    session, row, error=f"robot {channel}: connection {conn_id!r} unusable: {target}",
+                    permanent=False, now=now, policy=policy))
             continue
-        resend = ledger.is_lease_expired(row)
-        try:
-            content = composer.compose(row, resend=resend)
-        except ComposeError as exc:
+        for part in _batches(group, IM_GROUP_MAX):
+            if not _send_im_group(session, part, target, channel, conn_id, resend, now, composer, policy,
+                                  report, on_outcome, limiter):
+                throttled.add(channel)
+                break
+
+
+IM_GROUP_MAX = 30   # people per group-robot message (the transport splits long text into parts)
+
+
+def _batches(rows: list[Delivery], size: int) -> list[list[Delivery]]:
+    return [rows[i:i + size] for i in range(0, len(rows), size)]
+
+
+def _send_im_group(session: Session, group: list[Delivery], target: Any, channel: str, conn_id: str, resend: bool,
+                   now: dt.datetime, composer: Composer, policy: ledger.RetryPolicy, report: DeliveryReport,
+                   on_outcome: Outcome | None, limiter: Any) -> bool:
+    """Send one IM message for these rows and record the outcome on each. False when throttled."""
+    from yibao.delivery.im import ImMessage, send_im
+
+    try:
+        if len(group) == 1:
+            content = composer.compose(group[0], resend=resend)
+            person = group[0].person
+            markdown = f"@{person.name if person else group[0].person_id}\n{content.im_markdown}"
+        else:
+            content = composer.compose_group(group, resend=resend)
+            markdown = content.im_markdown
+    except ComposeError as exc:
+        for row in group:
             _count_failure(report, row, ledger.record_failure(
                 session, row, error=str(exc), permanent=True, now=now, policy=policy))
-            continue
-        if resend:
-            report.resent_after_lease += 1
-        ledger.claim(session, [row], now, policy)
-        message = ImMessage(delivery_id=str(row.id), title=content.im_title,
-                            markdown=f"@{row.person.name if row.person else row.person_id}\n{content.im_markdown}",
-                            url=content.main_url)
-        try:
-            result = send_im(target, message, limiter=limiter, start_part=parts_already_sent(row))
-        except Exception as exc:  # a transport bug must not leave the row claimed forever
-            result = None
-            error = f"{type(exc).__name__}: {exc}"
+        return True
+    if resend:
+        report.resent_after_lease += len(group)
+    ledger.claim(session, group, now, policy)
+    message = ImMessage(delivery_id="+".join(str(r.id) for r in group)[:200], title=content.im_title,
+                        markdown=markdown, url=content.main_url)
+    error = ""
+    try:
+        result = send_im(target, message, limiter=limiter, start_part=parts_already_sent(group[0]))
+    except Exception as exc:  # a transport bug must not leave the rows claimed until the lease ends
+        result = None
+        error = f"{type(exc).__name__}: {exc}"
+    ok = bool(result and result.ok)
+    for row in group:
         if on_outcome is not None:
-            on_outcome(row, bool(result and result.ok))
-        if result is not None and result.ok:
+            on_outcome(row, ok)
+        if ok:
             ledger.record_sent(session, row, _provider_id(result), now)
             report.sent += 1
             report.channel(row.channel).sent += 1
@@ -414,14 +447,13 @@ def _send_im(session: Session, rows: list[Delivery], now: dt.datetime, config: S
             error = f"{result.code}: {result.error}" if result.code is not None else str(result.error)
             if result.parts_sent and result.parts_total > 1:  # resume after these parts next time
                 row.provider_id = f"parts_sent={result.parts_sent}/{result.parts_total}"
-            if result.retry_after_s:
-                throttled.add(row.channel)
-            if result.permanent:
-                report.queued_alerts += _alert_bad_robot(session, row.channel, conn_id, error, now)
         state = ledger.record_failure(session, row, error=error, permanent=bool(result and result.permanent),
                                       now=now, policy=policy,
                                       retry_after_s=result.retry_after_s if result is not None else None)
         _count_failure(report, row, state)
+    if result is not None and not result.ok and result.permanent:
+        report.queued_alerts += _alert_bad_robot(session, channel, conn_id, error, now)
+    return not (result is not None and result.retry_after_s)
 
 
 def parts_already_sent(row: Delivery) -> int:

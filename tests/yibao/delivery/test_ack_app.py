@@ -143,3 +143,13 @@ def test_link_in_a_real_email_opens_the_lesson(yibao_db):
     assert session.query(Acknowledgement).filter_by(person_id="chen.jing", kind="read").count() == 1
     assert "List-Unsubscribe" in mail.message
     session.close()
+
+
+def test_lesson_page_links_the_other_lessons_of_the_same_message(setup):
+    session, client, links, row, lessons = setup
+    page = client.get(path(links.lesson("read", row.id, lessons[0].id))).text
+    assert "本次推送的其他课程" in page and lessons[1].title in page
+    sibling = re.search(r'<li><a href="([^"]+)">', page).group(1)
+    other = client.get(f"/l/{sibling}")
+    assert other.status_code == 200 and lessons[0].title in other.text   # and back again
+    assert session.query(Acknowledgement).filter_by(kind="read").count() == 2

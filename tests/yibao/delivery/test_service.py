@@ -6,6 +6,7 @@ messages, a webhook answering 500 — a re-run sends the rest and nothing twice.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -264,3 +265,23 @@ def test_deliver_command_dry_run_then_send(world, capsys, monkeypatch):
     assert '"sent": 2' in capsys.readouterr().out
     assert [m.rcpt_tos for m in world.smtp_server.messages] == [["chenjing@h.example.cn"]]
     assert main(["deliver", "--lesson", "999"]) == 2
+
+
+def test_one_group_robot_message_carries_each_persons_own_link(world):
+    world.subscribe(SUBSCRIPTIONS.replace("roles: [doctor], email: zhaomin@h.example.cn}",
+                                          "roles: [doctor], email: zhaomin@h.example.cn, "
+                                          "channels: [email, wecom:cardiology]}"))
+    add_lessons(world.session, ["doctor"])
+    add_lessons(world.session, ["doctor"])
+    report = world.deliver()
+    assert report.per_channel["wecom"].sent == 2                  # two ledger rows …
+    posts = world.im_server.accepted("cardio-key")
+    assert len(posts) == 1                                        # … one message in the group
+    text = str(posts[0].body)
+    assert "张伟：[学习并确认]" in text and "赵敏：[学习并确认]" in text and "共2项" in text
+    links = re.findall(r"/l/([A-Za-z0-9_\-.]+)", text)
+    assert len(set(links)) == 2
+    from yibao.delivery.tokens import link_secret, verify_token
+    owners = {world.session.get(Delivery, int(verify_token(t, secret=link_secret()).delivery_id.split(".")[0])).person_id
+              for t in links}
+    assert owners == {"zhang.wei", "zhao.min"}
