@@ -84,8 +84,8 @@ def test_login_edit_approve_deliver(stack, browser):
     page.fill("input[name=username], #username", "trainer1")
     page.fill("input[name=password], #password", USERS["trainer1"])
     page.keyboard.press("Enter")
-    page.wait_for_function("document.cookie.includes('_token') || location.pathname !== '/auth/login/'",
-                           timeout=30000)
+    page.wait_for_url(lambda url: "/auth/" not in url, timeout=30000)
+    page.wait_for_load_state("networkidle")
     page.goto(f"{af.base_url}/yibao/review/")
     page.wait_for_selector(f"tr[data-lesson='{lesson_id}']")
 
@@ -113,8 +113,9 @@ def test_login_edit_approve_deliver(stack, browser):
     runs = wait_for(lambda: [r for r in api.get("/api/v2/dags/yibao_deliver/dagRuns").json()["dag_runs"]
                              if r["state"] in ("success", "failed")], timeout=180, what="a yibao_deliver run")
     assert runs[0]["state"] == "success", runs
-    mail = wait_for(lambda: smtp.messages, timeout=60, what="the lesson e-mail")
-    assert any("zhang@hospital.example" in ",".join(m.rcpt_tos) for m in mail)
+    mail = wait_for(lambda: [m for m in smtp.messages if "zhang@hospital.example" in ",".join(m.rcpt_tos)],
+                    timeout=60, what="the lesson e-mail to the subscribed doctor")
+    assert mail[0].message["Subject"]
     audit = api.get(f"/yibao/api/lessons/{lesson_id}/audit?format=json").json()
     assert [a["action"] for a in audit if a["action"] != "request"][-1] == "approve"
     page.close()

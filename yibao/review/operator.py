@@ -3,12 +3,13 @@
 Order of events inside `execute`, chosen so that no answer can be lost:
 1. a decision already in the store (made in our page, maybe before this task
    started, or before a retry) → return it, never park;
-2. an answer already recorded on this task instance's HITL detail (a retry after
-   the LocalExecutor fast-answer race) → return it;
-3. note in the store where this task waits, write the HITL request, then check the
+   (The worker's supervisor does not serve GetHITLDetailResponse, so an answer given
+   only in Airflow's own page and lost to the race is asked again — humans there are
+   slower than the ~1 s race window; our page always writes the store first.)
+2. note in the store where this task waits, write the HITL request, then check the
    store once more: a decision made between step 1 and the request was written
    before our page looked for the HITL detail, so it is seen here → return it;
-4. otherwise park in `awaiting_input` until the answer or the timeout default
+3. otherwise park in `awaiting_input` until the answer or the timeout default
    ("Escalate").
 """
 from __future__ import annotations
@@ -66,10 +67,6 @@ class LessonReviewOperator(HITLOperator):
                      lesson_id, decision.option, decision.actor)
             return decision.as_hitl_result(lesson_id)
 
-        earlier = self._answer_already_given(ti.id)
-        if earlier is not None:
-            return {**earlier, "lesson_id": lesson_id}
-
         upsert_hitl_detail(ti_id=ti.id, options=self.options, subject=self.subject, body=self.body,
                            defaults=self.defaults, multiple=self.multiple, params=self.serialized_params,
                            assigned_users=self.assigned_users)
@@ -82,21 +79,6 @@ class LessonReviewOperator(HITLOperator):
             notifier(context)
         log.info("waiting for a review of lesson %s (timeout %s)", lesson_id, self.response_timeout)
         raise TaskAwaitingInput(method_name="execute_complete", timeout=self.response_timeout)
-
-    def _answer_already_given(self, ti_id: Any) -> dict[str, Any] | None:
-        """A response already on this TI's HITL detail (kept by Airflow across a retry's start)."""
-        from airflow.sdk.execution_time.hitl import get_hitl_detail_content_detail
-
-        try:
-            detail = get_hitl_detail_content_detail(ti_id)
-        except Exception:  # noqa: BLE001 - no detail yet (404) is the normal case
-            return None
-        if not getattr(detail, "response_received", False) or not detail.chosen_options:
-            return None
-        user = detail.responded_by_user
-        return {"chosen_options": list(detail.chosen_options), "params_input": dict(detail.params_input or {}),
-                "responded_at": detail.responded_at.isoformat() if detail.responded_at else None,
-                "responded_by_user": {"id": user.id, "name": user.name} if user else None, "source": "hitl"}
 
     def execute_complete(self, context: Any, event: dict[str, Any]) -> dict[str, Any]:
         result = dict(super().execute_complete(context, event))

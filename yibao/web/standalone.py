@@ -41,7 +41,8 @@ class AirflowStandalone:
         home.mkdir(parents=True, exist_ok=True)
         pw_file = self.workdir / "passwords.json"
         pw_file.write_text(json.dumps(users))
-        self.env = {**os.environ,
+        bin_dir = str(Path(sys.executable).parent)
+        self.env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
                     "AIRFLOW_HOME": str(home), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
                     "AIRFLOW__CORE__PARALLELISM": "4", "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
                     "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
