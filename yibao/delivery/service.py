@@ -134,7 +134,7 @@ def _plan_channel(session: Session, person: Person, channel: str, matched: list[
                              "(no email address, or robot not configured / secret missing); skipped")
         return
     # a lesson's batch time counts from when it became available (approval), not from this run
-    if not any(due_by(periods.get(lesson.role, "immediate"), lesson.deadline, lesson.approved_at or now) <= now
+    if not any(due_by(periods.get(lesson.role, "immediate"), lesson.deadline, _available_at(lesson, now)) <= now
                for lesson in todo):
         report.deferred += 1
         return
@@ -151,6 +151,11 @@ def _plan_channel(session: Session, person: Person, channel: str, matched: list[
         report.channel(channel).planned += 1
         report.planned_rows.append({"person": person.id, "channel": channel, "lessons": row.lesson_ids,
                                     "delivery_id": row.id})
+
+
+def _available_at(lesson: Lesson, now: dt.datetime) -> dt.datetime:
+    """When the lesson became deliverable: its approval (else its last change, else now)."""
+    return lesson.approved_at or lesson.updated_at or lesson.created_at or now
 
 
 def _approved_lessons(session: Session, lesson_ids: list[int] | None,
@@ -255,7 +260,7 @@ def send_due(session: Session, *, now: dt.datetime, smtp: Any | None = None,
 
 
 def _retry_policy(p: DeliveryPolicy) -> ledger.RetryPolicy:
-    return ledger.RetryPolicy(lease=dt.timedelta(minutes=p.email_lease_minutes), max_attempts=p.max_attempts)
+    return ledger.RetryPolicy(lease=dt.timedelta(minutes=p.send_lease_minutes), max_attempts=p.max_attempts)
 
 
 def _link_secret() -> bytes:

@@ -86,7 +86,7 @@ class DeliveryPolicy:
     remind_workdays_before_deadline: int = 3   # remind non-completers from this many working days before
     escalate_unapproved_workdays: int = 2      # lessons still unapproved this close to the deadline
     min_assigned_for_rate: int = 3             # don't judge a department's rate on fewer assignments
-    email_lease_minutes: int = 15              # a row "sending" longer than this is considered dead
+    send_lease_minutes: int = 15               # a row "sending" longer than this was left by a killed run
     max_attempts: int = 6                      # retryable failures become permanent after this many
 
 
