@@ -72,6 +72,8 @@ def create_ack_app(database_url: str | None = None, *, secret: bytes | None = No
             lesson_id = int(lesson_part) if lesson_part else None
         except ValueError:
             raise LinkRefused(403, "链接无效。", "This link is not valid.")
+        if (lesson_id is None) != (claims.action == "unsubscribe"):
+            raise LinkRefused(403, "链接无效。", "This link is not valid.")
         delivery = session.get(Delivery, delivery_id)
         lesson = session.get(Lesson, lesson_id) if lesson_id is not None else None
         if delivery is None or (lesson_id is not None and (lesson is None or lesson_id not in delivery.lesson_ids)):

@@ -153,3 +153,10 @@ def test_lesson_page_links_the_other_lessons_of_the_same_message(setup):
     other = client.get(f"/l/{sibling}")
     assert other.status_code == 200 and lessons[0].title in other.text   # and back again
     assert session.query(Acknowledgement).filter_by(kind="read").count() == 2
+
+
+def test_lesson_token_without_a_lesson_is_refused(setup):
+    session, client, links, row, lessons = setup
+    bare = make_token("read", str(row.id), secret=link_secret(), ttl_s=600)
+    assert client.get(f"/l/{bare}").status_code == 403
+    assert client.get("/l/not-a-token").status_code == 403
