@@ -207,8 +207,8 @@ class Composer:
         tag = {"alert": "告警", "warning": "提醒"}.get(event.level, "通知")
         subject = f"【医保培训·{tag}】{event.subject}"
         link = (event.data or {}).get("link")
-        text = "\n".join(x for x in [f"{person.name}您好：", event.message, f"详情：{link}" if link else "",
-                                     "", _footer(self.hospital)] if x is not None)
+        text = "\n".join([f"{person.name}您好：", event.message] + ([f"详情：{link}"] if link else [])
+                         + ["", _footer(self.hospital)])
         body = (f"<p>{html.escape(person.name)}您好：</p>"
                 + "".join(f"<p>{html.escape(p)}</p>" for p in event.message.split("\n") if p.strip())
                 + (f'<p><a href="{html.escape(link)}">查看详情</a></p>' if link else ""))

@@ -189,21 +189,31 @@ def escalate_failed(session: Session, now: dt.datetime, report: ReminderReport) 
 def escalate_low_completion(session: Session, today: dt.date, now: dt.datetime, policy: DeliveryPolicy,
                             report: ReminderReport) -> list[int]:
     per_dept: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    missing: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))   # dept → person → open lessons
     approved = {lid for lid, in session.execute(select(Lesson.id).where(Lesson.status == "approved"))}
     for a in assignments(session, today - LOOKBACK):
         if a.lesson_id in approved and _in_window(a.deadline, today, policy):
             per_dept[a.department][0] += a.acknowledged
             per_dept[a.department][1] += 1
+            if not a.acknowledged:
+                missing[a.department][a.person_id] += 1
     ids: list[int] = []
     for dept, (acked, assigned) in sorted(per_dept.items()):
         if assigned < policy.min_assigned_for_rate or acked / assigned >= policy.completion_threshold:
             continue
+        names = [f"{_name(session, pid)}（{n}项）" for pid, n in sorted(missing[dept].items())]
+        shown = "、".join(names[:30]) + (f" 等{len(names)}人" if len(names) > 30 else "")
         ids += _raise(session, report, subject=f"{dept}：培训完成率低于{policy.completion_threshold:.0%}",
                       message=f"{dept} 临近截止（或已逾期）的培训完成率为 {acked / assigned:.0%}（{acked}/{assigned}），"
-                              f"低于 {policy.completion_threshold:.0%}。请联络员督促未完成人员；"
-                              "名单见 yibao report。",
+                              f"低于 {policy.completion_threshold:.0%}。请联络员督促以下人员完成学习并点击「我已学习」：\n"
+                              f"{shown}",
                       now=now, recipients=_liaisons(session, dept))
     return ids
+
+
+def _name(session: Session, person_id: str) -> str:
+    person = session.get(Person, person_id)
+    return person.name if person else person_id
 
 
 def _liaisons(session: Session, department: str) -> list[str]:

@@ -115,6 +115,8 @@ def test_permanent_failures_and_low_completion_go_to_the_department_liaison(worl
     to_liaison = [m.message["Subject"] for m in mails_to(server, "zhangwei@h.example.cn")]
     to_yibaoban = [m.message["Subject"] for m in mails_to(server, "wangfang@h.example.cn")]
     assert any("发送失败" in s for s in to_liaison) and any("完成率" in s for s in to_liaison)
+    rate_mail = next(m for m in mails_to(server, "zhangwei@h.example.cn") if "完成率" in m.message["Subject"])
+    assert "孙雨（1项）、张伟（1项）、赵敏（1项）" in rate_mail.message.get_body(("plain",)).get_content()
     assert any("发送失败" in s for s in to_yibaoban) and any("完成率" in s for s in to_yibaoban)
     assert not any("完成率" in m.message["Subject"] for m in mails_to(server, "zhaomin@h.example.cn"))
     esc = session.query(Delivery).filter_by(person_id="zhang.wei", is_escalation=True).count()
