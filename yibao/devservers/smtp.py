@@ -93,10 +93,16 @@ class _FaultySMTP(SMTP):
         # STARTTLS calls connection_made again on the same object: count only once.
         if not self.connection_no:
             self.connection_no = self.owner._connection_opened()
+            sock = transport.get_extra_info("socket")
+            if sock is not None:
+                # Real servers write a multi-line EHLO reply at once; aiosmtpd writes it line
+                # by line, which with Nagle + delayed ACK stalls every client ~40 ms.
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         super().connection_made(transport)
 
     async def push(self, status) -> None:
-        if self.owner.command_delay_s:
+        text = status if isinstance(status, str) else status.decode("ascii", "replace")
+        if self.owner.command_delay_s and text[3:4] != "-":   # once per reply, not per "250-" line
             await asyncio.sleep(self.owner.command_delay_s)
         await super().push(status)
 
