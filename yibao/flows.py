@@ -46,7 +46,18 @@ def deliver_lessons(lesson_ids: list[int] | None = None) -> dict:
     from yibao.delivery.service import deliver
 
     with open_session() as session:
+        sync_subscribers(session)
         return deliver(session, lesson_ids=lesson_ids).to_dict()
+
+
+def sync_subscribers(session) -> None:
+    """Bring people and subscriptions in the store in line with config/subscriptions.yaml."""
+    from yibao.delivery.subscriptions import load_subscriptions, sync_people
+
+    config = load_subscriptions()
+    for problem in config.errors:
+        log.warning("subscriptions: %s", problem)
+    sync_people(session, config)
 
 
 def daily_round(now: dt.datetime | None = None) -> dict:
@@ -55,6 +66,7 @@ def daily_round(now: dt.datetime | None = None) -> dict:
     from yibao.delivery.service import deliver
 
     with open_session() as session:
+        sync_subscribers(session)
         swept = deliver(session, now=now).to_dict()
         reminders = run_daily(session, now or dt.datetime.now(dt.timezone.utc))
         return {"deliveries": swept, "reminders": _as_dict(reminders)}

@@ -114,6 +114,7 @@ def nhsa_site() -> MirrorSite:
             + _docs("nhsa", "105", _NHSA_105, 8, today - timedelta(days=1), 21700, 9)
             + _docs("nhsa", "109", _NHSA_109, 12, today - timedelta(days=2), 21650, 7)
             + _docs("nhsa", "113", _NHSA_113, 5, today - timedelta(days=3), 21600, 20))
+    docs[0] = _lixiang_trial(docs[0])
     docs[0].attachments = [make_attachment("检验类医疗服务价格项目立项指南（试行）", "xlsx"),
                            make_attachment("检验类医疗服务价格项目立项指南映射关系表", "pdf",
                                            ("映射关系表", "编码 项目名称 映射国家项目"))]
@@ -126,6 +127,25 @@ def nhsa_site() -> MirrorSite:
         column_names={"104": "政策法规", "105": "政策解读", "109": "通知公告", "113": "征求意见"},
         extra={"webid": 1, "per_page": 15, "group_size": 3, "xxgk_columns": ["104"], "anti_fraud": True,
                "domain": "www.nhsa.gov.cn"},
+    )
+
+
+def _lixiang_trial(slot: MirrorDocument) -> MirrorDocument:
+    """The 试行 guide that the demo's revised notice (demo_update) supersedes."""
+    return MirrorDocument(
+        site="nhsa", column="104", doc_id=slot.doc_id,
+        title="国家医保局办公室关于印发《检验类医疗服务价格项目立项指南（试行）》的通知",
+        publish_date=slot.publish_date,
+        body="\n".join([
+            "各省、自治区、直辖市及新疆生产建设兵团医疗保障局：",
+            "为规范检验类医疗服务价格项目，现将《检验类医疗服务价格项目立项指南（试行）》印发给你们，请认真贯彻执行。",
+            "一、主项目662个，加收项114个，扩展项7个。",
+            "二、各省级医疗保障部门应于2026年12月31日前完成本省价格项目的映射和对接工作。",
+            "三、定点医疗机构不得将检验项目分解收费。",
+            "四、本通知自印发之日起施行。",
+        ]),
+        doc_number="医保办发〔2026〕9号", issuer="国家医疗保障局办公室", written_date=slot.written_date,
+        validity="有效",
     )
 
 
@@ -162,9 +182,10 @@ def demo_update() -> MirrorDocument:
         body="\n".join([
             "各省、自治区、直辖市及新疆生产建设兵团医疗保障局：",
             "为进一步规范检验类医疗服务价格项目，现将修订后的《检验类医疗服务价格项目立项指南（2026年修订版）》印发给你们，请认真贯彻执行。",
-            "一、主项目由662个调整为658个，加收项由114个调整为118个，扩展项保持7个不变。",
+            "一、主项目658个，加收项118个，扩展项7个。",
             "二、各省级医疗保障部门应于2026年10月31日前完成本省价格项目的映射和对接工作。",
-            "三、本通知自2026年9月1日起施行。《检验类医疗服务价格项目立项指南（试行）》同时废止。",
+            "三、定点医疗机构不得将检验项目分解收费，违反规定的，由医疗保障行政部门责令退回，并处违规金额1倍以上2倍以下罚款。",
+            "四、本通知自2026年12月1日起施行。《检验类医疗服务价格项目立项指南（试行）》（医保办发〔2026〕9号）同时废止。",
         ]),
         doc_number="医保办发〔2026〕21号", issuer="国家医疗保障局办公室", written_date="2026-08-22", validity="有效",
         attachments=[make_attachment("检验类医疗服务价格项目立项指南（2026年修订版）", "pdf",

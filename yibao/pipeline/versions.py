@@ -192,7 +192,10 @@ def _metadata(text: str, page) -> dict[str, Any]:
 
 def _new_document(session: Session, source_id: str, page, meta: dict[str, Any], now) -> Document:
     doc_number = page.doc_number or meta["extracted"].get("doc_number")
-    doc = Document(source_id=source_id, identity_key=identity_key(doc_number, page.url),
+    key = identity_key(doc_number, page.url)
+    if session.scalar(select(Document.id).where(Document.source_id == source_id, Document.identity_key == key)):
+        key = identity_key(None, page.url)  # same 发文字号, different document (e.g. its 解读 page)
+    doc = Document(source_id=source_id, identity_key=key,
                    doc_number=canonical_doc_number(doc_number), title=page.title,
                    norm_title=normalise_title(page.title), url=page.url,
                    first_seen_at=(now or dt.datetime.now(dt.timezone.utc)).replace(tzinfo=None))

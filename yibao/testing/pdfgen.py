@@ -69,7 +69,7 @@ def make_policy_pdf(path: str | Path, lines: Sequence[str], *, font_size: float 
 
     font = _register_font()
     path = Path(path)
-    c = canvas.Canvas(str(path), pagesize=A4, pageCompression=1)
+    c = canvas.Canvas(str(path), pagesize=A4, pageCompression=1, invariant=1)
     width, height = A4
     chunks = [list(lines[i:i + lines_per_page]) for i in range(0, max(len(lines), 1), lines_per_page)]
     for page_no, chunk in enumerate(chunks, start=1):
@@ -139,7 +139,7 @@ def make_catalogue_pdf(path: str | Path, rows: int = 40, pages: int | None = Non
         canvas.setFont(font, 9)
         canvas.drawCentredString(landscape(A4)[0] / 2, 20, f"第 {doc.page} 页")
 
-    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), topMargin=36, bottomMargin=36)
+    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), topMargin=36, bottomMargin=36, invariant=1)
     doc.build([table], onFirstPage=footer, onLaterPages=footer)
     if pages is not None and doc.page < pages:  # rows wrapped less than estimated: scale up once
         return make_catalogue_pdf(path, rows=rows * pages // doc.page + rows_per_page, pages=None)
@@ -173,9 +173,10 @@ def make_catalogue_xlsx(path: str | Path, rows: int = 40) -> Path:
     ws.append(CATALOGUE_HEADER)
     for row in catalogue_rows(rows):
         ws.append([int(row[0])] + row[1:])
+    wb.properties.created = wb.properties.modified = _FIXED_TIME
     path = Path(path)
     wb.save(str(path))
-    return path
+    return _make_zip_stable(path)
 
 
 def make_docx(path: str | Path, paragraphs: Sequence[str],
@@ -191,6 +192,30 @@ def make_docx(path: str | Path, paragraphs: Sequence[str],
         for r, row in enumerate(table):
             for c, cell in enumerate(row):
                 grid.cell(r, c).text = cell
+    document.core_properties.created = document.core_properties.modified = _FIXED_TIME
     path = Path(path)
     document.save(str(path))
+    return _make_zip_stable(path)
+
+
+_FIXED_TIME = __import__("datetime").datetime(2026, 1, 1)
+
+
+def _make_zip_stable(path: Path) -> Path:
+    """Rewrite an OOXML zip with fixed entry times, so the same content gives the same bytes
+    (a mirror restart must not look like a revised attachment)."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        entries = [(info, src.read(info)) for info in src.infolist()]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":  # writers stamp the save time here
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, data)
+    path.write_bytes(buf.getvalue())
     return path
