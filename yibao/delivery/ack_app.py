@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yibao.delivery import ledger
+from yibao.delivery.report import PASS_SCORE
 from yibao.delivery.tokens import TokenClaims, TokenExpired, TokenInvalid, link_secret, verify_token
 from yibao.lessons.roles import ROLES
 from yibao.store.db import open_session
@@ -32,7 +33,6 @@ from yibao.store.models import Acknowledgement, Delivery, DeliveryItem, Event, L
 
 log = logging.getLogger(__name__)
 
-PASS_SCORE = 0.6           # a quiz counts as passed from 60 % correct
 LESSON_ACTIONS = ("read", "ack", "quiz")
 
 

@@ -17,7 +17,7 @@ import html
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable
 
 from sqlalchemy.orm import Session
 

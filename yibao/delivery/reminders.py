@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from yibao.delivery import ledger
 from yibao.delivery.alerts import record_alert
 from yibao.delivery.report import assignments
-from yibao.delivery.service import _config_or_none, send_due, unsubscribed_channels
+from yibao.delivery.service import load_config_quietly, send_due, unsubscribed_channels
 from yibao.delivery.subscriptions import DeliveryPolicy, SubscriptionConfig
 from yibao.store.models import Delivery, Event, Lesson, Person, utcnow
 from yibao.workdays import is_workday, workdays_between
@@ -75,7 +75,7 @@ def run_daily(session: Session, now: dt.datetime | None = None, *, config: Subsc
               smtp: Any | None = None) -> ReminderReport:
     now = now or utcnow()
     today = china_today(now)
-    config = config if config is not None else _config_or_none()
+    config = config if config is not None else load_config_quietly()
     policy = config.policy if config else DeliveryPolicy()
     report = ReminderReport(day=today)
     if not is_workday(today).is_workday:

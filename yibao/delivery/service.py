@@ -79,7 +79,7 @@ def deliver(session: Session, *, lesson_ids: list[int] | None = None, now: dt.da
     With `dry_run` nothing is written or sent; `planned_rows` shows what would go out.
     """
     now = now or utcnow()
-    config = config if config is not None else _config_or_none()
+    config = config if config is not None else load_config_quietly()
     report = DeliveryReport(dry_run=dry_run)
     plan(session, lesson_ids=lesson_ids, now=now, config=config, report=report)
     if dry_run:
@@ -493,7 +493,8 @@ def _alert_bad_robot(session: Session, channel: str, conn_id: str, error: str, n
         return []
 
 
-def _config_or_none() -> SubscriptionConfig | None:
+def load_config_quietly() -> SubscriptionConfig | None:
+    """The subscriptions file without the secret lookups, or None when there is no usable file."""
     try:
         return load_subscriptions(check_secret=None)
     except SubscriptionFileError as exc:
