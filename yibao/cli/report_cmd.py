@@ -15,6 +15,8 @@ def register(subparsers) -> None:
     p.add_argument("--since", required=True, help="first day (Beijing date), YYYY-MM-DD")
     p.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
     p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    p.add_argument("--detail", action="store_true",
+                   help="one CSV line per person and lesson (the attestation ledger) instead of totals")
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
     p.set_defaults(func=run)
 
@@ -27,7 +29,7 @@ def _date(value: str, flag: str) -> dt.date:
 
 
 def run(args) -> int:
-    from yibao.delivery.report import completion, to_csv, to_table
+    from yibao.delivery.report import attestation_csv, completion, to_csv, to_table
     from yibao.store.db import open_session
 
     since = _date(args.since, "--since")
@@ -36,7 +38,10 @@ def run(args) -> int:
         raise CliError("--until is before --since")
     with open_session() as session:
         rows = completion(session, since, until)
-    if args.csv:
+        detail = attestation_csv(session, since, until) if args.detail else ""
+    if args.detail:
+        text = detail
+    elif args.csv:
         text = to_csv(rows)
     elif rows:
         text = to_table(rows) + "\n"

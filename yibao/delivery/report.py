@@ -114,6 +114,51 @@ def assignments(session: Session, since: dt.date, until: dt.date | None = None,
     return out
 
 
+ATTESTATION_COLUMNS = ["person_id", "name", "department", "role", "lesson_id", "lesson_title", "doc_number",
+                       "deadline", "channels", "first_sent_at", "read_at", "acknowledged_at", "quiz_score",
+                       "quiz_passed", "on_time"]
+
+
+def attestation_csv(session: Session, since: dt.date, until: dt.date | None = None) -> str:
+    """One line per (person, lesson): the attestation ledger a trainer files (times in Beijing time)."""
+    from yibao.store.models import Change, Document
+
+    found = assignments(session, since, until)
+    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_({a.person_id for a in found})))}
+    lessons = {lid: (title, number) for lid, title, number in session.execute(
+        select(Lesson.id, Lesson.title, Document.doc_number).join(Change, Change.id == Lesson.change_id)
+        .join(Document, Document.id == Change.document_id).where(Lesson.id.in_({a.lesson_id for a in found})))}
+    sent: dict[tuple[str, int], dt.datetime] = {}
+    channels: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for person_id, lesson_id, channel, sent_at in session.execute(
+            select(DeliveryItem.person_id, DeliveryItem.lesson_id, Delivery.channel, Delivery.sent_at)
+            .join(Delivery, Delivery.id == DeliveryItem.delivery_id)):
+        channels[(person_id, lesson_id)].add(channel)
+        if sent_at and ((person_id, lesson_id) not in sent or sent_at < sent[(person_id, lesson_id)]):
+            sent[(person_id, lesson_id)] = sent_at
+    acks = {(a.person_id, a.lesson_id, a.kind): a for a in session.scalars(select(Acknowledgement))}
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(ATTESTATION_COLUMNS)
+    for a in sorted(found, key=lambda x: (x.department, x.person_id, x.lesson_id)):
+        key = (a.person_id, a.lesson_id)
+        read, ack = acks.get((*key, "read")), acks.get((*key, "ack"))
+        title, number = lessons.get(a.lesson_id, ("", None))
+        person = people.get(a.person_id)
+        writer.writerow([a.person_id, person.name if person else "", a.department, a.role, a.lesson_id, title,
+                         number or "", a.deadline.isoformat() if a.deadline else "",
+                         " ".join(sorted(channels[key])), _cn(sent.get(key)), _cn(read.at if read else None),
+                         _cn(ack.at if ack else None), "" if a.quiz_score is None else f"{a.quiz_score:.2f}",
+                         "" if a.quiz_score is None else int(a.quiz_score >= PASS_SCORE), int(a.on_time)])
+    return buf.getvalue()
+
+
+def _cn(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.replace(tzinfo=dt.timezone.utc).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+
+
 def completion(session: Session, since: dt.date, until: dt.date | None = None) -> list[CompletionRow]:
     """Rows per (department, role), sorted, followed by one total row."""
     rows: dict[tuple[str, str], CompletionRow] = {}

@@ -63,11 +63,24 @@ def test_csv_and_table(session):
     assert "心内科" in table and "67%" in table and table.splitlines()[0].startswith("科室")
 
 
+def test_attestation_ledger_csv(session):
+    from yibao.delivery.report import attestation_csv
+    records = list(csv.DictReader(io.StringIO(attestation_csv(session, dt.date(2025, 12, 1)))))
+    assert len(records) == 4
+    zhao = next(r for r in records if r["person_id"] == "zhao.min")
+    assert zhao["name"] == "赵敏" and zhao["doc_number"].endswith("号") and zhao["deadline"] == "2025-12-16"
+    assert zhao["acknowledged_at"] == "2025-12-17 01:00" and zhao["on_time"] == "0" and zhao["quiz_passed"] == "0"
+    zhang = next(r for r in records if r["person_id"] == "zhang.wei")
+    assert zhang["channels"] == "email wecom:cardiology" and zhang["on_time"] == "1"
+
+
 def test_report_command(session, capsys, tmp_path):
     assert cli_main(["report", "--since", "2025-12-01", "--csv"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("department,role,role_name") and "护理部" in out
     assert cli_main(["report", "--since", "2025-12-01", "-o", str(tmp_path / "r.txt")]) == 0
     assert "合计" in (tmp_path / "r.txt").read_text(encoding="utf-8")
+    assert cli_main(["report", "--since", "2025-12-01", "--detail"]) == 0
+    assert capsys.readouterr().out.startswith("person_id,name,department")
     assert cli_main(["report", "--since", "12/01/2025"]) == 2
     assert "not a date" in capsys.readouterr().err
