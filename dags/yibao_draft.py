@@ -2,7 +2,7 @@
 (`yibao_review_requests`)."""
 from __future__ import annotations
 
-from airflow.exceptions import AirflowSkipException
+from airflow.sdk.exceptions import AirflowSkipException
 from airflow.sdk import Metadata, dag, task
 
 from yibao import flows

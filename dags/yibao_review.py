@@ -12,12 +12,13 @@ from airflow.sdk.exceptions import AirflowSkipException
 from airflow.sdk import Metadata, dag, get_current_context, task
 
 from yibao.assets import APPROVED, REVIEW_REQUESTS
+from yibao.dag_defaults import DEFAULT_ARGS
 from yibao.review import tasks as review_tasks
 from yibao.review.operator import LessonReviewOperator
 
 
 @dag(dag_id="yibao_review", schedule=[REVIEW_REQUESTS], start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
-     catchup=False, max_active_runs=16, tags=["yibao"], doc_md=__doc__)
+     catchup=False, max_active_runs=16, default_args=DEFAULT_ARGS, tags=["yibao", "review"], doc_md=__doc__)
 def yibao_review():
     @task
     def open_round() -> list[int]:

@@ -2,7 +2,7 @@
 emit a `yibao_changes` asset event only when something changed."""
 from __future__ import annotations
 
-from airflow.exceptions import AirflowSkipException
+from airflow.sdk.exceptions import AirflowSkipException
 from airflow.sdk import Metadata, dag, task
 
 from yibao import flows

@@ -11,6 +11,7 @@ DAGS = Path(__file__).resolve().parents[2] / "dags"
 EXPECTED = {
     "yibao_scrape": {"watch"},
     "yibao_draft": {"draft"},
+    "yibao_review": {"review"},
     "yibao_deliver": {"deliver"},
     "yibao_daily": {"reminders"},
 }
