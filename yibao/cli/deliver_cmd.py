@@ -14,6 +14,9 @@ def register(subparsers) -> None:
     p.add_argument("--lesson", type=int, action="append", metavar="ID", help="only these lessons (repeatable)")
     p.add_argument("--dry-run", action="store_true", help="show what would be sent; write and send nothing")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="first put permanently failed messages back in the queue (after fixing an address/robot)")
+    p.add_argument("--person", action="append", metavar="ID", help="with --retry-failed: only these people")
     p.set_defaults(func=run)
 
 
@@ -37,6 +40,9 @@ def run(args) -> int:
         if not args.dry_run:
             sync_people(session, config)
             session.commit()
+            if args.retry_failed:
+                from yibao.delivery.service import requeue_failed
+                print(f"requeued {requeue_failed(session, person_ids=args.person)} failed message(s)")
         report = deliver(session, lesson_ids=args.lesson, config=config, dry_run=args.dry_run)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

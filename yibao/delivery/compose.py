@@ -33,6 +33,10 @@ class ComposeError(ValueError):
     """A ledger row cannot be turned into a message (unknown key kind, lessons deleted …)."""
 
 
+class LessonsWithdrawn(ComposeError):
+    """A planned lesson was deleted or is no longer approved: the message must not go out."""
+
+
 @dataclass(frozen=True)
 class Rendered:
     subject: str
@@ -117,7 +121,7 @@ class Composer:
                             single.im_title, single.main_url, None)
         lessons = [self.session.get(Lesson, int(lid)) for lid in first.lesson_ids]
         if any(lesson is None or lesson.status != "approved" for lesson in lessons):
-            raise ComposeError(f"deliveries {[r.id for r in rows]}: lessons deleted or no longer approved")
+            raise LessonsWithdrawn(f"deliveries {[r.id for r in rows]}: lessons deleted or no longer approved")
         title = (f"【提醒】{len(lessons)}项医保政策培训尚未完成" if kind == "reminder"
                  else f"【医保培训】{len(lessons)}项政策变化待学习")
         lines = [f"### {title}"]
@@ -159,7 +163,7 @@ class Composer:
         lessons = [self.session.get(Lesson, lid) for lid in ids]
         missing = [lid for lid, lesson in zip(ids, lessons) if lesson is None or lesson.status != "approved"]
         if missing:  # withdrawn or sent back to review after planning: do not send stale content
-            raise ComposeError(f"lessons {missing} were deleted or are no longer approved; message not sent")
+            raise LessonsWithdrawn(f"lessons {missing} were deleted or are no longer approved; message not sent")
         items = [{"lesson_id": lesson.id, "draft": lesson.draft, "deadline": lesson.deadline} for lesson in lessons]
         try:
             from yibao.lessons.digest import build_digest

@@ -174,6 +174,33 @@ def record_failure(session: Session, row: Delivery, *, error: str, permanent: bo
     return row.state
 
 
+def cancel(session: Session, row: Delivery, reason: str) -> None:
+    """Give up a message that never went out because its lessons were withdrawn. Its items are
+    released, so the lessons are planned again (for this person and channel) once re-approved."""
+    row.state = FAILED_PERMANENT
+    row.next_attempt_at = None
+    row.last_error = f"cancelled: {reason}"[:4000]
+    prefix = f"cancelled{row.id}:"       # frees (person, channel, digest_key) for the re-approved lesson
+    if not row.digest_key.startswith("cancelled"):
+        row.digest_key = (prefix + row.digest_key)[:64]
+    for item in list(row.items):
+        session.delete(item)
+    session.commit()
+
+
+def requeue(session: Session, rows: Iterable[Delivery], now: dt.datetime) -> int:
+    """Put permanently failed rows back to pending (after the address or robot was fixed)."""
+    count = 0
+    for row in rows:
+        if row.state != FAILED_PERMANENT or row.digest_key.startswith("cancelled"):
+            continue
+        row.state, row.attempts, row.next_attempt_at = PENDING, 0, None
+        row.last_error = f"requeued at {now.isoformat(timespec='seconds')} after: {row.last_error}"[:4000]
+        count += 1
+    session.commit()
+    return count
+
+
 def advance(row: Delivery, state: str) -> bool:
     """Move a delivery forward to read/acknowledged (never backwards). True if changed."""
     if _RANK[state] > _RANK[row.state] or (row.state in (FAILED_RETRYABLE, FAILED_PERMANENT, SENDING)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yibao.delivery import ledger
-from yibao.delivery.compose import ComposeError, Composer, LinkMaker
+from yibao.delivery.compose import ComposeError, Composer, LessonsWithdrawn, LinkMaker
 from yibao.delivery.subscriptions import (
     DeliveryPolicy, SubscriptionConfig, SubscriptionFileError, default_conn_id, load_subscriptions,
 )
@@ -308,6 +308,9 @@ def _send_email(session: Session, rows: list[Delivery], now: dt.datetime, smtp: 
             resend = ledger.is_lease_expired(row)
             try:
                 content = composer.compose(row)
+            except LessonsWithdrawn as exc:
+                _cancel(session, report, [row], str(exc))
+                continue
             except ComposeError as exc:
                 _count_failure(report, row, ledger.record_failure(
                     session, row, error=str(exc), permanent=True, now=now, policy=policy))
@@ -339,6 +342,28 @@ def _send_email(session: Session, rows: list[Delivery], now: dt.datetime, smtp: 
                     now=now, policy=policy))
 
         send_batch_sync(mails, settings, on_result=on_result)
+
+
+def _cancel(session: Session, report: DeliveryReport, rows: list[Delivery], reason: str) -> None:
+    for row in rows:
+        ledger.cancel(session, row, reason)
+        report.skipped += len(row.lesson_ids)
+        report.channel(row.channel).skipped += len(row.lesson_ids)
+    log.info("cancelled %d message(s): %s", len(rows), reason)
+
+
+def requeue_failed(session: Session, *, person_ids: list[str] | None = None,
+                   now: dt.datetime | None = None) -> int:
+    """Retry permanently failed lesson digests and reminders (e.g. after an address was fixed):
+    their target is refreshed from the person's current email; the next run sends them."""
+    query = select(Delivery).where(Delivery.state == ledger.FAILED_PERMANENT)
+    if person_ids:
+        query = query.where(Delivery.person_id.in_(person_ids))
+    rows = [r for r in session.scalars(query) if r.digest_key.startswith(("lessons:", "reminder:"))]
+    for row in rows:
+        if row.channel == "email" and row.person and row.person.email:
+            row.target = row.person.email
+    return ledger.requeue(session, rows, now or utcnow())
 
 
 def _count_failure(report: DeliveryReport, row: Delivery, state: str) -> None:
@@ -423,6 +448,9 @@ def _send_im_group(session: Session, group: list[Delivery], target: Any, channel
         else:
             content = composer.compose_group(group, resend=resend)
             markdown = content.im_markdown
+    except LessonsWithdrawn as exc:
+        _cancel(session, report, group, str(exc))
+        return True
     except ComposeError as exc:
         for row in group:
             _count_failure(report, row, ledger.record_failure(

@@ -285,3 +285,35 @@ def test_one_group_robot_message_carries_each_persons_own_link(world):
     owners = {world.session.get(Delivery, int(verify_token(t, secret=link_secret()).delivery_id.split(".")[0])).person_id
               for t in links}
     assert owners == {"zhang.wei", "zhao.min"}
+
+
+def test_withdrawn_lesson_is_not_sent_and_can_go_out_after_re_approval(world):
+    lesson, = add_lessons(world.session, ["nurse"])
+    from yibao.delivery.service import DeliveryReport, plan
+    plan(world.session, lesson_ids=None, now=NOW, config=world.config, report=DeliveryReport())
+    world.session.commit()
+    lesson.status = "in_review"                         # sent back to review before the send
+    world.session.commit()
+    report = world.deliver(now=NOW)
+    assert report.sent == 0 and report.skipped == 2 and world.smtp_server.messages == []
+    assert world.states() == Counter({"failed_permanent": 2})
+    lesson.status = "approved"
+    world.session.commit()
+    again = world.deliver(now=NOW + LATER)
+    assert again.sent == 2 and [m.rcpt_tos for m in world.smtp_server.messages] == [["chenjing@h.example.cn"]]
+
+
+def test_retry_failed_after_fixing_the_address(world):
+    add_lessons(world.session, ["doctor"])
+    world.smtp_server._reject_rcpt = {"sunyu@h.example.cn"}   # the mailbox does not exist: 550
+    try:
+        world.deliver()
+    finally:
+        world.smtp_server._reject_rcpt = set()
+    row = world.session.query(Delivery).filter_by(person_id="sun.yu").one()
+    assert row.state == "failed_permanent"
+    world.subscribe(SUBSCRIPTIONS.replace("email: sunyu@h.example.cn", "email: sun.yu@h.example.cn"))
+    from yibao.delivery.service import requeue_failed
+    assert requeue_failed(world.session, person_ids=["sun.yu"], now=NOW) == 1
+    report = world.deliver(now=NOW + LATER)
+    assert report.sent == 1 and world.mail_by_rcpt()["sun.yu@h.example.cn"] == 1
