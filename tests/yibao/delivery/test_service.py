@@ -305,15 +305,16 @@ def test_withdrawn_lesson_is_not_sent_and_can_go_out_after_re_approval(world):
 
 def test_retry_failed_after_fixing_the_address(world):
     add_lessons(world.session, ["doctor"])
-    world.smtp_server._reject_rcpt = {"sunyu@h.example.cn"}   # the mailbox does not exist: 550
-    try:
+    good_smtp = world.smtp
+    with CaptureSmtpServer(port=0, reject_rcpt={"sunyu@h.example.cn"}) as bouncing:   # no such mailbox: 550
+        world.smtp = SmtpSettings(host="127.0.0.1", port=bouncing.port, security="plain",
+                                  from_addr="yibao@hospital.example.cn", timeout_s=5)
         world.deliver()
-    finally:
-        world.smtp_server._reject_rcpt = set()
+    world.smtp = good_smtp
     row = world.session.query(Delivery).filter_by(person_id="sun.yu").one()
-    assert row.state == "failed_permanent"
+    assert row.state == "failed_permanent" and "550" in row.last_error
     world.subscribe(SUBSCRIPTIONS.replace("email: sunyu@h.example.cn", "email: sun.yu@h.example.cn"))
     from yibao.delivery.service import requeue_failed
     assert requeue_failed(world.session, person_ids=["sun.yu"], now=NOW) == 1
     report = world.deliver(now=NOW + LATER)
-    assert report.sent == 1 and world.mail_by_rcpt()["sun.yu@h.example.cn"] == 1
+    assert report.sent == 1 and world.mail_by_rcpt() == Counter({"sun.yu@h.example.cn": 1})
