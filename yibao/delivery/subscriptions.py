@@ -100,6 +100,7 @@ class SubscriptionConfig:
     policy: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     errors: list[str] = field(default_factory=list)     # file:line — the entry was skipped
     warnings: list[str] = field(default_factory=list)   # usable, but worth fixing
+    skipped_ids: set[str] = field(default_factory=set)  # people in the file whose entry is invalid
 
     @property
     def ok(self) -> bool:
@@ -257,6 +258,8 @@ class _Validator:
         for raw, pline in zip(value, item_lines):
             person = self.person(raw, pline, default_region, default_period)
             if person is None:
+                if isinstance(raw, dict) and raw.get("id"):
+                    self.cfg.skipped_ids.add(str(raw["id"]).strip())
                 continue
             if person.id in seen:
                 self.err(pline, f"person id {person.id!r} is used twice (first at line {seen[person.id]}); "
@@ -383,7 +386,10 @@ class _Validator:
 
 
 def sync_people(session, config: SubscriptionConfig) -> None:
-    """Upsert Person + Subscription rows from the file; deactivate people no longer in it."""
+    """Upsert Person + Subscription rows from the file; deactivate people no longer in it.
+
+    A person whose entry is in the file but invalid (see config.errors) is left as it was in
+    the store: a typo must not silently switch someone's training off."""
     from yibao.store.models import Person, Subscription
 
     in_file = {p.id: p for p in config.people}
@@ -396,7 +402,7 @@ def sync_people(session, config: SubscriptionConfig) -> None:
             session.add(row)
     session.flush()
     for pid, row in existing.items():
-        if pid not in in_file and row.active:
+        if pid not in in_file and pid not in config.skipped_ids and row.active:
             row.active = False
             log.info("subscriptions: %s is no longer in the file; deactivated", pid)
     subs = {(s.person_id, s.role): s for s in session.query(Subscription).all()}

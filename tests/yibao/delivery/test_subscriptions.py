@@ -133,6 +133,12 @@ def test_sync_people_upserts_and_deactivates(yibao_db):
     session.commit()
     assert session.get(Person, "sun.yu").active is True
     assert {s.role for s in session.query(Subscription).filter_by(person_id="zhao.min")} == {"doctor"}
+    typo = SUBSCRIPTIONS.replace("roles: [护士]", "roles: [护土]")    # 土 for 士: the entry becomes invalid
+    cfg = parse_subscriptions(typo, check_secret=ALL_SECRETS)
+    assert cfg.person("chen.jing") is None and "chen.jing" in cfg.skipped_ids
+    sync_people(session, cfg)
+    session.commit()
+    assert session.get(Person, "chen.jing").active is True           # kept as it was, not switched off
     session.close()
 
 
