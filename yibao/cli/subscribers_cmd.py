@@ -1,4 +1,4 @@
-"""`yibao subscribers list|validate|add|sync`: manage config/subscriptions.yaml."""
+"""`yibao subscribers list|validate|add|remove|sync`: manage config/subscriptions.yaml."""
 from __future__ import annotations
 
 import json
@@ -35,6 +35,10 @@ def register(subparsers) -> None:
     add.add_argument("--period", choices=["immediate", "daily", "weekly"])
     add.add_argument("--liaison", action="store_true", help="the department's 医保联络员")
     add.set_defaults(func=run_add)
+
+    rm = sub.add_parser("remove", help="delete a person's entry (their history stays; sync deactivates them)")
+    rm.add_argument("--id", required=True)
+    rm.set_defaults(func=run_remove)
 
     sync = sub.add_parser("sync", help="write people and their roles to the store (deactivates removed people)")
     sync.set_defaults(func=run_sync)
@@ -109,6 +113,45 @@ def run_add(args) -> int:
     path.write_text(new_text, encoding="utf-8")
     print(f"added {args.id} to {path}:{after.person(args.id).line}")
     return 0
+
+
+def run_remove(args) -> int:
+    path = _path(args)
+    if not path.exists():
+        raise CliError(f"{path}: subscriptions file not found")
+    text = path.read_text(encoding="utf-8")
+    new_text = remove_person(text, args.id)
+    if new_text is None:
+        raise CliError(f"no person with id {args.id!r} in {path}")
+    alerts = _parse(new_text, path).alert_recipients
+    path.write_text(new_text, encoding="utf-8")
+    print(f"removed {args.id} from {path}" + (" (also listed in alerts.recipients: remove it there)"
+                                              if args.id in text.split("alerts:")[-1] and args.id not in alerts else ""))
+    return 0
+
+
+def remove_person(text: str, person_id: str) -> str | None:
+    """The text without the list item whose id is person_id (None if absent)."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    people = next((v for k, v in root.value if getattr(k, "value", None) == "people"), None) \
+        if isinstance(root, yaml.MappingNode) else None
+    if not isinstance(people, yaml.SequenceNode) or people.flow_style:
+        return None
+    lines = text.splitlines(keepends=True)
+    for n, item in enumerate(people.value):
+        ids = [v.value for k, v in getattr(item, "value", []) if getattr(k, "value", None) == "id"]
+        if ids and str(ids[0]).strip() == person_id:
+            start = item.start_mark.line
+            if n + 1 < len(people.value):
+                end = people.value[n + 1].start_mark.line
+            else:
+                end = item.end_mark.line if item.end_mark.column == 0 else item.end_mark.line + 1
+            while end > start + 1 and not lines[end - 1].strip():   # keep the blank line before the next entry
+                end -= 1
+            if end < len(lines) and not lines[end].strip() and (start == 0 or not lines[start - 1].strip()):
+                end += 1
+            return "".join(lines[:start] + lines[end:])
+    return None
 
 
 def run_sync(args) -> int:

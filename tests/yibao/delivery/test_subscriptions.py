@@ -161,6 +161,12 @@ def test_subscribers_commands_validate_add_list(tmp_path, capsys):
     assert load_subscriptions(path, check_secret=None).person("x.y") is None
     assert main(["subscribers", "--file", str(path), "list", "--json"]) == 0
     assert '"ma.li"' in capsys.readouterr().out
+    for pid in ("zhao.min", "ma.li"):      # one from the middle, one at the end of the list
+        assert main(["subscribers", "--file", str(path), "remove", "--id", pid]) == 0
+    after = load_subscriptions(path, check_secret=None)
+    assert after.errors == [] and len(after.people) == 9 and after.person("zhao.min") is None
+    assert after.person("sun.yu").email == "sunyu@hospital.example.cn"
+    assert main(["subscribers", "--file", str(path), "remove", "--id", "nobody"]) == 2
     path.write_text("people:\n  - {id: a, name: 甲, roles: [外科], email: a@h.example.cn}\n", encoding="utf-8")
     assert main(["subscribers", "--file", str(path), "validate", "--no-secrets"]) == 1
     assert f"{path}:2: person 'a': unknown role" in capsys.readouterr().out
