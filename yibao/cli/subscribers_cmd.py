@@ -123,10 +123,12 @@ def run_remove(args) -> int:
     new_text = remove_person(text, args.id)
     if new_text is None:
         raise CliError(f"no person with id {args.id!r} in {path}")
-    alerts = _parse(new_text, path).alert_recipients
+    after = _parse(new_text, path)
     path.write_text(new_text, encoding="utf-8")
-    print(f"removed {args.id} from {path}" + (" (also listed in alerts.recipients: remove it there)"
-                                              if args.id in text.split("alerts:")[-1] and args.id not in alerts else ""))
+    print(f"removed {args.id} from {path}")
+    for message in after.errors:
+        if repr(args.id) in message:   # e.g. still named in alerts.recipients
+            print(f"warning: {message}", file=sys.stderr)
     return 0
 
 
