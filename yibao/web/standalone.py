@@ -13,14 +13,29 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
 import httpx
 
 from yibao.settings import REPO_ROOT
 
+T = TypeVar("T")
+
 
 class StandaloneError(RuntimeError):
     pass
+
+
+def wait_for(predicate: Callable[[], T], timeout: float = 90, every: float = 0.5, what: str = "condition") -> T:
+    """Poll `predicate` until it returns something truthy; generous timeouts suit a loaded 2-core CI box."""
+    end = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= end:
+            raise StandaloneError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(every)
 
 
 def free_port() -> int:
@@ -80,7 +95,7 @@ class AirflowStandalone:
         end = time.time() + self.startup_timeout
         while time.time() < end:
             if self.proc.poll() is not None:
-                raise StandaloneError(f"airflow standalone exited; see {self.log_path}")
+                raise StandaloneError(f"airflow standalone exited; see {self.log_path}:\n{self.log_tail()}")
             try:
                 health = httpx.get(f"{self.base_url}/api/v2/monitor/health", timeout=2).json()
                 if all(health.get(k, {}).get("status") == "healthy" for k in ("metadatabase", "scheduler")):
@@ -88,7 +103,13 @@ class AirflowStandalone:
             except (httpx.HTTPError, ValueError):
                 pass
             time.sleep(1)
-        raise StandaloneError(f"airflow standalone not healthy after {self.startup_timeout}s; see {self.log_path}")
+        raise StandaloneError(f"airflow standalone not healthy after {self.startup_timeout}s; "
+                              f"see {self.log_path}:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log_path.exists():
+            return "(no log)"
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -109,9 +130,23 @@ class AirflowStandalone:
                             timeout=30)
 
     def wait_for_dag(self, client: httpx.Client, dag_id: str, timeout: float = 90) -> None:
-        end = time.time() + timeout
-        while time.time() < end:
-            if client.get(f"/api/v2/dags/{dag_id}").status_code == 200:
-                return
-            time.sleep(1)
-        raise StandaloneError(f"DAG {dag_id} not parsed after {timeout}s")
+        wait_for(lambda: client.get(f"/api/v2/dags/{dag_id}").status_code == 200, timeout, 1,
+                 f"DAG {dag_id} to be parsed")
+
+    def asset_id(self, client: httpx.Client, name: str) -> int:
+        assets = client.get("/api/v2/assets", params={"name_pattern": name}).json()["assets"]
+        matching = [a["id"] for a in assets if a["name"] == name]
+        if not matching:
+            raise StandaloneError(f"asset {name!r} not registered (is its DAG parsed?)")
+        return matching[0]
+
+    def emit_asset_event(self, client: httpx.Client, name: str, extra: dict[str, Any]) -> dict[str, Any]:
+        r = client.post("/api/v2/assets/events", json={"asset_id": self.asset_id(client, name), "extra": extra})
+        if r.status_code not in (200, 201):
+            raise StandaloneError(f"emitting an event of {name!r} failed: {r.status_code} {r.text}")
+        return r.json()
+
+    def asset_events(self, client: httpx.Client, name: str) -> list[dict[str, Any]]:
+        r = client.get("/api/v2/assets/events", params={"asset_id": self.asset_id(client, name), "limit": 100})
+        r.raise_for_status()
+        return r.json()["asset_events"]
