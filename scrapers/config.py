@@ -174,7 +174,9 @@ def parse_sources(data: Any) -> list[SourceConfig]:
 
 def point_at_mirror(source: SourceConfig, mirror_url: str) -> SourceConfig:
     """Rewrite a source so it is fetched from the local mirror."""
-    return replace(source, base_url=f"{mirror_url.rstrip('/')}/{source.id}", allowed_hosts=list(MIRROR_HOSTS))
+    # the mirror is our own loopback server: no politeness delay needed
+    return replace(source, base_url=f"{mirror_url.rstrip('/')}/{source.id}", allowed_hosts=list(MIRROR_HOSTS),
+                   poll=replace(source.poll, min_delay_s=0.0))
 
 
 def _apply_field_overrides(source: SourceConfig, fields: dict) -> SourceConfig:

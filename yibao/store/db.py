@@ -15,9 +15,13 @@ from yibao.settings import get_settings
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
-    url = url or get_settings().database_url
+    """The engine for `url` (default: the configured store), one per URL per process."""
+    return _engine_for(url or get_settings().database_url)
+
+
+@lru_cache(maxsize=16)
+def _engine_for(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, future=True)

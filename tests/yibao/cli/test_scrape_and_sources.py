@@ -1,0 +1,59 @@
+"""`yibao scrape` and `yibao sources` against the HTTP mirror."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from yibao.cli import main
+
+
+@pytest.fixture(scope="module")
+def mirror():
+    from yibao.mirror.server import MirrorServer
+
+    with MirrorServer() as server:
+        yield server
+
+
+@pytest.fixture()
+def env(mirror, yibao_db, monkeypatch):
+    monkeypatch.setenv("YIBAO_MIRROR_URL", mirror.base_url)
+    monkeypatch.setenv("YIBAO_SOURCES", "nhsa")
+    monkeypatch.setenv("YIBAO_USER_AGENT", "yibao-tests")
+    return mirror
+
+
+def test_scrape_baseline_then_revision_then_sources(env, capsys):
+    from dataclasses import replace
+
+    from yibao.mirror.content import demo_update
+
+    assert main(["scrape", "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["version_ids"] == [] and first["sources"][0]["baseline_versions"] > 10
+
+    env.publish(replace(demo_update(), publish_date="2026-11-20"))
+    assert main(["scrape", "--json"]) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert len(second["version_ids"]) == 1 and len(second["change_ids"]) == 1
+
+    assert main(["sources", "--json"]) == 0
+    health = json.loads(capsys.readouterr().out)
+    assert health[0]["id"] == "nhsa" and health[0]["health"] == "ok"
+
+
+def test_challenged_source_is_red_and_exit_code_says_so(env, capsys):
+    env.set_failure("nhsa", "challenge_412")
+    try:
+        assert main(["scrape"]) == 1
+        assert main(["sources"]) == 1
+        assert "challenged" in capsys.readouterr().out
+    finally:
+        env.set_failure("nhsa", None)
+
+
+def test_unknown_source_is_a_clear_error(env, capsys):
+    assert main(["scrape", "--source", "nope"]) == 2
+    assert "unknown or disabled source" in capsys.readouterr().err

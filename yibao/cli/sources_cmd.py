@@ -1,0 +1,40 @@
+"""`yibao sources`: health of every watched source (challenged or drifted sources in red)."""
+from __future__ import annotations
+
+import json
+import sys
+
+RED, GREEN, YELLOW, RESET = "\033[31m", "\033[32m", "\033[33m", "\033[0m"
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("sources", help="source health: last poll, last success, problems")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from yibao.pipeline.watch import configured_sources
+    from yibao.store import Source, open_session
+
+    configured = {s.id: s for s in configured_sources()}
+    with open_session() as session:
+        rows = {r.id: r for r in session.query(Source)}
+    table = []
+    for sid in sorted(set(configured) | set(rows)):
+        row = rows.get(sid)
+        table.append({"id": sid, "name": (row.name if row else configured[sid].name),
+                      "health": row.health if row else "never polled",
+                      "last_poll": str(row.last_poll_at or "") if row else "",
+                      "last_success": str(row.last_success_at or "") if row else "",
+                      "failures": row.consecutive_failures if row else 0,
+                      "detail": row.health_detail if row else ""})
+    if args.json:
+        print(json.dumps(table, ensure_ascii=False))
+        return 0
+    colour = sys.stdout.isatty()
+    for t in table:
+        c = {"ok": GREEN, "never polled": YELLOW}.get(t["health"], RED) if colour else ""
+        print(f"{t['id']:10} {c}{t['health']:12}{RESET if colour else ''} last ok: {t['last_success'][:16] or '—':16} "
+              f"failures: {t['failures']}  {t['name']}  {t['detail'][:120]}")
+    return 1 if any(t["health"] not in ("ok", "never polled") for t in table) else 0
