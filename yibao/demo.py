@@ -108,7 +108,7 @@ def store_summary() -> dict[str, int]:
 
 def robot_trainer(af, timeout_s: float = 240) -> int:
     """Approve every pending review through the real HITL API, ≥2 s after it parked."""
-    from yibao.review.robot import approve_pending
+    from yibao.demo_trainer import approve_pending
 
     return approve_pending(af, timeout_s=timeout_s, say=say)
 
@@ -129,6 +129,7 @@ def run(args) -> int:
         say(f"mirror {services.mirror.base_url}  smtp 127.0.0.1:{services.smtp.port}  im {services.im.base_url}")
         say("migrating Airflow's database and starting airflow standalone (about 20 s) …")
         af.prepare(pools=["yibao_host_nhsa"])
+        sync_subscriptions()
         af.start()
         for dag_id in ("yibao_scrape", "yibao_draft", "yibao_review", "yibao_deliver"):
             af.wait_for_dag(dag_id)
@@ -169,6 +170,14 @@ def run(args) -> int:
         say("stopping …")
         af.stop()
         services.stop()
+
+
+def sync_subscriptions() -> None:
+    from yibao.flows import sync_subscribers
+    from yibao.store import open_session
+
+    with open_session() as session:
+        sync_subscribers(session)
 
 
 def wait_for_mail(smtp, timeout_s: float) -> list:
