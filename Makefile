@@ -5,6 +5,8 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 export YIBAO_HOME ?= $(CURDIR)/var
 export AIRFLOW_HOME ?= $(CURDIR)/var/airflow
+# Airflow standalone starts `airflow …` children by name: the venv must be on PATH.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: help setup system test test-fast run demo demo-check bench lock clean
 

@@ -25,6 +25,8 @@ class AirflowLocalError(RuntimeError):
 def airflow_env(home: Path, port: int = 8080, extra: dict[str, str] | None = None) -> dict[str, str]:
     """Environment for a standalone Airflow on SQLite with the repo's DAGs and plugins."""
     env = dict(os.environ)
+    bin_dir = str(Path(sys.executable).parent)  # standalone starts `airflow …` children by name
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
     env.update({
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
