@@ -15,12 +15,13 @@ SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
 
 _session_dir = Path(tempfile.mkdtemp(prefix="yibao-tests-"))
-os.environ.setdefault("AIRFLOW_HOME", str(_session_dir / "airflow"))
+os.environ["AIRFLOW_HOME"] = str(_session_dir / "airflow")  # never the user's var/airflow
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "True"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO / "dags")
 os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(REPO / "plugins")
-os.environ.setdefault("YIBAO_HOME", str(_session_dir / "yibao"))
+os.environ["YIBAO_HOME"] = str(_session_dir / "yibao")
+os.environ.pop("YIBAO_DATABASE_URL", None)
 os.environ.setdefault("YIBAO_LINK_SECRET", "test-link-secret-not-for-production")
 os.environ.setdefault("YIBAO_DEV", "1")
 
