@@ -114,7 +114,11 @@ def robot_trainer(af, timeout_s: float = 240) -> int:
 
 
 def run(args) -> int:
+    import logging
+
     from yibao.airflow_local import Standalone
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
 
     home = Path(args.home).resolve()
     if home.exists():
