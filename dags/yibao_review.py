@@ -36,16 +36,18 @@ def yibao_review():
     def apply_review(result: dict) -> dict:
         return review_tasks.apply_review_result(result)
 
+    # outcomes[:] reads all mapped results in one request; iterating the lazy sequence
+    # instead probes one index past the end and leaves an "XCom not found" error in the log
     @task(outlets=[APPROVED], trigger_rule="all_done")
     def publish_approved(outcomes):
-        ids = review_tasks.approved_ids(outcomes)
+        ids = review_tasks.approved_ids(outcomes[:])
         if not ids:
             raise AirflowSkipException("nothing approved")
         yield Metadata(APPROVED, extra={"lesson_ids": ids})
 
     @task(outlets=[REVIEW_REQUESTS], trigger_rule="all_done")
     def publish_redrafts(outcomes):
-        ids = review_tasks.redraft_ids(outcomes)
+        ids = review_tasks.redraft_ids(outcomes[:])
         if not ids:
             raise AirflowSkipException("nothing to redraft")
         yield Metadata(REVIEW_REQUESTS, extra={"lesson_ids": ids})

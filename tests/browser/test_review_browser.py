@@ -87,7 +87,8 @@ def test_login_edit_approve_deliver(stack, browser):
 
 
 def approved_lesson_ids(af, api) -> set[int]:
-    return {i for e in af.asset_events(api, "yibao_approved") for i in (e.get("extra") or {}).get("lesson_ids", [])}
+    events = af.asset_events(api, "yibao_approved") or []   # None: not listable right now, poll again
+    return {i for e in events for i in (e.get("extra") or {}).get("lesson_ids", [])}
 
 
 def sent_to_doctor(lesson_id: int):
@@ -151,3 +152,14 @@ def test_approval_before_the_task_waits_is_kept(stack):
     assert answer["status"] == "approved"
     _assert_approved_and_published(af, api, lesson_id)
     print(f"early approval: hitl={answer['hitl']}")
+
+
+def test_publishing_reads_the_mapped_outcomes_without_probing_past_the_end(stack):
+    """publish_approved/publish_redrafts slice the lazy XCom sequence (one request) instead of
+    iterating it, which ends with a misleading 'XCom ... offset=N not found' error in the log."""
+    af, api = stack.af, stack.af.api(USER)
+    wait_for(lambda: [r for r in api.get("/api/v2/dags/yibao_review/dagRuns").json()["dag_runs"]
+                      if r["state"] == "success"], timeout=150, what="a finished review run")
+    probes = [line for line in af.log_path.read_text(errors="replace").splitlines()
+              if "not found for task 'apply_review'" in line]
+    assert not probes, probes[:3]
