@@ -1,7 +1,8 @@
 """yibao_review: one trainer review per drafted lesson, waiting in Airflow's HITL state.
 
-REVIEW_REQUESTS → open the round → LessonReviewOperator per lesson → apply the answer
-→ APPROVED (delivery) / REVIEW_REQUESTS again (redraft). Logic lives in yibao.review.
+REVIEW_REQUESTS → open the round → per lesson (a mapped task group): LessonReviewOperator →
+apply the answer → APPROVED (delivery) / REVIEW_REQUESTS again (redraft), each lesson as soon as
+its own answer is in. Logic lives in yibao.review.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import datetime as dt
 
 import pendulum
 from airflow.sdk.exceptions import AirflowSkipException
-from airflow.sdk import Metadata, dag, get_current_context, task
+from airflow.sdk import Metadata, dag, get_current_context, task, task_group
 
 from yibao.assets import APPROVED, REVIEW_REQUESTS
 from yibao.dag_defaults import DEFAULT_ARGS
@@ -27,34 +28,36 @@ def yibao_review():
             raise AirflowSkipException("no lesson ids in the triggering events")
         return ids
 
-    # retries: a task failed by the LocalExecutor fast-answer race re-runs and finds the decision in the store
-    review = LessonReviewOperator.partial(
-        task_id="review", retries=3, retry_delay=dt.timedelta(seconds=5),
-    ).expand(lesson_id=open_round())
-
     @task(retries=2, retry_delay=dt.timedelta(seconds=10))
     def apply_review(result: dict) -> dict:
         return review_tasks.apply_review_result(result)
 
-    # outcomes[:] reads all mapped results in one request; iterating the lazy sequence
-    # instead probes one index past the end and leaves an "XCom not found" error in the log
-    @task(outlets=[APPROVED], trigger_rule="all_done")
-    def publish_approved(outcomes):
-        ids = review_tasks.approved_ids(outcomes[:])
+    @task(outlets=[APPROVED])
+    def publish_approved(outcome: dict):
+        ids = review_tasks.approved_ids([outcome])
         if not ids:
-            raise AirflowSkipException("nothing approved")
+            raise AirflowSkipException("not approved")
         yield Metadata(APPROVED, extra={"lesson_ids": ids})
 
-    @task(outlets=[REVIEW_REQUESTS], trigger_rule="all_done")
-    def publish_redrafts(outcomes):
-        ids = review_tasks.redraft_ids(outcomes[:])
+    @task(outlets=[REVIEW_REQUESTS])
+    def publish_redraft(outcome: dict):
+        ids = review_tasks.redraft_ids([outcome])
         if not ids:
             raise AirflowSkipException("nothing to redraft")
         yield Metadata(REVIEW_REQUESTS, extra={"lesson_ids": ids})
 
-    outcomes = apply_review.expand(result=review.output)
-    publish_approved(outcomes)
-    publish_redrafts(outcomes)
+    # One mapped group per lesson: each lesson goes review → apply → publish on its own, so an
+    # approval is delivered at once instead of waiting for the slowest reviewer of the round.
+    @task_group(group_id="lesson", prefix_group_id=False)
+    def review_lesson(lesson_id: int):
+        # retries: a task failed by the LocalExecutor fast-answer race re-runs and finds the decision in the store
+        review = LessonReviewOperator(task_id="review", lesson_id=lesson_id, retries=3,
+                                      retry_delay=dt.timedelta(seconds=5))
+        outcome = apply_review(review.output)
+        publish_approved(outcome)
+        publish_redraft(outcome)
+
+    review_lesson.expand(lesson_id=open_round())
 
 
 yibao_review()

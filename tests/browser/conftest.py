@@ -63,7 +63,7 @@ def stack(tmp_path_factory):
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)   # the seed and the standalone share this store
     try:
-        lesson_ids = _seed_lessons(3)
+        lesson_ids = _seed_lessons(4)
         af = AirflowStandalone(work, USERS, extra_env=env)
         _log_paths.append(af.log_path)
         with af:

@@ -128,18 +128,22 @@ def _assert_approved_and_published(af, api, lesson_id: int) -> None:
 
 def test_approval_the_moment_the_task_parks_is_kept(stack):
     """Answer within the LocalExecutor race window (§3.6): the review task may be failed once
-    by the scheduler, but its retry finds the decision in the store; nothing is lost."""
-    af, lesson_id = stack.af, stack.lesson_ids[1]
+    by the scheduler, but its retry finds the decision in the store; nothing is lost. The
+    approval is published while another lesson of the same round still waits."""
+    af, lesson_id, idle_id = stack.af, stack.lesson_ids[1], stack.lesson_ids[3]
     api = af.api(USER)
     revision = api.get(f"/yibao/api/lessons/{lesson_id}").json()["revision"]
-    af.emit_asset_event(api, "yibao_review_requests", {"lesson_ids": [lesson_id]})
+    af.emit_asset_event(api, "yibao_review_requests", {"lesson_ids": [lesson_id, idle_id]})
     wait_for(lambda: _waiting_details(api, lesson_id), timeout=150, every=0.05,
              what="the review task to park in awaiting_input")
     answer = _approve_via_api(api, lesson_id, revision)
     assert answer["status"] == "approved"
     assert answer["hitl"]["status"] in ("resumed", "recorded", "task_will_read_store"), answer
     _assert_approved_and_published(af, api, lesson_id)
-    print(f"fast approval: hitl={answer['hitl']}, review tries={_review_tries(api, lesson_id)}")
+    assert _waiting_details(api, idle_id), "the unanswered lesson of the same round should still wait"
+    assert idle_id not in approved_lesson_ids(af, api)
+    tries = [(t["state"], t["try_number"]) for t in _review_tries(api, lesson_id)]
+    print(f"fast approval: hitl={answer['hitl']}, review task (state, try)={tries}")
 
 
 def test_approval_before_the_task_waits_is_kept(stack):
@@ -155,8 +159,8 @@ def test_approval_before_the_task_waits_is_kept(stack):
 
 
 def test_publishing_reads_the_mapped_outcomes_without_probing_past_the_end(stack):
-    """publish_approved/publish_redrafts slice the lazy XCom sequence (one request) instead of
-    iterating it, which ends with a misleading 'XCom ... offset=N not found' error in the log."""
+    """Publishing reads one lesson's outcome (mapped task group), not a lazy sequence of all of
+    them whose iteration ends with a misleading 'XCom ... offset=N not found' error in the log."""
     af, api = stack.af, stack.af.api(USER)
     wait_for(lambda: [r for r in api.get("/api/v2/dags/yibao_review/dagRuns").json()["dag_runs"]
                       if r["state"] == "success"], timeout=150, what="a finished review run")
