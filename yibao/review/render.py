@@ -70,9 +70,14 @@ def diff_table_html(change: Change | None) -> str:
         render_html = None
     if render_html is not None:
         try:
-            return render_html(DiffResult.from_dict(change.diff))
+            document = render_html(DiffResult.from_dict(change.diff))
         except Exception:  # noqa: BLE001 - a malformed diff still gets the plain table below
             pass
+        else:
+            # a whole HTML document with its own <style> (body font, margins): isolated in an
+            # iframe so it cannot restyle the review page around it
+            return (f'<iframe class="diff-frame" title="条款对照表" '
+                    f'srcdoc="{html.escape(document, quote=True)}"></iframe>')
     rows = "".join(
         f"<tr><td>{html.escape(c.get('new_ref') or c.get('old_ref') or '')}</td>"
         f"<td>{html.escape(c.get('kind', ''))}</td><td class='old'>{html.escape(c.get('old_text', ''))}</td>"
