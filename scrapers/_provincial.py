@@ -333,3 +333,16 @@ def static_page_url(url: str, n: int) -> str:
     folder = parts.path.rsplit("/", 1)[0]
     name = "index.html" if n <= 1 else f"index_{n}.html"
     return f"{parts.scheme}://{parts.netloc}{folder}/{name}" if parts.netloc else f"{folder}/{name}"
+
+
+class ProvincialParser:
+    """What every provincial parser shares: the site id for errors and the column URL."""
+    family = ""
+
+    def _site(self, source: Any) -> str:
+        from scrapers.base import site_id
+
+        return site_id(source) if source is not None else self.family
+
+    def column_url(self, source: Any, column: Any) -> str:
+        return join_site(source.base_url, column.path)

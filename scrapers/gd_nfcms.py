@@ -106,12 +106,9 @@ def config_object(html: str) -> str | None:
 
 
 @register_parser("gd_nfcms")
-class GdNfcmsParser:
+class GdNfcmsParser(P.ProvincialParser):
     family = "gd_nfcms"
     shell_column_pages = True  # column pages may be short JS shells (see scrapers.crawl)
-
-    def _site(self, source: Any) -> str:
-        return site_id(source) if source is not None else self.family
 
     def column_url(self, source: Any, column: Any) -> str:
         url = P.join_site(source.base_url, column.path)

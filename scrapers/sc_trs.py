@@ -54,14 +54,8 @@ def split_title(raw: str) -> tuple[str, str | None]:
 
 
 @register_parser("sc_trs")
-class ScTrsParser:
+class ScTrsParser(P.ProvincialParser):
     family = "sc_trs"
-
-    def _site(self, source: Any) -> str:
-        return site_id(source) if source is not None else self.family
-
-    def column_url(self, source: Any, column: Any) -> str:
-        return P.join_site(source.base_url, column.path)
 
     def sniff(self, html: str, url: str) -> int:
         score = 0

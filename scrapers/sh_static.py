@@ -27,14 +27,8 @@ _ISSUER_HINT = re.compile(r"(局|委员会|委|政府|办公厅|办公室|厅|�
 
 
 @register_parser("sh_static")
-class ShStaticParser:
+class ShStaticParser(P.ProvincialParser):
     family = "sh_static"
-
-    def _site(self, source: Any) -> str:
-        return site_id(source) if source is not None else self.family
-
-    def column_url(self, source: Any, column: Any) -> str:
-        return P.join_site(source.base_url, column.path)
 
     def sniff(self, html: str, url: str) -> int:
         score = 0

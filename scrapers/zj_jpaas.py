@@ -66,15 +66,9 @@ def url_form(url: str) -> dict[str, str]:
 
 
 @register_parser("zj_jpaas")
-class ZjJpaasParser:
+class ZjJpaasParser(P.ProvincialParser):
     family = "zj_jpaas"
     shell_column_pages = True  # column pages may be short JS shells (see scrapers.crawl)
-
-    def _site(self, source: Any) -> str:
-        return site_id(source) if source is not None else self.family
-
-    def column_url(self, source: Any, column: Any) -> str:
-        return P.join_site(source.base_url, column.path)
 
     def sniff(self, html: str, url: str) -> int:
         score = 0
