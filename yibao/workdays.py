@@ -115,6 +115,14 @@ def add_workdays(start: dt.date, n: int, holidays: HolidayFile | None = None) ->
     return Deadline(day, provisional, warning)
 
 
+def previous_workday(day: dt.date, holidays: HolidayFile | None = None) -> dt.date:
+    """The last working day strictly before `day` (调休-aware)."""
+    day -= dt.timedelta(days=1)
+    while not is_workday(day, holidays).is_workday:
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def training_deadline(published: dt.date, holidays: HolidayFile | None = None) -> Deadline:
     return add_workdays(published, TRAINING_WINDOW_WORKDAYS, holidays)
 

@@ -22,10 +22,13 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 from yibao.delivery.tokens import make_token
+from yibao.lessons.approved import approved_view
+from yibao.lessons.digest import build_digest
+from yibao.lessons.digest import personalise as fill_placeholders
+from yibao.lessons.model import LessonInputError
 from yibao.store.models import Delivery, Event, Lesson, Person
 
 log = logging.getLogger(__name__)
-PLACEHOLDER_RE = re.compile(r"⟦([^⟧]+)⟧")
 LINK_TTL = dt.timedelta(days=60)
 
 
@@ -70,19 +73,9 @@ class LinkMaker:
 def personalise(rendered: str, values: dict[str, str], *, escape_html: bool = False) -> str:
     """Fill ⟦…⟧ placeholders; a placeholder without a value is an error (never sent as is)."""
     try:
-        from yibao.lessons.digest import personalise as lessons_personalise
-    except ImportError:
-        lessons_personalise = None
-    if lessons_personalise is not None:
-        try:
-            return lessons_personalise(rendered, values, escape_html=escape_html)
-        except KeyError as exc:
-            raise ComposeError(str(exc)) from exc
-    missing = sorted(set(PLACEHOLDER_RE.findall(rendered)) - set(values))
-    if missing:
-        raise ComposeError(f"no value for placeholders: {', '.join(missing)}")
-    esc = html.escape if escape_html else str
-    return PLACEHOLDER_RE.sub(lambda m: esc(values[m.group(1)]), rendered)
+        return fill_placeholders(rendered, values, escape_html=escape_html)
+    except KeyError as exc:
+        raise ComposeError(str(exc)) from exc
 
 
 class Composer:
@@ -164,18 +157,16 @@ class Composer:
         missing = [lid for lid, lesson in zip(ids, lessons) if lesson is None or lesson.status != "approved"]
         if missing:  # withdrawn or sent back to review after planning: do not send stale content
             raise LessonsWithdrawn(f"lessons {missing} were deleted or are no longer approved; message not sent")
-        items = [{"lesson_id": lesson.id, "draft": lesson.draft, "deadline": lesson.deadline} for lesson in lessons]
+        if not all(lesson.draft for lesson in lessons):
+            return _plain_digest(lessons)
+        items = [{"lesson_id": lesson.id, "draft": approved_view(lesson.draft, lesson.body_md),
+                  "deadline": lesson.deadline} for lesson in lessons]
         try:
-            from yibao.lessons.digest import build_digest
-        except ImportError:
-            build_digest = None
-        if build_digest is not None and all(lesson.draft for lesson in lessons):
-            try:
-                digest = build_digest("⟦name⟧", items)
-                return {"subject": digest.subject, "text": digest.render("text"),
-                        "html": digest.render("html"), "im": digest.render("im")}
-            except Exception:  # a template problem must not stop delivery: send the plain digest
-                log.exception("digest templates failed for lessons %s; sending the plain digest", list(ids))
+            digest = build_digest("⟦name⟧", items)
+            return {"subject": digest.subject, "text": digest.render("text"),
+                    "html": digest.render("html"), "im": digest.render("im")}
+        except LessonInputError as exc:  # a malformed draft must not stop delivery
+            log.warning("lessons %s: %s; sending the plain digest instead", list(ids), exc)
         return _plain_digest(lessons)
 
     # ------------------------------------------------------------ reminders

@@ -23,7 +23,8 @@ CN = zoneinfo.ZoneInfo("Asia/Shanghai")
 PERIODS = ("immediate", "daily", "weekly")
 SEND_AT = dt.time(9, 0)          # daily/weekly batches go out at 09:00 China time
 WEEKLY_DAY = 0                   # Monday
-MIN_LEAD = dt.timedelta(days=1)  # an item must arrive at least one day before its deadline day
+# An item must arrive by 09:00 on the working day before its deadline (调休-aware), so
+# staff keep one full working day to learn it. Email and IM delivery both use this rule.
 _PLACEHOLDER = re.compile(r"⟦([^⟦⟧\s]+)⟧")
 
 
@@ -75,6 +76,7 @@ class Digest:
             d = e.draft
             entries.append({
                 "lesson_id": e.lesson_id, "lesson_ids": e.lesson_ids, "roles": e.role_names, "d": d,
+                "lines": _summary_lines(d), "source_line": _source_line(d.get("source") or {}),
                 "deadline_cn": facts.fmt_cn_date(e.deadline), "deadline_short": f"{e.deadline.month}月{e.deadline.day}日",
                 "effective_note": (f"{facts.fmt_cn_date(dt.date.fromisoformat(d['effective_date']))}起施行"
                                    if d.get("effective_date") else "施行日期见原文"),
@@ -103,6 +105,37 @@ class Digest:
         return split_im(text, IM_LIMIT)[0]
 
 
+def _source_line(source: dict) -> str:
+    title = source.get("title") or "原文"
+    return f"{title}（{source['doc_number']}）" if source.get("doc_number") else title
+
+
+def _check_draft(i: int, lesson_id: int, draft: object) -> None:
+    """The fields a digest shows must be there; name what is missing."""
+    if not isinstance(draft, dict):
+        raise LessonInputError(f"digest item #{i} (lesson {lesson_id}): draft must be a LessonDraft dict")
+    problems = [k for k in ("role", "headline") if not isinstance(draft.get(k), str) or not draft.get(k)]
+    summary = draft.get("summary")
+    if not isinstance(summary, list) or not all(isinstance(x, str) for x in summary):
+        problems.append("summary (a list of lines)")
+    if not isinstance(draft.get("source"), dict):
+        problems.append("source")
+    if problems:
+        raise LessonInputError(f"digest item #{i} (lesson {lesson_id}): draft lacks {', '.join(problems)}")
+
+
+def _summary_lines(draft: dict) -> list[str]:
+    """The lines a digest shows under a headline: the summary after its intro line
+    (at most two), or the intro itself when that is all there is."""
+    summary = [s for s in draft.get("summary") or [] if s.strip()]
+    return summary[1:3] or summary[:1]
+
+
+def _role_rank(role: str | None) -> int:
+    order = list(ROLES)
+    return order.index(role) if role in order else len(order)
+
+
 def _doc_key(draft: dict) -> str:
     src = draft.get("source") or {}
     return src.get("doc_number") or f"{src.get('title')}|{src.get('url')}"
@@ -121,8 +154,7 @@ def build_digest(person_name: str, items: list[dict]) -> Digest:
             raise LessonInputError(f"digest item #{i} needs lesson_id, draft and deadline: {exc}") from exc
         if isinstance(draft, LessonDraft):
             draft = draft.to_dict()
-        if not isinstance(draft, dict) or "role" not in draft:
-            raise LessonInputError(f"digest item #{i}: draft must be a LessonDraft dict")
+        _check_draft(i, lid, draft)
         if deadline is None:
             deadline = draft.get("deadline")
         if isinstance(deadline, str):
@@ -135,7 +167,6 @@ def build_digest(person_name: str, items: list[dict]) -> Digest:
             by_id[lid]["deadline"] = min(by_id[lid]["deadline"], deadline)
             continue
         by_id[lid] = {"lesson_id": lid, "draft": draft, "deadline": deadline}
-    role_order = list(ROLES)
     by_doc: dict[str, DigestEntry] = {}
     for lid, item in by_id.items():
         d = item["draft"]
@@ -150,12 +181,12 @@ def build_digest(person_name: str, items: list[dict]) -> Digest:
             entry.roles.append(role)
         entry.deadline = min(entry.deadline, item["deadline"])
         # the lesson of the role listed first in ROLES leads the entry
-        if role_order.index(role) < role_order.index(entry.draft.get("role")):
+        if _role_rank(role) < _role_rank(entry.draft.get("role")):
             entry.draft = d
             entry.lesson_ids.remove(lid)
             entry.lesson_ids.insert(0, lid)
     for e in by_doc.values():
-        e.roles.sort(key=lambda r: role_order.index(r) if r in role_order else 99)
+        e.roles.sort(key=_role_rank)
     entries = sorted(by_doc.values(), key=lambda e: (e.deadline, (e.draft.get("source") or {}).get("publish_date") or "", e.lesson_id))
     return Digest(person_name=person_name, entries=entries)
 
@@ -186,17 +217,17 @@ def _as_cn(now: dt.datetime) -> dt.datetime:
     return now.replace(tzinfo=CN) if now.tzinfo is None else now.astimezone(CN)
 
 
-def due_by(period: str, deadline: dt.date, now: dt.datetime) -> dt.datetime:
+def due_by(period: str, deadline: dt.date | None, now: dt.datetime) -> dt.datetime:
     """When a digest holding an item with this deadline must go out.
 
     immediate → now; daily → the next 09:00 (China time); weekly → the next Monday 09:00.
-    A batch is pulled forward so the item arrives by 09:00 the day before its deadline
-    (MIN_LEAD); an item already past that point goes out now. Naive `now` is China time.
+    A batch is pulled forward so the item arrives by 09:00 on the working day before its
+    deadline (`latest_arrival`); an item already past that point goes out now.
+    No deadline → no cap. Naive `now` is China time; the answer is in China time.
     """
     if period not in PERIODS:
         raise LessonInputError(f"unknown digest period {period!r}; use one of {', '.join(PERIODS)}")
     now_cn = _as_cn(now)
-    latest = dt.datetime.combine(deadline, SEND_AT, CN) - MIN_LEAD
     if period == "immediate":
         scheduled = now_cn
     else:
@@ -206,7 +237,15 @@ def due_by(period: str, deadline: dt.date, now: dt.datetime) -> dt.datetime:
         if period == "weekly":
             day += dt.timedelta(days=(WEEKLY_DAY - day.weekday()) % 7)
         scheduled = dt.datetime.combine(day, SEND_AT, CN)
-    return max(now_cn, min(scheduled, latest))
+    if deadline is not None:
+        scheduled = min(scheduled, latest_arrival(deadline))
+    return max(now_cn, scheduled)
+
+
+def latest_arrival(deadline: dt.date) -> dt.datetime:
+    """09:00 China time on the working day before the deadline."""
+    from yibao.workdays import previous_workday
+    return dt.datetime.combine(previous_workday(deadline), SEND_AT, CN)
 
 
 def period_for_roles(roles: list[str]) -> str:

@@ -104,3 +104,35 @@ def test_digest_due_and_role_periods():
     assert digest_due(dg, "weekly", now) == dt.datetime(2025, 12, 4, 9, 0, tzinfo=CN)  # 1 day before 12-05
     assert period_for_roles(["finance", "yibaoban"]) == "immediate"
     assert period_for_roles(["finance", "management"]) == "weekly"
+
+
+def test_deadline_after_a_weekend_or_holiday_pulls_the_batch_to_the_working_day_before():
+    friday_afternoon = dt.datetime(2025, 12, 5, 14, 0, tzinfo=CN)
+    # Monday deadline: the weekly batch (next Monday) would be too late; the previous working day is Friday
+    assert due_by("weekly", dt.date(2025, 12, 8), dt.datetime(2025, 12, 1, 10, 0, tzinfo=CN)) == \
+        dt.datetime(2025, 12, 5, 9, 0, tzinfo=CN)
+    assert due_by("daily", dt.date(2025, 12, 8), friday_afternoon) == friday_afternoon  # past 09:00 Friday: now
+    # 2025 National Day: 10-01..10-08 off, so the working day before 10-09 is 09-30
+    assert due_by("weekly", dt.date(2025, 10, 9), dt.datetime(2025, 9, 23, 10, 0, tzinfo=CN)) == \
+        dt.datetime(2025, 9, 29, 9, 0, tzinfo=CN)   # next Monday comes first
+    assert due_by("weekly", dt.date(2025, 10, 9), dt.datetime(2025, 9, 29, 10, 0, tzinfo=CN)) == \
+        dt.datetime(2025, 9, 30, 9, 0, tzinfo=CN)
+    assert due_by("daily", None, friday_afternoon) == dt.datetime(2025, 12, 6, 9, 0, tzinfo=CN)   # no cap
+
+
+@pytest.mark.parametrize("summary", [[], ["只有一行导语。"], ["导语。", "要点一。"]])
+def test_short_summaries_render_in_every_format(summary):
+    item = _item(1)
+    item["draft"]["summary"] = summary
+    dg = build_digest("甲", [item])
+    for fmt in ("text", "html", "im"):
+        assert item["draft"]["headline"] in dg.render(fmt)
+    if summary:
+        assert summary[-1] in dg.render("im")
+
+
+def test_a_draft_without_headline_is_named_in_the_error():
+    item = _item(7)
+    del item["draft"]["headline"]
+    with pytest.raises(ValueError, match=r"lesson 7.*headline"):
+        build_digest("甲", [item])
