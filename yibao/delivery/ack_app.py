@@ -141,7 +141,7 @@ def create_ack_app(database_url: str | None = None, *, secret: bytes | None = No
                                         "delivery_id": target.delivery.id}))
             return HTMLResponse(_page("退订 / Unsubscribe", render_unsubscribe(target, True)))
 
-    # Links in the form sign_link() builds ({base}/{action}?t=…) land on the same pages.
+    # Links of the older {base}/{action}?t=<token> form (already in inboxes) land on the same pages.
     @app.get("/{action}", response_model=None)
     def by_query(action: str, t: str = "") -> RedirectResponse | HTMLResponse:
         if action in LESSON_ACTIONS:

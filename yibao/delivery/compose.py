@@ -21,7 +21,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
-from yibao.delivery.tokens import make_token
+from yibao.delivery.tokens import sign_link
 from yibao.lessons.approved import approved_view
 from yibao.lessons.digest import build_digest
 from yibao.lessons.digest import personalise as fill_placeholders
@@ -59,15 +59,12 @@ class LinkMaker:
     ttl: dt.timedelta = LINK_TTL
 
     def lesson(self, action: str, delivery_id: int, lesson_id: int) -> str:
-        token = make_token(action, f"{delivery_id}.{lesson_id}", secret=self.secret,  # type: ignore[arg-type]
-                           ttl_s=int(self.ttl.total_seconds()))
-        anchor = {"ack": "#ack", "quiz": "#quiz"}.get(action, "")
-        return f"{self.base_url.rstrip('/')}/l/{token}{anchor}"
+        return sign_link(self.base_url, action, f"{delivery_id}.{lesson_id}",  # type: ignore[arg-type]
+                         secret=self.secret, ttl_s=int(self.ttl.total_seconds()))
 
     def unsubscribe(self, delivery_id: int) -> str:
-        token = make_token("unsubscribe", str(delivery_id), secret=self.secret,
-                           ttl_s=int(self.ttl.total_seconds()))
-        return f"{self.base_url.rstrip('/')}/u/{token}"
+        return sign_link(self.base_url, "unsubscribe", str(delivery_id), secret=self.secret,
+                         ttl_s=int(self.ttl.total_seconds()))
 
 
 def personalise(rendered: str, values: dict[str, str], *, escape_html: bool = False) -> str:

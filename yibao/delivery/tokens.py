@@ -82,11 +82,18 @@ def make_token(action: Action, delivery_id: str, *, secret: bytes, ttl_s: int, n
     return f"{payload}.{_b64(_mac(secret, payload))}"
 
 
+def link_path(action: Action, token: str) -> str:
+    """The ack app's page for a token: /l/<token> (+#ack / #quiz) for a lesson, /u/<token> to unsubscribe."""
+    if action == "unsubscribe":
+        return f"/u/{token}"
+    return f"/l/{token}" + {"ack": "#ack", "quiz": "#quiz"}.get(action, "")
+
+
 def sign_link(base_url: str, action: Action, delivery_id: str, *, secret: bytes, ttl_s: int,
               now: float | None = None) -> str:
-    """``{base_url}/{action}?t=<token>`` (base_url without a trailing slash needed)."""
+    """A signed link to the ack app page for `action` (see `link_path`)."""
     token = make_token(action, delivery_id, secret=secret, ttl_s=ttl_s, now=now)
-    return f"{base_url.rstrip('/')}/{action}?{urlencode({'t': token})}"
+    return base_url.rstrip("/") + link_path(action, token)
 
 
 def verify_token(token: str, *, secret: bytes, now: float | None = None) -> TokenClaims:

@@ -74,7 +74,7 @@ def test_message_structure_and_unsubscribe_link():
     assert parsed["Date"]
     assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsub = str(parsed["List-Unsubscribe"])
-    assert unsub.startswith("<https://yibao.example.cn/l/unsubscribe?t=") and "=?" not in unsub
+    assert unsub.startswith("<https://yibao.example.cn/l/u/") and "=?" not in unsub
     claims = verify_token(unsub.strip("<>").split("t=", 1)[1], secret=SECRET)
     assert (claims.action, claims.delivery_id) == ("unsubscribe", "d1")
 

@@ -8,9 +8,16 @@ S = b"unit-test-secret"
 
 def test_round_trip_and_link_shape():
     url = sign_link("https://h.example.cn/yibao/", "ack", "dlv-42", secret=S, ttl_s=3600, now=1_000)
-    assert url.startswith("https://h.example.cn/yibao/ack?t=")
-    claims = verify_token(url.split("t=", 1)[1], secret=S, now=2_000)
+    assert url.startswith("https://h.example.cn/yibao/l/") and url.endswith("#ack")
+    claims = verify_token(url.rsplit("/", 1)[1].removesuffix("#ack"), secret=S, now=2_000)
     assert (claims.action, claims.delivery_id, claims.expires_at) == ("ack", "dlv-42", 4_600)
+
+
+def test_unsubscribe_and_read_links_point_at_the_app_pages():
+    unsub = sign_link("https://h.example.cn/yibao", "unsubscribe", "7", secret=S, ttl_s=60, now=0)
+    read = sign_link("https://h.example.cn/yibao", "read", "7.3", secret=S, ttl_s=60, now=0)
+    assert unsub.startswith("https://h.example.cn/yibao/u/") and "#" not in unsub
+    assert read.startswith("https://h.example.cn/yibao/l/") and "#" not in read
 
 
 def test_tamper_wrong_secret_and_garbage():
