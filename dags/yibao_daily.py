@@ -2,14 +2,17 @@
 and a sweep of deliveries that are due (daily/weekly digests) or retryable."""
 from __future__ import annotations
 
+import datetime as dt
+
 from airflow.sdk import dag, task
 
 from yibao import flows
-from yibao.dag_defaults import DEFAULT_ARGS, START
+from yibao.dag_defaults import DEFAULT_ARGS, START, run_deadline
 
 
 @dag(dag_id="yibao_daily", schedule="0 9 * * *", start_date=START, catchup=False, max_active_runs=1,
-     default_args=DEFAULT_ARGS, tags=["yibao", "deliver", "reminders"], doc_md=__doc__)
+     default_args=DEFAULT_ARGS, tags=["yibao", "deliver", "reminders"], doc_md=__doc__,
+     deadline=run_deadline(dt.timedelta(hours=2), "2小时"))
 def yibao_daily():
     @task
     def daily_round() -> dict:

@@ -2,15 +2,18 @@
 by email and IM, exactly once per person, lesson and channel."""
 from __future__ import annotations
 
+import datetime as dt
+
 from airflow.sdk import dag, task
 
 from yibao import flows
 from yibao.assets import APPROVED, ids_from_events
-from yibao.dag_defaults import DEFAULT_ARGS, START
+from yibao.dag_defaults import DEFAULT_ARGS, START, run_deadline
 
 
 @dag(dag_id="yibao_deliver", schedule=[APPROVED], start_date=START, catchup=False,
-     default_args=DEFAULT_ARGS, tags=["yibao", "deliver"], doc_md=__doc__)
+     default_args=DEFAULT_ARGS, tags=["yibao", "deliver"], doc_md=__doc__,
+     deadline=run_deadline(dt.timedelta(hours=1), "1小时"))
 def yibao_deliver():
     @task
     def deliver(**context) -> dict:

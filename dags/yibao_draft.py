@@ -2,16 +2,19 @@
 (`yibao_review_requests`)."""
 from __future__ import annotations
 
+import datetime as dt
+
 from airflow.sdk.exceptions import AirflowSkipException
 from airflow.sdk import Metadata, dag, task
 
 from yibao import flows
 from yibao.assets import CHANGES, REVIEW_REQUESTS, ids_from_events
-from yibao.dag_defaults import DEFAULT_ARGS, START
+from yibao.dag_defaults import DEFAULT_ARGS, START, run_deadline
 
 
 @dag(dag_id="yibao_draft", schedule=[CHANGES], start_date=START, catchup=False,
-     default_args=DEFAULT_ARGS, tags=["yibao", "draft"], doc_md=__doc__)
+     default_args=DEFAULT_ARGS, tags=["yibao", "draft"], doc_md=__doc__,
+     deadline=run_deadline(dt.timedelta(hours=1), "1小时"))
 def yibao_draft():
     @task
     def draft(**context) -> list[int]:

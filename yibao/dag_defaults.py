@@ -25,6 +25,14 @@ DEFAULT_ARGS = {
 }
 
 
+def run_deadline(limit: dt.timedelta, label: str):
+    """A DeadlineAlert: when a run is not done `limit` after it was queued, alert the 医保办."""
+    from airflow.sdk import AsyncCallback, DeadlineAlert, DeadlineReference
+
+    return DeadlineAlert(reference=DeadlineReference.DAGRUN_QUEUED_AT, interval=limit,
+                         callback=AsyncCallback("yibao.review.callbacks.deadline_missed", kwargs={"limit": label}))
+
+
 def host_pool(source_id: str) -> str:
     """One Airflow pool per watched site, so each host sees one request stream."""
     return f"yibao_host_{source_id}"

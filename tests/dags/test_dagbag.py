@@ -70,3 +70,14 @@ def test_dag_files_are_thin():
     for path in DAGS.glob("*.py"):
         lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
         assert len(lines) < 80, f"{path.name} has {len(lines)} lines: move logic into yibao/"
+
+
+@pytest.mark.parametrize("dag_id", ["yibao_scrape", "yibao_draft", "yibao_deliver", "yibao_daily"])
+def test_run_deadlines_alert_the_yibaoban(dagbag, dag_id):
+    """A run still going (or failed) an hour or two after it was queued alerts the 医保办."""
+    alerts = dagbag.get_dag(dag_id).deadline
+    alerts = alerts if isinstance(alerts, list) else [alerts]
+    assert alerts and all(a is not None for a in alerts)
+    for a in alerts:
+        assert "DAGRUN_QUEUED_AT" in type(a.reference).__name__.upper() or "QUEUED" in str(a.reference).upper()
+        assert a.callback.path == "yibao.review.callbacks.deadline_missed"

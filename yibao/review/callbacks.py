@@ -21,7 +21,8 @@ from yibao.store.db import open_session
 
 log = logging.getLogger(__name__)
 
-STAGES = {"yibao_scrape": "scrape", "yibao_draft": "draft", "yibao_review": "review", "yibao_delivery": "delivery"}
+STAGES = {"yibao_scrape": "scrape", "yibao_draft": "draft", "yibao_review": "review", "yibao_deliver": "delivery",
+          "yibao_daily": "reminders"}
 
 
 def airflow_base_url() -> str:
@@ -63,6 +64,37 @@ def notify_failure(context: dict[str, Any]) -> None:
                        stage=alert["stage"], level="alert")
     except Exception:  # noqa: BLE001 - see module docstring
         log.exception("could not send the failure alert")
+
+
+def deadline_alert(context: dict[str, Any], limit: str) -> dict[str, str]:
+    """Subject, message, link and stage of the alert for a missed run deadline (pure).
+
+    `context` is what Airflow gives deadline callbacks: {"dag_run": {dag_id, dag_run_id, state,
+    queued_at, ...}, "deadline": {id, deadline_time}}.
+    """
+    run = context.get("dag_run") or {}
+    dag_id, run_id = run.get("dag_id") or "?", run.get("dag_run_id") or run.get("run_id") or "?"
+    when = (context.get("deadline") or {}).get("deadline_time", "?")
+    return {"subject": f"运行超时：{dag_id}"[:200],
+            "message": (f"{dag_id} 的运行 {run_id} 未在 {limit} 内完成（截止 {when}，当前状态 {run.get('state', '?')}）。"
+                        "培训时效可能受影响，请查看运行日志。"),
+            "link": run_link(dag_id, run_id), "stage": STAGES.get(dag_id, "pipeline")}
+
+
+async def deadline_missed(context: dict[str, Any], limit: str = "", **_: Any) -> None:
+    """DeadlineAlert callback (runs in the triggerer): alert the 医保办 that a run is overdue."""
+    import asyncio
+
+    def send() -> None:
+        alert = deadline_alert(context, limit)
+        with open_session() as session:
+            send_alert(session, subject=alert["subject"], message=alert["message"], link=alert["link"],
+                       stage=alert["stage"], level="alert")
+
+    try:
+        await asyncio.to_thread(send)
+    except Exception:  # noqa: BLE001 - see module docstring
+        log.exception("could not send the deadline alert")
 
 
 class FailureAlertNotifier(BaseNotifier):
