@@ -4,7 +4,7 @@ from __future__ import annotations
 from html import escape
 
 from yibao.diff.model import ClauseChange, DiffResult
-from yibao.diff.render_md import CATEGORY_ZH, KIND_ZH, render_markdown
+from yibao.diff.render_md import CATEGORY_ZH, KIND_ZH, change_what, refs, summary_sentences
 
 _CSS = """
 :root { --del:#fde2e1; --del-fg:#8a1c1c; --ins:#dcf5e3; --ins-fg:#145a2a; --line:#d9d9d9; }
@@ -49,9 +49,20 @@ def _row(ch: ClauseChange) -> str:
             f'<td class="old">{_side(ch, "old")}</td><td class="new">{_side(ch, "new")}</td></tr>')
 
 
+def _summary(result: DiffResult) -> str:
+    """The summary box: the counts as sentences, then one item per material change."""
+    parts = [f"<p>{escape(line)}</p>" for line in summary_sentences(result)]
+    items = [f'<li><b>{escape(refs(c))}</b>：{escape(change_what(c))} '
+             f'<span class="badge {escape(c.category)}">{escape(CATEGORY_ZH.get(c.category, c.category))}</span></li>'
+             for c in result.changes if c.material]
+    if items:
+        parts.append("<ul>" + "".join(items) + "</ul>")
+    return "\n".join(parts)
+
+
 def render_html(result: DiffResult, *, title_old: str = "", title_new: str = "") -> str:
     heading = "条款对照表" + (f"：{title_old} → {title_new}" if title_old or title_new else "")
-    summary = escape(render_markdown(result)).replace("\n", "<br>\n")
+    summary = _summary(result)
     rows = "\n".join(_row(c) for c in result.changes) or '<tr><td colspan="3">无差异</td></tr>'
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">

@@ -23,14 +23,19 @@ def _values(values: list[str], limit: int = 6) -> str:
     return shown + (f"…（共{len(values)}项）" if len(values) > limit else "")
 
 
-def _refs(ch: ClauseChange) -> str:
+def refs(ch: ClauseChange) -> str:
     if ch.old_ref and ch.new_ref and ch.old_ref != ch.new_ref:
         return f"{ch.old_ref} → {ch.new_ref}"
     return ch.new_ref or ch.old_ref or "?"
 
 
 def change_line(ch: ClauseChange) -> str:
-    """One line: "第十二条 → 第十三条: 50% → 60% (number)"."""
+    """One Markdown line: "- 第十二条 → 第十三条: 50% → 60% (number; 修改)"."""
+    return f"- {refs(ch)}: {change_what(ch)} ({ch.category}; {KIND_ZH.get(ch.kind, ch.kind)})"
+
+
+def change_what(ch: ClauseChange) -> str:
+    """What changed in one clause, in a few words: "50% → 60%", "新增：……"."""
     if ch.old_values or ch.new_values:
         what = f"{_values(ch.old_values)} → {_values(ch.new_values)}"
         if ch.kind == "added":
@@ -46,15 +51,16 @@ def change_line(ch: ClauseChange) -> str:
         ins = "".join(s.text for s in ch.spans if s.op == "insert")
         what = f"“{_snippet(dels, 30)}” → “{_snippet(ins, 30)}”" if dels and ins else \
             (f"增加“{_snippet(ins, 40)}”" if ins else f"删去“{_snippet(dels, 40)}”")
-    return f"- {_refs(ch)}: {what} ({ch.category}; {KIND_ZH.get(ch.kind, ch.kind)})"
+    return what
 
 
-def render_markdown(result: DiffResult) -> str:
+def summary_sentences(result: DiffResult) -> list[str]:
+    """The plain sentences of the summary: counts, hidden wording, renumbering, truncation."""
     material = [c for c in result.changes if c.material]
     cats = Counter(c.category for c in material)
     renumbered = [c for c in result.changes if c.kind == "renumbered"]
     moved_plain = [c for c in result.changes if not c.material and c.kind != "renumbered"]
-    lines = ["## 条款对照摘要", ""]
+    lines = []
     if not result.changes:
         lines.append("两个版本无实质性差异。")
     else:
@@ -69,6 +75,12 @@ def render_markdown(result: DiffResult) -> str:
         lines.append(f"内容未变但位置调整/合并/拆分 {len(moved_plain)} 处。")
     if result.stats.get("truncated_old") or result.stats.get("truncated_new"):
         lines.append("注意：至少一个版本为节选（末尾截断），仅比较双方共同覆盖的部分。")
+    return lines
+
+
+def render_markdown(result: DiffResult) -> str:
+    material = [c for c in result.changes if c.material]
+    lines = ["## 条款对照摘要", "", *summary_sentences(result)]
     if material:
         lines += ["", "### 实质性变化", ""] + [change_line(c) for c in material]
     return "\n".join(lines) + "\n"

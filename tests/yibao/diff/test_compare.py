@@ -95,6 +95,8 @@ def test_json_roundtrip_and_html():
     html = render_html(r, title_old="2024版", title_new="2025版")
     assert html.startswith("<!DOCTYPE html>") and "<del>50%</del>" in html and "<ins>60%</ins>" in html
     assert "line-break: strict" in html and "@media print" in html
+    box = html[html.index('<div class="summary">'):html.index("</div>")]
+    assert "<li><b>第一条</b>：50% → 60%" in box and "##" not in box and "- " not in box   # HTML, not raw Markdown
 
 
 def test_real_pair_fanli_numbers():
