@@ -33,7 +33,15 @@ def test_repo_config_is_valid(monkeypatch):
         pytest.skip("config/sources.yaml not written yet")
     monkeypatch.delenv("YIBAO_MIRROR_URL", raising=False)
     monkeypatch.delenv("YIBAO_SOURCES", raising=False)
-    assert any(s.id == "nhsa" for s in load_sources(REPO_CONFIG))
+    sources = {s.id: s for s in load_sources(REPO_CONFIG)}
+    assert sources["nhsa"].enabled
+    # every parser family has a site a hospital can switch on; provinces start disabled
+    from scrapers.registry import families
+    assert {s.family for s in sources.values()} >= set(families())
+    assert not any(sources[p].enabled for p in ("gd_hsa", "sh_ybj", "zj_ybj", "sc_ybj", "js_ybj"))
+    proposed = {s.id: s for s in load_sources(CONFIG.with_name("provincial_sources.yaml"))}
+    for sid, src in proposed.items():   # the tested provincial entries and the shipped ones agree
+        assert sources[sid].columns == src.columns and sources[sid].family == src.family
 
 
 def test_mirror_url_and_only_overrides(monkeypatch):
