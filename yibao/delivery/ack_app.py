@@ -24,12 +24,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yibao.delivery import ledger
+from yibao.delivery import ledger, unsubscribes
 from yibao.delivery.report import PASS_SCORE
 from yibao.delivery.tokens import TokenClaims, TokenExpired, TokenInvalid, link_secret, verify_token
 from yibao.lessons.roles import ROLES
 from yibao.store.db import open_session
-from yibao.store.models import Acknowledgement, Delivery, DeliveryItem, Event, Lesson, Person, utcnow
+from yibao.store.models import Acknowledgement, Delivery, DeliveryItem, Lesson, Person, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -133,12 +133,8 @@ def create_ack_app(database_url: str | None = None, *, secret: bytes | None = No
                 _, target = resolve(session, token, ("unsubscribe",))
             except LinkRefused as exc:
                 return refused(exc)
-            if not _unsubscribed(session, target):
-                session.add(Event(at=clock(), level="info", stage="unsubscribe",
-                                  subject=f"退订：{target.person.name} {target.delivery.channel}",
-                                  message=f"{target.person.id} unsubscribed from {target.delivery.channel}",
-                                  data={"person_id": target.person.id, "channel": target.delivery.channel,
-                                        "delivery_id": target.delivery.id}))
+            unsubscribes.unsubscribe(session, target.person, target.delivery.channel,
+                                     delivery_id=target.delivery.id, now=clock())
             return HTMLResponse(_page("退订 / Unsubscribe", render_unsubscribe(target, True)))
 
     # Links of the older {base}/{action}?t=<token> form (already in inboxes) land on the same pages.
@@ -221,11 +217,7 @@ def _ack(session: Session, target: LinkTarget) -> Acknowledgement | None:
 
 
 def _unsubscribed(session: Session, target: LinkTarget) -> bool:
-    for event in session.scalars(select(Event).where(Event.stage == "unsubscribe")):
-        data = event.data or {}
-        if data.get("person_id") == target.person.id and data.get("channel") == target.delivery.channel:
-            return True
-    return False
+    return unsubscribes.is_unsubscribed(session, target.person.id, target.delivery.channel)
 
 
 # ---------------------------------------------------------------- quiz

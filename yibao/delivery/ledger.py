@@ -8,15 +8,16 @@ States and transitions (never backwards past `sent`):
                           └─5xx permanent / bad key / max attempts─▶ failed_permanent
 
 Exactly-once rules:
-  * `claim` sets state "sending", attempts+1 and a lease (`next_attempt_at` = now + lease)
-    and COMMITS before anything goes out; each outcome is recorded and committed the
-    moment it is known.
+  * `claim` sets state "sending", attempts+1 and `claimed_at` = now (the lease runs until
+    claimed_at + lease) and COMMITS before anything goes out; each outcome is recorded
+    and committed the moment it is known. `next_attempt_at` only schedules retries.
   * A row still "sending" after its lease ended belongs to a run that died between
     sending and recording. The next run re-sends it (`due` picks it up) — for email with
     the SAME Message-ID (derived from the delivery id), so mail clients and gateways
     that dedupe by Message-ID drop the copy; for IM with a "补发" (re-send) marker since
     webhooks have no idempotency key. We prefer a rare, labelled duplicate over silently
     losing a mandatory training notice. Such re-sends are counted (`resent_after_lease`).
+    A split IM message resumes after the `parts_sent` parts the robot already accepted.
   * DeliveryItem is unique on (lesson, person, channel), so a lesson can never be planned
     into a second message to the same person on the same channel.
 """
@@ -41,9 +42,12 @@ DELIVERED_STATES = (SENT, READ, ACKNOWLEDGED)
 _RANK = {PENDING: 0, SENDING: 1, FAILED_RETRYABLE: 1, FAILED_PERMANENT: 1, SENT: 2, READ: 3, ACKNOWLEDGED: 4}
 
 
+DEFAULT_LEASE = dt.timedelta(minutes=15)   # a row "sending" longer than this was left by a killed run
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
-    lease: dt.timedelta = dt.timedelta(minutes=15)
+    lease: dt.timedelta = DEFAULT_LEASE
     base_delay: dt.timedelta = dt.timedelta(minutes=5)
     max_delay: dt.timedelta = dt.timedelta(hours=6)
     max_attempts: int = 6
@@ -120,11 +124,15 @@ def plan_keyed(session: Session, *, person_id: str, channel: str, target: str, d
     return row
 
 
-def due(session: Session, now: dt.datetime, *, ids: Iterable[int] | None = None) -> list[Delivery]:
-    """Rows to send now: pending, retryable whose time came, and "sending" whose lease ended."""
+def due(session: Session, now: dt.datetime, *, ids: Iterable[int] | None = None,
+        lease: dt.timedelta = DEFAULT_LEASE) -> list[Delivery]:
+    """Rows to send now: pending, retryable whose time came, and "sending" whose lease ended
+    (claimed at or before now - lease; a sending row without claimed_at counts as ended)."""
     cond = or_(Delivery.state == PENDING,
-               and_(Delivery.state.in_((FAILED_RETRYABLE, SENDING)),
-                    or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now)))
+               and_(Delivery.state == FAILED_RETRYABLE,
+                    or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now)),
+               and_(Delivery.state == SENDING,
+                    or_(Delivery.claimed_at.is_(None), Delivery.claimed_at <= now - lease)))
     query = select(Delivery).where(cond).order_by(Delivery.id)
     if ids is not None:
         query = query.where(Delivery.id.in_(list(ids)))
@@ -137,11 +145,14 @@ def is_lease_expired(row: Delivery) -> bool:
 
 
 def claim(session: Session, rows: list[Delivery], now: dt.datetime, policy: RetryPolicy) -> None:
-    """Mark rows as being sent (attempts+1, lease) and commit before sending anything."""
+    """Mark rows as being sent (attempts+1, lease from claimed_at) and commit before sending anything.
+
+    `policy` is kept for callers; the lease length is applied where it is read (`due`)."""
     for row in rows:
         row.state = SENDING
         row.attempts = (row.attempts or 0) + 1
-        row.next_attempt_at = now + policy.lease
+        row.claimed_at = now
+        row.next_attempt_at = None
     session.commit()
 
 

@@ -21,7 +21,7 @@ from yibao.delivery.subscriptions import (
 )
 from yibao.settings import get_settings
 from yibao.store.models import (
-    Change, Delivery, DeliveryItem, Document, Event, Lesson, Person, Source, Subscription, utcnow,
+    Change, Delivery, DeliveryItem, Document, Lesson, Person, Source, Subscription, Unsubscribe, utcnow,
 )
 
 log = logging.getLogger(__name__)
@@ -229,9 +229,9 @@ def _naive_utc(value: dt.datetime) -> dt.datetime:
 
 
 def unsubscribed_channels(session: Session) -> set[tuple[str, str]]:
-    """(person_id, channel) pairs opted out through an unsubscribe link (Event stage 'unsubscribe')."""
-    rows = session.scalars(select(Event).where(Event.stage == "unsubscribe"))
-    return {(e.data.get("person_id"), e.data.get("channel")) for e in rows if e.data}
+    """(person_id, channel) pairs opted out through an unsubscribe link (table `unsubscribes`)."""
+    return {(person_id, channel) for person_id, channel in
+            session.execute(select(Unsubscribe.person_id, Unsubscribe.channel))}
 
 
 # ---------------------------------------------------------------- sending
@@ -242,7 +242,7 @@ def send_due(session: Session, *, now: dt.datetime, smtp: Any | None = None,
     """Send every due ledger row (lesson digests, reminders, alerts); record each outcome."""
     report = report or DeliveryReport()
     policy = _retry_policy(config.policy if config else DeliveryPolicy())
-    rows = ledger.due(session, now, ids=ids)
+    rows = ledger.due(session, now, ids=ids, lease=policy.lease)
     if not rows:
         return report
     settings = get_settings()
@@ -400,8 +400,10 @@ def _send_im(session: Session, rows: list[Delivery], now: dt.datetime, config: S
     throttled: set[str] = set()
     groups: dict[tuple[str, str, bool], list[Delivery]] = {}
     for row in rows:
-        groups.setdefault((row.channel, row.digest_key, ledger.is_lease_expired(row)), []).append(row)
-    for (channel, _key, resend), group in groups.items():
+        # rows at different parts of a split message cannot share one resumed message
+        key = (row.channel, row.digest_key, ledger.is_lease_expired(row), parts_already_sent(row))
+        groups.setdefault(key, []).append(row)
+    for (channel, _key, resend, _parts), group in groups.items():
         if channel in throttled:
             continue  # the robot said "too fast": leave the rest for the next run
         robot = config.robot_for_channel(channel) if config else None
@@ -471,6 +473,8 @@ def _send_im_group(session: Session, group: list[Delivery], target: Any, channel
     for row in group:
         if on_outcome is not None:
             on_outcome(row, ok)
+        if result is not None:
+            row.parts_sent = max(result.parts_sent, parts_already_sent(row))  # a retry resumes after these
         if ok:
             ledger.record_sent(session, row, _provider_id(result), now)
             report.sent += 1
@@ -478,8 +482,6 @@ def _send_im_group(session: Session, group: list[Delivery], target: Any, channel
             continue
         if result is not None:
             error = f"{result.code}: {result.error}" if result.code is not None else str(result.error)
-            if result.parts_sent and result.parts_total > 1:  # resume after these parts next time
-                row.provider_id = f"parts_sent={result.parts_sent}/{result.parts_total}"
         state = ledger.record_failure(session, row, error=error, permanent=bool(result and result.permanent),
                                       now=now, policy=policy,
                                       retry_after_s=result.retry_after_s if result is not None else None)
@@ -491,14 +493,8 @@ def _send_im_group(session: Session, group: list[Delivery], target: Any, channel
 
 def parts_already_sent(row: Delivery) -> int:
     """A long IM message goes out in parts; a retry resumes after the parts already accepted
-    (kept in provider_id as "parts_sent=N/T" until the message is complete)."""
-    value = row.provider_id or ""
-    if value.startswith("parts_sent="):
-        try:
-            return int(value.removeprefix("parts_sent=").split("/", 1)[0])
-        except ValueError:
-            return 0
-    return 0
+    (`Delivery.parts_sent`, recorded after every attempt)."""
+    return row.parts_sent or 0
 
 
 def _provider_id(result: Any) -> str | None:

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, Index,
+    JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, Index, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -215,7 +215,10 @@ class Delivery(Base):
     is_escalation: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # when a failed_retryable row is due
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)       # last claim ("sending"); lease runs from it
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # parts of a split IM message the robot accepted so far: a retry resumes after them
 
     person: Mapped[Person] = relationship()
     items: Mapped[list["DeliveryItem"]] = relationship(back_populates="delivery")
@@ -247,6 +250,18 @@ class Acknowledgement(Base):
     kind: Mapped[str] = mapped_column(String(8))  # read|ack
     quiz_score: Mapped[float | None] = mapped_column()
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Unsubscribe(Base):
+    """A person opted out of one channel (unsubscribe link); deleting the row resubscribes."""
+    __tablename__ = "unsubscribes"
+    __table_args__ = (UniqueConstraint("person_id", "channel", name="uq_unsubscribe"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    channel: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"))  # the message whose link was used
 
 
 class Event(Base):

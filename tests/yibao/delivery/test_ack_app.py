@@ -19,7 +19,7 @@ from yibao.delivery.service import deliver  # noqa: E402
 from yibao.delivery.subscriptions import parse_subscriptions, sync_people  # noqa: E402
 from yibao.delivery.tokens import link_secret, make_token  # noqa: E402
 from yibao.devservers.smtp import CaptureSmtpServer  # noqa: E402
-from yibao.store.models import Acknowledgement, Delivery, Event  # noqa: E402
+from yibao.store.models import Acknowledgement, Delivery, Event, Unsubscribe  # noqa: E402
 
 BASE = "http://testserver"
 
@@ -104,7 +104,10 @@ def test_unsubscribe_page_then_post_stops_that_channel(setup):
     assert done.status_code == 200 and "已退订" in done.text
     client.post(url)
     events = session.query(Event).filter_by(stage="unsubscribe").all()
-    assert len(events) == 1 and events[0].data["channel"] == "email"
+    assert len(events) == 1 and events[0].data["channel"] == "email"      # the audit line, once
+    opt_outs = session.query(Unsubscribe).all()
+    assert [(u.person_id, u.channel, u.delivery_id) for u in opt_outs] == [("zhang.wei", "email", row.id)]
+    assert "已退订" in client.get(url).text                                  # the page knows it is done
     from yibao.delivery.service import unsubscribed_channels
     assert ("zhang.wei", "email") in unsubscribed_channels(session)
 

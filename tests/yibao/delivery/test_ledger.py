@@ -70,9 +70,11 @@ def test_claim_then_outcomes_and_retry_schedule(session):
     session.commit()
     assert ledger.due(session, NOW) == [row]
     ledger.claim(session, [row], NOW, POLICY)
-    assert row.state == "sending" and row.attempts == 1 and row.next_attempt_at == NOW + POLICY.lease
-    assert ledger.due(session, NOW + dt.timedelta(minutes=5)) == []           # lease running: hands off
-    assert ledger.due(session, NOW + dt.timedelta(minutes=16)) == [row]       # lease over: run died
+    assert row.state == "sending" and row.attempts == 1 and row.claimed_at == NOW and row.next_attempt_at is None
+    lease = dict(lease=POLICY.lease)
+    assert ledger.due(session, NOW + dt.timedelta(minutes=5), **lease) == []      # lease running: hands off
+    assert ledger.due(session, NOW + dt.timedelta(minutes=15), **lease) == [row]  # lease over: run died
+    assert ledger.due(session, NOW + dt.timedelta(minutes=5), lease=dt.timedelta(minutes=3)) == [row]
 
     state = ledger.record_failure(session, row, error="421 try later", permanent=False, now=NOW, policy=POLICY)
     assert state == "failed_retryable" and row.next_attempt_at == NOW + dt.timedelta(minutes=5)
@@ -103,3 +105,23 @@ def test_backoff_is_capped():
     assert POLICY.backoff(1) == dt.timedelta(minutes=5)
     assert POLICY.backoff(2) == dt.timedelta(minutes=10)
     assert POLICY.backoff(10) == dt.timedelta(hours=1)
+
+
+def test_a_sending_row_without_claimed_at_is_taken_as_abandoned(session):
+    a, = add_lessons(session, ["doctor"])
+    row = plan(session, [a.id])
+    row.state, row.claimed_at = "sending", None      # e.g. left by a run before claimed_at existed
+    session.commit()
+    assert ledger.due(session, NOW) == [row] and ledger.is_lease_expired(row)
+
+
+def test_a_retry_claim_moves_the_lease_and_clears_the_retry_time(session):
+    a, = add_lessons(session, ["doctor"])
+    row = plan(session, [a.id])
+    ledger.claim(session, [row], NOW, POLICY)
+    ledger.record_failure(session, row, error="421", permanent=False, now=NOW, policy=POLICY)
+    later = NOW + dt.timedelta(minutes=6)
+    assert ledger.due(session, later, lease=POLICY.lease) == [row]
+    ledger.claim(session, [row], later, POLICY)
+    assert (row.claimed_at, row.next_attempt_at, row.attempts) == (later, None, 2)
+    assert ledger.due(session, later + dt.timedelta(minutes=14), lease=POLICY.lease) == []

@@ -318,3 +318,43 @@ def test_retry_failed_after_fixing_the_address(world):
     assert requeue_failed(world.session, person_ids=["sun.yu"], now=NOW) == 1
     report = world.deliver(now=NOW + LATER)
     assert report.sent == 1 and world.mail_by_rcpt() == Counter({"sun.yu@h.example.cn": 1})
+
+
+class _FailOnePart:
+    """A limiter that makes the robot refuse the n-th wecom part (the parts before it get through)."""
+
+    def __init__(self, world, n: int):
+        self.world, self.n, self.wecom_parts = world, n, 0
+        self.inner = RobotLimiter(per_minute=1000)
+
+    def acquire(self, key: str) -> None:
+        if key.startswith("wecom:"):
+            self.wecom_parts += 1
+            if self.wecom_parts == self.n:
+                self.world.im_server.fail_next("cardio-key", 1, http_status=500)
+        self.inner.acquire(key)
+
+    def block(self, key: str, seconds: float) -> None:
+        self.inner.block(key, seconds)
+
+
+def test_split_im_message_resumes_after_the_parts_the_robot_accepted(world):
+    for _ in range(14):                                   # one long digest: more than one wecom part
+        add_lessons(world.session, ["doctor"])
+    world.limiter = _FailOnePart(world, 2)
+    first = world.deliver()
+    assert first.per_channel["wecom"].failed_retryable == 1
+    row = world.session.query(Delivery).filter_by(channel="wecom:cardiology").one()
+    assert row.state == "failed_retryable" and row.parts_sent == 1 and row.provider_id is None
+    parts_before = [r.body for r in world.im_server.accepted("cardio-key")]
+    assert len(parts_before) == 1
+
+    second = world.deliver(now=NOW + LATER)
+    assert second.per_channel["wecom"].sent == 1
+    world.session.expire_all()
+    row = world.session.get(Delivery, row.id)
+    accepted = [r.body for r in world.im_server.accepted("cardio-key")]
+    total = len(accepted)                                  # part 1 once, then parts 2..T
+    assert total >= 2 and row.state == "sent" and row.parts_sent == total
+    assert accepted[0] == parts_before[0] and accepted[1] != accepted[0]
+    assert row.provider_id is None or not row.provider_id.startswith("parts_sent=")
