@@ -1,4 +1,5 @@
-"""`yibao subscribers list|validate|add|remove|sync`: manage config/subscriptions.yaml."""
+"""`yibao subscribers list|validate|add|remove|sync`: manage config/subscriptions.yaml;
+`unsubscribed|resubscribe`: the opt-outs people made through unsubscribe links (in the store)."""
 from __future__ import annotations
 
 import json
@@ -11,7 +12,7 @@ from yibao.cli import CliError
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("subscribers", help="list, validate or add subscribers (subscriptions.yaml)")
+    p = subparsers.add_parser("subscribers", help="list, validate or add subscribers; undo opt-outs")
     p.add_argument("--file", help="subscriptions file (default: $YIBAO_SUBSCRIPTIONS_FILE or config/subscriptions.yaml)")
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 
@@ -42,6 +43,16 @@ def register(subparsers) -> None:
 
     sync = sub.add_parser("sync", help="write people and their roles to the store (deactivates removed people)")
     sync.set_defaults(func=run_sync)
+
+    opted = sub.add_parser("unsubscribed", help="people who opted out of a channel through an unsubscribe link")
+    opted.add_argument("--id", help="only this person")
+    opted.set_defaults(func=run_unsubscribed)
+
+    resub = sub.add_parser("resubscribe", help="undo a person's opt-out (all their channels, or --channel)")
+    resub.add_argument("--id", required=True)
+    resub.add_argument("--channel", action="append", help="email or <platform>:<robot> (repeatable)")
+    resub.add_argument("--actor", default="cli", help="who asked for it (kept in the audit event)")
+    resub.set_defaults(func=run_resubscribe)
 
 
 def _path(args) -> Path:
@@ -165,6 +176,33 @@ def run_sync(args) -> int:
     with open_session() as session:
         sync_people(session, cfg)
     print(f"synced {len(cfg.people)} people")
+    return 0
+
+
+def run_unsubscribed(args) -> int:
+    from yibao.delivery.unsubscribes import list_unsubscribes
+    from yibao.store.db import open_session
+    with open_session() as session:
+        rows = list_unsubscribes(session, args.id)
+        for row in rows:
+            print(f"{row.person_id:<16} {row.channel:<24} {row.at:%Y-%m-%d %H:%M} UTC")
+    print(f"{len(rows)} opt-out(s)", file=sys.stderr)
+    return 0
+
+
+def run_resubscribe(args) -> int:
+    from yibao.delivery.unsubscribes import UnknownPerson, resubscribe
+    from yibao.store.db import open_session
+    with open_session() as session:
+        try:
+            channels = resubscribe(session, args.id, args.channel, actor=args.actor)
+        except UnknownPerson as exc:
+            raise CliError(f"{exc} (run `yibao subscribers sync` first?)") from None
+    if not channels:
+        wanted = ", ".join(args.channel) if args.channel else "any channel"
+        print(f"{args.id} has no opt-out on {wanted}; nothing changed", file=sys.stderr)
+        return 1
+    print(f"resubscribed {args.id} to {', '.join(channels)}")
     return 0
 
 
