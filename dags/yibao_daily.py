@@ -7,14 +7,14 @@ import datetime as dt
 from airflow.sdk import dag, task
 
 from yibao import flows
-from yibao.dag_defaults import DEFAULT_ARGS, START, run_deadline
+from yibao.dag_defaults import DEFAULT_ARGS, DELIVERY_POOL, START, run_deadline
 
 
 @dag(dag_id="yibao_daily", schedule="0 9 * * *", start_date=START, catchup=False, max_active_runs=1,
      default_args=DEFAULT_ARGS, tags=["yibao", "deliver", "reminders"], doc_md=__doc__,
      deadline=run_deadline(dt.timedelta(hours=2), "2小时"))
 def yibao_daily():
-    @task
+    @task(pool=DELIVERY_POOL)
     def daily_round() -> dict:
         return flows.daily_round()
 

@@ -67,13 +67,13 @@ class Standalone:
         exe = Path(sys.executable).with_name("airflow")
         return subprocess.run([str(exe), *args], env=self.env, check=check, capture_output=True, text=True)
 
-    def prepare(self, pools: list[str] = ()) -> None:
-        """Migrate the metadata DB, fix the login passwords, create the pools."""
+    def prepare(self) -> None:
+        """Migrate the metadata DB, fix the login passwords, create the pools the DAGs use."""
         self.home.mkdir(parents=True, exist_ok=True)
         (self.home / "simple_auth_manager_passwords.json.generated").write_text(json.dumps(self.users))
         self.airflow("db", "migrate")
-        for pool in pools:
-            self.airflow("pools", "set", pool, "1", "one request stream per watched host")
+        subprocess.run([str(Path(sys.executable).with_name("yibao")), "pools", "--apply"], env=self.env,
+                       check=True, capture_output=True, text=True)
 
     def start(self, timeout_s: float = 120) -> None:
         log = open(self.home / "standalone.log", "ab")

@@ -33,9 +33,24 @@ def run_deadline(limit: dt.timedelta, label: str):
                          callback=AsyncCallback("yibao.review.callbacks.deadline_missed", kwargs={"limit": label}))
 
 
+DELIVERY_POOL = "yibao_delivery"   # one sender at a time, so each IM robot's 20/min holds across runs
+
+
 def host_pool(source_id: str) -> str:
     """One Airflow pool per watched site, so each host sees one request stream."""
     return f"yibao_host_{source_id}"
+
+
+def airflow_pools() -> dict[str, dict]:
+    """Every pool the DAGs use, in `airflow pools import` form. A task whose pool does not
+    exist is never scheduled, so deployments create these (`yibao pools --apply`)."""
+    from scrapers.config import load_sources
+
+    pools = {host_pool(s.id): {"slots": 1, "description": f"one request stream to {s.name}",
+                               "include_deferred": False} for s in load_sources()}
+    pools[DELIVERY_POOL] = {"slots": 1, "description": "one delivery sender at a time (IM robots: 20/min)",
+                            "include_deferred": False}
+    return pools
 
 
 def watched_source_ids() -> list[str]:

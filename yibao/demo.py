@@ -132,7 +132,7 @@ def run(args) -> int:
     try:
         say(f"mirror {services.mirror.base_url}  smtp 127.0.0.1:{services.smtp.port}  im {services.im.base_url}")
         say("migrating Airflow's database and starting airflow standalone (about 20 s) …")
-        af.prepare(pools=["yibao_host_nhsa"])
+        af.prepare()
         sync_subscriptions()
         af.start()
         for dag_id in ("yibao_scrape", "yibao_draft", "yibao_review", "yibao_deliver"):

@@ -17,7 +17,7 @@ def main() -> int:
     sources = configured_sources()
     af = Standalone(home=home, port=int(os.environ.get("YIBAO_AIRFLOW_PORT", "8080")))
     print(f"watching: {', '.join(f'{s.id} ({s.name})' for s in sources)}")
-    af.prepare(pools=[f"yibao_host_{s.id}" for s in sources])
+    af.prepare()
     try:
         af.start()
         run_id = af.trigger("yibao_scrape")

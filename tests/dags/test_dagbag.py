@@ -81,3 +81,29 @@ def test_run_deadlines_alert_the_yibaoban(dagbag, dag_id):
     for a in alerts:
         assert "DAGRUN_QUEUED_AT" in type(a.reference).__name__.upper() or "QUEUED" in str(a.reference).upper()
         assert a.callback.path == "yibao.review.callbacks.deadline_missed"
+
+
+def test_every_pool_a_task_uses_is_created_by_yibao_pools(dagbag):
+    """A task whose pool does not exist is never scheduled; `yibao pools --apply` creates them all."""
+    from yibao.dag_defaults import DELIVERY_POOL, airflow_pools
+
+    known = set(airflow_pools()) | {"default_pool"}
+    for dag in dagbag.dags.values():
+        for t in dag.tasks:
+            assert t.pool in known, f"{dag.dag_id}.{t.task_id} uses pool {t.pool!r}, which yibao pools does not create"
+    senders = [t for d in ("yibao_deliver", "yibao_daily") for t in dagbag.get_dag(d).tasks]
+    assert senders and all(t.pool == DELIVERY_POOL for t in senders)
+
+
+def test_yibao_pools_apply_creates_them_in_the_airflow_db(airflow_db):
+    import argparse
+
+    from airflow.models.pool import Pool
+
+    from yibao.cli import pools_cmd
+    from yibao.dag_defaults import airflow_pools
+
+    assert pools_cmd.run(argparse.Namespace(apply=True)) == 0
+    assert pools_cmd.run(argparse.Namespace(apply=True)) == 0          # idempotent
+    for name, spec in airflow_pools().items():
+        assert Pool.get_pool(name).slots == spec["slots"]

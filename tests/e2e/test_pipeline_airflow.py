@@ -54,7 +54,13 @@ def world(tmp_path_factory, airflow_db):
 def _run(bag, dag_id, conf=None):
     from airflow.utils.state import DagRunState
 
-    run = bag.get_dag(dag_id).test(run_conf=conf)
+    dag = bag.get_dag(dag_id)
+    # Airflow 3.3.2: dag.test() on a DAG with a DeadlineAlert fails when the run succeeds
+    # (DagRun.update_state looks the alert up by id, but dag.test() keeps the alert itself:
+    # "'dict' object has no attribute 'hex'"). The scheduler path is fine; the deadlines are
+    # checked in tests/dags/test_dagbag.py and by the standalone browser tests.
+    dag.deadline = None
+    run = dag.test(run_conf=conf)
     assert run.state == DagRunState.SUCCESS, f"{dag_id} ended {run.state}"
     return run
 

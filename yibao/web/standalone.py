@@ -79,6 +79,8 @@ class AirflowStandalone:
     def __enter__(self) -> "AirflowStandalone":
         airflow = str(Path(sys.executable).with_name("airflow"))
         subprocess.run([airflow, "db", "migrate"], env=self.env, check=True, capture_output=True)
+        subprocess.run([str(Path(sys.executable).with_name("yibao")), "pools", "--apply"], env=self.env,
+                       check=True, capture_output=True)
         self.proc = subprocess.Popen([airflow, "standalone"], env=self.env, stdout=self.log_path.open("wb"),
                                      stderr=subprocess.STDOUT, start_new_session=True)
         try:
