@@ -60,7 +60,7 @@ def serve(security: str, delay_ms: float) -> None:
     import logging
     logging.getLogger("mail.log").setLevel(logging.ERROR)
     from yibao.devservers.smtp import CaptureSmtpServer
-    srv = CaptureSmtpServer(security=security, command_delay_s=delay_ms / 1000).start()
+    srv = CaptureSmtpServer(security=security, command_delay_s=delay_ms / 1000, event_loop="uvloop").start()
     print(json.dumps({"port": srv.port, "cert": str(srv.cert_file or "")}), flush=True)
     for line in sys.stdin:
         cmd = line.strip()

@@ -50,7 +50,7 @@ def test_send_each_security_mode_with_auth(server):
     msg = got["<yibao.d3@yibao.example.cn>"].message
     assert msg["Subject"] == SUBJECT
     assert str(msg["To"]) == "张医生3 <user3@hospital.example.cn>"
-    assert "=?utf-8?" in got["<yibao.d3@yibao.example.cn>"].raw.decode("ascii").split("\n", 1)[0]
+    assert "=?utf-8?" in got["<yibao.d3@yibao.example.cn>"].raw.split(b"\n", 1)[0].decode("ascii")
     assert msg.get_body(("plain",)).get_content().startswith("张医生3，您好")
     assert "<b>12月16日</b>" in msg.get_body(("html",)).get_content()
 
@@ -114,3 +114,61 @@ def test_settings_from_env():
                                "YIBAO_SMTP_FROM": "医保办 <bot@h.cn>"})
     assert (s.security, s.from_addr, s.from_name) == ("tls", "bot@h.cn", "医保办")
     assert "pw-SECRET-42" not in repr(s)
+
+
+# ---- 8bit bodies when the server advertises 8BITMIME ----
+def _part_ctes(msg) -> list[str]:
+    return [p["Content-Transfer-Encoding"] for p in msg.iter_parts()]
+
+
+def test_8bit_bytes_decode_to_the_same_message():
+    s = SmtpSettings(host="smtp.example.cn", port=465, security="tls", from_addr=SENDER)
+    m = mail(3, text="第一行\r\n第二行，含 . 和 =?utf-8?\n.以点开头", html="<p>张医生3，您好：</p>")
+    ref = email.message_from_bytes(build_message(m, s).as_bytes(), policy=email.policy.default)
+    raw = message_bytes(m, s, eight_bit=True)
+    fast = email.message_from_bytes(raw, policy=email.policy.default)
+    assert _part_ctes(fast) == ["8bit", "8bit"] and "第一行".encode() in raw
+    skip = {"Content-Type", "Date"}
+    assert [(k, str(v)) for k, v in ref.items() if k not in skip] == \
+        [(k, str(v)) for k, v in fast.items() if k not in skip]
+    assert [p.get_content() for p in ref.iter_parts()] == [p.get_content() for p in fast.iter_parts()]
+
+
+def test_long_html_line_is_broken_only_between_blocks():
+    s = SmtpSettings(host="smtp.example.cn", port=465, security="tls", from_addr=SENDER)
+    html = ("<html><body><ol>" + "".join(f"<li>第{i}项调整：<b>限定支付范围</b>的变化。</li>" for i in range(200))
+            + "</ol><P>结束</P></body></html>")
+    fast = email.message_from_bytes(message_bytes(mail(4, html=html), s, eight_bit=True), policy=email.policy.default)
+    part = fast.get_body(("html",))
+    assert part["Content-Transfer-Encoding"] == "8bit"
+    lines = part.get_content().split("\n")
+    assert len(lines) > 5 and max(len(line.encode()) for line in lines) <= 998
+    assert all(line.endswith(("</li>", "</ol>", "</P>", "</html>")) for line in lines[:-1] if line)
+    assert part.get_content().replace("\n", "") == html
+
+
+@pytest.mark.parametrize("html", [
+    "<pre>" + "预格式" * 400 + "</pre>",                        # whitespace matters: never broken
+    "<p>" + "没有块结束标签的超长一行" * 100 + "</p>",             # no place to break
+])
+def test_unbreakable_long_lines_fall_back_to_base64(html):
+    s = SmtpSettings(host="smtp.example.cn", port=465, security="tls", from_addr=SENDER)
+    fast = email.message_from_bytes(message_bytes(mail(5, html=html), s, eight_bit=True), policy=email.policy.default)
+    assert _part_ctes(fast) == ["8bit", "base64"]
+    assert fast.get_body(("html",)).get_content() == html + "\n"
+
+
+@pytest.mark.parametrize("eight_bit_mime", [True, False])
+def test_sender_uses_8bitmime_only_when_advertised(eight_bit_mime):
+    with CaptureSmtpServer(eight_bit_mime=eight_bit_mime) as srv:
+        s = SmtpSettings(host="127.0.0.1", port=srv.port, security="plain", from_addr=SENDER, timeout_s=5)
+        results = send_batch_sync([mail(i) for i in range(3)], s)
+        assert all(r.ok for r in results), results
+        for captured in srv.messages:
+            msg = captured.message
+            want = "8bit" if eight_bit_mime else "base64"
+            assert _part_ctes(msg) == [want, want]
+            assert captured.mail_options == (["BODY=8BITMIME"] if eight_bit_mime else [])
+            assert msg.get_body(("plain",)).get_content().startswith(f"{msg['To'].addresses[0].display_name}，您好")
+            assert "<b>12月16日</b>" in msg.get_body(("html",)).get_content()
+            assert str(msg["List-Unsubscribe"]).startswith("<https://yibao.example.cn/")

@@ -6,6 +6,8 @@ import ssl
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from yibao.devservers.smtp import CaptureSmtpServer
 
@@ -74,3 +76,92 @@ def test_starttls_is_required_before_mail():
             c.starttls(context=ssl.create_default_context(cafile=str(srv.cert_file)))
             c.sendmail("a@x.cn", ["b@x.cn"], MSG)
         assert srv.accepted_count == 1 and srv.connections == 1
+
+
+# ---- the block-wise DATA reader and the fast address path keep aiosmtpd's behaviour ----
+def _dialog(port: int, lines: list[bytes]) -> list[bytes]:
+    """Send raw SMTP lines (each waits for its reply, except data blocks) and return replies."""
+    import socket
+    replies = []
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        f = sock.makefile("rb")
+
+        def reply() -> bytes:
+            while True:
+                line = f.readline()
+                if line[3:4] != b"-":
+                    return line.rstrip()
+
+        reply()   # greeting
+        for line in lines:
+            sock.sendall(line)
+            replies.append(reply())
+    return replies
+
+
+def test_data_dot_stuffing_and_lone_dot_lines(server):
+    server.reset()
+    body = b"Subject: dots\r\n\r\n.leading dot\r\n..two dots\r\n.\r\n"    # the last '.' ends DATA
+    stuffed = body[:-3].replace(b"\r\n.", b"\r\n..") + b".\r\n"
+    replies = _dialog(server.port, [b"EHLO c\r\n", b"MAIL FROM:<a@x.cn>\r\n", b"RCPT TO:<b@x.cn>\r\n",
+                                    b"DATA\r\n", stuffed, b"QUIT\r\n"])
+    assert [r[:3] for r in replies] == [b"250", b"250", b"250", b"354", b"250", b"221"]
+    [m] = server.messages
+    assert m.raw == b"Subject: dots\r\n\r\n.leading dot\r\n..two dots\r\n"
+
+
+def test_data_empty_and_split_across_writes(server):
+    server.reset()
+    replies = _dialog(server.port, [b"HELO c\r\n", b"MAIL FROM:<a@x.cn>\r\n", b"RCPT TO:<b@x.cn>\r\n",
+                                    b"DATA\r\n", b".\r\n", b"MAIL FROM:<a@x.cn>\r\n", b"RCPT TO:<b@x.cn>\r\n",
+                                    b"DATA\r\n", b"x: 1\r\n\r\nbody\r\n.\r\nRSET\r\n"])
+    assert [r[:3] for r in replies] == [b"250", b"250", b"250", b"354", b"250", b"250", b"250", b"354", b"250"]
+    assert [m.raw for m in server.messages] == [b"", b"x: 1\r\n\r\nbody\r\n"]
+
+
+def test_data_line_too_long_is_500_and_not_stored(server):
+    server.reset()
+    replies = _dialog(server.port, [b"EHLO c\r\n", b"MAIL FROM:<a@x.cn>\r\n", b"RCPT TO:<b@x.cn>\r\n",
+                                    b"DATA\r\n", b"x: 1\r\n\r\n" + b"a" * 1000 + b"\r\n.\r\n",
+                                    b"MAIL FROM:<a@x.cn>\r\n"])
+    assert replies[4].startswith(b"500 Line too long") and replies[5][:3] == b"250"
+    assert server.accepted_count == 0
+
+
+def test_data_checks_before_354(server):
+    replies = _dialog(server.port, [b"EHLO c\r\n", b"DATA\r\n", b"MAIL FROM:<a@x.cn>\r\n", b"RCPT TO:<b@x.cn>\r\n",
+                                    b"DATA now\r\n"])
+    assert [r[:3] for r in replies] == [b"250", b"503", b"250", b"250", b"501"]
+
+
+def test_mail_from_with_params_and_odd_addresses(server):
+    server.reset()
+    replies = _dialog(server.port, [b"EHLO c\r\n", b"MAIL FROM:<a.b+c@x.cn> BODY=8BITMIME SIZE=100\r\n",
+                                    b'RCPT TO:<"quoted name"@x.cn>\r\n', b"RCPT TO:<b@x.cn> (comment)\r\n",
+                                    b"DATA\r\n", b"s: 1\r\n\r\nx\r\n.\r\n"])
+    assert [r[:3] for r in replies] == [b"250", b"250", b"250", b"250", b"354", b"250"]
+    [m] = server.messages
+    assert (m.mail_from, m.rcpt_tos) == ("a.b+c@x.cn", ['"quoted name"@x.cn', "b@x.cn"])
+
+
+_ADDR_PIECES = ["<", ">", "a", "Z", "0", ".", "..", "@", "x.cn", " ", "\t", "+", '"', "(c)", "SIZE=1", "BODY=8BITMIME",
+                "-", "_", "=", "[1.2.3.4]", "é"]
+
+
+@given(st.lists(st.sampled_from(_ADDR_PIECES), max_size=12).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_fast_address_parse_equals_aiosmtpd(arg):
+    from aiosmtpd.smtp import SMTP
+
+    from yibao.devservers.smtp import _FaultySMTP
+    probe = object.__new__(_FaultySMTP)
+    probe.local_part_limit = 0
+
+    def outcome(parse, arg):
+        try:
+            return parse(probe, arg)
+        except Exception as exc:   # aiosmtpd itself raises on some garbage; so must we
+            return type(exc)
+
+    for a in (arg, "<a.b@x.cn> SIZE=1", " <u1@h.example.cn>", "<a@x.cn>\t BODY=7BIT"):
+        assert outcome(_FaultySMTP._getaddr, a) == outcome(SMTP._getaddr, a)
