@@ -398,7 +398,7 @@ def _send_im(session: Session, rows: list[Delivery], now: dt.datetime, config: S
     limiter = limiter or _shared_limiter()
     targets: dict[str, Any] = {}
     throttled: set[str] = set()
-    groups: dict[tuple[str, str, bool], list[Delivery]] = {}
+    groups: dict[tuple[str, str, bool, int], list[Delivery]] = {}
     for row in rows:
         # rows at different parts of a split message cannot share one resumed message
         key = (row.channel, row.digest_key, ledger.is_lease_expired(row), parts_already_sent(row))

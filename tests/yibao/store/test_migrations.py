@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import os
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -34,34 +36,48 @@ def _run(url: str, action: str, revision: str) -> None:
         getattr(command, action)(cfg, revision)
 
 
+# 0001's tables as the 0001-era code wrote them (typed, so the seed runs on any dialect)
+_people = sa.table("people", *(sa.column(n, t) for n, t in [
+    ("id", sa.String), ("name", sa.String), ("department", sa.String), ("region", sa.String),
+    ("is_liaison", sa.Boolean), ("channels", sa.JSON), ("active", sa.Boolean)]))
+_deliveries_0001 = sa.table("deliveries", *(sa.column(n, t) for n, t in [
+    ("id", sa.Integer), ("person_id", sa.String), ("channel", sa.String), ("target", sa.String),
+    ("digest_key", sa.String), ("lesson_ids", sa.JSON), ("state", sa.String), ("attempts", sa.Integer),
+    ("provider_id", sa.String), ("is_escalation", sa.Boolean), ("created_at", sa.DateTime),
+    ("next_attempt_at", sa.DateTime)]))
+_events = sa.table("events", *(sa.column(n, t) for n, t in [
+    ("at", sa.DateTime), ("level", sa.String), ("stage", sa.String), ("subject", sa.String),
+    ("message", sa.String), ("data", sa.JSON)]))
+
+
 def _seed_0001(url: str) -> None:
     """Rows as the 0001-era code left them: a claimed row, a half-sent IM message, an opt-out."""
     with get_engine(url).begin() as conn:
-        conn.execute(text("INSERT INTO people (id, name, department, region, is_liaison, channels, active) VALUES "
-                          "('zhang.wei', '张伟', '心内科', '44', 0, '[\"email\", \"wecom:cardiology\"]', 1), "
-                          "('li.na', '李娜', '护理部', '44', 0, '[\"email\"]', 1)"))
+        conn.execute(_people.insert(), [
+            dict(id="zhang.wei", name="张伟", department="心内科", region="44", is_liaison=False,
+                 channels=["email", "wecom:cardiology"], active=True),
+            dict(id="li.na", name="李娜", department="护理部", region="44", is_liaison=False,
+                 channels=["email"], active=True)])
         rows = [  # id, person, channel, state, provider_id, next_attempt_at
             (1, "zhang.wei", "email", "sending", None, LEASE_END),
             (2, "zhang.wei", "wecom:cardiology", "failed_retryable", "parts_sent=2/5", CLAIMED),
             (3, "li.na", "email", "sent", "250 queued as 7F3A", None),
             (4, "li.na", "wecom:nursing", "failed_retryable", "parts_sent=x/3", CLAIMED),
         ]
-        for rid, person, channel, state, provider_id, next_at in rows:
-            conn.execute(text(
-                "INSERT INTO deliveries (id, person_id, channel, target, digest_key, lesson_ids, state, attempts, "
-                "provider_id, is_escalation, created_at, next_attempt_at) VALUES (:id, :p, :c, 't', :k, '[]', :s, 1, "
-                ":pid, 0, :now, :next)"),
-                dict(id=rid, p=person, c=channel, k=f"lessons:{rid}", s=state, pid=provider_id, now=CLAIMED, next=next_at))
+        conn.execute(_deliveries_0001.insert(), [
+            dict(id=rid, person_id=person, channel=channel, target="t", digest_key=f"lessons:{rid}", lesson_ids=[],
+                 state=state, attempts=1, provider_id=provider_id, is_escalation=False, created_at=CLAIMED,
+                 next_attempt_at=next_at)
+            for rid, person, channel, state, provider_id, next_at in rows])
         events = [  # the same opt-out clicked twice, one by a person since removed, one unrelated event
-            (CLAIMED, "unsubscribe", '{"person_id": "li.na", "channel": "email", "delivery_id": 3}'),
-            (CLAIMED + dt.timedelta(hours=1), "unsubscribe", '{"person_id": "li.na", "channel": "email", "delivery_id": 3}'),
-            (CLAIMED, "unsubscribe", '{"person_id": "gone.person", "channel": "email", "delivery_id": 99}'),
-            (CLAIMED, "unsubscribe", '{"person_id": "zhang.wei", "channel": "wecom:cardiology", "delivery_id": 99}'),
-            (CLAIMED, "deliver", '{"person_id": "zhang.wei", "channel": "email"}'),
+            (CLAIMED, "unsubscribe", {"person_id": "li.na", "channel": "email", "delivery_id": 3}),
+            (CLAIMED + dt.timedelta(hours=1), "unsubscribe", {"person_id": "li.na", "channel": "email", "delivery_id": 3}),
+            (CLAIMED, "unsubscribe", {"person_id": "gone.person", "channel": "email", "delivery_id": 99}),
+            (CLAIMED, "unsubscribe", {"person_id": "zhang.wei", "channel": "wecom:cardiology", "delivery_id": 99}),
+            (CLAIMED, "deliver", {"person_id": "zhang.wei", "channel": "email"}),
         ]
-        for at, stage, data in events:
-            conn.execute(text("INSERT INTO events (at, level, stage, subject, message, data) "
-                              "VALUES (:at, 'info', :stage, '', '', :data)"), dict(at=at, stage=stage, data=data))
+        conn.execute(_events.insert(), [dict(at=at, level="info", stage=stage, subject="", message="", data=data)
+                                        for at, stage, data in events])
 
 
 def _deliveries(url: str) -> dict[int, dict]:
@@ -73,9 +89,19 @@ def _as_dt(value) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-@pytest.fixture()
-def url(tmp_path):
-    return f"sqlite:///{tmp_path / 'store.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    """SQLite always; PostgreSQL only when YIBAO_TEST_POSTGRES_URL names a scratch database
+    (its public schema is dropped and recreated for every test)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    pg_url = os.environ.get("YIBAO_TEST_POSTGRES_URL")
+    if not pg_url:
+        pytest.skip("YIBAO_TEST_POSTGRES_URL not set")
+    with get_engine(pg_url).begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    return pg_url
 
 
 def test_upgrade_from_0001_moves_lease_parts_and_opt_outs(url):
@@ -167,7 +193,8 @@ def test_downgrade_keeps_rows_that_reference_deliveries(url):
     _run(url, "downgrade", "0001")
     with get_engine(url).connect() as conn:
         assert conn.scalar(text("SELECT count(*) FROM acknowledgements")) == 1
-        assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+        if conn.dialect.name == "sqlite":
+            assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
 
 
 def _seed_0001_like_head(url: str) -> None:
