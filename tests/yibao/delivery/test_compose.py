@@ -52,4 +52,4 @@ def test_malformed_draft_falls_back_to_the_plain_digest_with_a_warning(yibao_db,
     with caplog.at_level(logging.WARNING, logger="yibao.delivery.compose"):
         msg = Composer(session, LinkMaker("https://yibao.example.cn", b"k")).compose(row)
     assert lesson.title in msg.text and "https://yibao.example.cn/l/" in msg.text
-    assert any(f"lesson {lesson.id}" in r.getMessage() and "headline" in r.getMessage() for r in caplog.records)
+    assert any(f"lesson {lesson.id}" in r.getMessage() and "summary" in r.getMessage() for r in caplog.records)
