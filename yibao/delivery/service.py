@@ -19,6 +19,7 @@ from yibao.delivery.compose import ComposeError, Composer, LessonsWithdrawn, Lin
 from yibao.delivery.subscriptions import (
     DeliveryPolicy, SubscriptionConfig, SubscriptionFileError, default_conn_id, load_subscriptions,
 )
+from yibao.lessons.digest import due_by as digest_due_by
 from yibao.settings import get_settings
 from yibao.store.models import (
     Change, Delivery, DeliveryItem, Document, Lesson, Person, Source, Subscription, Unsubscribe, utcnow,
@@ -28,7 +29,6 @@ log = logging.getLogger(__name__)
 
 EMAIL_CHUNK = 100          # rows claimed together; bounds what a killed run leaves "sending"
 STALE_AFTER = dt.timedelta(days=30)  # lessons whose deadline passed this long ago are not delivered any more
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 
 Outcome = Callable[[Delivery, bool], None]
 
@@ -187,39 +187,8 @@ def _target(person: Person, channel: str, config: SubscriptionConfig | None) -> 
 
 def due_by(period: str, deadline: dt.date | None, available_at: dt.datetime) -> dt.datetime:
     """When a lesson that became available at `available_at` (naive UTC) must go out for this
-    period (the lessons module's rule when present); naive UTC."""
-    now = available_at
-    try:
-        from yibao.lessons.digest import due_by as lessons_due_by
-    except ImportError:
-        lessons_due_by = None
-    if lessons_due_by is not None and deadline is not None:
-        return _naive_utc(lessons_due_by(period, deadline, now.replace(tzinfo=dt.timezone.utc)))
-    return _fallback_due_by(period, deadline, now)
-
-
-def _fallback_due_by(period: str, deadline: dt.date | None, now: dt.datetime) -> dt.datetime:
-    """immediate → now; daily → next 08:00 Beijing; weekly → next Monday 08:00 Beijing;
-    never later than 08:00 two working days before the deadline."""
-    from yibao.workdays import is_workday
-
-    if period == "immediate":
-        return now
-    local = now.replace(tzinfo=dt.timezone.utc).astimezone(CHINA_TZ)
-    slot = local.replace(hour=8, minute=0, second=0, microsecond=0)
-    if slot <= local:
-        slot += dt.timedelta(days=1)
-    if period == "weekly":
-        slot += dt.timedelta(days=(7 - slot.weekday()) % 7)
-    if deadline is not None:
-        latest_day = deadline
-        for _ in range(2):  # two working days before the deadline
-            latest_day -= dt.timedelta(days=1)
-            while not is_workday(latest_day).is_workday:
-                latest_day -= dt.timedelta(days=1)
-        latest = dt.datetime.combine(latest_day, dt.time(8), CHINA_TZ)
-        slot = min(slot, latest)
-    return _naive_utc(slot)
+    period: `yibao.lessons.digest.due_by`, the one rule for digests (naive UTC)."""
+    return _naive_utc(digest_due_by(period, deadline, available_at.replace(tzinfo=dt.timezone.utc)))
 
 
 def _naive_utc(value: dt.datetime) -> dt.datetime:
