@@ -4,17 +4,20 @@ Run:  .venv/bin/python bench/bench_delivery.py [--n 5000] [--stock-sample-tls 12
 
 Email (both set-ups send the same personalised lesson mails; building each message is
 included in the timing on both sides):
-  * yibao  = ``send_batch``: lesson rendered once, per-person fields substituted,
-    ``message_bytes`` fast builder, ``concurrency`` connections each reused.
+  * yibao  = ``send_batch_sync``: lesson rendered once per role, per-person fields
+    substituted; headers folded once per lesson; UTF-8 ``8bit`` parts because the server
+    advertises 8BITMIME; ``concurrency`` connections each reused; uvloop.
   * stock  = ``airflow.utils.email.send_email_smtp`` itself, configured through
     ``AIRFLOW__SMTP__*`` env vars (one smtplib connection per message, MIMEMultipart).
-The SMTP server (``CaptureSmtpServer``) runs in a separate process so it does not
-compete with the sender for the GIL.
+The SMTP server (``CaptureSmtpServer`` on uvloop) runs in a separate process so it does
+not compete with the sender for the GIL; both senders talk to the same server process.
   1. loopback, plain SMTP, no delay;
   2. "realistic": implicit TLS (port-465 style, throw-away cert) + 20 ms server delay per
      SMTP reply. Stock is measured on a sample (``--stock-sample-tls``) because 5,000
      mails at ~6 msg/s would take 15 minutes; its rate is per message, so the ratio holds.
 Peak memory = peak RSS growth of the sending process during the run (sampled every 5 ms).
+CPU per message is given for the sending process and for the server process (user+sys
+from /proc), so a reader can see which side bounds a run (the machine may have 2 cores).
 
 IM: three platforms x two robots on the local webhook server with a SHORT MINUTE
 (window 1 s instead of 60 s, on both the server and ``RobotLimiter``) so the bench ends
@@ -31,6 +34,7 @@ import sys
 import threading
 import time
 from collections import Counter, deque
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -79,6 +83,12 @@ class ServerProcess:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=REPO)
         info = json.loads(self.proc.stdout.readline())
         self.port, self.cert = info["port"], info["cert"] or None
+
+    def cpu_s(self) -> float:
+        """User+system CPU seconds the server process has used so far."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def ask(self, cmd: str) -> dict:
         self.proc.stdin.write(cmd + "\n")
@@ -141,22 +151,45 @@ class PeakRss:
         return (self.peak - self.base) / 2 ** 20
 
 
-def run_yibao(server: ServerProcess, security: str, n: int, concurrency: int) -> tuple[float, float, int]:
-    from yibao.delivery.email import SmtpSettings, send_batch
+@dataclass
+class Run:
+    elapsed_s: float
+    peak_mb: float
+    client_cpu_s: float
+    server_cpu_s: float
+    connections: int
+
+
+class CpuUse:
+    """CPU seconds used by this process and by the server process while the block runs."""
+    def __init__(self, server: ServerProcess) -> None:
+        self.server = server
+
+    def __enter__(self):
+        self._client0, self._server0 = time.process_time(), self.server.cpu_s()
+        return self
+
+    def __exit__(self, *exc):
+        self.client_s = time.process_time() - self._client0
+        self.server_s = self.server.cpu_s() - self._server0
+
+
+def run_yibao(server: ServerProcess, security: str, n: int, concurrency: int) -> Run:
+    from yibao.delivery.email import SmtpSettings, send_batch_sync
     settings = SmtpSettings(host="127.0.0.1", port=server.port, security=security, from_addr=SENDER,
                             ca_file=server.cert, concurrency=concurrency, timeout_s=30)
     server.ask("reset")
-    with PeakRss() as mem:
+    with PeakRss() as mem, CpuUse(server) as cpu:
         t0 = time.perf_counter()
-        results = asyncio.run(send_batch(personalised(n), settings))
+        results = send_batch_sync(personalised(n), settings)
         elapsed = time.perf_counter() - t0
     ok = sum(r.ok for r in results)
     got = server.ask("count")
     assert ok == n == got["count"], (ok, n, got)
-    return elapsed, mem.mb, got["connections"]
+    return Run(elapsed, mem.mb, cpu.client_s, cpu.server_s, got["connections"])
 
 
-def run_stock(server: ServerProcess, security: str, n: int) -> tuple[float, float]:
+def run_stock(server: ServerProcess, security: str, n: int) -> Run:
     """airflow.utils.email.send_email_smtp, configured the stock way (env → airflow.cfg)."""
     os.environ.update({
         "AIRFLOW__SMTP__SMTP_HOST": "127.0.0.1", "AIRFLOW__SMTP__SMTP_PORT": str(server.port),
@@ -169,7 +202,7 @@ def run_stock(server: ServerProcess, security: str, n: int) -> tuple[float, floa
         os.environ["SSL_CERT_FILE"] = server.cert      # ssl.create_default_context() trusts the test cert
     from airflow.utils.email import send_email_smtp
     server.ask("reset")
-    with PeakRss() as mem:
+    with PeakRss() as mem, CpuUse(server) as cpu:
         t0 = time.perf_counter()
         for mail in personalised(n):
             send_email_smtp(mail.to_addr, mail.subject, mail.html, mime_subtype="alternative",
@@ -177,7 +210,7 @@ def run_stock(server: ServerProcess, security: str, n: int) -> tuple[float, floa
         elapsed = time.perf_counter() - t0
     got = server.ask("count")
     assert got["count"] == n, got
-    return elapsed, mem.mb
+    return Run(elapsed, mem.mb, cpu.client_s, cpu.server_s, got["connections"])
 
 
 def email_rows(n: int, tls_sample: int, tls_concurrency: int) -> list[dict]:
@@ -185,24 +218,31 @@ def email_rows(n: int, tls_sample: int, tls_concurrency: int) -> list[dict]:
     logging.disable(logging.INFO)     # airflow logs one line per stock message
     rows = []
     for label, security, delay, stock_n, conc in (
-        ("loopback plain", "plain", 0.0, n, 4),
+        ("loopback plain", "plain", 0.0, n, 6),
         ("TLS:465 + 20ms/cmd", "tls", 20.0, tls_sample, tls_concurrency),
     ):
         server = ServerProcess(security, delay)
         try:
-            y_s, y_mb, conns = run_yibao(server, security, n, conc)
-            s_s, s_mb = run_stock(server, security, stock_n)
+            y = run_yibao(server, security, n, conc)
+            st = run_stock(server, security, stock_n)
         finally:
             server.close()
-        y_rate, s_rate = n / y_s, stock_n / s_s
+        y_rate, s_rate = n / y.elapsed_s, stock_n / st.elapsed_s
         rows.append({"bench": "delivery", "case": f"email {label}: airflow send_email_smtp",
-                     "median_s": s_s / stock_n, "baseline": "airflow send_email_smtp", "ratio": 1.0,
-                     "note": f"{s_rate:.0f} msg/s over {stock_n} msgs, 1 connection/msg, peak +{s_mb:.1f} MB"})
+                     "median_s": st.elapsed_s / stock_n, "baseline": "airflow send_email_smtp", "ratio": 1.0,
+                     "note": f"{s_rate:.0f} msg/s over {stock_n} msgs, 1 connection/msg, peak +{st.peak_mb:.1f} MB, "
+                             + _cpu_note(st, stock_n)})
         rows.append({"bench": "delivery", "case": f"email {label}: yibao send_batch c={conc}",
-                     "median_s": y_s / n, "baseline": "airflow send_email_smtp", "ratio": y_rate / s_rate,
-                     "note": f"{y_rate:.0f} msg/s over {n} msgs, {conns} connections, peak +{y_mb:.1f} MB"})
+                     "median_s": y.elapsed_s / n, "baseline": "airflow send_email_smtp", "ratio": y_rate / s_rate,
+                     "note": f"{y_rate:.0f} msg/s over {n} msgs, {y.connections} connections, "
+                             f"peak +{y.peak_mb:.1f} MB, " + _cpu_note(y, n)})
     logging.disable(logging.NOTSET)
     return rows
+
+
+def _cpu_note(run: Run, n: int) -> str:
+    return (f"CPU/msg: sender {run.client_cpu_s / n * 1e6:.0f} us, "
+            f"server {run.server_cpu_s / n * 1e6:.0f} us")
 
 
 # ---------------------------------------------------------------- IM

@@ -99,6 +99,7 @@ def test_fast_bytes_equal_reference_message():
 @pytest.mark.parametrize("bad", [
     dict(to_addr="no-at-sign"), dict(to_addr="a@b.cn\r\nBcc: x@y"), dict(subject="注入\r\nBcc: x@y"),
     dict(delivery_id="has space"), dict(unsubscribe_url="https://x/退订"),
+    dict(to_addr="用户@医院.cn"), dict(to_addr="a\t@b.cn"), dict(to_addr="a@b.cn\x00"), dict(to_addr="a@b..cn"),
 ])
 def test_bad_input_is_refused_clearly(bad):
     s = SmtpSettings(host="smtp.example.cn", port=465, security="tls", from_addr=SENDER)
@@ -172,3 +173,10 @@ def test_sender_uses_8bitmime_only_when_advertised(eight_bit_mime):
             assert msg.get_body(("plain",)).get_content().startswith(f"{msg['To'].addresses[0].display_name}，您好")
             assert "<b>12月16日</b>" in msg.get_body(("html",)).get_content()
             assert str(msg["List-Unsubscribe"]).startswith("<https://yibao.example.cn/")
+
+
+@pytest.mark.parametrize("from_addr", ["医保办@x.cn", "a b@x.cn", "<a@x.cn>", "a@x.cn\r\n"])
+def test_sender_address_must_be_bare_ascii(from_addr):
+    from yibao.delivery.email import EmailConfigError
+    with pytest.raises(EmailConfigError, match="from_addr"):
+        SmtpSettings(host="smtp.example.cn", port=465, security="tls", from_addr=from_addr)
