@@ -64,6 +64,15 @@ class RobotLimiter:
             until = self._clock() + seconds
             self._blocked_until[key] = max(self._blocked_until.get(key, 0.0), until)
 
+    def seed(self, key: str, ages_s: list[float]) -> None:
+        """Count posts another process made `ages_s` seconds ago against this window."""
+        with self._lock:
+            now = self._clock()
+            slots = self._slots.setdefault(key, deque())
+            merged = sorted([now - a for a in ages_s if 0 <= a < self.window_s] + list(slots))
+            slots.clear()
+            slots.extend(merged[-self.per_minute:])
+
     def sent_in_window(self, key: str) -> int:
         with self._lock:
             now = self._clock()

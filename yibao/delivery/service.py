@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from yibao.delivery import ledger
 from yibao.delivery.compose import ComposeError, Composer, LessonsWithdrawn, LinkMaker
+from yibao.delivery.robot_pacing import SharedRobotLimiter
 from yibao.delivery.subscriptions import (
     DeliveryPolicy, SubscriptionConfig, SubscriptionFileError, default_conn_id, load_subscriptions,
 )
@@ -364,7 +365,7 @@ def _send_im(session: Session, rows: list[Delivery], now: dt.datetime, config: S
     listing each person's own link; a lone row gets the full personal digest."""
     from yibao.delivery.im import ImTarget
 
-    limiter = limiter or _shared_limiter()
+    limiter = SharedRobotLimiter(session, limiter or _shared_limiter())   # paces robots across runs
     targets: dict[str, Any] = {}
     throttled: set[str] = set()
     groups: dict[tuple[str, str, bool, int], list[Delivery]] = {}

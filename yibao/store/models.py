@@ -264,6 +264,17 @@ class Unsubscribe(Base):
     delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"))  # the message whose link was used
 
 
+class RobotPost(Base):
+    """One webhook POST to an IM group robot, so every sender process (each deliver run, the
+    daily round, an alert) paces a robot against the posts of the others (20/min)."""
+    __tablename__ = "robot_posts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    robot_key: Mapped[str] = mapped_column(String(80), index=True)   # ImTarget.limiter_key (no secret)
+    process: Mapped[str] = mapped_column(String(120))                 # host:pid:limiter of the sender
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)    # wall clock, naive UTC
+
+
 class Event(Base):
     """A line in the pipeline's own log: what happened and why (alerts included)."""
     __tablename__ = "events"
