@@ -4,9 +4,14 @@
   Chinese subject and display names, multipart/alternative text+HTML, a Message-ID
   derived from the delivery id (so a resend is recognisable), List-Unsubscribe +
   one-click, Date.
+* ``message_bytes`` / ``prepare_message`` – the same message as bytes, cheaply: headers
+  that repeat over a lesson are folded once (cached), per person only To, Message-ID,
+  Date and List-Unsubscribe are made. With ``eight_bit=True`` (the server advertised
+  8BITMIME) the parts go as UTF-8 ``8bit`` instead of base64.
 * ``send_batch`` – up to ``settings.concurrency`` SMTP connections, each reused for many
   messages, reconnecting when the server hangs up. Every message gets exactly one
   ``SendResult``; ``ok=True`` only when the server answered 250 to the end of DATA.
+  ``send_batch_sync`` runs it on uvloop when installed.
 
 Failure model (what ``SendResult`` says):
   * 5xx at RCPT/MAIL/DATA → ``ok=False, permanent=True`` (e.g. 550 no such mailbox);
@@ -298,7 +303,8 @@ def _to_header(name: str | None, addr: str) -> str:
         return POLICY.header_factory("To", formataddr((name, addr))).fold(policy=POLICY)
     words = _encoded_words(name)
     last = words[-1] + f" <{addr}>"
-    if len(words) > 1 and len(last) + 1 > 78 or len(words) == 1 and 4 + len(last) > 78:
+    indent = len("To: ") if len(words) == 1 else 1
+    if indent + len(last) > 78:
         words.append(f"<{addr}>")
     else:
         words[-1] = last
