@@ -165,3 +165,18 @@ def test_fast_address_parse_equals_aiosmtpd(arg):
 
     for a in (arg, "<a.b@x.cn> SIZE=1", " <u1@h.example.cn>", "<a@x.cn>\t BODY=7BIT"):
         assert outcome(_FaultySMTP._getaddr, a) == outcome(SMTP._getaddr, a)
+
+
+def test_client_vanishing_mid_data_stores_nothing(server):
+    import socket
+    server.reset()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        f = sock.makefile("rb")
+        f.readline()
+        for line in (b"HELO c\r\n", b"MAIL FROM:<a@x.cn>\r\n", b"RCPT TO:<b@x.cn>\r\n", b"DATA\r\n"):
+            sock.sendall(line)
+            f.readline()
+        sock.sendall(b"Subject: half\r\n\r\nonly part of the body")
+    with smtplib.SMTP("127.0.0.1", server.port, timeout=5) as c:   # the server carries on
+        c.sendmail("a@x.cn", ["b@x.cn"], MSG)
+    assert [m.message_id for m in server.messages] == ["<m1@x.cn>"]
