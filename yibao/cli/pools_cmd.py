@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 
-from yibao.dag_defaults import airflow_pools
-
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("pools", help="list or create the Airflow pools the DAGs use",
@@ -17,6 +15,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from yibao.dag_defaults import airflow_pools   # imports Airflow: keep other commands fast
+
     pools = airflow_pools()
     if not args.apply:
         print(json.dumps(pools, ensure_ascii=False, indent=2))

@@ -106,7 +106,9 @@ def test_cli_serve_and_publish_demo(tmp_path):
     try:
         line = proc.stdout.readline()
         m = re.search(r"(http://127\.0\.0\.1:\d+)", line)
-        assert m, line + proc.stderr.read()
+        if not m:
+            proc.kill()   # so reading its stderr cannot block
+            pytest.fail(f"unexpected first line {line!r}; stderr: {proc.stderr.read()[-2000:]}")
         base = m.group(1)
         assert "export YIBAO_MIRROR_URL=" + base in proc.stdout.readline() + proc.stdout.readline()
         out = subprocess.run([sys.executable, "-m", "yibao", "mirror", "publish-demo", "--url", base],
