@@ -59,12 +59,15 @@ LESSON_HTML = ("<html><body><p>{name}，您好：</p><p>与<b>{role}</b>相关�
 
 
 # ---------------------------------------------------------------- server process
-def serve(security: str, delay_ms: float) -> None:
-    """Child process: run a CaptureSmtpServer; stdin commands 'count' / 'reset'."""
+def serve(security: str, delay_ms: float, server_kind: str = "fast") -> None:
+    """Child process: run a CaptureSmtpServer; stdin commands 'count' / 'reset'.
+    server_kind "fast": block-wise DATA + uvloop; "aiosmtpd": aiosmtpd's own DATA path on asyncio."""
     import logging
     logging.getLogger("mail.log").setLevel(logging.ERROR)
     from yibao.devservers.smtp import CaptureSmtpServer
-    srv = CaptureSmtpServer(security=security, command_delay_s=delay_ms / 1000, event_loop="uvloop").start()
+    fast = server_kind == "fast"
+    srv = CaptureSmtpServer(security=security, command_delay_s=delay_ms / 1000, fast_paths=fast,
+                            event_loop="uvloop" if fast else "asyncio").start()
     print(json.dumps({"port": srv.port, "cert": str(srv.cert_file or "")}), flush=True)
     for line in sys.stdin:
         cmd = line.strip()
@@ -77,9 +80,9 @@ def serve(security: str, delay_ms: float) -> None:
 
 
 class ServerProcess:
-    def __init__(self, security: str, delay_ms: float) -> None:
+    def __init__(self, security: str, delay_ms: float, server_kind: str = "fast") -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--serve", security, str(delay_ms)],
+            [sys.executable, __file__, "--serve", security, str(delay_ms), server_kind],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=REPO)
         info = json.loads(self.proc.stdout.readline())
         self.port, self.cert = info["port"], info["cert"] or None
@@ -217,11 +220,12 @@ def email_rows(n: int, tls_sample: int, tls_concurrency: int) -> list[dict]:
     import logging
     logging.disable(logging.INFO)     # airflow logs one line per stock message
     rows = []
-    for label, security, delay, stock_n, conc in (
-        ("loopback plain", "plain", 0.0, n, 6),
-        ("TLS:465 + 20ms/cmd", "tls", 20.0, tls_sample, tls_concurrency),
+    for label, security, delay, stock_n, conc, server_kind in (
+        ("loopback plain", "plain", 0.0, n, 6, "fast"),
+        ("loopback plain, aiosmtpd's own DATA path", "plain", 0.0, n, 6, "aiosmtpd"),
+        ("TLS:465 + 20ms/cmd", "tls", 20.0, tls_sample, tls_concurrency, "fast"),
     ):
-        server = ServerProcess(security, delay)
+        server = ServerProcess(security, delay, server_kind)
         try:
             y = run_yibao(server, security, n, conc)
             st = run_stock(server, security, stock_n)
@@ -339,7 +343,7 @@ def main(n: int = 5000, tls_sample: int = 120, tls_concurrency: int = 12) -> lis
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--serve":
-        serve(sys.argv[2], float(sys.argv[3]))
+        serve(sys.argv[2], float(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else "fast")
         sys.exit(0)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=5000)

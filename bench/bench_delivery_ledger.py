@@ -71,7 +71,9 @@ def _raw_send(server, smtp, n: int) -> float:
 
 
 def main() -> list[dict]:
+    import logging
     _env()
+    logging.getLogger("mail.log").setLevel(logging.WARNING)   # aiosmtpd logs every command at INFO
     from yibao.delivery.email import SmtpSettings
     from yibao.delivery.report import completion
     from yibao.delivery.service import deliver

@@ -154,8 +154,10 @@ def test_fast_address_parse_equals_aiosmtpd(arg):
     from aiosmtpd.smtp import SMTP
 
     from yibao.devservers.smtp import _FaultySMTP
+    import types
     probe = object.__new__(_FaultySMTP)
     probe.local_part_limit = 0
+    probe.owner = types.SimpleNamespace(fast_paths=True)
 
     def outcome(parse, arg):
         try:
@@ -165,6 +167,18 @@ def test_fast_address_parse_equals_aiosmtpd(arg):
 
     for a in (arg, "<a.b@x.cn> SIZE=1", " <u1@h.example.cn>", "<a@x.cn>\t BODY=7BIT"):
         assert outcome(_FaultySMTP._getaddr, a) == outcome(SMTP._getaddr, a)
+
+
+def test_without_fast_paths_the_server_stores_the_same_bytes():
+    import smtplib
+    raw = "Subject: t\r\n\r\n.dot-stuffed line\r\n普通一行\r\n".encode("utf-8")
+    stored = []
+    for fast in (True, False):
+        with CaptureSmtpServer(fast_paths=fast) as srv:
+            with smtplib.SMTP("127.0.0.1", srv.port, timeout=10) as client:
+                client.sendmail("a@x.cn", ["b@y.cn"], raw)
+            stored.append(srv.messages[0].raw)
+    assert stored[0] == stored[1] and b"\r\n.dot-stuffed line" in stored[0]
 
 
 def test_client_vanishing_mid_data_stores_nothing(server):
