@@ -198,6 +198,7 @@ def test_chinese_display_names_round_trip(name):
     to = email.message_from_bytes(raw, policy=email.policy.default)["To"].addresses[0]
     ref = email.message_from_bytes(build_message(mail(6, to_name=name), s).as_bytes(),
                                    policy=email.policy.default)["To"].addresses[0]
-    assert (to.display_name, to.addr_spec) == (ref.display_name, ref.addr_spec)
-    # (Python's parser puts a space between two encoded words of one name; so does the reference.)
-    assert to.display_name.replace(" ", "") == name.replace(" ", "")
+    # Python's parser puts a space between two encoded words of one phrase (mail clients do
+    # not), and the reference builder may cut the words elsewhere: compare without spaces.
+    assert to.addr_spec == ref.addr_spec
+    assert to.display_name.replace(" ", "") == ref.display_name.replace(" ", "") == name.replace(" ", "")
