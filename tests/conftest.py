@@ -26,6 +26,13 @@ os.environ.setdefault("YIBAO_LINK_SECRET", "test-link-secret-not-for-production"
 os.environ.setdefault("YIBAO_DEV", "1")
 
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+# `make test` is a gate: property tests use a fixed seed there, so a run is repeatable.
+# Look for new counterexamples with:  pytest --hypothesis-profile=explore
+hypothesis_settings.register_profile("gate", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False, max_examples=1000)
+hypothesis_settings.load_profile(os.environ.get("YIBAO_HYPOTHESIS_PROFILE", "gate"))
 
 
 @pytest.fixture(scope="session")
