@@ -41,20 +41,34 @@ def load_fixtures() -> list[tuple[str, dict]]:
     return [(p.stem, yaml.safe_load(p.read_text(encoding="utf-8"))) for p in sorted(FIXTURES.glob("*.yaml"))]
 
 
+def hit(ch, label: tuple[str, str | None]) -> bool:
+    """A report matches a label by clause ref; a label with side old/new (refs numbered in that
+    version, needed when a rewrite renumbers so that refs collide) matches that side only."""
+    ref, side = label
+    refs = []
+    if side in (None, "old"):
+        refs += [ch.old_ref] + (ch.old_ref or "").split("+")
+    if side in (None, "new"):
+        refs += [ch.new_ref] + (ch.new_ref or "").split("+")
+    return ref in refs
+
+
+def _show(label: tuple[str, str | None]) -> str:
+    return f"{label[0]} ({label[1]})" if label[1] else label[0]
+
+
 def score_pair(name: str, fx: dict, suffix: str = ".normalized.txt") -> PairScore:
     from yibao.diff import compare_texts
     old = (CORPUS / f"{fx['old']}{suffix}").read_text(encoding="utf-8")
     new = (CORPUS / f"{fx['new']}{suffix}").read_text(encoding="utf-8")
     result = compare_texts(old, new, truncated_tail=fx.get("truncated_tail"))
     reported = [c for c in result.changes if c.material]
-    labels = [c["ref"] for c in fx["changes"]]
-    def hit(ch, ref): return ref in {ch.old_ref, ch.new_ref} or ref in (ch.old_ref or "").split("+") \
-        or ref in (ch.new_ref or "").split("+")
-    matched_labels = [r for r in labels if any(hit(c, r) for c in reported)]
-    matched_reports = [c for c in reported if any(hit(c, r) for r in labels)]
+    labels = [(c["ref"], c.get("side")) for c in fx["changes"]]
+    matched_labels = [lb for lb in labels if any(hit(c, lb) for c in reported)]
+    matched_reports = [c for c in reported if any(hit(c, lb) for lb in labels)]
     return PairScore(name, "normalized" if suffix.startswith(".normalized") else "raw (normalize_text)",
                      len(labels), len(reported), len(matched_labels), len(matched_reports),
-                     [r for r in labels if r not in matched_labels],
+                     [_show(lb) for lb in labels if lb not in matched_labels],
                      [f"{c.kind} {c.old_ref}->{c.new_ref}" for c in reported if c not in matched_reports])
 
 
