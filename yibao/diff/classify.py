@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from yibao.diff.inline import edit_ranges, side_text
 from yibao.diff.model import Span
-from yibao.diff.tokens import shadow, value_matches
+from yibao.diff.tokens import value_matches, wording_shadow
 
 # order = precedence of the primary category
 PRIMARY_ORDER = ("number", "date", "obligation", "penalty", "scope", "other")
@@ -37,7 +37,7 @@ def _values_in(text: str, ranges: list[tuple[int, int]]) -> list[tuple[str, str]
 def classify_spans(spans: list[Span]) -> Classification:
     """Categories from what the delete/insert spans touch."""
     old, new = side_text(spans, "old"), side_text(spans, "new")
-    if shadow(old) == shadow(new):
+    if wording_shadow(old) == wording_shadow(new):
         return Classification("wording", ["wording"], [], [])
     dels, ins = edit_ranges(spans)
     old_vals = _values_in(old, dels)

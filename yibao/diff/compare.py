@@ -5,12 +5,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from yibao.clauses import Clause, clause_ref, normalize_text, parse_clauses
+from yibao.clauses import HEADING_LEVELS, Clause, clause_ref, normalize_text, parse_clauses
 from yibao.diff.align import Group, align
 from yibao.diff.classify import Classification, classify_spans, classify_whole
 from yibao.diff.inline import inline_spans
 from yibao.diff.model import ClauseChange, DiffInputError, DiffResult, Span
-from yibao.diff.tokens import shadow
+from yibao.diff.tokens import wording_shadow
 
 _TERMINATORS = set("。！？!?；;：:”’）)」』》….")
 _TRUNC_MIN_LAST_LINE = 30
@@ -57,6 +57,18 @@ def looks_truncated(text: str) -> bool:
         return False
     return len(last_line) >= _TRUNC_MIN_LAST_LINE or stripped[-1] in "，、（《“的和及与或"  or \
         (len(last_line) >= 6 and bool(re.match(r"[\u4e00-\u9fff]", stripped[-1])))
+
+
+_TAIL_FACTOR = 1.5        # a tail at least this many times longer "runs past" the other text's end
+_TAIL_MIN_EXTRA = 500     # …and at least this many characters (about a page) longer
+
+
+def _runs_past(tail: int, other_tail: int) -> bool:
+    return tail >= _TAIL_FACTOR * other_tail and tail - other_tail >= _TAIL_MIN_EXTRA
+
+
+def _headings_only(doc: _Doc, idxs: list[int]) -> bool:
+    return all(doc.clauses[i].level in HEADING_LEVELS for i in idxs)
 
 
 def _ref(doc: _Doc, idxs: list[int]) -> str | None:
@@ -140,6 +152,15 @@ def compare_texts(old: str, new: str, *, show_wording: bool = False,
         in_order = [g for g in groups if g.in_order]
         last_group = max(in_order or groups, key=lambda g: (g.new[-1], g.old[-1]))
         old_limit, new_limit = last_group.old[-1] + 1, last_group.new[-1] + 1
+        old_tail = len(od.text) - od.span(last_group.old[0], last_group.old[-1])[1]
+        new_tail = len(nd.text) - nd.span(last_group.new[0], last_group.new[-1])[1]
+        # a reordered rewrite: the last in-order pair can sit well before both ends.  When one
+        # text runs on much further past it, the other's tail lies inside its coverage, so the
+        # shorter tail's unmatched clauses are real additions/removals, not truncation.
+        if _runs_past(old_tail, new_tail):
+            new_limit = len(nd.clauses)
+        elif _runs_past(new_tail, old_tail):
+            old_limit = len(od.clauses)
 
     # anchor in old coordinates for everything placed after new clause j
     anchor_after: dict[int, int] = {}
@@ -183,8 +204,8 @@ def compare_texts(old: str, new: str, *, show_wording: bool = False,
             cls = classify_spans(spans)
             if not labels_equal:
                 cls = _mask_values(cls, spans, od.marker_ranges(g.old, os_), nd.marker_ranges(g.new, ns))
-        body_equal = shadow("".join(od.clauses[i].text for i in g.old)) == \
-            shadow("".join(nd.clauses[j].text for j in g.new))
+        body_equal = wording_shadow("".join(od.clauses[i].text for i in g.old)) == \
+            wording_shadow("".join(nd.clauses[j].text for j in g.new))
         if len(g.old) > 1:
             kind = "merged"
         elif len(g.new) > 1:
@@ -200,7 +221,8 @@ def compare_texts(old: str, new: str, *, show_wording: bool = False,
             cls = Classification("wording", ["wording"], [], [])
         elif body_equal:  # renumbered / moved / merged with identical text: no content change
             cls = Classification("other", [], [], [])
-        material = not body_equal
+        # a chapter/section title binds nobody: its clauses carry the substance and are reported
+        material = not body_equal and not _headings_only(od, g.old)
         at = os_ if g.in_order else anchor_after.get(g.new[0] - 1, 0) if g.new[0] > 0 else 0
         change = ClauseChange(
             kind=kind, old_ref=_ref(od, g.old), new_ref=_ref(nd, g.new), old_path=_path(od, g.old),
@@ -221,7 +243,7 @@ def compare_texts(old: str, new: str, *, show_wording: bool = False,
         changes.append(ClauseChange(
             kind="removed", old_ref=_ref(od, [i]), new_ref=None, old_path=list(c.path), new_path=[],
             old_text=od.text[s:e], new_text="", spans=[Span("delete", od.text[s:e])],
-            category=cls.category, categories=cls.categories, material=True,
+            category=cls.category, categories=cls.categories, material=c.level not in HEADING_LEVELS,
             old_values=cls.old_values, new_values=[], old_span=[s, e], new_span=[0, 0], at=s))
     for j, c in enumerate(nd.clauses):
         if j in matched_new or j >= new_limit:
@@ -231,7 +253,7 @@ def compare_texts(old: str, new: str, *, show_wording: bool = False,
         changes.append(ClauseChange(
             kind="added", old_ref=None, new_ref=_ref(nd, [j]), old_path=[], new_path=list(c.path),
             old_text="", new_text=nd.text[s:e], spans=[Span("insert", nd.text[s:e])],
-            category=cls.category, categories=cls.categories, material=True,
+            category=cls.category, categories=cls.categories, material=c.level not in HEADING_LEVELS,
             old_values=[], new_values=cls.old_values, old_span=[0, 0], new_span=[s, e],
             at=anchor_after.get(j - 1, 0) if j > 0 else 0))
     for ch in changes:  # removed clauses: position in new text for display ordering

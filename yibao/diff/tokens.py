@@ -41,6 +41,17 @@ def shadow(text: str) -> str:
     return _PUNCT_OR_SPACE.sub("", fw_digits(text.translate(_QUOTES)))
 
 
+# "and"-type connectives that join list items; "法律、法规、规章" and "法律法规和规章" say the same.
+# 及时/参与/和解 etc. are words, not connectives, and are kept.
+_CONNECTIVE = re.compile(r"以及|及(?![时早其])|(?<![平温缓调])和(?![解谐])|(?<![参给])与(?![会])")
+
+
+def wording_shadow(text: str) -> str:
+    """`shadow` that also ignores "and"-connectives (和/及/与/以及) between list items:
+    two texts with equal wording shadows differ only in wording."""
+    return shadow(_CONNECTIVE.sub("", text))
+
+
 def bigrams(text: str) -> frozenset[str]:
     s = shadow(text)
     if len(s) < 2:
