@@ -14,12 +14,13 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from yibao.clauses import Clause
+from yibao.clauses import HEADING_LEVELS, Clause
 from yibao.diff.tokens import bigrams, shadow
 
 GAP_THRESHOLD = 0.4     # similarity to pair clauses inside a gap
 MOVE_THRESHOLD = 0.6    # similarity to pair clauses far apart
 CONTAIN_THRESHOLD = 0.6  # share of an unmatched clause found in a neighbour's partner
+REWRITE_THRESHOLD = 0.35  # mutual best partners this similar: one clause rewritten (and moved)
 MAX_DP_CELLS = 400_000
 
 
@@ -28,6 +29,7 @@ class Group:
     old: list[int]
     new: list[int]
     in_order: bool = True
+    weak: bool = False  # paired only as mutual best rewrite: not evidence of where a cut text ends
 
 
 class _Side:
@@ -167,12 +169,54 @@ def align(old: list[Clause], new: list[Clause]) -> list[Group]:
                 continue
             pair_of_old[i] = j
             matched_new.add(j)
-    groups = {i: Group([i], [j]) for i, j in pair_of_old.items()}
+        weak = _pair_rewritten(o, n, cands, pair_of_old, matched_new)
+    else:
+        weak = set()
+    groups = {i: Group([i], [j], weak=i in weak) for i, j in pair_of_old.items()}
     new_owner = {j: i for i, j in pair_of_old.items()}
     _merge_split(o, n, groups, new_owner)
     result = list({id(g): g for g in groups.values()}.values())
     _longest_increasing(result)
     return sorted(result, key=lambda g: (g.new[0], g.old[0]))
+
+
+def _parent_index(clauses: list[Clause]) -> list[int | None]:
+    by_path = {tuple(c.path): k for k, c in enumerate(clauses)}
+    return [by_path.get(tuple(c.path[:-1])) if len(c.path) > 1 else None for c in clauses]
+
+
+def _pair_rewritten(o: _Side, n: _Side, cands: list[tuple[float, int, int]],
+                    pair_of_old: dict[int, int], matched_new: set[int]) -> set[int]:
+    """Pair left-overs that are each other's most similar left-over (≥ REWRITE_THRESHOLD):
+    a clause rewritten so much that it fell below the move threshold is still one change,
+    not a removal plus an addition.  Items （一）/1. pair only under paired parents, so a
+    rewritten list item is not matched into an unrelated list."""
+    best_new: dict[int, tuple[float, int]] = {}
+    best_old: dict[int, tuple[float, int]] = {}
+    for s, i, j in cands:
+        if s < REWRITE_THRESHOLD:
+            break
+        if i in pair_of_old or j in matched_new:
+            continue
+        if s > best_new.get(i, (-1.0, -1))[0]:
+            best_new[i] = (s, j)
+        if s > best_old.get(j, (-1.0, -1))[0]:
+            best_old[j] = (s, i)
+    paired: set[int] = set()
+    if not best_new:
+        return paired
+    o_parent, n_parent = _parent_index(o.clauses), _parent_index(n.clauses)
+    for i, (_, j) in sorted(best_new.items()):
+        if best_old[j][1] != i:
+            continue
+        if o.clauses[i].level not in ("条",) + tuple(HEADING_LEVELS):
+            po, pn = o_parent[i], n_parent[j]
+            if po is None or pn is None or pair_of_old.get(po) != pn:
+                continue
+        pair_of_old[i] = j
+        matched_new.add(j)
+        paired.add(i)
+    return paired
 
 
 def _contained(small: frozenset[str], big: frozenset[str]) -> float:

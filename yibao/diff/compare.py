@@ -149,7 +149,7 @@ def compare_texts(old: str, new: str, *, show_wording: bool = False,
     old_limit, new_limit = len(od.clauses), len(nd.clauses)
     last_group: Group | None = None
     if truncated and groups:
-        in_order = [g for g in groups if g.in_order]
+        in_order = [g for g in groups if g.in_order and not g.weak] or [g for g in groups if g.in_order]
         last_group = max(in_order or groups, key=lambda g: (g.new[-1], g.old[-1]))
         old_limit, new_limit = last_group.old[-1] + 1, last_group.new[-1] + 1
         old_tail = len(od.text) - od.span(last_group.old[0], last_group.old[-1])[1]
