@@ -1,4 +1,5 @@
-"""The 医保办 control room: one row per changed policy with its timeline, plus source health."""
+"""The 医保办 control room: one row per changed policy with its timeline, source health and
+the recent alerts (failed tasks, overdue runs, bad robots, escalations)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from yibao.review.queue import today_local, urgency
 from yibao.store.models import (
-    Acknowledgement, Change, Delivery, DeliveryItem, Document, Lesson, Person, Source,
+    Acknowledgement, Change, Delivery, DeliveryItem, Document, Event, Lesson, Person, Source, utcnow,
 )
 from yibao.workdays import workdays_between
 
@@ -87,6 +88,16 @@ def _unread_departments(session: Session, person_ids: set[str]) -> list[str]:
     return [f"{dept}({n})" for dept, n in sorted(counts.items())]
 
 
+def recent_alerts(session: Session, *, days: int = 7, limit: int = 20,
+                  now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Alerts and warnings of the last `days`, newest first: what went wrong and where to look."""
+    since = (now or utcnow()) - dt.timedelta(days=days)
+    events = session.scalars(select(Event).where(Event.level.in_(("alert", "warning")), Event.at >= since)
+                             .order_by(Event.at.desc(), Event.id.desc()).limit(limit))
+    return [{"at": _iso(e.at), "level": e.level, "stage": e.stage, "subject": e.subject, "message": e.message,
+             "link": (e.data or {}).get("link")} for e in events]
+
+
 def control_room(session: Session, today: dt.date | None = None) -> dict[str, Any]:
     return {"today": (today or today_local()).isoformat(), "sources": source_health(session),
-            "policies": policy_rows(session, today)}
+            "alerts": recent_alerts(session), "policies": policy_rows(session, today)}

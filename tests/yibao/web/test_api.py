@@ -159,7 +159,28 @@ def test_control_room(client, lessons):
     assert any(w.startswith("审核") for w in row["waiting_on"])
     assert row["workdays_used"] is not None and row["workdays_left"] is not None
     page = client.get("/yibao/control/", headers=h)
-    assert page.status_code == 200 and "医保时效看板" in page.text
+    assert page.status_code == 200 and "医保时效看板" in page.text and "最近告警" in page.text
+
+
+def test_recent_alerts_newest_first_within_the_window():
+    import datetime as dt
+
+    from yibao.review.controlroom import recent_alerts
+    from yibao.store.db import open_session
+    from yibao.store.models import Event
+
+    now = dt.datetime(2030, 3, 2, 8, 0)
+    with open_session() as s:
+        s.add_all([Event(at=now - dt.timedelta(days=9), level="alert", stage="delivery", subject="旧告警", message="m"),
+                   Event(at=now - dt.timedelta(hours=2), level="alert", stage="delivery", subject="运行超时：yibao_deliver",
+                         message="未在 1小时 内完成", data={"link": "http://x/dags/yibao_deliver/runs/r1"}),
+                   Event(at=now - dt.timedelta(hours=1), level="warning", stage="scrape", subject="数据源异常", message="m"),
+                   Event(at=now - dt.timedelta(minutes=5), level="info", stage="delivery", subject="普通信息", message="m")])
+        s.flush()
+        alerts = recent_alerts(s, now=now)
+        s.rollback()
+    assert [a["subject"] for a in alerts] == ["数据源异常", "运行超时：yibao_deliver"]
+    assert alerts[1]["link"] == "http://x/dags/yibao_deliver/runs/r1" and alerts[1]["level"] == "alert"
 
 
 @pytest.mark.airflow
