@@ -57,6 +57,10 @@ def seed_demo(today: dt.date) -> dict[str, list[int]]:
         gd = s.get(Source, "gdhsa")
         gd.name, gd.consecutive_failures = "广东省医疗保障局", 3
         gd.health_detail = "列表页返回 403（疑似反爬验证），已连续失败 3 次"
+        from yibao.store.models import Event
+        s.add(Event(level="alert", stage="scrape", subject="数据源异常：广东省医疗保障局",
+                    message="列表页返回 403（疑似反爬验证），已连续失败 3 次；请在浏览器中打开列表页确认。",
+                    data={"kind": "alert"}))
     return {"national": national, "provincial": provincial}
 
 

@@ -90,12 +90,14 @@ def _unread_departments(session: Session, person_ids: set[str]) -> list[str]:
 
 def recent_alerts(session: Session, *, days: int = 7, limit: int = 20,
                   now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """Alerts and warnings of the last `days`, newest first: what went wrong and where to look."""
+    """Alerts sent to the 医保办 in the last `days`, newest first: what went wrong and where to look.
+    (Only the alerts themselves, not the per-poll log lines they summarise.)"""
     since = (now or utcnow()) - dt.timedelta(days=days)
     events = session.scalars(select(Event).where(Event.level.in_(("alert", "warning")), Event.at >= since)
-                             .order_by(Event.at.desc(), Event.id.desc()).limit(limit))
+                             .order_by(Event.at.desc(), Event.id.desc()).limit(limit * 5))
+    alerts = [e for e in events if (e.data or {}).get("kind") == "alert"][:limit]
     return [{"at": _iso(e.at), "level": e.level, "stage": e.stage, "subject": e.subject, "message": e.message,
-             "link": (e.data or {}).get("link")} for e in events]
+             "link": (e.data or {}).get("link")} for e in alerts]
 
 
 def control_room(session: Session, today: dt.date | None = None) -> dict[str, Any]:

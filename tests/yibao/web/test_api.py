@@ -171,10 +171,14 @@ def test_recent_alerts_newest_first_within_the_window():
 
     now = dt.datetime(2030, 3, 2, 8, 0)
     with open_session() as s:
-        s.add_all([Event(at=now - dt.timedelta(days=9), level="alert", stage="delivery", subject="旧告警", message="m"),
+        s.add_all([Event(at=now - dt.timedelta(days=9), level="alert", stage="delivery", subject="旧告警", message="m",
+                         data={"kind": "alert"}),
                    Event(at=now - dt.timedelta(hours=2), level="alert", stage="delivery", subject="运行超时：yibao_deliver",
-                         message="未在 1小时 内完成", data={"link": "http://x/dags/yibao_deliver/runs/r1"}),
-                   Event(at=now - dt.timedelta(hours=1), level="warning", stage="scrape", subject="数据源异常", message="m"),
+                         message="未在 1小时 内完成", data={"kind": "alert", "link": "http://x/dags/yibao_deliver/runs/r1"}),
+                   Event(at=now - dt.timedelta(hours=1), level="warning", stage="scrape", subject="数据源异常", message="m",
+                         data={"kind": "alert"}),
+                   Event(at=now - dt.timedelta(hours=1), level="alert", stage="scrape", subject="source:nhsa",
+                         message="the poll's own log line, summarised by the alert above"),
                    Event(at=now - dt.timedelta(minutes=5), level="info", stage="delivery", subject="普通信息", message="m")])
         s.flush()
         alerts = recent_alerts(s, now=now)
