@@ -6,7 +6,10 @@ any channel — whose first message was created in the window. Per assignment:
   read          the person opened a signed link (read or acknowledged)
   acknowledged  the person pressed 我已学习
   quiz          quiz_taken / quiz_passed (score ≥ PASS_SCORE)
+  due           the deadline has passed, or the person already acknowledged
   on_time       acknowledged on or before the lesson's deadline (Beijing date)
+The on-time rate is on_time / due: assignments still inside their window do not count
+against it until they are done or late.
 """
 from __future__ import annotations
 
@@ -38,6 +41,7 @@ class CompletionRow:
     acknowledged: int = 0
     quiz_taken: int = 0
     quiz_passed: int = 0
+    due: int = 0
     on_time: int = 0
 
     @property
@@ -50,7 +54,7 @@ class CompletionRow:
 
     @property
     def on_time_rate(self) -> float | None:
-        return self.on_time / self.assigned if self.assigned else None
+        return self.on_time / self.due if self.due else None
 
     def add(self, other: "CompletionRow") -> None:
         for f in fields(self)[2:]:
@@ -73,6 +77,10 @@ class Assignment:
     @property
     def on_time(self) -> bool:
         return self.acknowledged and (self.deadline is None or self.acknowledged_on <= self.deadline)
+
+    def due(self, today: dt.date) -> bool:
+        """Counts for the on-time rate: done, or past its deadline."""
+        return self.acknowledged or (self.deadline is not None and self.deadline < today)
 
 
 def china_midnight_utc(day: dt.date) -> dt.datetime:
@@ -159,8 +167,11 @@ def _cn(value: dt.datetime | None) -> str:
     return value.replace(tzinfo=dt.timezone.utc).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
 
 
-def completion(session: Session, since: dt.date, until: dt.date | None = None) -> list[CompletionRow]:
-    """Rows per (department, role), sorted, followed by one total row."""
+def completion(session: Session, since: dt.date, until: dt.date | None = None,
+               today: dt.date | None = None) -> list[CompletionRow]:
+    """Rows per (department, role), sorted, followed by one total row. `today` (Beijing date,
+    default now) decides which assignments are due."""
+    today = today or _china_date(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
     rows: dict[tuple[str, str], CompletionRow] = {}
     for a in assignments(session, since, until):
         row = rows.setdefault((a.department, a.role), CompletionRow(a.department, a.role))
@@ -170,6 +181,7 @@ def completion(session: Session, since: dt.date, until: dt.date | None = None) -
         row.acknowledged += a.acknowledged
         row.quiz_taken += a.quiz_score is not None
         row.quiz_passed += a.quiz_score is not None and a.quiz_score >= PASS_SCORE
+        row.due += a.due(today)
         row.on_time += a.on_time
     ordered = [rows[k] for k in sorted(rows)]
     total = CompletionRow(TOTAL, "")
@@ -195,13 +207,14 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
-COLUMNS = ["科室", "角色", "应学", "已发送", "已读", "已确认", "完成率", "测验人次", "测验通过率", "按时完成", "按时率"]
+COLUMNS = ["科室", "角色", "应学", "已发送", "已读", "已确认", "完成率", "测验人次", "测验通过率", "已到期", "按时完成",
+           "按时率"]
 
 
 def as_records(rows: list[CompletionRow]) -> list[list[str]]:
     return [[r.department, ROLES.get(r.role, r.role), str(r.assigned), str(r.sent), str(r.read),
              str(r.acknowledged), _pct(r.completion_rate), str(r.quiz_taken), _pct(r.pass_rate),
-             str(r.on_time), _pct(r.on_time_rate)] for r in rows]
+             str(r.due), str(r.on_time), _pct(r.on_time_rate)] for r in rows]
 
 
 def to_csv(rows: list[CompletionRow]) -> str:
@@ -209,12 +222,13 @@ def to_csv(rows: list[CompletionRow]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["department", "role", "role_name", "assigned", "sent", "read", "acknowledged",
-                     "completion_rate", "quiz_taken", "quiz_passed", "quiz_pass_rate", "on_time", "on_time_rate"])
+                     "completion_rate", "quiz_taken", "quiz_passed", "quiz_pass_rate", "due", "on_time",
+                     "on_time_rate"])
     for r in rows:
         d = asdict(r)
         writer.writerow([r.department, r.role, ROLES.get(r.role, r.role), d["assigned"], d["sent"], d["read"],
                          d["acknowledged"], _rate(r.completion_rate), d["quiz_taken"], d["quiz_passed"],
-                         _rate(r.pass_rate), d["on_time"], _rate(r.on_time_rate)])
+                         _rate(r.pass_rate), d["due"], d["on_time"], _rate(r.on_time_rate)])
     return buf.getvalue()
 
 

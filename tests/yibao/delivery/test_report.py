@@ -54,6 +54,16 @@ def test_completion_by_department_and_role(session):
     assert completion(session, dt.date(2025, 12, 9)) == []    # nothing first delivered since then
 
 
+def test_on_time_rate_counts_only_what_is_due(session):
+    # deadline 2025-12-16: before it, only the two acknowledgements are due (both in the doctors' row)
+    before = {(r.department, r.role): r for r in completion(session, dt.date(2025, 12, 1), today=dt.date(2025, 12, 10))}
+    assert (before[(TOTAL, "")].due, before[(TOTAL, "")].on_time) == (2, 1)
+    assert before[("护理部", "nurse")].on_time_rate is None        # 陈静 still has time: not counted as late
+    after = {(r.department, r.role): r for r in completion(session, dt.date(2025, 12, 1), today=dt.date(2025, 12, 17))}
+    assert (after[(TOTAL, "")].due, after[(TOTAL, "")].on_time) == (4, 1)
+    assert after[("护理部", "nurse")].on_time_rate == 0.0
+
+
 def test_csv_and_table(session):
     rows = completion(session, dt.date(2025, 12, 1))
     records = list(csv.DictReader(io.StringIO(to_csv(rows))))
