@@ -23,6 +23,16 @@ def session_for(url: str) -> Session:
     return sessionmaker(get_engine(url), expire_on_commit=False)()
 
 
+def session_with_people(url: str) -> Session:
+    """A session on the store at `url` with the people of SUBSCRIPTIONS synced in."""
+    from yibao.delivery.subscriptions import parse_subscriptions, sync_people
+
+    s = session_for(url)
+    sync_people(s, parse_subscriptions(SUBSCRIPTIONS, check_secret=lambda c: True))
+    s.commit()
+    return s
+
+
 def draft(role: str, headline: str, deadline: dt.date = DEADLINE, doc_number: str = "医保发〔2025〕33号",
           title: str = "关于做好DRG/DIP支付方式改革工作的通知") -> dict:
     return LessonDraft(

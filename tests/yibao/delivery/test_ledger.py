@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from delivery_world import NOW, SUBSCRIPTIONS, add_lessons, session_for  # noqa: E402
+from delivery_world import NOW, add_lessons, session_for, session_with_people  # noqa: E402
 
 from yibao.delivery import ledger  # noqa: E402
-from yibao.delivery.subscriptions import parse_subscriptions, sync_people  # noqa: E402
 from yibao.store.models import Delivery, DeliveryItem  # noqa: E402
 
 POLICY = ledger.RetryPolicy(lease=dt.timedelta(minutes=15), base_delay=dt.timedelta(minutes=5),
@@ -19,9 +18,7 @@ POLICY = ledger.RetryPolicy(lease=dt.timedelta(minutes=15), base_delay=dt.timede
 
 @pytest.fixture()
 def session(yibao_db):
-    s = session_for(yibao_db)
-    sync_people(s, parse_subscriptions(SUBSCRIPTIONS, check_secret=lambda c: True))
-    s.commit()
+    s = session_with_people(yibao_db)
     yield s
     s.close()
 

@@ -6,10 +6,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from delivery_world import NOW, SUBSCRIPTIONS, session_for  # noqa: E402
+from delivery_world import NOW, session_for, session_with_people  # noqa: E402
 
 from yibao.delivery.service import unsubscribed_channels  # noqa: E402
-from yibao.delivery.subscriptions import parse_subscriptions, sync_people  # noqa: E402
 from yibao.delivery.unsubscribes import (  # noqa: E402
     UnknownPerson, is_unsubscribed, list_unsubscribes, resubscribe, unsubscribe,
 )
@@ -18,9 +17,7 @@ from yibao.store.models import Event, Person, Unsubscribe  # noqa: E402
 
 @pytest.fixture()
 def session(yibao_db):
-    s = session_for(yibao_db)
-    sync_people(s, parse_subscriptions(SUBSCRIPTIONS, check_secret=lambda c: True))
-    s.commit()
+    s = session_with_people(yibao_db)
     yield s
     s.close()
 
