@@ -26,7 +26,6 @@ fast; the server enforces 20 per window and reports any rate-limit answers.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import subprocess

@@ -32,7 +32,7 @@ from bs4 import Tag
 
 from scrapers import _provincial as P
 from scrapers.base import (ArticlePage, AttachmentLink, ListEntry, ListPage, PageRequest, absolute_url,
-                           clean_text, find_date, site_id)
+                           clean_text, find_date)
 from scrapers.errors import LayoutDriftError
 from scrapers.registry import register_parser
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from scrapers import _provincial as P
-from scrapers.base import ArticlePage, ListEntry, ListPage, PageRequest, absolute_url, find_date, site_id
+from scrapers.base import ArticlePage, ListEntry, ListPage, PageRequest, absolute_url, find_date
 from scrapers.errors import LayoutDriftError
 from scrapers.registry import register_parser
 

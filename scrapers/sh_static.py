@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from scrapers import _provincial as P
-from scrapers.base import ArticlePage, ListPage, PageRequest, find_date, site_id
+from scrapers.base import ArticlePage, ListPage, PageRequest, find_date
 from scrapers.errors import LayoutDriftError
 from scrapers.registry import register_parser
 

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapers import _provincial as P
-from scrapers.base import ArticlePage, ListEntry, ListPage, PageRequest, absolute_url, find_date, site_id
+from scrapers.base import ArticlePage, ListPage, PageRequest, absolute_url, find_date
 from scrapers.errors import LayoutDriftError
 from scrapers.registry import register_parser
 

@@ -9,10 +9,8 @@ START = pendulum.datetime(2026, 1, 1, tz="Asia/Shanghai")
 
 
 def _failure_callbacks() -> list:
-    try:
-        from yibao.review.callbacks import notify_failure
-    except ImportError:
-        return []
+    from yibao.review.callbacks import notify_failure
+
     return [notify_failure]
 
 

@@ -58,25 +58,12 @@ def read_text(path: str) -> str:
     p = Path(path)
     if not p.is_file():
         raise DraftInputError(f"no such file: {path}")
+    from yibao.diff.sources import SourceError, load_source
+
     try:
-        from yibao.diff.sources import SourceError, load_source
-    except ImportError:
-        load_source, SourceError = None, Exception
-    if load_source is not None:
-        try:
-            return load_source(str(p))
-        except SourceError as exc:
-            raise DraftInputError(str(exc)) from exc
-    if p.suffix.lower() in (".txt", ".md", ""):
-        return p.read_text(encoding="utf-8-sig")
-    try:
-        from yibao.attachments import extract_file
-    except ImportError as exc:
-        raise DraftInputError(f"cannot read {p.suffix} files without yibao.attachments") from exc
-    result = extract_file(p)
-    if getattr(result, "status", "ok") != "ok" or not result.text:
-        raise DraftInputError(f"{path}: no text extracted ({getattr(result, 'reason', '')})")
-    return result.text
+        return load_source(str(p))
+    except SourceError as exc:
+        raise DraftInputError(str(exc)) from exc
 
 
 def _from_files(args):

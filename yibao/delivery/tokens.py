@@ -22,7 +22,6 @@ import time
 import warnings
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import urlencode
 
 Action = Literal["read", "ack", "quiz", "unsubscribe"]
 ACTIONS: tuple[str, ...] = ("read", "ack", "quiz", "unsubscribe")

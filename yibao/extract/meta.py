@@ -9,7 +9,7 @@ from . import head
 from .clauses_rules import add_years, find_effective_all, find_repeals_flat, find_validity, pick_effective
 from .dates import parse_cn_date
 from .docnumber import find_doc_numbers_flat
-from .textview import clean_lines, compact, flat, fw_digits
+from .textview import clean_lines, compact, flat
 
 _PRINTED = re.compile(r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)印发")
 _PUBLISH_BASES = ("发布", "公布", "颁布", "公告")

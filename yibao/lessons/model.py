@@ -59,16 +59,10 @@ class DocContext:
 
 
 def response_deadline(publish_date: dt.date) -> dt.date:
-    """Publication + 7 working days (yibao.workdays; Mon–Fri if that module is unavailable)."""
-    try:
-        from yibao.workdays import add_workdays
-        return add_workdays(publish_date, 7).date
-    except ImportError:
-        d, n = publish_date, 0
-        while n < 7:
-            d += dt.timedelta(days=1)
-            n += d.weekday() < 5
-        return d
+    """Publication + 7 Chinese working days (调休-aware)."""
+    from yibao.workdays import training_deadline
+
+    return training_deadline(publish_date).date
 
 
 @dataclass

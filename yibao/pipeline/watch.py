@@ -141,11 +141,8 @@ def _record_health(session: Session, row: Source, result, rep: SourceReport) -> 
 
 
 def _alert(session: Session, subject: str, message: str) -> None:
-    try:
-        from yibao.delivery.alerts import alert
-    except ImportError:
-        log.warning("ALERT %s: %s", subject, message)
-        return
+    from yibao.delivery.alerts import alert
+
     try:
         alert(session, subject=subject, message=message, level="alert", stage="scrape")
     except Exception:  # an alert channel failing must not fail the scrape

@@ -6,16 +6,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from yibao.diff.model import DiffResult
+from yibao.diff.render_html import render_html
+from yibao.lessons.roles import ROLES
 from yibao.store.models import Change, Lesson
 
 MAX_SUMMARY_ROWS = 8
 
 
 def role_name(role: str) -> str:
-    try:
-        from yibao.lessons.roles import ROLES
-    except ImportError:
-        return role
     return ROLES.get(role, role)
 
 
@@ -60,24 +59,18 @@ def review_body(session: Session, lesson: Lesson) -> str:
 
 
 def diff_table_html(change: Change | None) -> str:
-    """The side-by-side 对照表; yibao.diff.render_html when present, else a plain two-column table."""
+    """The side-by-side 对照表 (yibao.diff.render_html); a malformed diff gets a plain table."""
     if change is None or not change.diff:
         return "<p class='muted'>无条款差异数据（新发布文件）。</p>"
     try:
-        from yibao.diff.model import DiffResult
-        from yibao.diff.render_html import render_html
-    except ImportError:
-        render_html = None
-    if render_html is not None:
-        try:
-            document = render_html(DiffResult.from_dict(change.diff))
-        except Exception:  # noqa: BLE001 - a malformed diff still gets the plain table below
-            pass
-        else:
-            # a whole HTML document with its own <style> (body font, margins): isolated in an
-            # iframe so it cannot restyle the review page around it
-            return (f'<iframe class="diff-frame" title="条款对照表" '
-                    f'srcdoc="{html.escape(document, quote=True)}"></iframe>')
+        document = render_html(DiffResult.from_dict(change.diff))
+    except Exception:  # noqa: BLE001 - a malformed diff still gets the plain table below
+        pass
+    else:
+        # a whole HTML document with its own <style> (body font, margins): isolated in an
+        # iframe so it cannot restyle the review page around it
+        return (f'<iframe class="diff-frame" title="条款对照表" '
+                f'srcdoc="{html.escape(document, quote=True)}"></iframe>')
     rows = "".join(
         f"<tr><td>{html.escape(c.get('new_ref') or c.get('old_ref') or '')}</td>"
         f"<td>{html.escape(c.get('kind', ''))}</td><td class='old'>{html.escape(c.get('old_text', ''))}</td>"

@@ -191,9 +191,6 @@ def create_app() -> FastAPI:
 
 def _mount_ack_app(app: FastAPI) -> None:
     """Staff read/ack links, token-authenticated by the ack app itself (not behind the Airflow login)."""
-    try:
-        from yibao.delivery.ack_app import create_ack_app
-    except ImportError:
-        log.info("yibao.delivery.ack_app not available; /l/ links are not served")
-        return
+    from yibao.delivery.ack_app import create_ack_app
+
     app.mount("/l", create_ack_app())
