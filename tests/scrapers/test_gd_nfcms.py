@@ -16,27 +16,11 @@ from scrapers.errors import LayoutDriftError
 from scrapers.gd_nfcms import epoch_date, gkmlpt_category, leaf_categories, validity_from_flags
 from scrapers.http import Fetcher
 from scrapers.registry import get_parser
-from yibao.mirror.server import MirrorServer
 from yibao.mirror.sites import gd_nfcms as site_mod
 
 SOURCES = Path(__file__).resolve().parents[1] / "fixtures" / "scrapers" / "provincial_sources.yaml"
 parser = get_parser("gd_nfcms")
-
-
-@pytest.fixture(scope="module")
-def mirror():
-    with MirrorServer(sites=[site_mod.default_site()]) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def base(mirror) -> str:
-    return f"{mirror.base_url}/gd_hsa"
-
-
-@pytest.fixture(scope="module")
-def site(mirror):
-    return mirror.sites["gd_hsa"]
+SITE_ID = "gd_hsa"   # the conftest mirror serves site_mod's default site
 
 
 def _get(url: str, params: dict | None = None) -> str:

@@ -2,8 +2,7 @@
 HTTP, and an end-to-end crawl."""
 from __future__ import annotations
 
-import json
-import os
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
@@ -15,24 +14,21 @@ from scrapers.crawl import CrawlState, crawl_source
 from scrapers.errors import LayoutDriftError
 from scrapers.http import Fetcher
 from scrapers.registry import get_parser
-from yibao.mirror.server import MirrorServer
 from yibao.mirror.sites import sc_trs as site_mod
 
 HERE = Path(__file__).resolve().parent
-GOLDEN = HERE.parent / "fixtures" / "scrapers" / "sc_trs"
+sys.path.insert(0, str(HERE))
+from golden import golden_compare as shared_golden_compare  # noqa: E402
+
 SOURCES = HERE.parent / "fixtures" / "scrapers" / "provincial_sources.yaml"
 SC_URL = "https://ylbzj.sc.gov.cn/scsybj/nc010105/2026/5/22/26b3f7d73af8413c8639186066a4d469.shtml"
 LIST = "/scsybj/nc010105/yy_zfxxgklist_gfxwj.shtml"
 parser = get_parser("sc_trs")
+SITE_ID = "sc_ybj"   # the conftest mirror serves site_mod's default site
 
 
 def golden_compare(actual: dict, name: str) -> None:
-    """Compare with tests/fixtures/scrapers/sc_trs/<name>.json (YIBAO_UPDATE_GOLDEN=1 rewrites it)."""
-    path = GOLDEN / f"{name}.json"
-    if os.environ.get("YIBAO_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    assert actual == json.loads(path.read_text(encoding="utf-8"))
+    shared_golden_compare("sc_trs", actual, name)
 
 
 def article_dict(page) -> dict:
@@ -44,18 +40,6 @@ def article_dict(page) -> dict:
 @pytest.fixture(scope="module")
 def real_page(corpus_dir) -> str:
     return (corpus_dir / "SC" / "DOC-SC-MEDICAL-TRANSFER-2026" / "original.html").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def mirror():
-    site = site_mod.default_site()
-    with MirrorServer(sites=[site]) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def base(mirror) -> str:
-    return f"{mirror.base_url}/sc_ybj"
 
 
 # ---------------------------------------------------------------- real page

@@ -14,27 +14,11 @@ from scrapers.errors import LayoutDriftError
 from scrapers.http import Fetcher
 from scrapers.registry import get_parser
 from yibao.mirror.model import Request
-from yibao.mirror.server import MirrorServer
 from yibao.mirror.sites import sh_static as site_mod
 
 SOURCES = Path(__file__).resolve().parents[1] / "fixtures" / "scrapers" / "provincial_sources.yaml"
 parser = get_parser("sh_static")
-
-
-@pytest.fixture(scope="module")
-def mirror():
-    with MirrorServer(sites=[site_mod.default_site()]) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def base(mirror) -> str:
-    return f"{mirror.base_url}/sh_ybj"
-
-
-@pytest.fixture(scope="module")
-def site(mirror):
-    return mirror.sites["sh_ybj"]
+SITE_ID = "sh_ybj"   # the conftest mirror serves site_mod's default site
 
 
 def _article(base, site, doc):

@@ -3,7 +3,7 @@ the mirror's unit API over real HTTP, and an end-to-end crawl."""
 from __future__ import annotations
 
 import json
-import os
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
@@ -16,24 +16,21 @@ from scrapers.errors import LayoutDriftError
 from scrapers.http import Fetcher
 from scrapers.registry import get_parser
 from scrapers.zj_jpaas import parse_query_data, url_form
-from yibao.mirror.server import MirrorServer
 from yibao.mirror.sites import zj_jpaas as site_mod
 
 HERE = Path(__file__).resolve().parent
-GOLDEN = HERE.parent / "fixtures" / "scrapers" / "zj_jpaas"
+sys.path.insert(0, str(HERE))
+from golden import golden_compare as shared_golden_compare  # noqa: E402
+
 SOURCES = HERE.parent / "fixtures" / "scrapers" / "provincial_sources.yaml"
 COL_URL = "https://fzggw.zj.gov.cn/col/col1229565788/index.html"
 COL = "1229113757"
 parser = get_parser("zj_jpaas")
+SITE_ID = "zj_ybj"   # the conftest mirror serves site_mod's default site
 
 
 def golden_compare(actual: dict, name: str) -> None:
-    """Compare with tests/fixtures/scrapers/zj_jpaas/<name>.json (YIBAO_UPDATE_GOLDEN=1 rewrites it)."""
-    path = GOLDEN / f"{name}.json"
-    if os.environ.get("YIBAO_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    assert actual == json.loads(path.read_text(encoding="utf-8"))
+    shared_golden_compare("zj_jpaas", actual, name)
 
 
 @pytest.fixture(scope="module")
@@ -44,17 +41,6 @@ def col_main(corpus_dir) -> str:
 @pytest.fixture(scope="module")
 def unit_api(corpus_dir) -> str:
     return (corpus_dir / "samples-jpaas" / "unit_api.json").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def mirror():
-    with MirrorServer(sites=[site_mod.default_site()]) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def base(mirror) -> str:
-    return f"{mirror.base_url}/zj_ybj"
 
 
 # ---------------------------------------------------------------- real pages
