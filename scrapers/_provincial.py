@@ -336,8 +336,18 @@ def static_page_url(url: str, n: int) -> str:
 
 
 class ProvincialParser:
-    """What every provincial parser shares: the site id for errors and the column URL."""
+    """What every provincial parser shares: the site id for errors, the column URL and the
+    sniff score (page markers from `sniff_page`, plus 2 when the host is the family's)."""
     family = ""
+    host_suffix = ""   # e.g. "sc.gov.cn"
+
+    def sniff(self, html: str, url: str) -> int:
+        host = urlsplit(url or "").hostname or ""
+        return self.sniff_page(html) + (2 if self.host_suffix and host.endswith(self.host_suffix) else 0)
+
+    def sniff_page(self, html: str) -> int:
+        """How strongly the page's own markup says it is this family (0 = not at all)."""
+        return 0
 
     def _site(self, source: Any) -> str:
         from scrapers.base import site_id

@@ -108,6 +108,7 @@ def config_object(html: str) -> str | None:
 @register_parser("gd_nfcms")
 class GdNfcmsParser(P.ProvincialParser):
     family = "gd_nfcms"
+    host_suffix = "gd.gov.cn"
     shell_column_pages = True  # column pages may be short JS shells (see scrapers.crawl)
 
     def column_url(self, source: Any, column: Any) -> str:
@@ -118,14 +119,12 @@ class GdNfcmsParser(P.ProvincialParser):
             return urlunsplit((parts.scheme, parts.netloc, parts.path, f"category={parts.fragment}", ""))
         return url
 
-    def sniff(self, html: str, url: str) -> int:
+    def sniff_page(self, html: str) -> int:
         score = 0
         if "NFCMS_SITE_ID" in html or 'class="zw"' in html:
             score += 3
         if "window._CONFIG" in html and "DETAIL" in html:
             score += 3
-        if (urlsplit(url or "").hostname or "").endswith("gd.gov.cn"):
-            score += 2
         return score
 
     # ------------------------------------------------------------- lists

@@ -56,15 +56,14 @@ def split_title(raw: str) -> tuple[str, str | None]:
 @register_parser("sc_trs")
 class ScTrsParser(P.ProvincialParser):
     family = "sc_trs"
+    host_suffix = "sc.gov.cn"
 
-    def sniff(self, html: str, url: str) -> int:
+    def sniff_page(self, html: str) -> int:
         score = 0
         if "TRS_UEDITOR" in html or "TRS_Editor" in html:
             score += 2
         if 'class="zpgw"' in html:
             score += 3
-        if (urlsplit(url or "").hostname or "").endswith("sc.gov.cn"):
-            score += 2
         return score
 
     # ------------------------------------------------------------- lists

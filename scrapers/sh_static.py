@@ -29,15 +29,14 @@ _ISSUER_HINT = re.compile(r"(局|委员会|委|政府|办公厅|办公室|厅|�
 @register_parser("sh_static")
 class ShStaticParser(P.ProvincialParser):
     family = "sh_static"
+    host_suffix = "sh.gov.cn"
 
-    def sniff(self, html: str, url: str) -> int:
+    def sniff_page(self, html: str) -> int:
         score = 0
         if "content-detail" in html and "content-agency" in html:
             score += 4
         if "pc-only" in html:
             score += 1
-        if (urlsplit(url or "").hostname or "").endswith("sh.gov.cn"):
-            score += 2
         return score
 
     # ------------------------------------------------------------- lists

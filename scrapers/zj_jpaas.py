@@ -68,15 +68,14 @@ def url_form(url: str) -> dict[str, str]:
 @register_parser("zj_jpaas")
 class ZjJpaasParser(P.ProvincialParser):
     family = "zj_jpaas"
+    host_suffix = "zj.gov.cn"
     shell_column_pages = True  # column pages may be short JS shells (see scrapers.crawl)
 
-    def sniff(self, html: str, url: str) -> int:
+    def sniff_page(self, html: str) -> int:
         score = 0
         if "jpaas-publish-server" in html or "queryData" in html:
             score += 3
         if 'id="zoom"' in html and "zj.gov.cn" in html:
-            score += 2
-        if (urlsplit(url or "").hostname or "").endswith("zj.gov.cn"):
             score += 2
         return score
 
