@@ -97,12 +97,7 @@ def take_screenshots(af, lessons: dict[str, list[int]], out: Path) -> list[Path]
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
         page.set_default_timeout(60_000)
-        page.goto(f"{af.base_url}/")
-        page.wait_for_selector("input[name=username], #username")
-        page.fill("input[name=username], #username", USER)
-        page.fill("input[name=password], #password", PASSWORD)
-        page.keyboard.press("Enter")
-        page.wait_for_url(lambda url: "/auth/" not in url)
+        af.ui_login(page, USER)
 
         page.goto(f"{af.base_url}/yibao/review/")
         page.wait_for_selector(f"tr[data-lesson='{lessons['national'][0]}']")

@@ -122,6 +122,15 @@ class AirflowStandalone:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=10)
 
+    def ui_login(self, page, user: str) -> None:
+        """Log a Playwright page into the Airflow UI as `user`."""
+        page.goto(f"{self.base_url}/")
+        page.wait_for_selector("input[name=username], #username")
+        page.fill("input[name=username], #username", user)
+        page.fill("input[name=password], #password", self.users[user])
+        page.keyboard.press("Enter")
+        page.wait_for_url(lambda url: "/auth/" not in url)
+
     def token(self, user: str) -> str:
         r = httpx.post(f"{self.base_url}/auth/token", json={"username": user, "password": self.users[user]})
         r.raise_for_status()
