@@ -132,7 +132,9 @@ class AirflowStandalone:
         page.wait_for_url(lambda url: "/auth/" not in url)
 
     def token(self, user: str) -> str:
-        r = httpx.post(f"{self.base_url}/auth/token", json={"username": user, "password": self.users[user]})
+        # the same 30 s as api(): a freshly started api-server can take longer than httpx's 5 s default
+        r = httpx.post(f"{self.base_url}/auth/token", json={"username": user, "password": self.users[user]},
+                       timeout=30)
         r.raise_for_status()
         return r.json()["access_token"]
 
