@@ -44,6 +44,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class _RetryIdempotent(httpx.HTTPTransport):
+    """GETs are retried when a kept-alive connection was closed under us ("connection reset by
+    peer" from a busy api-server); other methods are not, so nothing is done twice."""
+
+    def __init__(self, attempts: int = 3) -> None:
+        super().__init__(retries=2)   # connection failures (before anything was sent)
+        self.attempts = attempts
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        for attempt in range(self.attempts):
+            try:
+                return super().handle_request(request)
+            except (httpx.ReadError, httpx.RemoteProtocolError):
+                if request.method != "GET" or attempt == self.attempts - 1:
+                    raise
+                time.sleep(0.5)
+        raise AssertionError("unreachable")
+
+
 class AirflowStandalone:
     def __init__(self, workdir: Path, users: dict[str, str], extra_env: dict[str, str] | None = None,
                  startup_timeout: float = 120) -> None:
@@ -140,7 +159,7 @@ class AirflowStandalone:
 
     def api(self, user: str) -> httpx.Client:
         return httpx.Client(base_url=self.base_url, headers={"Authorization": f"Bearer {self.token(user)}"},
-                            timeout=30)
+                            timeout=30, transport=_RetryIdempotent())
 
     def wait_for_dag(self, client: httpx.Client, dag_id: str, timeout: float = 90) -> None:
         wait_for(lambda: client.get(f"/api/v2/dags/{dag_id}").status_code == 200, timeout, 1,
