@@ -7,7 +7,14 @@
 
 Staff have no Airflow login: the HMAC-signed token is the only credential. It names one
 ledger row (and lesson); a tampered token gets 403, an expired one 410, both explained
-in Chinese and English. The review plugin mounts this app inside Airflow's api-server.
+in Chinese and English. The review plugin includes `ack_router()` in its app, so inside
+Airflow's api-server exactly the mailed links `<public_url>/l/<token>`, `<public_url>/u/<token>`
+are served (public_url = http://host/yibao).
+
+Records: the first complete quiz submission is the score of record; later submissions
+are counted (`attempts`) and their latest score kept (`last_score`) but never change the
+score of record. A submission that leaves a question unanswered is refused (422) and
+records nothing; the correct answers are shown only after a complete submission.
 """
 from __future__ import annotations
 
@@ -19,14 +26,15 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yibao.delivery import ledger, unsubscribes
 from yibao.delivery.report import PASS_SCORE
-from yibao.delivery.tokens import TokenClaims, TokenExpired, TokenInvalid, link_secret, verify_token
+from yibao.delivery.tokens import (LinkSecretMissing, TokenClaims, TokenExpired, TokenInvalid, link_secret,
+                                   verify_token)
 from yibao.lessons.roles import ROLES
 from yibao.store.db import open_session
 from yibao.store.models import Acknowledgement, Delivery, DeliveryItem, Lesson, Person, utcnow
@@ -51,13 +59,34 @@ class LinkTarget:
 
 def create_ack_app(database_url: str | None = None, *, secret: bytes | None = None,
                    clock: Callable[[], dt.datetime] = utcnow) -> FastAPI:
-    """The FastAPI app. `database_url` defaults to the store's; `secret` to the link secret."""
+    """A stand-alone app with the link pages at /l/… and /u/… (tests, other hosts) and the
+    same security headers as the plugin."""
+    from yibao.web.security import add_security
+
     app = FastAPI(title="yibao links", docs_url=None, redoc_url=None, openapi_url=None)
+    app.include_router(ack_router(database_url, secret=secret, clock=clock))
+    add_security(app)
+    return app
+
+
+def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
+               clock: Callable[[], dt.datetime] = utcnow) -> APIRouter:
+    """The link pages. `database_url` defaults to the store's; `secret` to the link secret."""
+    app = APIRouter()
     get_secret = (lambda: secret) if secret is not None else link_secret
+
+    def current_secret() -> bytes:
+        try:
+            return get_secret()
+        except LinkSecretMissing as exc:
+            _alert_missing_secret(database_url, str(exc))
+            raise LinkRefused(503, "培训链接暂时无法打开：系统未配置链接密钥。医保办已收到通知，请稍后再试。",
+                              "Training links cannot be opened right now: the link secret is not configured. "
+                              "The 医保办 has been alerted; please try again later.") from None
 
     def resolve(session: Session, token: str, actions: tuple[str, ...]) -> tuple[TokenClaims, LinkTarget]:
         try:
-            claims = verify_token(token, secret=get_secret())
+            claims = verify_token(token, secret=current_secret())
         except TokenExpired:
             raise LinkRefused(410, "链接已过期，请联系本科室医保联络员或医保办重新发送。",
                               "This link has expired. Ask your department's liaison or the 医保办 to resend it.")
@@ -97,7 +126,7 @@ def create_ack_app(database_url: str | None = None, *, secret: bytes | None = No
                 return refused(exc)
             record(session, target, "read", None, clock())
             ack = _ack(session, target)
-            siblings = _siblings(session, target, get_secret())
+            siblings = _siblings(session, target, current_secret())
             return HTMLResponse(_page(target.lesson.title, render_lesson(target, token, ack, siblings)))
 
     @app.post("/l/{token}", response_class=HTMLResponse)
@@ -110,6 +139,14 @@ def create_ack_app(database_url: str | None = None, *, secret: bytes | None = No
             except LinkRefused as exc:
                 return refused(exc)
             quiz = _quiz(target.lesson)
+            missing = unanswered(quiz, answers)
+            if missing:   # nothing recorded, no answers revealed
+                ack = _ack(session, target)
+                siblings = _siblings(session, target, current_secret())
+                notice = (f"<p class=\"notice bad\" role=\"alert\">请回答全部题目后再提交（未作答：第 "
+                          f"{'、'.join(str(n) for n in missing)} 题）。本次提交未记录。</p>")
+                return HTMLResponse(_page(target.lesson.title, notice + render_lesson(
+                    target, token, ack, siblings, answers)), status_code=422)
             marks = [is_correct(q, answers.get(f"q{i}", "")) for i, q in enumerate(quiz)]
             score = (sum(marks) / len(marks)) if marks else None
             record(session, target, "read", None, clock())
@@ -138,31 +175,51 @@ def create_ack_app(database_url: str | None = None, *, secret: bytes | None = No
             return HTMLResponse(_page("退订 / Unsubscribe", render_unsubscribe(target, True)))
 
     # Links of the older {base}/{action}?t=<token> form (already in inboxes) land on the same pages.
-    @app.get("/{action}", response_model=None)
-    def by_query(action: str, t: str = "") -> RedirectResponse | HTMLResponse:
-        if action in LESSON_ACTIONS:
-            return RedirectResponse(f"l/{t}" + ({"ack": "#ack", "quiz": "#quiz"}.get(action, "")), status_code=303)
-        if action == "unsubscribe":
-            return RedirectResponse(f"u/{t}", status_code=303)
-        return HTMLResponse(_page("Not found", "<h1>页面不存在 / Not found</h1>"), status_code=404)
+    # Only these four names: the router shares its root with the review pages.
+    def by_query(action: str) -> Callable[[str], RedirectResponse]:
+        page = "u" if action == "unsubscribe" else "l"
+        anchor = {"ack": "#ack", "quiz": "#quiz"}.get(action, "")
+        return lambda t="": RedirectResponse(f"{page}/{t}{anchor}", status_code=303)
+
+    for action in (*LESSON_ACTIONS, "unsubscribe"):
+        app.add_api_route(f"/{action}", by_query(action), methods=["GET"], include_in_schema=False)
 
     return app
+
+
+def _alert_missing_secret(database_url: str | None, reason: str) -> None:
+    """Tell the 医保办 (once a day, see alerts.py) that staff links cannot be opened."""
+    from yibao.delivery.alerts import alert
+
+    log.error("a staff link was opened but no link secret is configured: %s", reason)
+    try:
+        with open_session(database_url) as session:
+            alert(session, subject="培训链接无法打开：未配置链接密钥 YIBAO_LINK_SECRET", stage="links",
+                  message=("员工打开培训链接时，系统找不到链接密钥，所有阅读/测验/确认链接都无法使用。"
+                           f"请在 Airflow 中设置环境变量 YIBAO_LINK_SECRET 或 Variable/Connection yibao_links。({reason})"))
+    except Exception:   # the page must still answer
+        log.exception("alerting the 医保办 about the missing link secret failed")
 
 
 # ---------------------------------------------------------------- recording
 def record(session: Session, target: LinkTarget, kind: str, score: float | None,
            now: dt.datetime) -> Acknowledgement:
-    """Insert (or, for a retaken quiz, improve) the read/ack row and move ledger states forward."""
+    """Insert the read/ack row (or count a retake) and move ledger states forward.
+
+    For "ack" the first submission's score stays the score of record; a retake adds to
+    `attempts` and sets `last_score` only."""
     lesson, person = target.lesson, target.person
     row = session.scalar(select(Acknowledgement).where(
         Acknowledgement.lesson_id == lesson.id, Acknowledgement.person_id == person.id,
         Acknowledgement.kind == kind))
     if row is None:
         row = Acknowledgement(delivery_id=_lesson_delivery_id(session, target), lesson_id=lesson.id,
-                              person_id=person.id, kind=kind, quiz_score=score, at=now)
+                              person_id=person.id, kind=kind, quiz_score=score, at=now,
+                              attempts=1 if kind == "ack" else 0, last_score=score)
         session.add(row)
-    elif kind == "ack" and score is not None and (row.quiz_score is None or score > row.quiz_score):
-        row.quiz_score = score   # keep the first acknowledgement time, the best score
+    elif kind == "ack":
+        row.attempts = (row.attempts or 1) + 1   # the first time and score stay those of record
+        row.last_score = score
     session.flush()
     acked = set(session.scalars(select(Acknowledgement.lesson_id).where(
         Acknowledgement.person_id == person.id, Acknowledgement.kind == "ack")))
@@ -234,6 +291,11 @@ def options(question: dict, seed: str) -> list[str]:
     return opts
 
 
+def unanswered(quiz: list[dict], answers: dict[str, str]) -> list[int]:
+    """1-based numbers of the questions left blank."""
+    return [i + 1 for i in range(len(quiz)) if not _norm(answers.get(f"q{i}", ""))]
+
+
 def _norm(value: str) -> str:
     return unicodedata.normalize("NFKC", value or "").strip().rstrip("。.").replace(" ", "")
 
@@ -270,12 +332,12 @@ def _page(title: str, body: str) -> str:
 
 
 def _markdown(text: str) -> str:
-    from markdown_it import MarkdownIt
-    return MarkdownIt("commonmark", {"html": False}).enable("table").render(text or "")
+    from yibao.web.render import render_markdown   # raw HTML off, safe URLs only
+    return render_markdown(text)
 
 
 def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None,
-                  siblings: list[tuple[Lesson, str, bool]] = ()) -> str:
+                  siblings: list[tuple[Lesson, str, bool]] = (), given: dict[str, str] | None = None) -> str:
     lesson, person = target.lesson, target.person
     deadline = lesson.deadline.isoformat() if lesson.deadline else "—"
     parts = [f"<h1>{html.escape(lesson.title)}</h1>",
@@ -283,8 +345,11 @@ def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None,
              f" · 完成期限 {deadline}</p>",
              f"<article>{_markdown(lesson.body_md)}</article>"]
     if ack is not None:
-        score = f"，测验得分 {ack.quiz_score:.0%}" if ack.quiz_score is not None else ""
-        parts.append(f"<p class=\"notice ok\">您已于 {_cn_time(ack.at)} 确认学习{score}。可以再次答题，保留最高分。</p>")
+        score = f"，首次测验得分 {ack.quiz_score:.0%}（记录成绩）" if ack.quiz_score is not None else ""
+        tries = f"已作答 {ack.attempts} 次。" if (ack.attempts or 0) > 1 else ""
+        parts.append(f"<p class=\"notice ok\">您已于 {_cn_time(ack.at)} 确认学习{score}。{tries}"
+                     "可以再次练习，成绩以首次作答为准。</p>")
+    given = given or {}
     quiz = _quiz(lesson)
     form = [f"<form method=\"post\" action=\"{html.escape(token)}\" id=\"quiz\">"]
     if quiz:
@@ -292,10 +357,12 @@ def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None,
     for i, q in enumerate(quiz):
         form.append(f"<div class=\"q\"><p>{i + 1}. {html.escape(q['question'])}</p>")
         if q.get("kind") == "numeric":
-            form.append(f"<input type=\"text\" name=\"q{i}\" inputmode=\"decimal\" autocomplete=\"off\">")
+            form.append(f"<input type=\"text\" name=\"q{i}\" inputmode=\"decimal\" autocomplete=\"off\" "
+                        f"value=\"{html.escape(given.get(f'q{i}', ''))}\">")
         else:
             for opt in options(q, f"{lesson.id}:{i}"):
-                form.append(f"<label><input type=\"radio\" name=\"q{i}\" value=\"{html.escape(opt)}\"> "
+                checked = " checked" if given.get(f"q{i}") == opt else ""
+                form.append(f"<label><input type=\"radio\" name=\"q{i}\" value=\"{html.escape(opt)}\"{checked}> "
                             f"{html.escape(opt)}</label>")
         form.append("</div>")
     form.append("<p id=\"ack\"><button type=\"submit\">我已学习</button></p></form>")
@@ -314,8 +381,10 @@ def render_result(target: LinkTarget, quiz: list[dict], answers: dict[str, str],
              f"<p class=\"meta\">{html.escape(target.person.name)} · 确认时间 {_cn_time(ack.at)}</p>"]
     if score is not None:
         verdict = "<span class=\"ok\">通过</span>" if score >= PASS_SCORE else "<span class=\"bad\">未通过</span>"
-        parts.append(f"<p>本次得分 <b>{score:.0%}</b>（{sum(marks)}/{len(marks)}）{verdict}"
-                     f"{'，已记录最高分 ' + format(ack.quiz_score, '.0%') if ack.quiz_score != score else ''}</p>")
+        parts.append(f"<p id=\"score\">本次得分 <b>{score:.0%}</b>（{sum(marks)}/{len(marks)}）{verdict}</p>")
+        if (ack.attempts or 1) > 1 and ack.quiz_score is not None:
+            parts.append(f"<p class=\"notice\">这是第 {ack.attempts} 次作答，仅作练习；培训台账记录首次作答成绩 "
+                         f"{ack.quiz_score:.0%}。</p>")
     for i, (q, ok) in enumerate(zip(quiz, marks)):
         mark = "<span class=\"ok\">✓</span>" if ok else "<span class=\"bad\">✗</span>"
         given = answers.get(f"q{i}", "") or "（未作答）"

@@ -26,6 +26,9 @@ def configure() -> None:
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO_ROOT / "plugins"),
         "YIBAO_HOME": str(base / "yibao"),
     }
+    trainers = base / "trainers.yaml"   # trainer1, trainer2 decide; admin and viewer1 only read
+    trainers.write_text("trainers: [trainer1, trainer2]\ntrainer_roles: []\n", encoding="utf-8")
+    defaults["YIBAO_TRAINERS_FILE"] = str(trainers)
     for key, value in defaults.items():
         os.environ.setdefault(key, value)
     Path(os.environ["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)

@@ -248,8 +248,10 @@ class Acknowledgement(Base):
     lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
     kind: Mapped[str] = mapped_column(String(8))  # read|ack
-    quiz_score: Mapped[float | None] = mapped_column()
+    quiz_score: Mapped[float | None] = mapped_column()   # ack: the first complete submission (score of record)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")   # ack: complete submissions
+    last_score: Mapped[float | None] = mapped_column()   # ack: the latest submission (practice, not of record)
 
 
 class Unsubscribe(Base):

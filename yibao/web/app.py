@@ -4,8 +4,12 @@ Pages (Airflow login; cookie or bearer token via GetUserDep):
   /review/                 课程审核 queue          /review/lessons/{id}   one lesson
   /control/                医保时效看板
 JSON API: /api/queue, /api/lessons/{id} (GET, PUT = save edit), /api/lessons/{id}/decision (POST),
-          /api/lessons/{id}/audit and /api/audit (?format=json|csv), /api/control
-Static: /static/*. Staff read/ack links: /l/* (yibao.delivery.ack_app, token-authenticated, no login).
+          /api/lessons/{id}/audit and /api/audit (?format=json|csv), /api/control, /api/preview (POST Markdown → safe HTML)
+Static: /static/*. Staff links exactly as mailed: /l/{token}, /u/{token} (yibao.delivery.ack_app,
+token-authenticated, no login).
+Deciding and editing are for trainers only (yibao.review.trainers); everyone who may view the
+review DAG can read. Every response carries CSP/frame headers; cross-origin writes get 403
+(yibao.web.security).
 
 NB: no `from __future__ import annotations` here — FastAPI must see GetUserDep as a
 real annotation, or it takes `user` for a query parameter.
@@ -23,10 +27,12 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
-from yibao.review import controlroom, decisions, queue
+from yibao.review import controlroom, decisions, queue, trainers
 from yibao.review.errors import LessonClosed, LessonNotFound, ReviewConflict, ReviewInputError
 from yibao.store.db import open_session
 from yibao.web import hitl_bridge
+from yibao.web.render import render_markdown
+from yibao.web.security import add_security
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -46,11 +52,18 @@ class DecisionIn(EditIn):
     action: Literal["approve", "reject", "regenerate"]
 
 
+class PreviewIn(BaseModel):
+    body_md: str = Field(max_length=200_000)
+
+
 def _user_name(user: Any) -> str:
     return str(user.get_name() or user.get_id())
 
 
 def _require(user: Any, method: str) -> None:
+    """GET: may read the review DAG. PUT (edit, decide): a trainer (config) who may answer its HITL tasks."""
+    if method != "GET" and not trainers.is_trainer(user):
+        raise HTTPException(403, trainers.refusal(user))
     if not hitl_bridge.can_review(user, method):
         raise HTTPException(403, f"user {_user_name(user)} may not {'review' if method == 'PUT' else 'view'} lessons")
 
@@ -82,7 +95,8 @@ def _audit_response(rows: list[dict], fmt: str, name: str) -> Response:
 def create_app() -> FastAPI:
     app = FastAPI(title="yibao review and control room", docs_url=None, redoc_url=None)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    _mount_ack_app(app)
+    _include_link_pages(app)
+    add_security(app)
 
     @app.get("/review/", response_class=HTMLResponse)
     def review_queue_page(request: Request, user: GetUserDep):
@@ -180,6 +194,11 @@ def create_app() -> FastAPI:
             rows = decisions.audit_rows(s)
         return _audit_response(rows, format, "yibao-review-audit")
 
+    @app.post("/api/preview")
+    def api_preview(payload: PreviewIn, user: GetUserDep):
+        _require(user, "GET")
+        return {"html": render_markdown(payload.body_md)}
+
     @app.get("/api/control")
     def api_control(user: GetUserDep):
         _require(user, "GET")
@@ -189,8 +208,9 @@ def create_app() -> FastAPI:
     return app
 
 
-def _mount_ack_app(app: FastAPI) -> None:
-    """Staff read/ack links, token-authenticated by the ack app itself (not behind the Airflow login)."""
-    from yibao.delivery.ack_app import create_ack_app
+def _include_link_pages(app: FastAPI) -> None:
+    """Staff read/ack/unsubscribe pages at /l/{token} and /u/{token} of this app, i.e. exactly
+    the mailed <public_url>/l/… and /u/… (token-authenticated, not behind the Airflow login)."""
+    from yibao.delivery.ack_app import ack_router
 
-    app.mount("/l", create_ack_app())
+    app.include_router(ack_router())

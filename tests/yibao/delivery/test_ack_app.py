@@ -67,13 +67,26 @@ def test_submit_scores_quiz_and_acknowledges(setup):
     assert ack.quiz_score == pytest.approx(2 / 3)
     session.expire_all()
     assert session.get(Delivery, row.id).state == "read"      # one of two lessons acknowledged
-    client.post(url, data={"q0": "2026年1月1日", "q1": "正确", "q2": "7"})   # retake: best score kept
-    client.post(url, data={})
+    retake = client.post(url, data={"q0": "2026年1月1日", "q1": "正确", "q2": "7"})   # counted, not of record
+    assert "第 2 次作答" in retake.text and "首次作答成绩 67%" in retake.text
     session.expire_all()
-    assert session.query(Acknowledgement).filter_by(kind="ack").one().quiz_score == 1.0
-    client.post(path(links.lesson("ack", row.id, lessons[1].id)), data={"q0": "x"})
+    ack = session.query(Acknowledgement).filter_by(kind="ack").one()
+    assert (ack.quiz_score, ack.attempts, ack.last_score) == (pytest.approx(2 / 3), 2, 1.0)
+    assert "已作答 2 次" in client.get(url).text
+    client.post(path(links.lesson("ack", row.id, lessons[1].id)), data={"q0": "x", "q1": "正确", "q2": "1"})
     session.expire_all()
     assert session.get(Delivery, row.id).state == "acknowledged"
+
+
+def test_incomplete_submission_is_refused_and_reveals_nothing(setup):
+    session, client, links, row, lessons = setup
+    url = path(links.lesson("ack", row.id, lessons[0].id))
+    for data in ({}, {"q0": "2026年1月1日", "q1": "", "q2": " "}):
+        resp = client.post(url, data=data)
+        assert resp.status_code == 422 and "请回答全部题目" in resp.text and "本次提交未记录" in resp.text
+        assert "正确答案" not in resp.text
+    assert session.query(Acknowledgement).filter_by(kind="ack").count() == 0
+    assert 'value="2026年1月1日" checked' in client.post(url, data={"q0": "2026年1月1日"}).text   # kept for the retry
 
 
 def test_tampered_and_expired_tokens_are_refused_with_a_bilingual_message(setup):

@@ -189,4 +189,4 @@ def test_recent_alerts_newest_first_within_the_window():
 
 @pytest.mark.airflow
 def test_static_assets_served_without_login(client):
-    assert client.get("/yibao/static/markdown.js").status_code == 200
+    assert client.get("/yibao/static/lesson.js").status_code == 200

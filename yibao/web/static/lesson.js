@@ -7,8 +7,19 @@
   var KINDS = {choice: "单选", truefalse: "判断", numeric: "数值"};
 
   function show(text, ok) { msg.textContent = text; msg.className = ok ? "ok" : "error"; }
-  function refresh() { preview.innerHTML = window.yibaoMarkdown(body.value); }
-  body.addEventListener("input", refresh); refresh();
+  // The preview is rendered on the server (raw HTML off, safe URLs only: yibao.web.render).
+  var pending = null, shown = null;
+  function refresh() {
+    var text = body.value;
+    if (text === shown) return;
+    fetch("/yibao/api/preview", {method: "POST", credentials: "same-origin",
+                                 headers: {"Content-Type": "application/json"}, body: JSON.stringify({body_md: text})})
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (j) { if (body.value === text) { preview.innerHTML = j.html; shown = text; } })
+      .catch(function (e) { preview.textContent = "预览失败 (" + e + ")"; });
+  }
+  body.addEventListener("input", function () { clearTimeout(pending); pending = setTimeout(refresh, 250); });
+  refresh();
 
   function field(label, value, cls) {
     var l = document.createElement("label"); l.textContent = label;
