@@ -10,7 +10,7 @@ from yibao.cli import CliError
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("report", help="training completion by department and role",
-                              description="Sent, read, acknowledged, quiz pass rate and on-time completion per "
+                              description="Sent, read, acknowledged, first-attempt quiz pass rate, quiz attempts and on-time completion per "
                                           "科室 and role, for lessons first delivered since DATE.")
     p.add_argument("--since", required=True, help="first day (Beijing date), YYYY-MM-DD")
     p.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")

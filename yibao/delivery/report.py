@@ -5,7 +5,9 @@ any channel — whose first message was created in the window. Per assignment:
   sent          at least one message reached the provider (sent/read/acknowledged)
   read          the person opened a signed link (read or acknowledged)
   acknowledged  the person pressed 我已学习
-  quiz          quiz_taken / quiz_passed (score ≥ PASS_SCORE)
+  quiz          quiz_taken / quiz_passed: the FIRST complete submission (score ≥ PASS_SCORE),
+                the score of record; quiz_attempts counts every submission, retakes included
+                (a retake never raises the pass rate)
   due           the deadline has passed, or the person already acknowledged
   on_time       acknowledged on or before the lesson's deadline (Beijing date)
 The on-time rate is on_time / due: assignments still inside their window do not count
@@ -41,6 +43,7 @@ class CompletionRow:
     acknowledged: int = 0
     quiz_taken: int = 0
     quiz_passed: int = 0
+    quiz_attempts: int = 0
     due: int = 0
     on_time: int = 0
 
@@ -71,8 +74,10 @@ class Assignment:
     sent: bool
     read: bool
     acknowledged: bool
-    quiz_score: float | None
+    quiz_score: float | None          # first attempt: the score of record
     acknowledged_on: dt.date | None
+    quiz_attempts: int = 0
+    last_score: float | None = None
 
     @property
     def on_time(self) -> bool:
@@ -118,13 +123,15 @@ def assignments(session: Session, since: dt.date, until: dt.date | None = None,
             person_id=person_id, department=department or "（未填科室）", lesson_id=lesson_id, role=role,
             deadline=deadline, sent=(person_id, lesson_id) in sent_pairs or bool(got),
             read=bool(got), acknowledged=ack is not None, quiz_score=ack.quiz_score if ack else None,
-            acknowledged_on=_china_date(ack.at) if ack else None))
+            acknowledged_on=_china_date(ack.at) if ack else None,
+            quiz_attempts=(ack.attempts or 1) if ack is not None and ack.quiz_score is not None else 0,
+            last_score=ack.last_score if ack else None))
     return out
 
 
 ATTESTATION_COLUMNS = ["person_id", "name", "department", "role", "lesson_id", "lesson_title", "doc_number",
                        "deadline", "channels", "first_sent_at", "read_at", "acknowledged_at", "quiz_score",
-                       "quiz_passed", "on_time"]
+                       "quiz_passed", "on_time", "quiz_attempts", "last_score"]
 
 
 def attestation_csv(session: Session, since: dt.date, until: dt.date | None = None) -> str:
@@ -157,7 +164,8 @@ def attestation_csv(session: Session, since: dt.date, until: dt.date | None = No
                          number or "", a.deadline.isoformat() if a.deadline else "",
                          " ".join(sorted(channels[key])), _cn(sent.get(key)), _cn(read.at if read else None),
                          _cn(ack.at if ack else None), "" if a.quiz_score is None else f"{a.quiz_score:.2f}",
-                         "" if a.quiz_score is None else int(a.quiz_score >= PASS_SCORE), int(a.on_time)])
+                         "" if a.quiz_score is None else int(a.quiz_score >= PASS_SCORE), int(a.on_time),
+                         a.quiz_attempts, "" if a.last_score is None else f"{a.last_score:.2f}"])
     return buf.getvalue()
 
 
@@ -181,6 +189,7 @@ def completion(session: Session, since: dt.date, until: dt.date | None = None,
         row.acknowledged += a.acknowledged
         row.quiz_taken += a.quiz_score is not None
         row.quiz_passed += a.quiz_score is not None and a.quiz_score >= PASS_SCORE
+        row.quiz_attempts += a.quiz_attempts
         row.due += a.due(today)
         row.on_time += a.on_time
     ordered = [rows[k] for k in sorted(rows)]
@@ -207,14 +216,14 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
-COLUMNS = ["科室", "角色", "应学", "已发送", "已读", "已确认", "完成率", "测验人次", "测验通过率", "已到期", "按时完成",
-           "按时率"]
+COLUMNS = ["科室", "角色", "应学", "已发送", "已读", "已确认", "完成率", "测验人次", "首次通过率", "作答次数", "已到期",
+           "按时完成", "按时率"]
 
 
 def as_records(rows: list[CompletionRow]) -> list[list[str]]:
     return [[r.department, ROLES.get(r.role, r.role), str(r.assigned), str(r.sent), str(r.read),
              str(r.acknowledged), _pct(r.completion_rate), str(r.quiz_taken), _pct(r.pass_rate),
-             str(r.due), str(r.on_time), _pct(r.on_time_rate)] for r in rows]
+             str(r.quiz_attempts), str(r.due), str(r.on_time), _pct(r.on_time_rate)] for r in rows]
 
 
 def to_csv(rows: list[CompletionRow]) -> str:
@@ -222,13 +231,13 @@ def to_csv(rows: list[CompletionRow]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["department", "role", "role_name", "assigned", "sent", "read", "acknowledged",
-                     "completion_rate", "quiz_taken", "quiz_passed", "quiz_pass_rate", "due", "on_time",
-                     "on_time_rate"])
+                     "completion_rate", "quiz_taken", "quiz_passed", "quiz_pass_rate", "quiz_attempts", "due",
+                     "on_time", "on_time_rate"])
     for r in rows:
         d = asdict(r)
         writer.writerow([r.department, r.role, ROLES.get(r.role, r.role), d["assigned"], d["sent"], d["read"],
                          d["acknowledged"], _rate(r.completion_rate), d["quiz_taken"], d["quiz_passed"],
-                         _rate(r.pass_rate), d["due"], d["on_time"], _rate(r.on_time_rate)])
+                         _rate(r.pass_rate), d["quiz_attempts"], d["due"], d["on_time"], _rate(r.on_time_rate)])
     return buf.getvalue()
 
 

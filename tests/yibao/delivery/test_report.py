@@ -94,3 +94,20 @@ def test_report_command(session, capsys, tmp_path):
     assert capsys.readouterr().out.startswith("person_id,name,department")
     assert cli_main(["report", "--since", "12/01/2025"]) == 2
     assert "not a date" in capsys.readouterr().err
+
+
+def test_retakes_are_counted_but_the_first_attempt_is_the_score_of_record(session, capsys):
+    """赵敏 failed (34 %), then retook twice and reached 100 %: the pass rate keeps her first attempt."""
+    zhao = session.query(Acknowledgement).filter_by(person_id="zhao.min", kind="ack").one()
+    zhao.attempts, zhao.last_score = 3, 1.0
+    session.commit()
+    assert cli_main(["report", "--since", "2025-12-01", "--csv"]) == 0
+    cardio = next(r for r in csv.DictReader(io.StringIO(capsys.readouterr().out)) if r["department"] == "心内科")
+    assert (cardio["quiz_taken"], cardio["quiz_passed"], cardio["quiz_pass_rate"]) == ("2", "1", "0.5000")
+    assert cardio["quiz_attempts"] == "4"                                   # 张伟 once, 赵敏 three times
+    assert cli_main(["report", "--since", "2025-12-01"]) == 0
+    table = capsys.readouterr().out
+    assert "首次通过率" in table and "作答次数" in table
+    assert cli_main(["report", "--since", "2025-12-01", "--detail"]) == 0
+    row = next(r for r in csv.DictReader(io.StringIO(capsys.readouterr().out)) if r["person_id"] == "zhao.min")
+    assert (row["quiz_score"], row["quiz_passed"], row["quiz_attempts"], row["last_score"]) == ("0.34", "0", "3", "1.00")
