@@ -65,6 +65,9 @@ def stack(tmp_path_factory):
     try:
         lesson_ids = _seed_lessons(4)
         af = AirflowStandalone(work, USERS, extra_env=env)
+        public = f"{af.base_url}/yibao"   # the links in mails point at this api-server
+        old.setdefault("YIBAO_PUBLIC_URL", os.environ.get("YIBAO_PUBLIC_URL"))
+        os.environ["YIBAO_PUBLIC_URL"] = af.env["YIBAO_PUBLIC_URL"] = public
         _log_paths.append(af.log_path)
         with af:
             api = af.api("trainer1")

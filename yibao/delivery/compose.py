@@ -25,6 +25,7 @@ from yibao.delivery.tokens import sign_link
 from yibao.lessons.approved import approved_view
 from yibao.lessons.digest import build_digest
 from yibao.lessons.digest import personalise as fill_placeholders
+from yibao.lessons.digest import protect
 from yibao.lessons.model import LessonInputError
 from yibao.store.models import Delivery, Event, Lesson, Person
 
@@ -156,8 +157,8 @@ class Composer:
             raise LessonsWithdrawn(f"lessons {missing} were deleted or are no longer approved; message not sent")
         if not all(lesson.draft for lesson in lessons):
             return _plain_digest(lessons)
-        items = [{"lesson_id": lesson.id, "draft": approved_view(lesson.draft, lesson.body_md),
-                  "deadline": lesson.deadline} for lesson in lessons]
+        items = [{"lesson_id": lesson.id, "draft": protect(approved_view(lesson.draft, lesson.body_md)),
+                  "deadline": lesson.deadline} for lesson in lessons]   # trainer text: data, not placeholders
         try:
             digest = build_digest("⟦name⟧", items)
             return {"subject": digest.subject, "text": digest.render("text"),
@@ -222,18 +223,18 @@ def _page(title: str, body: str) -> str:
 
 def _plain_digest(lessons: list[Lesson]) -> dict[str, str]:
     """A digest for lessons without a structured draft (title + first lines of body_md)."""
-    subject = (f"【医保政策培训】{lessons[0].title}" if len(lessons) == 1
+    subject = (f"【医保政策培训】{protect(lessons[0].title)}" if len(lessons) == 1
                else f"【医保政策培训】{len(lessons)}项新政策待学习")
     text_parts, html_parts, im_parts = ["⟦name⟧您好：", ""], ["<p>⟦name⟧您好：</p>"], [f"**{subject}**", "⟦name⟧您好："]
     for lesson in lessons:
-        excerpt = _excerpt(lesson.body_md)
+        excerpt, title = protect(_excerpt(lesson.body_md)), protect(lesson.title)
         due = f"截止 {lesson.deadline.isoformat()}" if lesson.deadline else ""
-        text_parts += [f"■ {lesson.title}  {due}", excerpt, f"学习：⟦read:{lesson.id}⟧",
+        text_parts += [f"■ {title}  {due}", excerpt, f"学习：⟦read:{lesson.id}⟧",
                        f"答题并确认「我已学习」：⟦quiz:{lesson.id}⟧", ""]
-        html_parts.append(f"<h3>{html.escape(lesson.title)}</h3><p>{html.escape(excerpt)}</p>"
+        html_parts.append(f"<h3>{html.escape(title)}</h3><p>{html.escape(excerpt)}</p>"
                           f"<p>{html.escape(due)}</p><p><a href=\"⟦read:{lesson.id}⟧\">阅读课程</a> · "
                           f"<a href=\"⟦quiz:{lesson.id}⟧\">答题并确认「我已学习」</a></p>")
-        im_parts.append(f"- [{lesson.title}](⟦read:{lesson.id}⟧) {due}")
+        im_parts.append(f"- [{title}](⟦read:{lesson.id}⟧) {due}")
     text_parts += ["退订：⟦unsubscribe⟧", _footer("")]
     html_parts.append(f"<p style=\"color:#666;font-size:12px\">{html.escape(_footer(''))} "
                       "<a href=\"⟦unsubscribe⟧\">退订</a></p>")

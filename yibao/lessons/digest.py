@@ -3,6 +3,10 @@ ordered by deadline, rendered once per distinct item set with placeholders that
 the delivery code fills per person (`personalise`).
 
 Placeholders: ⟦name⟧ ⟦read:<lesson_id>⟧ ⟦ack:<lesson_id>⟧ ⟦quiz:<lesson_id>⟧ ⟦unsubscribe⟧
+
+Trainer text is data, never syntax: everything a trainer wrote passes through `protect()`
+before it is rendered, which writes its ⟦ and ⟧ as private escape pairs; `personalise()`
+fills the real placeholders and turns the pairs back into ⟦ ⟧ in the same single pass.
 """
 from __future__ import annotations
 
@@ -26,6 +30,10 @@ WEEKLY_DAY = 0                   # Monday
 # An item must arrive by 09:00 on the working day before its deadline (调休-aware), so
 # staff keep one full working day to learn it. Email and IM delivery both use this rule.
 _PLACEHOLDER = re.compile(r"⟦([^⟦⟧\s]+)⟧")
+_ESC = "\ue000"                                  # a private-use character: never in real text
+_PROTECT = {_ESC: _ESC + "e", "⟦": _ESC + "o", "⟧": _ESC + "c"}
+_UNPROTECT = {v[1]: k for k, v in _PROTECT.items()}
+_FILL = re.compile(r"⟦([^⟦⟧\s]+)⟧|" + _ESC + r"(.?)", re.S)
 
 
 class PersonaliseError(KeyError):
@@ -191,19 +199,34 @@ def build_digest(person_name: str, items: list[dict]) -> Digest:
     return Digest(person_name=person_name, entries=entries)
 
 
+def protect(value):
+    """Trainer content (a string, or dicts/lists of them) with ⟦ ⟧ escaped, so it can never form a
+    placeholder; `personalise` restores the characters exactly."""
+    if isinstance(value, str):
+        return "".join(_PROTECT.get(ch, ch) for ch in value) if any(c in value for c in _PROTECT) else value
+    if isinstance(value, dict):
+        return {k: protect(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(protect(v) for v in value)
+    return value
+
+
 def personalise(rendered: str, values: dict[str, str], *, escape_html: bool = False) -> str:
-    """Replace every ⟦key⟧ in one regex pass; a key without a value raises PersonaliseError."""
+    """Replace every ⟦key⟧ and restore protected trainer text in one regex pass; a key without a
+    value raises PersonaliseError. Values are inserted as they are, never parsed again."""
     missing: set[str] = set()
 
     def sub(m: re.Match) -> str:
         key = m.group(1)
+        if key is None:   # an escape pair from protect(); a pair cut by IM truncation is dropped
+            return _UNPROTECT.get(m.group(2), "")
         if key not in values:
             missing.add(key)
             return m.group(0)
         val = str(values[key])
         return html_mod.escape(val) if escape_html else val
 
-    out = _PLACEHOLDER.sub(sub, rendered)
+    out = _FILL.sub(sub, rendered)
     if missing:
         raise PersonaliseError(f"no value for placeholders: {', '.join(sorted(missing))}")
     return out

@@ -53,3 +53,51 @@ def test_malformed_draft_falls_back_to_the_plain_digest_with_a_warning(yibao_db,
         msg = Composer(session, LinkMaker("https://yibao.example.cn", b"k")).compose(row)
     assert lesson.title in msg.text and "https://yibao.example.cn/l/" in msg.text
     assert any(f"lesson {lesson.id}" in r.getMessage() and "summary" in r.getMessage() for r in caplog.records)
+
+
+TRAINER_BRACKETS = """# 【已审核】填写⟦name⟧栏时请注意
+
+## 要点速览
+1. 病案首页⟦主要诊断⟧栏按出院诊断填写，勿写⟦read:1⟧或⟦unsubscribe⟧。
+2. 模板中的⟦ 与 ⟧ 原样保留。
+"""
+
+
+def test_trainer_brackets_are_data_and_delivery_succeeds_through_smtp(yibao_db):
+    """⟦…⟧ written by a trainer (title, body; structured and plain digests) reaches staff verbatim."""
+    from delivery_world import SUBSCRIPTIONS
+
+    from yibao.delivery.email import SmtpSettings
+    from yibao.delivery.service import deliver
+    from yibao.delivery.subscriptions import parse_subscriptions, sync_people
+    from yibao.devservers.smtp import CaptureSmtpServer
+    from yibao.store.models import Delivery
+
+    session = session_for(yibao_db)
+    config = parse_subscriptions(SUBSCRIPTIONS, check_secret=lambda c: True)
+    sync_people(session, config)
+    structured, plain = add_lessons(session, ["nurse"]) + add_lessons(session, ["nurse"], tag="b")
+    structured.body_md = TRAINER_BRACKETS
+    plain.draft, plain.body_md, plain.title = None, TRAINER_BRACKETS, "⟦quiz:7⟧ 不是占位符"
+    session.commit()
+    with CaptureSmtpServer(port=0) as server:
+        smtp = SmtpSettings(host="127.0.0.1", port=server.port, security="plain", from_addr="yibao@h.example.cn")
+        deliver(session, now=NOW, smtp=smtp, config=parse_subscriptions(SUBSCRIPTIONS, check_secret=None))
+        mails = [m.message for m in server.messages if m.rcpt_tos == ["chenjing@h.example.cn"]]
+    assert mails, [(d.state, d.last_error) for d in session.query(Delivery)]
+    text = "\n".join(m.get_body(("plain",)).get_content() for m in mails)
+    html = "\n".join(m.get_body(("html",)).get_content() for m in mails)
+    assert "陈静" in text and "⟦name⟧" in text and "⟦主要诊断⟧" in text and "⟦read:1⟧或⟦unsubscribe⟧" in text
+    assert "⟦name⟧" in html and "⟦主要诊断⟧" in html
+    assert "\ue000" not in text + html
+    failed = [d.last_error for d in session.query(Delivery).filter_by(person_id="chen.jing", channel="email")
+              if d.state not in ("sent", "read", "acknowledged")]
+    assert failed == []
+    session.close()
+
+
+def test_protect_round_trips_any_trainer_text():
+    from yibao.lessons.digest import personalise, protect
+
+    for text in ["⟦name⟧", "⟦⟦x⟧⟧", "\ue000o⟦", "普通文本", "⟦ read:1 ⟧", "⟦unsubscribe⟧\ue000"]:
+        assert personalise("⟦name⟧：" + protect(text), {"name": "张三"}) == "张三：" + text

@@ -1,0 +1,106 @@
+"""Issue 12 end to end against a real `airflow standalone` with the plugin, in headless Chromium.
+
+- A trainer approves; the delivery mail reaches the doctor through the SMTP dev server; the
+  first link of that captured .eml is opened through the api-server: read, quiz, 我已学习,
+  unsubscribe page. The store holds the acknowledgement and `yibao report` counts it.
+- A hostile link (`"` in the URL) in the review preview and on the staff page runs no handler.
+"""
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from yibao.delivery.walkthrough import CHROMIUM, launch_chromium, walk_mail
+from yibao.web.standalone import wait_for
+
+pytestmark = [pytest.mark.slow, pytest.mark.airflow, pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"system Chromium not found at {CHROMIUM}")]
+USER = "trainer1"
+DOCTOR_EMAIL = "zhang@hospital.example"
+HOSTILE = '\n\n见[原文](https://x/"onmouseover="window.__xss=1;alert(1)) 与[另一处](javascript:window.__xss=2)。\n'
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+
+def _mail_to_doctor_with(smtp, lesson_title: str):
+    for m in smtp.messages:
+        if DOCTOR_EMAIL in ",".join(m.rcpt_tos) and lesson_title in m.message.get_body(("plain",)).get_content():
+            return m
+    return None
+
+
+def _approve(af, api, lesson_id: int, extra_md: str = "") -> str:
+    af.emit_asset_event(api, "yibao_review_requests", {"lesson_ids": [lesson_id]})
+    lesson = api.get(f"/yibao/api/lessons/{lesson_id}").json()
+    r = api.post(f"/yibao/api/lessons/{lesson_id}/decision",
+                 json={"action": "approve", "revision": lesson["revision"], "comment": "已核对",
+                       "body_md": lesson["body_md"] + extra_md})
+    assert r.status_code == 200, r.text
+    return lesson["title"]
+
+
+def _no_handler_ran(page) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for link in page.query_selector_all("a"):
+        if link.inner_text().strip() in ("原文", "另一处"):
+            assert link.get_attribute("onmouseover") is None
+            assert not (link.get_attribute("href") or "").lower().startswith("javascript:")
+            link.hover()
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__xss") is None and dialogs == []
+
+
+def test_mailed_link_read_quiz_ack_unsubscribe_then_store_and_report(stack, browser, tmp_path):
+    af, smtp, lesson_id = stack.af, stack.smtp, stack.lesson_ids[0]
+    api = af.api(USER)
+    title = _approve(af, api, lesson_id, HOSTILE)
+    mail = wait_for(lambda: _mail_to_doctor_with(smtp, title), timeout=240,
+                    what=f"the delivery mail of lesson {lesson_id} to {DOCTOR_EMAIL}")
+    eml = tmp_path / "delivery.eml"
+    eml.write_bytes(mail.raw)
+
+    walk = walk_mail(eml.read_bytes(), browser, say=print)
+    assert walk.lesson_link.startswith(f"{af.base_url}/yibao/l/")
+    assert walk.unsubscribe_link.startswith(f"{af.base_url}/yibao/u/")
+    assert walk.lesson_id == lesson_id and walk.quiz_score == 1.0 and walk.report_acknowledged >= 1
+    print(walk.staff_step())
+
+    from yibao.store.db import open_session
+    from yibao.store.models import Acknowledgement, Delivery
+
+    with open_session() as s:
+        ack = s.scalars(select(Acknowledgement).where(Acknowledgement.lesson_id == lesson_id,
+                                                      Acknowledgement.kind == "ack")).one()
+        assert (ack.person_id, ack.attempts) == ("p-doc-1", 1)
+        assert s.get(Delivery, ack.delivery_id).state == "acknowledged"
+
+    page = browser.new_page()
+    response = page.goto(walk.lesson_link)       # the staff page shows the trainer's hostile link inert
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    _no_handler_ran(page)
+    page.close()
+
+
+def test_hostile_link_in_the_review_preview_runs_no_handler(stack, browser):
+    af, lesson_id = stack.af, stack.lesson_ids[1]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(60_000)
+    af.ui_login(page, USER)
+    response = page.goto(f"{af.base_url}/yibao/review/lessons/{lesson_id}")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "SAMEORIGIN"
+    page.wait_for_selector("#body")
+    page.fill("#body", page.input_value("#body") + HOSTILE)
+    page.wait_for_function("document.querySelector('#preview') && "
+                           "document.querySelector('#preview').innerText.includes('另一处')")
+    _no_handler_ran(page)
+    page.close()
