@@ -22,8 +22,10 @@ class AirflowLocalError(RuntimeError):
     pass
 
 
-def airflow_env(home: Path, port: int = 8080, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """Environment for a standalone Airflow on SQLite with the repo's DAGs and plugins."""
+def airflow_env(home: Path, port: int = 8080, extra: dict[str, str] | None = None,
+                host: str = "127.0.0.1") -> dict[str, str]:
+    """Environment for a standalone Airflow on SQLite with the repo's DAGs and plugins.
+    The api-server listens on `host` only (loopback unless configured otherwise)."""
     env = dict(os.environ)
     bin_dir = str(Path(sys.executable).parent)  # standalone starts `airflow …` children by name
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
@@ -34,9 +36,10 @@ def airflow_env(home: Path, port: int = 8080, extra: dict[str, str] | None = Non
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO_ROOT / "plugins"),
         "AIRFLOW__CORE__PARALLELISM": "4",
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+        "AIRFLOW__API__HOST": host,
         "AIRFLOW__API__PORT": str(port),
-        "AIRFLOW__API__BASE_URL": f"http://localhost:{port}",
-        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://localhost:{port}/execution/",
+        "AIRFLOW__API__BASE_URL": f"http://{_reach(host)}:{port}",
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://{_reach(host)}:{port}/execution/",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
         "AIRFLOW__SCHEDULER__TRIGGER_TIMEOUT_CHECK_INTERVAL": "5",
     })
@@ -44,24 +47,31 @@ def airflow_env(home: Path, port: int = 8080, extra: dict[str, str] | None = Non
     return env
 
 
+def _reach(host: str) -> str:
+    """The address to reach a server listening on `host` from this machine."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+
+
 @dataclass
 class Standalone:
+    """`users` maps login → password (all Airflow admins); the first one drives the REST API."""
     home: Path
+    users: dict[str, str]
     port: int = 8080
     extra_env: dict[str, str] = field(default_factory=dict)
-    users: dict[str, str] = field(default_factory=lambda: {"admin": "admin"})
+    host: str = "127.0.0.1"
     process: subprocess.Popen | None = None
     _token: str | None = None
 
     @property
     def url(self) -> str:
-        return f"http://localhost:{self.port}"
+        return f"http://{_reach(self.host)}:{self.port}"
 
     @property
     def env(self) -> dict[str, str]:
         users = ",".join(f"{u}:admin" for u in self.users)
         return airflow_env(self.home, self.port, {"AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": users,
-                                                  **self.extra_env})
+                                                  **self.extra_env}, host=self.host)
 
     def airflow(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         exe = Path(sys.executable).with_name("airflow")
@@ -70,7 +80,10 @@ class Standalone:
     def prepare(self) -> None:
         """Migrate the metadata DB, fix the login passwords, create the pools the DAGs use."""
         self.home.mkdir(parents=True, exist_ok=True)
-        (self.home / "simple_auth_manager_passwords.json.generated").write_text(json.dumps(self.users))
+        passwords = self.home / "simple_auth_manager_passwords.json.generated"
+        passwords.touch(mode=0o600)
+        passwords.chmod(0o600)
+        passwords.write_text(json.dumps(self.users))
         self.airflow("db", "migrate")
         subprocess.run([str(Path(sys.executable).with_name("yibao")), "pools", "--apply"], env=self.env,
                        check=True, capture_output=True, text=True)
@@ -105,7 +118,8 @@ class Standalone:
         self.process = None
 
     # ------------------------------------------------------------------ REST
-    def token(self, user: str = "admin") -> str:
+    def token(self, user: str | None = None) -> str:
+        user = user or next(iter(self.users))
         if self._token is None:
             r = requests.post(f"{self.url}/auth/token", json={"username": user, "password": self.users[user]},
                               timeout=10)

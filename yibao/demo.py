@@ -3,7 +3,10 @@
 Starts the site mirror, a capturing SMTP server and the IM robot endpoints, then
 `airflow standalone` on SQLite; runs a baseline poll, publishes a new notice on
 the mirror, and follows it through scrape → diff → draft → review → deliver.
-`--check` approves as a robot trainer and exits 0 only when the mail arrived.
+`--check` approves as a robot trainer, then plays the staff member: opens the first link
+of the captured .eml through the api-server in headless Chromium, reads, answers the quiz,
+acknowledges, opens the unsubscribe page; it exits 0 only when the store holds the
+acknowledgement and `yibao report` counts it. Logins are generated per run (printed).
 """
 from __future__ import annotations
 
@@ -78,7 +81,7 @@ def demo_env(home: Path, services: DevServices, api_port: int) -> dict[str, str]
         "YIBAO_SMTP_SECURITY": "plain",
         "YIBAO_SMTP_FROM": "training@hospital.example.cn",
         "YIBAO_LINK_SECRET": secrets.token_hex(32),
-        "YIBAO_PUBLIC_URL": f"http://localhost:{api_port}/yibao",
+        "YIBAO_PUBLIC_URL": f"http://127.0.0.1:{api_port}/yibao",
         "YIBAO_USER_AGENT": "yibao-demo/0.1 (+local mirror)",
         **services.robot_env,
     }
@@ -127,8 +130,9 @@ def run(args) -> int:
     services = DevServices(home, args.mirror_port, args.smtp_port, args.im_port).start()
     env = demo_env(home, services, args.port)
     os.environ.update(env)
-    af = Standalone(home=home / "airflow", port=args.port, extra_env=env,
-                    users={"admin": "admin", "trainer": "trainer"})
+    # the robot trainer drives the API as the first user; `trainer` is named in config/trainers.yaml
+    logins = {"trainer": secrets.token_urlsafe(9), "admin": secrets.token_urlsafe(9)}
+    af = Standalone(home=home / "airflow", port=args.port, extra_env=env, users=logins)
     try:
         say(f"mirror {services.mirror.base_url}  smtp 127.0.0.1:{services.smtp.port}  im {services.im.base_url}")
         say("migrating Airflow's database and starting airflow standalone (about 20 s) …")
@@ -137,34 +141,35 @@ def run(args) -> int:
         af.start()
         for dag_id in ("yibao_scrape", "yibao_draft", "yibao_review", "yibao_deliver"):
             af.wait_for_dag(dag_id)
-        say(f"Airflow UI: {af.url}  (login admin/admin or trainer/trainer)")
+        say(f"Airflow UI: {af.url}  (login trainer / {logins['trainer']} — decides on lessons; "
+            f"admin / {logins['admin']} — reads only; both for this run only)")
 
         run_id = af.trigger("yibao_scrape")
-        say(f"1/5 baseline poll of the mirror ({run_id}) …")
+        say(f"1/6 baseline poll of the mirror ({run_id}) …")
         af.wait_run("yibao_scrape", run_id)
         say(f"    store after baseline: {store_summary()}")
 
         notice = todays_notice()
         services.mirror.publish(notice)
-        say(f"2/5 published on the mirror: {notice.title} ({notice.doc_number})")
+        say(f"2/6 published on the mirror: {notice.title} ({notice.doc_number})")
         marker = dt.datetime.now(dt.timezone.utc).isoformat()
         run_id = af.trigger("yibao_scrape")
         af.wait_run("yibao_scrape", run_id)
-        say(f"3/5 detected and diffed; drafting (asset-triggered) … {store_summary()}")
+        say(f"3/6 detected and diffed; drafting (asset-triggered) … {store_summary()}")
         af.wait_run("yibao_draft", after=marker, timeout_s=180)
         if args.check:
             approved = robot_trainer(af)
-            say(f"4/5 robot trainer approved {approved} lesson(s) through the HITL API")
+            say(f"4/6 robot trainer approved {approved} lesson(s) through the HITL API")
         else:
-            say(f"4/5 review the drafts: {af.url}/plugin/yibao-review  (or Required Actions) — waiting …")
+            say(f"4/6 review the drafts: {af.url}/plugin/yibao-review  (or Required Actions) — waiting …")
         af.wait_run("yibao_deliver", after=marker, timeout_s=None if not args.check else 300)
         mail = wait_for_mail(services.smtp, timeout_s=60)
-        say(f"5/5 delivered: {len(mail)} mail(s) captured in {home / 'mail'}; {store_summary()}")
+        say(f"5/6 delivered: {len(mail)} mail(s) captured in {home / 'mail'}; {store_summary()}")
         for message in mail[:5]:
             say(f"    → {message['To']}: {message['Subject']}")
         say(f"IM messages received by the robot endpoints: {len(services.im.received)}")
         if args.check:
-            return 0 if mail else 1
+            return staff_step(services) if mail else 1
         say("everything stays up; Ctrl-C stops every process this demo started")
         while True:
             time.sleep(3600)
@@ -174,6 +179,32 @@ def run(args) -> int:
         say("stopping …")
         af.stop()
         services.stop()
+
+
+def staff_step(services: DevServices) -> int:
+    """The first captured .eml, opened as the staff member would; 0 only when acknowledged and counted."""
+    from playwright.sync_api import sync_playwright
+
+    from yibao.delivery.walkthrough import WalkthroughError, launch_chromium, walk_mail
+
+    first = sorted(services.mail_dir.glob("*.eml"))
+    lesson_mail = next((p for p in first if b"/l/" in p.read_bytes()), None)
+    if lesson_mail is None:
+        say("6/6 staff step FAILED: no captured mail holds a lesson link")
+        return 1
+    say(f"6/6 staff step: opening the first link of {lesson_mail.name} in headless Chromium …")
+    try:
+        with sync_playwright() as p:
+            browser = launch_chromium(p)
+            try:
+                walk = walk_mail(lesson_mail.read_bytes(), browser, say=say)
+            finally:
+                browser.close()
+    except WalkthroughError as exc:
+        say(f"6/6 staff step FAILED: {exc}")
+        return 1
+    say(f"6/6 staff step: {walk.staff_step()}")
+    return 0
 
 
 def sync_subscriptions() -> None:
@@ -193,7 +224,9 @@ def wait_for_mail(smtp, timeout_s: float) -> list:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m yibao.demo", description=__doc__)
-    parser.add_argument("--check", action="store_true", help="unattended: robot trainer, exit 0 only if mail arrived")
+    parser.add_argument("--check", action="store_true",
+                        help="unattended: robot trainer and robot staff; exit 0 only when the mailed link was "
+                             "opened, the quiz passed and the acknowledgement is stored and reported")
     parser.add_argument("--home", default=str(REPO_ROOT / "var" / "demo"))
     parser.add_argument("--port", type=int, default=8080, help="Airflow API/UI port")
     parser.add_argument("--mirror-port", type=int, default=8765)

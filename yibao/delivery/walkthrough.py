@@ -117,8 +117,10 @@ def walk_mail(eml: bytes, browser, say=print) -> Walkthrough:
             if not radios:
                 raise WalkthroughError(f"question {i + 1}: the answer {value!r} is not among the options")
             radios[0].check()
-        page.click("#ack button[type=submit]")
-        page.wait_for_selector("text=本次学习已记入医保办培训台账")
+        with page.expect_navigation():
+            page.click("#ack button[type=submit]")
+        if "本次学习已记入医保办培训台账" not in page.inner_text("body"):
+            raise WalkthroughError(f"pressing 我已学习 did not record: {page.inner_text('body')[:300]}")
         walk.score_text = page.inner_text("#score") if page.query_selector("#score") else ""
         say(f"    staff: 我已学习 pressed — {walk.score_text or 'no quiz'}")
         response = page.goto(unsubscribe_link)

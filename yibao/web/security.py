@@ -68,5 +68,6 @@ def add_security(app: FastAPI) -> None:
         response.headers["Content-Security-Policy"] = LINK_CSP if link_page else REVIEW_CSP
         response.headers["X-Frame-Options"] = "DENY" if link_page else "SAMEORIGIN"
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer" if link_page else "same-origin"
+        # same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` on form posts
+        response.headers["Referrer-Policy"] = "same-origin"
         return response

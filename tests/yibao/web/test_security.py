@@ -96,7 +96,7 @@ def test_yibao_pages_send_csp_and_frame_headers(client, mailed):
     assert review.headers["x-frame-options"] == "SAMEORIGIN"
     link = client.get(local(mailed["read"]))
     assert "frame-ancestors 'none'" in link.headers["content-security-policy"]
-    assert link.headers["x-frame-options"] == "DENY" and link.headers["referrer-policy"] == "no-referrer"
+    assert link.headers["x-frame-options"] == "DENY" and link.headers["referrer-policy"] == "same-origin"
 
 
 def test_cross_origin_writes_are_refused(client, lessons, mailed):
