@@ -62,8 +62,13 @@ def _user_name(user: Any) -> str:
 
 def _require(user: Any, method: str) -> None:
     """GET: may read the review DAG. PUT (edit, decide): a trainer (config) who may answer its HITL tasks."""
-    if method != "GET" and not trainers.is_trainer(user):
-        raise HTTPException(403, trainers.refusal(user))
+    if method != "GET":
+        try:
+            allowed = trainers.is_trainer(user)
+        except trainers.TrainersConfigError as exc:
+            raise HTTPException(503, f"培训审核人配置有误，暂时不能做决定 / trainers config is invalid: {exc}") from None
+        if not allowed:
+            raise HTTPException(403, trainers.refusal(user))
     if not hitl_bridge.can_review(user, method):
         raise HTTPException(403, f"user {_user_name(user)} may not {'review' if method == 'PUT' else 'view'} lessons")
 
