@@ -56,7 +56,7 @@ def test_login_edit_approve_deliver(stack, browser):
     page.click(f"tr[data-lesson='{lesson_id}'] a")
     page.wait_for_selector("#body")
     page.fill("#body", page.input_value("#body") + "\n请各科室于本周五前完成学习。\n")
-    page.wait_for_function("document.getElementById('preview').innerText.includes('请各科室于本周五前完成学习')")
+    page.locator("#preview", has_text="请各科室于本周五前完成学习").wait_for()   # rendered by the server
     page.fill("#comment", "已核对条款")
     page.click("button.approve")
     page.wait_for_selector("#message.ok")

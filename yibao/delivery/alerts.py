@@ -39,7 +39,7 @@ def alert(session: Session, *, subject: str, message: str, level: str = "alert",
         return
     try:
         from yibao.delivery.service import send_due
-        send_due(session, now=now, smtp=smtp, config=_config_or_none(), ids=ids)
+        send_due(session, now=now, smtp=smtp, config=_config_or_none(), ids=ids, links_optional=True)
     except Exception:
         log.exception("alert %r recorded but not sent now; the next delivery run retries it", subject)
         session.rollback()

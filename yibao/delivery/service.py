@@ -208,15 +208,18 @@ def unsubscribed_channels(session: Session) -> set[tuple[str, str]]:
 def send_due(session: Session, *, now: dt.datetime, smtp: Any | None = None,
              config: SubscriptionConfig | None = None, report: DeliveryReport | None = None,
              on_outcome: Outcome | None = None, ids: Iterable[int] | None = None,
-             limiter: Any | None = None) -> DeliveryReport:
-    """Send every due ledger row (lesson digests, reminders, alerts); record each outcome."""
+             limiter: Any | None = None, links_optional: bool = False) -> DeliveryReport:
+    """Send every due ledger row (lesson digests, reminders, alerts); record each outcome.
+    `links_optional`: the rows carry no signed link (alerts), so a missing link secret is no reason
+    not to send them (the alert may be about that very secret)."""
     report = report or DeliveryReport()
     policy = _retry_policy(config.policy if config else DeliveryPolicy())
     rows = ledger.due(session, now, ids=ids, lease=policy.lease)
     if not rows:
         return report
     settings = get_settings()
-    composer = Composer(session, LinkMaker(settings.public_url, _link_secret()), config.hospital if config else "")
+    composer = Composer(session, LinkMaker(settings.public_url, _link_secret(optional=links_optional)),
+                        config.hospital if config else "")
     email_rows = [r for r in rows if r.channel == "email"]
     im_rows = [r for r in rows if r.channel != "email"]
     if email_rows:
@@ -233,9 +236,14 @@ def _retry_policy(p: DeliveryPolicy) -> ledger.RetryPolicy:
     return ledger.RetryPolicy(lease=dt.timedelta(minutes=p.send_lease_minutes), max_attempts=p.max_attempts)
 
 
-def _link_secret() -> bytes:
-    from yibao.delivery.tokens import link_secret
-    return link_secret()
+def _link_secret(optional: bool = False) -> bytes:
+    from yibao.delivery.tokens import LinkSecretMissing, link_secret
+    try:
+        return link_secret()
+    except LinkSecretMissing:
+        if not optional:
+            raise
+        return b""   # signing a link with it raises LinkSecretMissing
 
 
 def message_key(row: Delivery) -> str:

@@ -151,11 +151,19 @@ def test_preview_is_rendered_on_the_server_without_live_markup(client):
 def test_missing_link_secret_gives_a_clear_page_and_alerts_the_yibaoban(client, mailed, monkeypatch):
     from yibao.store.models import Event
 
+    from yibao.devservers.smtp import CaptureSmtpServer
+
     monkeypatch.delenv("YIBAO_LINK_SECRET", raising=False)
     monkeypatch.delenv("YIBAO_DEV", raising=False)
-    r = client.get(local(mailed["read"]))
+    with CaptureSmtpServer(port=0) as smtp:
+        for key, value in {"YIBAO_SMTP_HOST": "127.0.0.1", "YIBAO_SMTP_PORT": str(smtp.port),
+                           "YIBAO_SMTP_SECURITY": "plain", "YIBAO_SMTP_FROM": "yibao@h.example.cn"}.items():
+            monkeypatch.setenv(key, value)
+        r = client.get(local(mailed["read"]))
+        alerts = [m.message for m in smtp.messages if m.rcpt_tos == ["wangfang@h.example.cn"]]
     assert r.status_code == 503 and "未配置链接密钥" in r.text and "医保办已收到通知" in r.text
     assert "Traceback" not in r.text
     session = mailed["session"]
     session.expire_all()
-    assert session.query(Event).filter(Event.subject.contains("YIBAO_LINK_SECRET")).count() >= 1
+    assert session.query(Event).filter(Event.subject.contains("YIBAO_LINK_SECRET")).count() == 1
+    assert alerts and "YIBAO_LINK_SECRET" in alerts[0]["Subject"]          # the 医保办 (王芳) is told by mail
