@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.airflow, pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"system Chromium not found at {CHROMIUM}")]
 USER = "trainer1"
 DOCTOR_EMAIL = "zhang@hospital.example"
-HOSTILE = '\n\n见[原文](https://x/"onmouseover="window.__xss=1;alert(1)) 与[另一处](javascript:window.__xss=2)。\n'
+HOSTILE = '\n\n见[原文](https://x/"onmouseover="window.__xss=1) 与[另一处](javascript:window.__xss=2)。\n'
 
 
 @pytest.fixture(scope="module")
