@@ -13,7 +13,8 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 help:
 	@echo "make test        install everything (venv, pinned packages, system fonts/browser) and run the tests"
 	@echo "make demo        offline demo: mirror + SMTP + IM endpoints + Airflow standalone (Ctrl-C stops all)"
-	@echo "make demo-check  the same flow unattended; exits 0 only when the mail arrived"
+	@echo "make demo-check  the same flow unattended, then a robot staff member opens the mailed link in Chromium;"
+	@echo "                exits 0 only when the acknowledgement is stored and counted by yibao report"
 	@echo "make run         Airflow standalone against the real sources in config/sources.yaml"
 	@echo "make bench       benchmarks (bench/): medians and ratios against baselines measured in the same run"
 
