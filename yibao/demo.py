@@ -142,7 +142,7 @@ def run(args) -> int:
         for dag_id in ("yibao_scrape", "yibao_draft", "yibao_review", "yibao_deliver"):
             af.wait_for_dag(dag_id)
         say(f"Airflow UI: {af.url}  (login trainer / {logins['trainer']} — decides on lessons; "
-            f"admin / {logins['admin']} — reads only; both for this run only)")
+            f"admin / {logins['admin']} — Airflow admin, reads lessons only; both for this run only)")
 
         run_id = af.trigger("yibao_scrape")
         say(f"1/6 baseline poll of the mirror ({run_id}) …")
