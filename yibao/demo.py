@@ -170,6 +170,8 @@ def run(args) -> int:
         say(f"IM messages received by the robot endpoints: {len(services.im.received)}")
         if args.check:
             return staff_step(services) if mail else 1
+        say(f"6/6 as a staff member: open a link of {home / 'mail' / '0001.eml'} in a browser "
+            "(read, quiz, 我已学习); `yibao report --since <today>` counts it")
         say("everything stays up; Ctrl-C stops every process this demo started")
         while True:
             time.sleep(3600)

@@ -16,7 +16,7 @@ testenv.configure()   # before anything imports Airflow
 from yibao.devservers.smtp import CaptureSmtpServer  # noqa: E402
 from yibao.web.standalone import AirflowStandalone  # noqa: E402
 
-USERS = {"trainer1": "trainer1-pw"}
+USERS = {"trainer1": "trainer1-pw", "admin1": "admin1-pw"}   # admin1: an Airflow admin, not a trainer
 DOCTOR_EMAIL = "zhang@hospital.example"
 SUBSCRIPTIONS = f"""\
 hospital: 测试医院

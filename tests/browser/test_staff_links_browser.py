@@ -4,6 +4,8 @@
   first link of that captured .eml is opened through the api-server: read, quiz, 我已学习,
   unsubscribe page. The store holds the acknowledgement and `yibao report` counts it.
 - A hostile link (`"` in the URL) in the review preview and on the staff page runs no handler.
+- Over real HTTP: an Airflow admin who is not a trainer reads but gets 403 on decisions;
+  a cross-origin write gets 403.
 """
 from pathlib import Path
 
@@ -103,3 +105,17 @@ def test_hostile_link_in_the_review_preview_runs_no_handler(stack, browser):
     page.locator("#preview", has_text="另一处").wait_for()   # (no wait_for_function: the CSP forbids eval)
     _no_handler_ran(page)
     page.close()
+
+
+def test_over_http_only_trainers_decide_and_cross_origin_writes_are_refused(stack):
+    af, lesson_id = stack.af, stack.lesson_ids[2]
+    admin, trainer = af.api("admin1"), af.api(USER)
+    lesson = admin.get(f"/yibao/api/lessons/{lesson_id}")
+    assert lesson.status_code == 200                                       # everyone who may view reads
+    decision = {"action": "reject", "revision": lesson.json()["revision"], "comment": "条款引用有误"}
+    refused = admin.post(f"/yibao/api/lessons/{lesson_id}/decision", json=decision)
+    assert refused.status_code == 403 and "只有培训审核人" in refused.json()["detail"]
+    evil = trainer.post(f"/yibao/api/lessons/{lesson_id}/decision", json=decision,
+                        headers={"Origin": "https://evil.example"})
+    assert evil.status_code == 403 and "cross-origin" in evil.json()["detail"]
+    assert trainer.get(f"/yibao/api/lessons/{lesson_id}").json()["status"] == lesson.json()["status"]
