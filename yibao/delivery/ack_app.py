@@ -72,7 +72,7 @@ def create_ack_app(database_url: str | None = None, *, secret: bytes | None = No
 def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
                clock: Callable[[], dt.datetime] = utcnow) -> APIRouter:
     """The link pages. `database_url` defaults to the store's; `secret` to the link secret."""
-    app = APIRouter()
+    router = APIRouter()
     get_secret = (lambda: secret) if secret is not None else link_secret
 
     def current_secret() -> bytes:
@@ -117,7 +117,7 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
         body = (f"<h1>{html.escape(exc.zh)}</h1><p lang=\"en\">{html.escape(exc.en)}</p>")
         return HTMLResponse(_page("无法打开链接 / Link refused", body), status_code=exc.status)
 
-    @app.get("/l/{token}", response_class=HTMLResponse)
+    @router.get("/l/{token}", response_class=HTMLResponse)
     def lesson_page(token: str) -> HTMLResponse:
         with open_session(database_url) as session:
             try:
@@ -129,7 +129,7 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
             siblings = _siblings(session, target, current_secret())
             return HTMLResponse(_page(target.lesson.title, render_lesson(target, token, ack, siblings)))
 
-    @app.post("/l/{token}", response_class=HTMLResponse)
+    @router.post("/l/{token}", response_class=HTMLResponse)
     async def submit(token: str, request: Request) -> HTMLResponse:
         form = await request.form()
         answers = {k: str(v) for k, v in form.items()}
@@ -153,7 +153,7 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
             ack = record(session, target, "ack", score, clock())
             return HTMLResponse(_page(target.lesson.title, render_result(target, quiz, answers, marks, score, ack)))
 
-    @app.get("/u/{token}", response_class=HTMLResponse)
+    @router.get("/u/{token}", response_class=HTMLResponse)
     def unsubscribe_page(token: str) -> HTMLResponse:
         with open_session(database_url) as session:
             try:
@@ -163,7 +163,7 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
             done = _unsubscribed(session, target)
             return HTMLResponse(_page("退订 / Unsubscribe", render_unsubscribe(target, done)))
 
-    @app.post("/u/{token}", response_class=HTMLResponse)
+    @router.post("/u/{token}", response_class=HTMLResponse)
     def unsubscribe(token: str) -> HTMLResponse:
         with open_session(database_url) as session:
             try:
@@ -182,9 +182,9 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
         return lambda t="": RedirectResponse(f"{page}/{t}{anchor}", status_code=303)
 
     for action in (*LESSON_ACTIONS, "unsubscribe"):
-        app.add_api_route(f"/{action}", by_query(action), methods=["GET"], include_in_schema=False)
+        router.add_api_route(f"/{action}", by_query(action), methods=["GET"], include_in_schema=False)
 
-    return app
+    return router
 
 
 def _alert_missing_secret(database_url: str | None, reason: str) -> None:
