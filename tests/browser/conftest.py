@@ -64,7 +64,7 @@ def stack(tmp_path_factory):
     os.environ.update(env)   # the seed and the standalone share this store
     try:
         lesson_ids = _seed_lessons(4)
-        af = AirflowStandalone(work, USERS, extra_env=env)
+        af = AirflowStandalone(work, USERS, extra_env=env, startup_timeout=300)   # a busy shared 2-core box
         public = f"{af.base_url}/yibao"   # the links in mails point at this api-server
         old.setdefault("YIBAO_PUBLIC_URL", os.environ.get("YIBAO_PUBLIC_URL"))
         os.environ["YIBAO_PUBLIC_URL"] = af.env["YIBAO_PUBLIC_URL"] = public
