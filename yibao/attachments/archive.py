@@ -5,7 +5,8 @@ import io
 import zipfile
 from typing import Callable
 
-from .model import AttachmentText, Limits
+from .guard import check_time, read_member
+from .model import AttachmentText, ExtractionRefused, Limits
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
@@ -38,7 +39,11 @@ def extract_zip(data: bytes, limits: Limits, extract: Callable[..., AttachmentTe
                                         reason=f"nested archive deeper than {limits.max_zip_depth} levels")
             else:
                 budget -= info.file_size
-                member = extract(zf.read(info), name, limits=limits, _depth=depth + 1)
+                check_time(f"reading archive member {name}")
+                try:
+                    member = extract(read_member(zf, info, limits), name, limits=limits, _depth=depth + 1)
+                except ExtractionRefused as exc:
+                    member = AttachmentText(kind="unknown", status="refused", filename=name, reason=exc.reason)
                 member.filename = name
             result.members.append(member)
             if member.text:
@@ -52,5 +57,9 @@ def extract_zip(data: bytes, limits: Limits, extract: Callable[..., AttachmentTe
     if not result.members:
         result.status, result.reason = "not_extracted", "empty archive"
     elif len(bad) == len(result.members):
-        result.status, result.reason = "not_extracted", "no member could be extracted"
+        refused = next((m for m in bad if m.status == "refused"), None)
+        if refused is not None:
+            result.status, result.reason = "refused", f"{refused.filename}: {refused.reason}"
+        else:
+            result.status, result.reason = "not_extracted", "no member could be extracted"
     return result

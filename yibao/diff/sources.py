@@ -1,4 +1,7 @@
-"""Resolve a `yibao diff` operand to text: stored version id, file (.txt/.md/.html/.pdf/.docx) or URL."""
+"""Resolve a `yibao diff` operand to text: stored version id, file or URL.
+
+Files are read by the same reader as `yibao extract` (yibao.attachments.files): every type and
+encoding it takes, the same limits, and the reason when a file cannot be read."""
 from __future__ import annotations
 
 import re
@@ -9,23 +12,50 @@ class SourceError(Exception):
     """The operand cannot be turned into text (missing file, unknown type, fetch failure)."""
 
 
-HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
-TEXT_SUFFIXES = {".txt", ".md", ".text"}
 BODY_SELECTORS = ("div#zoom", ".content-detail", ".TRS_UEDITOR", "div.article-content", "div#content")
+_BLOCKS = {"p", "div", "li", "tr", "h1", "h2", "h3"}
+_CONTAINERS = {"p", "div", "li", "tr"}
 
 
 def html_to_text(html: str) -> str:
-    from bs4 import BeautifulSoup
+    """One line per innermost block (a p/div/li/tr/h1-3 holding no p/div/li/tr).
+
+    Linear in the page size, with no recursion: the blocks taken are the outermost such
+    elements, so nested headings are read once, not once per level (a 1,000-level page made
+    the text quadratic), and the tree is walked with an explicit stack.
+    """
+    from bs4 import BeautifulSoup, Tag
+
     soup = BeautifulSoup(html, "lxml")
     for tag in soup(["script", "style", "noscript"]):
         tag.decompose()
     node = next((n for sel in BODY_SELECTORS if (n := soup.select_one(sel)) is not None), None) or soup.body or soup
     for br in node.find_all("br"):
         br.replace_with("\n")
-    blocks = [el.get_text("", strip=True) for el in node.find_all(["p", "div", "li", "tr", "h1", "h2", "h3"])
-              if not el.find(["p", "div", "li", "tr"])]
+    holds_container = _elements_holding_containers(node)
+    blocks: list[str] = []
+    stack = [c for c in reversed(node.contents) if isinstance(c, Tag)]
+    while stack:
+        el = stack.pop()
+        if el.name in _BLOCKS and id(el) not in holds_container:
+            blocks.append(el.get_text("", strip=True))
+            continue
+        stack.extend(c for c in reversed(el.contents) if isinstance(c, Tag))
     text = "\n".join(b for b in blocks if b)
     return text or node.get_text("\n", strip=True)
+
+
+def _elements_holding_containers(root) -> set[int]:
+    """ids of the elements under `root` that have a p/div/li/tr among their descendants."""
+    from bs4 import Tag
+
+    holding: set[int] = set()
+    for el in root.find_all(list(_CONTAINERS)):
+        parent = el.parent
+        while parent is not None and parent is not root and id(parent) not in holding:
+            holding.add(id(parent))
+            parent = parent.parent
+    return holding
 
 
 def _version_text(version_id: int) -> str:
@@ -41,24 +71,33 @@ def _version_text(version_id: int) -> str:
         return version.text
 
 
-def _pdf_text(path: Path) -> str:
+def _file_text(path: Path, operand: str) -> str:
+    """The text of a file, read like `yibao extract` reads it (same sniffing, encodings and limits)."""
+    from yibao.attachments import Limits, extract_bytes
+    from yibao.attachments.files import sniff_file
+    from yibao.attachments.model import ContentMismatch
+    from yibao.attachments.plain import read_text
+
     try:
-        from yibao.attachments import extract_file
-    except ImportError:
-        extract_file = None
-    if extract_file is not None:
-        result = extract_file(path)
-        if not result.text.strip():
-            raise SourceError(f"{path}: no text could be extracted ({getattr(result, 'status', '?')})")
-        return result.text
-    import pdfplumber
-    with pdfplumber.open(path) as pdf:
-        return "\n".join(page.extract_text() or "" for page in pdf.pages)
-
-
-def _docx_text(path: Path) -> str:
-    import docx
-    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+        limits = Limits.from_env()
+    except ValueError as exc:
+        raise SourceError(str(exc)) from None
+    if path.stat().st_size > limits.max_bytes:
+        raise SourceError(f"{operand} is {path.stat().st_size} bytes, over the limit of {limits.max_bytes} "
+                          f"({Limits.env_name('max_bytes')})")
+    data = path.read_bytes()
+    try:
+        kind = sniff_file(path.name, data)
+        if kind == "text":
+            return read_text(data, operand)
+        if kind == "html":
+            return html_to_text(read_text(data, operand))
+    except ContentMismatch as exc:
+        raise SourceError(exc.reason) from None
+    result = extract_bytes(data, path.name, limits=limits)
+    if result.status != "ok":
+        raise SourceError(f"{operand}: {result.status.replace('_', ' ')}: {result.reason}")
+    return result.text
 
 
 def _fetch(url: str) -> str:
@@ -82,26 +121,4 @@ def load_source(operand: str) -> str:
     path = Path(operand)
     if not path.is_file():
         raise SourceError(f"no such file: {operand}")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in TEXT_SUFFIXES:
-            return path.read_text(encoding="utf-8-sig")
-        if suffix in HTML_SUFFIXES:
-            raw = path.read_bytes()
-            for enc in ("utf-8", "gb18030"):
-                try:
-                    return html_to_text(raw.decode(enc))
-                except UnicodeDecodeError:
-                    continue
-            raise SourceError(f"{operand}: cannot decode HTML as UTF-8 or GB18030")
-        if suffix == ".pdf":
-            return _pdf_text(path)
-        if suffix == ".docx":
-            return _docx_text(path)
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"{operand}: not UTF-8 text ({exc.reason})") from None
-    except SourceError:
-        raise
-    except Exception as exc:  # a corrupt PDF/DOCX: report it as bad input, one line
-        raise SourceError(f"{operand}: cannot read {suffix} file ({type(exc).__name__}: {exc})") from None
-    raise SourceError(f"{operand}: unsupported file type {suffix or '(none)'}; use .txt .md .html .pdf .docx")
+    return _file_text(path, operand)
