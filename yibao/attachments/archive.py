@@ -5,7 +5,7 @@ import io
 import zipfile
 from typing import Callable
 
-from .guard import check_time, read_member
+from .guard import check_member, check_time, read_member
 from .model import AttachmentText, ExtractionRefused, Limits
 
 
@@ -26,21 +26,22 @@ def extract_zip(data: bytes, limits: Limits, extract: Callable[..., AttachmentTe
         if len(infos) > limits.max_zip_members:
             result.warnings.append(f"{len(infos)} members; only the first {limits.max_zip_members} are read")
             infos = infos[: limits.max_zip_members]
-        budget = limits.max_bytes
+        budget = limits.max_unpacked_bytes
         parts = []
         for info in infos:
             name = member_name(info)
-            if info.file_size > budget:
-                member = AttachmentText(kind="unknown", status="too_large", filename=name,
-                                        reason=f"member is {info.file_size} bytes uncompressed; "
-                                               f"{budget} bytes left of the {limits.max_bytes}-byte limit")
-            elif depth >= limits.max_zip_depth:
+            if depth >= limits.max_zip_depth:
                 member = AttachmentText(kind="zip", status="not_extracted", filename=name,
                                         reason=f"nested archive deeper than {limits.max_zip_depth} levels")
             else:
-                budget -= info.file_size
-                check_time(f"reading archive member {name}")
                 try:
+                    check_time(f"reading archive member {name}")
+                    size = check_member(data, info, limits)   # declared and real size, per-member cap
+                    if size > budget:
+                        raise ExtractionRefused(
+                            f"member inflates to {size} bytes; {budget} bytes left of the "
+                            f"{limits.max_unpacked_bytes}-byte limit per archive ({Limits.env_name('max_unpacked_bytes')})")
+                    budget -= size
                     member = extract(read_member(zf, info, limits), name, limits=limits, _depth=depth + 1)
                 except ExtractionRefused as exc:
                     member = AttachmentText(kind="unknown", status="refused", filename=name, reason=exc.reason)

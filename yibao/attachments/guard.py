@@ -4,15 +4,18 @@ The time budget is cooperative: `check_time()` is called between steps (archive 
 document paragraphs, sheet rows, pages). Single steps are bounded by the size caps, so an
 attachment never runs much past its budget.
 
-Archive members are checked twice: the uncompressed size their header declares, and the
-bytes actually inflated while reading (headers can lie).
+Archive members are checked twice: the uncompressed size their headers declare, and the
+bytes their data really inflates to, counted in bounded steps (headers can lie).
 """
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import io
+import struct
 import time
 import zipfile
+import zlib
 from typing import Iterator
 
 from .model import ExtractionRefused, Limits
@@ -69,12 +72,40 @@ def check_declared_sizes(zf: zipfile.ZipFile, limits: Limits) -> None:
         if info.file_size > limits.max_member_bytes:
             raise _too_big(info.filename, _size(info.file_size), limits)
         total += info.file_size
+    _check_total(total, limits)
+
+
+def _check_total(total: int, limits: Limits) -> None:
     if total > limits.max_unpacked_bytes:
         raise ExtractionRefused(f"archive inflates to {_size(total)} in all, over the limit of "
                                 f"{_size(limits.max_unpacked_bytes)} ({Limits.env_name('max_unpacked_bytes')})")
 
 
-def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, *, keep: bool = True) -> bytes:
+def inflated_size(data: bytes, info: zipfile.ZipInfo, limits: Limits) -> int:
+    """Bytes the member really inflates to, counted by inflating its raw data in bounded steps
+    (never trusting the sizes in its headers); refused as soon as the count passes the cap."""
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
+        return info.file_size  # stored, other codecs, encrypted: zipfile reads at most the declared size
+    if data[info.header_offset:info.header_offset + 4] != b"PK\x03\x04":
+        raise ExtractionRefused(f"archive member {info.filename}: no local header where the directory points")
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_len + extra_len
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    total, pos = 0, start
+    while not inflater.eof and pos < len(data):
+        pending = data[pos:pos + CHUNK]
+        pos += len(pending)
+        while pending and not inflater.eof:
+            total += len(inflater.decompress(pending, CHUNK))   # at most CHUNK bytes out per step
+            pending = inflater.unconsumed_tail
+            if total > limits.max_member_bytes:
+                said = f" (its header says {_size(info.file_size)})" if info.file_size < total else ""
+                raise _too_big(info.filename, f"more than {_size(limits.max_member_bytes)}{said}", limits)
+            check_time(f"inflating {info.filename}")
+    return total
+
+
+def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:
     """The member's bytes, counted while inflating; refused past the per-member cap."""
     if info.file_size > limits.max_member_bytes:
         raise _too_big(info.filename, _size(info.file_size), limits)
@@ -83,17 +114,25 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, *, k
         while chunk := stream.read(CHUNK):
             count += len(chunk)
             if count > limits.max_member_bytes:
-                raise _too_big(info.filename, f"more than {_size(limits.max_member_bytes)} "
-                                              f"(its header said {_size(info.file_size)})", limits)
-            if keep:
-                chunks.append(chunk)
+                raise _too_big(info.filename, f"more than {_size(limits.max_member_bytes)}", limits)
+            chunks.append(chunk)
             check_time(f"inflating {info.filename}")
     return b"".join(chunks)
 
 
-def scan_archive(zf: zipfile.ZipFile, limits: Limits) -> None:
-    """Check an OOXML/OFD package before a library opens it: declared sizes, then real sizes."""
-    check_declared_sizes(zf, limits)
-    for info in zf.infolist():
-        if not info.is_dir():
-            read_member(zf, info, limits, keep=False)
+def check_member(data: bytes, info: zipfile.ZipInfo, limits: Limits) -> int:
+    """Declared and real size of one member against the per-member cap; returns the real size."""
+    if info.file_size > limits.max_member_bytes:
+        raise _too_big(info.filename, _size(info.file_size), limits)
+    return inflated_size(data, info, limits)
+
+
+def scan_archive(data: bytes, limits: Limits) -> None:
+    """Check a whole OOXML/OFD package before a library opens it: declared sizes, then real sizes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        check_declared_sizes(zf, limits)
+        total = 0
+        for info in zf.infolist():
+            if not info.is_dir():
+                total += check_member(data, info, limits)
+                _check_total(total, limits)

@@ -7,7 +7,7 @@ import zipfile
 
 from lxml import etree
 
-from .guard import check_declared_sizes, check_time, read_member
+from .guard import check_time, read_member, scan_archive
 from .model import AttachmentText, Limits
 
 # no entity expansion, no network, libxml2's default depth/size caps (huge_tree off)
@@ -16,8 +16,8 @@ _PAGE = re.compile(r"Pages/Page_(\d+)/Content\.xml$", re.I)
 
 
 def extract_ofd(data: bytes, limits: Limits) -> AttachmentText:
+    scan_archive(data, limits)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        check_declared_sizes(zf, limits)
         pages = sorted(((int(m.group(1)), n) for n in zf.namelist() if (m := _PAGE.search(n))))
         texts = []
         for _, name in pages[: limits.max_pages]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 
 from .guard import check_time, scan_archive
 from .model import AttachmentText, ExtractionRefused, Limits
@@ -16,8 +15,7 @@ def extract_docx(data: bytes, limits: Limits) -> AttachmentText:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        scan_archive(zf, limits)
+    scan_archive(data, limits)
     document = docx.Document(io.BytesIO(data))
     lines: list[str] = []
     tables: list[list[list[str]]] = []
@@ -61,8 +59,7 @@ def _cell_str(value) -> str:
 def extract_xlsx(data: bytes, limits: Limits) -> AttachmentText:
     from openpyxl import load_workbook
 
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        scan_archive(zf, limits)
+    scan_archive(data, limits)
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         tables, names, cells = [], [], 0

@@ -95,7 +95,7 @@ class Attachment(Base):
     url: Mapped[str] = mapped_column(String(1000))
     sha256: Mapped[str | None] = mapped_column(String(64))  # blob key; None when not downloaded
     kind: Mapped[str] = mapped_column(String(16), default="unknown")
-    status: Mapped[str] = mapped_column(String(24))          # ok|garbled|not_extracted|too_large|error|skipped_host
+    status: Mapped[str] = mapped_column(String(24))          # ok|garbled|not_extracted|too_large|refused|error|skipped_host
     reason: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text, default="")
     rows: Mapped[list[Any]] = mapped_column(JSON, default=list)
