@@ -91,6 +91,7 @@ def redraft_lesson(session: Session, lesson_id: int, notes: str, actor: str, *,
     lesson.draft, lesson.body_md, lesson.drafted_md = draft.to_dict(), body, body
     lesson.title, lesson.flags, lesson.drafter = draft.headline, list(draft.flags), draft.drafter
     lesson.status, lesson.revision = "in_review", lesson.revision + 1
+    session.flush()  # lesson row first, audit chain head second: the lock order of every writer
     session.add(Review(lesson_id=lesson.id, actor=actor, action="regenerate", comment=notes,
                        before_md=before.body_md, after_md=body, edit_diff=lesson_diff(before, snapshot(lesson))))
     session.flush()

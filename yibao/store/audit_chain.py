@@ -8,7 +8,9 @@ that `verify_chain` (and `yibao audit verify`) reports.
 Rows are chained when they are flushed, whoever creates them: a `before_flush`
 hook takes the single-row chain head (`audit_chain_head`, id 1) with an UPDATE
 first, which locks it until commit on PostgreSQL and takes the write lock on
-SQLite, so two writers append one after the other and never fork the chain.
+SQLite, so two writers append one after the other and never fork the chain. Writers flush
+their lesson changes before the audit row (lesson rows, then the head: one lock order, no
+deadlock on PostgreSQL).
 """
 from __future__ import annotations
 

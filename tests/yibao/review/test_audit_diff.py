@@ -55,3 +55,17 @@ def test_new_quiz_item_and_title_are_in_the_diff(db_url, lesson_id):
 def test_unchanged_lesson_gives_an_empty_diff():
     snap = LessonSnapshot.of("t", "body\n", [{"kind": "truefalse", "question": "q", "answer": "对"}])
     assert lesson_diff(snap, snap) == ""
+
+
+def test_redraft_row_has_a_diff_and_keeps_the_chain(db_url, lesson_id):
+    from yibao.pipeline.drafting import redraft_lesson
+    from yibao.store.audit_chain import verify_chain
+
+    with open_session(db_url) as s:
+        s.get(Lesson, lesson_id).body_md = "# 旧稿\n"
+    with open_session(db_url) as s:
+        redraft_lesson(s, lesson_id, "请补充收费员的操作要点", actor="trainer1")
+    with open_session(db_url) as s:
+        row = d.audit_rows(s, lesson_id)[-1]
+        assert row["action"] == "regenerate" and "-# 旧稿" in row["edit_diff"]
+        assert verify_chain(s).intact
