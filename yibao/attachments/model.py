@@ -55,8 +55,8 @@ class AttachmentText:
     """Text (and tables) extracted from one attachment file.
 
     ``status`` is "ok" only when ``text`` is trustworthy. When it is not
-    ("garbled", "not_extracted", "error"), ``text`` is empty and ``reason``
-    says why. "too_large" may carry a partial text; ``partial`` is then True
+    ("garbled", "not_extracted", "refused", "error"), ``text`` is empty and
+    ``reason`` says why ("refused": a limit stopped the extraction). "too_large" may carry a partial text; ``partial`` is then True
     and ``reason`` names the part that was read.
     """
 

@@ -42,17 +42,26 @@ class Loaded:
 def _fetch(url: str) -> Loaded:
     import httpx
 
+    limit = _limits().max_bytes
     try:
-        resp = httpx.get(url, timeout=FETCH_TIMEOUT_S, follow_redirects=True,
-                         headers={"User-Agent": "yibao-extract/0.1"})
-        resp.raise_for_status()
+        with httpx.stream("GET", url, timeout=FETCH_TIMEOUT_S, follow_redirects=True,
+                          headers={"User-Agent": "yibao-extract/0.1"}) as resp:
+            resp.raise_for_status()
+            chunks, size = [], 0
+            for chunk in resp.iter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise ExtractInputError(f"{url} is larger than the limit of {limit} bytes "
+                                            f"({Limits.env_name('max_bytes')})")
+                chunks.append(chunk)
+            content, content_type, final_url = b"".join(chunks), resp.headers.get("content-type", ""), str(resp.url)
     except httpx.HTTPError as exc:
         raise ExtractInputError(f"fetch failed for {url}: {type(exc).__name__}: {exc}") from exc
     name = url.rsplit("/", 1)[-1].split("?", 1)[0]
-    kind = detect_kind(resp.content, name)
-    if "html" in resp.headers.get("content-type", "") and kind in ("html", "text", "unknown"):
+    kind = detect_kind(content, name)
+    if "html" in content_type and kind in ("html", "text", "unknown"):
         kind = "html"
-    return Loaded(url, resp.content, kind, url=str(resp.url))
+    return Loaded(url, content, kind, url=final_url)
 
 
 def load_target(target: str) -> Loaded:

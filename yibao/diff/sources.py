@@ -94,14 +94,30 @@ def _file_text(path: Path, operand: str) -> str:
 
 def _fetch(url: str) -> str:
     import requests
+
+    from yibao.attachments import Limits
+    from yibao.attachments.plain import decode_text
+
+    limit = Limits.from_env().max_bytes
     try:
-        resp = requests.get(url, timeout=30, headers={"User-Agent": "yibao-diff/0.1"})
-        resp.raise_for_status()
+        with requests.get(url, timeout=30, headers={"User-Agent": "yibao-diff/0.1"}, stream=True) as resp:
+            resp.raise_for_status()
+            body, size = [], 0
+            for chunk in resp.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise SourceError(f"{url} is larger than the limit of {limit} bytes "
+                                      f"({Limits.env_name('max_bytes')})")
+                body.append(chunk)
+            declared = resp.encoding if resp.encoding and resp.encoding.lower() != "iso-8859-1" else None
     except requests.RequestException as exc:
         raise SourceError(f"cannot fetch {url}: {exc}") from None
-    if resp.encoding is None or resp.encoding.lower() == "iso-8859-1":
-        resp.encoding = resp.apparent_encoding
-    return html_to_text(resp.text)
+    content = b"".join(body)
+    try:
+        text = content.decode(declared) if declared else decode_text(content)
+    except (LookupError, UnicodeDecodeError):
+        text = decode_text(content)   # a wrong charset header: UTF-8, else GB18030, as for files
+    return html_to_text(text)
 
 
 def load_source(operand: str) -> str:
