@@ -2,8 +2,8 @@
 
 `sniff_file` returns the kind to extract (see :func:`detect.detect_kind`) or raises
 ContentMismatch with a one-line reason: a ".txt" of binary bytes, a ".docx" that is not a
-ZIP package, a ".pdf" that is not a PDF. Legacy names (.doc, .xls, .wps, .et) keep their
-well-known disguises: government sites serve HTML or a DOCX under them.
+ZIP package, a ".pdf" that is not a PDF. Legacy names (.doc, .xls, .wps, .et) take any
+known kind: government sites serve HTML, a DOCX or an XLS under them.
 """
 from __future__ import annotations
 
@@ -20,11 +20,10 @@ EXPECTED_KINDS: dict[str, set[str]] = {
     ".xlsx": {"xlsx"},
     ".ofd": {"ofd"},
     ".zip": {"zip", "docx", "xlsx", "ofd"},
-    ".doc": {"doc", "wps", "docx", "html", "text"},
-    ".wps": {"doc", "wps", "docx", "html", "text"},
-    ".xls": {"xls", "xlsx", "html", "text"},
-    ".et": {"xls", "xlsx", "html", "text"},
 }
+# legacy names are served as anything (HTML, a DOCX, an XLS named .doc …): any known kind goes
+_ANY_KNOWN = {"pdf", "docx", "xlsx", "xls", "doc", "wps", "ofd", "zip", "html", "text"}
+EXPECTED_KINDS.update({s: _ANY_KNOWN for s in (".doc", ".wps", ".xls", ".et")})
 ATTACHMENT_SUFFIXES = {s for s in EXPECTED_KINDS if s not in TEXT_SUFFIXES | HTML_SUFFIXES}
 KIND_NAMES = {"pdf": "a PDF", "docx": "a DOCX (Word) package", "xlsx": "an XLSX (Excel) package",
               "xls": "an XLS (Excel 97) file", "doc": "a DOC (Word 97) file", "wps": "a WPS file",
