@@ -29,6 +29,7 @@ class Limits:
     max_member_bytes: int = 64 * MIB
     max_unpacked_bytes: int = 256 * MIB
     max_cells: int = 2_000_000
+    max_xml_elements: int = 3_000_000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Limits":

@@ -7,7 +7,7 @@ import zipfile
 
 from lxml import etree
 
-from .guard import check_time, read_member, scan_archive
+from .guard import check_time, check_xml_elements, read_member, scan_archive
 from .model import AttachmentText, Limits
 
 # no entity expansion, no network, libxml2's default depth/size caps (huge_tree off)
@@ -22,7 +22,9 @@ def extract_ofd(data: bytes, limits: Limits) -> AttachmentText:
         texts = []
         for _, name in pages[: limits.max_pages]:
             check_time(f"reading OFD page {name}")
-            root = etree.fromstring(read_member(zf, zf.getinfo(name), limits), _SAFE_XML)
+            content = read_member(zf, zf.getinfo(name), limits)
+            check_xml_elements(io.BytesIO(content), name, limits)
+            root = etree.fromstring(content, _SAFE_XML)
             lines, last_y = [], None
             for obj in root.iter("{*}TextObject"):
                 boundary = (obj.get("Boundary") or "0 0").split()

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
-from .guard import check_time, scan_archive
+from .guard import check_time, check_xml_elements, scan_archive
 from .model import AttachmentText, ExtractionRefused, Limits
 from .textclean import join_soft_wraps
 
@@ -16,6 +17,11 @@ def extract_docx(data: bytes, limits: Limits) -> AttachmentText:
     from docx.text.paragraph import Paragraph
 
     scan_archive(data, limits)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        body = next((n for n in zf.namelist() if n.lower() == "word/document.xml"), None)
+        if body is not None:
+            with zf.open(body) as stream:
+                check_xml_elements(stream, body, limits)
     document = docx.Document(io.BytesIO(data))
     lines: list[str] = []
     tables: list[list[list[str]]] = []

@@ -3,7 +3,8 @@
 Each is a few KB to a few hundred KB on disk and hostile only when something trusts it:
 archives whose members inflate far beyond their size (zip bombs, also with lying headers),
 HTML nested 1,000 levels deep, random bytes named .txt, a .docx that is not a zip, GBK text,
-a PDF that needs a user password, a sheet whose used range spans a billion cells.
+a PDF that needs a user password, a sheet whose used range spans a billion cells, a DOCX
+body of ten million empty paragraphs.
 """
 from __future__ import annotations
 
@@ -69,6 +70,33 @@ def ofd_bomb(inflated_bytes: int = 150 * MIB) -> bytes:
     page = b'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"/>'
     return _package({"OFD.xml": b"<ofd:OFD xmlns:ofd='http://www.ofdspec.org/2016'/>",
                      "Doc_0/Pages/Page_0/Content.xml": page}, "Doc_0/Pages/Page_0/Content.xml", inflated_bytes)
+
+
+def dense_docx(paragraphs: int = 10_000_000) -> bytes:
+    """A real DOCX whose body holds `paragraphs` empty paragraphs: 10 million is 60 MiB of XML
+    (under the member cap) but a tree of over 1 GB in lxml."""
+    import tempfile
+
+    from yibao.testing.pdfgen import make_docx
+
+    with tempfile.TemporaryDirectory(prefix="yibao-hostile-") as tmp:
+        source = zipfile.ZipFile(make_docx(Path(tmp) / "base.docx", ["第一条 正文。"]))
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+            for info in source.infolist():
+                if info.filename != "word/document.xml":
+                    out.writestr(info.filename, source.read(info))
+                    continue
+                head, tail = source.read(info).split(b"<w:body>", 1)
+                part = zipfile.ZipInfo(info.filename, (2026, 1, 1, 0, 0, 0))
+                part.compress_type = zipfile.ZIP_DEFLATED
+                with out.open(part, "w") as stream:
+                    stream.write(head + b"<w:body>")
+                    for start in range(0, paragraphs, 100_000):
+                        stream.write(b"<w:p/>" * min(100_000, paragraphs - start))
+                    stream.write(tail)
+        source.close()
+    return buf.getvalue()
 
 
 def lying_header(archive: bytes, member: str, declared: int = 1000) -> bytes:

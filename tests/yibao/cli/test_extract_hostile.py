@@ -73,6 +73,13 @@ def test_sheet_spanning_billions_of_cells_is_refused(tmp_path):
     assert "cells (YIBAO_EXTRACT_MAX_CELLS)" in one_line(run.stderr)
 
 
+def test_docx_with_millions_of_elements_is_refused_before_the_tree_is_built(tmp_path):
+    run = yibao_extract(hostile.write(tmp_path / "dense.docx", hostile.dense_docx(300_000)),
+                        YIBAO_EXTRACT_MAX_XML_ELEMENTS="100000")
+    assert run.returncode == 2
+    assert "word/document.xml has more than 100,000 XML elements" in one_line(run.stderr)
+
+
 def test_time_limit_per_attachment(tmp_path):
     from yibao.testing import pdfgen
 
