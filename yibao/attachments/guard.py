@@ -154,3 +154,13 @@ def check_xml_elements(source, name: str, limits: Limits) -> None:
             del element.getparent()[0]
         if count % 65536 == 0:
             check_time(f"counting the elements of {name}")
+
+
+def check_xml_parts(data: bytes, limits: Limits, *, streamed: tuple[str, ...] = ()) -> None:
+    """check_xml_elements on every .xml/.rels part of a package, except those a library streams."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            name = info.filename
+            if name.lower().endswith((".xml", ".rels")) and not name.startswith(streamed):
+                with zf.open(info) as stream:
+                    check_xml_elements(stream, name, limits)

@@ -16,8 +16,10 @@ class Limits:
 
     A file over `max_bytes` or a PDF/OFD over `max_pages` gives status "too_large" (pages: a
     partial text). An archive member (DOCX, XLSX, ZIP, OFD parts) inflating beyond
-    `max_member_bytes`, archives inflating beyond `max_unpacked_bytes` in all, a sheet beyond
-    `max_cells`, or work beyond `timeout_s` give status "refused" with the reason.
+    `max_member_bytes`, archives inflating beyond `max_unpacked_bytes` in all, sheets beyond
+    `max_cells`, an XML part loaded whole (DOCX parts, XLSX shared strings and styles, OFD
+    pages) beyond `max_xml_elements` (a tree that size takes about 0.5 GB), or work beyond
+    `timeout_s` give status "refused" with the reason.
     Each can be set in the environment: YIBAO_EXTRACT_<FIELD NAME IN CAPITALS>.
     """
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import zipfile
 
-from .guard import check_time, check_xml_elements, scan_archive
+from .guard import check_time, check_xml_parts, scan_archive
 from .model import AttachmentText, ExtractionRefused, Limits
 from .textclean import join_soft_wraps
 
@@ -17,11 +16,7 @@ def extract_docx(data: bytes, limits: Limits) -> AttachmentText:
     from docx.text.paragraph import Paragraph
 
     scan_archive(data, limits)
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        body = next((n for n in zf.namelist() if n.lower() == "word/document.xml"), None)
-        if body is not None:
-            with zf.open(body) as stream:
-                check_xml_elements(stream, body, limits)
+    check_xml_parts(data, limits)
     document = docx.Document(io.BytesIO(data))
     lines: list[str] = []
     tables: list[list[list[str]]] = []
@@ -66,6 +61,7 @@ def extract_xlsx(data: bytes, limits: Limits) -> AttachmentText:
     from openpyxl import load_workbook
 
     scan_archive(data, limits)
+    check_xml_parts(data, limits, streamed=("xl/worksheets/",))   # shared strings, styles: loaded whole
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         tables, names, cells = [], [], 0
