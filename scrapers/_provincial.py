@@ -75,28 +75,31 @@ def element_text(el: Tag | None, *, skip: Callable[[Tag], bool] | None = None) -
         return ""
     parts: list[str] = []
 
-    def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, _NON_TEXT):
-                continue
-            if isinstance(child, NavigableString):
-                parts.append(_node_text(child))
-                continue
-            if not isinstance(child, Tag) or child.name in SKIP_TAGS or (skip and skip(child)):
-                continue
-            if child.name == "br":
-                parts.append("\n")
-                continue
-            block = child.name in BLOCK_TAGS
-            if block:
-                parts.append("\n")
-            walk(child)
-            if block:
-                parts.append("\n")
-            elif child.name in CELL_TAGS:
-                parts.append(" ")
+    # an explicit stack, not recursion: 1,000-level nesting must not hit RecursionError
+    stack: list = list(reversed(el.contents))
+    while stack:
+        child = stack.pop()
+        if isinstance(child, str) and not isinstance(child, NavigableString):
+            parts.append(child)                      # a separator pushed when a tag closed
+            continue
+        if isinstance(child, _NON_TEXT):
+            continue
+        if isinstance(child, NavigableString):
+            parts.append(_node_text(child))
+            continue
+        if not isinstance(child, Tag) or child.name in SKIP_TAGS or (skip and skip(child)):
+            continue
+        if child.name == "br":
+            parts.append("\n")
+            continue
+        block = child.name in BLOCK_TAGS
+        if block:
+            parts.append("\n")
+            stack.append("\n")
+        elif child.name in CELL_TAGS:
+            stack.append(" ")
+        stack.extend(reversed(child.contents))
 
-    walk(el)
     return clean_lines("".join(parts))
 
 

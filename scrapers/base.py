@@ -128,26 +128,30 @@ def element_text(el: Any) -> str:
     table cells are separated by a space, script/style are dropped."""
     parts: list[str] = []
 
-    def walk(node: Any) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        tag = tag.lower()
-        if tag in _SKIP_TAGS:
-            if node.tail:
-                parts.append(node.tail)
-            return
-        block = tag in _BLOCK_TAGS
-        if block:
-            parts.append("\n")
-        if tag in ("td", "th"):
-            parts.append(" ")
-        if isinstance(node.tag, str) and node.text:
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-        if block:
-            parts.append("\n")
-        if node.tail:
-            parts.append(node.tail)
+    def walk(root: Any) -> None:
+        # an explicit stack, not recursion: 1,000-level nesting must not hit RecursionError
+        stack: list[tuple[bool, Any]] = [(False, root)]   # (closing?, node)
+        while stack:
+            closing, node = stack.pop()
+            tag = (node.tag if isinstance(node.tag, str) else "").lower()
+            if closing:
+                if tag in _BLOCK_TAGS:
+                    parts.append("\n")
+                if node.tail:
+                    parts.append(node.tail)
+                continue
+            if tag in _SKIP_TAGS:
+                if node.tail:
+                    parts.append(node.tail)
+                continue
+            if tag in _BLOCK_TAGS:
+                parts.append("\n")
+            if tag in ("td", "th"):
+                parts.append(" ")
+            if isinstance(node.tag, str) and node.text:
+                parts.append(node.text)
+            stack.append((True, node))
+            stack.extend((False, child) for child in reversed(list(node)))
 
     text_before_tail = el.tail
     el.tail = None

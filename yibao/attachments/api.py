@@ -6,7 +6,8 @@ import zipfile
 from pathlib import Path
 
 from .detect import detect_kind
-from .model import AttachmentText, Limits
+from .guard import time_budget
+from .model import AttachmentText, ExtractionRefused, Limits
 
 log = logging.getLogger(__name__)
 
@@ -17,10 +18,11 @@ def extract_bytes(data: bytes, filename: str = "", *, limits: Limits | None = No
 
     The type is detected from the bytes; ``filename`` only breaks ties
     (.doc vs .wps). Failures never raise: they come back as a status
-    ("garbled", "not_extracted", "too_large", "error") with a reason.
-    ``want_tables``: see :mod:`yibao.attachments.pdf` (None = auto).
+    ("garbled", "not_extracted", "too_large", "refused", "error") with a reason.
+    ``limits``: default :meth:`Limits.from_env`. ``want_tables``: see
+    :mod:`yibao.attachments.pdf` (None = auto).
     """
-    limits = limits or Limits()
+    limits = limits or Limits.from_env()
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"extract_bytes needs bytes, got {type(data).__name__}")
     data = bytes(data)
@@ -29,7 +31,10 @@ def extract_bytes(data: bytes, filename: str = "", *, limits: Limits | None = No
         return AttachmentText(kind=kind, status="too_large", filename=filename,
                               reason=f"{len(data)} bytes exceed the limit of {limits.max_bytes} bytes")
     try:
-        result = _dispatch(kind, data, filename, limits, want_tables, _depth)
+        with time_budget(limits):
+            result = _dispatch(kind, data, filename, limits, want_tables, _depth)
+    except ExtractionRefused as exc:
+        result = AttachmentText(kind=kind, status="refused", reason=exc.reason)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
         result = AttachmentText(kind=kind, status="error", reason=f"{kind} file could not be read: {exc}")
     except Exception as exc:  # a corrupt file must not stop a whole crawl; keep the reason
@@ -79,7 +84,7 @@ def extract_file(path: str | Path, *, limits: Limits | None = None,
                  want_tables: bool | None = None) -> AttachmentText:
     """Like :func:`extract_bytes` for a file on disk. A missing file raises FileNotFoundError."""
     path = Path(path)
-    limits = limits or Limits()
+    limits = limits or Limits.from_env()
     size = path.stat().st_size
     if size > limits.max_bytes:
         return AttachmentText(kind="unknown", status="too_large", filename=path.name,

@@ -5,7 +5,8 @@ import io
 import zipfile
 from typing import Callable
 
-from .model import AttachmentText, Limits
+from .guard import check_member, check_time, read_member
+from .model import AttachmentText, ExtractionRefused, Limits
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
@@ -25,20 +26,25 @@ def extract_zip(data: bytes, limits: Limits, extract: Callable[..., AttachmentTe
         if len(infos) > limits.max_zip_members:
             result.warnings.append(f"{len(infos)} members; only the first {limits.max_zip_members} are read")
             infos = infos[: limits.max_zip_members]
-        budget = limits.max_bytes
+        budget = limits.max_unpacked_bytes
         parts = []
         for info in infos:
             name = member_name(info)
-            if info.file_size > budget:
-                member = AttachmentText(kind="unknown", status="too_large", filename=name,
-                                        reason=f"member is {info.file_size} bytes uncompressed; "
-                                               f"{budget} bytes left of the {limits.max_bytes}-byte limit")
-            elif depth >= limits.max_zip_depth:
+            if depth >= limits.max_zip_depth:
                 member = AttachmentText(kind="zip", status="not_extracted", filename=name,
                                         reason=f"nested archive deeper than {limits.max_zip_depth} levels")
             else:
-                budget -= info.file_size
-                member = extract(zf.read(info), name, limits=limits, _depth=depth + 1)
+                try:
+                    check_time(f"reading archive member {name}")
+                    size = check_member(data, info, limits)   # declared and real size, per-member cap
+                    if size > budget:
+                        raise ExtractionRefused(
+                            f"member inflates to {size} bytes; {budget} bytes left of the "
+                            f"{limits.max_unpacked_bytes}-byte limit per archive ({Limits.env_name('max_unpacked_bytes')})")
+                    budget -= size
+                    member = extract(read_member(zf, info, limits), name, limits=limits, _depth=depth + 1)
+                except ExtractionRefused as exc:
+                    member = AttachmentText(kind="unknown", status="refused", filename=name, reason=exc.reason)
                 member.filename = name
             result.members.append(member)
             if member.text:
@@ -52,5 +58,9 @@ def extract_zip(data: bytes, limits: Limits, extract: Callable[..., AttachmentTe
     if not result.members:
         result.status, result.reason = "not_extracted", "empty archive"
     elif len(bad) == len(result.members):
-        result.status, result.reason = "not_extracted", "no member could be extracted"
+        refused = next((m for m in bad if m.status == "refused"), None)
+        if refused is not None:
+            result.status, result.reason = "refused", f"{refused.filename}: {refused.reason}"
+        else:
+            result.status, result.reason = "not_extracted", "no member could be extracted"
     return result

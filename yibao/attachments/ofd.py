@@ -7,17 +7,24 @@ import zipfile
 
 from lxml import etree
 
+from .guard import check_time, check_xml_elements, read_member, scan_archive
 from .model import AttachmentText, Limits
 
+# no entity expansion, no network, libxml2's default depth/size caps (huge_tree off)
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 _PAGE = re.compile(r"Pages/Page_(\d+)/Content\.xml$", re.I)
 
 
 def extract_ofd(data: bytes, limits: Limits) -> AttachmentText:
+    scan_archive(data, limits)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         pages = sorted(((int(m.group(1)), n) for n in zf.namelist() if (m := _PAGE.search(n))))
         texts = []
         for _, name in pages[: limits.max_pages]:
-            root = etree.fromstring(zf.read(name))
+            check_time(f"reading OFD page {name}")
+            content = read_member(zf, zf.getinfo(name), limits)
+            check_xml_elements(io.BytesIO(content), name, limits)
+            root = etree.fromstring(content, _SAFE_XML)
             lines, last_y = [], None
             for obj in root.iter("{*}TextObject"):
                 boundary = (obj.get("Boundary") or "0 0").split()

@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from .model import AttachmentText, Limits
+from .guard import check_time, check_xml_parts, scan_archive
+from .model import AttachmentText, ExtractionRefused, Limits
 from .textclean import join_soft_wraps
 
 
@@ -14,10 +15,13 @@ def extract_docx(data: bytes, limits: Limits) -> AttachmentText:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    scan_archive(data, limits)
+    check_xml_parts(data, limits)
     document = docx.Document(io.BytesIO(data))
     lines: list[str] = []
     tables: list[list[list[str]]] = []
     for child in document.element.body.iterchildren():
+        check_time("reading the DOCX body")
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             lines.append(Paragraph(child, document).text)
@@ -56,11 +60,18 @@ def _cell_str(value) -> str:
 def extract_xlsx(data: bytes, limits: Limits) -> AttachmentText:
     from openpyxl import load_workbook
 
+    scan_archive(data, limits)
+    check_xml_parts(data, limits, streamed=("xl/worksheets/",))   # shared strings, styles: loaded whole
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        tables, names = [], []
+        tables, names, cells = [], [], 0
         for ws in wb.worksheets:
-            table = [[_cell_str(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            table = []
+            for row in ws.iter_rows(values_only=True):
+                cells += len(row)
+                _check_cells(cells, limits)
+                check_time(f"reading sheet {ws.title}")
+                table.append([_cell_str(v) for v in row])
             tables.append(_trim(table))
             names.append(ws.title)
     finally:
@@ -73,9 +84,11 @@ def extract_xls(data: bytes, limits: Limits) -> AttachmentText:
 
     book = xlrd.open_workbook(file_contents=data)
     tables, names = [], []
+    _check_cells(sum(sheet.nrows * sheet.ncols for sheet in book.sheets()), limits)
     for sheet in book.sheets():
         table = []
         for r in range(sheet.nrows):
+            check_time(f"reading sheet {sheet.name}")
             row = []
             for c in range(sheet.ncols):
                 cell = sheet.cell(r, c)
@@ -87,6 +100,13 @@ def extract_xls(data: bytes, limits: Limits) -> AttachmentText:
         tables.append(_trim(table))
         names.append(sheet.name)
     return _sheet_result("xls", "xlrd", tables, names)
+
+
+def _check_cells(cells: int, limits: Limits) -> None:
+    """Sheets whose used range spans too many cells (e.g. one cell at XFD1048576) are refused."""
+    if cells > limits.max_cells:
+        raise ExtractionRefused(f"the sheets span more than {limits.max_cells} cells "
+                                f"({Limits.env_name('max_cells')})")
 
 
 def _trim(table: list[list[str]]) -> list[list[str]]:

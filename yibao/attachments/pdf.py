@@ -31,6 +31,11 @@ def extract_pdf(data: bytes, limits: Limits, want_tables: bool | None = None) ->
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
+        import pypdfium2.raw as pdfium_c
+
+        if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
+            return AttachmentText(kind="pdf", status="not_extracted", engine="pypdfium2",
+                                  reason="the PDF is encrypted with a user password; it cannot be read without it")
         return AttachmentText(kind="pdf", status="error", reason=f"PDF could not be opened: {exc}",
                               engine="pypdfium2")
     try:

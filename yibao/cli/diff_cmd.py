@@ -1,17 +1,30 @@
 """`yibao diff OLD NEW [--json|--html|--md] [--show-wording] [--truncated-tail|--no-truncated-tail] [-o FILE]`.
 
-OLD/NEW: stored version id, file (.txt/.md/.html/.pdf/.docx) or http(s) URL.
-Exit codes: 0 ok, 2 bad input (missing/unreadable file, unknown version).
+OLD/NEW: stored version id, file (every type `yibao extract` reads: .txt/.md in UTF-8 or GBK,
+.html, .pdf, .docx, .xlsx, .xls, .doc, .wps, .ofd, .zip) or http(s) URL.
+Exit codes: 0 ok, 2 bad input (missing/unreadable file and why, unknown version, a file refused
+at an extraction limit) or the comparison took longer than --timeout.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from yibao.diff import compare_texts, render_html, render_markdown
 from yibao.diff.sources import SourceError, load_source
+
+DEFAULT_TIMEOUT_S = 120.0
+
+
+class DiffTimeout(BaseException):
+    """The time budget of one `yibao diff` ran out. A BaseException (like KeyboardInterrupt) so
+    that the extractors' catch-all `except Exception` cannot swallow it."""
 
 
 def register(subparsers) -> None:
@@ -29,6 +42,8 @@ def register(subparsers) -> None:
                        help="texts are excerpts: ignore clauses beyond the common coverage")
     trunc.add_argument("--no-truncated-tail", dest="truncated_tail", action="store_const", const=False)
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help=f"give up after this long (default: YIBAO_DIFF_TIMEOUT_S or {DEFAULT_TIMEOUT_S:g})")
     p.set_defaults(func=run, format="md", truncated_tail=None)
 
 
@@ -37,12 +52,49 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _timeout_s(args: argparse.Namespace) -> float:
+    if getattr(args, "timeout", None) is not None:
+        return args.timeout
+    raw = os.environ.get("YIBAO_DIFF_TIMEOUT_S", "").strip()
+    try:
+        return float(raw) if raw else DEFAULT_TIMEOUT_S
+    except ValueError:
+        raise SourceError(f"YIBAO_DIFF_TIMEOUT_S={raw!r} is not a number of seconds") from None
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float):
+    """Raise DiffTimeout in this (main) thread after `seconds`; elsewhere (no signals) no budget."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _expired(_signum, _frame):
+        raise DiffTimeout()
+
+    previous = signal.signal(signal.SIGALRM, _expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def run(args: argparse.Namespace) -> int:
     try:
-        old, new = load_source(args.old), load_source(args.new)
+        budget = _timeout_s(args)
     except SourceError as exc:
         return _fail(str(exc))
-    result = compare_texts(old, new, show_wording=args.show_wording, truncated_tail=args.truncated_tail)
+    try:
+        with _time_budget(budget):
+            old, new = load_source(args.old), load_source(args.new)
+            result = compare_texts(old, new, show_wording=args.show_wording, truncated_tail=args.truncated_tail)
+    except SourceError as exc:
+        return _fail(str(exc))
+    except DiffTimeout:
+        return _fail(f"gave up after {budget:g} s reading and comparing {args.old} and {args.new} "
+                     "(very large or deeply nested input?); raise --timeout or YIBAO_DIFF_TIMEOUT_S to wait longer")
     if args.format == "json":
         out = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "html":

@@ -4,7 +4,9 @@ FILE may be .txt, .html/.htm (an article page), or an attachment
 (.pdf/.docx/.xlsx/.xls/.doc/.wps/.ofd/.zip; the type is taken from the bytes).
 Exit codes: 0 ok, 1 the file was read but its text could not be extracted
 (garbled, no converter, too large), 2 bad input (missing file, unsupported
-type, fetch failure).
+type, bytes that do not match the name, fetch failure, a file refused at a
+limit: archive members inflating too far, too many cells, too slow — see
+yibao.attachments.Limits for the YIBAO_EXTRACT_* settings).
 """
 from __future__ import annotations
 
@@ -14,14 +16,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from yibao.attachments import extract_bytes
+from yibao.attachments import Limits, extract_bytes
 from yibao.attachments.detect import detect_kind
-from yibao.attachments.plain import decode_text
+from yibao.attachments.files import EXPECTED_KINDS, sniff_file
+from yibao.attachments.model import ContentMismatch
+from yibao.attachments.plain import decode_text, read_text
 from yibao.extract import extract_metadata
 
-ATTACHMENT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".xls", ".doc", ".wps", ".et", ".ofd", ".zip"}
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
-HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 FETCH_TIMEOUT_S = 30.0
 
 
@@ -41,17 +42,26 @@ class Loaded:
 def _fetch(url: str) -> Loaded:
     import httpx
 
+    limit = _limits().max_bytes
     try:
-        resp = httpx.get(url, timeout=FETCH_TIMEOUT_S, follow_redirects=True,
-                         headers={"User-Agent": "yibao-extract/0.1"})
-        resp.raise_for_status()
+        with httpx.stream("GET", url, timeout=FETCH_TIMEOUT_S, follow_redirects=True,
+                          headers={"User-Agent": "yibao-extract/0.1"}) as resp:
+            resp.raise_for_status()
+            chunks, size = [], 0
+            for chunk in resp.iter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise ExtractInputError(f"{url} is larger than the limit of {limit} bytes "
+                                            f"({Limits.env_name('max_bytes')})")
+                chunks.append(chunk)
+            content, content_type, final_url = b"".join(chunks), resp.headers.get("content-type", ""), str(resp.url)
     except httpx.HTTPError as exc:
         raise ExtractInputError(f"fetch failed for {url}: {type(exc).__name__}: {exc}") from exc
     name = url.rsplit("/", 1)[-1].split("?", 1)[0]
-    kind = detect_kind(resp.content, name)
-    if "html" in resp.headers.get("content-type", "") and kind in ("html", "text", "unknown"):
+    kind = detect_kind(content, name)
+    if "html" in content_type and kind in ("html", "text", "unknown"):
         kind = "html"
-    return Loaded(url, resp.content, kind, url=str(resp.url))
+    return Loaded(url, content, kind, url=final_url)
 
 
 def load_target(target: str) -> Loaded:
@@ -62,17 +72,27 @@ def load_target(target: str) -> Loaded:
         raise ExtractInputError(f"no such file: {target}")
     if not path.is_file():
         raise ExtractInputError(f"not a file: {target}")
+    limits = _limits()
+    if path.stat().st_size > limits.max_bytes:
+        raise ExtractInputError(f"{target} is {path.stat().st_size} bytes, over the limit of {limits.max_bytes} "
+                                f"({Limits.env_name('max_bytes')})")
     data = path.read_bytes()
     suffix = path.suffix.lower()
-    sniffed = detect_kind(data, path.name)
-    if suffix in HTML_SUFFIXES or (sniffed == "html" and suffix not in ATTACHMENT_SUFFIXES):
-        return Loaded(target, data, "html")
-    if suffix in TEXT_SUFFIXES:
-        return Loaded(target, data, "text")
-    if suffix in ATTACHMENT_SUFFIXES or sniffed not in ("unknown", "text", "html"):
-        return Loaded(target, data, sniffed)
-    raise ExtractInputError(f"unsupported file type {suffix or '(no extension)'}: {target} "
-                            "(expected .txt, .html, .pdf, .docx, .xlsx, .xls, .doc, .wps, .ofd or .zip)")
+    try:
+        kind = sniff_file(path.name, data)
+    except ContentMismatch as exc:
+        raise ExtractInputError(exc.reason) from None
+    if suffix not in EXPECTED_KINDS and kind == "text":
+        raise ExtractInputError(f"unsupported file type {suffix or '(no extension)'}: {target} "
+                                "(expected .txt, .html, .pdf, .docx, .xlsx, .xls, .doc, .wps, .ofd or .zip)")
+    return Loaded(target, data, kind)
+
+
+def _limits() -> Limits:
+    try:
+        return Limits.from_env()
+    except ValueError as exc:
+        raise ExtractInputError(str(exc)) from None
 
 
 def parse_page(html: str, url: str | None):
@@ -112,10 +132,15 @@ def build_report(loaded: Loaded) -> tuple[dict, str, int]:
         extra["page_attachments"] = _attachment_links(page)
         extra["parser"] = type(page).__module__
     elif loaded.kind == "text":
-        text = decode_text(loaded.data)
+        try:
+            text = read_text(loaded.data, Path(loaded.source).name)
+        except ContentMismatch as exc:
+            raise ExtractInputError(exc.reason) from None
         meta = extract_metadata(text)
     else:
-        result = extract_bytes(loaded.data, Path(loaded.source).name)
+        result = extract_bytes(loaded.data, Path(loaded.source).name, limits=_limits())
+        if result.status == "refused":
+            raise ExtractInputError(f"refused: {result.reason}")
         extra["extraction"] = {k: getattr(result, k) for k in
                                ("kind", "status", "reason", "engine", "pages", "partial", "warnings")}
         extra["extraction"]["tables"] = len(result.tables)
@@ -148,10 +173,10 @@ def _print_human(report: dict, out) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         loaded = load_target(args.target)
+        report, text, code = build_report(loaded)
     except ExtractInputError as exc:
         print(f"yibao extract: error: {exc}", file=sys.stderr)
         return 2
-    report, text, code = build_report(loaded)
     if getattr(args, "text", False):
         report["text"] = text
     if getattr(args, "json", False):

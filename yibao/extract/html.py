@@ -19,6 +19,7 @@ BODY_SELECTORS = ("div#zoom", ".content-detail", ".TRS_UEDITOR", ".TRS_Editor", 
                   "div#content", "div.content", "article")
 _BLOCK = {"p", "div", "br", "tr", "td", "th", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
           "ul", "ol", "dd", "dt", "blockquote", "pre", "hr"}
+_BLOCK_END = object()  # marker on the walk stack: a block element closes here
 _ATTACH_EXT = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z)(?:$|[?&#])", re.I)
 _INFO_LABELS = {"发布日期": "publish_date", "成文日期": "written_date", "文号": "doc_number", "发文字号": "doc_number",
                 "发布机构": "issuer", "发文机关": "issuer", "标题": "title", "名称": "title"}
@@ -44,22 +45,20 @@ def html_to_text(html_or_tag) -> str:
     for t in root.find_all(["script", "style", "noscript"]):
         t.decompose()
     parts: list[str] = []
-
-    def walk(node) -> None:
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                if child.__class__.__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
-                    continue
-                parts.append(re.sub(r"[\r\n\t]+", "", str(child)))
-            elif isinstance(child, Tag):
-                block = child.name in _BLOCK
-                if block:
-                    parts.append("\n")
-                walk(child)
-                if block:
-                    parts.append("\n")
-
-    walk(root)
+    # an explicit stack, not recursion: pages nested 1,000+ levels deep must not hit RecursionError
+    stack: list = list(reversed(root.contents))
+    while stack:
+        node = stack.pop()
+        if node is _BLOCK_END:
+            parts.append("\n")
+        elif isinstance(node, NavigableString):
+            if node.__class__.__name__ not in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
+                parts.append(re.sub(r"[\r\n\t]+", "", str(node)))
+        elif isinstance(node, Tag):
+            if node.name in _BLOCK:
+                parts.append("\n")
+                stack.append(_BLOCK_END)
+            stack.extend(reversed(node.contents))
     lines = [line.strip(" \u00a0") for line in "".join(parts).split("\n")]
     return "\n".join(line for line in lines if line.strip())
 

@@ -73,6 +73,8 @@ def redraft_lesson(session: Session, lesson_id: int, notes: str, actor: str, *,
     """Redraft one lesson with the trainer's notes; the lesson goes back into review."""
     from yibao.lessons import draft_lessons
     from yibao.lessons.render import render_lesson
+    from yibao.review.audit_diff import lesson_diff
+    from yibao.review.decisions import snapshot
 
     lesson = session.get(Lesson, lesson_id)
     if lesson is None:
@@ -84,13 +86,14 @@ def redraft_lesson(session: Session, lesson_id: int, notes: str, actor: str, *,
     if not drafts:
         raise ValueError(f"the drafter produced no lesson for role {lesson.role}")
     draft = drafts[0]
-    before = lesson.body_md
+    before = snapshot(lesson)
     body = render_lesson(draft, "md")
     lesson.draft, lesson.body_md, lesson.drafted_md = draft.to_dict(), body, body
     lesson.title, lesson.flags, lesson.drafter = draft.headline, list(draft.flags), draft.drafter
     lesson.status, lesson.revision = "in_review", lesson.revision + 1
+    session.flush()  # lesson row first, audit chain head second: the lock order of every writer
     session.add(Review(lesson_id=lesson.id, actor=actor, action="regenerate", comment=notes,
-                       before_md=before, after_md=body))
+                       before_md=before.body_md, after_md=body, edit_diff=lesson_diff(before, snapshot(lesson))))
     session.flush()
     return lesson.id
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from yibao.review.queue import today_local, urgency
 from yibao.store.models import (
-    Acknowledgement, Change, Delivery, DeliveryItem, Document, Event, Lesson, Person, Source, utcnow,
+    Acknowledgement, Attachment, Change, Delivery, DeliveryItem, Document, Event, Lesson, Person, Source, utcnow,
 )
 from yibao.workdays import workdays_between
 
@@ -74,9 +74,25 @@ def _row(session: Session, change: Change, doc: Document, lessons: list[Lesson],
         "acknowledged_pct": round(100 * len(acks & recipients) / len(recipients)) if recipients else None,
         "workdays_used": used, "workdays_left": left, "urgency": urgency(left) if waiting else "green",
         "waiting_on": waiting,
+        "attachment_problems": attachment_problems(session, change.new_version_id),
         "lessons": [{"id": lesson.id, "role": lesson.role, "status": lesson.status,
                      "review_dag_run_id": lesson.review_dag_run_id} for lesson in lessons],
     }
+
+
+# how the 医保办 reads an attachment status (the reason follows)
+ATTACHMENT_STATUS_LABELS = {"refused": "附件被拒绝（超出限制）", "too_large": "附件过大（仅部分读取）",
+                            "garbled": "附件乱码", "not_extracted": "附件未能提取文字", "error": "附件读取失败",
+                            "skipped_host": "附件未下载（外站）"}
+
+
+def attachment_problems(session: Session, version_id: int) -> list[dict[str, str]]:
+    """Attachments of the version that were not read in full, with the reason: the document went on
+    without their text, and the 医保办 should know why (e.g. a limit refused a hostile file)."""
+    return [{"name": a.name, "status": a.status, "label": ATTACHMENT_STATUS_LABELS.get(a.status, a.status),
+             "reason": a.reason, "url": a.url}
+            for a in session.scalars(select(Attachment).where(Attachment.version_id == version_id,
+                                                              Attachment.status != "ok").order_by(Attachment.id))]
 
 
 def _unread_departments(session: Session, person_ids: set[str]) -> list[str]:

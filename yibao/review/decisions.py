@@ -6,12 +6,12 @@ passed to the waiting HITL task. A task that re-runs (e.g. after the
 LocalExecutor fast-answer race) finds the decision here and does not ask again.
 
 Every action leaves a `Review` row: who, when, what, the text before and after
-and a unified diff between them.
+and a readable diff of title, body and quiz (yibao.review.audit_diff). Rows are
+hash-chained as they are written (yibao.store.audit_chain).
 """
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from yibao.review.audit_diff import LessonSnapshot, lesson_diff
 from yibao.review.errors import LessonClosed, LessonNotFound, ReviewConflict, ReviewInputError
 from yibao.store.models import Lesson, Review, utcnow
 
@@ -77,14 +78,6 @@ class HitlRef:
             return None
 
 
-def edit_diff(before: str, after: str) -> str:
-    """A unified line diff, empty when nothing changed."""
-    if before == after:
-        return ""
-    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), "draft", "edited", lineterm="", n=1)
-    return "\n".join(lines)
-
-
 def get_lesson(session: Session, lesson_id: int) -> Lesson:
     lesson = session.get(Lesson, lesson_id)
     if lesson is None:
@@ -141,18 +134,33 @@ def _new_body(lesson: Lesson, body_md: str | None) -> str:
     return body_md
 
 
-def save_edit(session: Session, lesson_id: int, *, actor: str, revision: int, body_md: str | None = None,
-              quiz: list[dict] | None = None, comment: str = "") -> Review:
-    """Save the trainer's edited text/quiz without deciding (refused if someone saved since)."""
-    lesson = get_lesson(session, lesson_id)
-    _refuse_closed(lesson)
-    before = lesson.body_md
+def snapshot(lesson: Lesson, body_md: str | None = None) -> LessonSnapshot:
+    """What the audit diff compares: title, body (or `body_md`) and quiz with its answer key."""
+    return LessonSnapshot.of(lesson.title, lesson.body_md if body_md is None else body_md,
+                             (lesson.draft or {}).get("quiz"))
+
+
+def _content_values(lesson: Lesson, body_md: str | None, quiz: list[dict] | None,
+                    title: str | None) -> dict[str, Any]:
     values: dict[str, Any] = {"body_md": _new_body(lesson, body_md)}
     if quiz is not None:
         values["draft"] = {**(lesson.draft or {}), "quiz": _validate_quiz(quiz)}
-    _locked_update(session, lesson, revision, values)
-    review = Review(lesson_id=lesson.id, actor=actor, action="edit", comment=comment, before_md=before,
-                    after_md=lesson.body_md, edit_diff=edit_diff(before, lesson.body_md))
+    if title is not None:
+        if not title.strip():
+            raise ReviewInputError("the lesson title must not be empty")
+        values["title"] = title.strip()
+    return values
+
+
+def save_edit(session: Session, lesson_id: int, *, actor: str, revision: int, body_md: str | None = None,
+              quiz: list[dict] | None = None, comment: str = "", title: str | None = None) -> Review:
+    """Save the trainer's edited text/quiz/title without deciding (refused if someone saved since)."""
+    lesson = get_lesson(session, lesson_id)
+    _refuse_closed(lesson)
+    before = snapshot(lesson)
+    _locked_update(session, lesson, revision, _content_values(lesson, body_md, quiz, title))
+    review = Review(lesson_id=lesson.id, actor=actor, action="edit", comment=comment, before_md=before.body_md,
+                    after_md=lesson.body_md, edit_diff=lesson_diff(before, snapshot(lesson)))
     session.add(review)
     session.flush()
     return review
@@ -164,7 +172,8 @@ def _refuse_closed(lesson: Lesson) -> None:
 
 
 def record_decision(session: Session, lesson_id: int, *, option: str, actor: str, revision: int | None,
-                    body_md: str | None = None, quiz: list[dict] | None = None, comment: str = "") -> Review:
+                    body_md: str | None = None, quiz: list[dict] | None = None, comment: str = "",
+                    title: str | None = None) -> Review:
     """Write a trainer's (or the system's) decision. `revision=None` skips the optimistic lock
     (used by the apply step for answers that arrived through Airflow's own UI)."""
     if option not in OPTIONS:
@@ -175,19 +184,14 @@ def record_decision(session: Session, lesson_id: int, *, option: str, actor: str
     lesson = get_lesson(session, lesson_id)
     _refuse_closed(lesson)
     action, status = OPTIONS[option]
-    before = lesson.body_md
-    values: dict[str, Any] = {"status": status}
+    # for an approval the body diff is draft → approved text: "what the trainer changed"
+    base = snapshot(lesson, lesson.drafted_md if option == "Approve" and lesson.drafted_md else None)
+    values: dict[str, Any] = {"status": status, **_content_values(lesson, body_md, quiz, title)}
     if option == "Approve":
-        values.update(body_md=_new_body(lesson, body_md), approved_at=utcnow(), approved_by=actor)
-    elif body_md is not None:
-        values["body_md"] = _new_body(lesson, body_md)
-    if quiz is not None:
-        values["draft"] = {**(lesson.draft or {}), "quiz": _validate_quiz(quiz)}
+        values.update(approved_at=utcnow(), approved_by=actor)
     _locked_update(session, lesson, lesson.revision if revision is None else revision, values)
-    # for an approval the audit diff is draft → approved text: "what the trainer changed"
-    base = lesson.drafted_md if option == "Approve" and lesson.drafted_md else before
-    review = Review(lesson_id=lesson.id, actor=actor, action=action, comment=comment, before_md=base,
-                    after_md=lesson.body_md, edit_diff=edit_diff(base, lesson.body_md))
+    review = Review(lesson_id=lesson.id, actor=actor, action=action, comment=comment, before_md=base.body_md,
+                    after_md=lesson.body_md, edit_diff=lesson_diff(base, snapshot(lesson)))
     session.add(review)
     session.flush()
     return review
@@ -240,4 +244,5 @@ def audit_rows(session: Session, lesson_id: int | None = None) -> list[dict[str,
         query = query.where(Review.lesson_id == lesson_id)
     return [{"id": r.id, "lesson_id": r.lesson_id, "at": r.at.replace(tzinfo=dt.timezone.utc).isoformat(),
              "actor": r.actor, "action": r.action, "comment": r.comment, "before_md": r.before_md,
-             "after_md": r.after_md, "edit_diff": r.edit_diff} for r in session.scalars(query)]
+             "after_md": r.after_md, "edit_diff": r.edit_diff,
+             "prev_hash": r.prev_hash, "row_hash": r.row_hash} for r in session.scalars(query)]

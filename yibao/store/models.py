@@ -95,7 +95,7 @@ class Attachment(Base):
     url: Mapped[str] = mapped_column(String(1000))
     sha256: Mapped[str | None] = mapped_column(String(64))  # blob key; None when not downloaded
     kind: Mapped[str] = mapped_column(String(16), default="unknown")
-    status: Mapped[str] = mapped_column(String(24))          # ok|garbled|not_extracted|too_large|error|skipped_host
+    status: Mapped[str] = mapped_column(String(24))          # ok|garbled|not_extracted|too_large|refused|error|skipped_host
     reason: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text, default="")
     rows: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -165,8 +165,21 @@ class Review(Base):
     after_md: Mapped[str] = mapped_column(Text, default="")
     edit_diff: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # hash chain (yibao.store.audit_chain): sha256 per audited field, the previous row's hash, this row's hash
+    field_hashes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
 
     lesson: Mapped[Lesson] = relationship(back_populates="reviews")
+
+
+class AuditChainHead(Base):
+    """The single row (id 1) that serialises appends to the audit chain and holds its last hash."""
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    appends: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 class Person(Base):

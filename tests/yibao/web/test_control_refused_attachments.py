@@ -1,0 +1,80 @@
+"""A scraped attachment that hits an extraction limit: stored as "refused" with its reason, the
+document still goes on, and the 医保办 sees the reason in the control room (real api-server app)."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+
+import pytest
+
+from yibao.review import testenv
+
+testenv.configure()
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    pw_file = tmp_path_factory.mktemp("auth") / "passwords.json"
+    pw_file.write_text(json.dumps(testenv.TEST_USERS))
+    env = {"AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin,trainer1:user",
+           "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(pw_file),
+           "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "False"}
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    testenv.ensure_airflow_db()
+    from airflow.api_fastapi.app import create_app
+    from fastapi.testclient import TestClient
+
+    with TestClient(create_app()) as c:
+        yield c
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture()
+def mirror(yibao_db, monkeypatch):
+    from yibao.mirror.server import MirrorServer
+
+    with MirrorServer() as server:
+        monkeypatch.setenv("YIBAO_MIRROR_URL", server.base_url)
+        monkeypatch.setenv("YIBAO_SOURCES", "nhsa")
+        monkeypatch.setenv("YIBAO_USER_AGENT", "yibao-tests")
+        yield server
+
+
+@pytest.mark.airflow
+def test_refused_attachment_is_stored_and_shown(client, mirror, capsys):
+    from yibao.cli import main
+    from yibao.mirror.content import demo_update
+    from yibao.mirror.model import MirrorAttachment
+    from yibao.store.db import open_session
+    from yibao.store.models import Attachment
+    from yibao.testing import hostile
+
+    assert main(["scrape", "--json"]) == 0          # baseline
+    capsys.readouterr()
+    doc = demo_update()
+    bomb = MirrorAttachment(name="附件2：药品目录", filename="bomb2026.docx", data=hostile.docx_bomb())
+    mirror.publish(replace(doc, publish_date="2026-11-20", attachments=[*doc.attachments, bomb]))
+    assert main(["scrape", "--json"]) == 0
+    scraped = json.loads(capsys.readouterr().out)
+    assert len(scraped["version_ids"]) == 1 and len(scraped["change_ids"]) == 1
+
+    with open_session() as s:
+        rows = {a.name: a for a in s.query(Attachment).filter_by(version_id=scraped["version_ids"][0])}
+    refused = rows["附件2：药品目录"]
+    assert refused.status == "refused" and refused.text == ""
+    assert "word/document.xml inflates to 150.0 MiB" in refused.reason
+    assert any(a.status == "ok" and "主项目658个" in a.text for a in rows.values())  # the rest went on
+
+    r = client.post("/auth/token", json={"username": "trainer1", "password": testenv.TEST_USERS["trainer1"]})
+    headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    data = client.get("/yibao/api/control", headers=headers).json()
+    row = next(p for p in data["policies"] if p["change_id"] == scraped["change_ids"][0])
+    assert [(a["name"], a["status"]) for a in row["attachment_problems"]] == [("附件2：药品目录", "refused")]
+    page = client.get("/yibao/control/", headers=headers).text
+    assert "附件被拒绝（超出限制）：附件2：药品目录" in page and "inflates to 150.0 MiB" in page
