@@ -1,7 +1,7 @@
 """audit chain: reviews are hash-chained; audit_chain_head serialises appends
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-05 00:30:00
 
 Schema:
@@ -20,7 +20,7 @@ from alembic import op
 from yibao.store.audit_chain import AUDITED_FIELDS, GENESIS, HEAD_ID, seal
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
