@@ -122,8 +122,11 @@ def find_document(session: Session, source_id: str, doc_number: str | None, url:
             return doc
     norm = normalise_title(title)
     if len(norm) >= 8:
-        return session.scalar(select(Document).where(Document.source_id == source_id,
-                                                     Document.norm_title == norm))
+        doc = session.scalar(select(Document).where(Document.source_id == source_id,
+                                                    Document.norm_title == norm))
+        # the same title under another 发文字号 is another document (yearly notices, re-issues)
+        if doc is not None and not (number and doc.doc_number and doc.doc_number != number):
+            return doc
     return None
 
 
