@@ -304,8 +304,15 @@ class _SourceCrawl:
         self.recheck_deferred = plan.deferred
         start = self.fetcher.requests_made
         for known in plan.chosen:
-            article = self.recheck_article(known)
-            self.rechecked += 1
+            try:
+                article = self.recheck_article(known)
+            except ChallengeError:
+                raise
+            except ScrapeError as exc:  # a drifted or unreadable page: said, and tried again next poll
+                self.errors.append(f"re-check: {exc}")
+                continue
+            finally:
+                self.rechecked += 1
             if article is not None:
                 self.articles.append(article)
                 self.progress(f"{self.source.id}: changed in place {known.url}")

@@ -73,6 +73,13 @@ def mark_checked(article: KnownArticle, cfg: Any, now: dt.datetime, *, first: bo
     article.due = iso(now + dt.timedelta(days=period * fraction))
 
 
+def forget_validators(article: KnownArticle) -> None:
+    """Make the next check a full fetch (what was fetched could not be stored)."""
+    article.etag = article.last_modified = article.due = None
+    for att in article.attachments.values():
+        att["etag"] = att["last_modified"] = None
+
+
 def due_now(article: KnownArticle, now: dt.datetime) -> bool:
     return article.due is None or dt.datetime.fromisoformat(article.due) <= now.replace(tzinfo=None)
 

@@ -107,6 +107,7 @@ def scrape_source(session: Session, source, fetcher, *, deep: bool = False,
                   progress: Callable[[str], None] | None = None, announce_baseline: bool = False,
                   recheck: str | int | None = None, now: dt.datetime | None = None, budget=None) -> SourceReport:
     from scrapers.crawl import CrawlState, crawl_source
+    from scrapers.recheck import forget_validators
 
     now = (now or dt.datetime.now(dt.timezone.utc)).replace(tzinfo=None)
     row = _upsert_source(session, source)
@@ -128,6 +129,8 @@ def scrape_source(session: Session, source, fetcher, *, deep: bool = False,
         except Exception as exc:  # keep the item for the next poll instead of losing it
             log.exception("could not store %s", fetched.page.url)
             result.state.seen.pop(fetched.entry.url, None)
+            if fetched.entry.url in result.state.known:
+                forget_validators(result.state.known[fetched.entry.url])
             rep.errors.append(f"{fetched.page.url}: {type(exc).__name__}: {exc}")
             continue
         if outcome.created and baseline:

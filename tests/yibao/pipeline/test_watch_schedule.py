@@ -106,3 +106,21 @@ def test_full_cycle_date_is_recorded(nhsa):
     assert session.get(Source, "nhsa").last_full_recheck_at is None
     poll(session, source, now + dt.timedelta(hours=5), recheck="all")
     assert session.get(Source, "nhsa").last_full_recheck_at == now + dt.timedelta(hours=5)
+
+
+def test_state_saved_before_the_recheck_cycle_is_seeded_from_the_store(nhsa):
+    mirror, site, source, session = nhsa
+    now = dt.datetime.combine(TODAY, dt.time(0))
+    poll(session, source, now)
+    row = session.get(Source, "nhsa")
+    old_state = dict(row.crawl_state)
+    old_state.pop("known")
+    row.crawl_state = old_state  # what a store written by the previous release holds
+    session.commit()
+    recent = aged(site, 10)
+    recent.body += "\n各地要确保12月底前全国统一切换上线。"
+    rep = poll(session, source, now + dt.timedelta(hours=5))  # seeds (the body change is the first check)
+    assert len(CrawlState.from_dict(session.get(Source, "nhsa").crawl_state).known) == len(old_state["seen"])
+    mirror.revise_in_place("nhsa", recent.doc_id, "确保12月底前", "确保11月底前")
+    rep = poll(session, source, now + dt.timedelta(hours=10))
+    assert len(rep.new_versions) == 1 and session.get(Version, rep.new_versions[0]).document.title == recent.title
