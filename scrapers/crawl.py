@@ -353,6 +353,9 @@ class _SourceCrawl:
             links = page.attachments
         attachments = [self.fetch_attachment(link, known.url, known.attachments.get(link.url)) for link in links]
         self.recheck_not_modified += sum(1 for a in attachments if a.status == "not_modified")
+        if any(a.status == "error" for a in attachments):  # a missing file must not look like a removed one
+            self.errors.append(f"re-check: an attachment of {known.url} could not be read; tried again next poll")
+            return None
         changed_attachment = any(a.status == "ok" and a.sha256 != (known.attachments.get(a.link.url) or {}).get("sha256")
                                  for a in attachments)
         if page is None and not changed_attachment:
