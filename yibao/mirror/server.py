@@ -13,6 +13,7 @@ Admin over HTTP (for a separate demo process):
 """
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import hashlib
 import json
@@ -132,7 +133,8 @@ class MirrorServer:
         """New bytes behind the same attachment link and name."""
         with self._lock:
             doc = self._doc(site_id, doc_id)
-            doc.attachments[index].data = data
+            # a new object: attachments are shared between sites built in one process (cached)
+            doc.attachments[index] = dataclasses.replace(doc.attachments[index], data=data)
             self._touch(site_id)
 
     def withdraw(self, site_id: str, doc_id: str) -> None:
