@@ -15,7 +15,7 @@ from yibao.mirror.content import default_sites, old_records
 from yibao.mirror.server import MirrorServer
 from yibao.pipeline.compare import diff_versions
 from yibao.pipeline.watch import scrape_source
-from yibao.store import Document, Event, Version, open_session
+from yibao.store import Change, Document, Event, Version, open_session
 
 FAMILIES = ["nhsa", "gd_hsa", "sh_ybj", "zj_ybj", "sc_ybj"]  # hanweb, gd_nfcms, sh_static, zj_jpaas, sc_trs
 OLD_SENTENCE = "各地要确保12月底前全国统一切换上线。"
@@ -35,10 +35,9 @@ def doc_of(session, version_id) -> Document:
 
 def listed(session, site, *, with_attachments=False):
     """Mirror documents of the source's configured columns (those the baseline stored), newest first."""
-    urls = [d.url for d in session.scalars(select(Document))]
     stored = {d.title for d in session.scalars(select(Document))}
     docs = [d for d in site.documents if d.title in stored and (d.attachments or not with_attachments)]
-    assert urls and docs
+    assert docs
     return sorted(docs, key=lambda d: (d.publish_date, d.doc_id), reverse=True)
 
 
@@ -84,7 +83,6 @@ def test_in_place_revision_is_exactly_one_new_version(world):
     assert len(rep.new_versions) == 1 and rep.revised_in_place == rep.new_versions
     assert doc_of(session, rep.new_versions[0]).title == target.title
     [change_id] = diff_versions(session, rep.new_versions)
-    from yibao.store import Change
     change = session.get(Change, change_id)
     assert change.kind == "revised" and change.material_count >= 1
     texts = [(c.get("old_text") or "", c.get("new_text") or "") for c in change.diff["changes"]]
