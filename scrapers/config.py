@@ -46,7 +46,7 @@ class RecheckConfig:
     year_days: int = 365           # published within: at least every `year_period_days`
     year_period_days: float = 7
     older_period_days: float = 30  # anything older
-    budget_per_poll: int = 60      # re-check requests per host per poll (articles + attachments)
+    budget_per_poll: int = 60      # re-check requests per host per poll (articles + attachments), split among its sources
 
     def period_days(self, age_days: float) -> float:
         """Longest allowed gap between two checks of an article this old (0 = every poll)."""

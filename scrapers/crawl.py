@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
 from scrapers.base import ArticlePage, AttachmentLink, ListEntry, ListPage
 from scrapers.errors import ChallengeError, FetchError, HostNotAllowed, LayoutDriftError, ResponseTooLarge, ScrapeError
@@ -299,8 +298,8 @@ class _SourceCrawl:
         cfg = self.source.poll.recheck
         fetched_now = {a.entry.url for a in self.articles}
         candidates = [k for url, k in self.state.known.items() if url not in fetched_now]
-        host = (urlsplit(self.source.base_url).hostname or "").lower()
-        plan = plan_rechecks(candidates, cfg, self.now, budget, host, force=force)
+        plan = plan_rechecks(candidates, cfg, self.now, budget, self.source.id, limit=budget.share(self.source),
+                             force=force)
         self.recheck_deferred = plan.deferred
         start = self.fetcher.requests_made
         for known in plan.chosen:
@@ -421,8 +420,9 @@ def crawl_source(source: Any, fetcher: Fetcher, state: CrawlState | None = None,
                  recheck: str | int | None = None) -> CrawlResult:
     """Poll one source. A failure on one column is recorded and the others continue.
 
-    After the list pages, known articles that are due are re-checked (``budget`` is shared by
-    the sources of one host on a poll); ``recheck="all"`` or a number of days forces a cycle.
+    After the list pages, known articles that are due are re-checked within the source's share of
+    its host's budget (``budget``; without one, the source's own budget_per_poll);
+    ``recheck="all"`` or a number of days forces a cycle.
     ``now`` is the clock (tests advance it instead of sleeping).
     """
     run = _SourceCrawl(source, fetcher, state or CrawlState(source_id=source.id), deep, max_articles, progress,

@@ -6,14 +6,16 @@ is due again. How often depends on its age (RecheckConfig.period_days): every
 poll while recent, then weekly, then monthly. A newly known article gets a
 stable phase inside its period (from a hash of its URL), so the 500 articles of
 a baseline do not all fall due on the same poll. Each host has a request budget
-per poll; what does not fit waits for the next poll, most overdue first.
+per poll, split among the watched sources of that host (see HostBudget); what
+does not fit waits for the next poll, most overdue first.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Iterable
+from urllib.parse import urlsplit
 
 WITHDRAWN_AFTER_MISSES = 2  # 404s in a row before an article is reported as possibly withdrawn
 
@@ -91,11 +93,12 @@ class RecheckPlan:
     deferred: int  # due but over the budget: they go first on the next poll
 
 
-def plan_rechecks(articles: list[KnownArticle], cfg: Any, now: dt.datetime, budget: "HostBudget", host: str,
-                  *, force: str | int | None = None) -> RecheckPlan:
+def plan_rechecks(articles: list[KnownArticle], cfg: Any, now: dt.datetime, budget: "HostBudget", key: str,
+                  *, limit: int | None = None, force: str | int | None = None) -> RecheckPlan:
     """The articles to re-check now.
 
-    force=None: those due, most overdue first, within the host's budget;
+    force=None: those due, most overdue first, within ``limit`` requests counted under ``key``
+    in ``budget`` (default: cfg.budget_per_poll);
     force="all": every known article; force=N: every article published in the last N days
     (a forced cycle ignores the budget: the person asked for it).
     """
@@ -108,24 +111,56 @@ def plan_rechecks(articles: list[KnownArticle], cfg: Any, now: dt.datetime, budg
     # every-poll articles first, then by how long they have been due
     due.sort(key=lambda a: (cfg.period_days(a.age_days(now)) > 0, a.due or ""))
     chosen = []
+    limit = cfg.budget_per_poll if limit is None else limit
     for article in due:
-        if not budget.take(host, article.cost(), cfg.budget_per_poll):
+        if not budget.take(key, article.cost(), limit):
             break
         chosen.append(article)
     return RecheckPlan(chosen, len(due), len(due) - len(chosen))
 
 
-class HostBudget:
-    """Re-check requests left per host on this poll (shared by the sources of one host)."""
+def host_of(source: Any) -> str:
+    return (urlsplit(source.base_url).hostname or "").lower()
 
-    def __init__(self) -> None:
+
+def host_shares(sources: Iterable[Any]) -> dict[str, int]:
+    """Each source's part of its host's re-check budget per poll, by source id.
+
+    A host's budget is the smallest ``budget_per_poll`` among its sources; it is split evenly,
+    the remainder going to the first ids in sorted order. Computed from the configuration alone,
+    so every process (one Airflow task per source, in parallel) gets the same shares, and the
+    shares of one host never add up to more than its budget.
+    """
+    by_host: dict[str, list[Any]] = {}
+    for source in sources:
+        by_host.setdefault(host_of(source), []).append(source)
+    shares: dict[str, int] = {}
+    for group in by_host.values():
+        group.sort(key=lambda s: s.id)
+        budget = min(int(s.poll.recheck.budget_per_poll) for s in group)
+        base, extra = divmod(budget, len(group))
+        for i, source in enumerate(group):
+            shares[source.id] = base + (1 if i < extra else 0)
+    return shares
+
+
+class HostBudget:
+    """Re-check requests per poll: each watched source gets its share of its host's budget
+    (``host_shares`` of the watched sources); a source not among them, its own budget_per_poll.
+    ``take`` counts what was used under a key (a source id) on this poll."""
+
+    def __init__(self, watched: Iterable[Any] = ()) -> None:
+        self.shares = host_shares(watched)
         self.used: dict[str, int] = {}
 
-    def take(self, host: str, cost: int, limit: int) -> bool:
-        used = self.used.get(host, 0)
+    def share(self, source: Any) -> int:
+        return self.shares.get(source.id, int(source.poll.recheck.budget_per_poll))
+
+    def take(self, key: str, cost: int, limit: int) -> bool:
+        used = self.used.get(key, 0)
         if used + cost > limit:
             return False
-        self.used[host] = used + cost
+        self.used[key] = used + cost
         return True
 
 

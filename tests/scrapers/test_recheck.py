@@ -42,12 +42,29 @@ def test_budget_defers_the_rest_most_overdue_first_and_recent_articles_first():
     assert plan.chosen == recent + old[:3] and plan.due == 8 and plan.deferred == 3
 
 
-def test_budget_is_per_host_and_shared_by_its_sources():
+def test_budget_is_counted_per_key_over_a_poll():
     budget = HostBudget()
     a = [article(i, 3) for i in range(4)]
     assert len(plan_rechecks(a, RecheckConfig(budget_per_poll=3), NOW, budget, "h").chosen) == 3
     assert plan_rechecks(a, RecheckConfig(budget_per_poll=3), NOW, budget, "h").chosen == []
     assert len(plan_rechecks(a, RecheckConfig(budget_per_poll=3), NOW, budget, "other").chosen) == 3
+    assert len(plan_rechecks(a, CFG, NOW, HostBudget(), "h", limit=2).chosen) == 2
+
+
+def source(sid: str, base_url: str, budget: int = 60):
+    return parse_source({"id": sid, "name": sid, "family": "hanweb", "base_url": base_url,
+                         "columns": [{"id": "1", "name": "c", "path": "/col/col1/index.html"}],
+                         "poll": {"recheck": {"budget_per_poll": budget}}}, 0)
+
+
+def test_host_budget_is_split_among_the_watched_sources_of_that_host():
+    """One Airflow task per source, in parallel: shares from the config alone, never more than the host's budget."""
+    watched = [source("b", "https://same.gov.cn", 61), source("a", "https://same.gov.cn/x", 80),
+               source("c", "https://SAME.gov.cn:8443", 70), source("own", "https://other.gov.cn", 60)]
+    budget = HostBudget(watched)
+    assert budget.shares == {"a": 21, "b": 20, "c": 20, "own": 60}  # host budget = smallest (61); extra to "a"
+    assert budget.shares == HostBudget(list(reversed(watched))).shares  # the order of the config does not matter
+    assert budget.share(source("unwatched", "https://same.gov.cn", 9)) == 9
 
 
 def test_forced_cycle_ignores_schedule_and_budget():

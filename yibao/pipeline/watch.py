@@ -93,7 +93,9 @@ def scrape(session: Session, *, source_ids: list[str] | None = None, deep: bool 
     from scrapers.recheck import HostBudget
 
     fetcher = fetcher or Fetcher()
-    budget = HostBudget()  # re-check requests per host, shared by the sources of one host on this poll
+    # each source re-checks within its share of its host's budget, computed over every watched
+    # source: one Airflow task per source (parallel processes) never exceeds the host's budget
+    budget = HostBudget(configured_sources())
     report = ScrapeReport()
     for source in configured_sources(source_ids):
         report.sources.append(scrape_source(session, source, fetcher, deep=deep, progress=progress,
