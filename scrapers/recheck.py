@@ -169,3 +169,18 @@ def cycle_complete(articles: list[KnownArticle], cycle_started: str | None) -> b
     if cycle_started is None:
         return False
     return all(a.checked is not None and a.checked > cycle_started for a in articles)
+
+
+def remember_validators(known: KnownArticle, res: Any, attachments: list[Any]) -> None:
+    """Keep the validators of a page (``res``, a fetch answer) and of its attachments
+    (FetchedAttachment) for the next conditional GET."""
+    headers = {k.lower(): v for k, v in res.headers.items()}
+    known.etag, known.last_modified = headers.get("etag"), headers.get("last-modified")
+    before, known.attachments = known.attachments, {}
+    for fa in attachments:
+        if fa.status in ("ok", "not_modified"):
+            prev = before.get(fa.link.url) or {}
+            known.attachments[fa.link.url] = {
+                "name": fa.link.name, "sha256": fa.sha256,
+                "etag": fa.validators.get("ETag", prev.get("etag")),
+                "last_modified": fa.validators.get("Last-Modified", prev.get("last_modified"))}
