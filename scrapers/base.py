@@ -107,6 +107,24 @@ def clean_lines(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+# Page furniture that sites render inside or next to an article body and change without
+# changing the policy: view counters, share and print widgets, the anti-fraud footer.
+_COUNTER_RE = re.compile(r"(?:(?:浏览|访问|阅读|点击)(?:次数|量|数)\s*[:：]\s*\d*|(?:浏览|访问|阅读|点击)\s*[:：]\s*\d+)\s*次?")
+_FURNITURE_LINE_RE = re.compile(
+    r"^(?:分享到|分享至|扫一扫在手机|扫一扫|字号\s*[:：]|【\s*(?:打印|关闭|收藏|字体)|打印本页|关闭窗口|"
+    r".*(?:打击欺诈骗保|欺诈骗保举报|维护医保基金安全，人人有责))")
+
+
+def strip_furniture(text: str) -> str:
+    """An article body without page furniture, so only content changes make a revision."""
+    lines = []
+    for line in (text or "").split("\n"):
+        line = _COUNTER_RE.sub("", line).strip()
+        if line and not _FURNITURE_LINE_RE.match(line):
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def absolute_url(base: str, href: str) -> str:
     return urljoin(base, (href or "").strip())
 

@@ -40,13 +40,35 @@ class ColumnConfig:
 
 
 @dataclass(frozen=True)
+class RecheckConfig:
+    """How often known articles are fetched again (conditional GET), by age since publication."""
+    recent_days: int = 30          # published within: re-checked on every poll
+    year_days: int = 365           # published within: at least every `year_period_days`
+    year_period_days: float = 7
+    older_period_days: float = 30  # anything older
+    budget_per_poll: int = 60      # re-check requests per host per poll (articles + attachments), split among its sources
+
+    def period_days(self, age_days: float) -> float:
+        """Longest allowed gap between two checks of an article this old (0 = every poll)."""
+        if age_days <= self.recent_days:
+            return 0.0
+        if age_days <= self.year_days:
+            return float(self.year_period_days)
+        return float(self.older_period_days)
+
+
+@dataclass(frozen=True)
 class PollConfig:
     schedule: str = "0 7,12,17 * * *"
     min_delay_s: float = 1.5
-    max_catchup_pages: int = 10
+    # list pages read beyond page 0 on a column's first poll (the baseline) and when catching up;
+    # 30 Hanweb groups = 1,350 records, 30 static pages = 300-600: more than two years on every bureau
+    max_catchup_pages: int = 30
     timeout_s: float = 20.0
     retries: int = 2
     max_attachment_bytes: int = 50 * 1024 * 1024
+    news_window_days: int = 30  # a document first seen after the baseline is news only if this recent
+    recheck: RecheckConfig = field(default_factory=RecheckConfig)
 
 
 @dataclass(frozen=True)
@@ -110,6 +132,28 @@ def _parse_poll(d: Any, where: str) -> PollConfig:
         timeout_s=_number(d, "timeout_s", where, base.timeout_s, minimum=0.1),
         retries=_number(d, "retries", where, base.retries, integer=True),
         max_attachment_bytes=_number(d, "max_attachment_bytes", where, base.max_attachment_bytes, integer=True, minimum=1),
+        news_window_days=_number(d, "news_window_days", where, base.news_window_days, integer=True),
+        recheck=_parse_recheck(d.get("recheck"), f"{where}.recheck"),
+    )
+
+
+def _parse_recheck(d: Any, where: str) -> RecheckConfig:
+    if d is None:
+        return RecheckConfig()
+    if isinstance(d, RecheckConfig):
+        return d
+    if not isinstance(d, dict):
+        raise ConfigError(f"{where}: expected a mapping, got {type(d).__name__}")
+    unknown = set(d) - set(RecheckConfig.__dataclass_fields__)
+    if unknown:
+        raise ConfigError(f"{where}: unknown field(s) {sorted(unknown)}")
+    base = RecheckConfig()
+    return RecheckConfig(
+        recent_days=_number(d, "recent_days", where, base.recent_days, integer=True),
+        year_days=_number(d, "year_days", where, base.year_days, integer=True),
+        year_period_days=_number(d, "year_period_days", where, base.year_period_days),
+        older_period_days=_number(d, "older_period_days", where, base.older_period_days),
+        budget_per_poll=_number(d, "budget_per_poll", where, base.budget_per_poll, integer=True, minimum=1),
     )
 
 

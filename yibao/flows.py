@@ -19,8 +19,10 @@ def scrape_sources(source_ids: list[str] | None = None, *, deep: bool = False) -
     with open_session() as session:
         report = scrape(session, source_ids=source_ids, deep=deep, progress=log.info)
     for src in report.sources:
-        log.info("%s: health=%s requests=%s new_versions=%s errors=%s", src.source_id, src.health,
-                 src.requests, len(src.new_versions), len(src.errors))
+        log.info("%s: health=%s requests=%s new_versions=%s (revised in place %s) re-checked=%s (304: %s, "
+                 "deferred %s) archived=%s withdrawn=%s errors=%s", src.source_id, src.health, src.requests,
+                 len(src.new_versions), len(src.revised_in_place), src.rechecked, src.recheck_not_modified,
+                 src.recheck_deferred, len(src.archived), len(src.withdrawn), len(src.errors))
     return report.version_ids
 
 

@@ -119,3 +119,37 @@ def test_notice_travels_from_mirror_to_mailbox_once(world):
     assert len(smtp.messages) == before
     with open_session() as s:
         assert s.query(Change).count() == 1
+
+
+def changes_events(change_id):
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as s:
+        events = s.scalars(select(AssetEvent).join(AssetModel, AssetEvent.asset_id == AssetModel.id)
+                           .where(AssetModel.name == "yibao_changes")).all()
+        return [e.extra for e in events if change_id in (e.extra or {}).get("change_ids", [])]
+
+
+def test_revision_made_in_place_reaches_the_changes_asset_and_revision_lessons(world):
+    """After the notice above: the bureau corrects one date in place (same URL, list unchanged).
+    The scheduled scrape re-checks the recent article, stores one new version, and announces
+    the revision on `yibao_changes`; drafting makes revision lessons from the clause diff."""
+    from yibao.store import Change, Lesson, open_session
+
+    bag, mirror = world["bag"], world["mirror"]
+    mirror.revise_in_place("nhsa", "21801", "2026年10月31日前完成", "2026年11月30日前完成")
+    _run(bag, "yibao_scrape")
+    with open_session() as s:
+        revised = s.query(Change).filter_by(kind="revised").all()
+        assert len(revised) == 1 and revised[0].document.doc_number == "医保办发〔2026〕21号"
+        change_id = revised[0].id
+        [changed] = [c for c in revised[0].diff["changes"] if c.get("material")]
+        assert "10月31日" in changed["old_text"] and "11月30日" in changed["new_text"]
+    assert changes_events(change_id), "the revision did not reach the yibao_changes asset"
+
+    _run(bag, "yibao_draft", {"change_ids": [change_id]})
+    with open_session() as s:
+        lessons = s.query(Lesson).filter_by(change_id=change_id).all()
+        assert lessons and all(l.status == "in_review" for l in lessons)

@@ -38,13 +38,13 @@ def primed(mirror, sources):
     return f, crawl_source(sources["nhsa"], f, CrawlState())
 
 
-def test_first_poll_reads_page0_and_articles(primed, mirror):
+def test_first_poll_reads_the_whole_column_and_articles(primed, mirror):
     _, result = primed
     assert result.health == "ok", result.health_detail
     by_col = {}
     for a in result.articles:
         by_col.setdefault(a.column, []).append(a)
-    assert len(by_col["104"]) == 45  # page 0 only: one group of 15 x 3
+    assert len(by_col["104"]) == 60  # the baseline reads the whole column: page 0 (45) + one dataproxy group
     assert len(by_col["105"]) == 8 and len(by_col["109"]) == 12 and len(by_col["113"]) == 5
     first = by_col["104"][0]
     truth = mirror.sites["nhsa"].column_documents("104")[0]

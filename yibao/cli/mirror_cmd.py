@@ -1,4 +1,4 @@
-"""`yibao mirror serve|publish-demo|failure`: the local mirror of the 医保局 sites."""
+"""`yibao mirror serve|publish-demo|failure|revise|withdraw`: the local mirror of the 医保局 sites."""
 from __future__ import annotations
 
 import json
@@ -29,6 +29,18 @@ def register(subparsers) -> None:
     fail.add_argument("site")
     fail.add_argument("mode", help="challenge_412 | ruishu | 503 | redesign | slow | empty | none")
     fail.set_defaults(func=run_failure)
+    revise = sub.add_parser("revise", help="revise an article of a running mirror in place (list pages unchanged)")
+    revise.add_argument("--url", required=True)
+    revise.add_argument("site")
+    revise.add_argument("doc_id")
+    revise.add_argument("old", help="a passage of the article's body")
+    revise.add_argument("new", help="what it becomes")
+    revise.set_defaults(func=run_revise)
+    withdraw = sub.add_parser("withdraw", help="make an article of a running mirror answer 404")
+    withdraw.add_argument("--url", required=True)
+    withdraw.add_argument("site")
+    withdraw.add_argument("doc_id")
+    withdraw.set_defaults(func=run_withdraw)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
 
@@ -68,11 +80,29 @@ def _post(url: str, payload: dict) -> dict:
 
 
 def run_publish_demo(args) -> int:
+    import datetime as dt
+    from dataclasses import replace
+
     from yibao.mirror.content import demo_update
 
-    doc = demo_update()
+    # dated today (Beijing): a document older than the news window would be archived, not announced
+    today = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=8)).date()
+    doc = replace(demo_update(), publish_date=today.isoformat())
     answer = _post(args.url.rstrip("/") + "/__mirror__/publish", doc.to_dict())
     print(f"published {answer.get('published')} on {answer.get('site')}: {doc.title}")
+    return 0
+
+
+def run_revise(args) -> int:
+    _post(args.url.rstrip("/") + "/__mirror__/revise",
+          {"site": args.site, "doc_id": args.doc_id, "old": args.old, "new": args.new})
+    print(f"{args.site}/{args.doc_id}: revised in place ({args.old} → {args.new})")
+    return 0
+
+
+def run_withdraw(args) -> int:
+    _post(args.url.rstrip("/") + "/__mirror__/withdraw", {"site": args.site, "doc_id": args.doc_id})
+    print(f"{args.site}/{args.doc_id}: now answers 404")
     return 0
 
 

@@ -14,12 +14,19 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from sqlalchemy import func, select
+
     from yibao.pipeline.watch import configured_sources
-    from yibao.store import Source, open_session
+    from yibao.store import Document, Source, open_session
 
     configured = {s.id: s for s in configured_sources()}
     with open_session() as session:
         rows = {r.id: r for r in session.query(Source)}
+        archived = dict(session.execute(select(Document.source_id, func.count()).where(Document.archived.is_(True))
+                                        .group_by(Document.source_id)).all())
+        withdrawn = dict(session.execute(select(Document.source_id, func.count())
+                                         .where(Document.possibly_withdrawn_at.is_not(None))
+                                         .group_by(Document.source_id)).all())
     table = []
     for sid in sorted(set(configured) | set(rows)):
         row = rows.get(sid)
@@ -28,6 +35,8 @@ def run(args) -> int:
                       "last_poll": str(row.last_poll_at or "") if row else "",
                       "last_success": str(row.last_success_at or "") if row else "",
                       "failures": row.consecutive_failures if row else 0,
+                      "last_full_recheck": str(row.last_full_recheck_at or "") if row else "",
+                      "archived": archived.get(sid, 0), "possibly_withdrawn": withdrawn.get(sid, 0),
                       "detail": row.health_detail if row else ""})
     if args.json:
         print(json.dumps(table, ensure_ascii=False))
@@ -37,4 +46,6 @@ def run(args) -> int:
         c = {"ok": GREEN, "never polled": YELLOW}.get(t["health"], RED) if colour else ""
         print(f"{t['id']:10} {c}{t['health']:12}{RESET if colour else ''} last ok: {t['last_success'][:16] or '—':16} "
               f"failures: {t['failures']}  {t['name']}  {t['detail'][:120]}")
+        print(f"{'':10} last full re-check: {t['last_full_recheck'][:16] or '—'}  archived: {t['archived']}  "
+              f"possibly withdrawn: {t['possibly_withdrawn']}")
     return 1 if any(t["health"] not in ("ok", "never polled") for t in table) else 0

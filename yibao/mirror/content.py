@@ -191,3 +191,31 @@ def demo_update() -> MirrorDocument:
         attachments=[make_attachment("检验类医疗服务价格项目立项指南（2026年修订版）", "pdf",
                                      ("主项目658个", "加收项118个", "扩展项7个"))],
     )
+
+
+# ------------------------------------------------------------------ scenario helpers
+def shift_dates(site: MirrorSite, newest: date) -> MirrorSite:
+    """Move every document's dates by one offset so the newest is dated ``newest`` (ages relative
+    to a clock: the re-check tests need articles exactly 10 and 200 days old)."""
+    latest = max(date.fromisoformat(d.publish_date) for d in site.documents)
+    delta = newest - latest
+    for doc in site.documents:
+        doc.publish_date = (date.fromisoformat(doc.publish_date) + delta).isoformat()
+        if doc.written_date:
+            doc.written_date = (date.fromisoformat(doc.written_date) + delta).isoformat()
+    return site
+
+
+def old_records(site: MirrorSite, column: str, count: int, newest: date, step_days: int = 40) -> list[MirrorDocument]:
+    """``count`` older documents of a column (dated ``newest`` and back): published after a
+    baseline they sort behind every known row, reachable only through deeper list pages."""
+    template = site.column_documents(column)[0]
+    docs = []
+    for i in range(count):
+        day = newest - timedelta(days=i * step_days)
+        extra = {k: v for k, v in template.extra.items() if k in ("category", "doc_type")}
+        docs.append(MirrorDocument(
+            site=site.id, column=column, doc_id=f"{template.doc_id}{900 + i}",
+            title=f"关于做好{day.year}年度第{i + 1}批医疗保障{_TOPICS[i % len(_TOPICS)]}工作的通知",
+            publish_date=day.isoformat(), body=_body(i + 3), issuer=template.issuer, extra=extra))
+    return docs

@@ -102,6 +102,11 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def live(doc: MirrorDocument | None) -> bool:
+    """A document whose page is served (a withdrawn one answers 404 but stays on its list page)."""
+    return doc is not None and not doc.extra.get("gone")
+
+
 def html_response(html: str, status: int = 200, *, charset: str = "utf-8", headers: dict | None = None) -> Response:
     """An HTML page encoded in ``charset`` with a matching Content-Type."""
     h = {"Content-Type": f"text/html; charset={charset}"}

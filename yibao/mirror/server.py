@@ -7,10 +7,13 @@ page shapes come from the family renderers in ``yibao.mirror.sites``.
 Admin over HTTP (for a separate demo process):
 - ``POST /__mirror__/publish``  body: MirrorDocument JSON (attachments base64)
 - ``POST /__mirror__/failure``  body: {"site": "nhsa", "mode": "503" | null}
+- ``POST /__mirror__/revise``   body: {"site", "doc_id", "old", "new"} (an in-place revision)
+- ``POST /__mirror__/withdraw`` body: {"site", "doc_id"} (its page answers 404 from now on)
 - ``GET  /__mirror__/sites``    the sites and their columns
 """
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import hashlib
 import json
@@ -106,6 +109,40 @@ class MirrorServer:
                 site.columns.append(doc.column)
             self._touch(site.id)
 
+    # ....................................................... scenario modes
+    def _doc(self, site_id: str, doc_id: str) -> MirrorDocument:
+        site = self.sites.get(site_id)
+        doc = site.find_document(str(doc_id)) if site else None
+        if doc is None:
+            raise KeyError(f"no document {doc_id!r} on mirror site {site_id!r}")
+        return doc
+
+    def revise_in_place(self, site_id: str, doc_id: str, old: str, new: str) -> None:
+        """Change one passage of a published article, as bureaus do: same URL, same list row
+        (list pages stay byte-identical), a new Maketime."""
+        with self._lock:
+            doc = self._doc(site_id, doc_id)
+            if old not in doc.body:
+                raise ValueError(f"{old!r} is not in the body of {site_id}/{doc_id}")
+            doc.body = doc.body.replace(old, new)
+            doc.extra["maketime"] = time.strftime("%Y-%m-%d %H:%M:%S")
+            doc.extra["revisions"] = int(doc.extra.get("revisions", 0)) + 1
+            self._touch(site_id)
+
+    def revise_attachment(self, site_id: str, doc_id: str, data: bytes, index: int = 0) -> None:
+        """New bytes behind the same attachment link and name."""
+        with self._lock:
+            doc = self._doc(site_id, doc_id)
+            # a new object: attachments are shared between sites built in one process (cached)
+            doc.attachments[index] = dataclasses.replace(doc.attachments[index], data=data)
+            self._touch(site_id)
+
+    def withdraw(self, site_id: str, doc_id: str) -> None:
+        """The article's page answers 404 from now on; its list row stays (cached list pages)."""
+        with self._lock:
+            self._doc(site_id, doc_id).extra["gone"] = True
+            self._touch(site_id)
+
     def set_failure(self, site_id: str, mode: str | None) -> None:
         if mode not in FAILURE_MODES:
             raise ValueError(f"unknown failure mode {mode!r}; expected one of {FAILURE_MODES}")
@@ -151,7 +188,7 @@ class MirrorServer:
             resp = self.renderers[site.family].handle(site, req)
         if resp is None:
             return html_response("<html><body><h1>404 Not Found</h1><p>页面不存在</p></body></html>", 404)
-        if method == "GET" and resp.status == 200 and "html" in resp.headers.get("Content-Type", ""):
+        if method == "GET" and resp.status == 200:  # pages, API answers and attachments alike
             return self._conditional(site, resp, headers)
         return resp
 
@@ -212,6 +249,13 @@ class MirrorServer:
             if path == "/__mirror__/failure":
                 self.set_failure(payload.get("site", ""), payload.get("mode"))
                 return _json(200, {"site": payload.get("site"), "mode": payload.get("mode")})
+            if path == "/__mirror__/revise":
+                self.revise_in_place(payload.get("site", ""), str(payload.get("doc_id", "")),
+                                     payload.get("old") or "", payload.get("new") or "")
+                return _json(200, {"revised": payload.get("doc_id")})
+            if path == "/__mirror__/withdraw":
+                self.withdraw(payload.get("site", ""), str(payload.get("doc_id", "")))
+                return _json(200, {"withdrawn": payload.get("doc_id")})
             return _json(404, {"error": f"no admin endpoint {path}"})
         except (ValueError, KeyError) as exc:
             return _json(400, {"error": str(exc)})

@@ -69,6 +69,11 @@ def extract_attachments(fetched_attachments, blobs: BlobStore, known: dict[str, 
     out: list[ExtractedAttachment] = []
     for fa in fetched_attachments:
         link = fa.link
+        if fa.data is None and fa.status == "not_modified" and fa.sha256 in known:  # 304: the bytes we have
+            prev = known[fa.sha256]
+            out.append(ExtractedAttachment(link.name, link.url, fa.sha256, prev.kind, prev.status, prev.reason,
+                                           prev.text, list(prev.rows or [])))
+            continue
         if fa.data is None:
             out.append(ExtractedAttachment(link.name, link.url, None, "unknown", fa.status,
                                            fa.error or fa.status, "", []))
@@ -117,16 +122,26 @@ def find_document(session: Session, source_id: str, doc_number: str | None, url:
             return doc
     norm = normalise_title(title)
     if len(norm) >= 8:
-        return session.scalar(select(Document).where(Document.source_id == source_id,
-                                                     Document.norm_title == norm))
+        doc = session.scalar(select(Document).where(Document.source_id == source_id,
+                                                    Document.norm_title == norm))
+        # the same title under another 发文字号 is another document (yearly notices, re-issues)
+        if doc is not None and not (number and doc.doc_number and doc.doc_number != number):
+            return doc
     return None
 
 
 def record_article(session: Session, source_id: str, fetched, *, blobs: BlobStore | None = None,
                    now: dt.datetime | None = None) -> RecordResult:
-    """Store a fetched article (page + attachments) as a new version if its content is new."""
+    """Store a fetched article (page + attachments) as a new version if its content is new.
+
+    Only content counts: the body is hashed without page furniture (counters, share widgets,
+    the anti-fraud footer); meta such as Maketime/PubDate never enters the hash.
+    """
+    from scrapers.base import strip_furniture
+
     blobs = blobs or BlobStore()
     page = fetched.page
+    page.body_text = strip_furniture(page.body_text)
     raw_sha = blobs.put(fetched.raw)
     doc = find_document(session, source_id, page.doc_number, page.url, page.title)
 

@@ -1,12 +1,13 @@
-"""The 医保办 control room: one row per changed policy with its timeline, source health and
-the recent alerts (failed tasks, overdue runs, bad robots, escalations)."""
+"""The 医保办 control room: one row per changed policy with its timeline, source health (with the
+re-check cycle: archived and possibly withdrawn documents, the last full cycle), the documents whose
+pages may have been withdrawn, and the recent alerts (failed tasks, overdue runs, bad robots, escalations)."""
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yibao.review.queue import today_local, urgency
@@ -24,11 +25,28 @@ def _iso(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _count_per_source(session: Session, condition: Any) -> dict[str, int]:
+    return dict(session.execute(select(Document.source_id, func.count()).where(condition)
+                                .group_by(Document.source_id)).all())
+
+
 def source_health(session: Session) -> list[dict[str, Any]]:
+    archived = _count_per_source(session, Document.archived.is_(True))
+    withdrawn = _count_per_source(session, Document.possibly_withdrawn_at.is_not(None))
     return [{"id": s.id, "name": s.name, "health": s.health, "detail": s.health_detail,
              "last_success_at": _iso(s.last_success_at), "last_poll_at": _iso(s.last_poll_at),
-             "consecutive_failures": s.consecutive_failures, "bad": s.health in BAD_HEALTH}
+             "consecutive_failures": s.consecutive_failures, "bad": s.health in BAD_HEALTH,
+             "last_full_recheck_at": _iso(s.last_full_recheck_at),
+             "archived": archived.get(s.id, 0), "possibly_withdrawn": withdrawn.get(s.id, 0)}
             for s in session.scalars(select(Source).order_by(Source.id))]
+
+
+def possibly_withdrawn(session: Session) -> list[dict[str, Any]]:
+    """Documents whose page answered 404 twice in a row, longest missing first (all versions are kept)."""
+    docs = session.scalars(select(Document).where(Document.possibly_withdrawn_at.is_not(None))
+                           .order_by(Document.possibly_withdrawn_at, Document.id))
+    return [{"document_id": d.id, "source_id": d.source_id, "title": d.title, "doc_number": d.doc_number,
+             "url": d.url, "since": _iso(d.possibly_withdrawn_at)} for d in docs]
 
 
 def policy_rows(session: Session, today: dt.date | None = None) -> list[dict[str, Any]]:
@@ -118,4 +136,5 @@ def recent_alerts(session: Session, *, days: int = 7, limit: int = 20,
 
 def control_room(session: Session, today: dt.date | None = None) -> dict[str, Any]:
     return {"today": (today or today_local()).isoformat(), "sources": source_health(session),
-            "alerts": recent_alerts(session), "policies": policy_rows(session, today)}
+            "withdrawn": possibly_withdrawn(session), "alerts": recent_alerts(session),
+            "policies": policy_rows(session, today)}

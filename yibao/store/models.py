@@ -38,6 +38,7 @@ class Source(Base):
     last_success_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     crawl_state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    last_full_recheck_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # every known article re-checked
 
 
 class Document(Base):
@@ -61,6 +62,9 @@ class Document(Base):
     first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     supersedes_reason: Mapped[str | None] = mapped_column(String(200))
+    # first seen after the baseline but published before the news window: stored, not announced
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
+    possibly_withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # its page answered 404 twice
 
     versions: Mapped[list["Version"]] = relationship(back_populates="document", order_by="Version.seq")
     source: Mapped[Source] = relationship()

@@ -34,7 +34,10 @@ def test_scrape_baseline_then_revision_then_sources(env, capsys):
     first = json.loads(capsys.readouterr().out)
     assert first["version_ids"] == [] and first["sources"][0]["baseline_versions"] > 10
 
-    env.publish(replace(demo_update(), publish_date="2026-11-20"))
+    import datetime as dt
+
+    today = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=8)).date()  # inside the news window
+    env.publish(replace(demo_update(), publish_date=today.isoformat()))
     assert main(["scrape", "--json"]) == 0
     second = json.loads(capsys.readouterr().out)
     assert len(second["version_ids"]) == 1 and len(second["change_ids"]) == 1

@@ -15,7 +15,7 @@ from scrapers.registry import get_parser
 from yibao.mirror.content import default_sites, demo_update, jiangsu_site, nhsa_site
 from yibao.mirror.model import MirrorDocument
 from yibao.mirror.server import MirrorServer
-from yibao.mirror.sites.hanweb import unit_id
+from yibao.mirror.sites.hanweb import article_path, unit_id
 
 
 @pytest.fixture(scope="module")
@@ -116,6 +116,34 @@ def test_cli_serve_and_publish_demo(tmp_path):
         assert out.returncode == 0, out.stderr
         html = urllib.request.urlopen(base + "/nhsa/col/col104/index.html", timeout=10).read().decode("utf-8")
         assert demo_update().title in html
+        # the re-check modes over the admin API: an in-place revision and a withdrawn page
+        doc = nhsa_site().column_documents("104")[3]
+        art = base + "/nhsa" + article_path(doc)
+        before = urllib.request.urlopen(art, timeout=10).read().decode("utf-8")
+        line = doc.body.split("\n")[1]
+        out = subprocess.run([sys.executable, "-m", "yibao", "mirror", "revise", "--url", base, "nhsa", doc.doc_id,
+                              line[:12], "【已更正】"], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        after = urllib.request.urlopen(art, timeout=10).read().decode("utf-8")
+        assert "【已更正】" in after and "【已更正】" not in before
+        assert re.search(r"Maketime' content='([^']+)'", after).group(1) != \
+            re.search(r"Maketime' content='([^']+)'", before).group(1)
+        out = subprocess.run([sys.executable, "-m", "yibao", "mirror", "withdraw", "--url", base, "nhsa", doc.doc_id],
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert requests.get(art, timeout=10).status_code == 404
+        assert doc.title in requests.get(base + "/nhsa/col/col104/index.html", timeout=10).text  # still listed
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_attachments_answer_conditional_get(mirror):
+    doc = mirror.sites["nhsa"].column_documents("104")[0]
+    url = f"{mirror.base_url}/nhsa/module/download/downfile.jsp?classid=0&filename={doc.attachments[0].filename}"
+    first = requests.get(url, timeout=10)
+    assert first.status_code == 200 and first.headers["ETag"]
+    assert requests.get(url, headers={"If-None-Match": first.headers["ETag"]}, timeout=10).status_code == 304
+    mirror.revise_attachment("nhsa", doc.doc_id, doc.attachments[0].data + b"\n")
+    again = requests.get(url, headers={"If-None-Match": first.headers["ETag"]}, timeout=10)
+    assert again.status_code == 200 and again.content != first.content  # new bytes behind the same link

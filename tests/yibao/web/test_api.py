@@ -138,6 +138,33 @@ def test_control_room(client, lessons):
     assert page.status_code == 200 and "医保时效看板" in page.text and "最近告警" in page.text
 
 
+@pytest.mark.airflow
+def test_control_room_shows_the_recheck_cycle_and_possibly_withdrawn_documents(client):
+    """Per source: archived and possibly withdrawn counts and the last full re-check; the withdrawn
+    documents listed with their URL and since when (through the plugin mounted in the api-server)."""
+    from yibao.store.db import open_session
+    from yibao.store.models import Document, Source
+
+    since = dt.datetime(2030, 3, 1, 9, 30)
+    with open_session() as s:
+        s.add(Source(id="watch_cr", name="复查测试局", family="hanweb", base_url="https://cr.example.gov.cn",
+                     health="ok", last_full_recheck_at=dt.datetime(2030, 2, 27, 7, 0)))
+        for n, (archived, withdrawn) in enumerate([(True, None), (True, None), (False, since)]):
+            s.add(Document(source_id="watch_cr", identity_key=f"url:cr{n}", title=f"复查文件{n}", norm_title=f"复查文件{n}",
+                           url=f"https://cr.example.gov.cn/art/{n}.html", archived=archived,
+                           possibly_withdrawn_at=withdrawn, doc_number="医保函〔2030〕9号" if withdrawn else None))
+        s.commit()
+    h = token(client, "viewer1")
+    data = client.get("/yibao/api/control", headers=h).json()
+    src = next(x for x in data["sources"] if x["id"] == "watch_cr")
+    assert (src["archived"], src["possibly_withdrawn"], src["last_full_recheck_at"][:10]) == (2, 1, "2030-02-27")
+    (gone,) = [w for w in data["withdrawn"] if w["source_id"] == "watch_cr"]
+    assert gone["url"] == "https://cr.example.gov.cn/art/2.html" and gone["since"].startswith("2030-03-01T09:30")
+    page = client.get("/yibao/control/", headers=h).text
+    assert "上次完整复查：2030-02-27" in page and "归档 2" in page and "疑似撤回 1" in page
+    assert "疑似撤回的文件" in page and 'href="https://cr.example.gov.cn/art/2.html"' in page and "2030-03-01 09:30" in page
+
+
 def test_recent_alerts_newest_first_within_the_window():
     import datetime as dt
 

@@ -15,7 +15,7 @@ import json
 import re
 from datetime import datetime, timedelta, timezone
 
-from yibao.mirror.model import MirrorDocument, MirrorSite, Request, Response, attachment_response, html_response
+from yibao.mirror.model import MirrorDocument, MirrorSite, Request, Response, attachment_response, html_response, live
 from yibao.mirror.sites import site_href
 from yibao.mirror.sites._provincial_common import (AttachmentSpec, esc, header, make_attachment, page_count,
                                                    page_slice, paragraphs, policy_body)
@@ -66,14 +66,14 @@ class GdNfcmsRenderer:
             return self.gk_api(site, m.group(1), req)
         if m := _GK_CONTENT_RE.match(path):
             doc = site.find_document(m.group(1))
-            return html_response(self.gk_content(site, doc, req)) if doc else None
+            return html_response(self.gk_content(site, doc, req)) if live(doc) else None
         for column in site.columns:
             folder = list_dir(site, column)
             if path.startswith(folder + "/"):
                 rest = path[len(folder):]
                 if m := re.fullmatch(r"/content/post_(\d+)\.html", rest):
                     doc = site.find_document(m.group(1))
-                    return html_response(self.post(site, doc)) if doc and doc.column == column else None
+                    return html_response(self.post(site, doc)) if live(doc) and doc.column == column else None
                 if m := re.fullmatch(r"/index(?:_(\d+))?\.html", rest):
                     return self.list_page(site, column, int(m.group(1) or 1))
         return None

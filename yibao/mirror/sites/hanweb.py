@@ -20,7 +20,7 @@ import html as htmlmod
 import re
 from datetime import date
 
-from yibao.mirror.model import MirrorDocument, MirrorSite, Request, Response, attachment_response, html_response
+from yibao.mirror.model import MirrorDocument, MirrorSite, Request, Response, attachment_response, html_response, live
 from yibao.mirror.sites import site_href
 
 ANTI_FRAUD = ("中国医保，一生守护！维护医保基金安全，人人有责！打击欺诈骗保举报电话：010-89061396，"
@@ -79,7 +79,7 @@ class HanwebRenderer:
         m = _ART_RE.match(path)
         if m:
             doc = site.find_document(m.group(5))
-            if doc is None or doc.column != m.group(4) or article_path(doc) != path:
+            if not live(doc) or doc.column != m.group(4) or article_path(doc) != path:
                 return None
             return self.article(site, doc)
         if path in ("/module/download/downfile.jsp", "/module/download/down.jsp"):
@@ -192,7 +192,7 @@ class HanwebRenderer:
         att_links = [(a, site_href(site, f"/module/download/downfile.jsp?classid=0&filename={a.filename}"))
                      for a in doc.attachments]
         metas = "\n".join(f'<meta name="Image" content="{_e(href)}">' for _, href in att_links)
-        head = f"""<meta name='Maketime' content='{doc.publish_date} 18:24:22'>
+        head = f"""<meta name='Maketime' content='{doc.extra.get("maketime") or doc.publish_date + " 18:24:22"}'>
 <meta name="ColumnName" content="{_e(col_name)}">
 <meta name="ArticleTitle" content="{_e(doc.title)}">
 <meta name="PubDate" content="{doc.publish_date} 08:30">
@@ -209,6 +209,10 @@ class HanwebRenderer:
         foreign = doc.extra.get("foreign_attachment")
         if foreign:
             paras += f'<p style="text-indent: 2em;"><a href="{_e(foreign["url"])}">{_e(foreign["name"])}</a></p>'
+        if site.extra.get("live_furniture"):  # a view counter and share widget inside the body, new on every view
+            views = site.extra["views"] = int(site.extra.get("views", 0)) + 1
+            paras += (f'<p style="text-indent: 2em;">浏览次数：{views}</p>'
+                      '<div class="share"><p>分享到：微信 微博 QQ空间</p></div>')
         if cfg["anti_fraud"]:
             paras += f'<p style="text-indent: 2em; text-align: justify;"><strong>{ANTI_FRAUD}</strong></p>'
         if xxgk:

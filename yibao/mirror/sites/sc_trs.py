@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from yibao.mirror.model import MirrorDocument, MirrorSite, Request, Response, attachment_response, html_response
+from yibao.mirror.model import MirrorDocument, MirrorSite, Request, Response, attachment_response, html_response, live
 from yibao.mirror.sites import site_href
 from yibao.mirror.sites._provincial_common import (AttachmentSpec, esc, hex_id, make_attachment, page_count,
                                                    page_slice, paragraphs, policy_body)
@@ -42,7 +42,7 @@ class ScTrsRenderer:
             return attachment_response(att) if att else None
         if m := _ART_RE.match(path):
             doc = next((d for d in site.documents if doc_hex(site, d) == m.group(5)), None)
-            return html_response(self.article(site, doc)) if doc else None
+            return html_response(self.article(site, doc)) if live(doc) else None
         if (m := _LIST_RE.match(path)) and m.group(1) in site.columns \
                 and site.extra.get("list_pages", {}).get(m.group(1)) == m.group(2):
             return self.list_page(site, m.group(1), m.group(2), int(m.group(3) or 0))

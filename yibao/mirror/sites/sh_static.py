@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from yibao.mirror.model import MirrorDocument, MirrorSite, Request, Response, attachment_response, html_response
+from yibao.mirror.model import MirrorDocument, MirrorSite, Request, Response, attachment_response, html_response, live
 from yibao.mirror.sites import site_href
 from yibao.mirror.sites._provincial_common import (AttachmentSpec, esc, hex_id, make_attachment, page_count,
                                                    page_slice, paragraphs, policy_body)
@@ -51,7 +51,7 @@ class ShStaticRenderer:
             return attachment_response(att) if att else None
         if m := _ART_RE.match(req.path):
             doc = next((d for d in site.documents if d.column == m.group(1) and doc_hex(site, d) == m.group(3)), None)
-            return html_response(self.article(site, doc)) if doc else None
+            return html_response(self.article(site, doc)) if live(doc) else None
         if (m := _LIST_RE.match(req.path)) and m.group(1) in site.columns:
             return self.list_page(site, m.group(1), int(m.group(2) or 1))
         return None

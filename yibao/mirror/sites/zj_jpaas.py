@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 
-from yibao.mirror.model import MirrorDocument, MirrorSite, Request, Response, attachment_response, html_response
+from yibao.mirror.model import MirrorDocument, MirrorSite, Request, Response, attachment_response, html_response, live
 from yibao.mirror.sites import site_href
 from yibao.mirror.sites._provincial_common import (AttachmentSpec, esc, hex_id, make_attachment, page_count,
                                                    page_slice, paragraphs, policy_body)
@@ -63,10 +63,10 @@ class ZjJpaasRenderer:
         if m := _NEW_ART_RE.match(path):
             doc = next((d for d in site.documents if d.column == m.group(1) and not d.extra.get("old_url")
                         and hex_id(site.id, d.doc_id) == m.group(3)), None)
-            return html_response(self.article(site, doc)) if doc else None
+            return html_response(self.article(site, doc)) if live(doc) else None
         if m := _OLD_ART_RE.match(path):
             doc = site.find_document(m.group(5))
-            ok = doc is not None and doc.extra.get("old_url") and doc.column == m.group(4)
+            ok = live(doc) and doc.extra.get("old_url") and doc.column == m.group(4)
             return html_response(self.article(site, doc)) if ok else None
         return None
 
