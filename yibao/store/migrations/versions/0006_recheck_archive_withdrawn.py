@@ -1,7 +1,7 @@
 """re-check cycle: sources.last_full_recheck_at, documents.archived and possibly_withdrawn_at
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-05 01:00:00
 
 Additive columns only; existing documents are not archived and not withdrawn.
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0006'
-down_revision = '0003'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
