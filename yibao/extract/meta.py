@@ -5,11 +5,11 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
 
-from . import head
+from yibao.document import head
 from .clauses_rules import add_years, find_effective_all, find_repeals_flat, find_validity, pick_effective
-from .dates import parse_cn_date
-from .docnumber import find_doc_numbers_flat
-from .textview import clean_lines, compact, flat
+from yibao.document.dates import parse_cn_date
+from yibao.document.docnumber import find_doc_numbers_flat
+from yibao.document.textview import clean_lines, compact, flat
 
 _PRINTED = re.compile(r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)印发")
 _PUBLISH_BASES = ("发布", "公布", "颁布", "公告")
@@ -55,7 +55,7 @@ def _hint_date(hints: dict, key: str) -> dt.date | None:
 
 def _outline(text: str, warnings: list[str]) -> list[dict] | None:
     try:
-        from yibao.clauses import outline
+        from yibao.document.clauses import outline
     except ImportError:
         warnings.append("clause outline unavailable (yibao.clauses not installed)")
         return None
