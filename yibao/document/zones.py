@@ -287,6 +287,15 @@ class _Scanner:
                 continue
             seg.append(line)
             self.i += 1
+        if len(seg) >= 2 and self.i >= n and re.search(r"[。；]$", seg[-2].text) and len(compact(seg[-1].text)) <= 30 \
+                and not re.search(r"[。；！？：:]", seg[-1].text) and not _MARKER_START.match(compact(seg[-1].text)):
+            line = seg.pop()   # the cut-off first words of the next document in a compilation ("国家医保局 财政部关于")
+            self.scan.zones.append(Zone("other", line.text, line.no, line.no))
+        while seg and organ_line(seg[-1].text) and not title_line(seg[-1].text):
+            line = seg.pop()   # an organ line closing the text without a date: a signature or a stray line
+            self.scan.zones.append(Zone("signature" if not self.scan.signatures else "other", line.text, line.no, line.no))
+            if not self.scan.signatures:
+                self.scan.signatures.append((split_organs(line.text), None))
         if seg:
             self._inline_foot(seg)
             self.scan.segments.append((seg_title, seg))
