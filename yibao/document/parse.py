@@ -116,8 +116,18 @@ def _annotate(nodes: list[Provision], inherited_actors: tuple[str, ...], lead_mo
         _annotate(p.children, child_actors, child_lead)
 
 
+_SHORT_HEADING = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+[编章节]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])"
+                            r"[^。；：:，,！？]{1,20}$")
+
+
 def _segment_text(lines: list[Line]) -> str:
-    return "\n".join(l.text for l in lines)
+    """Body lines; a short marker line ("一、目标任务") stands alone, so its text is not glued to the heading."""
+    out = []
+    for l in lines:
+        out.append(l.text)
+        if _SHORT_HEADING.match(l.text):
+            out.append("")
+    return "\n".join(out)
 
 
 def parse_document(text: str, *, title: str | None = None) -> Document:
