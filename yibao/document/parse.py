@@ -69,7 +69,8 @@ def _paragraph_children(parent: Provision, clause: Clause) -> None:
     cn = "一二三四五六七八九十"
     for k, line in enumerate(lines[1:], start=2):
         label = f"第{cn[k - 1] if k <= 10 else k}款"
-        parent.children.append(_provision(clause, f"{parent.id}/{label}", line, label, "paragraph"))
+        child = _provision(clause, f"{parent.id}/{label}", line, label, "paragraph")
+        parent.children.append(child)
 
 
 def _tree(clauses: list[Clause], prefix: str) -> tuple[list[str], list[Provision]]:
@@ -86,6 +87,8 @@ def _tree(clauses: list[Clause], prefix: str) -> tuple[list[str], list[Provision
         node = _provision(c, pid, c.text)
         node.ref = (prefix + clause_ref(c.path)) if c.level != "para" else pid
         _paragraph_children(node, c)
+        for child in node.children:
+            child.ref = node.ref + child.label
         parent = by_path.get(c.path[:-1])
         (parent.children if parent else top).append(node)
         by_path[c.path] = node
@@ -94,12 +97,15 @@ def _tree(clauses: list[Clause], prefix: str) -> tuple[list[str], list[Provision
     return lead, top
 
 
-def _annotate(nodes: list[Provision], inherited_actors: tuple[str, ...], lead_modality: str | None) -> None:
+def _annotate(nodes: list[Provision], inherited_actors: tuple[str, ...], lead_modality: str | None,
+              lead_actors: tuple[str, ...] = ()) -> None:
     """Fill actors/modality/facts/topic; an item under a lead ("定点医疗机构应当：") takes the lead's subject
     and modality when its own sentences leave them implied; a provision without actors takes its parent's."""
     for p in nodes:
         for s in p.sentences:
-            if not s.actors and inherited_actors:
+            if lead_actors:   # the lead's subject is the subject of every item under it
+                s.actors = tuple(dict.fromkeys(lead_actors + s.actors))
+            elif not s.actors and inherited_actors:
                 s.actors = inherited_actors
             if s.modality == "statement" and lead_modality:
                 s.modality = lead_modality
@@ -107,13 +113,14 @@ def _annotate(nodes: list[Provision], inherited_actors: tuple[str, ...], lead_mo
         p.modality = strongest(s.modality for s in p.sentences) if p.sentences else (lead_modality or "statement")
         p.facts = tuple(f for s in p.sentences for f in s.facts)
         p.topic = _topic(p.heading, p.text)
-        child_lead = None
+        child_lead, child_lead_actors = None, ()
         child_actors = p.actors if p.level not in ("chapter", "section") or p.actors else inherited_actors
         if p.sentences and _LEAD_END.search(p.sentences[-1].text):
             lead = p.sentences[-1]
-            child_lead = lead.modality if lead.modality != "statement" else None
+            child_lead = lead.modality if lead.modality in ("prohibition", "penalty", "obligation") else None
             child_actors = lead.actors or child_actors
-        _annotate(p.children, child_actors, child_lead)
+            child_lead_actors = lead.actors
+        _annotate(p.children, child_actors, child_lead, child_lead_actors)
 
 
 _SHORT_HEADING = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+[编章节]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])"
