@@ -19,8 +19,10 @@ UNITS = ("个百分点", "个工作日", "个自然日", "个日历日", "个月
          "个批次", "万亿元", "亿元", "万元", "千元", "元/人", "元/日", "元/天", "元/次", "元", "%", "％", "‰", "倍",
          "工作日", "自然日", "周岁", "岁", "小时", "分钟", "天", "日", "周", "月", "年度", "年",
          "人次", "人", "名", "家", "所", "种", "项", "次", "类", "级", "例", "份", "张", "盒", "床日", "床", "分值", "分",
-         "批", "组", "条", "章", "版", "位", "个")
-_UNIT_RX = "|".join(re.escape(u) for u in UNITS)
+         "批", "组", "条", "章", "版", "位", "角", "分钱", "号", "个")
+# one regex for every number+unit in yibao (the diff tokenizer uses it too), longest unit first
+UNIT_PATTERN = "(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + ")"
+_UNIT_RX = UNIT_PATTERN[3:-1]
 NUMBER = re.compile(rf"(?<![\d.．A-Za-z第])(?P<num>{_NUM})(?P<unit>{_UNIT_RX})(?P<tail>以上|以下|以内|左右|内)?")
 PERCENT_FIRST = re.compile(r"百分之(?P<num>[一二三四五六七八九十百零〇点]+|\d+(?:\.\d+)?)")
 TIME_LIMIT = re.compile(

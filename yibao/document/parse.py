@@ -150,7 +150,7 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
         lead, top = _tree(parse_clauses(body), "")
         parsed.append((seg_title, lead, top))
     main_found = False
-    any_markers = any(lead for _, lead, _ in parsed) or any(p.level != "paragraph" for _, _, top in parsed for p in top)
+    any_markers = any(p.level != "paragraph" for _, _, top in parsed for p in top)
     for k, (seg_title, lead, top) in enumerate(parsed):
         preamble.extend(lead)
         if top and any_markers and all(p.level == "paragraph" for p in top):

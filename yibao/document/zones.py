@@ -388,6 +388,32 @@ class _Scanner:
         self.i = len(self.lines)
 
 
+_FOOT_JOINED = re.compile(
+    r"^(?P<organs>(?:[\u4e00-\u9fff]{2,30}(?:局|部|委|院|厅|办公室|委员会|政府|中心|署)\s*){0,4})"
+    r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|[〇零○一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
+    r"(?:[（(]此件[^）)]{0,20}[）)])?$")
+
+
+def is_foot_line(line: str) -> bool:
+    """A 落款/成文日期/版记/特此通知 line of normalized text (where a signature and its date may be one line)."""
+    t = compact(fw_digits(line))
+    if not t:
+        return False
+    return bool(_FOOT_JOINED.match(t) or _COLOPHON.search(t) or _CLOSING.match(t) or _SIGNER.match(t)
+                or (organ_line(t) and not title_line(t)) or _AFTER_DATE.match(t))
+
+
+def foot_line_starts(normalized: str) -> list[int]:
+    """Offsets of foot lines after the first line of a normalized text, so the clause tree ends its
+    last clause there: a signature and date are never part of 四、 or 第五十条."""
+    out, pos = [], 0
+    for k, line in enumerate(normalized.split("\n")):
+        if k and is_foot_line(line):
+            out.append(pos)
+        pos += len(line) + 1
+    return out
+
+
 def scan_zones(text: str) -> ZoneScan:
     sc = _Scanner(text)
     title = sc.head(first=True)
