@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from .clauses import _clean_line
-from .dates import DATE_AR, DATE_CN, date_from_match
 from .docnumber import find_doc_numbers_flat
-from .head import DOCTYPES, ORGAN_LINE
+from .head import DOCTYPES, ORGAN_LINE, date_line, split_organs
 from .model import Zone
 from .textview import compact, flat, fw_digits
 
@@ -58,16 +57,6 @@ class ZoneScan:
     ling_agency: str | None = None
 
 
-def date_line(text: str) -> dt.date | None:
-    """The date when a line is only a date (2024年9月5日, 二〇二四年九月五日)."""
-    s = compact(fw_digits(text))
-    for rx in (DATE_AR, DATE_CN):
-        m = rx.fullmatch(s)
-        if m:
-            return date_from_match(m)
-    return None
-
-
 def doc_number_line(text: str) -> list[str] | None:
     """Canonical numbers when a line holds only 发文字号 (in （…）, [], 〔〕, with PDF spaces)."""
     s = flat(text)
@@ -80,30 +69,6 @@ def doc_number_line(text: str) -> list[str] | None:
     if re.sub(r"[（）()\[\]【】/／、，,;；\s]", "", rest):
         return None
     return [n.canonical for n in nums]
-
-
-_ORGAN = re.compile(r".+?(?:委员会|办公室|办公厅|总局|局|部|委|院|厅|署|政府|中心|银行|总会|协会|联盟)")
-
-
-def split_organs(line: str) -> list[str]:
-    """Issuing bodies on one signature line: "国家医保局财政部" → [国家医保局, 财政部]; "国家医疗保障局办公室" stays one."""
-    out: list[str] = []
-    for part in re.split(r"[\s、，,]+", line.strip()):
-        pieces = _ORGAN.findall(part)
-        rest = part[sum(len(p) for p in pieces):]
-        for p in pieces:
-            if out and p in ("办公室", "办公厅") or (out and re.fullmatch(r"(?:办公室|办公厅)", p)):
-                out[-1] += p
-            elif out and len(p) <= 1:
-                out[-1] += p
-            else:
-                out.append(p)
-        if rest:
-            if out and (len(rest) <= 2 or rest in ("办公室", "办公厅")):
-                out[-1] += rest
-            else:
-                out.append(rest)
-    return [o for o in out if o]
 
 
 def organ_line(text: str) -> bool:
