@@ -6,7 +6,7 @@ import re
 from .annotate import actors_of, modality_of, split_sentences
 from .clauses import Clause, clause_ref, normalize_text, parse_clauses
 from .facts import facts_of
-from .model import Document, Provision, Sentence, strongest
+from .model import Document, Provision, Sentence, Zone, strongest
 from .zones import Line, scan_zones
 
 LEVEL_NAMES = {"编": "chapter", "章": "chapter", "节": "section", "条": "article", "一、": "item",
@@ -180,7 +180,6 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
                 issuers = [m.group(1)]
             elif m:
                 issuers = ["国务院"]
-    from .zones import Zone  # noqa: F401  (zones carry their own type)
     zones = list(scan.zones)
     for seg_title, lines in scan.segments:
         if lines:
@@ -192,8 +191,7 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
                     colophon=dict(scan.colophon), zones=zones)
 
 
-def _body_zone(lines: list[Line]):
-    from .model import Zone
+def _body_zone(lines: list[Line]) -> Zone:
     return Zone("body", _segment_text(lines), lines[0].no, lines[-1].no)
 
 
