@@ -85,10 +85,12 @@ def facts_of(sentence: str) -> tuple[Fact, ...]:
         taken.append((a, b))
         facts.append((a, fact))
 
-    for n in find_doc_numbers_flat(sentence):
+    if not re.search(r"[\d０-９一二三四五六七八九十百两〇零]", sentence):
+        return _lists(sentence, facts, free, add)
+    for n in (find_doc_numbers_flat(sentence) if "号" in sentence else ()):
         if n.start >= 0 and free(n.start, n.end):
             add(n.start, n.end, Fact("doc_number", sentence[n.start:n.end], n.canonical, None, None))
-    for rx in (DATE_AR, DATE_CN):
+    for rx in (DATE_AR, DATE_CN) if "年" in sentence else ():
         for m in rx.finditer(sentence):
             d = date_from_match(m)
             if not d or not free(m.start(), m.end()):
@@ -98,7 +100,7 @@ def facts_of(sentence: str) -> tuple[Fact, ...]:
             kind = "time_limit" if tail and "前" in tail.group(0) else "date"
             measure = "施行" if tail and tail.group(0).startswith("起") else measure_before(sentence, m.start())
             add(m.start(), end, Fact(kind, sentence[m.start():end], d.isoformat(), None, measure))
-    for m in TIME_LIMIT.finditer(sentence):
+    for m in TIME_LIMIT.finditer(sentence) if ("前" in sentence or "内" in sentence) else ():
         text = m.group(0)
         if len(text) < 3 or not free(m.start(), m.end()) or not re.search(r"\d|[一二三四五六七八九十]", text):
             continue
@@ -108,7 +110,7 @@ def facts_of(sentence: str) -> tuple[Fact, ...]:
             value, unit = None, None
         add(m.start(), m.end(), Fact("time_limit", text, value, unit, _measure_after(sentence, m.end())
                                      or measure_before(sentence, m.start())))
-    for m in PERCENT_FIRST.finditer(sentence):
+    for m in PERCENT_FIRST.finditer(sentence) if "百分之" in sentence else ():
         if free(m.start(), m.end()):
             add(m.start(), m.end(), Fact("number", m.group(0), _value(m.group("num")), "%",
                                          measure_before(sentence, m.start())))
@@ -121,7 +123,11 @@ def facts_of(sentence: str) -> tuple[Fact, ...]:
             continue   # "一项", "一次", "两个": ordinary words, not facts
         measure = measure_before(sentence, m.start()) or _measure_after(sentence, m.end())
         add(m.start(), m.end(), Fact("number", m.group(0), _value(num), unit, measure))
-    for m in _LIST.finditer(sentence):
+    return _lists(sentence, facts, free, add)
+
+
+def _lists(sentence: str, facts: list, free, add) -> tuple[Fact, ...]:
+    for m in _LIST.finditer(sentence) if "、" in sentence else ():
         if not free(m.start(), m.end()):
             continue
         items = m.group(0).split("、")

@@ -21,13 +21,19 @@ def _id_part(label: str) -> str:
     return label.rstrip("、.．") if not label.startswith("¶") else label
 
 
-def _topic(heading: str | None, text: str) -> str | None:
+def _topic_classifier():
+    """topics.yaml read once per document; a broken trainer override must not stop parsing (no topics then)."""
     try:
-        from yibao.lessons.topics import classify_text
-        found = classify_text(heading or "", text)
-    except Exception:   # a broken trainer override of topics.yaml must not stop parsing
-        return None
-    return found[0] if found else None
+        from yibao.lessons.topics import text_classifier
+        classify = text_classifier()
+    except Exception:
+        return lambda heading, text: None
+
+    def topic(heading: str | None, text: str) -> str | None:
+        found = classify(heading or "", text)
+        return found[0] if found else None
+
+    return topic
 
 
 def _heading(clause: Clause, level: str, text: str) -> str | None:
@@ -49,8 +55,7 @@ def _sentences(text: str) -> list[Sentence]:
 def _provision(clause: Clause, pid: str, text: str, label: str | None = None, level: str | None = None) -> Provision:
     level = level or LEVEL_NAMES[clause.level]
     heading = _heading(clause, level, text) if label is None else None
-    sents = _sentences(text)
-    return Provision(id=pid, label=label or clause.label, level=level, heading=heading, text=text, sentences=sents,
+    return Provision(id=pid, label=label or clause.label, level=level, heading=heading, text=text, sentences=[],
                      actors=(), modality="statement", facts=(), topic=None, children=[],
                      is_purpose=bool(_PURPOSE.match(text)), ref="")
 
@@ -62,7 +67,7 @@ def _paragraph_children(parent: Provision, clause: Clause) -> None:
         if parent.level in ("item", "numbered") and len(lines) > 1 and clause.title and lines[0] == clause.title:
             parent.heading, lines = clause.title, lines[1:]   # "一、目标任务" on its own line, then its text
         parent.text = " ".join(lines) if parent.level in ("chapter", "section") else "".join(lines)
-        parent.sentences = _sentences(parent.text)
+        parent.sentences = _sentences(parent.text) if parent.level not in ("chapter", "section") else []
         return
     parent.text = lines[0]
     parent.sentences = _sentences(lines[0])
@@ -70,6 +75,7 @@ def _paragraph_children(parent: Provision, clause: Clause) -> None:
     for k, line in enumerate(lines[1:], start=2):
         label = f"第{cn[k - 1] if k <= 10 else k}款"
         child = _provision(clause, f"{parent.id}/{label}", line, label, "paragraph")
+        child.sentences = _sentences(line)
         parent.children.append(child)
 
 
@@ -98,7 +104,7 @@ def _tree(clauses: list[Clause], prefix: str) -> tuple[list[str], list[Provision
 
 
 def _annotate(nodes: list[Provision], inherited_actors: tuple[str, ...], lead_modality: str | None,
-              lead_actors: tuple[str, ...] = ()) -> None:
+              lead_actors: tuple[str, ...] = (), topic=None) -> None:
     """Fill actors/modality/facts/topic; an item under a lead ("定点医疗机构应当：") takes the lead's subject
     and modality when its own sentences leave them implied; a provision without actors takes its parent's."""
     for p in nodes:
@@ -109,10 +115,13 @@ def _annotate(nodes: list[Provision], inherited_actors: tuple[str, ...], lead_mo
                 s.actors = inherited_actors
             if s.modality == "statement" and lead_modality:
                 s.modality = lead_modality
-        p.actors = tuple(dict.fromkeys(a for s in p.sentences for a in s.actors)) or inherited_actors
+        if p.level in ("chapter", "section"):
+            p.actors = actors_of(p.heading or p.text)   # "定点医疗机构运行管理": the subject of its articles
+        else:
+            p.actors = tuple(dict.fromkeys(a for s in p.sentences for a in s.actors)) or inherited_actors
         p.modality = strongest(s.modality for s in p.sentences) if p.sentences else (lead_modality or "statement")
         p.facts = tuple(f for s in p.sentences for f in s.facts)
-        p.topic = _topic(p.heading, p.text)
+        p.topic = topic(p.heading, p.text) if topic else None
         child_lead, child_lead_actors = None, ()
         child_actors = p.actors if p.level not in ("chapter", "section") or p.actors else inherited_actors
         if p.sentences and _LEAD_END.search(p.sentences[-1].text):
@@ -120,7 +129,7 @@ def _annotate(nodes: list[Provision], inherited_actors: tuple[str, ...], lead_mo
             child_lead = lead.modality if lead.modality in ("prohibition", "penalty", "obligation") else None
             child_actors = lead.actors or child_actors
             child_lead_actors = lead.actors
-        _annotate(p.children, child_actors, child_lead, child_lead_actors)
+        _annotate(p.children, child_actors, child_lead, child_lead_actors, topic)
 
 
 _SHORT_HEADING = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+[编章节]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])"
@@ -165,7 +174,7 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
                 p.ref = prefix + p.ref
         provisions.extend(top)
         main_found = True
-    _annotate(provisions, (), None)
+    _annotate(provisions, (), None, (), _topic_classifier())
     issuers: list[str] = []
     signed = None
     for organs, d in scan.signatures:

@@ -232,6 +232,10 @@ class _Scanner:
             if _COLOPHON.search(t):
                 self._colophon()
                 break
+            if len(t) > 30 and t[-1] in "。；;" and not _ATTACH_HEAD.match(t):
+                seg.append(line)   # a sentence of the body: never a title, signature, date or 版记
+                self.i += 1
+                continue
             if _STRAY.match(t) or (seg or self.scan.segments) and self._next_document_at(self.i):
                 self.zone("other", self.i, n - 1)
                 self.i = n
