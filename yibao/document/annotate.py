@@ -55,6 +55,16 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+_MODAL_WORD = re.compile(PROHIBITION.pattern + "|" + OBLIGATION.pattern + "|" + PERMISSION.pattern + "|由|对")
+
+
+def subjects_of(sentence: str) -> tuple[str, ...]:
+    """Actors named before the first modal word ("定点医疗机构应当…" → medical_institution); () when the
+    sentence names none there (an item under a lead, a passive rule)."""
+    m = _MODAL_WORD.search(sentence)
+    return actors_of(sentence[:m.start()]) if m and m.start() > 0 else ()
+
+
 def modality_of(sentence: str) -> str:
     found = []
     if PROHIBITION.search(sentence):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .annotate import actors_of, modality_of, split_sentences
+from .annotate import actors_of, modality_of, split_sentences, subjects_of
 from .clauses import Clause, clause_ref, normalize_text, parse_clauses
 from .facts import facts_of
 from .model import Document, Provision, Sentence, Zone, strongest
@@ -49,7 +49,7 @@ def _heading(clause: Clause, level: str, text: str) -> str | None:
 
 
 def _sentences(text: str) -> list[Sentence]:
-    return [Sentence(s, modality_of(s), actors_of(s), facts_of(s)) for s in split_sentences(text)]
+    return [Sentence(s, modality_of(s), actors_of(s), facts_of(s), subjects_of(s)) for s in split_sentences(text)]
 
 
 def _provision(clause: Clause, pid: str, text: str, label: str | None = None, level: str | None = None) -> Provision:
@@ -104,21 +104,25 @@ def _tree(clauses: list[Clause], prefix: str) -> tuple[list[str], list[Provision
 
 
 def _annotate(nodes: list[Provision], inherited_actors: tuple[str, ...], lead_modality: str | None,
-              lead_actors: tuple[str, ...] = (), topic=None) -> None:
+              lead_actors: tuple[str, ...] = (), topic=None, inherited_subjects: tuple[str, ...] = ()) -> None:
     """Fill actors/modality/facts/topic; an item under a lead ("定点医疗机构应当：") takes the lead's subject
     and modality when its own sentences leave them implied; a provision without actors takes its parent's."""
     for p in nodes:
         for s in p.sentences:
             if lead_actors:   # the lead's subject is the subject of every item under it
                 s.actors = tuple(dict.fromkeys(lead_actors + s.actors))
+                s.subjects = s.subjects or lead_actors
             elif not s.actors and inherited_actors:
                 s.actors = inherited_actors
+            if not s.subjects and inherited_subjects and s.modality != "statement":
+                s.subjects = inherited_subjects   # "发现…的，应当及时报告": the subject is implied
             if s.modality == "statement" and lead_modality:
                 s.modality = lead_modality
         if p.level in ("chapter", "section"):
             p.actors = actors_of(p.heading or p.text)   # "定点医疗机构运行管理": the subject of its articles
         else:
             p.actors = tuple(dict.fromkeys(a for s in p.sentences for a in s.actors)) or inherited_actors
+        p.subjects = tuple(dict.fromkeys(a for s in p.sentences for a in s.subjects))
         p.modality = strongest(s.modality for s in p.sentences) if p.sentences else (lead_modality or "statement")
         p.facts = tuple(f for s in p.sentences for f in s.facts)
         p.topic = topic(p.heading, p.text) if topic else None
@@ -128,8 +132,8 @@ def _annotate(nodes: list[Provision], inherited_actors: tuple[str, ...], lead_mo
             lead = p.sentences[-1]
             child_lead = lead.modality if lead.modality in ("prohibition", "penalty", "obligation") else None
             child_actors = lead.actors or child_actors
-            child_lead_actors = lead.actors
-        _annotate(p.children, child_actors, child_lead, child_lead_actors, topic)
+            child_lead_actors = lead.subjects or lead.actors
+        _annotate(p.children, child_actors, child_lead, child_lead_actors, topic, p.subjects or inherited_subjects)
 
 
 _SHORT_HEADING = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+[编章节]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])"

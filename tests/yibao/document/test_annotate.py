@@ -112,3 +112,20 @@ def test_provision_tree_ids_and_paragraphs():
                    "第二章/第二条/（一）", "第二章/第二条/（二）"]
     para = doc.provisions[0].children[0].children[0]
     assert para.level == "paragraph" and para.ref == "第一条第二款" and "medical_institution" in para.actors
+
+
+@pytest.mark.parametrize("sentence,subjects", [
+    ("定点医疗机构应当为参保人员提供费用清单。", ("medical_institution",)),
+    ("经办机构不得拒绝参保人员的合理要求。", ("agency",)),
+    ("医疗保障行政部门可以会同财政部门开展检查。", ("admin_dept",)),
+    ("对违规的定点医疗机构，由医疗保障行政部门责令改正。", ()),
+])
+def test_subjects_are_who_is_bound(sentence, subjects):
+    from yibao.document.annotate import subjects_of
+    assert subjects_of(sentence) == subjects
+
+
+def test_an_item_under_a_lead_is_bound_by_the_leads_subject():
+    doc = parse_document("某某办法\n第九条 定点零售药店应当履行下列义务：\n（一）为参保人员提供咨询服务；\n（二）按规定上传处方信息。\n")
+    for item in doc.provisions[0].children:
+        assert item.subjects == ("pharmacy",) and item.modality == "obligation"
