@@ -49,7 +49,14 @@ def _heading(clause: Clause, level: str, text: str) -> str | None:
 
 
 def _sentences(text: str) -> list[Sentence]:
-    return [Sentence(s, modality_of(s), actors_of(s), facts_of(s), subjects_of(s)) for s in split_sentences(text)]
+    out = []
+    for s in split_sentences(text):
+        facts = facts_of(s)
+        modality = modality_of(s)
+        if modality == "statement" and any(f.kind == "time_limit" for f in facts):
+            modality = "obligation"   # "2025年12月底前，各地将…纳入": a deadline binds even without 应当
+        out.append(Sentence(s, modality, actors_of(s), facts, subjects_of(s)))
+    return out
 
 
 def _provision(clause: Clause, pid: str, text: str, label: str | None = None, level: str | None = None) -> Provision:

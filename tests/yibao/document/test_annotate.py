@@ -129,3 +129,8 @@ def test_an_item_under_a_lead_is_bound_by_the_leads_subject():
     doc = parse_document("某某办法\n第九条 定点零售药店应当履行下列义务：\n（一）为参保人员提供咨询服务；\n（二）按规定上传处方信息。\n")
     for item in doc.provisions[0].children:
         assert item.subjects == ("pharmacy",) and item.modality == "obligation"
+
+
+def test_a_deadline_binds_without_a_modal_word():
+    doc = parse_document("关于推进某项工作的通知\n各有关单位：\n一、2026年6月底前，各统筹地区完成系统改造。\n")
+    assert doc.provisions[0].modality == "obligation"
