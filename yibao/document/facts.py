@@ -6,6 +6,8 @@ a date or a 文号 is not read again.
 """
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 
 from .clauses import cn_to_int, ClauseParseError
@@ -58,6 +60,30 @@ def _value(num: str) -> str:
     return str(v)
 
 
+_DEADLINE = re.compile(r"^(?P<y>(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})年(?:(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})月)?"
+                       r"(?:(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日)?")
+
+
+def deadline_value(text: str) -> str | None:
+    """The last day a deadline allows: "2025年底前" → 2025-12-31, "2026年6月底前" → 2026-06-30,
+    "2026年3月1日前" → 2026-02-28 (the day before); None without a year."""
+    m = _DEADLINE.match(text)
+    if not m:
+        return None
+    y = m["y"] if m["y"].isdigit() else "".join(str("〇一二三四五六七八九".index(c)) if c != "零" else "0" for c in m["y"])
+    year = int(y)
+    month = int(_value(m["m"])) if m["m"] else 12
+    if not 1 <= month <= 12:
+        return None
+    if m["d"]:
+        try:
+            day = dt.date(year, month, int(_value(m["d"])))
+        except ValueError:
+            return None
+        return (day - dt.timedelta(days=1)).isoformat() if text[m.end():].startswith(("前", "以前", "之前")) else day.isoformat()
+    return dt.date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+
+
 def measure_before(sentence: str, start: int) -> str | None:
     """What a number measures: the noun phrase before it in its clause ("起付标准为800元" → "起付标准")."""
     seg = re.split(r"[，,。；;：:！？、（）()“”]", sentence[:start])[-1]
@@ -107,7 +133,7 @@ def facts_of(sentence: str) -> tuple[Fact, ...]:
         if m.group("dur"):
             value, unit = _value(m.group("dur")), m.group("unit")
         else:
-            value, unit = None, None
+            value, unit = deadline_value(text), None
         add(m.start(), m.end(), Fact("time_limit", text, value, unit, _measure_after(sentence, m.end())
                                      or measure_before(sentence, m.start())))
     for m in PERCENT_FIRST.finditer(sentence) if "百分之" in sentence else ():

@@ -78,12 +78,21 @@ def _paragraph_children(parent: Provision, clause: Clause) -> None:
         return
     parent.text = lines[0]
     parent.sentences = _sentences(lines[0])
-    cn = "一二三四五六七八九十"
-    for k, line in enumerate(lines[1:], start=2):
-        label = f"第{cn[k - 1] if k <= 10 else k}款"
-        child = _provision(clause, f"{parent.id}/{label}", line, label, "paragraph")
-        child.sentences = _sentences(line)
-        parent.children.append(child)
+    for line in lines[1:]:
+        _add_paragraph(parent, clause, line)
+
+
+def _add_paragraph(article: Provision, clause: Clause, line: str) -> None:
+    """Append the article's next 款 (第二款, 第三款…; its first paragraph is the article's own text)."""
+    k = 2 + sum(1 for c in article.children if c.level == "paragraph")
+    label = f"第{_CN_COUNT[k] if k < len(_CN_COUNT) else k}款"
+    child = _provision(clause, f"{article.id}/{label}", line, label, "paragraph")
+    child.sentences = _sentences(line)
+    child.ref = article.ref + label
+    article.children.append(child)
+
+
+_CN_COUNT = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五"]
 
 
 def _tree(clauses: list[Clause], prefix: str) -> tuple[list[str], list[Provision]]:
@@ -97,14 +106,21 @@ def _tree(clauses: list[Clause], prefix: str) -> tuple[list[str], list[Provision
             lead.append(c.text)
             continue
         pid = prefix + "/".join(_id_part(l) for l in c.path)
-        node = _provision(c, pid, c.text)
+        parent = by_path.get(c.path[:-1])
+        text, later_paragraphs = c.text, []
+        if parent is not None and parent.level == "article" and LEVEL_NAMES[c.level] in ("item", "numbered"):
+            # "第五条 …：（一）…；（二）…。\n互联网医院可…": a line after an article's item is the article's next 款
+            first, *later_paragraphs = [l for l in c.text.split("\n") if l.strip()] or [""]
+            text = first
+        node = _provision(c, pid, text)
         node.ref = (prefix + clause_ref(c.path)) if c.level != "para" else pid
         _paragraph_children(node, c)
         for child in node.children:
             child.ref = node.ref + child.label
-        parent = by_path.get(c.path[:-1])
         (parent.children if parent else top).append(node)
         by_path[c.path] = node
+        for line in later_paragraphs:
+            _add_paragraph(parent, c, line.strip())
     if not has_markers and top and top[0].is_purpose:
         lead.append(top.pop(0).text)
     return lead, top

@@ -134,3 +134,22 @@ def test_an_item_under_a_lead_is_bound_by_the_leads_subject():
 def test_a_deadline_binds_without_a_modal_word():
     doc = parse_document("关于推进某项工作的通知\n各有关单位：\n一、2026年6月底前，各统筹地区完成系统改造。\n")
     assert doc.provisions[0].modality == "obligation"
+
+
+@pytest.mark.parametrize("sentence,text,value", [
+    ("各地于2025年底前完成。", "2025年底前", "2025-12-31"),
+    ("2026年6月底前全面推开。", "2026年6月底前", "2026-06-30"),
+    ("二〇二六年十二月底前实现全覆盖。", "二〇二六年十二月底前", "2026-12-31"),
+])
+def test_deadlines_carry_their_last_day(sentence, text, value):
+    facts = [f for f in facts_of(sentence) if f.kind == "time_limit"]
+    assert facts and facts[0].text == text and facts[0].value == value
+
+
+def test_a_paragraph_after_an_articles_items_is_the_articles_next_paragraph():
+    doc = parse_document("某某办法\n第五条 下列机构可以申请定点：\n（一）综合医院；\n（二）专科医院。\n"
+                         "互联网医院可依托其实体医疗机构申请签订补充协议。\n第六条 经办机构应当公开结果。\n")
+    article = doc.provisions[0]
+    assert [c.label for c in article.children] == ["（一）", "（二）", "第二款"]
+    assert article.children[1].text == "专科医院。"
+    assert article.children[2].ref == "第五条第二款" and article.children[2].text.startswith("互联网医院")
