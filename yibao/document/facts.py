@@ -144,9 +144,10 @@ def facts_of(sentence: str) -> tuple[Fact, ...]:
         if not free(m.start(), m.end()):
             continue
         num, unit = m.group("num"), m.group("unit")
-        if unit in ("条", "章", "项", "级", "类", "个", "次", "年", "日", "月", "分") and not re.search(r"\d", num) \
-                and num in ("一", "两") and unit in ("条", "项", "类", "个", "次", "级"):
-            continue   # "一项", "一次", "两个": ordinary words, not facts
+        if not re.search(r"\d", num) and len(num) == 1 and (
+                unit in ("次", "批", "分", "级", "类", "条", "章", "号", "位", "组", "份", "例", "版")
+                or num in ("一", "两") and unit in ("项", "个", "种", "家", "名", "人")):
+            continue   # "二次议价", "成熟一批", "一项", "两个": words, not quantities
         measure = measure_before(sentence, m.start()) or _measure_after(sentence, m.end())
         add(m.start(), m.end(), Fact("number", m.group(0), _value(num), unit, measure))
     return _lists(sentence, facts, free, add)

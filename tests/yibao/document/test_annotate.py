@@ -153,3 +153,10 @@ def test_a_paragraph_after_an_articles_items_is_the_articles_next_paragraph():
     assert [c.label for c in article.children] == ["（一）", "（二）", "第二款"]
     assert article.children[1].text == "专科医院。"
     assert article.children[2].ref == "第五条第二款" and article.children[2].text.startswith("互联网医院")
+
+
+@pytest.mark.parametrize("sentence", ["医疗机构不得进行任何形式的“二次议价”。", "按照成熟一批、发布一批的思路推进。",
+                                      "确保医保基金安全可持续。", "实现药品来源可追溯。"])
+def test_words_with_numerals_or_ke_are_not_facts_or_permissions(sentence):
+    assert not [f for f in facts_of(sentence) if f.kind == "number"]
+    assert modality_of(sentence) != "permission"
