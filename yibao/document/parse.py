@@ -187,11 +187,16 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
         parsed.append((seg_title, lead, top))
     main_found = False
     any_markers = any(p.level != "paragraph" for _, _, top in parsed for p in top)
+    attachment_zones: list[Zone] = []
     for k, (seg_title, lead, top) in enumerate(parsed):
-        preamble.extend(lead)
         if top and any_markers and all(p.level == "paragraph" for p in top):
-            preamble.extend(p.text for p in top)   # a 印发 cover before the issued document: its text is preamble
+            if k == 0:   # a 印发 cover before the issued document: its text is preamble
+                preamble.extend(lead + [p.text for p in top])
+            else:        # after the signature, unnumbered: an attached table or list, data rather than provisions
+                lines = scan.segments[k][1]
+                attachment_zones.append(Zone("attachment", _segment_text(lines), lines[0].no, lines[-1].no))
             continue
+        preamble.extend(lead)
         if not top:
             continue
         prefix = "" if not main_found else f"附件{k}/"
@@ -216,9 +221,10 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
                 issuers = [m.group(1)]
             elif m:
                 issuers = ["国务院"]
-    zones = list(scan.zones)
+    zones = list(scan.zones) + attachment_zones
+    attached = {(z.start_line, z.end_line) for z in attachment_zones}
     for seg_title, lines in scan.segments:
-        if lines:
+        if lines and (lines[0].no, lines[-1].no) not in attached:
             zones.append(_body_zone(lines))
     zones.sort(key=lambda z: (z.start_line, z.kind != "body"))
     return Document(title=(scan.titles[0] if scan.titles else None) or title, doc_numbers=list(scan.doc_numbers),

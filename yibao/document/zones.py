@@ -188,11 +188,12 @@ class _Scanner:
         self.scan.signatures.append(([], signed))
 
     def _addressee(self) -> None:
+        """"各省、自治区、直辖市医疗保障局，新疆生产建设兵团医疗保障局：" (groups may be split by "，")."""
         line = self.peek()
-        if line and _ADDRESSEE.match(line.text) and not _MARKER_START.match(line.text) \
-                and not re.search(r"如下[：:]$|[，,]", line.text.replace("，", "、", 0)) \
-                and not re.search(r"如下|下列|以下", line.text):
-            self.scan.addressees.extend(a for a in re.split(r"[，,；;]", compact(line.text)[:-1]) if a)
+        t = compact(line.text) if line else ""
+        if line and _ADDRESSEE.match(t) and not _MARKER_START.match(t) and not re.search(r"如下|下列|以下", t) \
+                and not re.match(r"^(?:为了?|根据|依据|按照|依照|经)", t):
+            self.scan.addressees.extend(a for a in re.split(r"[，,；;]", t[:-1]) if a)
             self.zone("addressee", self.i)
             self.i += 1
 
@@ -260,7 +261,8 @@ class _Scanner:
                 and not re.search(r"[。；！？：:]", seg[-1].text) and not _MARKER_START.match(compact(seg[-1].text)):
             line = seg.pop()   # the cut-off first words of the next document in a compilation ("国家医保局 财政部关于")
             self.scan.zones.append(Zone("other", line.text, line.no, line.no))
-        while seg and organ_line(seg[-1].text) and not title_line(seg[-1].text):
+        while len(seg) >= 2 and organ_line(seg[-1].text) and not title_line(seg[-1].text) \
+                and re.search(r"[。；！？]$", seg[-2].text):
             line = seg.pop()   # an organ line closing the text without a date: a signature or a stray line
             self.scan.zones.append(Zone("signature" if not self.scan.signatures else "other", line.text, line.no, line.no))
             if not self.scan.signatures:
