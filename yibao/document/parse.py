@@ -186,9 +186,9 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
     issuers, signed = _issuers_and_date(scan)
     zones = list(scan.zones) + attachment_zones
     attached = {(z.start_line, z.end_line) for z in attachment_zones}
-    for _, lines in scan.segments:
-        if lines and (lines[0].no, lines[-1].no) not in attached:
-            zones.append(Zone("body", _segment_text(lines), lines[0].no, lines[-1].no))
+    for seg in scan.segments:
+        if seg.lines and (seg.lines[0].no, seg.lines[-1].no) not in attached:
+            zones.append(Zone("body", _segment_text(seg.lines), seg.lines[0].no, seg.lines[-1].no))
     zones.sort(key=lambda z: (z.start_line, z.kind != "body"))
     return Document(title=(scan.titles[0] if scan.titles else None) or title, doc_numbers=list(scan.doc_numbers),
                     addressees=list(scan.addressees), preamble=preamble, promulgation=scan.promulgation,
@@ -202,7 +202,7 @@ def _body(scan: ZoneScan) -> tuple[list[str], list[Provision], list[Zone]]:
     A 印发 cover without numbered clauses before the issued document is preamble; an unnumbered segment
     after a signature (an attached table or list) is an attachment zone; a second numbered segment (an
     attached document) keeps its provisions under ids "附件N/…"."""
-    parsed = [_tree(parse_clauses(normalize_text(_segment_text(lines)))) for _, lines in scan.segments]
+    parsed = [_tree(parse_clauses(normalize_text(_segment_text(seg.lines)))) for seg in scan.segments]
     any_markers = any(p.level != "paragraph" for _, top in parsed for p in top)
     preamble: list[str] = []
     provisions: list[Provision] = []
@@ -212,13 +212,14 @@ def _body(scan: ZoneScan) -> tuple[list[str], list[Provision], list[Zone]]:
             if k == 0:
                 preamble.extend(lead + [p.text for p in top])
             else:
-                lines = scan.segments[k][1]
+                lines = scan.segments[k].lines
                 attachments.append(Zone("attachment", _segment_text(lines), lines[0].no, lines[-1].no))
             continue
         preamble.extend(lead)
         if top and provisions:
+            prefix = scan.segments[k].label or f"附件{k}"
             for p in iter_provisions(top):
-                p.id, p.ref = f"附件{k}/{p.id}", f"附件{k}/{p.ref}"
+                p.id, p.ref = f"{prefix}/{p.id}", f"{prefix}/{p.ref}"
         provisions.extend(top)
     return preamble, provisions, attachments
 

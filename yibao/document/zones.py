@@ -26,9 +26,17 @@ class Line:
 
 
 @dataclass
+class Segment:
+    """A run of body lines: the document's own body, or an attached document after the signature."""
+    title: str | None
+    lines: list[Line]
+    label: str | None = None   # "附件2" as printed above an attached document
+
+
+@dataclass
 class ZoneScan:
     zones: list[Zone] = field(default_factory=list)
-    segments: list[tuple[str | None, list[Line]]] = field(default_factory=list)  # (segment title, body lines)
+    segments: list[Segment] = field(default_factory=list)
     doc_numbers: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     addressees: list[str] = field(default_factory=list)
@@ -179,6 +187,7 @@ class _Scanner:
 
     def body(self) -> None:
         seg_title: str | None = None
+        seg_label: str | None = None
         seg: list[Line] = []
         n = len(self.lines)
         while self.i < n:
@@ -205,9 +214,14 @@ class _Scanner:
             sig = self._signature_at(self.i)
             if sig:
                 self._signature(*sig)
-                self.scan.segments.append((seg_title, seg))
-                seg, seg_title = [], None
-                seg_title = self._after_signature()
+                self.scan.segments.append(Segment(seg_title, seg, seg_label))
+                seg = []
+                seg_title, seg_label = self._after_signature()
+                continue
+            if self.scan.signatures and ATTACH_LABEL.match(t):   # "附件2": the next attached document
+                self.scan.segments.append(Segment(seg_title, seg, seg_label))
+                seg = []
+                seg_title, seg_label = self._attachment_head()
                 continue
             seg.append(line)
             self.i += 1
@@ -223,7 +237,7 @@ class _Scanner:
                 self.scan.signatures.append((split_organs(line.text), None))
         if seg:
             self._inline_foot(seg)
-            self.scan.segments.append((seg_title, seg))
+            self.scan.segments.append(Segment(seg_title, seg, seg_label))
 
     def _inline_foot(self, seg: list[Line]) -> None:
         """One line per PDF page: "…第二十八条… 青海省医疗保障局 2024年8月30日" closes inside the last line."""
@@ -255,22 +269,25 @@ class _Scanner:
             self.zone("other", self.i)
             self.i += 1
 
-    def _after_signature(self) -> str | None:
-        """After a signature: stray organ lines, or the issued document under its own title."""
+    def _after_signature(self) -> tuple[str | None, str | None]:
+        """After a signature: stray organ lines, or an issued/attached document under its own title.
+        Returns (title, "附件N" label) of what follows."""
         n = len(self.lines)
         start = self.i
         while self.i < n and (organ_line(self.lines[self.i].text) and not title_line(self.lines[self.i].text)):
             self.i += 1
-        if self.i >= n or self._signature_at(self.i) is None and self.i > start and (
-                self.i >= n or COLOPHON.search(compact(self.lines[self.i].text))):
-            if self.i > start:
-                self.zone("other", start, self.i - 1)
-            return None
         if self.i > start:
             self.zone("other", start, self.i - 1)
-        if self.i < n and self._next_document_at(self.i):
-            return None   # body() marks the rest as another document
+        if self.i >= n or COLOPHON.search(compact(self.lines[self.i].text)) or self._next_document_at(self.i):
+            return None, None   # body() marks a following document as "other"
+        return self._attachment_head()
+
+    def _attachment_head(self) -> tuple[str | None, str | None]:
+        """An optional "附件N" label and the title of the document that follows."""
+        n = len(self.lines)
+        label = None
         if self.i < n and ATTACH_LABEL.match(compact(self.lines[self.i].text)):
+            label = re.sub(r"[:：]$", "", compact(self.lines[self.i].text))
             self.zone("other", self.i)
             self.i += 1
         parts: list[int] = []
@@ -282,9 +299,9 @@ class _Scanner:
                 title = "".join(compact(self.lines[k].text) for k in parts)
                 self.zone("title", parts[0], parts[-1], title)
                 self.scan.titles.append(title)
-                return title
+                return title, label
         self.i = parts[0] if parts else self.i
-        return None
+        return None, label
 
     def _attachment_list(self) -> None:
         start = self.i
