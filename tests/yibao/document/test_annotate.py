@@ -160,3 +160,8 @@ def test_a_paragraph_after_an_articles_items_is_the_articles_next_paragraph():
 def test_words_with_numerals_or_ke_are_not_facts_or_permissions(sentence):
     assert not [f for f in facts_of(sentence) if f.kind == "number"]
     assert modality_of(sentence) != "permission"
+
+
+def test_a_year_is_a_date_not_a_quantity():
+    facts = facts_of("2024年新开展付费的统筹地区，过渡期为2年。")
+    assert [(f.kind, f.text) for f in facts] == [("date", "2024年"), ("number", "2年")]
