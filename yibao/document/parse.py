@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .annotate import actors_of, modality_of, split_sentences, subjects_of
+from .annotate import actors_of, modality_of, party_actors, split_sentences, subjects_of, with_parties
 from .clauses import Clause, clause_ref, normalize_text, parse_clauses
 from .facts import facts_of
 from .model import Document, Provision, Sentence, Zone, iter_provisions, strongest
@@ -182,6 +182,12 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
         raise TypeError(f"parse_document expects str, got {type(text).__name__}")
     scan = scan_zones(text)
     preamble, provisions, attachment_zones = _body(scan)
+    parties = party_actors(text[:6000])
+    if parties:   # "乙方应当…" in an agreement binds the party it defines
+        for p in iter_provisions(provisions):
+            for s in p.sentences:
+                s.actors = with_parties(s.actors, s.text, parties)
+                s.subjects = subjects_of(s.text, parties)
     _annotate(provisions, (), None, (), _topic_classifier())
     issuers, signed = _issuers_and_date(scan)
     zones = list(scan.zones) + attachment_zones

@@ -182,3 +182,11 @@ def test_a_penalty_article_binds_its_items_to_the_institution():
     insured = doc.provisions[0].children[1]
     assert insured.modality == "penalty" and insured.subjects == ("insured",)
     assert [f.text for f in insured.facts] == ["3个月", "12个月"]
+
+
+def test_an_agreements_parties_are_its_actors():
+    doc = parse_document("某某服务协议\n甲方（医疗保障经办机构）：\n乙方（定点零售药店）：\n"
+                         "第一条 乙方应当核验参保人员身份。\n第二条 甲方应当按月拨付费用。\n")
+    first, second = doc.provisions
+    assert first.subjects == ("pharmacy",) and "insured" in first.actors
+    assert second.subjects == ("agency",)
