@@ -15,7 +15,7 @@ LEVEL_NAMES = {"编": "chapter", "章": "chapter", "节": "section", "条": "art
 _PURPOSE = re.compile(r"^(?:为了?|根据|依据|按照|依照)[^。]{0,160}?(?:制定本|制订本|特制定|现就|通知如下|如下意见|以下意见|"
                       r"意见如下|现将|提出如下|提出以下|制定|结合实际)")
 _LEAD_END = re.compile(r"[：:]$")
-_HEADING_SENTENCE = 24
+_HEADING_SENTENCE = 40
 
 
 def _id_part(label: str) -> str:
@@ -44,7 +44,7 @@ def _heading(clause: Clause, level: str, text: str) -> str | None:
         return clause.title
     if level in ("item", "numbered"):
         first = re.match(r"^([^。；：:]{2,%d})[。；]" % _HEADING_SENTENCE, text)
-        if first and len(text) > len(first.group(0)):
+        if first and len(text) > len(first.group(0)) + 8:   # a lead phrase, then the item's own text
             return first.group(1)
     return None
 
