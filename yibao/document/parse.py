@@ -7,6 +7,8 @@ import re
 from .annotate import actors_of, modality_of, party_actors, split_sentences, subjects_of, with_parties
 from .clauses import Clause, clause_ref, normalize_text, parse_clauses
 from .facts import facts_of
+from .head import find_title
+from .textview import clean_lines
 from .model import Document, Provision, Sentence, Zone, iter_provisions, strongest
 from .zones import Line, ZoneScan, scan_zones
 
@@ -196,7 +198,8 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
         if seg.lines and (seg.lines[0].no, seg.lines[-1].no) not in attached:
             zones.append(Zone("body", _segment_text(seg.lines), seg.lines[0].no, seg.lines[-1].no))
     zones.sort(key=lambda z: (z.start_line, z.kind != "body"))
-    return Document(title=(scan.titles[0] if scan.titles else None) or title, doc_numbers=list(scan.doc_numbers),
+    printed_title = scan.titles[0] if scan.titles else find_title(clean_lines(text))   # a page-per-line PDF text
+    return Document(title=printed_title or title, doc_numbers=list(scan.doc_numbers),
                     addressees=list(scan.addressees), preamble=preamble, promulgation=scan.promulgation,
                     provisions=provisions, issuers=issuers, signed_date=signed, attachments=list(scan.attachments),
                     colophon=dict(scan.colophon), zones=zones)
