@@ -90,9 +90,10 @@ def deadline_value(text: str) -> str | None:
 def measure_before(sentence: str, start: int) -> str | None:
     """What a number measures: the noun phrase before it in its clause ("起付标准为800元" → "起付标准")."""
     seg = re.split(r"[，,。；;：:！？、（）()“”]", sentence[:start])[-1]
-    seg = re.split(r"\d|[一二三四五六七八九十]+(?=个|倍|元|%)", seg)[0]   # "起付标准由800元降低至600元": 起付标准
-    seg = _MEASURE_STRIP_TAIL.sub("", seg)
-    seg = _MEASURE_STRIP_HEAD.sub("", seg)
+    pieces = [_MEASURE_STRIP_HEAD.sub("", _MEASURE_STRIP_TAIL.sub("", p))
+              for p in re.split(r"[\d.]+|[一二三四五六七八九十]+(?=个|倍|元|%)", seg)]
+    # "起付标准由800元降低至600元": 起付标准 (before the first number); "2026年底前…资金的80%": the words before this one
+    seg = pieces[0] if len(pieces[0]) >= 2 else next((p for p in reversed(pieces) if len(p) >= 2), "")
     tail = _MEASURE_CLAUSE_HEAD.sub("", seg)   # "定点医疗机构在医保协议中止" → "医保协议中止"
     seg = tail if len(tail) >= 3 else seg
     seg = seg[-12:]
