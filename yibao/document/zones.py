@@ -117,7 +117,9 @@ class _Scanner:
         title = None
         if title_parts:
             joined = "".join(compact(self.lines[k].text) for k in title_parts)
-            if title_line(joined) or len(title_parts) <= 2:
+            nxt = self.peek()
+            announced = bool(self.scan.doc_numbers) or bool(nxt and ADDRESSEE.match(compact(nxt.text)))
+            if title_line(joined) or (len(title_parts) <= 2 and announced and not organ_line(joined)):
                 title = joined
                 self.zone("title", title_parts[0], title_parts[-1], joined)
             else:   # not a title after all: give the lines back to the body
