@@ -15,7 +15,8 @@ from .dates import DATE_AR, DATE_CN, date_from_match
 from .docnumber import find_doc_numbers_flat
 from .model import Fact
 
-_NUM = r"(?:\d+(?:[.．]\d+)?|[一二三四五六七八九十百千万两〇零]+(?:点[一二三四五六七八九〇零]+)?)"
+# bounded runs: a long string of numerals must not make every start position scan to its end
+_NUM = r"(?:\d{1,12}(?:[.．]\d{1,6})?|[一二三四五六七八九十百千万两〇零]{1,10}(?:点[一二三四五六七八九〇零]{1,4})?)"
 # longest units first
 UNITS = ("个百分点", "个工作日", "个自然日", "个日历日", "个月", "个季度", "个年度", "个统筹地区", "个品种", "个病种",
          "个批次", "万亿元", "亿元", "万元", "千元", "元/人", "元/日", "元/天", "元/次", "元", "%", "％", "‰", "倍",
@@ -26,7 +27,7 @@ UNITS = ("个百分点", "个工作日", "个自然日", "个日历日", "个月
 UNIT_PATTERN = "(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + ")"
 _UNIT_RX = UNIT_PATTERN[3:-1]
 NUMBER = re.compile(rf"(?<![\d.．A-Za-z第])(?P<num>{_NUM})(?P<unit>{_UNIT_RX})(?P<tail>以上|以下|以内|左右|内)?")
-PERCENT_FIRST = re.compile(r"百分之(?P<num>[一二三四五六七八九十百零〇点]+|\d+(?:\.\d+)?)")
+PERCENT_FIRST = re.compile(r"百分之(?P<num>[一二三四五六七八九十百零〇点]{1,8}|\d{1,6}(?:\.\d{1,4})?)")
 TIME_LIMIT = re.compile(
     rf"(?:(?:(?:19|20)\d{{2}}|[一二三四五六七八九〇零]{{4}})年)?(?:(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})月)?"
     rf"(?:(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})日)?(?:年)?(?:底|末|中旬|上旬|下旬|前)+前?"
@@ -36,7 +37,6 @@ _MEASURE_STRIP_TAIL = re.compile(
     r"不足|满|提高至|提高到|提高|降低至|降低到|降低|下调|上调|调整为|调整至|增加|减少|从|由|至|到|在|约|共|每|累计|连续|的|了|给予|控制在|"
     r"不得|应当|应|须|必须|可以|可|最长|最短|超过|不再)+$")
 _MEASURE_STRIP_HEAD = re.compile(r"^(?:处(?!方)|其中|对于|对|将|把|凡|因|如|若|同时|并|且|和|及|或|是|原|现|各|等)+")
-_LIST = re.compile(r"(?:[^，。；：、“”《》（）\s]{2,16}、){2,}[^，。；：、“”《》（）\s]{2,16}?(?=等|[，。；：）]|$)")
 _MEASURE_CLAUSE_HEAD = re.compile(r"^.*(?:的|在|于|将|对|与|和|及|或|由|把|向|但是|但|并|且|如|若|当|从|自|经|按|据)")
 _LIST_LEAD = re.compile(r"^.*(?:包括|如|含|对|将|把|的|为|是|在|开展|存在|实施|严禁|禁止|不得|重点|打击|查处|整治|遵守|遵循|应当|等|"
                         r"采取|锁定|通过|根据|结合|承担|实现|符合|注明|落实|完善|涉及|推进|加强|强化|做好|按照|依据|坚持|"
@@ -161,12 +161,18 @@ def facts_of(sentence: str) -> tuple[Fact, ...]:
     return _lists(sentence, facts, free, add)
 
 
+_LIST_CHUNK = re.compile(r"[^，,。；;：:“”《》（）()\s]+")
+
+
 def _lists(sentence: str, facts: list, free, add) -> tuple[Fact, ...]:
-    for m in _LIST.finditer(sentence) if "、" in sentence else ():
-        if not free(m.start(), m.end()):
+    """Runs of 、-separated items inside one clause (split by hand: a regex over thousands of items backtracks)."""
+    for m in _LIST_CHUNK.finditer(sentence) if "、" in sentence else ():
+        chunk = m.group(0)
+        if chunk.count("、") < 2 or not free(m.start(), m.end()):
             continue
-        items = m.group(0).split("、")
+        items = chunk.split("、")
         items[0] = _LIST_LEAD.sub("", items[0]) or items[0]
+        items[-1] = re.sub(r"等.*$", "", items[-1])
         items = [i for i in items if len(i) >= 2]
         if len(items) >= 3 and all(len(i) <= _LIST_ITEM_MAX and "的" not in i[1:] for i in items):
             add(m.start(), m.end(), Fact("list", "、".join(items), None, None, measure_before(sentence, m.start()),
