@@ -1,7 +1,12 @@
-"""`yibao diff OLD NEW [--json|--html|--md] [--show-wording] [--truncated-tail|--no-truncated-tail] [-o FILE]`.
+"""`yibao diff OLD NEW [--json|--html|--md] [--show-wording] [--truncated-tail|--no-truncated-tail]
+[--successor|--versions] [-o FILE]`.
 
 OLD/NEW: stored version id, file (every type `yibao extract` reads: .txt/.md in UTF-8 or GBK,
 .html, .pdf, .docx, .xlsx, .xls, .doc, .wps, .ofd, .zip) or http(s) URL.
+Two versions of one document get the clause-by-clause 对照表.  A successor (a later notice with its own
+发文字号, on the same topic, that does not repeal the earlier one) gets "what is new or different":
+new obligations, changed numbers with units, provisions dropped.  The choice is automatic (both texts
+print a 发文字号 and they differ); --successor / --versions force it.
 Exit codes: 0 ok, 2 bad input (missing/unreadable file and why, unknown version, a file refused
 at an extraction limit) or the comparison took longer than --timeout.
 """
@@ -41,10 +46,15 @@ def register(subparsers) -> None:
     trunc.add_argument("--truncated-tail", dest="truncated_tail", action="store_const", const=True,
                        help="texts are excerpts: ignore clauses beyond the common coverage")
     trunc.add_argument("--no-truncated-tail", dest="truncated_tail", action="store_const", const=False)
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--successor", dest="successor", action="store_const", const=True,
+                      help="NEW is a successor document: show what is new or different, provision by provision")
+    kind.add_argument("--versions", dest="successor", action="store_const", const=False,
+                      help="OLD and NEW are versions of one document: clause-by-clause 对照表")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     p.add_argument("--timeout", type=float, metavar="SECONDS",
                    help=f"give up after this long (default: YIBAO_DIFF_TIMEOUT_S or {DEFAULT_TIMEOUT_S:g})")
-    p.set_defaults(func=run, format="md", truncated_tail=None)
+    p.set_defaults(func=run, format="md", truncated_tail=None, successor=None)
 
 
 def _fail(message: str) -> int:
@@ -89,18 +99,46 @@ def run(args: argparse.Namespace) -> int:
     try:
         with _time_budget(budget):
             old, new = load_source(args.old), load_source(args.new)
-            result = compare_texts(old, new, show_wording=args.show_wording, truncated_tail=args.truncated_tail)
+            successor = _compare_successor(args, old, new)
+            result = None if successor is not None else compare_texts(
+                old, new, show_wording=args.show_wording, truncated_tail=args.truncated_tail)
     except SourceError as exc:
         return _fail(str(exc))
     except DiffTimeout:
         return _fail(f"gave up after {budget:g} s reading and comparing {args.old} and {args.new} "
                      "(very large or deeply nested input?); raise --timeout or YIBAO_DIFF_TIMEOUT_S to wait longer")
+    if successor is not None:
+        from yibao.diff.successor import render_successor_html, render_successor_markdown
+        if args.format == "json":
+            out = json.dumps(successor.to_dict() | {"mode": "successor"}, ensure_ascii=False, indent=2) + "\n"
+        elif args.format == "html":
+            out = render_successor_html(successor)
+        else:
+            out = render_successor_markdown(successor)
+        return _write(args, out)
     if args.format == "json":
         out = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "html":
         out = render_html(result, title_old=Path(args.old).name, title_new=Path(args.new).name)
     else:
         out = render_markdown(result)
+    return _write(args, out)
+
+
+def _compare_successor(args: argparse.Namespace, old, new):
+    """The successor comparison when NEW succeeds OLD (forced, or both print different 发文字号), else None."""
+    if args.successor is False:
+        return None
+    from yibao.document import parse_document
+    old_doc, new_doc = parse_document(old), parse_document(new)
+    if args.successor is None and not (old_doc.doc_numbers and new_doc.doc_numbers
+                                       and not set(old_doc.doc_numbers) & set(new_doc.doc_numbers)):
+        return None
+    from yibao.diff.successor import compare_successor
+    return compare_successor(old_doc, new_doc)
+
+
+def _write(args: argparse.Namespace, out: str) -> int:
     if args.output:
         try:
             Path(args.output).write_text(out, encoding="utf-8")
