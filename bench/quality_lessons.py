@@ -97,7 +97,7 @@ def evaluate(corpus: Path) -> dict:
         source = txt.read_text(encoding="utf-8")
         drafts = {d["role"]: d for d in draft_document(txt, labels["title"])}
         row = {"id": doc_id, "core": [0, 0], "brief": [0, 0], "none": [0, 0], "trap": 0, "invented": [],
-               "lessons": len(drafts), "missed": []}
+               "lessons": len(drafts), "missed": [], "traps": []}
         for role, spec in labels["roles"].items():
             concern = spec["concern"]
             d = drafts.get(role)
@@ -113,7 +113,9 @@ def evaluate(corpus: Path) -> dict:
                 if not hit:
                     row["missed"].append(f"{role}:{kp['ref']}")
         for role, d in drafts.items():
-            row["trap"] += bool(trap_hits(d, labels["traps"]))
+            hits = trap_hits(d, labels["traps"])
+            row["trap"] += bool(hits)
+            row["traps"] += [f"{role}:{h}" for h in hits]
             row["invented"] += invented_facts(d, source)
             stories[(doc_id, role)] = story_sentences(d)
         docs.append(row)
@@ -169,8 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     print(out)
     if args.verbose:
         for r in result["docs"]:
-            if r["missed"] or r["invented"]:
-                print(f"{r['id']}: missed {', '.join(r['missed']) or '—'}; invented {', '.join(r['invented']) or '—'}")
+            if r["missed"] or r["invented"] or r["traps"]:
+                print(f"{r['id']}: missed {', '.join(r['missed']) or '—'}; invented {', '.join(r['invented']) or '—'}; "
+                      f"traps {', '.join(r['traps']) or '—'}")
     if args.md:
         args.md.write_text("# Lesson quality on the labelled national texts\n\n"
                            "Made by `bench/quality_lessons.py` (`make bench`).\n\n" + out + "\n", encoding="utf-8")

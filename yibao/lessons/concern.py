@@ -1,0 +1,71 @@
+"""Who a document concerns: per role core (full lesson), brief (short notice) or none (no lesson).
+
+A role's concern comes from the provisions that bind its actors (config/roles.yaml `concern`):
+a provision *binds* an actor when one of its sentences names the actor and carries an
+obligation, prohibition or penalty. Topics can raise a role to at least brief.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .config import LessonConfigError
+from .relevance import roles_config
+from .roles import ROLES
+from .selection import affected_actors, bound_actors
+
+STRONG = ("prohibition", "obligation", "penalty")
+LEVELS = ("none", "brief", "core")
+
+
+@dataclass
+class Concern:
+    role: str
+    level: str                       # core | brief | none
+    reason: str                      # one line a trainer reads in the review queue
+    actors: tuple[str, ...] = ()     # the role's actors (core first)
+    brief_actors: tuple[str, ...] = ()
+    bound: list[str] = field(default_factory=list)  # refs of the provisions binding the role
+
+
+def concern_config() -> dict:
+    cfg = roles_config().get("concern")
+    if not isinstance(cfg, dict) or not isinstance(cfg.get("roles"), dict):
+        raise LessonConfigError("roles.yaml: 'concern' must map 'roles' to their actors")
+    return cfg
+
+
+def binds(unit, actors: tuple[str, ...]) -> bool:
+    """A strong sentence of the unit binds one of the actors (see selection.bound_actors)."""
+    return any(bound_actors(s) & set(actors) for s in unit.sentences)
+
+
+def mentions(unit, actors: tuple[str, ...]) -> bool:
+    """A strong sentence names one of the actors (e.g. a bureau's duty that reaches the hospital)."""
+    return any(affected_actors(s) & set(actors) for s in unit.sentences)
+
+
+def role_concerns(units: list, topics: list[str]) -> dict[str, Concern]:
+    """Concern for every role, from the document's teachable units (see selection.teachable_units)."""
+    cfg = concern_config()
+    core_min, brief_min = int(cfg.get("core_min", 2)), int(cfg.get("brief_min", 1))
+    out: dict[str, Concern] = {}
+    for role in ROLES:
+        spec = cfg["roles"].get(role) or {}
+        actors = tuple(spec.get("core") or ())
+        brief_actors = tuple(spec.get("brief") or ())
+        bound = [u.ref for u in units if binds(u, actors)]
+        named = [u.ref for u in units if mentions(u, actors)]
+        brief_bound = [u.ref for u in units if binds(u, brief_actors)]
+        if len(bound) >= core_min:
+            level, reason = "core", f"{len(bound)}处条款对{ROLES[role]}的工作提出要求（{'、'.join(bound[:3])}…）"
+        elif bound or len(named) >= brief_min + 1 or brief_bound:
+            refs = bound or named or brief_bound
+            level, reason = "brief", f"文件涉及{ROLES[role]}的工作（{'、'.join(refs[:3])}），需知晓"
+        else:
+            level, reason = "none", f"没有条款约束{ROLES[role]}的工作"
+        floor = max((LEVELS.index(v) for t, roles in (cfg.get("topics") or {}).items() if t in topics
+                     for r, v in (roles or {}).items() if r == role and v in LEVELS), default=0)
+        if floor > LEVELS.index(level) and (bound or named or brief_bound):
+            level, reason = LEVELS[floor], reason + "；主题相关"
+        out[role] = Concern(role, level, reason, actors, brief_actors, bound)
+    return out

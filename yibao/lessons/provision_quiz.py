@@ -1,0 +1,111 @@
+"""Quiz items on the provisions a lesson quotes (its answers are in the lesson).
+
+- fill-in: a whole fact (number+unit, time limit, date) is blanked; distractors are other values of
+  the same kind and unit from the same document, then near values of the same unit;
+- true: a quoted sentence as printed;
+- false: the quoted sentence with its modality flipped (应当↔可以, 不得↔可以) or one value swapped for
+  another value of the same unit from the same document. Characters are never corrupted.
+"""
+from __future__ import annotations
+
+import re
+
+from .model import QuizItem
+from .quiz import number_distractors
+
+BLANK = "（\u3000\u3000）"
+_FLIPS = [("不得", "可以"), ("严禁", "可以"), ("禁止", "允许"), ("应当", "可以"), ("必须", "可以"), ("可以", "应当")]
+_MAX_STEM = 160
+
+
+def _unit_of(fact) -> str:
+    return f"{fact.kind}:{fact.unit or ''}"
+
+
+def _same_kind_values(fact, doc_facts: list) -> list[str]:
+    """Other printed values of the document with the same kind and unit."""
+    seen, out = {fact.text}, []
+    for f in doc_facts:
+        if _unit_of(f) == _unit_of(fact) and f.text not in seen and not (fact.text in f.text or f.text in fact.text):
+            seen.add(f.text)
+            out.append(f.text)
+    return out
+
+
+def _blankable(sentence: str, fact) -> bool:
+    """The fact occurs once, whole (never part of a longer number, version or 文号)."""
+    i = sentence.find(fact.text)
+    if i < 0 or sentence.count(fact.text) != 1:
+        return False
+    before, after = sentence[i - 1:i], sentence[i + len(fact.text):i + len(fact.text) + 1]
+    return not re.match(r"[\d.〔〕\[\]VvＶ]", before or " ") and not re.match(r"[\d.〕号版]", after or " ")
+
+
+def fill_item(ref: str, sentence: str, fact, doc_facts: list, short: str) -> QuizItem | None:
+    if fact.kind not in ("number", "time_limit", "date") or not _blankable(sentence, fact) or len(sentence) > _MAX_STEM:
+        return None
+    distractors = _same_kind_values(fact, doc_facts)[:3]
+    if len(distractors) < 3 and fact.kind == "number":
+        distractors += [d for d in number_distractors(fact.text, [], []) if d not in distractors][:3 - len(distractors)]
+    if len(distractors) < 2:
+        return None
+    stem = sentence.replace(fact.text, BLANK, 1)
+    return QuizItem("choice", f"根据《{short}》{ref}，填空：{stem}", fact.text, distractors[:3], ref,
+                    f"{ref}原文：{sentence}")
+
+
+def flip(sentence: str) -> str | None:
+    for word, other in _FLIPS:
+        if word in sentence:
+            return sentence.replace(word, other, 1)
+    return None
+
+
+def swap_value(sentence: str, doc_facts: list, facts_here: list) -> str | None:
+    for fact in facts_here:
+        if fact.kind != "number" or not _blankable(sentence, fact):
+            continue
+        others = _same_kind_values(fact, doc_facts)
+        if others:
+            return sentence.replace(fact.text, others[0], 1)
+    return None
+
+
+def truefalse_item(ref: str, sentence: str, short: str, *, false_version: str | None) -> QuizItem:
+    if false_version:
+        return QuizItem("truefalse", f"判断：根据《{short}》{ref}，“{false_version}”", "错误", ["正确"], ref,
+                        f"{ref}原文：{sentence}")
+    return QuizItem("truefalse", f"判断：根据《{short}》{ref}，“{sentence}”", "正确", ["错误"], ref,
+                    f"{ref}原文如此。")
+
+
+def build(chosen: list, doc_facts: list, short: str, limit: int = 5) -> list[QuizItem]:
+    """3–5 items, one per quoted provision first, alternating true and false statements."""
+    per_unit: list[list[QuizItem]] = []
+    make_false = True
+    for c in chosen:
+        items: list[QuizItem] = []
+        for s in c.sentences:
+            if len(s.text) > _MAX_STEM or len(s.text) < 10:
+                continue
+            for fact in s.facts:
+                item = fill_item(c.unit.ref, s.text, fact, doc_facts, short)
+                if item:
+                    items.append(item)
+                    break
+        for s in c.sentences:
+            if s.modality == "statement" or len(s.text) > _MAX_STEM or len(s.text) < 10:
+                continue
+            false_version = (flip(s.text) or swap_value(s.text, doc_facts, list(s.facts))) if make_false else None
+            items.append(truefalse_item(c.unit.ref, s.text, short, false_version=false_version))
+            make_false = not make_false
+            break
+        per_unit.append(items)
+    out: list[QuizItem] = []
+    depth = 0
+    while len(out) < limit and any(len(items) > depth for items in per_unit):
+        for items in per_unit:
+            if len(items) > depth and len(out) < limit and items[depth].question not in {q.question for q in out}:
+                out.append(items[depth])
+        depth += 1
+    return out

@@ -1,0 +1,203 @@
+"""Choose a role's provisions from the document model and quote them by whole sentences.
+
+A *unit* is a provision that says something of its own (an article, or an item of a notice whose
+parent is only a heading) together with its sub-items. Units are ranked for a role by
+  1. whether they bind the role's actors (an obligation/prohibition/penalty naming them),
+  2. modality (prohibition, penalty, obligation first),
+  3. facts (numbers with units, time limits, lists).
+Purpose/background paragraphs rank last; header, 主送, signature and date lines are never
+provisions in the document model, so they are never chosen.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from functools import lru_cache
+
+from .docmodel import actor_words, iter_provisions
+
+MODALITY_WEIGHT = {"prohibition": 3, "penalty": 3, "obligation": 2, "permission": 1, "statement": 0}
+QUOTE_LIMIT = 320          # characters of whole sentences quoted per provision
+_BOILERPLATE = re.compile(r"负责解释|自.{0,16}(?:起|之日起)(?:施行|实施|执行)|同时废止|以本.{1,4}为准|从其规定|参照本.{1,3}执行")
+
+
+STRONG = ("prohibition", "obligation", "penalty")
+# actors on the hospital's side: what binds them reaches the words named with them
+HOSPITAL_SIDE = {"medical_institution", "medical_staff", "pharmacy", "nursing", "billing", "insured", "employer"}
+_MODAL = re.compile(r"应当|必须|不得|禁止|严禁|须|应|要|可以|鼓励|负责|予以|给予|处")
+
+
+@lru_cache(maxsize=1)
+def _words() -> tuple[tuple[str, str], ...]:
+    pairs = [(w, a) for a, words in actor_words().items() for w in words]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def _actors_in(text: str) -> set[str]:
+    found = set()
+    for w, a in _words():
+        if w in text:
+            found.add(a)
+            text = text.replace(w, "　")
+    return found
+
+
+def bound_actors(sentence) -> set[str]:
+    """Actors a sentence binds: the subject before its modal verb; when the subject is on the hospital's
+    side (or implied), the actors it names after the verb too (收费, 处方, 患者 …)."""
+    actors = set(sentence.actors)
+    if sentence.modality not in STRONG:
+        return set()
+    m = _MODAL.search(sentence.text)
+    subject = _actors_in(sentence.text[:m.start()]) & actors if m else set()
+    if not subject or subject <= HOSPITAL_SIDE:
+        return actors if subject <= HOSPITAL_SIDE else subject
+    return subject
+
+
+def affected_actors(sentence) -> set[str]:
+    """Actors a strong sentence names at all (a bureau's duty that reaches the hospital)."""
+    return set(sentence.actors) if sentence.modality in STRONG else set()
+
+
+@dataclass
+class Unit:
+    ref: str
+    heading: str | None
+    sentences: list            # document-model Sentence objects, own text first, then sub-items
+    labels: list[str]          # the sub-item label each sentence starts (or "")
+    is_purpose: bool
+    topic: str | None
+
+    @property
+    def modality(self) -> str:
+        return max((s.modality for s in self.sentences), key=MODALITY_WEIGHT.get, default="statement")
+
+    @property
+    def facts(self) -> list:
+        return [f for s in self.sentences for f in s.facts]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.sentences)
+
+
+@dataclass
+class Chosen:
+    unit: Unit
+    score: float
+    sentences: list = field(default_factory=list)   # the quoted sentences, in reading order
+
+    @property
+    def quote(self) -> str:
+        return "".join(self.sentences_text())
+
+    def sentences_text(self) -> list[str]:
+        out = []
+        for s in self.sentences:
+            i = self.unit.sentences.index(s)
+            label = self.unit.labels[i]
+            out.append(f"{label}{s.text}" if label and not s.text.startswith(label) else s.text)
+        return out
+
+
+def _ref(p) -> str:
+    return getattr(p, "ref", "") or p.id
+
+
+def _own_sentences(p) -> list:
+    return [s for s in p.sentences if len(s.text.strip("。；，：: ")) >= 4]
+
+
+def teachable_units(doc) -> list[Unit]:
+    """Units in reading order; a unit's sub-items are part of it (an article's 项 list)."""
+    units: list[Unit] = []
+
+    def visit(p, into: Unit | None) -> None:
+        own = _own_sentences(p)
+        if into is not None:
+            for k, s in enumerate(own):
+                into.sentences.append(s)
+                into.labels.append(p.label if k == 0 else "")
+            for c in p.children:
+                visit(c, into)
+            return
+        if own and p.level not in ("chapter", "section"):
+            u = Unit(_ref(p), p.heading, list(own), [""] * len(own), bool(p.is_purpose), p.topic)
+            units.append(u)
+            for c in p.children:
+                visit(c, u)
+        else:
+            for c in p.children:
+                visit(c, None)
+
+    for top in doc.provisions:
+        visit(top, None)
+    return units
+
+
+def _fact_weight(unit: Unit) -> float:
+    kinds = {f.kind for f in unit.facts}
+    return min(2.0, 0.75 * len(kinds & {"number", "time_limit", "list", "date"}) + 0.25 * min(len(unit.facts), 4))
+
+
+def score(unit: Unit, actors: tuple[str, ...], brief_actors: tuple[str, ...] = ()) -> float:
+    mine = set(actors)
+    bound = [s for s in unit.sentences if bound_actors(s) & mine]
+    bind = 0.0
+    if bound:
+        bind = 4.0 + min(2.0, 0.5 * (len(bound) - 1))
+    elif any(affected_actors(s) & mine for s in unit.sentences):
+        bind = 2.5
+    elif any(set(s.actors) & mine for s in unit.sentences):
+        bind = 1.5
+    elif any(bound_actors(s) & set(brief_actors) for s in unit.sentences):
+        bind = 1.0
+    named = [s for s in unit.sentences if set(s.actors) & mine]
+    modality = max((s.modality for s in (bound or named)), key=MODALITY_WEIGHT.get, default="statement")
+    weight = MODALITY_WEIGHT[modality] if (bound or named) else MODALITY_WEIGHT[unit.modality] / 2
+    value = bind + weight + _fact_weight(unit)
+    if unit.is_purpose:
+        value -= 8
+    if _BOILERPLATE.search(unit.text) and len(unit.text) < 80:
+        value -= 6
+    return value
+
+
+def quote_sentences(unit: Unit, actors: tuple[str, ...], limit: int = QUOTE_LIMIT) -> list:
+    """Whole sentences: those binding the actors or carrying facts first, kept in reading order."""
+    def weight(s) -> float:
+        w = MODALITY_WEIGHT[s.modality] + (1 if s.facts else 0)
+        w += 4 if bound_actors(s) & set(actors) else 2 if set(s.actors) & set(actors) else 0
+        return w - (4 if _BOILERPLATE.search(s.text) else 0)
+
+    if len(unit.text) <= limit:
+        return list(unit.sentences)
+    order = sorted(range(len(unit.sentences)), key=lambda i: (-weight(unit.sentences[i]), i))
+    keep, used = set(), 0
+    for i in order:
+        n = len(unit.sentences[i].text)
+        if keep and used + n > limit:
+            continue
+        keep.add(i)
+        used += n
+    # a sub-item list reads better with its lead-in sentence
+    if keep and 0 not in keep and unit.labels[min(keep)] and len(unit.sentences[0].text) <= 60:
+        keep.add(0)
+    return [unit.sentences[i] for i in sorted(keep)]
+
+
+def choose(units: list[Unit], actors: tuple[str, ...], brief_actors: tuple[str, ...], limit: int) -> list[Chosen]:
+    """The role's top units, best first (the first one is the lesson's 要点)."""
+    ranked = sorted(((score(u, actors, brief_actors), i, u) for i, u in enumerate(units)), key=lambda t: (-t[0], t[1]))
+    out = []
+    for value, _, unit in ranked[:limit]:
+        if value <= 0 and out:
+            break
+        out.append(Chosen(unit, value, quote_sentences(unit, actors)))
+    return out
+
+
+def all_facts(doc) -> list:
+    return [f for p in iter_provisions(doc) for s in p.sentences for f in s.facts]
