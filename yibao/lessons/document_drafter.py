@@ -139,6 +139,22 @@ def _apply_notes(chosen: list[Chosen], directives) -> list[Chosen]:
     return chosen
 
 
+def _plainify(rc: dict, headline: str, summary: list[str], changes: list[dict], scene: dict | None,
+              case: dict | None, quiz: list) -> tuple[str, list[str]]:
+    from .rules_drafter import _plain
+    terms, used = rc.get("plain_terms") or {}, set()
+    headline = _plain(headline, terms, used)
+    summary = [_plain(x, terms, used) for x in summary]
+    for c in changes:
+        c["text"] = _plain(c["text"], terms, used)
+    for part in (scene, case):
+        if part:
+            part["text"] = _plain(part["text"], terms, used)
+    for q in quiz:
+        q.question, q.explanation = _plain(q.question, terms, used), _plain(q.explanation, terms, used)
+    return headline, summary
+
+
 def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | None = None) -> LessonDraft:
     rc = roles_config()["roles"].get(role) or {}
     plain = bool(rc.get("plain"))
@@ -163,8 +179,16 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     the_case = stories.case(role, chosen, plan.units, concern.actors)
     the_scene = stories.scene(role, chosen, concern.actors, avoid=(the_case or {}).get("sentence", ""))
     doc_actors = {a for u in plan.units for s in u.sentences for a in s.actors}
-    values = {"short_title": short, "ref": _plain_ref(top.unit.ref) if top else "", "gist": headline_gist,
+    valued = next((c for c in chosen if any(f.kind == "number" for s in c.sentences for f in s.facts)), top)
+    number = next((f.text for s in valued.sentences for f in provision_quiz.new_values_first(s.text, s.facts)
+                   if f.kind == "number"), None) if valued else None
+    values = {"short_title": short, "ref": _plain_ref(valued.unit.ref) if valued else "", "gist": headline_gist,
               "effective": facts.fmt_cn_date(effective) if effective else "施行之日"}
+    if number:
+        values["new"] = number
+    # a trainer's own library entry (topic AND actor match) comes first, then the document's own
+    the_scene = stories.curated("scenarios", role, plan.topics, doc_actors, values, origin="trainer") or the_scene
+    the_case = stories.curated("cases", role, plan.topics, doc_actors, values, origin="trainer") or the_case
     if the_scene is None:
         the_scene = stories.curated("scenarios", role, plan.topics, doc_actors, values)
     if the_case is None:
@@ -174,9 +198,12 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     quiz = provision_quiz.build(chosen, plan.facts, short, limit=5 if concern.level == "core" else 3)
     if len(quiz) < 3:
         flags.append("quiz_short")
+    changes = [_change(c) for c in chosen]
+    if plain:  # 参保人: jargon explained at first use (roles.yaml insured.plain_terms)
+        headline, summary = _plainify(rc, headline, summary, changes, the_scene, the_case, quiz)
     return LessonDraft(
         role=role, topics=list(plan.topics), headline=headline, summary=summary,
-        changes=[_change(c) for c in chosen], actions=_actions(chosen, concern.actors, directives, deadline_cn, plain),
+        changes=changes, actions=_actions(chosen, concern.actors, directives, deadline_cn, plain),
         effective_date=effective, scenario=the_scene or {}, case=the_case or {}, quiz=quiz,
         source={"title": ctx.title, "doc_number": ctx.doc_number, "url": ctx.url,
                 "publish_date": ctx.publish_date.isoformat(), "issuer": ctx.issuer,

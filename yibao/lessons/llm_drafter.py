@@ -5,7 +5,10 @@ password = API key, extra {"model": ...}); outside Airflow by env YIBAO_LLM_URL 
 YIBAO_LLM_KEY / YIBAO_LLM_MODEL. The model rewrites headline, summary, actions and
 quiz of the rule draft; the change list, source, scenario and case stay as drafted
 by rules. Every number and date in the model's text must appear in the source or
-the diff, otherwise the draft is flagged (never silently passed).
+the diff; a draft that fails this check is dropped: the rule draft stays, flagged
+``llm_fact_check_failed`` with the reasons (never silently passed). New documents go through
+``refine_from_provisions``: the model sees the selected provisions and their facts, and its numbers
+with units, dates and actors are checked against them.
 """
 from __future__ import annotations
 
@@ -233,8 +236,8 @@ def refine_with_llm(draft: LessonDraft, doc: DocContext, changes: list[dict], *,
         flagged = replace(draft, flags=list(draft.flags) + [f"llm_failed: {exc}"], drafter="rules")
         return flagged
     problems = check_draft(out, doc, changes)
-    if problems:
-        out.flags += ["llm_unverified"] + problems
+    if problems:  # the rule draft stays; the trainer sees why the model's draft was dropped
+        return replace(draft, drafter="rules", flags=list(draft.flags) + ["llm_fact_check_failed"] + problems[:8])
     return out
 
 
@@ -278,6 +281,7 @@ def fact_problems(out: LessonDraft, rule_draft: LessonDraft, doc: DocContext, pl
     dates |= {d for d in (doc.publish_date, doc.effective_date, doc.deadline, rule_draft.effective_date) if d}
     chosen_actors = {a for u in plan.units for s in u.sentences for a in s.actors
                      if any(s.text in c["text"] for c in rule_draft.changes)}
+    chosen_actors |= set(plan.concerns[rule_draft.role].actors)  # the lesson speaks to the role
     from .docmodel import actor_words
     problems = []
     fields = [("headline", out.headline)] + [(f"summary[{i}]", s) for i, s in enumerate(out.summary)] + \

@@ -41,6 +41,14 @@ def _blankable(sentence: str, fact) -> bool:
     return not re.match(r"[\d.〔〕\[\]VvＶ]", before or " ") and not re.match(r"[\d.〕号版]", after or " ")
 
 
+def new_values_first(sentence: str, facts_here) -> list:
+    """"从300元提高至520元": the value after 至/到/为 (what now applies) first."""
+    def after_target(f) -> bool:
+        i = sentence.find(f.text)
+        return i > 0 and bool(re.search(r"(?:至|到|为)$", sentence[max(0, i - 3):i]))
+    return sorted(facts_here, key=lambda f: 0 if after_target(f) else 1)
+
+
 def fill_item(ref: str, sentence: str, fact, doc_facts: list, short: str) -> QuizItem | None:
     if fact.kind not in ("number", "time_limit", "date") or not _blankable(sentence, fact) or len(sentence) > _MAX_STEM:
         return None
@@ -79,33 +87,38 @@ def truefalse_item(ref: str, sentence: str, short: str, *, false_version: str | 
                     f"{ref}原文如此。")
 
 
+def _candidates(c, doc_facts: list, short: str, make_false: list[bool]) -> list[QuizItem]:
+    """Every item one quoted provision offers: fill-ins on its facts, then true/false on its duties."""
+    from .selection import is_boilerplate
+
+    ref = c.unit.ref.replace("/", "").replace("、", "")
+    usable = [s for s in c.sentences if 10 <= len(s.text) <= _MAX_STEM and not is_boilerplate(s.text)]
+    items: list[QuizItem] = []
+    for s in usable:
+        for fact in new_values_first(s.text, s.facts):
+            item = fill_item(ref, s.text, fact, doc_facts, short)
+            if item:
+                items.append(item)
+                break
+    for s in sorted(usable, key=lambda s: s.modality == "statement"):
+        false_version = (flip(s.text) or swap_value(s.text, doc_facts, list(s.facts))) if make_false[0] else None
+        items.append(truefalse_item(ref, s.text, short, false_version=false_version))
+        make_false[0] = not make_false[0]
+    return items
+
+
 def build(chosen: list, doc_facts: list, short: str, limit: int = 5) -> list[QuizItem]:
-    """3–5 items, one per quoted provision first, alternating true and false statements."""
-    per_unit: list[list[QuizItem]] = []
-    make_false = True
-    for c in chosen:
-        items: list[QuizItem] = []
-        for s in c.sentences:
-            if len(s.text) > _MAX_STEM or len(s.text) < 10:
-                continue
-            for fact in s.facts:
-                item = fill_item(c.unit.ref, s.text, fact, doc_facts, short)
-                if item:
-                    items.append(item)
-                    break
-        for s in c.sentences:
-            if s.modality == "statement" or len(s.text) > _MAX_STEM or len(s.text) < 10:
-                continue
-            false_version = (flip(s.text) or swap_value(s.text, doc_facts, list(s.facts))) if make_false else None
-            items.append(truefalse_item(c.unit.ref, s.text, short, false_version=false_version))
-            make_false = not make_false
-            break
-        per_unit.append(items)
+    """3–5 items: the best item of each quoted provision first, then the next ones, alternating true
+    and false statements."""
+    make_false = [True]
+    per_unit = [_candidates(c, doc_facts, short, make_false) for c in chosen]
     out: list[QuizItem] = []
+    seen: set[str] = set()
     depth = 0
     while len(out) < limit and any(len(items) > depth for items in per_unit):
         for items in per_unit:
-            if len(items) > depth and len(out) < limit and items[depth].question not in {q.question for q in out}:
+            if len(items) > depth and len(out) < limit and items[depth].question not in seen:
+                seen.add(items[depth].question)
                 out.append(items[depth])
         depth += 1
     return out

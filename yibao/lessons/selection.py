@@ -102,8 +102,14 @@ class Chosen:
         return out
 
 
+def is_boilerplate(sentence: str) -> bool:
+    """施行/解释/废止 sentences: true of every regulation, never a lesson's point."""
+    return bool(_BOILERPLATE.search(sentence))
+
+
 def _ref(p) -> str:
-    return getattr(p, "ref", "") or p.id
+    """Citation as readers write it: "第四条（二）", "二（三）" (not "二、（三）")."""
+    return (getattr(p, "ref", "") or p.id).replace("/", "").replace("、", "")
 
 
 def _own_sentences(p) -> list:
@@ -170,7 +176,7 @@ def quote_sentences(unit: Unit, actors: tuple[str, ...], limit: int = QUOTE_LIMI
     def weight(s) -> float:
         w = MODALITY_WEIGHT[s.modality] + (1 if s.facts else 0)
         w += 4 if bound_actors(s) & set(actors) else 2 if set(s.actors) & set(actors) else 0
-        return w - (4 if _BOILERPLATE.search(s.text) else 0)
+        return w - (6 if _BOILERPLATE.search(s.text) else 0)
 
     if len(unit.text) <= limit:
         return list(unit.sentences)

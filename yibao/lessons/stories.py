@@ -68,18 +68,30 @@ def case(role: str, chosen: list, units: list, actors: tuple[str, ...]) -> dict 
     return {"id": f"doc:{ref}", "kind": "警示", "title": title, "text": text, "ref": ref, "sentence": s.text}
 
 
-def curated(section: str, role: str, topics: list[str], actors: set[str], values: dict) -> dict | None:
-    """A library entry whose topics match the document AND whose actors are named in it, or None."""
+def curated(section: str, role: str, topics: list[str], actors: set[str], values: dict,
+            *, origin: str | None = None) -> dict | None:
+    """A library entry whose topics match the document AND whose actors are named in it, or None.
+    An entry without `actors` stands for its roles' actors (config/roles.yaml concern)."""
+    from .concern import concern_config
+
+    role_actors = concern_config()["roles"]
     for entry in load_scenarios():
+        if origin and entry.get("origin") != origin:
+            continue
         if entry["section"] != section:
             continue
         roles = entry.get("roles") or ["*"]
         if role not in roles and "*" not in roles:
             continue
         want_topics, want_actors = set(entry.get("topics") or []), set(entry.get("actors") or [])
+        if not want_actors:
+            want_actors = {a for r in (roles if "*" not in roles else [role])
+                           for a in ((role_actors.get(r) or {}).get("core") or [])}
         if not (want_topics & set(topics)) or not (want_actors & actors):
             continue
         out = {"id": entry["id"], "title": fill(entry["title"], values), "text": fill(entry["text"], values)}
+        if entry.get("origin") == "packaged" and re.search(r"\d", entry["text"]):
+            continue  # a packaged text's own numbers would be facts the document never states
         if section == "cases":
             out["kind"] = entry.get("kind", "警示")
         if "{" in out["text"]:
