@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from yibao.clauses import CJK, CJK_PUNCT, fw_digits
+from yibao.document.clauses import CJK, CJK_PUNCT, fw_digits
 
 _NUM = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
 _CN_NUM = r"[一二三四五六七八九十百千万零〇两]+"
