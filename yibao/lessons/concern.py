@@ -34,14 +34,17 @@ def concern_config() -> dict:
     return cfg
 
 
-def binds(unit, actors: tuple[str, ...]) -> bool:
-    """A strong sentence of the unit binds one of the actors (see selection.bound_actors)."""
-    return any(bound_actors(s) & set(actors) for s in unit.sentences)
+def binds(unit, actors: tuple[str, ...], together: tuple[str, ...] = ()) -> bool:
+    """A strong sentence of the unit binds one of the actors (see selection.bound_actors), naming
+    also one of `together` when given (收费 only counts for the cashier with a patient in it)."""
+    return any(bound_actors(s) & set(actors) and (not together or set(s.actors) & set(together))
+               for s in unit.sentences)
 
 
-def mentions(unit, actors: tuple[str, ...]) -> bool:
+def mentions(unit, actors: tuple[str, ...], together: tuple[str, ...] = ()) -> bool:
     """A strong sentence names one of the actors (e.g. a bureau's duty that reaches the hospital)."""
-    return any(affected_actors(s) & set(actors) for s in unit.sentences)
+    return any(affected_actors(s) & set(actors) and (not together or set(s.actors) & set(together))
+               for s in unit.sentences)
 
 
 def role_concerns(units: list, topics: list[str]) -> dict[str, Concern]:
@@ -53,8 +56,9 @@ def role_concerns(units: list, topics: list[str]) -> dict[str, Concern]:
         spec = cfg["roles"].get(role) or {}
         actors = tuple(spec.get("core") or ())
         brief_actors = tuple(spec.get("brief") or ())
-        bound = [u.ref for u in units if binds(u, actors)]
-        named = [u.ref for u in units if mentions(u, actors)]
+        together = tuple(spec.get("with") or ())
+        bound = [u.ref for u in units if binds(u, actors, together)]
+        named = [u.ref for u in units if mentions(u, actors, together)]
         brief_bound = [u.ref for u in units if binds(u, brief_actors)]
         if len(bound) >= core_min:
             level, reason = "core", f"{len(bound)}处条款对{ROLES[role]}的工作提出要求（{'、'.join(bound[:3])}…）"

@@ -116,8 +116,14 @@ def _own_sentences(p) -> list:
     return [s for s in p.sentences if len(s.text.strip("。；，：: ")) >= 4]
 
 
+def _leads_into_list(p, own: list) -> bool:
+    """"…有下列情形之一的：" — the sub-items complete the provision's own sentence."""
+    return bool(own) and (own[-1].text.rstrip().endswith(("：", ":")) or "下列" in own[-1].text)
+
+
 def teachable_units(doc) -> list[Unit]:
-    """Units in reading order; a unit's sub-items are part of it (an article's 项 list)."""
+    """Units in reading order. Sub-items that complete their parent's sentence (a list after "：")
+    belong to the parent's unit; other sub-items (a notice's （一）（二） under 一、) are units of their own."""
     units: list[Unit] = []
 
     def visit(p, into: Unit | None) -> None:
@@ -132,8 +138,9 @@ def teachable_units(doc) -> list[Unit]:
         if own and p.level not in ("chapter", "section"):
             u = Unit(_ref(p), p.heading, list(own), [""] * len(own), bool(p.is_purpose), p.topic)
             units.append(u)
+            fold = _leads_into_list(p, own)
             for c in p.children:
-                visit(c, u)
+                visit(c, u if fold else None)
         else:
             for c in p.children:
                 visit(c, None)
