@@ -61,10 +61,13 @@ def case(role: str, chosen: list, units: list, actors: tuple[str, ...]) -> dict 
         return None
     unit, s = sorted(pairs[:12], key=lambda us: 0 if us[1].modality == "penalty" else 1)[0]
     ref = unit.ref.replace("/", "")
+    at = next((i for i, x in enumerate(unit.sentences) if x is s), 0)
+    lead = next((x.text for x in reversed(unit.sentences[:at]) if x.text.endswith(("：", ":"))), "")
+    quote = f"{lead}……{s.text}" if lead else s.text  # a list item with its lead-in
     if s.modality == "penalty":
-        text, title = f"{ref}写明了后果：“{s.text}”", f"{unit.heading or ref}的处理后果"
+        text, title = f"{ref}写明了后果：“{quote}”", f"{unit.heading or ref}的处理后果"
     else:
-        text, title = f"{ref}明令禁止：“{s.text}”", f"{unit.heading or ref}的红线"
+        text, title = f"{ref}明令禁止：“{quote}”", f"{unit.heading or ref}的红线"
     return {"id": f"doc:{ref}", "kind": "警示", "title": title, "text": text, "ref": ref, "sentence": s.text}
 
 
