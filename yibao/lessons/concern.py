@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .config import LessonConfigError
 from .relevance import roles_config
 from .roles import ROLES
-from .selection import affected_actors, bound_actors
+from .selection import affected_actors
 
 STRONG = ("prohibition", "obligation", "penalty")
 LEVELS = ("none", "brief", "core")
@@ -37,8 +37,8 @@ def concern_config() -> dict:
 def binds(unit, actors: tuple[str, ...], together: tuple[str, ...] = ()) -> bool:
     """A strong sentence of the unit binds one of the actors (see selection.bound_actors), naming
     also one of `together` when given (收费 only counts for the cashier with a patient in it)."""
-    return any(bound_actors(s) & set(actors) and (not together or set(s.actors) & set(together))
-               for s in unit.sentences)
+    return any(b & set(actors) and (not together or set(s.actors) & set(together))
+               for s, b in zip(unit.sentences, unit.bound))
 
 
 def mentions(unit, actors: tuple[str, ...], together: tuple[str, ...] = ()) -> bool:

@@ -105,9 +105,8 @@ _CLAUSE = re.compile(r"[^，。；：]*(?:应当|必须|不得|禁止|严禁|须
 def _duty_clause(c: Chosen, actors: tuple[str, ...]) -> tuple[str, str] | None:
     """(modality, the comma-delimited clause carrying the modal verb) of the unit's first strong
     sentence that binds the role, e.g. ("prohibition", "不得分解住院、挂床住院")."""
-    from .selection import bound_actors
     sents = sorted((s for s in c.sentences if s.modality in _ACTION_VERB),
-                   key=lambda s: 0 if bound_actors(s) & set(actors) else 1)
+                   key=lambda s: 0 if c.unit.bound_of(s) & set(actors) else 1)
     for s in sents:
         m = _CLAUSE.search(s.text)
         if m and 6 <= len(m.group(0)) <= 60:

@@ -43,16 +43,22 @@ def _actors_in(text: str) -> set[str]:
     return found
 
 
-def bound_actors(sentence) -> set[str]:
-    """Actors a sentence binds: the subject before its modal verb; when the subject is on the hospital's
-    side (or implied), the actors it names after the verb too (收费, 处方, 患者 …)."""
-    actors = set(sentence.actors)
+def subject_of(sentence) -> set[str]:
+    """Actors named before the sentence's modal verb (its grammatical subject), or empty."""
+    m = _MODAL.search(sentence.text)
+    return _actors_in(sentence.text[:m.start()]) if m else set()
+
+
+def bound_actors(sentence, implied: set[str] | None = None) -> set[str]:
+    """Actors a sentence binds: the subject before its modal verb (or `implied`, the subject carried
+    from the previous sentence); when the subject is on the hospital's side, the actors it names after
+    the verb too (收费, 处方, 患者 …)."""
     if sentence.modality not in STRONG:
         return set()
-    m = _MODAL.search(sentence.text)
-    subject = _actors_in(sentence.text[:m.start()]) & actors if m else set()
+    actors = set(sentence.actors)
+    subject = subject_of(sentence) or set(implied or ())
     if not subject or subject <= HOSPITAL_SIDE:
-        return actors if subject <= HOSPITAL_SIDE else subject
+        return actors | subject
     return subject
 
 
@@ -69,6 +75,21 @@ class Unit:
     labels: list[str]          # the sub-item label each sentence starts (or "")
     is_purpose: bool
     topic: str | None
+    bound: list = field(default_factory=list)   # per sentence: the actors it binds (subject carried over)
+
+    def finish(self) -> "Unit":
+        """Bind each sentence; a sentence without a subject of its own keeps the previous one's."""
+        self.bound, carried = [], set()
+        for s in self.sentences:
+            carried = subject_of(s) or carried
+            self.bound.append(bound_actors(s, carried))
+        return self
+
+    def bound_of(self, sentence) -> set[str]:
+        for s, b in zip(self.sentences, self.bound):
+            if s is sentence:
+                return b
+        return bound_actors(sentence)
 
     @property
     def modality(self) -> str:
@@ -139,15 +160,15 @@ def teachable_units(doc) -> list[Unit]:
             u = Unit(_ref(p), p.heading, list(own), [""] * len(own), bool(p.is_purpose), p.topic)
             units.append(u)
             fold = _leads_into_list(p, own)
-            for c in p.children:
-                visit(c, u if fold else None)
+            for c in p.children:  # an article's 款 are the article; a list after "：" completes it
+                visit(c, u if fold or c.level == "paragraph" else None)
         else:
             for c in p.children:
                 visit(c, None)
 
     for top in doc.provisions:
         visit(top, None)
-    return units
+    return [u.finish() for u in units]
 
 
 def _fact_weight(unit: Unit) -> float:
@@ -157,7 +178,7 @@ def _fact_weight(unit: Unit) -> float:
 
 def score(unit: Unit, actors: tuple[str, ...], brief_actors: tuple[str, ...] = ()) -> float:
     mine = set(actors)
-    bound = [s for s in unit.sentences if bound_actors(s) & mine]
+    bound = [s for s, b in zip(unit.sentences, unit.bound) if b & mine]
     bind = 0.0
     if bound:
         bind = 4.0 + min(2.0, 0.5 * (len(bound) - 1))
@@ -165,7 +186,7 @@ def score(unit: Unit, actors: tuple[str, ...], brief_actors: tuple[str, ...] = (
         bind = 2.5
     elif any(set(s.actors) & mine for s in unit.sentences):
         bind = 1.5
-    elif any(bound_actors(s) & set(brief_actors) for s in unit.sentences):
+    elif any(b & set(brief_actors) for b in unit.bound):
         bind = 1.0
     named = [s for s in unit.sentences if set(s.actors) & mine]
     modality = max((s.modality for s in (bound or named)), key=MODALITY_WEIGHT.get, default="statement")
@@ -180,9 +201,11 @@ def score(unit: Unit, actors: tuple[str, ...], brief_actors: tuple[str, ...] = (
 
 def quote_sentences(unit: Unit, actors: tuple[str, ...], limit: int = QUOTE_LIMIT) -> list:
     """Whole sentences: those binding the actors or carrying facts first, kept in reading order."""
+    bound = {id(s): b for s, b in zip(unit.sentences, unit.bound)}
+
     def weight(s) -> float:
         w = MODALITY_WEIGHT[s.modality] + (1 if s.facts else 0)
-        w += 4 if bound_actors(s) & set(actors) else 2 if set(s.actors) & set(actors) else 0
+        w += 4 if bound.get(id(s), set()) & set(actors) else 2 if set(s.actors) & set(actors) else 0
         return w - (6 if _BOILERPLATE.search(s.text) else 0)
 
     if len(unit.text) <= limit:

@@ -11,7 +11,7 @@ import re
 
 from .config import load_scenarios
 from .scenarios import fill
-from .selection import HOSPITAL_SIDE, bound_actors
+from .selection import HOSPITAL_SIDE
 
 # where each role meets a provision (short: the provision's own words carry the scene)
 PLACES = {"yibaoban": "医保办自查时", "doctor": "门诊接诊时", "nurse": "病区护理时", "cashier": "在收费结算窗口",
@@ -31,7 +31,7 @@ def scene(role: str, chosen: list, actors: tuple[str, ...] = (), *, avoid: str =
     """The role in the situation of a prohibition or obligation that binds it (not the case's sentence)."""
     place = PLACES.get(role, "工作中")
     pairs = _strong(chosen, ("prohibition", "obligation"))
-    pairs.sort(key=lambda cs: 0 if bound_actors(cs[1]) & set(actors) else 1)
+    pairs.sort(key=lambda cs: 0 if cs[0].unit.bound_of(cs[1]) & set(actors) else 1)
     for c, s in pairs:
         if s.text == avoid or len(s.text) < 12:
             continue
@@ -51,12 +51,12 @@ def scene(role: str, chosen: list, actors: tuple[str, ...] = (), *, avoid: str =
 def case(role: str, chosen: list, units: list, actors: tuple[str, ...]) -> dict | None:
     """A warning from a penalty or prohibition the document states: one that binds the role's actors
     (in its lesson first, then anywhere in the document), else one that binds the hospital's side."""
-    def fits(s, who) -> bool:
-        return s.modality in ("penalty", "prohibition") and bool(bound_actors(s) & who) and len(s.text) >= 12
+    def fits(u, s, who) -> bool:
+        return s.modality in ("penalty", "prohibition") and bool(u.bound_of(s) & who) and len(s.text) >= 12
 
-    pairs = [(c.unit, s) for c in chosen for s in c.sentences if fits(s, set(actors))]
-    pairs += [(u, s) for u in units for s in u.sentences if fits(s, set(actors))]
-    pairs += [(u, s) for u in units for s in u.sentences if fits(s, HOSPITAL_SIDE)]
+    pairs = [(c.unit, s) for c in chosen for s in c.sentences if fits(c.unit, s, set(actors))]
+    pairs += [(u, s) for u in units for s in u.sentences if fits(u, s, set(actors))]
+    pairs += [(u, s) for u in units for s in u.sentences if fits(u, s, HOSPITAL_SIDE)]
     if not pairs:
         return None
     unit, s = sorted(pairs[:12], key=lambda us: 0 if us[1].modality == "penalty" else 1)[0]
