@@ -22,14 +22,20 @@ def _unit_of(fact) -> str:
     return f"{fact.kind}:{fact.unit or ''}"
 
 
-def _same_kind_values(fact, doc_facts: list) -> list[str]:
-    """Other printed values of the document with the same kind and unit."""
-    seen, out = {fact.text}, []
+def value_index(doc_facts: list) -> dict[str, list[str]]:
+    """kind:unit → the document's printed values of that kind and unit, in order, once each."""
+    index: dict[str, list[str]] = {}
     for f in doc_facts:
-        if _unit_of(f) == _unit_of(fact) and f.text not in seen and not (fact.text in f.text or f.text in fact.text):
-            seen.add(f.text)
-            out.append(f.text)
-    return out
+        values = index.setdefault(_unit_of(f), [])
+        if f.text not in values:
+            values.append(f.text)
+    return index
+
+
+def _same_kind_values(fact, doc_facts) -> list[str]:
+    """Other printed values of the document with the same kind and unit."""
+    index = doc_facts if isinstance(doc_facts, dict) else value_index(doc_facts)
+    return [v for v in index.get(_unit_of(fact), []) if not (fact.text in v or v in fact.text)]
 
 
 def _blankable(sentence: str, fact) -> bool:
@@ -111,7 +117,8 @@ def build(chosen: list, doc_facts: list, short: str, limit: int = 5) -> list[Qui
     """3–5 items: the best item of each quoted provision first, then the next ones, alternating true
     and false statements."""
     make_false = [True]
-    per_unit = [_candidates(c, doc_facts, short, make_false) for c in chosen]
+    index = value_index(doc_facts)
+    per_unit = [_candidates(c, index, short, make_false) for c in chosen]
     out: list[QuizItem] = []
     seen: set[str] = set()
     depth = 0

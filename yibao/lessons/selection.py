@@ -78,11 +78,16 @@ class Unit:
     bound: list = field(default_factory=list)   # per sentence: the actors it binds (subject carried over)
 
     def finish(self) -> "Unit":
-        """Bind each sentence; a sentence without a subject of its own keeps the previous one's."""
+        """Bind each sentence (a sentence without a subject of its own keeps the previous one's) and
+        keep what ranking needs per sentence: (bound actors, named actors, strong?, modality)."""
         self.bound, carried = [], set()
         for s in self.sentences:
             carried = subject_of(s) or carried
             self.bound.append(bound_actors(s, carried))
+        self.per_sentence = [(b, set(s.actors), s.modality in STRONG, s.modality)
+                             for s, b in zip(self.sentences, self.bound)]
+        self.base = _fact_weight(self) - (8 if self.is_purpose else 0) - \
+            (6 if _BOILERPLATE.search(self.text) and len(self.text) < 80 else 0)
         return self
 
     def bound_of(self, sentence) -> set[str]:
@@ -177,26 +182,24 @@ def _fact_weight(unit: Unit) -> float:
 
 
 def score(unit: Unit, actors: tuple[str, ...], brief_actors: tuple[str, ...] = ()) -> float:
-    mine = set(actors)
-    bound = [s for s, b in zip(unit.sentences, unit.bound) if b & mine]
+    """bind (4–6 bound, 2.5 named in a duty, 1.5 named, 1 a brief actor bound) + modality + facts."""
+    mine, brief = set(actors), set(brief_actors)
+    bound = [m for b, _, _, m in unit.per_sentence if b & mine]
+    named = [m for _, a, _, m in unit.per_sentence if a & mine]
     bind = 0.0
     if bound:
         bind = 4.0 + min(2.0, 0.5 * (len(bound) - 1))
-    elif any(affected_actors(s) & mine for s in unit.sentences):
+    elif any(strong and a & mine for _, a, strong, _ in unit.per_sentence):
         bind = 2.5
-    elif any(set(s.actors) & mine for s in unit.sentences):
+    elif named:
         bind = 1.5
-    elif any(b & set(brief_actors) for b in unit.bound):
+    elif any(b & brief for b, _, _, _ in unit.per_sentence):
         bind = 1.0
-    named = [s for s in unit.sentences if set(s.actors) & mine]
-    modality = max((s.modality for s in (bound or named)), key=MODALITY_WEIGHT.get, default="statement")
-    weight = MODALITY_WEIGHT[modality] if (bound or named) else MODALITY_WEIGHT[unit.modality] / 2
-    value = bind + weight + _fact_weight(unit)
-    if unit.is_purpose:
-        value -= 8
-    if _BOILERPLATE.search(unit.text) and len(unit.text) < 80:
-        value -= 6
-    return value
+    if bound or named:
+        weight = max(MODALITY_WEIGHT[m] for m in (bound or named))
+    else:
+        weight = MODALITY_WEIGHT[unit.modality] / 2
+    return bind + weight + unit.base
 
 
 def quote_sentences(unit: Unit, actors: tuple[str, ...], limit: int = QUOTE_LIMIT) -> list:
