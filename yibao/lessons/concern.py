@@ -25,6 +25,7 @@ class Concern:
     actors: tuple[str, ...] = ()     # the role's actors (core first)
     brief_actors: tuple[str, ...] = ()
     bound: list[str] = field(default_factory=list)  # refs of the provisions binding the role
+    affected: bool = False          # a duty naming the role's actors counts as binding them
 
 
 def concern_config() -> dict:
@@ -34,10 +35,12 @@ def concern_config() -> dict:
     return cfg
 
 
-def binds(unit, actors: tuple[str, ...], together: tuple[str, ...] = ()) -> bool:
+def binds(unit, actors: tuple[str, ...], together: tuple[str, ...] = (), affected: bool = False) -> bool:
     """A strong sentence of the unit binds one of the actors (see selection.bound_actors), naming
-    also one of `together` when given (收费 only counts for the cashier with a patient in it)."""
-    return any(b & set(actors) and (not together or set(s.actors) & set(together))
+    also one of `together` when given (收费 only counts for the cashier with a patient in it).
+    affected: naming the actor in a duty is enough."""
+    return any((affected_actors(s) if affected else b) & set(actors)
+               and (not together or set(s.actors) & set(together))
                for s, b in zip(unit.sentences, unit.bound))
 
 
@@ -51,16 +54,18 @@ def role_concerns(units: list, topics: list[str]) -> dict[str, Concern]:
     """Concern for every role, from the document's teachable units (see selection.teachable_units)."""
     cfg = concern_config()
     core_min, brief_min = int(cfg.get("core_min", 2)), int(cfg.get("brief_min", 1))
+    core_named = int(cfg.get("core_named", 3))
     out: dict[str, Concern] = {}
     for role in ROLES:
         spec = cfg["roles"].get(role) or {}
         actors = tuple(spec.get("core") or ())
         brief_actors = tuple(spec.get("brief") or ())
         together = tuple(spec.get("with") or ())
-        bound = [u.ref for u in units if binds(u, actors, together)]
+        affected = bool(spec.get("affected"))
+        bound = [u.ref for u in units if binds(u, actors, together, affected)]
         named = [u.ref for u in units if mentions(u, actors, together)]
         brief_bound = [u.ref for u in units if binds(u, brief_actors)]
-        if len(bound) >= core_min:
+        if len(bound) >= core_min or (bound and len(named) >= core_named):
             level, reason = "core", f"{len(bound)}处条款对{ROLES[role]}的工作提出要求（{'、'.join(bound[:3])}…）"
         elif bound or len(named) >= brief_min + 1 or brief_bound:
             refs = bound or named or brief_bound
@@ -71,5 +76,5 @@ def role_concerns(units: list, topics: list[str]) -> dict[str, Concern]:
                      for r, v in (roles or {}).items() if r == role and v in LEVELS), default=0)
         if floor > LEVELS.index(level) and (bound or named or brief_bound):
             level, reason = LEVELS[floor], reason + "；主题相关"
-        out[role] = Concern(role, level, reason, actors, brief_actors, bound)
+        out[role] = Concern(role, level, reason, actors, brief_actors, bound, affected)
     return out

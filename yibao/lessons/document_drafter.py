@@ -160,7 +160,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     concern = plan.concerns[role]
     directives = notes_mod.parse_notes(notes)
     size = (concern_config().get("size") or {}).get(concern.level if concern.level != "none" else "brief", 6)
-    chosen = choose(plan.units, concern.actors, concern.brief_actors, int(size) + 2)
+    chosen = choose(plan.units, concern.actors, concern.brief_actors, int(size) + 2, affected_binds=concern.affected)
     chosen = _apply_notes(chosen, directives)[: int(size)]
     flags = (["trainer_notes"] if directives.raw else []) + (["not_concerned_added"] if concern.level == "none" else [])
     if plan.addressed_to_bureaus:

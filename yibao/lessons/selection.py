@@ -181,10 +181,13 @@ def _fact_weight(unit: Unit) -> float:
     return min(2.0, 0.75 * len(kinds & {"number", "time_limit", "list", "date"}) + 0.25 * min(len(unit.facts), 4))
 
 
-def score(unit: Unit, actors: tuple[str, ...], brief_actors: tuple[str, ...] = ()) -> float:
-    """bind (4–6 bound, 2.5 named in a duty, 1.5 named, 1 a brief actor bound) + modality + facts."""
+def score(unit: Unit, actors: tuple[str, ...], brief_actors: tuple[str, ...] = (), *,
+          affected_binds: bool = False) -> float:
+    """bind (4–6 bound, 2.5 named in a duty, 1.5 named, 1 a brief actor bound) + modality + facts.
+    affected_binds: a duty that names the role's actors counts as binding them (money paid to the
+    hospital concerns its finance office even when the bureau is the one that must pay)."""
     mine, brief = set(actors), set(brief_actors)
-    bound = [m for b, _, _, m in unit.per_sentence if b & mine]
+    bound = [m for b, a, strong, m in unit.per_sentence if (b if not affected_binds else (a if strong else set())) & mine]
     named = [m for _, a, _, m in unit.per_sentence if a & mine]
     bind = 0.0
     if bound:
@@ -227,9 +230,11 @@ def quote_sentences(unit: Unit, actors: tuple[str, ...], limit: int = QUOTE_LIMI
     return [unit.sentences[i] for i in sorted(keep)]
 
 
-def choose(units: list[Unit], actors: tuple[str, ...], brief_actors: tuple[str, ...], limit: int) -> list[Chosen]:
+def choose(units: list[Unit], actors: tuple[str, ...], brief_actors: tuple[str, ...], limit: int, *,
+           affected_binds: bool = False) -> list[Chosen]:
     """The role's top units, best first (the first one is the lesson's 要点)."""
-    ranked = sorted(((score(u, actors, brief_actors), i, u) for i, u in enumerate(units)), key=lambda t: (-t[0], t[1]))
+    ranked = sorted(((score(u, actors, brief_actors, affected_binds=affected_binds), i, u) for i, u in enumerate(units)),
+                    key=lambda t: (-t[0], t[1]))
     out = []
     for value, _, unit in ranked[:limit]:
         if value <= 0 and out:
