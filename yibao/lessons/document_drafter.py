@@ -172,7 +172,8 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     short = facts.short_title(ctx.title)
     summary = _summary(ctx, plan, role, concern, chosen, plain, deadline_cn, effective)
     top = chosen[0] if chosen else None
-    headline_gist = (top.unit.heading or facts.shorten(_first_strong_sentence(top), 24)) if top else short
+    duty = _duty_clause(top, concern.actors) if top else None
+    headline_gist = (top.unit.heading or (duty[1] if duty else _plain_ref(top.unit.ref))) if top else short
     headline = (f"医保新规定：{headline_gist}" if plain
                 else f"《{short}》：{ROLES[role]}{'须知' if concern.level == 'brief' else '要点'}——{headline_gist}")
     the_case = stories.case(role, chosen, plan.units, concern.actors)

@@ -34,11 +34,16 @@ def _words() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 
-def _actors_in(text: str) -> set[str]:
+# words that name a party (a person or a body) rather than an activity (收费, 开药, 处方 …)
+_PARTY = re.compile(r"(?:人员|医师|医生|护士|患者|参保人|群众|机构|单位|部门|药店|医院|局|诊所|卫生院)$")
+
+
+def _actors_in(text: str, *, activities_only: bool = False) -> set[str]:
     found = set()
     for w, a in _words():
         if w in text:
-            found.add(a)
+            if not (activities_only and _PARTY.search(w)):
+                found.add(a)
             text = text.replace(w, "　")
     return found
 
@@ -55,10 +60,13 @@ def bound_actors(sentence, implied: set[str] | None = None) -> set[str]:
     the verb too (收费, 处方, 患者 …)."""
     if sentence.modality not in STRONG:
         return set()
-    actors = set(sentence.actors)
-    subject = subject_of(sentence) or set(implied or ())
+    own = subject_of(sentence)
+    subject = own or set(implied or ())
     if not subject or subject <= HOSPITAL_SIDE:
-        return actors | subject
+        # after the verb only activities bind (收费, 开药); a party named there (医师, 患者) is its object
+        m = _MODAL.search(sentence.text) if own else None
+        rest = sentence.text[m.start():] if m else sentence.text
+        return subject | (_actors_in(rest, activities_only=True) & set(sentence.actors))
     return subject
 
 
@@ -157,7 +165,7 @@ def teachable_units(doc) -> list[Unit]:
         if into is not None:
             for k, s in enumerate(own):
                 into.sentences.append(s)
-                into.labels.append(p.label if k == 0 else "")
+                into.labels.append(p.label if k == 0 and p.level != "paragraph" else "")
             for c in p.children:
                 visit(c, into)
             return
@@ -205,6 +213,9 @@ def score(unit: Unit, actors: tuple[str, ...], brief_actors: tuple[str, ...] = (
     return bind + weight + unit.base
 
 
+MIN_CHOSEN = 3       # a lesson quotes at least this many provisions
+
+
 def quote_sentences(unit: Unit, actors: tuple[str, ...], limit: int = QUOTE_LIMIT) -> list:
     """Whole sentences: those binding the actors or carrying facts first, kept in reading order."""
     bound = {id(s): b for s, b in zip(unit.sentences, unit.bound)}
@@ -237,7 +248,7 @@ def choose(units: list[Unit], actors: tuple[str, ...], brief_actors: tuple[str, 
                     key=lambda t: (-t[0], t[1]))
     out = []
     for value, _, unit in ranked[:limit]:
-        if value <= 0 and out:
+        if value <= 0 and len(out) >= MIN_CHOSEN:
             break
         out.append(Chosen(unit, value, quote_sentences(unit, actors)))
     return out
