@@ -22,12 +22,20 @@ PENALTY = re.compile(
 OBLIGATION = re.compile(
     r"应当|必须|务必|严格|须(?!知)|负责|确保|(?<![相对供适响反回答效感])应(?![用急收付急届])|"
     r"(?<![主重需纪摘提必概只简纲])要(?![求素点件是闻害])|需(?=[经在要按由于向及将])")
-PERMISSION = re.compile(r"可以|鼓励|支持|允许|有权|自愿|(?<![不许认即])可(?=[按在向由于经对将适根提申通予选自另凭直参结探纳酌视])")
+PERMISSION = re.compile(
+    r"可以|鼓励|支持|允许|有权|自愿|(?<![不许认即宁])可(?!能|行|靠|控|见|知|观|信|疑|口|爱|持续|及|视|追溯|比|用性|复制|推广|操作|量化|"
+    r"负担|衡量|预期|核查|替代|供|谓|惜|怜|恶|是)")
 _NEGATED_OBLIGATION = re.compile(r"无须|不须|无需|不需要?")
+
+
+_PLAIN_SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]*|[。！？；!?;]+")
+_HAS_OPEN = re.compile("[" + re.escape(_OPEN) + "]")
 
 
 def split_sentences(text: str) -> list[str]:
     """Whole sentences: cut after 。！？； outside quotes and brackets; a trailing "：" lead stays whole."""
+    if not _HAS_OPEN.search(text):   # no quotes or brackets: one regex pass
+        return [s.strip() for s in _PLAIN_SENTENCE.findall(text) if s.strip()]
     out, buf, depth = [], [], 0
     for ch in text:
         buf.append(ch)
@@ -49,6 +57,16 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+_MODAL_WORD = re.compile(PROHIBITION.pattern + "|" + OBLIGATION.pattern + "|" + PERMISSION.pattern + "|由|对")
+
+
+def subjects_of(sentence: str) -> tuple[str, ...]:
+    """Actors named before the first modal word ("定点医疗机构应当…" → medical_institution); () when the
+    sentence names none there (an item under a lead, a passive rule)."""
+    m = _MODAL_WORD.search(sentence)
+    return actors_of(sentence[:m.start()]) if m and m.start() > 0 else ()
+
+
 def modality_of(sentence: str) -> str:
     found = []
     if PROHIBITION.search(sentence):
@@ -63,13 +81,18 @@ def modality_of(sentence: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _actor_table(_key: str = "") -> tuple[tuple[str, str], ...]:
-    """(word, actor id), longest word first."""
+def _actor_matcher(_key: str = "") -> tuple[re.Pattern, dict[str, str]]:
+    """One alternation of every signal word, longest first, so "定点零售药店" wins over "医疗机构"-style
+    shorter words at the same place; and word → actor id."""
     from yibao.lessons.config import load_config
     cfg = load_config("actors.yaml")
-    actors = cfg.get("actors") or {}
-    pairs = [(w, aid) for aid, spec in actors.items() for w in (spec or {}).get("words", []) if w]
-    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+    word_actor: dict[str, str] = {}
+    for aid, spec in (cfg.get("actors") or {}).items():
+        for w in (spec or {}).get("words", []):
+            if w:
+                word_actor.setdefault(w, aid)
+    words = sorted(word_actor, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words) or "(?!)"), word_actor
 
 
 def actor_names() -> dict[str, str]:
@@ -79,13 +102,11 @@ def actor_names() -> dict[str, str]:
 
 def actors_of(sentence: str) -> tuple[str, ...]:
     """Actor ids signalled in a sentence, in order of first mention."""
-    text = sentence
-    found: dict[str, int] = {}
-    for word, aid in _actor_table():
-        start = text.find(word)
-        while start >= 0:
-            found.setdefault(aid, start)
-            found[aid] = min(found[aid], start)
-            text = text[:start] + "\u3000" * len(word) + text[start + len(word):]
-            start = text.find(word, start + len(word))
-    return tuple(sorted(found, key=found.get))
+    pattern, word_actor = _actor_matcher(_config_key())
+    return tuple(dict.fromkeys(word_actor[m.group(0)] for m in pattern.finditer(sentence)))
+
+
+def _config_key() -> str:
+    """Cache key: the config dirs in force (a trainer override directory changes the table)."""
+    from yibao.lessons.config import config_dirs
+    return "|".join(map(str, config_dirs()))

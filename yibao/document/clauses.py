@@ -333,14 +333,16 @@ def _paragraph_clauses(text: str, start: int, end: int, counter: list[int], pare
     return out
 
 
-def parse_clauses(text: str) -> list[Clause]:
+def parse_clauses(text: str, breaks: list[int] | tuple[int, ...] = ()) -> list[Clause]:
     """Parse (already normalized) text into a flat, document-ordered clause list.
 
     Offsets `start`/`end` index into `text`; `text[start:end]` is the whole
     clause including its marker.  A clause's `text` is its own body (without the
     marker) up to the next clause, so children are not repeated in parents.
     Text before the first marker, and documents without markers, become "¶N"
-    paragraph clauses, one per line.
+    paragraph clauses, one per line.  `breaks` are line offsets (see
+    `yibao.document.zones.foot_line_starts`) where the running clause ends and top-level
+    paragraphs begin: a signature/date line after the last article is not part of it.
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_clauses expects str, got {type(text).__name__}")
@@ -350,15 +352,20 @@ def parse_clauses(text: str) -> list[Clause]:
     first = markers[0].start if markers else len(text)
     clauses.extend(_paragraph_clauses(text, 0, first, para_counter, ()))
     stack: list[tuple[str, str]] = []  # (level, label)
+    cuts = sorted(b for b in breaks if b >= first)
     for i, mk in enumerate(markers):
         end = markers[i + 1].start if i + 1 < len(markers) else len(text)
+        cut = next((b for b in cuts if mk.body_start < b < end), None)
         while stack and LEVEL_RANK[stack[-1][0]] >= LEVEL_RANK[mk.level]:
             stack.pop()
         stack.append((mk.level, mk.label))
-        body = text[mk.body_start:end]
+        body = text[mk.body_start:cut if cut is not None else end]
         clauses.append(Clause(
             label=mk.label, level=mk.level, number=mk.number, title=_title_of(mk.level, body),
-            text=body.strip(), path=tuple(lbl for _, lbl in stack), start=mk.start, end=end, sub=mk.sub))
+            text=body.strip(), path=tuple(lbl for _, lbl in stack), start=mk.start,
+            end=cut if cut is not None else end, sub=mk.sub))
+        if cut is not None:
+            clauses.extend(_paragraph_clauses(text, cut, end, para_counter, ()))
     return clauses
 
 

@@ -6,6 +6,8 @@ a date or a 文号 is not read again.
 """
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 
 from .clauses import cn_to_int, ClauseParseError
@@ -19,8 +21,10 @@ UNITS = ("个百分点", "个工作日", "个自然日", "个日历日", "个月
          "个批次", "万亿元", "亿元", "万元", "千元", "元/人", "元/日", "元/天", "元/次", "元", "%", "％", "‰", "倍",
          "工作日", "自然日", "周岁", "岁", "小时", "分钟", "天", "日", "周", "月", "年度", "年",
          "人次", "人", "名", "家", "所", "种", "项", "次", "类", "级", "例", "份", "张", "盒", "床日", "床", "分值", "分",
-         "批", "组", "条", "章", "版", "位", "个")
-_UNIT_RX = "|".join(re.escape(u) for u in UNITS)
+         "批", "组", "条", "章", "版", "位", "角", "分钱", "号", "个")
+# one regex for every number+unit in yibao (the diff tokenizer uses it too), longest unit first
+UNIT_PATTERN = "(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + ")"
+_UNIT_RX = UNIT_PATTERN[3:-1]
 NUMBER = re.compile(rf"(?<![\d.．A-Za-z第])(?P<num>{_NUM})(?P<unit>{_UNIT_RX})(?P<tail>以上|以下|以内|左右|内)?")
 PERCENT_FIRST = re.compile(r"百分之(?P<num>[一二三四五六七八九十百零〇点]+|\d+(?:\.\d+)?)")
 TIME_LIMIT = re.compile(
@@ -56,6 +60,30 @@ def _value(num: str) -> str:
     return str(v)
 
 
+_DEADLINE = re.compile(r"^(?P<y>(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})年(?:(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})月)?"
+                       r"(?:(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日)?")
+
+
+def deadline_value(text: str) -> str | None:
+    """The last day a deadline allows: "2025年底前" → 2025-12-31, "2026年6月底前" → 2026-06-30,
+    "2026年3月1日前" → 2026-02-28 (the day before); None without a year."""
+    m = _DEADLINE.match(text)
+    if not m:
+        return None
+    y = m["y"] if m["y"].isdigit() else "".join(str("〇一二三四五六七八九".index(c)) if c != "零" else "0" for c in m["y"])
+    year = int(y)
+    month = int(_value(m["m"])) if m["m"] else 12
+    if not 1 <= month <= 12:
+        return None
+    if m["d"]:
+        try:
+            day = dt.date(year, month, int(_value(m["d"])))
+        except ValueError:
+            return None
+        return (day - dt.timedelta(days=1)).isoformat() if text[m.end():].startswith(("前", "以前", "之前")) else day.isoformat()
+    return dt.date(year, month, calendar.monthrange(year, month)[1]).isoformat()
+
+
 def measure_before(sentence: str, start: int) -> str | None:
     """What a number measures: the noun phrase before it in its clause ("起付标准为800元" → "起付标准")."""
     seg = re.split(r"[，,。；;：:！？、（）()“”]", sentence[:start])[-1]
@@ -83,10 +111,12 @@ def facts_of(sentence: str) -> tuple[Fact, ...]:
         taken.append((a, b))
         facts.append((a, fact))
 
-    for n in find_doc_numbers_flat(sentence):
+    if not re.search(r"[\d０-９一二三四五六七八九十百两〇零]", sentence):
+        return _lists(sentence, facts, free, add)
+    for n in (find_doc_numbers_flat(sentence) if "号" in sentence else ()):
         if n.start >= 0 and free(n.start, n.end):
             add(n.start, n.end, Fact("doc_number", sentence[n.start:n.end], n.canonical, None, None))
-    for rx in (DATE_AR, DATE_CN):
+    for rx in (DATE_AR, DATE_CN) if "年" in sentence else ():
         for m in rx.finditer(sentence):
             d = date_from_match(m)
             if not d or not free(m.start(), m.end()):
@@ -96,17 +126,17 @@ def facts_of(sentence: str) -> tuple[Fact, ...]:
             kind = "time_limit" if tail and "前" in tail.group(0) else "date"
             measure = "施行" if tail and tail.group(0).startswith("起") else measure_before(sentence, m.start())
             add(m.start(), end, Fact(kind, sentence[m.start():end], d.isoformat(), None, measure))
-    for m in TIME_LIMIT.finditer(sentence):
+    for m in TIME_LIMIT.finditer(sentence) if ("前" in sentence or "内" in sentence) else ():
         text = m.group(0)
         if len(text) < 3 or not free(m.start(), m.end()) or not re.search(r"\d|[一二三四五六七八九十]", text):
             continue
         if m.group("dur"):
             value, unit = _value(m.group("dur")), m.group("unit")
         else:
-            value, unit = None, None
+            value, unit = deadline_value(text), None
         add(m.start(), m.end(), Fact("time_limit", text, value, unit, _measure_after(sentence, m.end())
                                      or measure_before(sentence, m.start())))
-    for m in PERCENT_FIRST.finditer(sentence):
+    for m in PERCENT_FIRST.finditer(sentence) if "百分之" in sentence else ():
         if free(m.start(), m.end()):
             add(m.start(), m.end(), Fact("number", m.group(0), _value(m.group("num")), "%",
                                          measure_before(sentence, m.start())))
@@ -114,12 +144,17 @@ def facts_of(sentence: str) -> tuple[Fact, ...]:
         if not free(m.start(), m.end()):
             continue
         num, unit = m.group("num"), m.group("unit")
-        if unit in ("条", "章", "项", "级", "类", "个", "次", "年", "日", "月", "分") and not re.search(r"\d", num) \
-                and num in ("一", "两") and unit in ("条", "项", "类", "个", "次", "级"):
-            continue   # "一项", "一次", "两个": ordinary words, not facts
+        if not re.search(r"\d", num) and len(num) == 1 and (
+                unit in ("次", "批", "分", "级", "类", "条", "章", "号", "位", "组", "份", "例", "版")
+                or num in ("一", "两") and unit in ("项", "个", "种", "家", "名", "人")):
+            continue   # "二次议价", "成熟一批", "一项", "两个": words, not quantities
         measure = measure_before(sentence, m.start()) or _measure_after(sentence, m.end())
         add(m.start(), m.end(), Fact("number", m.group(0), _value(num), unit, measure))
-    for m in _LIST.finditer(sentence):
+    return _lists(sentence, facts, free, add)
+
+
+def _lists(sentence: str, facts: list, free, add) -> tuple[Fact, ...]:
+    for m in _LIST.finditer(sentence) if "、" in sentence else ():
         if not free(m.start(), m.end()):
             continue
         items = m.group(0).split("、")

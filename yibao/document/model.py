@@ -34,6 +34,7 @@ class Sentence:
     modality: Modality
     actors: tuple[str, ...]
     facts: tuple[Fact, ...]
+    subjects: tuple[str, ...] = ()   # the actors named before the modal word: who is bound, not just mentioned
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Provision:
     children: list["Provision"] = field(default_factory=list)
     is_purpose: bool = False
     ref: str = ""           # short citation: "第四条（二）" (innermost 条 down), or the id
+    subjects: tuple[str, ...] = ()   # union of the sentences' subjects (inherited from a lead "…应当：")
 
     def to_dict(self) -> dict:
         return asdict(self)

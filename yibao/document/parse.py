@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-from .annotate import actors_of, modality_of, split_sentences
+from .annotate import actors_of, modality_of, split_sentences, subjects_of
 from .clauses import Clause, clause_ref, normalize_text, parse_clauses
 from .facts import facts_of
-from .model import Document, Provision, Sentence, strongest
+from .model import Document, Provision, Sentence, Zone, strongest
 from .zones import Line, scan_zones
 
 LEVEL_NAMES = {"编": "chapter", "章": "chapter", "节": "section", "条": "article", "一、": "item",
@@ -21,13 +21,19 @@ def _id_part(label: str) -> str:
     return label.rstrip("、.．") if not label.startswith("¶") else label
 
 
-def _topic(heading: str | None, text: str) -> str | None:
+def _topic_classifier():
+    """topics.yaml read once per document; a broken trainer override must not stop parsing (no topics then)."""
     try:
-        from yibao.lessons.topics import classify_text
-        found = classify_text(heading or "", text)
-    except Exception:   # a broken trainer override of topics.yaml must not stop parsing
-        return None
-    return found[0] if found else None
+        from yibao.lessons.topics import text_classifier
+        classify = text_classifier()
+    except Exception:
+        return lambda heading, text: None
+
+    def topic(heading: str | None, text: str) -> str | None:
+        found = classify(heading or "", text)
+        return found[0] if found else None
+
+    return topic
 
 
 def _heading(clause: Clause, level: str, text: str) -> str | None:
@@ -43,14 +49,20 @@ def _heading(clause: Clause, level: str, text: str) -> str | None:
 
 
 def _sentences(text: str) -> list[Sentence]:
-    return [Sentence(s, modality_of(s), actors_of(s), facts_of(s)) for s in split_sentences(text)]
+    out = []
+    for s in split_sentences(text):
+        facts = facts_of(s)
+        modality = modality_of(s)
+        if modality == "statement" and any(f.kind == "time_limit" for f in facts):
+            modality = "obligation"   # "2025年12月底前，各地将…纳入": a deadline binds even without 应当
+        out.append(Sentence(s, modality, actors_of(s), facts, subjects_of(s)))
+    return out
 
 
 def _provision(clause: Clause, pid: str, text: str, label: str | None = None, level: str | None = None) -> Provision:
     level = level or LEVEL_NAMES[clause.level]
     heading = _heading(clause, level, text) if label is None else None
-    sents = _sentences(text)
-    return Provision(id=pid, label=label or clause.label, level=level, heading=heading, text=text, sentences=sents,
+    return Provision(id=pid, label=label or clause.label, level=level, heading=heading, text=text, sentences=[],
                      actors=(), modality="statement", facts=(), topic=None, children=[],
                      is_purpose=bool(_PURPOSE.match(text)), ref="")
 
@@ -62,14 +74,25 @@ def _paragraph_children(parent: Provision, clause: Clause) -> None:
         if parent.level in ("item", "numbered") and len(lines) > 1 and clause.title and lines[0] == clause.title:
             parent.heading, lines = clause.title, lines[1:]   # "一、目标任务" on its own line, then its text
         parent.text = " ".join(lines) if parent.level in ("chapter", "section") else "".join(lines)
-        parent.sentences = _sentences(parent.text)
+        parent.sentences = _sentences(parent.text) if parent.level not in ("chapter", "section") else []
         return
     parent.text = lines[0]
     parent.sentences = _sentences(lines[0])
-    cn = "一二三四五六七八九十"
-    for k, line in enumerate(lines[1:], start=2):
-        label = f"第{cn[k - 1] if k <= 10 else k}款"
-        parent.children.append(_provision(clause, f"{parent.id}/{label}", line, label, "paragraph"))
+    for line in lines[1:]:
+        _add_paragraph(parent, clause, line)
+
+
+def _add_paragraph(article: Provision, clause: Clause, line: str) -> None:
+    """Append the article's next 款 (第二款, 第三款…; its first paragraph is the article's own text)."""
+    k = 2 + sum(1 for c in article.children if c.level == "paragraph")
+    label = f"第{_CN_COUNT[k] if k < len(_CN_COUNT) else k}款"
+    child = _provision(clause, f"{article.id}/{label}", line, label, "paragraph")
+    child.sentences = _sentences(line)
+    child.ref = article.ref + label
+    article.children.append(child)
+
+
+_CN_COUNT = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五"]
 
 
 def _tree(clauses: list[Clause], prefix: str) -> tuple[list[str], list[Provision]]:
@@ -83,37 +106,57 @@ def _tree(clauses: list[Clause], prefix: str) -> tuple[list[str], list[Provision
             lead.append(c.text)
             continue
         pid = prefix + "/".join(_id_part(l) for l in c.path)
-        node = _provision(c, pid, c.text)
+        parent = by_path.get(c.path[:-1])
+        text, later_paragraphs = c.text, []
+        if parent is not None and parent.level == "article" and LEVEL_NAMES[c.level] in ("item", "numbered"):
+            # "第五条 …：（一）…；（二）…。\n互联网医院可…": a line after an article's item is the article's next 款
+            first, *later_paragraphs = [l for l in c.text.split("\n") if l.strip()] or [""]
+            text = first
+        node = _provision(c, pid, text)
         node.ref = (prefix + clause_ref(c.path)) if c.level != "para" else pid
         _paragraph_children(node, c)
-        parent = by_path.get(c.path[:-1])
+        for child in node.children:
+            child.ref = node.ref + child.label
         (parent.children if parent else top).append(node)
         by_path[c.path] = node
+        for line in later_paragraphs:
+            _add_paragraph(parent, c, line.strip())
     if not has_markers and top and top[0].is_purpose:
         lead.append(top.pop(0).text)
     return lead, top
 
 
-def _annotate(nodes: list[Provision], inherited_actors: tuple[str, ...], lead_modality: str | None) -> None:
+def _annotate(nodes: list[Provision], inherited_actors: tuple[str, ...], lead_modality: str | None,
+              lead_actors: tuple[str, ...] = (), topic=None, inherited_subjects: tuple[str, ...] = ()) -> None:
     """Fill actors/modality/facts/topic; an item under a lead ("定点医疗机构应当：") takes the lead's subject
     and modality when its own sentences leave them implied; a provision without actors takes its parent's."""
     for p in nodes:
         for s in p.sentences:
-            if not s.actors and inherited_actors:
+            if lead_actors:   # the lead's subject is the subject of every item under it
+                s.actors = tuple(dict.fromkeys(lead_actors + s.actors))
+                s.subjects = s.subjects or lead_actors
+            elif not s.actors and inherited_actors:
                 s.actors = inherited_actors
+            if not s.subjects and inherited_subjects and s.modality != "statement":
+                s.subjects = inherited_subjects   # "发现…的，应当及时报告": the subject is implied
             if s.modality == "statement" and lead_modality:
                 s.modality = lead_modality
-        p.actors = tuple(dict.fromkeys(a for s in p.sentences for a in s.actors)) or inherited_actors
+        if p.level in ("chapter", "section"):
+            p.actors = actors_of(p.heading or p.text)   # "定点医疗机构运行管理": the subject of its articles
+        else:
+            p.actors = tuple(dict.fromkeys(a for s in p.sentences for a in s.actors)) or inherited_actors
+        p.subjects = tuple(dict.fromkeys(a for s in p.sentences for a in s.subjects))
         p.modality = strongest(s.modality for s in p.sentences) if p.sentences else (lead_modality or "statement")
         p.facts = tuple(f for s in p.sentences for f in s.facts)
-        p.topic = _topic(p.heading, p.text)
-        child_lead = None
+        p.topic = topic(p.heading, p.text) if topic else None
+        child_lead, child_lead_actors = None, ()
         child_actors = p.actors if p.level not in ("chapter", "section") or p.actors else inherited_actors
         if p.sentences and _LEAD_END.search(p.sentences[-1].text):
             lead = p.sentences[-1]
-            child_lead = lead.modality if lead.modality != "statement" else None
+            child_lead = lead.modality if lead.modality in ("prohibition", "penalty", "obligation") else None
             child_actors = lead.actors or child_actors
-        _annotate(p.children, child_actors, child_lead)
+            child_lead_actors = lead.subjects or lead.actors
+        _annotate(p.children, child_actors, child_lead, child_lead_actors, topic, p.subjects or inherited_subjects)
 
 
 _SHORT_HEADING = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+[编章节]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])"
@@ -143,7 +186,7 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
         lead, top = _tree(parse_clauses(body), "")
         parsed.append((seg_title, lead, top))
     main_found = False
-    any_markers = any(lead for _, lead, _ in parsed) or any(p.level != "paragraph" for _, _, top in parsed for p in top)
+    any_markers = any(p.level != "paragraph" for _, _, top in parsed for p in top)
     for k, (seg_title, lead, top) in enumerate(parsed):
         preamble.extend(lead)
         if top and any_markers and all(p.level == "paragraph" for p in top):
@@ -158,7 +201,7 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
                 p.ref = prefix + p.ref
         provisions.extend(top)
         main_found = True
-    _annotate(provisions, (), None)
+    _annotate(provisions, (), None, (), _topic_classifier())
     issuers: list[str] = []
     signed = None
     for organs, d in scan.signatures:
@@ -173,7 +216,6 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
                 issuers = [m.group(1)]
             elif m:
                 issuers = ["国务院"]
-    from .zones import Zone  # noqa: F401  (zones carry their own type)
     zones = list(scan.zones)
     for seg_title, lines in scan.segments:
         if lines:
@@ -185,8 +227,7 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
                     colophon=dict(scan.colophon), zones=zones)
 
 
-def _body_zone(lines: list[Line]):
-    from .model import Zone
+def _body_zone(lines: list[Line]) -> Zone:
     return Zone("body", _segment_text(lines), lines[0].no, lines[-1].no)
 
 

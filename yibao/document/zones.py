@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from .clauses import _clean_line
-from .dates import DATE_AR, DATE_CN, date_from_match
 from .docnumber import find_doc_numbers_flat
-from .head import DOCTYPES, ORGAN_LINE
+from .head import DOCTYPES, ORGAN_LINE, date_line, split_organs
 from .model import Zone
 from .textview import compact, flat, fw_digits
 
@@ -58,16 +57,6 @@ class ZoneScan:
     ling_agency: str | None = None
 
 
-def date_line(text: str) -> dt.date | None:
-    """The date when a line is only a date (2024年9月5日, 二〇二四年九月五日)."""
-    s = compact(fw_digits(text))
-    for rx in (DATE_AR, DATE_CN):
-        m = rx.fullmatch(s)
-        if m:
-            return date_from_match(m)
-    return None
-
-
 def doc_number_line(text: str) -> list[str] | None:
     """Canonical numbers when a line holds only 发文字号 (in （…）, [], 〔〕, with PDF spaces)."""
     s = flat(text)
@@ -80,30 +69,6 @@ def doc_number_line(text: str) -> list[str] | None:
     if re.sub(r"[（）()\[\]【】/／、，,;；\s]", "", rest):
         return None
     return [n.canonical for n in nums]
-
-
-_ORGAN = re.compile(r".+?(?:委员会|办公室|办公厅|总局|局|部|委|院|厅|署|政府|中心|银行|总会|协会|联盟)")
-
-
-def split_organs(line: str) -> list[str]:
-    """Issuing bodies on one signature line: "国家医保局财政部" → [国家医保局, 财政部]; "国家医疗保障局办公室" stays one."""
-    out: list[str] = []
-    for part in re.split(r"[\s、，,]+", line.strip()):
-        pieces = _ORGAN.findall(part)
-        rest = part[sum(len(p) for p in pieces):]
-        for p in pieces:
-            if out and p in ("办公室", "办公厅") or (out and re.fullmatch(r"(?:办公室|办公厅)", p)):
-                out[-1] += p
-            elif out and len(p) <= 1:
-                out[-1] += p
-            else:
-                out.append(p)
-        if rest:
-            if out and (len(rest) <= 2 or rest in ("办公室", "办公厅")):
-                out[-1] += rest
-            else:
-                out.append(rest)
-    return [o for o in out if o]
 
 
 def organ_line(text: str) -> bool:
@@ -267,6 +232,10 @@ class _Scanner:
             if _COLOPHON.search(t):
                 self._colophon()
                 break
+            if len(t) > 30 and t[-1] in "。；;" and not _ATTACH_HEAD.match(t):
+                seg.append(line)   # a sentence of the body: never a title, signature, date or 版记
+                self.i += 1
+                continue
             if _STRAY.match(t) or (seg or self.scan.segments) and self._next_document_at(self.i):
                 self.zone("other", self.i, n - 1)
                 self.i = n
@@ -386,6 +355,32 @@ class _Scanner:
                 self.scan.colophon["印发"] = line.text.strip()
         self.zone("colophon", start, len(self.lines) - 1)
         self.i = len(self.lines)
+
+
+_FOOT_JOINED = re.compile(
+    r"^(?P<organs>(?:[\u4e00-\u9fff]{2,30}(?:局|部|委|院|厅|办公室|委员会|政府|中心|署)\s*){0,4})"
+    r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|[〇零○一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
+    r"(?:[（(]此件[^）)]{0,20}[）)])?$")
+
+
+def is_foot_line(line: str) -> bool:
+    """A 落款/成文日期/版记/特此通知 line of normalized text (where a signature and its date may be one line)."""
+    t = compact(fw_digits(line))
+    if not t:
+        return False
+    return bool(_FOOT_JOINED.match(t) or _COLOPHON.search(t) or _CLOSING.match(t) or _SIGNER.match(t)
+                or (organ_line(t) and not title_line(t)) or _AFTER_DATE.match(t))
+
+
+def foot_line_starts(normalized: str) -> list[int]:
+    """Offsets of foot lines after the first line of a normalized text, so the clause tree ends its
+    last clause there: a signature and date are never part of 四、 or 第五十条."""
+    out, pos = [], 0
+    for k, line in enumerate(normalized.split("\n")):
+        if k and is_foot_line(line):
+            out.append(pos)
+        pos += len(line) + 1
+    return out
 
 
 def scan_zones(text: str) -> ZoneScan:

@@ -1,0 +1,57 @@
+"""落款 (co-issuers on one line or several), 成文日期 (Arabic and Chinese numerals), 附件 list and 版记."""
+import datetime as dt
+
+import pytest
+
+from yibao.document import iter_provisions, parse_document
+
+HEAD = "关于调整门诊待遇的通知\n医保发〔2024〕30号\n各省、自治区、直辖市医疗保障局、财政厅（局）：\n"
+BODY = "一、定点医疗机构应当执行新的起付标准。\n二、各地要于2024年12月底前完成系统改造。\n"
+
+
+@pytest.mark.parametrize("foot,issuers", [
+    ("国家医保局财政部\n2024年9月5日\n", ["国家医保局", "财政部"]),
+    ("国家医保局 财政部\n2024年9月5日\n", ["国家医保局", "财政部"]),
+    ("国家医疗保障局\n财政部\n2024年9月5日\n", ["国家医疗保障局", "财政部"]),
+    ("国家医疗保障局\n国家卫生健康委员会\n财政部\n2024年9月5日\n", ["国家医疗保障局", "国家卫生健康委员会", "财政部"]),
+    ("国家医疗保障局办公室\n2024年9月5日\n", ["国家医疗保障局办公室"]),
+    ("国家医疗保障局\n二〇二四年九月五日\n", ["国家医疗保障局"]),
+    ("国家医疗保障局\n2024 年 9 月 5 日\n", ["国家医疗保障局"]),
+])
+def test_signature_and_date(foot, issuers):
+    doc = parse_document(HEAD + BODY + foot)
+    assert doc.issuers == issuers
+    assert doc.signed_date == dt.date(2024, 9, 5)
+    assert [p.label for p in doc.provisions] == ["一、", "二、"]
+    for p in iter_provisions(doc):
+        assert "财政部" not in p.text and "9月5日" not in p.text and "九月" not in p.text
+
+
+def test_addressee_attachments_and_colophon():
+    text = (HEAD + BODY + "特此通知。\n附件：1.门诊待遇标准表\n2.系统改造要求\n国家医疗保障局\n2024年9月5日\n"
+            "（此件主动公开）\n抄送：国家卫生健康委办公厅。\n国家医疗保障局办公室 2024年9月6日印发\n")
+    doc = parse_document(text)
+    assert doc.addressees == ["各省、自治区、直辖市医疗保障局、财政厅（局）"]
+    assert doc.attachments == ["门诊待遇标准表", "系统改造要求"]
+    assert doc.colophon["抄送"] == "国家卫生健康委办公厅。"
+    assert "印发" in doc.colophon["印发"]
+    kinds = [z.kind for z in doc.zones]
+    for kind in ("title", "doc_number", "addressee", "body", "closing", "attachment_list", "signature", "date", "colophon"):
+        assert kind in kinds
+    assert all("特此通知" not in p.text and "附件" not in p.text for p in iter_provisions(doc))
+
+
+def test_a_notice_without_markers_keeps_its_paragraphs_as_provisions():
+    text = ("关于做好备案工作的通知\n各有关单位：\n为做好异地就医备案工作，现就有关事项通知如下。\n"
+            "参保人员跨省就医原则上先备案、后结算。\n经办机构应当在5个工作日内办结备案。\n某某局\n2025年3月1日\n")
+    doc = parse_document(text)
+    assert doc.preamble == ["为做好异地就医备案工作，现就有关事项通知如下。"]
+    assert [p.text for p in doc.provisions] == ["参保人员跨省就医原则上先备案、后结算。", "经办机构应当在5个工作日内办结备案。"]
+    assert doc.provisions[1].modality == "obligation"
+
+
+def test_signature_inside_the_last_line_of_a_page_per_line_text():
+    text = "某某服务协议\n第一条 乙方应当遵守协议。 第二条 甲方应当按时拨付。 青海省医疗保障局 2024年8月30日\n"
+    doc = parse_document(text)
+    assert doc.issuers == ["青海省医疗保障局"] and doc.signed_date == dt.date(2024, 8, 30)
+    assert all("2024年8月30日" not in p.text for p in iter_provisions(doc))
