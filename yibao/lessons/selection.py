@@ -18,7 +18,7 @@ from functools import lru_cache
 from .docmodel import actor_words, iter_provisions
 
 MODALITY_WEIGHT = {"prohibition": 3, "penalty": 3, "obligation": 2, "permission": 1, "statement": 0}
-QUOTE_LIMIT = 320          # characters of whole sentences quoted per provision
+QUOTE_LIMIT = 400          # characters of whole sentences quoted per provision
 _BOILERPLATE = re.compile(r"负责解释|自.{0,16}(?:起|之日起)(?:施行|实施|执行)|同时废止|以本.{1,4}为准|从其规定|参照本.{1,3}执行")
 
 
@@ -191,7 +191,7 @@ def _fact_weight(unit: Unit) -> float:
 
 def score(unit: Unit, actors: tuple[str, ...], brief_actors: tuple[str, ...] = (), *,
           affected_binds: bool = False) -> float:
-    """bind (4–6 bound, 2.5 named in a duty, 1.5 named, 1 a brief actor bound) + modality + facts.
+    """bind (4–6 bound, 2.5 named, 1 a brief actor bound) + modality + facts.
     affected_binds: a duty that names the role's actors counts as binding them (money paid to the
     hospital concerns its finance office even when the bureau is the one that must pay)."""
     mine, brief = set(actors), set(brief_actors)
@@ -200,10 +200,8 @@ def score(unit: Unit, actors: tuple[str, ...], brief_actors: tuple[str, ...] = (
     bind = 0.0
     if bound:
         bind = 4.0 + min(2.0, 0.5 * (len(bound) - 1))
-    elif any(strong and a & mine for _, a, strong, _ in unit.per_sentence):
-        bind = 2.5
     elif named:
-        bind = 1.5
+        bind = 2.5
     elif any(b & brief for b, _, _, _ in unit.per_sentence):
         bind = 1.0
     if bound or named:
