@@ -14,7 +14,11 @@ from .model import QuizItem
 from .quiz import number_distractors
 
 BLANK = "（\u3000\u3000）"
-_FLIPS = [("不得", "可以"), ("严禁", "可以"), ("禁止", "允许"), ("应当", "可以"), ("必须", "可以"), ("可以", "应当")]
+# modality flips, strongest word first: a duty becomes a permission, a permission a duty
+FLIPS = [(re.compile(p), to) for p, to in (
+    (r"不得", "可以"), (r"严禁", "可以"), (r"禁止", "允许"), (r"应当", "可以"), (r"必须", "可以"),
+    (r"(?<![相对适反供回效响])应(?![用急对该收])", "可"), (r"(?<![主需重必纲只还])要(?![求点素件是])", "可以"),
+    (r"可以", "应当"))]
 _MAX_STEM = 160
 
 
@@ -58,6 +62,8 @@ def new_values_first(sentence: str, facts_here) -> list:
 def fill_item(ref: str, sentence: str, fact, doc_facts: list, short: str) -> QuizItem | None:
     if fact.kind not in ("number", "time_limit", "date") or not _blankable(sentence, fact) or len(sentence) > _MAX_STEM:
         return None
+    if not re.search(r"\d", fact.text):
+        return None  # "三种", "一批": counts in words make poor blanks (and poor distractors)
     distractors = _same_kind_values(fact, doc_facts)[:3]
     if len(distractors) < 3 and fact.kind == "number":
         distractors += [d for d in number_distractors(fact.text, [], []) if d not in distractors][:3 - len(distractors)]
@@ -69,17 +75,18 @@ def fill_item(ref: str, sentence: str, fact, doc_facts: list, short: str) -> Qui
 
 
 def flip(sentence: str) -> str | None:
-    for word, other in _FLIPS:
-        if word in sentence:
-            return sentence.replace(word, other, 1)
+    for rx, other in FLIPS:
+        m = rx.search(sentence)
+        if m:
+            return sentence[:m.start()] + other + sentence[m.end():]
     return None
 
 
 def swap_value(sentence: str, doc_facts: list, facts_here: list) -> str | None:
     for fact in facts_here:
-        if fact.kind != "number" or not _blankable(sentence, fact):
+        if fact.kind != "number" or not re.search(r"\d", fact.text) or not _blankable(sentence, fact):
             continue
-        others = _same_kind_values(fact, doc_facts)
+        others = [v for v in _same_kind_values(fact, doc_facts) if re.search(r"\d", v)]
         if others:
             return sentence.replace(fact.text, others[0], 1)
     return None
@@ -107,9 +114,16 @@ def _candidates(c, doc_facts: list, short: str, make_false: list[bool]) -> list[
                 items.append(item)
                 break
     for s in sorted(usable, key=lambda s: s.modality == "statement"):
-        false_version = (flip(s.text) or swap_value(s.text, doc_facts, list(s.facts))) if make_false[0] else None
+        false_version = None
+        if make_false[0]:  # a false statement needs a sentence that can be flipped or swapped
+            false_version = flip(s.text) or swap_value(s.text, doc_facts, list(s.facts))
+            if false_version is None:
+                other = next((x for x in usable if x is not s and (flip(x.text) or swap_value(x.text, doc_facts, list(x.facts)))), None)
+                if other is not None:
+                    s, false_version = other, flip(other.text) or swap_value(other.text, doc_facts, list(other.facts))
         items.append(truefalse_item(ref, s.text, short, false_version=false_version))
-        make_false[0] = not make_false[0]
+        if false_version or not make_false[0]:
+            make_false[0] = not make_false[0]
     return items
 
 
