@@ -65,7 +65,7 @@ def role_concerns(units: list, topics: list[str]) -> dict[str, Concern]:
         bound = [u.ref for u in units if binds(u, actors, together, affected)]
         named = [u.ref for u in units if mentions(u, actors, together)]
         brief_bound = [u.ref for u in units if binds(u, brief_actors)]
-        if len(bound) >= core_min or (bound and len(named) >= core_named):
+        if len(bound) >= int(spec.get("core_min", core_min)) or (bound and len(named) >= core_named):
             level, reason = "core", f"{len(bound)}处条款对{ROLES[role]}的工作提出要求（{'、'.join(bound[:3])}…）"
         elif bound or len(named) >= brief_min + 1 or brief_bound:
             refs = bound or named or brief_bound
@@ -74,7 +74,7 @@ def role_concerns(units: list, topics: list[str]) -> dict[str, Concern]:
             level, reason = "none", f"没有条款约束{ROLES[role]}的工作"
         floor = max((LEVELS.index(v) for t, roles in (cfg.get("topics") or {}).items() if t in topics
                      for r, v in (roles or {}).items() if r == role and v in LEVELS), default=0)
-        if floor > LEVELS.index(level) and (bound or named or brief_bound):
-            level, reason = LEVELS[floor], reason + "；主题相关"
+        if floor > LEVELS.index(level):
+            level, reason = LEVELS[floor], f"文件主题（{'、'.join(topics)}）与{ROLES[role]}的工作有关"
         out[role] = Concern(role, level, reason, actors, brief_actors, bound, affected)
     return out
