@@ -134,3 +134,13 @@ def test_airflow_connection_from_env_uri(monkeypatch, server):
     cfg = llm_config()
     assert cfg is not None and cfg.key == "sk-airflow" and cfg.model == "honest"
     assert cfg.endpoint == f"http://{host}/v1/chat/completions"
+
+
+def test_draft_cli_with_an_endpoint_keeps_the_rule_draft_when_the_model_invents(server, monkeypatch, capsys, corpus_dir):
+    from yibao.cli import draft_cmd
+    _use(monkeypatch, server, "liar")
+    code = draft_cmd.main(["--new", str(corpus_dir / "qinghai-texts" / "qh_shengyu_2025.txt"), "--role", "cashier",
+                           "--drafter", "llm", "--format", "json"])
+    (lesson,) = json.loads(capsys.readouterr().out)
+    assert code == 0 and lesson["role"] == "cashier" and lesson["drafter"] == "rules"
+    assert "llm_fact_check_failed" in lesson["flags"] and all("distractors" in q for q in lesson["quiz"])
