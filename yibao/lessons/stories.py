@@ -101,3 +101,33 @@ def curated(section: str, role: str, topics: list[str], actors: set[str], values
             continue  # a placeholder this document cannot fill
         return out
     return None
+
+
+_DUTY = re.compile(r"不得|禁止|严禁|应当|必须|须|应|要")
+_PENALTY = re.compile(r"违约|处罚|罚款|扣除|扣减|追回|拒付|暂停|中止|解除|终止|记分")
+
+
+def _sentences(text: str) -> list[str]:
+    return [x for x in re.findall(r"[^。；！？\n]+[。；！？]?", text or "") if len(x.strip()) >= 12]
+
+
+def change_scene(role: str, changes: list[dict]) -> dict | None:
+    """Revisions: the role meeting the first changed duty, quoted from the new text."""
+    place = PLACES.get(role, "工作中")
+    for ch in changes:
+        for sent in _sentences(ch.get("new_text") or ""):
+            if _DUTY.search(sent):
+                sent = re.sub(r"^(?:第[一二三四五六七八九十百零〇]+条|[（(][一二三四五六七八九十\d]+[）)])\s*", "", sent.strip())
+                return {"id": f"doc:{ch['ref']}", "title": f"{ch['ref']}的新规定",
+                        "text": f"{place}，碰上{ch['ref']}修订后管到的事：“{sent}”请说出您要改变的第一个做法。"}
+    return None
+
+
+def change_case(role: str, changes: list[dict]) -> dict | None:
+    """Revisions: a warning from a changed penalty or prohibition, quoted from the new text."""
+    for ch in changes:
+        for sent in _sentences(ch.get("new_text") or ""):
+            if _PENALTY.search(sent) or _PROHIBITED.search(sent):
+                return {"id": f"doc:{ch['ref']}", "kind": "警示", "title": f"{ch['ref']}的红线",
+                        "text": f"{ch['ref']}（修订后）写明：“{sent.strip()}”"}
+    return None
