@@ -13,25 +13,12 @@ import statistics
 import time
 from pathlib import Path
 
+from bench_diff import cn   # 1 → 一, 53 → 五十三 (article numbers)
 from yibao.diff.successor import compare_successor
 from yibao.document import iter_provisions, parse_document
 from yibao.document.clauses import normalize_text, parse_clauses
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "nhsa-texts"
-CN = "零一二三四五六七八九"
-
-
-def cn(n: int) -> str:
-    h, r = divmod(n, 100)
-    t, u = divmod(r, 10)
-    s = (CN[h] + "百") if h else ""
-    if t:
-        s += ("" if (t == 1 and not h) else CN[t]) + "十"
-    elif h and u:
-        s += "零"
-    return s + (CN[u] if u else "")
-
-
 def make_regulation(target_chars: int = 50_000) -> str:
     text = (CORPUS / "nhsa_ddyl_2020.txt").read_text(encoding="utf-8")
     lines = text.split("\n")

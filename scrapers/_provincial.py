@@ -18,7 +18,7 @@ from scrapers.base import AttachmentLink, ListEntry, absolute_url, clean_lines, 
 from scrapers.errors import LayoutDriftError
 from yibao.document.docnumber import find_doc_numbers_flat
 from yibao.document.textview import flat
-from yibao.document.zones import doc_number_line
+from yibao.document.lines import doc_number_line
 
 BLOCK_TAGS = frozenset({
     "p", "div", "li", "ul", "ol", "table", "tbody", "thead", "tfoot", "tr", "h1", "h2", "h3", "h4",

@@ -22,7 +22,7 @@ from scrapers import _provincial as P
 from scrapers.base import ArticlePage, ListEntry, ListPage, PageRequest, absolute_url, find_date
 from scrapers.errors import LayoutDriftError
 from scrapers.registry import register_parser
-from yibao.document.zones import doc_number_line
+from yibao.document.lines import doc_number_line
 
 INFO_LABELS = {
     "索引号": "index_no", "公文种类": "doc_type", "发布机构": "issuer", "成文日期": "written_date",

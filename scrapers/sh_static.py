@@ -19,7 +19,7 @@ from scrapers import _provincial as P
 from scrapers.base import ArticlePage, ListPage, PageRequest, find_date
 from scrapers.errors import LayoutDriftError
 from scrapers.registry import register_parser
-from yibao.document.zones import doc_number_line
+from yibao.document.lines import doc_number_line
 
 LIST_SELECTORS = ("ul.list-date", "ul.uli14", "div.list-container ul", "div.main-list ul")
 COPY_CLASSES = ("pc-only", "ipad-only", "mobile-only")  # preference order

@@ -5,7 +5,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from yibao.document.zones import foot_line_starts
+from yibao.document.lines import foot_line_starts
 from yibao.document.clauses import HEADING_LEVELS, Clause, clause_ref, normalize_text, parse_clauses
 from yibao.diff.align import Group, align
 from yibao.diff.classify import Classification, classify_spans, classify_whole

@@ -60,11 +60,17 @@ def split_sentences(text: str) -> list[str]:
 _MODAL_WORD = re.compile(PROHIBITION.pattern + "|" + OBLIGATION.pattern + "|" + PERMISSION.pattern + "|由|对")
 
 
-def subjects_of(sentence: str) -> tuple[str, ...]:
+def subjects_of(sentence: str, parties: dict[str, tuple[str, ...]] | None = None) -> tuple[str, ...]:
     """Actors named before the first modal word ("定点医疗机构应当…" → medical_institution); () when the
-    sentence names none there (an item under a lead, a passive rule)."""
+    sentence names none there (an item under a lead, a passive rule).  `parties`: an agreement's 甲方/乙方."""
     m = _MODAL_WORD.search(sentence)
-    return actors_of(sentence[:m.start()]) if m and m.start() > 0 else ()
+    if not m or m.start() == 0:
+        return ()
+    head = sentence[:m.start()]
+    found = actors_of(head)
+    if parties:
+        found = with_parties(found, head, parties)
+    return found
 
 
 def modality_of(sentence: str) -> str:
@@ -110,3 +116,22 @@ def _config_key() -> str:
     """Cache key: the config dirs in force (a trainer override directory changes the table)."""
     from yibao.lessons.config import config_dirs
     return "|".join(map(str, config_dirs()))
+
+
+_PARTY_DEFINED = re.compile(r"(?P<party>甲方|乙方|丙方)(?:[（(](?P<paren>[^（()）]{2,24})[）)]|为(?P<is>[^，,。；;]{2,24}))")
+
+
+def party_actors(text: str) -> dict[str, tuple[str, ...]]:
+    """An agreement names its parties: "乙方（医疗保障定点零售药店）", "乙方为定点医疗机构" → 乙方 → pharmacy /
+    medical_institution, so "乙方应当…" binds them.  First definition of each party wins."""
+    out: dict[str, tuple[str, ...]] = {}
+    for m in _PARTY_DEFINED.finditer(text):
+        actors = actors_of(m["paren"] or m["is"])
+        if actors and m["party"] not in out:
+            out[m["party"]] = actors
+    return out
+
+
+def with_parties(sentence_actors: tuple[str, ...], text: str, parties: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    extra = [a for party, actors in parties.items() if party in text for a in actors]
+    return tuple(dict.fromkeys(sentence_actors + tuple(extra))) if extra else sentence_actors

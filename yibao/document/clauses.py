@@ -115,6 +115,9 @@ def _clean_line(line: str) -> str:
     return re.sub(f"{_SPACE}+", " ", line).strip()
 
 
+clean_line = _clean_line   # public: the zone scanner cleans lines the same way
+
+
 def _is_heading_line(line: str) -> bool:
     return bool(re.match(rf"^第{_CN_NUM}[编章节]", line)) and len(line) <= 30
 

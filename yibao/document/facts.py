@@ -34,10 +34,14 @@ TIME_LIMIT = re.compile(
 DATE_WORD = re.compile(r"(?:自|从|于|截至|截止|至)?(?P<date>DATE)(?P<tail>起施行|起实施|起执行|起|前|以前|之前|后|以后)?")
 _MEASURE_STRIP_TAIL = re.compile(
     r"(?:原则上|分别|统一|一般|最高|最低|最多|最少|暂按|按照|按|为|是|达到|达|不超过|超过|不低于|低于|不少于|少于|不高于|高于|"
-    r"不足|满|提高至|提高到|提高|降低至|降低到|降低|下调|上调|调整为|调整至|增加|减少|从|由|至|到|在|约|共|每|累计|连续|的|了|给予|控制在)+$")
+    r"不足|满|提高至|提高到|提高|降低至|降低到|降低|下调|上调|调整为|调整至|增加|减少|从|由|至|到|在|约|共|每|累计|连续|的|了|给予|控制在|"
+    r"不得|应当|应|须|必须|可以|可|最长|最短|超过|不再)+$")
 _MEASURE_STRIP_HEAD = re.compile(r"^(?:处(?!方)|其中|对于|对|将|把|凡|因|如|若|同时|并|且|和|及|或|是|原|现|各|等)+")
 _LIST = re.compile(r"(?:[^，。；：、“”《》（）\s]{2,16}、){2,}[^，。；：、“”《》（）\s]{2,16}?(?=等|[，。；：）]|$)")
-_LIST_LEAD = re.compile(r"^.*(?:包括|如|含|对|将|把|的|为|是|在|开展|存在|实施|严禁|禁止|不得|重点|打击|查处|整治|遵守|遵循|应当|等)")
+_MEASURE_CLAUSE_HEAD = re.compile(r"^.*(?:的|在|于|将|对|与|和|及|或|由|把|向|但是|但|并|且|如|若|当|从|自|经|按|据)")
+_LIST_LEAD = re.compile(r"^.*(?:包括|如|含|对|将|把|的|为|是|在|开展|存在|实施|严禁|禁止|不得|重点|打击|查处|整治|遵守|遵循|应当|等|"
+                        r"采取|锁定|通过|根据|结合|承担|实现|符合|注明|落实|完善|涉及|推进|加强|强化|做好|按照|依据|坚持|"
+                        r"围绕|聚焦|由|从|起|必须|可|也|并|均|还)")
 _LIST_ITEM_MAX = 12
 _ZH_TO_DIGIT = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
@@ -90,7 +94,8 @@ def measure_before(sentence: str, start: int) -> str | None:
     seg = re.split(r"\d|[一二三四五六七八九十]+(?=个|倍|元|%)", seg)[0]   # "起付标准由800元降低至600元": 起付标准
     seg = _MEASURE_STRIP_TAIL.sub("", seg)
     seg = _MEASURE_STRIP_HEAD.sub("", seg)
-    seg = re.sub(r"^.*?(?:将|把|对|的)(?=.{2,})", "", seg) if len(seg) > 10 else seg
+    tail = _MEASURE_CLAUSE_HEAD.sub("", seg)   # "定点医疗机构在医保协议中止" → "医保协议中止"
+    seg = tail if len(tail) >= 3 else seg
     seg = seg[-12:]
     return seg if len(seg) >= 2 else None
 
@@ -149,6 +154,9 @@ def facts_of(sentence: str) -> tuple[Fact, ...]:
                 or num in ("一", "两") and unit in ("项", "个", "种", "家", "名", "人")):
             continue   # "二次议价", "成熟一批", "一项", "两个": words, not quantities
         measure = measure_before(sentence, m.start()) or _measure_after(sentence, m.end())
+        if unit in ("年", "年度") and re.fullmatch(r"(?:19|20)\d{2}", num):   # "2024年": a year, not 2024 years
+            add(m.start(), m.end(), Fact("date", m.group(0), num, None, measure))
+            continue
         add(m.start(), m.end(), Fact("number", m.group(0), _value(num), unit, measure))
     return _lists(sentence, facts, free, add)
 

@@ -61,8 +61,9 @@ class Provision:
 @dataclass
 class Zone:
     kind: str   # "title" | "doc_number" | "addressee" | "preamble" | "promulgation" | "body" | "signature" |
-                # "date" | "attachment_list" | "colophon"; also "closing" (特此通知) and "other" (stray text
-                # of a neighbouring document, a cover sheet's form fields)
+                # "date" | "attachment_list" | "colophon"; also "closing" (特此通知), "attachment" (an attached
+                # table or list after the signature: data, not provisions) and "other" (stray text of a
+                # neighbouring document, a "附件" label)
     text: str
     start_line: int   # 0-based line numbers in the input text, inclusive
     end_line: int

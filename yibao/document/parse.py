@@ -1,13 +1,14 @@
 """parse_document: text → Document (zones, annotated clause tree)."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
-from .annotate import actors_of, modality_of, split_sentences, subjects_of
+from .annotate import actors_of, modality_of, party_actors, split_sentences, subjects_of, with_parties
 from .clauses import Clause, clause_ref, normalize_text, parse_clauses
 from .facts import facts_of
-from .model import Document, Provision, Sentence, Zone, strongest
-from .zones import Line, scan_zones
+from .model import Document, Provision, Sentence, Zone, iter_provisions, strongest
+from .zones import Line, ZoneScan, scan_zones
 
 LEVEL_NAMES = {"编": "chapter", "章": "chapter", "节": "section", "条": "article", "一、": "item",
                "（一）": "item", "1.": "numbered", "（1）": "numbered", "para": "paragraph"}
@@ -95,7 +96,7 @@ def _add_paragraph(article: Provision, clause: Clause, line: str) -> None:
 _CN_COUNT = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五"]
 
 
-def _tree(clauses: list[Clause], prefix: str) -> tuple[list[str], list[Provision]]:
+def _tree(clauses: list[Clause]) -> tuple[list[str], list[Provision]]:
     """(leading paragraphs before the first marker, top-level provisions)."""
     lead: list[str] = []
     top: list[Provision] = []
@@ -105,7 +106,7 @@ def _tree(clauses: list[Clause], prefix: str) -> tuple[list[str], list[Provision
         if c.level == "para" and len(c.path) == 1 and has_markers:
             lead.append(c.text)
             continue
-        pid = prefix + "/".join(_id_part(l) for l in c.path)
+        pid = "/".join(_id_part(l) for l in c.path)
         parent = by_path.get(c.path[:-1])
         text, later_paragraphs = c.text, []
         if parent is not None and parent.level == "article" and LEVEL_NAMES[c.level] in ("item", "numbered"):
@@ -113,7 +114,7 @@ def _tree(clauses: list[Clause], prefix: str) -> tuple[list[str], list[Provision
             first, *later_paragraphs = [l for l in c.text.split("\n") if l.strip()] or [""]
             text = first
         node = _provision(c, pid, text)
-        node.ref = (prefix + clause_ref(c.path)) if c.level != "para" else pid
+        node.ref = clause_ref(c.path) if c.level != "para" else pid
         _paragraph_children(node, c)
         for child in node.children:
             child.ref = node.ref + child.label
@@ -174,52 +175,26 @@ def _segment_text(lines: list[Line]) -> str:
 
 
 def parse_document(text: str, *, title: str | None = None) -> Document:
-    """Parse a 公文 (notice, 办法, 条例, 令, agreement, catalogue notes) into zones and an annotated clause tree."""
+    """Parse a 公文 (notice, 办法, 条例, 令, agreement, catalogue notes) into zones and an annotated clause tree.
+
+    `title` (e.g. from the web page) is used when the text prints none."""
     if not isinstance(text, str):
         raise TypeError(f"parse_document expects str, got {type(text).__name__}")
     scan = scan_zones(text)
-    preamble: list[str] = []
-    provisions: list[Provision] = []
-    parsed = []
-    for seg_title, lines in scan.segments:
-        body = normalize_text(_segment_text(lines))
-        lead, top = _tree(parse_clauses(body), "")
-        parsed.append((seg_title, lead, top))
-    main_found = False
-    any_markers = any(p.level != "paragraph" for _, _, top in parsed for p in top)
-    for k, (seg_title, lead, top) in enumerate(parsed):
-        preamble.extend(lead)
-        if top and any_markers and all(p.level == "paragraph" for p in top):
-            preamble.extend(p.text for p in top)   # a 印发 cover before the issued document: its text is preamble
-            continue
-        if not top:
-            continue
-        prefix = "" if not main_found else f"附件{k}/"
-        if prefix:
-            for p in _walk(top):
-                p.id = prefix + p.id
-                p.ref = prefix + p.ref
-        provisions.extend(top)
-        main_found = True
+    preamble, provisions, attachment_zones = _body(scan)
+    parties = party_actors(text[:6000])
+    if parties:   # "乙方应当…" in an agreement binds the party it defines
+        for p in iter_provisions(provisions):
+            for s in p.sentences:
+                s.actors = with_parties(s.actors, s.text, parties)
+                s.subjects = subjects_of(s.text, parties)
     _annotate(provisions, (), None, (), _topic_classifier())
-    issuers: list[str] = []
-    signed = None
-    for organs, d in scan.signatures:
-        if organs and not issuers:
-            issuers = organs
-        if d and signed is None:
-            signed = d
-    if not issuers:
-        for n in scan.doc_numbers:
-            m = re.match(r"^(.+?)令第", n)
-            if m and not m.group(1).endswith("国务院"):
-                issuers = [m.group(1)]
-            elif m:
-                issuers = ["国务院"]
-    zones = list(scan.zones)
-    for seg_title, lines in scan.segments:
-        if lines:
-            zones.append(_body_zone(lines))
+    issuers, signed = _issuers_and_date(scan)
+    zones = list(scan.zones) + attachment_zones
+    attached = {(z.start_line, z.end_line) for z in attachment_zones}
+    for seg in scan.segments:
+        if seg.lines and (seg.lines[0].no, seg.lines[-1].no) not in attached:
+            zones.append(Zone("body", _segment_text(seg.lines), seg.lines[0].no, seg.lines[-1].no))
     zones.sort(key=lambda z: (z.start_line, z.kind != "body"))
     return Document(title=(scan.titles[0] if scan.titles else None) or title, doc_numbers=list(scan.doc_numbers),
                     addressees=list(scan.addressees), preamble=preamble, promulgation=scan.promulgation,
@@ -227,11 +202,43 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
                     colophon=dict(scan.colophon), zones=zones)
 
 
-def _body_zone(lines: list[Line]) -> Zone:
-    return Zone("body", _segment_text(lines), lines[0].no, lines[-1].no)
+def _body(scan: ZoneScan) -> tuple[list[str], list[Provision], list[Zone]]:
+    """(preamble, provisions, attachment zones) from the body segments.
+
+    A 印发 cover without numbered clauses before the issued document is preamble; an unnumbered segment
+    after a signature (an attached table or list) is an attachment zone; a second numbered segment (an
+    attached document) keeps its provisions under ids "附件N/…"."""
+    parsed = [_tree(parse_clauses(normalize_text(_segment_text(seg.lines)))) for seg in scan.segments]
+    any_markers = any(p.level != "paragraph" for _, top in parsed for p in top)
+    preamble: list[str] = []
+    provisions: list[Provision] = []
+    attachments: list[Zone] = []
+    for k, (lead, top) in enumerate(parsed):
+        if top and any_markers and all(p.level == "paragraph" for p in top):
+            if k == 0:
+                preamble.extend(lead + [p.text for p in top])
+            else:
+                lines = scan.segments[k].lines
+                attachments.append(Zone("attachment", _segment_text(lines), lines[0].no, lines[-1].no))
+            continue
+        preamble.extend(lead)
+        if top and provisions:
+            prefix = scan.segments[k].label or f"附件{k}"
+            for p in iter_provisions(top):
+                p.id, p.ref = f"{prefix}/{p.id}", f"{prefix}/{p.ref}"
+        provisions.extend(top)
+    return preamble, provisions, attachments
 
 
-def _walk(nodes: list[Provision]):
-    for p in nodes:
-        yield p
-        yield from _walk(p.children)
+def _issuers_and_date(scan: ZoneScan) -> tuple[list[str], dt.date | None]:
+    """落款 bodies and 成文日期: the first signature with bodies, the first date; a 令 without a signing
+    body is issued by the body of its number ("国家医疗保障局令第2号" → 国家医疗保障局)."""
+    issuers = next((organs for organs, _ in scan.signatures if organs), [])
+    signed = next((d for _, d in scan.signatures if d), None)
+    if not issuers:
+        for number in scan.doc_numbers:
+            m = re.match(r"^(.+?)令第", number)
+            if m:
+                issuers = ["国务院"] if m.group(1).endswith("国务院") else [m.group(1)]
+                break
+    return issuers, signed

@@ -160,3 +160,33 @@ def test_a_paragraph_after_an_articles_items_is_the_articles_next_paragraph():
 def test_words_with_numerals_or_ke_are_not_facts_or_permissions(sentence):
     assert not [f for f in facts_of(sentence) if f.kind == "number"]
     assert modality_of(sentence) != "permission"
+
+
+def test_a_year_is_a_date_not_a_quantity():
+    facts = facts_of("2024年新开展付费的统筹地区，过渡期为2年。")
+    assert [(f.kind, f.text) for f in facts] == [("date", "2024年"), ("number", "2年")]
+
+
+def test_a_penalty_article_binds_its_items_to_the_institution():
+    doc = parse_document(
+        "某某基金管理条例\n第二章 基金使用\n"
+        "第三十条 定点医药机构有下列情形之一的，由医疗保障行政部门责令改正，处违规金额1倍以上2倍以下的罚款：\n"
+        "（一）分解住院、挂床住院；\n（二）过度诊疗、过度检查、超量开药；\n（三）串换药品、医用耗材。\n"
+        "第三十一条 参保人员将本人的医疗保障凭证交由他人冒名使用的，暂停其医疗费用联网结算3个月至12个月。\n")
+    article = doc.provisions[0].children[0]
+    assert article.modality == "penalty" and article.subjects == ("medical_institution",)
+    assert [f.text for f in article.facts if f.kind == "number"] == ["1倍以上", "2倍以下"]
+    for item in article.children:
+        assert item.modality == "penalty" and item.subjects == ("medical_institution",)
+    assert article.children[1].facts[0].items == ("过度诊疗", "过度检查", "超量开药")
+    insured = doc.provisions[0].children[1]
+    assert insured.modality == "penalty" and insured.subjects == ("insured",)
+    assert [f.text for f in insured.facts] == ["3个月", "12个月"]
+
+
+def test_an_agreements_parties_are_its_actors():
+    doc = parse_document("某某服务协议\n甲方（医疗保障经办机构）：\n乙方（定点零售药店）：\n"
+                         "第一条 乙方应当核验参保人员身份。\n第二条 甲方应当按月拨付费用。\n")
+    first, second = doc.provisions
+    assert first.subjects == ("pharmacy",) and "insured" in first.actors
+    assert second.subjects == ("agency",)

@@ -55,3 +55,28 @@ def test_signature_inside_the_last_line_of_a_page_per_line_text():
     doc = parse_document(text)
     assert doc.issuers == ["青海省医疗保障局"] and doc.signed_date == dt.date(2024, 8, 30)
     assert all("2024年8月30日" not in p.text for p in iter_provisions(doc))
+
+
+def test_an_attached_table_after_the_signature_is_not_preamble_or_provisions():
+    text = (HEAD + BODY + "附件：定点机构名单\n国家医疗保障局\n2024年9月5日\n附件\n定点机构名单\n序号\n机构名称\n1\n某某医院\n2\n某某卫生院\n")
+    doc = parse_document(text)
+    assert [p.label for p in doc.provisions] == ["一、", "二、"]
+    assert not any("某某医院" in p for p in doc.preamble)
+    attached = [z for z in doc.zones if z.kind == "attachment"]
+    assert attached and "某某卫生院" in attached[0].text
+
+
+def test_addressees_split_by_commas():
+    doc = parse_document("关于调整政策的通知\n各市、自治州医疗保障局，省级定点医疗机构：\n一、定点医疗机构应当执行。\n")
+    assert doc.addressees == ["各市、自治州医疗保障局", "省级定点医疗机构"]
+
+
+def test_attached_documents_after_the_signature_keep_their_printed_labels():
+    text = (HEAD + BODY + "附件：1.结算规则\n2.监管要求\n国家医疗保障局\n2024年9月5日\n"
+            "附件1\n结算规则\n一、经办机构应当按月结算。\n二、定点医疗机构应当按时申报。\n"
+            "附件2\n监管要求\n一、定点医疗机构不得分解住院。\n")
+    doc = parse_document(text)
+    ids = [p.id for p in iter_provisions(doc)]
+    assert ids == ["一", "二", "附件1/一", "附件1/二", "附件2/一"]
+    assert doc.title == "关于调整门诊待遇的通知" and doc.signed_date == dt.date(2024, 9, 5)
+    assert doc.provisions[-1].modality == "prohibition" and doc.provisions[-1].ref == "附件2/一、"
