@@ -20,7 +20,6 @@ from .selection import Chosen, Unit, all_facts, choose, teachable_units
 
 CATEGORY = {"prohibition": "obligation", "obligation": "obligation", "penalty": "penalty",
             "permission": "scope", "statement": "other"}
-HOSPITAL_ACTORS = {"medical_institution", "medical_staff", "pharmacy", "nursing", "billing", "insured"}
 _PROVINCIAL = re.compile(r"医疗保障局|医保局|医疗保障部门|卫生健康委|财政厅|人力资源")
 
 

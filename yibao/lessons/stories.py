@@ -19,7 +19,6 @@ PLACES = {"yibaoban": "医保办自查时", "doctor": "门诊接诊时", "nurse"
           "agency": "审核结算单据时", "employer_hr": "办理职工参保时", "insured": "看病结算时"}
 _PROHIBITED = re.compile(r"不得|禁止|严禁")
 _ACT_AFTER = re.compile(r"(?:不得|禁止|严禁)([^。；，]{4,40})")
-_OBLIGED = re.compile(r"(?:应当|必须|须|应|要)([^。；]{4,60})")
 
 
 def _strong(chosen, kinds) -> list[tuple[object, object]]:
