@@ -125,7 +125,7 @@ def extract_metadata(text: str, *, hints: dict | None = None) -> DocumentMeta:
     meta.printed_date = _iso(printed_date)
 
     # issuer
-    meta.issuer = (head.issuer_from_title(body_title) or organ or " ".join(doc.issuers) or head.cover_issuer(lines)
+    meta.issuer = (head.issuer_from_title(body_title) or " ".join(doc.issuers) or organ or head.cover_issuer(lines)
                    or (hints.get("issuer") or None) or head.issuer_from_title(hint_title))
     meta.issuers = head.split_issuers(meta.issuer)
 
