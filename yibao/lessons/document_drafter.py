@@ -158,8 +158,12 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     plain = bool(rc.get("plain"))
     concern = plan.concerns[role]
     directives = notes_mod.parse_notes(notes)
-    size = (concern_config().get("size") or {}).get(concern.level if concern.level != "none" else "brief", 6)
-    chosen = choose(plan.units, concern.actors, concern.brief_actors, int(size) + 2, affected_binds=concern.affected)
+    level = concern.level if concern.level != "none" else "brief"
+    size = (concern_config().get("size") or {}).get(level, 6)
+    open_places = (concern_config().get("open_places") or {}).get(level)
+    keywords = tuple((roles_config().get("keywords") or {}).get(role) or ())
+    chosen = choose(plan.units, concern.actors, concern.brief_actors, int(size) + 2, affected_binds=concern.affected,
+                    keywords=keywords, open_places=open_places)
     chosen = _apply_notes(chosen, directives)[: int(size)]
     flags = (["trainer_notes"] if directives.raw else []) + (["not_concerned_added"] if concern.level == "none" else [])
     if plan.addressed_to_bureaus:

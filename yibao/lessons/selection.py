@@ -48,17 +48,42 @@ def _actors_in(text: str, *, activities_only: bool = False) -> set[str]:
     return found
 
 
+# "应由定点医疗机构…提出申请", "由经办机构负责": the party after 由 is the agent of the duty
+_AGENT = re.compile(r"^(?:应当|必须|须|应|要)?(?:由|经)([^，。；：]{2,30}?)(?:于|在|向|对|按|负责|提出|组织|开展|进行|办理|确定|承担|报|自行|统一|及时)")
+
+
 def subject_of(sentence) -> set[str]:
-    """Actors named before the sentence's modal verb (its grammatical subject), or empty."""
+    """Actors named before the sentence's modal verb (its grammatical subject), or the agent a
+    "应由X…" names right after it; empty when the sentence has neither."""
     m = _MODAL.search(sentence.text)
-    return _actors_in(sentence.text[:m.start()]) if m else set()
+    if not m:
+        return set()
+    own = _actors_in(sentence.text[:m.start()])
+    if not own:
+        agent = _AGENT.match(sentence.text[m.start():])
+        own = _actors_in(agent.group(1)) if agent else set()
+    return own
+
+
+# a 公文 instructs by a bare verb too: "加强数据筛查分析。", "推进智能审核全覆盖" (no 应/要, no subject)
+_DIRECTIVE = re.compile(r"^(?:[一二三四五六七八九十]+是)?(?:进一步|切实|全面|持续|积极|认真|统一)?"
+                        r"(?:加强|做好|推进|推动|完善|建立|健全|落实|强化|规范|开展|严格|确保|指导|督促|组织|"
+                        r"提高|提升|用好|发挥|探索|依托|实行|实施|执行|遵守|配合|按时|及时|定期)")
+
+
+def duty_modality(sentence) -> str:
+    """The sentence's modality, with a subject-less directive ("推进智能审核全覆盖。") read as an
+    obligation of whoever the context names (the heading's actor, or the notice's addressees)."""
+    if sentence.modality == "statement" and _DIRECTIVE.match(sentence.text.lstrip()) and not subject_of(sentence):
+        return "obligation"
+    return sentence.modality
 
 
 def bound_actors(sentence, implied: set[str] | None = None) -> set[str]:
     """Actors a sentence binds: the subject before its modal verb (or `implied`, the subject carried
     from the previous sentence); when the subject is on the hospital's side, the actors it names after
     the verb too (收费, 处方, 患者 …)."""
-    if sentence.modality not in STRONG:
+    if duty_modality(sentence) not in STRONG:
         return set()
     own = subject_of(sentence)
     subject = own or set(implied or ())
@@ -84,15 +109,18 @@ class Unit:
     is_purpose: bool
     topic: str | None
     bound: list = field(default_factory=list)   # per sentence: the actors it binds (subject carried over)
+    implied: frozenset = frozenset()  # actors the enclosing chapter/section heading names ("定点医疗机构运行管理")
+    part: str = ""             # the top-level provision it sits in (a 章, or a notice's 一、): its theme
 
     def finish(self) -> "Unit":
-        """Bind each sentence (a sentence without a subject of its own keeps the previous one's) and
-        keep what ranking needs per sentence: (bound actors, named actors, strong?, modality)."""
-        self.bound, carried = [], set()
+        """Bind each sentence (a sentence without a subject of its own keeps the previous one's, the
+        first one the heading's actors) and keep what ranking needs per sentence:
+        (bound actors, named actors, strong?, modality)."""
+        self.bound, carried = [], set(self.implied)
         for s in self.sentences:
             carried = subject_of(s) or carried
             self.bound.append(bound_actors(s, carried))
-        self.per_sentence = [(b, set(s.actors), s.modality in STRONG, s.modality)
+        self.per_sentence = [(b, set(s.actors), duty_modality(s) in STRONG, duty_modality(s))
                              for s, b in zip(self.sentences, self.bound)]
         self.base = _fact_weight(self) - (8 if self.is_purpose else 0) - \
             (6 if _BOILERPLATE.search(self.text) and len(self.text) < 80 else 0)
@@ -155,12 +183,17 @@ def _leads_into_list(p, own: list) -> bool:
     return bool(own) and (own[-1].text.rstrip().endswith(("：", ":")) or "下列" in own[-1].text)
 
 
+def _heading_only(p, own: list) -> bool:
+    """"二、提升医保基金结算清算水平" over its items: a title, not a sentence a lesson can quote."""
+    return bool(p.children) and len(own) == 1 and not own[0].text.rstrip().endswith(tuple("。；！？：:"))
+
+
 def teachable_units(doc) -> list[Unit]:
     """Units in reading order. Sub-items that complete their parent's sentence (a list after "：")
     belong to the parent's unit; other sub-items (a notice's （一）（二） under 一、) are units of their own."""
     units: list[Unit] = []
 
-    def visit(p, into: Unit | None) -> None:
+    def visit(p, into: Unit | None, implied: frozenset = frozenset(), part: str = "") -> None:
         own = _own_sentences(p)
         if into is not None:
             for k, s in enumerate(own):
@@ -169,18 +202,22 @@ def teachable_units(doc) -> list[Unit]:
             for c in p.children:
                 visit(c, into)
             return
-        if own and p.level not in ("chapter", "section"):
-            u = Unit(_ref(p), p.heading, list(own), [""] * len(own), bool(p.is_purpose), p.topic)
+        if own and p.level not in ("chapter", "section") and not _heading_only(p, own):
+            u = Unit(_ref(p), p.heading, list(own), [""] * len(own), bool(p.is_purpose), p.topic, implied=implied,
+                     part=part or p.id)
             units.append(u)
             fold = _leads_into_list(p, own)
             for c in p.children:  # an article's 款 are the article; a list after "：" completes it
                 visit(c, u if fold or c.level == "paragraph" else None)
         else:
+            named = frozenset(_actors_in(p.heading or "")) if p.level in ("chapter", "section") or own else frozenset()
             for c in p.children:
-                visit(c, None)
+                visit(c, None, named or implied, part or p.id)
 
+    # a notice to the bureaus (各省医保局) instructs them where a sentence names no one
+    addressed = frozenset(a for line in (getattr(doc, "addressees", None) or []) for a in _actors_in(line))
     for top in doc.provisions:
-        visit(top, None)
+        visit(top, None, addressed if "admin_dept" in addressed else frozenset())
     return [u.finish() for u in units]
 
 
@@ -190,10 +227,12 @@ def _fact_weight(unit: Unit) -> float:
 
 
 def score(unit: Unit, actors: tuple[str, ...], brief_actors: tuple[str, ...] = (), *,
-          affected_binds: bool = False) -> float:
-    """bind (4–6 bound, 2.5 named, 1 a brief actor bound) + modality + facts.
+          affected_binds: bool = False, keywords: tuple[str, ...] = ()) -> float:
+    """bind (4–6 bound, 2.5 named, 1 a brief actor bound) + modality + facts + the role's work.
     affected_binds: a duty that names the role's actors counts as binding them (money paid to the
-    hospital concerns its finance office even when the bureau is the one that must pay)."""
+    hospital concerns its finance office even when the bureau is the one that must pay).
+    keywords: words of the role's work (config/roles.yaml `keywords`: 清算 for 财务科, 考核 for 管理层);
+    a provision using them is about that work whoever must act."""
     mine, brief = set(actors), set(brief_actors)
     bound = [m for b, a, strong, m in unit.per_sentence if (b if not affected_binds else (a if strong else set())) & mine]
     named = [m for _, a, _, m in unit.per_sentence if a & mine]
@@ -208,7 +247,8 @@ def score(unit: Unit, actors: tuple[str, ...], brief_actors: tuple[str, ...] = (
         weight = max(MODALITY_WEIGHT[m] for m in (bound or named))
     else:
         weight = MODALITY_WEIGHT[unit.modality] / 2
-    return bind + weight + unit.base
+    work = 1.5 if keywords and any(k in unit.text for k in keywords) else 0.0
+    return bind + weight + unit.base + work
 
 
 MIN_CHOSEN = 3       # a lesson quotes at least this many provisions
@@ -239,17 +279,32 @@ def quote_sentences(unit: Unit, actors: tuple[str, ...], limit: int = QUOTE_LIMI
     return [unit.sentences[i] for i in sorted(keep)]
 
 
+def touches(unit: Unit, actors: tuple[str, ...], keywords: tuple[str, ...] = ()) -> bool:
+    """The unit names the role's actors in a duty, or speaks of the role's work (its keywords)."""
+    mine = set(actors)
+    return any((a & mine) and strong for _, a, strong, _ in unit.per_sentence) or \
+        any(k in unit.text for k in keywords)
+
+
 def choose(units: list[Unit], actors: tuple[str, ...], brief_actors: tuple[str, ...], limit: int, *,
-           affected_binds: bool = False) -> list[Chosen]:
-    """The role's top units, best first (the first one is the lesson's 要点)."""
-    ranked = sorted(((score(u, actors, brief_actors, affected_binds=affected_binds), i, u) for i, u in enumerate(units)),
+           affected_binds: bool = False, keywords: tuple[str, ...] = (), open_places: int | None = None) -> list[Chosen]:
+    """The role's top units, best first (the first one is the lesson's 要点).
+    open_places: after this many, a unit gets in only when it touches the role (see `touches`):
+    a long lesson grows with the provisions about the role, never with filler."""
+    ranked = sorted(((score(u, actors, brief_actors, affected_binds=affected_binds, keywords=keywords), i, u)
+                     for i, u in enumerate(units)),
                     key=lambda t: (-t[0], t[1]))
+    if open_places is not None:
+        ranked = ranked[:open_places] + [t for t in ranked[open_places:]
+                                         if touches(t[2], actors + brief_actors, keywords)]
+    picked = ranked[:limit]
     out = []
-    for value, _, unit in ranked[:limit]:
+    for value, _, unit in picked:
         if value <= 0 and len(out) >= MIN_CHOSEN:
             break
         out.append(Chosen(unit, value, quote_sentences(unit, actors)))
     return out
+
 
 
 def all_facts(doc) -> list:
