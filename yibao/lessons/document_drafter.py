@@ -59,7 +59,7 @@ def _change(c: Chosen) -> dict:
     return {"ref": _plain_ref(c.unit.ref), "old": "", "new": "", "text": quote,
             "category": CATEGORY[c.unit.modality] if not c.unit.facts or c.unit.modality != "statement" else "number",
             "kind": "added", "modality": c.unit.modality, "heading": c.unit.heading,
-            "facts": [f.text for s in c.sentences for f in s.facts]}
+            "facts": [f.text for s in c.sentences for f in s.facts], "group": c.unit.theme}
 
 
 def _first_strong_sentence(c: Chosen) -> str:
@@ -201,7 +201,9 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     quiz = provision_quiz.build(chosen, plan.facts, short, limit=5 if concern.level == "core" else 3)
     if len(quiz) < 3:
         flags.append("quiz_short")
-    changes = [_change(c) for c in chosen]
+    # the 要点 first, then the others in reading order: grouped by the part (章, 一、) they sit in
+    shown = chosen[:1] + sorted(chosen[1:], key=lambda c: c.unit.order)
+    changes = [_change(c) for c in shown]
     if plain:  # 参保人: jargon explained at first use (roles.yaml insured.plain_terms)
         headline, summary = _plainify(rc, headline, summary, changes, the_scene, the_case, quiz)
     return LessonDraft(

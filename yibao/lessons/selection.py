@@ -111,6 +111,8 @@ class Unit:
     bound: list = field(default_factory=list)   # per sentence: the actors it binds (subject carried over)
     implied: frozenset = frozenset()  # actors the enclosing chapter/section heading names ("定点医疗机构运行管理")
     part: str = ""             # the top-level provision it sits in (a 章, or a notice's 一、): its theme
+    theme: str = ""            # that part's title as printed: "第三章 定点医疗机构运行管理", "二、提升…水平"
+    order: int = 0             # position in reading order
 
     def finish(self) -> "Unit":
         """Bind each sentence (a sentence without a subject of its own keeps the previous one's, the
@@ -183,6 +185,15 @@ def _leads_into_list(p, own: list) -> bool:
     return bool(own) and (own[-1].text.rstrip().endswith(("：", ":")) or "下列" in own[-1].text)
 
 
+def _theme(p) -> str:
+    """A part's printed title: "第三章 定点医疗机构运行管理", "二、提升医保基金结算清算水平"."""
+    title = (p.heading or "").strip()
+    label = (p.label or "").strip()
+    if not title:
+        return ""
+    return f"{label} {title}" if label.startswith("第") else f"{label}{title}"
+
+
 def _heading_only(p, own: list) -> bool:
     """"二、提升医保基金结算清算水平" over its items: a title, not a sentence a lesson can quote."""
     return bool(p.children) and len(own) == 1 and not own[0].text.rstrip().endswith(tuple("。；！？：:"))
@@ -193,7 +204,7 @@ def teachable_units(doc) -> list[Unit]:
     belong to the parent's unit; other sub-items (a notice's （一）（二） under 一、) are units of their own."""
     units: list[Unit] = []
 
-    def visit(p, into: Unit | None, implied: frozenset = frozenset(), part: str = "") -> None:
+    def visit(p, into: Unit | None, implied: frozenset = frozenset(), part: str = "", theme: str = "") -> None:
         own = _own_sentences(p)
         if into is not None:
             for k, s in enumerate(own):
@@ -204,7 +215,7 @@ def teachable_units(doc) -> list[Unit]:
             return
         if own and p.level not in ("chapter", "section") and not _heading_only(p, own):
             u = Unit(_ref(p), p.heading, list(own), [""] * len(own), bool(p.is_purpose), p.topic, implied=implied,
-                     part=part or p.id)
+                     part=part or p.id, theme=theme)
             units.append(u)
             fold = _leads_into_list(p, own)
             for c in p.children:  # an article's 款 are the article; a list after "：" completes it
@@ -212,12 +223,14 @@ def teachable_units(doc) -> list[Unit]:
         else:
             named = frozenset(_actors_in(p.heading or "")) if p.level in ("chapter", "section") or own else frozenset()
             for c in p.children:
-                visit(c, None, named or implied, part or p.id)
+                visit(c, None, named or implied, part or p.id, theme or _theme(p))
 
     # a notice to the bureaus (各省医保局) instructs them where a sentence names no one
     addressed = frozenset(a for line in (getattr(doc, "addressees", None) or []) for a in _actors_in(line))
     for top in doc.provisions:
         visit(top, None, addressed if "admin_dept" in addressed else frozenset())
+    for k, u in enumerate(units):
+        u.order = k
     return [u.finish() for u in units]
 
 
