@@ -79,12 +79,24 @@ def duty_modality(sentence) -> str:
     return sentence.modality
 
 
+# a benefit rule: the patient is the subject and the sentence says what is paid ("参保人使用乙类药品…先由
+# 参保人自付一定比例"): it concerns the insured and the window that settles and explains it
+_PAYS = re.compile(r"自付|支付|报销|分担|个人负担|起付|待遇")
+
+
+def benefit_rule(sentence) -> set[str]:
+    head = re.split(r"[，,：:]", sentence.text, maxsplit=1)[0][:10]
+    if _actors_in(head) == {"insured"} and _PAYS.search(sentence.text):
+        return {"insured", "billing"}
+    return set()
+
+
 def bound_actors(sentence, implied: set[str] | None = None) -> set[str]:
     """Actors a sentence binds: the subject before its modal verb (or `implied`, the subject carried
     from the previous sentence); when the subject is on the hospital's side, the actors it names after
     the verb too (收费, 处方, 患者 …)."""
     if duty_modality(sentence) not in STRONG:
-        return set()
+        return benefit_rule(sentence)
     own = subject_of(sentence)
     subject = own or set(implied or ())
     if not subject or subject <= HOSPITAL_SIDE:
