@@ -52,17 +52,33 @@ def _actors_in(text: str, *, activities_only: bool = False) -> set[str]:
 _AGENT = re.compile(r"^(?:应当|必须|须|应|要)?(?:由|经)([^，。；：]{2,30}?)(?:于|在|向|对|按|负责|提出|组织|开展|进行|办理|确定|承担|报|自行|统一|及时)")
 
 
+def _subject_text(sentence) -> str:
+    """The words before the modal verb, or the agent a "应由X…" names right after it."""
+    m = _MODAL.search(sentence.text)
+    if not m:
+        return ""
+    head = sentence.text[:m.start()]
+    if _actors_in(head):
+        return head
+    agent = _AGENT.match(sentence.text[m.start():])
+    return agent.group(1) if agent else ""
+
+
 def subject_of(sentence) -> set[str]:
     """Actors named before the sentence's modal verb (its grammatical subject), or the agent a
     "应由X…" names right after it; empty when the sentence has neither."""
-    m = _MODAL.search(sentence.text)
-    if not m:
-        return set()
-    own = _actors_in(sentence.text[:m.start()])
-    if not own:
-        agent = _AGENT.match(sentence.text[m.start():])
-        own = _actors_in(agent.group(1)) if agent else set()
-    return own
+    return _actors_in(_subject_text(sentence))
+
+
+# bodies outside the hospital that carry out the same activities (a 零售药店 settles its own sales):
+# what they must do binds them, not the hospital's window or wards
+_OUTSIDE_BODY = re.compile(r"药店|经办机构|医疗保障|医保部门|医保局")
+
+
+def outside_subject(sentence) -> bool | None:
+    """True/False when the sentence names its subject, None when it has none of its own."""
+    text = _subject_text(sentence)
+    return bool(_OUTSIDE_BODY.search(text)) if text else None
 
 
 # a 公文 instructs by a bare verb too: "加强数据筛查分析。", "推进智能审核全覆盖" (no 应/要, no subject)
@@ -91,14 +107,18 @@ def benefit_rule(sentence) -> set[str]:
     return set()
 
 
-def bound_actors(sentence, implied: set[str] | None = None) -> set[str]:
+def bound_actors(sentence, implied: set[str] | None = None, outside: bool = False) -> set[str]:
     """Actors a sentence binds: the subject before its modal verb (or `implied`, the subject carried
-    from the previous sentence); when the subject is on the hospital's side, the actors it names after
-    the verb too (收费, 处方, 患者 …)."""
+    from the previous sentence); when the subject is the hospital's side, the actors it names after
+    the verb too (收费, 处方, 患者 …). outside: the carried subject is a body outside the hospital."""
     if duty_modality(sentence) not in STRONG:
         return benefit_rule(sentence)
     own = subject_of(sentence)
     subject = own or set(implied or ())
+    if own:
+        outside = bool(outside_subject(sentence))
+    if outside:
+        return subject
     if not subject or subject <= HOSPITAL_SIDE:
         # after the verb only activities bind (收费, 开药); a party named there (医师, 患者) is its object
         m = _MODAL.search(sentence.text) if own else None
@@ -122,6 +142,7 @@ class Unit:
     topic: str | None
     bound: list = field(default_factory=list)   # per sentence: the actors it binds (subject carried over)
     implied: frozenset = frozenset()  # actors the enclosing chapter/section heading names ("定点医疗机构运行管理")
+    implied_outside: bool = False  # that heading names a body outside the hospital ("定点零售药店运行管理")
     part: str = ""             # the top-level provision it sits in (a 章, or a notice's 一、): its theme
     theme: str = ""            # that part's title as printed: "第三章 定点医疗机构运行管理", "二、提升…水平"
     order: int = 0             # position in reading order
@@ -130,10 +151,12 @@ class Unit:
         """Bind each sentence (a sentence without a subject of its own keeps the previous one's, the
         first one the heading's actors) and keep what ranking needs per sentence:
         (bound actors, named actors, strong?, modality)."""
-        self.bound, carried = [], set(self.implied)
+        self.bound, carried, outside = [], set(self.implied), self.implied_outside
         for s in self.sentences:
-            carried = subject_of(s) or carried
-            self.bound.append(bound_actors(s, carried))
+            own = subject_of(s)
+            if own:
+                carried, outside = own, bool(outside_subject(s))
+            self.bound.append(bound_actors(s, carried, outside))
         self.per_sentence = [(b, set(s.actors), duty_modality(s) in STRONG, duty_modality(s))
                              for s, b in zip(self.sentences, self.bound)]
         self.base = _fact_weight(self) - (8 if self.is_purpose else 0) - \
@@ -216,7 +239,8 @@ def teachable_units(doc) -> list[Unit]:
     belong to the parent's unit; other sub-items (a notice's （一）（二） under 一、) are units of their own."""
     units: list[Unit] = []
 
-    def visit(p, into: Unit | None, implied: frozenset = frozenset(), part: str = "", theme: str = "") -> None:
+    def visit(p, into: Unit | None, implied: frozenset = frozenset(), part: str = "", theme: str = "",
+              outside: bool = False) -> None:
         own = _own_sentences(p)
         if into is not None:
             for k, s in enumerate(own):
@@ -226,7 +250,7 @@ def teachable_units(doc) -> list[Unit]:
                 visit(c, into)
             return
         if own and p.level not in ("chapter", "section") and not _heading_only(p, own):
-            u = Unit(_ref(p), p.heading, list(own), [""] * len(own), bool(p.is_purpose), p.topic, implied=implied,
+            u = Unit(_ref(p), p.heading, list(own), [""] * len(own), bool(p.is_purpose), p.topic, implied=implied, implied_outside=outside,
                      part=part or p.id, theme=theme)
             units.append(u)
             fold = _leads_into_list(p, own)
@@ -235,12 +259,13 @@ def teachable_units(doc) -> list[Unit]:
         else:
             named = frozenset(_actors_in(p.heading or "")) if p.level in ("chapter", "section") or own else frozenset()
             for c in p.children:
-                visit(c, None, named or implied, part or p.id, theme or _theme(p))
+                visit(c, None, named or implied, part or p.id, theme or _theme(p),
+                      bool(_OUTSIDE_BODY.search(p.heading or "")) if named else outside)
 
     # a notice to the bureaus (各省医保局) instructs them where a sentence names no one
     addressed = frozenset(a for line in (getattr(doc, "addressees", None) or []) for a in _actors_in(line))
     for top in doc.provisions:
-        visit(top, None, addressed if "admin_dept" in addressed else frozenset())
+        visit(top, None, addressed if "admin_dept" in addressed else frozenset(), outside="admin_dept" in addressed)
     for k, u in enumerate(units):
         u.order = k
     return [u.finish() for u in units]
