@@ -45,9 +45,11 @@ def binds(unit, actors: tuple[str, ...], together: tuple[str, ...] = (), affecte
 
 
 def mentions(unit, actors: tuple[str, ...], together: tuple[str, ...] = ()) -> bool:
-    """A strong sentence names one of the actors (e.g. a bureau's duty that reaches the hospital)."""
-    return any(affected_actors(s) & set(actors) and (not together or set(s.actors) & set(together))
-               for s in unit.sentences)
+    """A sentence with a modal duty (应当, 不得, 罚款 …) names one of the actors (e.g. a bureau's duty
+    that reaches the hospital); bare-verb directives do not count here: naming a party in an
+    instruction to someone else is not enough to concern it."""
+    return any(s.modality in STRONG and set(s.actors) & set(actors)
+               and (not together or set(s.actors) & set(together)) for s in unit.sentences)
 
 
 def role_concerns(units: list, topics: list[str]) -> dict[str, Concern]:
