@@ -31,7 +31,6 @@ TIME_LIMIT = re.compile(
     rf"(?:(?:(?:19|20)\d{{2}}|[一二三四五六七八九〇零]{{4}})年)?(?:(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})月)?"
     rf"(?:(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})日)?(?:年)?(?:底|末|中旬|上旬|下旬|前)+前?"
     rf"|(?P<dur>{_NUM})(?P<unit>个工作日|个自然日|个月|工作日|自然日|日|天|小时|年|周)(?:以)?内")
-DATE_WORD = re.compile(r"(?:自|从|于|截至|截止|至)?(?P<date>DATE)(?P<tail>起施行|起实施|起执行|起|前|以前|之前|后|以后)?")
 _MEASURE_STRIP_TAIL = re.compile(
     r"(?:原则上|分别|统一|一般|最高|最低|最多|最少|暂按|按照|按|为|是|达到|达|不超过|超过|不低于|低于|不少于|少于|不高于|高于|"
     r"不足|满|提高至|提高到|提高|降低至|降低到|降低|下调|上调|调整为|调整至|增加|减少|从|由|至|到|在|约|共|每|累计|连续|的|了|给予|控制在|"
@@ -91,9 +90,10 @@ def deadline_value(text: str) -> str | None:
 def measure_before(sentence: str, start: int) -> str | None:
     """What a number measures: the noun phrase before it in its clause ("起付标准为800元" → "起付标准")."""
     seg = re.split(r"[，,。；;：:！？、（）()“”]", sentence[:start])[-1]
-    seg = re.split(r"\d|[一二三四五六七八九十]+(?=个|倍|元|%)", seg)[0]   # "起付标准由800元降低至600元": 起付标准
-    seg = _MEASURE_STRIP_TAIL.sub("", seg)
-    seg = _MEASURE_STRIP_HEAD.sub("", seg)
+    pieces = [_MEASURE_STRIP_HEAD.sub("", _MEASURE_STRIP_TAIL.sub("", p))
+              for p in re.split(r"[\d.]+|[一二三四五六七八九十]+(?=个|倍|元|%)", seg)]
+    # "起付标准由800元降低至600元": 起付标准 (before the first number); "2026年底前…资金的80%": the words before this one
+    seg = pieces[0] if len(pieces[0]) >= 2 else next((p for p in reversed(pieces) if len(p) >= 2), "")
     tail = _MEASURE_CLAUSE_HEAD.sub("", seg)   # "定点医疗机构在医保协议中止" → "医保协议中止"
     seg = tail if len(tail) >= 3 else seg
     seg = seg[-12:]

@@ -7,6 +7,8 @@ import re
 from .annotate import actors_of, modality_of, party_actors, split_sentences, subjects_of, with_parties
 from .clauses import Clause, clause_ref, normalize_text, parse_clauses
 from .facts import facts_of
+from .head import find_title
+from .textview import clean_lines
 from .model import Document, Provision, Sentence, Zone, iter_provisions, strongest
 from .zones import Line, ZoneScan, scan_zones
 
@@ -15,7 +17,7 @@ LEVEL_NAMES = {"编": "chapter", "章": "chapter", "节": "section", "条": "art
 _PURPOSE = re.compile(r"^(?:为了?|根据|依据|按照|依照)[^。]{0,160}?(?:制定本|制订本|特制定|现就|通知如下|如下意见|以下意见|"
                       r"意见如下|现将|提出如下|提出以下|制定|结合实际)")
 _LEAD_END = re.compile(r"[：:]$")
-_HEADING_SENTENCE = 24
+_HEADING_SENTENCE = 40
 
 
 def _id_part(label: str) -> str:
@@ -44,7 +46,7 @@ def _heading(clause: Clause, level: str, text: str) -> str | None:
         return clause.title
     if level in ("item", "numbered"):
         first = re.match(r"^([^。；：:]{2,%d})[。；]" % _HEADING_SENTENCE, text)
-        if first and len(text) > len(first.group(0)):
+        if first and len(text) > len(first.group(0)) + 8:   # a lead phrase, then the item's own text
             return first.group(1)
     return None
 
@@ -196,7 +198,8 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
         if seg.lines and (seg.lines[0].no, seg.lines[-1].no) not in attached:
             zones.append(Zone("body", _segment_text(seg.lines), seg.lines[0].no, seg.lines[-1].no))
     zones.sort(key=lambda z: (z.start_line, z.kind != "body"))
-    return Document(title=(scan.titles[0] if scan.titles else None) or title, doc_numbers=list(scan.doc_numbers),
+    printed_title = scan.titles[0] if scan.titles else find_title(clean_lines(text))   # a page-per-line PDF text
+    return Document(title=printed_title or title, doc_numbers=list(scan.doc_numbers),
                     addressees=list(scan.addressees), preamble=preamble, promulgation=scan.promulgation,
                     provisions=provisions, issuers=issuers, signed_date=signed, attachments=list(scan.attachments),
                     colophon=dict(scan.colophon), zones=zones)

@@ -25,7 +25,7 @@ def outline_lines(doc: Document) -> list[str]:
     out = [f"[{z.kind}] lines {z.start_line + 1}-{z.end_line + 1}: {z.text[:60].replace(chr(10), ' / ')}"
            for z in doc.zones if z.kind != "body"]
     for p in iter_provisions(doc):
-        depth = p.id.count("/")
+        depth = p.id.count("/") - p.id.startswith("附件")   # an attached document starts at the left again
         facts = "、".join(f.text for f in p.facts if f.kind != "list")[:40]
         bound = ",".join(p.subjects) or "-"
         others = ",".join(a for a in p.actors if a not in p.subjects)

@@ -80,3 +80,23 @@ def test_attached_documents_after_the_signature_keep_their_printed_labels():
     assert ids == ["一", "二", "附件1/一", "附件1/二", "附件2/一"]
     assert doc.title == "关于调整门诊待遇的通知" and doc.signed_date == dt.date(2024, 9, 5)
     assert doc.provisions[-1].modality == "prohibition" and doc.provisions[-1].ref == "附件2/一、"
+
+
+def test_a_joint_national_notice_with_its_attached_rules():
+    text = ("国家医保局 财政部关于做好跨省就医结算工作的通知\n医保发〔2022〕22号\n"
+            "各省、自治区、直辖市及新疆生产建设兵团医疗保障局、财政厅（局）：\n"
+            "为做好跨省就医结算工作，现就有关事项通知如下：\n一、总体要求\n（一）工作目标。2025年底前，住院费用跨省直接结算率提高到70%以上。\n"
+            "（二）明确备案人员范围。参保人员跨省就医前，应当通过线上或线下渠道办理备案，有效期不少于6个月。\n"
+            "附件：1.跨省就医结算经办规程\n国家医保局 财政部\n2022年6月30日\n（此件主动公开）\n附件1\n跨省就医结算经办规程\n"
+            "第一章 总则\n第一条 为了规范经办服务，制定本规程。\n第二条 定点医药机构不得拒绝为符合条件的参保人员直接结算。\n")
+    doc = parse_document(text)
+    assert doc.issuers == ["国家医保局", "财政部"] and doc.signed_date == dt.date(2022, 6, 30)
+    assert doc.preamble == ["为做好跨省就医结算工作，现就有关事项通知如下："]
+    assert [p.id for p in doc.provisions] == ["一", "附件1/第一章"]
+    goal, scope = doc.provisions[0].children
+    assert goal.heading == "工作目标" and goal.modality == "obligation"
+    assert [f.text for f in goal.facts] == ["2025年底前", "70%以上"]
+    assert scope.subjects == ("insured",) and any(f.text == "6个月" for f in scope.facts)
+    rules = doc.provisions[1].children
+    assert rules[0].is_purpose and rules[1].modality == "prohibition" and rules[1].ref == "附件1/第二条"
+    assert not any("此件" in p.text for p in iter_provisions(doc))
