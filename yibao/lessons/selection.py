@@ -282,7 +282,7 @@ def _fact_weight(unit: Unit) -> float:
 
 def score(unit: Unit, actors: tuple[str, ...], brief_actors: tuple[str, ...] = (), *,
           affected_binds: bool = False, keywords: tuple[str, ...] = ()) -> float:
-    """bind (4–6 bound, 2.5 named, 1 a brief actor bound) + modality + facts + the role's work.
+    """bind (4–6 bound, 2.5 named, 1 a brief actor bound) + modality + facts + the role's work (3.5).
     affected_binds: a duty that names the role's actors counts as binding them (money paid to the
     hospital concerns its finance office even when the bureau is the one that must pay).
     keywords: words of the role's work (config/roles.yaml `keywords`: 清算 for 财务科, 考核 for 管理层);
@@ -301,7 +301,7 @@ def score(unit: Unit, actors: tuple[str, ...], brief_actors: tuple[str, ...] = (
         weight = max(MODALITY_WEIGHT[m] for m in (bound or named))
     else:
         weight = MODALITY_WEIGHT[unit.modality] / 2
-    work = 1.5 if keywords and any(k in unit.text for k in keywords) else 0.0
+    work = 3.5 if keywords and any(k in unit.text for k in keywords) else 0.0
     return bind + weight + unit.base + work
 
 
