@@ -105,7 +105,7 @@ _PAYS = re.compile(r"自付|支付|报销|分担|个人负担|起付|待遇")
 
 
 def benefit_rule(sentence) -> set[str]:
-    head = re.split(r"[，,：:]", sentence.text, maxsplit=1)[0][:10]
+    head = sentence.text.lstrip("“”\"")[:5]   # the sentence opens with the patient as its subject
     if _actors_in(head) == {"insured"} and _PAYS.search(sentence.text):
         return {"insured", "billing"}
     return set()
