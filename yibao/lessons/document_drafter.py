@@ -62,11 +62,22 @@ def _change(c: Chosen) -> dict:
             "facts": [f.text for s in c.sentences for f in s.facts], "group": c.unit.theme}
 
 
-def _first_strong_sentence(c: Chosen) -> str:
-    for s in c.sentences:
-        if s.modality != "statement":
+def _first_strong_sentence(c: Chosen, actors: tuple[str, ...] = ()) -> str:
+    """The 要点 line: the quoted duty that binds the role (else names it, else the first duty); a list
+    item is never quoted without its lead-in, so a list gives its lead-in ("有下列情形之一的，…：")."""
+    mine = set(actors)
+
+    def rank(s) -> int:
+        return 0 if c.unit.bound_of(s) & mine else 1 if set(s.actors) & mine else 2
+
+    strong = sorted((s for s in c.sentences if s.modality != "statement"), key=rank)
+    for s in strong:
+        i = c.unit.sentences.index(s)
+        if not c.unit.labels[i]:
             return s.text
-    return c.sentences[0].text if c.sentences else ""
+        if i > 0 and c.unit.sentences[0] in c.sentences and not c.unit.labels[0]:
+            return c.unit.sentences[0].text
+    return strong[0].text if strong else c.sentences[0].text if c.sentences else ""
 
 
 def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, chosen: list[Chosen],
@@ -85,7 +96,7 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
     if plain:
         intro = f"医保出了新规定《{short}》，下面是和您看病买药有关的内容。"
     top = chosen[0] if chosen else None
-    key = f"要点（{_plain_ref(top.unit.ref)}）：{_first_strong_sentence(top)}" if top else "本文件与本岗位直接相关的内容较少。"
+    key = f"要点（{_plain_ref(top.unit.ref)}）：{_first_strong_sentence(top, concern.actors)}" if top else "本文件与本岗位直接相关的内容较少。"
     if effective:
         when = (f"{facts.fmt_cn_date(effective)}起执行。" if plain
                 else f"自{facts.fmt_cn_date(effective)}起施行；请在{deadline_cn}前完成学习、测验并确认。")
