@@ -59,7 +59,7 @@ def split_issuers(issuer: str | None) -> list[str]:
     return split_organs(issuer) if issuer else []
 
 
-_ORGAN = re.compile(r".+?(?:委员会|办公室|办公厅|总局|局|部|委|院|厅|署|政府|中心|银行|总会|协会|联盟)")
+_ORGAN = re.compile(r".{1,30}?(?:委员会|办公室|办公厅|总局|局|部|委|院|厅|署|政府|中心|银行|总会|协会|联盟)")
 
 
 def split_organs(line: str) -> list[str]:

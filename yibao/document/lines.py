@@ -23,9 +23,10 @@ ATTACH_LABEL = re.compile(r"^附\s*件\s*\d{0,2}$|^附\s*件\s*\d{1,2}\s*[:：]?
 SKIP_HEAD = re.compile(r"^(?:[\u4e00-\u9fff]{2,30}文件|索引号.*|特急|加急|平急|签发人.*|主题词.*|[★*]?(?:公开|依申请公开|不予公开)(?:方式)?.*)$")
 STRAY = re.compile(r"^#")
 ADDRESSEE = re.compile(r"^[^。；]{2,120}[：:]$")
-INLINE_FOOT = re.compile(
-    r"(?P<organ>(?:[\u4e00-\u9fff]{2,30}(?:局|部|委|院|厅|办公室|委员会|政府|中心|署)\s*){1,4})\s*"
-    r"(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
+# a signature and date closing a long line: the bodies are checked with organ_line afterwards (no nested
+# repetition here: a long run of organ-like words must not backtrack for seconds)
+INLINE_FOOT = re.compile(r"(?P<organ>[\u4e00-\u9fff][\u4e00-\u9fff\s]{1,80}?)\s*"
+                         r"(?P<date>(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
 
 
 def doc_number_line(text: str) -> list[str] | None:
@@ -56,7 +57,7 @@ def title_line(text: str) -> bool:
 
 
 FOOT_JOINED = re.compile(
-    r"^(?P<organs>(?:[\u4e00-\u9fff]{2,30}(?:局|部|委|院|厅|办公室|委员会|政府|中心|署)\s*){0,4})"
+    r"^(?P<organs>[\u4e00-\u9fff]{0,90}?)"
     r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|[〇零○一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
     r"(?:[（(]此件[^）)]{0,20}[）)])?$")
 
@@ -66,7 +67,12 @@ def is_foot_line(line: str) -> bool:
     t = compact(fw_digits(line))
     if not t:
         return False
-    return bool(FOOT_JOINED.match(t) or COLOPHON.search(t) or CLOSING.match(t) or SIGNER.match(t)
+    if len(t) > 120:
+        return False   # a foot line is short
+    joined = FOOT_JOINED.match(t)
+    if joined and (not joined["organs"] or organ_line(joined["organs"])):
+        return True
+    return bool(COLOPHON.search(t) or CLOSING.match(t) or SIGNER.match(t)
                 or AFTER_DATE.match(t))
 
 

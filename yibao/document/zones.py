@@ -117,7 +117,9 @@ class _Scanner:
         title = None
         if title_parts:
             joined = "".join(compact(self.lines[k].text) for k in title_parts)
-            if title_line(joined) or len(title_parts) <= 2:
+            nxt = self.peek()
+            announced = bool(self.scan.doc_numbers) or bool(nxt and ADDRESSEE.match(compact(nxt.text)))
+            if title_line(joined) or (len(title_parts) <= 2 and announced and not organ_line(joined)):
                 title = joined
                 self.zone("title", title_parts[0], title_parts[-1], joined)
             else:   # not a title after all: give the lines back to the body
@@ -242,7 +244,8 @@ class _Scanner:
     def _inline_foot(self, seg: list[Line]) -> None:
         """One line per PDF page: "…第二十八条… 青海省医疗保障局 2024年8月30日" closes inside the last line."""
         last = seg[-1]
-        m = INLINE_FOOT.search(fw_digits(last.text))
+        tail_at = max(0, len(last.text) - 120)   # the foot is at the end: never scan a whole page
+        m = INLINE_FOOT.search(fw_digits(last.text), tail_at)
         if not m or m.start() == 0 or not re.search(r"[。；]$", last.text[:m.start()].strip()):
             return
         organs = split_organs(m["organ"])

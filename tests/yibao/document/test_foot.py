@@ -100,3 +100,24 @@ def test_a_joint_national_notice_with_its_attached_rules():
     rules = doc.provisions[1].children
     assert rules[0].is_purpose and rules[1].modality == "prohibition" and rules[1].ref == "附件1/第二条"
     assert not any("此件" in p.text for p in iter_provisions(doc))
+
+
+@pytest.mark.parametrize("text", ["", "  \n\n", "hello world", "第一条", "附件", "抄送：某某。", "x" * 50_000,
+                                  "国家医疗保障局\n2024年9月5日"])
+def test_odd_input_parses_without_error(text):
+    doc = parse_document(text)
+    assert all(s.text.strip() for p in iter_provisions(doc) for s in p.sentences)
+    assert doc.title != "国家医疗保障局"
+
+
+def test_not_a_string_is_a_clear_error():
+    with pytest.raises(TypeError, match="expects str"):
+        parse_document(b"bytes")
+
+
+def test_long_runs_of_organ_like_words_do_not_backtrack():
+    """A page-per-line text full of 局/部/委 words: the foot patterns stay linear (nested repetition made this
+    take minutes; it now parses in well under a second, see bench/bench_document.py for timings)."""
+    text = "第一条 乙方应当遵守协议。" + "医疗保障局财政部卫生院委员会办公室" * 400 + "。 青海省医疗保障局 2024年8月30日"
+    doc = parse_document(text)
+    assert doc.issuers == ["青海省医疗保障局"] and doc.signed_date == dt.date(2024, 8, 30)
