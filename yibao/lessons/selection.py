@@ -254,12 +254,13 @@ def teachable_units(doc) -> list[Unit]:
                 visit(c, into)
             return
         if own and p.level not in ("chapter", "section") and not _heading_only(p, own):
-            u = Unit(_ref(p), p.heading, list(own), [""] * len(own), bool(p.is_purpose), p.topic, implied=implied, implied_outside=outside,
-                     part=part or p.id, theme=theme)
+            u = Unit(_ref(p), p.heading, list(own), [""] * len(own), bool(p.is_purpose), p.topic,
+                     implied=implied, implied_outside=outside, part=part or p.id,
+                     theme=theme if part else _theme(p))   # a top-level unit (a notice's 一、) is its own part
             units.append(u)
             fold = _leads_into_list(p, own)
             for c in p.children:  # an article's 款 are the article; a list after "：" completes it
-                visit(c, u if fold or c.level == "paragraph" else None)
+                visit(c, u if fold or c.level == "paragraph" else None, implied, u.part, u.theme, outside)
         else:
             named = frozenset(_actors_in(p.heading or "")) if p.level in ("chapter", "section") or own else frozenset()
             for c in p.children:
