@@ -50,6 +50,7 @@ demo-check: setup
 
 bench: setup
 	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/quality_lessons.py --md docs/quality-lessons.md
 
 clean:
 	rm -rf var .pytest_cache

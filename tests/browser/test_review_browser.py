@@ -162,3 +162,29 @@ def test_publishing_reads_the_mapped_outcomes_without_probing_past_the_end(stack
     probes = [line for line in af.log_path.read_text(errors="replace").splitlines()
               if "not found for task 'apply_review'" in line]
     assert not probes, probes[:3]
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_not_concerned_role_is_added_back_with_one_click(stack, browser):
+    """The queue lists the roles the document does not concern; one click drafts that role's lesson."""
+    af = stack.af
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(60_000)
+    af.ui_login(page, USER)
+    page.goto(f"{af.base_url}/yibao/review/")
+    row = page.locator("#not-concerned tr[data-role='nurse']").first
+    row.wait_for()
+    change_id = int(row.get_attribute("data-change"))
+    row.locator("button.add-role").click()
+    page.wait_for_url("**/yibao/review/lessons/*")
+    lesson_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    page.close()
+
+    from yibao.store.db import open_session
+    from yibao.store.models import Lesson, Review
+
+    with open_session() as s:
+        lesson = s.get(Lesson, lesson_id)
+        assert (lesson.change_id, lesson.role, lesson.status) == (change_id, "nurse", "in_review")
+        assert s.query(Review).filter_by(lesson_id=lesson_id, action="add_role", actor=USER).count() == 1

@@ -114,6 +114,11 @@ def build(args) -> str:
     from yibao.lessons.render import render_lesson, render_lesson_pack
 
     roles = [role_id(r) for r in args.role] if args.role else None
+    if args.drafter == "llm":
+        from yibao.lessons.llm_drafter import CONN_ID, llm_config
+        if llm_config() is None:
+            raise DraftInputError(f"--drafter llm needs an endpoint: set YIBAO_LLM_URL (and YIBAO_LLM_KEY, "
+                                  f"YIBAO_LLM_MODEL) or the Airflow connection '{CONN_ID}'")
     if args.doc is not None:
         if args.old or args.new:
             raise DraftInputError("use either --doc or --old/--new, not both")
@@ -124,7 +129,7 @@ def build(args) -> str:
         raise DraftInputError("give --doc ID, or --new FILE (with --old FILE for a revision)")
     drafts = draft_lessons(doc, diff, roles=roles, drafter=args.drafter, notes=args.notes)
     if not drafts:
-        raise DraftInputError("no role is concerned by this document's changes; name one with --role")
+        raise DraftInputError("no role is concerned by this document; name one with --role")
     if args.format == "gift":
         return to_gift(drafts)
     if args.format == "xml":

@@ -48,6 +48,8 @@ def draft_lessons(doc: DocContext, diff: dict | None, *, roles: list[str] | None
     if diff is None and doc.kind != "new":
         raise LessonInputError(f"document kind {doc.kind!r} needs a diff; pass kind='new' for a first version")
     topics = classify(doc, diff)
+    if doc.kind == "new":
+        return _draft_new_document(doc, topics, roles, drafter, notes)
     work = with_table_changes(diff) if diff is not None else provisions_diff(doc.text)
     rel = relevant_roles(topics, work)
     targets = [role_id(r) for r in roles] if roles else list(rel)
@@ -62,5 +64,31 @@ def draft_lessons(doc: DocContext, diff: dict | None, *, roles: list[str] | None
         if drafter == "llm":
             from .llm_drafter import refine_with_llm
             draft = refine_with_llm(draft, doc, changes, notes=notes)
+        drafts.append(draft)
+    return drafts
+
+
+def document_concerns(doc: DocContext) -> dict[str, str]:
+    """role id → core | brief | none for a new document (what the review queue shows)."""
+    from .document_drafter import plan_document
+
+    plan = plan_document(doc, classify(doc, None))
+    return {r: c.level for r, c in plan.concerns.items()}
+
+
+def _draft_new_document(doc: DocContext, topics: list[str], roles: list[str] | None, drafter: str,
+                        notes: str | None) -> list[LessonDraft]:
+    """A new document: one lesson per concerned role (core/brief); a role named in `roles` is drafted
+    even when the document does not concern it (a trainer added it back)."""
+    from .document_drafter import draft_role, plan_document
+
+    plan = plan_document(doc, topics)
+    targets = [role_id(r) for r in roles] if roles else [r for r, c in plan.concerns.items() if c.level != "none"]
+    drafts = []
+    for role in targets:
+        draft = draft_role(doc, plan, role, notes=notes)
+        if drafter == "llm":
+            from .llm_drafter import refine_from_provisions
+            draft = refine_from_provisions(draft, doc, plan, notes=notes)
         drafts.append(draft)
     return drafts

@@ -77,5 +77,6 @@ def load_scenarios() -> list[dict]:
             for entry in data.get(section) or []:
                 if not isinstance(entry, dict) or "id" not in entry or "title" not in entry or "text" not in entry:
                     raise LessonConfigError(f"{p}: every {section} entry needs id, title and text: {entry!r}")
-                by_id[entry["id"]] = {**entry, "section": section}
+                by_id[entry["id"]] = {**entry, "section": section,
+                                      "origin": "packaged" if d == PACKAGED_CONFIG else "trainer"}
     return list(by_id.values())

@@ -5,7 +5,10 @@ password = API key, extra {"model": ...}); outside Airflow by env YIBAO_LLM_URL 
 YIBAO_LLM_KEY / YIBAO_LLM_MODEL. The model rewrites headline, summary, actions and
 quiz of the rule draft; the change list, source, scenario and case stay as drafted
 by rules. Every number and date in the model's text must appear in the source or
-the diff, otherwise the draft is flagged (never silently passed).
+the diff; a draft that fails this check is dropped: the rule draft stays, flagged
+``llm_fact_check_failed`` with the reasons (never silently passed). New documents go through
+``refine_from_provisions``: the model sees the selected provisions and their facts, and its numbers
+with units, dates and actors are checked against them.
 """
 from __future__ import annotations
 
@@ -233,6 +236,102 @@ def refine_with_llm(draft: LessonDraft, doc: DocContext, changes: list[dict], *,
         flagged = replace(draft, flags=list(draft.flags) + [f"llm_failed: {exc}"], drafter="rules")
         return flagged
     problems = check_draft(out, doc, changes)
+    if problems:  # the rule draft stays; the trainer sees why the model's draft was dropped
+        return replace(draft, drafter="rules", flags=list(draft.flags) + ["llm_fact_check_failed"] + problems[:8])
+    return out
+
+
+# --------------------------------------------------------------------------- new documents: from provisions
+
+_NUM_UNIT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(个百分点|个工作日|个自然日|个月|周岁|万元|亿元|元|%|％|日|天|小时|种|项|倍|分|次|张|人|家|年)")
+
+
+def provision_material(draft: LessonDraft, doc: DocContext) -> list[dict]:
+    """The selected provisions as the model sees them: quote, modality, actors, facts."""
+    return [{"条款": c["ref"], "原文": c["text"], "类型": c.get("modality"), "事实": c.get("facts", [])}
+            for c in draft.changes]
+
+
+def build_provision_messages(draft: LessonDraft, doc: DocContext, plan, notes: str | None) -> list[dict]:
+    rc = roles_config()["roles"].get(draft.role) or {}
+    system = (
+        "你是医院医保培训讲师。只根据给定的条款为指定岗位写培训课件：数字必须带单位，只能使用条款中出现的数字、"
+        "日期和主体，不得编造；引用原文用整句。"
+        + ("本文件主送各地医保部门，请说明对医院和患者意味着什么，不要写成医院是收文单位。" if plan.addressed_to_bureaus else "")
+        + ("面向参保群众：语言通俗、简短。" if rc.get("plain") else "")
+        + "只输出JSON：{\"headline\": str, \"summary\": [3个str], \"actions\": [str], "
+        "\"quiz\": [{\"kind\": \"choice|truefalse\", \"question\": str, \"answer\": str, \"distractors\": [str], "
+        "\"ref\": str, \"explanation\": str}]}，quiz 3到5题，答案必须来自给定条款。"
+    )
+    material = {"岗位": draft.role_name, "关注点": rc.get("lens", ""), "文件": doc.title, "文号": doc.doc_number,
+                "条款": provision_material(draft, doc),
+                "规则草稿": {"headline": draft.headline, "summary": draft.summary, "actions": draft.actions}}
+    if notes:
+        material["培训师意见"] = notes
+    return [{"role": "system", "content": system},
+            {"role": "user", "content": json.dumps(material, ensure_ascii=False)}]
+
+
+def fact_problems(out: LessonDraft, rule_draft: LessonDraft, doc: DocContext, plan) -> list[str]:
+    """Numbers with units, dates and actors the model wrote that the selected provisions do not state."""
+    allowed_text = re.sub(r"\s+", "", "\n".join([c["text"] for c in rule_draft.changes] + [doc.title or "",
+                                                  doc.doc_number or ""]))
+    selected_facts = {re.sub(r"\s+", "", f) for c in rule_draft.changes for f in c.get("facts", [])}
+    dates, _ = _dates(allowed_text)
+    dates |= {d for d in (doc.publish_date, doc.effective_date, doc.deadline, rule_draft.effective_date) if d}
+    chosen_actors = {a for u in plan.units for s in u.sentences for a in s.actors
+                     if any(s.text in c["text"] for c in rule_draft.changes)}
+    chosen_actors |= set(plan.concerns[rule_draft.role].actors)  # the lesson speaks to the role
+    from .docmodel import actor_words
+    problems = []
+    fields = [("headline", out.headline)] + [(f"summary[{i}]", s) for i, s in enumerate(out.summary)] + \
+             [(f"actions[{i}]", a) for i, a in enumerate(out.actions)]
+    for i, q in enumerate(out.quiz):
+        fields += [(f"quiz[{i}].question", q.question), (f"quiz[{i}].answer", q.answer)]
+    for where, text in fields:
+        flat = re.sub(r"\s+", "", text or "")
+        for d in _dates(flat)[0]:
+            if d not in dates:
+                problems.append(f"date {facts.fmt_cn_date(d)} in {where}")
+        for m in _NUM_UNIT.finditer(_dates(flat)[1]):
+            if m.group(0) not in allowed_text and m.group(0) not in selected_facts:
+                problems.append(f"number {m.group(0)} in {where}")
+        for actor, words in actor_words().items():
+            if actor not in chosen_actors and any(w in flat and w not in allowed_text for w in words):
+                problems.append(f"actor {actor} in {where}")
+    return problems
+
+
+def refine_from_provisions(draft: LessonDraft, doc: DocContext, plan, *, notes: str | None = None,
+                           config: LLMConfig | None = None) -> LessonDraft:
+    """The model rewrites headline, summary, actions and quiz from the selected provisions. A draft whose
+    numbers, dates or actors the provisions do not state is discarded: the rule draft stays, flagged."""
+    cfg = config or llm_config()
+    if cfg is None:
+        raise LLMNotConfigured(f"drafter 'llm' needs the Airflow connection '{CONN_ID}' or env YIBAO_LLM_URL "
+                               "(and YIBAO_LLM_KEY, YIBAO_LLM_MODEL)")
+    try:
+        data = _parse_json(chat(cfg, build_provision_messages(draft, doc, plan, notes)))
+        summary = [str(s) for s in data.get("summary") or []]
+        if len(summary) != 3 or not data.get("headline"):
+            raise LLMError("LLM answer needs a headline and exactly 3 summary lines")
+        quiz = []
+        for q in data.get("quiz") or []:
+            try:
+                quiz.append(QuizItem.from_dict({"kind": q.get("kind", "choice"), "question": q["question"],
+                                                "answer": q["answer"], "distractors": q.get("distractors") or [],
+                                                "ref": q.get("ref", ""), "explanation": q.get("explanation", "")}))
+            except (KeyError, LessonInputError, AttributeError) as exc:
+                raise LLMError(f"bad quiz item from LLM: {exc}") from exc
+        if not 3 <= len(quiz) <= 5:
+            raise LLMError(f"LLM gave {len(quiz)} quiz items, need 3–5")
+        out = replace(draft, headline=str(data["headline"]), summary=summary,
+                      actions=[str(a) for a in data.get("actions") or draft.actions], quiz=quiz,
+                      drafter=f"llm:{cfg.model}", flags=list(draft.flags))
+    except LLMError as exc:
+        return replace(draft, flags=list(draft.flags) + [f"llm_failed: {exc}"], drafter="rules")
+    problems = fact_problems(out, draft, doc, plan)
     if problems:
-        out.flags += ["llm_unverified"] + problems
+        return replace(draft, drafter="rules",
+                       flags=list(draft.flags) + ["llm_fact_check_failed"] + [f"llm_unsupported: {p}" for p in problems[:8]])
     return out

@@ -107,6 +107,7 @@ class LessonDraft:
     drafter: str = "rules"
     flags: list[str] = field(default_factory=list)
     notes: str | None = None
+    concern: str = "core"   # core (full lesson) | brief (short notice) | none (added by a trainer)
 
     @property
     def role_name(self) -> str:
@@ -138,4 +139,4 @@ class LessonDraft:
             scenario=dict(d.get("scenario") or {}), case=dict(d.get("case") or {}),
             quiz=[QuizItem.from_dict(q) for q in d["quiz"]], source=dict(d["source"]),
             deadline=_as_date(d["deadline"], "deadline"), drafter=d.get("drafter", "rules"),
-            flags=list(d.get("flags", [])), notes=d.get("notes"))
+            flags=list(d.get("flags", [])), notes=d.get("notes"), concern=d.get("concern", "core"))

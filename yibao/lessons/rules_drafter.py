@@ -13,7 +13,7 @@ from .model import DocContext, LessonDraft
 from .quiz import build_quiz
 from .relevance import change_categories, roles_config
 from .roles import ROLES
-from .scenarios import fill, pick
+from .scenarios import fill
 
 _CAT_ORDER = {"number": 0, "date": 1, "penalty": 2, "obligation": 3, "scope": 4, "other": 5, "wording": 6}
 MAX_CHANGES = 8
@@ -171,7 +171,8 @@ def _plainify(rc: dict, headline: str, summary: list[str], lc: list[dict], actio
     for ch in lc:
         ch["text"] = _plain(facts.shorten(ch["text"], 48), terms, used)
     actions = [_plain(a, terms, used) for a in actions]
-    scenario["text"] = _plain(scenario["text"], terms, used)
+    if scenario.get("text"):
+        scenario["text"] = _plain(scenario["text"], terms, used)
     for q in quiz:
         q.question, q.explanation = _plain(q.question, terms, used), _plain(q.explanation, terms, used)
         q.answer = _plain(q.answer, terms, set())
@@ -208,9 +209,14 @@ def draft_for_role(doc: DocContext, role: str, topics: list[str], changes: list[
     summary = [intro, _key_line(first, is_new, plain, role),
                _when_line(facts.fmt_cn_date(effective) if effective else None, deadline_cn, plain)]
     actions = _actions(rc, lc, directives, effective_cn, deadline_cn, plain)
-    cats = sorted({c["category"] for c in lc})
-    scenario = pick("scenarios", role, topics, cats, values)
-    case = pick("cases", role, topics, cats, values)
+    # scene and case from the changed text; the curated library only by topic AND actor
+    from yibao.document.annotate import actors_of
+    from . import stories
+    actors = {a for c in lc for a in actors_of(c["full_text"])}
+    scenario = (stories.curated("scenarios", role, topics, actors, values, origin="trainer")
+                or stories.change_scene(role, lc) or stories.curated("scenarios", role, topics, actors, values) or {})
+    case = (stories.curated("cases", role, topics, actors, values, origin="trainer")
+            or stories.change_case(role, lc) or stories.curated("cases", role, topics, actors, values) or {})
     quiz = build_quiz(lc, short, effective, _effective_ref(doc.text) or "施行条款",
                       unchanged_refs=None if is_new else _unchanged_refs(doc, lc),
                       background=[lesson_change(c) for c in (background or []) if c not in changes][:8])

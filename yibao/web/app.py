@@ -4,6 +4,7 @@ Pages (Airflow login; cookie or bearer token via GetUserDep):
   /review/                 课程审核 queue          /review/lessons/{id}   one lesson
   /control/                医保时效看板
 JSON API: /api/queue, /api/lessons/{id} (GET, PUT = save edit), /api/lessons/{id}/decision (POST),
+          /api/not-concerned, /api/changes/{change_id}/roles/{role} (POST: add a not-concerned role back),
           /api/lessons/{id}/audit and /api/audit (?format=json|csv), /api/control, /api/preview (POST Markdown → safe HTML)
 Static: /static/*. Staff links exactly as mailed: /l/{token}, /u/{token} (yibao.delivery.ack_app,
 token-authenticated, no login).
@@ -27,7 +28,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
-from yibao.review import controlroom, decisions, queue, trainers
+from yibao.review import concerned, controlroom, decisions, queue, trainers
 from yibao.review.errors import LessonClosed, LessonNotFound, ReviewConflict, ReviewInputError
 from yibao.store.db import open_session
 from yibao.web import hitl_bridge
@@ -108,7 +109,9 @@ def create_app() -> FastAPI:
         _require(user, "GET")
         with open_session() as s:
             rows = queue.as_dicts(queue.queue_rows(s))
-        return templates.TemplateResponse(request, "queue.html", {"rows": rows, "user": _user_name(user)})
+            others = concerned.as_dicts(concerned.not_concerned_rows(s, queue.OPEN_STATUSES))
+        return templates.TemplateResponse(request, "queue.html",
+                                          {"rows": rows, "not_concerned": others, "user": _user_name(user)})
 
     @app.get("/review/lessons/{lesson_id}", response_class=HTMLResponse)
     def lesson_page(request: Request, lesson_id: int, user: GetUserDep):
@@ -134,6 +137,23 @@ def create_app() -> FastAPI:
             {s for _, s in decisions.OPTIONS.values()} | set(queue.OPEN_STATUSES))
         with open_session() as s:
             return queue.as_dicts(queue.queue_rows(s, statuses=statuses))
+
+    @app.get("/api/not-concerned")
+    def api_not_concerned(user: GetUserDep):
+        _require(user, "GET")
+        with open_session() as s:
+            return concerned.as_dicts(concerned.not_concerned_rows(s, queue.OPEN_STATUSES))
+
+    @app.post("/api/changes/{change_id}/roles/{role}")
+    def api_add_role(change_id: int, role: str, user: GetUserDep):
+        """A trainer adds back a role the document was judged not to concern: its lesson is drafted."""
+        _require(user, "PUT")
+        try:
+            with open_session() as s:
+                lesson_id = concerned.add_role(s, change_id, role, _user_name(user))
+        except REVIEW_ERRORS as exc:
+            raise _error(exc) from None
+        return {"lesson_id": lesson_id, "url": f"/yibao/review/lessons/{lesson_id}"}
 
     @app.get("/api/lessons/{lesson_id}")
     def api_lesson(lesson_id: int, user: GetUserDep):

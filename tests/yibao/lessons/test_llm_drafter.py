@@ -80,16 +80,28 @@ def test_honest_answer_passes_the_check(qh, server, monkeypatch):
     assert req["path"] == "/v1/chat/completions" and req["auth"] == "Bearer sk-local-test"
     assert "强调人工流产" in req["body"]["messages"][1]["content"]  # trainer notes reach the model
     assert d.notes == "强调人工流产"
-    assert d.changes and d.changes[0]["new"] == "520元、580元"  # change list stays from the rules
+    assert d.changes and "520元" in d.changes[0]["text"]  # provisions stay as the rules chose them
+    material = json.loads(req["body"]["messages"][1]["content"])
+    assert any("520元" in f for p in material["条款"] for f in p["事实"])  # the model gets the facts
 
 
-def test_invented_number_and_date_are_flagged(qh, server, monkeypatch):
+def test_invented_number_and_date_fall_back_to_the_rule_draft(qh, server, monkeypatch):
     _use(monkeypatch, server, "liar")
     (d,) = draft_lessons(qh("qh_shengyu_2025"), None, roles=["cashier"], drafter="llm")
-    assert "llm_unverified" in d.flags
+    assert d.drafter == "rules" and d.headline != LIAR["headline"]
+    assert "llm_fact_check_failed" in d.flags
     joined = " ".join(d.flags)
     assert "650元 in summary[1]" in joined and "2025年10月8日 in summary[2]" in joined
     assert "300元" not in joined  # 300元 is in the source
+
+
+def test_draft_cli_without_endpoint_exits_2(tmp_path, monkeypatch, capsys, corpus_dir):
+    from yibao.cli import draft_cmd
+    for var in ("YIBAO_LLM_URL", "AIRFLOW_CONN_YIBAO_LLM", "AIRFLOW_CTX_DAG_ID"):
+        monkeypatch.delenv(var, raising=False)
+    code = draft_cmd.main(["--new", str(corpus_dir / "qinghai-texts" / "qh_shengyu_2025.txt"), "--drafter", "llm"])
+    err = capsys.readouterr().err
+    assert code == 2 and "YIBAO_LLM_URL" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
 def test_non_json_or_failing_endpoint_is_flagged_not_silent(qh, server, monkeypatch):
@@ -122,3 +134,13 @@ def test_airflow_connection_from_env_uri(monkeypatch, server):
     cfg = llm_config()
     assert cfg is not None and cfg.key == "sk-airflow" and cfg.model == "honest"
     assert cfg.endpoint == f"http://{host}/v1/chat/completions"
+
+
+def test_draft_cli_with_an_endpoint_keeps_the_rule_draft_when_the_model_invents(server, monkeypatch, capsys, corpus_dir):
+    from yibao.cli import draft_cmd
+    _use(monkeypatch, server, "liar")
+    code = draft_cmd.main(["--new", str(corpus_dir / "qinghai-texts" / "qh_shengyu_2025.txt"), "--role", "cashier",
+                           "--drafter", "llm", "--format", "json"])
+    (lesson,) = json.loads(capsys.readouterr().out)
+    assert code == 0 and lesson["role"] == "cashier" and lesson["drafter"] == "rules"
+    assert "llm_fact_check_failed" in lesson["flags"] and all("distractors" in q for q in lesson["quiz"])

@@ -193,3 +193,19 @@ def test_recent_alerts_newest_first_within_the_window():
 @pytest.mark.airflow
 def test_static_assets_served_without_login(client):
     assert client.get("/yibao/static/lesson.js").status_code == 200
+
+
+@pytest.mark.airflow
+def test_not_concerned_roles_are_listed_and_added_back_with_one_click(client, lessons):
+    h = token(client, "trainer1")
+    page = client.get("/yibao/review/", headers=h)
+    assert page.status_code == 200 and 'id="not-concerned"' in page.text and "补充课程" in page.text
+    rows = client.get("/yibao/api/not-concerned", headers=h).json()
+    row = next(r for r in rows if r["role"] == "nurse")
+    url = f"/yibao/api/changes/{row['change_id']}/roles/nurse"
+    assert client.post(url, headers=token(client, "viewer1")).status_code == 403
+    r = client.post(url, headers=h)
+    assert r.status_code == 200, r.text
+    lesson = client.get(f"/yibao/api/lessons/{r.json()['lesson_id']}", headers=h).json()
+    assert lesson["role"] == "nurse" and any(a["action"] == "add_role" for a in lesson["audit"])
+    assert client.post(f"/yibao/api/changes/{row['change_id']}/roles/janitor", headers=h).status_code == 422

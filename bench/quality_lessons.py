@@ -1,0 +1,184 @@
+"""Quality of the drafted lessons on the labelled national texts in ../shared/corpus/nhsa-texts/.
+
+Run: .venv/bin/python bench/quality_lessons.py [--md docs/quality-lessons.md] [--corpus DIR]
+
+Each document is drafted for every role exactly as `yibao draft --new FILE --title T --format json`
+does (the CLI entry point, in process), then compared with `<id>.lessons.json`:
+  core / brief  share of the key points covered: any must_mention phrase in the rendered lesson
+                (Markdown, whitespace ignored)
+  none drafted  roles labelled none that got a lesson anyway
+  trap          lessons whose content (changes, summary, actions, scene, case, quiz) quotes a trap line
+  invented      number+unit facts in a lesson's content (quiz distractors aside) the source never states
+  shared        lessons whose scene or case has a sentence (≥ 12 chars) found in a lesson on another document
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus" / "nhsa-texts"
+WS = re.compile(r"\s+")
+# a number with its unit, as the lesson prints it (dates are checked separately by the LLM verifier)
+NUM_UNIT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(个百分点|个工作日|个自然日|个月|周岁|万元|亿元|元|%|％|日内|天|小时|种|项|倍|分|次|张|人|家|年内)")
+
+
+def squash(s: str) -> str:
+    return WS.sub("", s or "")
+
+
+def draft_document(txt: Path, title: str) -> list[dict]:
+    from yibao.cli import draft_cmd
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "drafts.json"
+        rc = draft_cmd.main(["--new", str(txt), "--title", title, "--format", "json", "-o", str(out)])
+        if rc != 0:
+            raise RuntimeError(f"yibao draft exited {rc} on {txt.name}")
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def content_fields(d: dict, *, distractors: bool = True) -> list[str]:
+    """The lesson's own words (not the template chrome): what a trainer reviews."""
+    out = [d["headline"], *d["summary"], *d["actions"]]
+    for c in d["changes"]:
+        out += [c.get("text") or "", c.get("old") or "", c.get("new") or "", c.get("quote") or ""]
+    for part in (d.get("scenario") or {}, d.get("case") or {}):
+        out += [part.get("title") or "", part.get("text") or ""]
+    for q in d["quiz"]:
+        out += [q["question"], q["answer"], q.get("explanation") or ""]
+        if distractors:
+            out += list(q.get("distractors") or [])
+    return out
+
+
+def invented_facts(d: dict, source: str) -> list[str]:
+    src = squash(source).replace("％", "%")
+    bad = []
+    for field in content_fields(d, distractors=False):
+        for m in NUM_UNIT.finditer(squash(field).replace("％", "%")):
+            if m.group(0) not in src:
+                bad.append(m.group(0))
+    return bad
+
+
+def trap_hits(d: dict, traps: list[str]) -> list[str]:
+    fields = [squash(f) for f in content_fields(d)]
+    hits = []
+    for trap in traps:
+        t = squash(trap)
+        bare_name = not re.search(r"\d|：|:|。", t) and len(t) <= 14
+        if any((f == t) if bare_name else (t in f) for f in fields):
+            hits.append(trap)
+    return hits
+
+
+def story_sentences(d: dict) -> set[str]:
+    out = set()
+    for part in (d.get("scenario") or {}, d.get("case") or {}):
+        for s in re.split(r"[。；！？\n]", squash(part.get("text") or "")):
+            if len(s) >= 12:
+                out.add(s)
+    return out
+
+
+def evaluate(corpus: Path) -> dict:
+    from yibao.lessons.render import render_lesson
+
+    docs, stories = [], {}
+    for labels_path in sorted(corpus.glob("*.lessons.json")):
+        labels = json.loads(labels_path.read_text(encoding="utf-8"))
+        doc_id = labels["id"]
+        txt = corpus / f"{doc_id}.txt"
+        source = txt.read_text(encoding="utf-8")
+        drafts = {d["role"]: d for d in draft_document(txt, labels["title"])}
+        row = {"id": doc_id, "core": [0, 0], "brief": [0, 0], "none": [0, 0], "trap": 0, "invented": [],
+               "lessons": len(drafts), "missed": [], "traps": []}
+        for role, spec in labels["roles"].items():
+            concern = spec["concern"]
+            d = drafts.get(role)
+            if concern == "none":
+                row["none"][0] += d is not None
+                row["none"][1] += 1
+                continue
+            text = squash(render_lesson(d, "md")) if d else ""
+            for kp in spec["key_points"]:
+                hit = any(squash(p) in text for p in kp["must_mention"])
+                row[concern][0] += hit
+                row[concern][1] += 1
+                if not hit:
+                    row["missed"].append(f"{role}:{kp['ref']}")
+        for role, d in drafts.items():
+            hits = trap_hits(d, labels["traps"])
+            row["trap"] += bool(hits)
+            row["traps"] += [f"{role}:{h}" for h in hits]
+            row["invented"] += invented_facts(d, source)
+            stories[(doc_id, role)] = story_sentences(d)
+        docs.append(row)
+    # shared scene/case text: a lesson shares when one of its story sentences occurs on another document
+    owners: dict[str, set[str]] = {}
+    for (doc_id, _), sents in stories.items():
+        for s in sents:
+            owners.setdefault(s, set()).add(doc_id)
+    shared = {key for key, sents in stories.items() if any(len(owners[s]) > 1 for s in sents)}
+    for row in docs:
+        row["shared"] = sum(1 for (doc_id, _) in shared if doc_id == row["id"])
+    return {"docs": docs, "shared": len(shared), "lessons": len(stories)}
+
+
+def pct(a: int, b: int) -> str:
+    return f"{100 * a / b:.0f}%" if b else "—"
+
+
+def table(result: dict) -> str:
+    lines = ["| document | core covered | brief covered | none drafted | trap lessons | invented facts | shared scene/case |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    tot = {"core": [0, 0], "brief": [0, 0], "none": [0, 0], "trap": 0, "invented": 0, "shared": 0, "lessons": 0}
+    for r in result["docs"]:
+        lines.append(f"| {r['id']} | {r['core'][0]}/{r['core'][1]} | {r['brief'][0]}/{r['brief'][1]} | "
+                     f"{r['none'][0]}/{r['none'][1]} | {r['trap']}/{r['lessons']} | {len(r['invented'])} | "
+                     f"{r['shared']}/{r['lessons']} |")
+        for k in ("core", "brief", "none"):
+            tot[k][0] += r[k][0]
+            tot[k][1] += r[k][1]
+        tot["trap"] += r["trap"]
+        tot["invented"] += len(r["invented"])
+        tot["shared"] += r["shared"]
+        tot["lessons"] += r["lessons"]
+    lines.append(f"| **total** | **{pct(*tot['core'])}** | **{pct(*tot['brief'])}** | **{pct(*tot['none'])}** | "
+                 f"**{tot['trap']}** | **{tot['invented']}** | **{pct(tot['shared'], tot['lessons'])}** |")
+    lines.append("")
+    lines.append("Targets: core ≥ 85%, brief ≥ 70%, none drafted ≤ 10%, 0 trap lessons, 0 invented facts, "
+                 "shared ≤ 10%.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--md", type=Path, help="also write the table (and the misses) to this Markdown file")
+    ap.add_argument("-v", "--verbose", action="store_true", help="list missed key points and invented facts")
+    args = ap.parse_args(argv)
+    if not args.corpus.is_dir():
+        print(f"quality_lessons: no corpus at {args.corpus}", file=sys.stderr)
+        return 2
+    result = evaluate(args.corpus)
+    out = table(result)
+    print(out)
+    if args.verbose:
+        for r in result["docs"]:
+            if r["missed"] or r["invented"] or r["traps"]:
+                print(f"{r['id']}: missed {', '.join(r['missed']) or '—'}; invented {', '.join(r['invented']) or '—'}; "
+                      f"traps {', '.join(r['traps']) or '—'}")
+    if args.md:
+        args.md.write_text("# Lesson quality on the labelled national texts\n\n"
+                           "Made by `bench/quality_lessons.py` (`make bench`).\n\n" + out + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""Lessons on new national documents, drafted through the CLI path, on every labelled text in
+../shared/corpus/nhsa-texts/: facts, traps, quotes, quiz and stories hold for every role."""
+import datetime as dt
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from yibao.lessons import ROLES, DocContext, draft_lessons
+from yibao.lessons.provision_quiz import FLIPS
+from yibao.lessons.render import render_lesson
+
+CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "nhsa-texts"
+IDS = sorted(p.name.removesuffix(".lessons.json") for p in CORPUS.glob("*.lessons.json"))
+NUM_UNIT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(个百分点|个工作日|个自然日|个月|周岁|万元|亿元|元|%|％|日|天|小时|种|项|倍|次|张|人|家|年)")
+DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}")
+
+pytestmark = pytest.mark.skipif(not IDS, reason="no labelled corpus at ../shared/corpus/nhsa-texts")
+
+
+def squash(s: str) -> str:
+    return re.sub(r"\s+", "", s or "")
+
+
+@lru_cache(maxsize=None)
+def corpus(doc_id: str):
+    labels = json.loads((CORPUS / f"{doc_id}.lessons.json").read_text(encoding="utf-8"))
+    text = (CORPUS / f"{doc_id}.txt").read_text(encoding="utf-8")
+    doc = DocContext(None, labels["title"], labels["doc_number"], None, dt.date(2025, 12, 1), None, None,
+                     None, "file", "new", None, text)
+    return labels, doc, {d.role: d for d in draft_lessons(doc, None, roles=list(ROLES))}
+
+
+def without_distractors(draft):
+    d = draft.to_dict()
+    for q in d["quiz"]:
+        q["distractors"] = []
+        if q["kind"] == "choice":  # options are rendered from answer + distractors: keep the answer only
+            q["distractors"] = []
+    return d
+
+
+@pytest.mark.parametrize("doc_id", IDS)
+def test_every_number_with_unit_in_a_rendered_lesson_is_in_the_source(doc_id):
+    labels, doc, drafts = corpus(doc_id)
+    source = squash(doc.text).replace("％", "%")
+    for role, draft in drafts.items():
+        for fmt in ("md", "text"):
+            rendered = DATE.sub("", squash(render_lesson(without_distractors(draft), fmt)).replace("％", "%"))
+            invented = [m.group(0) for m in NUM_UNIT.finditer(rendered) if m.group(0) not in source]
+            assert not invented, (role, fmt, invented)
+
+
+@pytest.mark.parametrize("doc_id", IDS)
+def test_no_trap_line_is_lesson_content(doc_id):
+    labels, doc, drafts = corpus(doc_id)
+    for role, d in drafts.items():
+        content = [c["text"] for c in d.changes] + d.summary + [q.question for q in d.quiz] + \
+                  [q.answer for q in d.quiz] + [d.scenario.get("text", ""), d.case.get("text", "")]
+        for trap in labels["traps"]:
+            t = squash(trap)
+            bare_name = not re.search(r"\d|：|:|。", t) and len(t) <= 14
+            assert not any((squash(x) == t) if bare_name else (t in squash(x)) for x in content), (role, trap)
+
+
+@pytest.mark.parametrize("doc_id", IDS)
+def test_quotes_are_whole_sentences_and_the_key_line_is_the_top_provision(doc_id):
+    _, doc, drafts = corpus(doc_id)
+    source = squash(doc.text)
+    for role, d in drafts.items():
+        assert d.changes, role
+        for c in d.changes:
+            assert "…" not in c["text"] and c["text"][-1] in "。；！？：:", (role, c["text"][-20:])
+        assert d.summary[1].startswith(f"要点（{d.changes[0]['ref']}）"), (role, d.summary[1])
+        first = d.summary[1].split("：", 1)[1]
+        assert squash(first) in source or role == "insured", role  # 参保人: jargon explained in place
+
+
+@pytest.mark.parametrize("doc_id", IDS)
+def test_quiz_items_come_from_the_lesson_and_false_ones_flip_or_swap(doc_id):
+    _, doc, drafts = corpus(doc_id)
+    source = squash(doc.text)
+    for role, d in drafts.items():
+        lesson = squash("".join(c["text"] for c in d.changes))
+        assert 3 <= len(d.quiz) <= 5 or "quiz_short" in d.flags, role
+        for q in d.quiz:
+            stem = q.question.split("“", 1)[1].rstrip("”") if q.kind == "truefalse" else q.question.split("填空：", 1)[1]
+            if q.kind == "choice":
+                filled = squash(stem.replace("（\u3000\u3000）", q.answer))
+                assert filled in lesson or role == "insured", (role, q.question)  # the answer is in the lesson
+                i = stem.index("（\u3000\u3000）")
+                before, after = stem[i - 1:i], stem[i + 4:i + 5]
+                assert not re.match(r"[\d.〔]", before or " ") and not re.match(r"[\d.〕号版]", after or " "), q.question
+            elif role == "insured":
+                continue
+            elif q.answer == "正确":
+                assert squash(stem) in lesson, (role, stem)
+            else:
+                original = squash(q.explanation.split("原文：", 1)[1])
+                assert original in lesson and squash(stem) not in source, (role, stem)
+                flipped = any(squash(stem) == rx.sub(to, original, count=1) for rx, to in FLIPS)
+                swapped = len(squash(stem)) - len(original) in range(-6, 7) and re.search(r"\d", stem)
+                assert flipped or swapped, (role, stem)
+
+
+def test_roles_the_document_does_not_concern_get_no_lesson_but_can_be_added_back():
+    labels, doc, _ = corpus("nhsa_ddyl_2020")
+    drafted = {d.role: d for d in draft_lessons(doc, None)}
+    assert "employer_hr" not in drafted  # no 用人单位 in a regulation on hospitals
+    assert {"yibaoban", "doctor", "management"} <= set(drafted)
+    assert all(d.concern in ("core", "brief") for d in drafted.values())
+    (added,) = draft_lessons(doc, None, roles=["employer_hr"])
+    assert added.concern == "none" and "not_concerned_added" in added.flags
+
+
+def test_doctor_lesson_on_the_hospital_regulation_leads_with_conduct():
+    _, _, drafts = corpus("nhsa_ddyl_2020")
+    md = squash(render_lesson(drafts["doctor"], "md"))
+    for phrase in ("分解住院", "挂床住院", "过度诊疗", "超量开药"):
+        assert phrase in md
+    assert drafts["doctor"].case.get("kind") == "警示"
+
+
+def test_notice_to_provincial_bureaus_says_what_changes_for_the_hospital():
+    _, _, drafts = corpus("nhsa_clky_2025")
+    d = drafts["yibaoban"]
+    assert "addressed_to_bureaus" in d.flags
+    assert "医院不是收文单位" in d.summary[0] and "医院和患者" in d.summary[0]
+
+
+def test_lessons_on_documents_of_different_topics_share_no_scene_or_case_sentence():
+    owners: dict[str, set[str]] = {}
+    topics: dict[str, set[str]] = {}
+    for doc_id in IDS:
+        for d in corpus(doc_id)[2].values():
+            topics[doc_id] = set(d.topics)
+            for part in (d.scenario, d.case):
+                for s in re.split(r"[。；！？]", squash(part.get("text", ""))):
+                    if len(s) >= 12:
+                        owners.setdefault(s, set()).add(doc_id)
+    for s, ids in owners.items():
+        ids = sorted(ids)
+        for a in ids:
+            for b in ids:
+                assert a == b or topics[a] & topics[b], (s, a, b)  # only a curated entry of their common topic
+
+
+def test_cases_come_from_a_prohibition_or_penalty_of_the_document():
+    for doc_id in IDS:
+        _, doc, drafts = corpus(doc_id)
+        source = squash(doc.text)
+        for role, d in drafts.items():
+            if d.case.get("id", "").startswith("doc:"):
+                quoted = re.search(r"“(.+)”", d.case["text"]).group(1)
+                assert all(squash(part) in source for part in quoted.split("……")) and re.search(r"不得|禁止|严禁|罚|暂停|解除|追回|中止|终止|处理|处分|记分|责令|拒付|扣|约谈|约束|惩戒|曝光|通报|取消|退回|没收|吊销|停止", quoted), (doc_id, role, quoted)

@@ -1,0 +1,74 @@
+"""Who a provision binds and which provisions a role gets (yibao/lessons/selection.py), on small
+texts written for the test and parsed by the real document model."""
+from yibao.document import parse_document
+from yibao.lessons.selection import choose, duty_modality, teachable_units
+
+REGULATION = """某市医疗保障定点管理办法
+
+第一章 总则
+
+第一条 为了加强管理，根据有关规定，制定本办法。
+
+第二章 定点医疗机构运行管理
+
+第二条 执行实名就医和购药管理规定，核验参保人员有效身份凭证。
+
+第三条 续签应由定点医疗机构于医保协议期满前3个月向经办机构提出申请。
+
+第四条 参保人使用乙类药品，先由参保人自付一定比例后，再按规定支付。
+
+第三章 定点零售药店运行管理
+
+第五条 定点零售药店应当为参保人员提供医保费用结算服务。
+
+第六条 考核结果与年终清算、质量保证金退还等挂钩。
+
+第七条 本办法自2026年1月1日起施行。
+"""
+
+
+def units_by_ref():
+    return {u.ref: u for u in teachable_units(parse_document(REGULATION))}
+
+
+def test_the_agent_of_ying_you_x_is_bound():
+    u = units_by_ref()["第三条"]
+    assert "medical_institution" in u.bound[0]
+
+
+def test_a_sentence_without_subject_takes_the_chapter_heading_actor():
+    u = units_by_ref()["第二条"]
+    assert "medical_institution" in u.bound[0]
+
+
+def test_a_benefit_rule_binds_the_insured_and_the_window():
+    u = units_by_ref()["第四条"]
+    assert {"insured", "billing"} <= u.bound[0]
+
+
+def test_what_a_retail_pharmacy_must_do_does_not_bind_the_hospital_window():
+    u = units_by_ref()["第五条"]
+    assert "pharmacy" in u.bound[0] and "billing" not in u.bound[0]
+
+
+def test_a_bare_verb_directive_is_a_duty():
+    doc = parse_document("关于做好某项工作的通知\n\n各省、自治区、直辖市医疗保障局：\n\n"
+                         "一、加强数据筛查\n推进智能审核全覆盖，完善随机抽查机制。\n")
+    sentences = [s for u in teachable_units(doc) for s in u.sentences]
+    assert any(duty_modality(s) == "obligation" for s in sentences if "推进" in s.text)
+
+
+def test_bare_part_titles_are_not_units_and_give_their_theme():
+    doc = parse_document("关于做好某项工作的通知\n\n各省医疗保障局：\n\n二、提升医保基金结算清算水平\n"
+                         "（一）按时拨付医保资金。各地要在30个工作日内拨付。\n")
+    units = teachable_units(doc)
+    assert all("提升医保基金结算清算水平" != u.text.strip("。") for u in units)
+    assert any(u.theme.endswith("提升医保基金结算清算水平") for u in units)
+
+
+def test_places_after_the_open_ones_go_only_to_provisions_about_the_role():
+    units = teachable_units(parse_document(REGULATION))
+    chosen = choose(units, ("nursing",), (), 10, open_places=1)
+    assert len(chosen) <= 3   # one open place (and the minimum a lesson quotes), nothing binds nursing
+    about_money = choose(units, ("finance",), (), 10, open_places=0, keywords=("清算",))
+    assert any(c.unit.ref == "第六条" for c in about_money)

@@ -1,0 +1,82 @@
+"""Who a document concerns: per role core (full lesson), brief (short notice) or none (no lesson).
+
+A role's concern comes from the provisions that bind its actors (config/roles.yaml `concern`):
+a provision *binds* an actor when one of its sentences names the actor and carries an
+obligation, prohibition or penalty. Topics can raise a role to at least brief.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .config import LessonConfigError
+from .relevance import roles_config
+from .roles import ROLES
+from .selection import affected_actors
+
+STRONG = ("prohibition", "obligation", "penalty")
+LEVELS = ("none", "brief", "core")
+
+
+@dataclass
+class Concern:
+    role: str
+    level: str                       # core | brief | none
+    reason: str                      # one line a trainer reads in the review queue
+    actors: tuple[str, ...] = ()     # the role's actors (core first)
+    brief_actors: tuple[str, ...] = ()
+    bound: list[str] = field(default_factory=list)  # refs of the provisions binding the role
+    affected: bool = False          # a duty naming the role's actors counts as binding them
+
+
+def concern_config() -> dict:
+    cfg = roles_config().get("concern")
+    if not isinstance(cfg, dict) or not isinstance(cfg.get("roles"), dict):
+        raise LessonConfigError("roles.yaml: 'concern' must map 'roles' to their actors")
+    return cfg
+
+
+def binds(unit, actors: tuple[str, ...], together: tuple[str, ...] = (), affected: bool = False) -> bool:
+    """A strong sentence of the unit binds one of the actors (see selection.bound_actors), naming
+    also one of `together` when given (收费 only counts for the cashier with a patient in it).
+    affected: naming the actor in a duty is enough."""
+    return any((affected_actors(s) if affected else b) & set(actors)
+               and (not together or set(s.actors) & set(together))
+               for s, b in zip(unit.sentences, unit.bound))
+
+
+def mentions(unit, actors: tuple[str, ...], together: tuple[str, ...] = ()) -> bool:
+    """A sentence with a modal duty (应当, 不得, 罚款 …) names one of the actors (e.g. a bureau's duty
+    that reaches the hospital); bare-verb directives do not count here: naming a party in an
+    instruction to someone else is not enough to concern it."""
+    return any(s.modality in STRONG and set(s.actors) & set(actors)
+               and (not together or set(s.actors) & set(together)) for s in unit.sentences)
+
+
+def role_concerns(units: list, topics: list[str]) -> dict[str, Concern]:
+    """Concern for every role, from the document's teachable units (see selection.teachable_units)."""
+    cfg = concern_config()
+    core_min, brief_min = int(cfg.get("core_min", 2)), int(cfg.get("brief_min", 1))
+    core_named = int(cfg.get("core_named", 3))
+    out: dict[str, Concern] = {}
+    for role in ROLES:
+        spec = cfg["roles"].get(role) or {}
+        actors = tuple(spec.get("core") or ())
+        brief_actors = tuple(spec.get("brief") or ())
+        together = tuple(spec.get("with") or ())
+        affected = bool(spec.get("affected"))
+        bound = [u.ref for u in units if binds(u, actors, together, affected)]
+        named = [u.ref for u in units if mentions(u, actors, together)]
+        brief_bound = [u.ref for u in units if binds(u, brief_actors)]
+        if len(bound) >= int(spec.get("core_min", core_min)) or (bound and len(named) >= core_named):
+            level, reason = "core", f"{len(bound)}处条款对{ROLES[role]}的工作提出要求（{'、'.join(bound[:3])}…）"
+        elif bound or len(named) >= brief_min + 1 or brief_bound:
+            refs = bound or named or brief_bound
+            level, reason = "brief", f"文件涉及{ROLES[role]}的工作（{'、'.join(refs[:3])}），需知晓"
+        else:
+            level, reason = "none", f"没有条款约束{ROLES[role]}的工作"
+        floor = max((LEVELS.index(v) for t, roles in (cfg.get("topics") or {}).items() if t in topics
+                     for r, v in (roles or {}).items() if r == role and v in LEVELS), default=0)
+        if floor > LEVELS.index(level):
+            level, reason = LEVELS[floor], f"文件主题（{'、'.join(topics)}）与{ROLES[role]}的工作有关"
+        out[role] = Concern(role, level, reason, actors, brief_actors, bound, affected)
+    return out

@@ -1,0 +1,227 @@
+"""Lessons on a new document, built from the document model: per role, the provisions that bind it.
+
+    plan = plan_document(doc_ctx)                  # parse once: units, concerns, topics
+    draft = draft_role(doc_ctx, plan, "doctor")    # one LessonDraft (concern core → full, brief → short)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import facts
+from . import notes as notes_mod
+from . import provision_quiz, stories
+from .concern import Concern, concern_config, role_concerns
+from .docmodel import parse_document
+from .model import DocContext, LessonDraft
+from .relevance import roles_config
+from .roles import ROLES
+from .selection import Chosen, Unit, all_facts, choose, teachable_units
+
+CATEGORY = {"prohibition": "obligation", "obligation": "obligation", "penalty": "penalty",
+            "permission": "scope", "statement": "other"}
+_PROVINCIAL = re.compile(r"医疗保障局|医保局|医疗保障部门|卫生健康委|财政厅|人力资源")
+
+
+@dataclass
+class DocumentPlan:
+    doc: object                  # yibao.document Document
+    units: list[Unit]
+    concerns: dict[str, Concern]
+    topics: list[str]
+    facts: list
+    addressed_to_bureaus: bool
+
+
+def _addressees(doc, text: str) -> list[str]:
+    found = list(getattr(doc, "addressees", []) or [])
+    if found:
+        return found
+    head = text[:400]
+    m = re.search(r"(?m)^\s*(各[^\n：:]{2,60}(?:医疗保障局|医保局|卫生健康委|财政厅|局))\s*[：:]", head)
+    return [m.group(1)] if m else []
+
+
+def plan_document(ctx: DocContext, topics: list[str]) -> DocumentPlan:
+    doc = parse_document(ctx.text, title=ctx.title)
+    units = teachable_units(doc)
+    addressees = _addressees(doc, ctx.text)
+    to_bureaus = bool(addressees) and all(_PROVINCIAL.search(a) for a in addressees)
+    return DocumentPlan(doc, units, role_concerns(units, topics), topics, all_facts(doc), to_bureaus)
+
+
+def _plain_ref(ref: str) -> str:
+    return ref.replace("/", "")
+
+
+def _change(c: Chosen) -> dict:
+    quote = "".join(c.sentences_text())
+    return {"ref": _plain_ref(c.unit.ref), "old": "", "new": "", "text": quote,
+            "category": CATEGORY[c.unit.modality] if not c.unit.facts or c.unit.modality != "statement" else "number",
+            "kind": "added", "modality": c.unit.modality, "heading": c.unit.heading,
+            "facts": [f.text for s in c.sentences for f in s.facts], "group": c.unit.theme}
+
+
+def _first_strong_sentence(c: Chosen, actors: tuple[str, ...] = ()) -> str:
+    """The 要点 line: the quoted duty that binds the role (else names it, else the first duty); a list
+    item is never quoted without its lead-in, so a list gives its lead-in ("有下列情形之一的，…：")."""
+    mine = set(actors)
+
+    def rank(s) -> int:
+        return 0 if c.unit.bound_of(s) & mine else 1 if set(s.actors) & mine else 2
+
+    strong = sorted((s for s in c.sentences if s.modality != "statement"), key=rank)
+    for s in strong:
+        i = c.unit.sentences.index(s)
+        if not c.unit.labels[i]:
+            return s.text
+        if i > 0 and c.unit.sentences[0] in c.sentences and not c.unit.labels[0]:
+            return c.unit.sentences[0].text
+    return strong[0].text if strong else c.sentences[0].text if c.sentences else ""
+
+
+def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, chosen: list[Chosen],
+             plain: bool, deadline_cn: str, effective) -> list[str]:
+    short = facts.short_title(ctx.title)
+    name = ROLES[role]
+    if plan.addressed_to_bureaus:
+        intro = (f"《{short}》发给各地医保部门，由医保部门组织落实；医院不是收文单位，"
+                 f"但下面这些变化会落到医院和患者身上，{name}需要知道。")
+    elif concern.level == "brief":
+        intro = f"《{short}》与{name}的工作有关的内容不多，以下是需要知道的要点。"
+    elif concern.level == "none":
+        intro = f"《{short}》没有直接约束{name}工作的条款；培训师仍要求了解，以下为主要内容。"
+    else:
+        intro = f"《{short}》对{name}的工作提出了明确要求，以下按重要程度列出。"
+    if plain:
+        intro = f"医保出了新规定《{short}》，下面是和您看病买药有关的内容。"
+    top = chosen[0] if chosen else None
+    key = f"要点（{_plain_ref(top.unit.ref)}）：{_first_strong_sentence(top, concern.actors)}" if top else "本文件与本岗位直接相关的内容较少。"
+    if effective:
+        when = (f"{facts.fmt_cn_date(effective)}起执行。" if plain
+                else f"自{facts.fmt_cn_date(effective)}起施行；请在{deadline_cn}前完成学习、测验并确认。")
+    else:
+        when = ("什么时候开始执行，以官方通知为准。" if plain
+                else f"原文未写明施行日期，以发文通知为准；请在{deadline_cn}前完成学习、测验并确认。")
+    return [intro, key, when]
+
+
+_ACTION_VERB = {"prohibition": "守住红线", "penalty": "知晓后果", "obligation": "照此办理", "permission": "可以这样做"}
+
+
+_CLAUSE = re.compile(r"[^，。；：]*(?:应当|必须|不得|禁止|严禁|须|应|要|可以)[^，。；：]*")
+
+
+def _duty_clause(c: Chosen, actors: tuple[str, ...]) -> tuple[str, str] | None:
+    """(modality, the comma-delimited clause carrying the modal verb) of the unit's first strong
+    sentence that binds the role, e.g. ("prohibition", "不得分解住院、挂床住院")."""
+    sents = sorted((s for s in c.sentences if s.modality in _ACTION_VERB),
+                   key=lambda s: 0 if c.unit.bound_of(s) & set(actors) else 1)
+    for s in sents:
+        m = _CLAUSE.search(s.text)
+        if m and 6 <= len(m.group(0)) <= 60:
+            return s.modality, m.group(0).strip()
+    return None
+
+
+def _actions(chosen: list[Chosen], actors: tuple[str, ...], directives, deadline_cn: str, plain: bool) -> list[str]:
+    out = ["培训重点：" + "；".join(directives.emphasis)] if directives.emphasis else []
+    for c in chosen:
+        duty = _duty_clause(c, actors)
+        if duty:
+            out.append(f"{_ACTION_VERB[duty[0]]}（{_plain_ref(c.unit.ref)}）：{duty[1]}。")
+    if plain:
+        out.append("有疑问可咨询医院医保窗口或当地医保经办机构。")
+    else:
+        out.append(f"{deadline_cn}前完成本课学习与测验。")
+    return out
+
+
+def _apply_notes(chosen: list[Chosen], directives) -> list[Chosen]:
+    if directives.keep:
+        chosen = [c for c in chosen if any(_plain_ref(c.unit.ref).startswith(k) for k in directives.keep)]
+    if directives.drop:
+        chosen = [c for c in chosen if not any(_plain_ref(c.unit.ref).startswith(k) for k in directives.drop)]
+    if directives.emphasis:
+        hit = [c for c in chosen if any(e in c.unit.text for e in directives.emphasis)]
+        chosen = hit + [c for c in chosen if c not in hit]
+    return chosen
+
+
+def _plainify(rc: dict, headline: str, summary: list[str], changes: list[dict], scene: dict | None,
+              case: dict | None, quiz: list) -> tuple[str, list[str]]:
+    from .rules_drafter import _plain
+    terms, used = rc.get("plain_terms") or {}, set()
+    headline = _plain(headline, terms, used)
+    summary = [_plain(x, terms, used) for x in summary]
+    for c in changes:
+        c["text"] = _plain(c["text"], terms, used)
+    for part in (scene, case):
+        if part:
+            part["text"] = _plain(part["text"], terms, used)
+    for q in quiz:
+        q.question, q.explanation = _plain(q.question, terms, used), _plain(q.explanation, terms, used)
+    return headline, summary
+
+
+def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | None = None) -> LessonDraft:
+    rc = roles_config()["roles"].get(role) or {}
+    plain = bool(rc.get("plain"))
+    concern = plan.concerns[role]
+    directives = notes_mod.parse_notes(notes)
+    level = concern.level if concern.level != "none" else "brief"
+    size = (concern_config().get("size") or {}).get(level, 6)
+    open_places = (concern_config().get("open_places") or {}).get(level)
+    keywords = tuple((roles_config().get("keywords") or {}).get(role) or ())
+    chosen = choose(plan.units, concern.actors, concern.brief_actors, int(size) + 2, affected_binds=concern.affected,
+                    keywords=keywords, open_places=open_places)
+    chosen = _apply_notes(chosen, directives)[: int(size)]
+    flags = (["trainer_notes"] if directives.raw else []) + (["not_concerned_added"] if concern.level == "none" else [])
+    if plan.addressed_to_bureaus:
+        flags.append("addressed_to_bureaus")
+    effective = ctx.effective_date or facts.effective_date_in(ctx.text)
+    if effective is None:
+        flags.append("effective_date_missing")
+    deadline_cn = facts.fmt_cn_date(ctx.deadline)
+    short = facts.short_title(ctx.title)
+    summary = _summary(ctx, plan, role, concern, chosen, plain, deadline_cn, effective)
+    top = chosen[0] if chosen else None
+    duty = _duty_clause(top, concern.actors) if top else None
+    headline_gist = (top.unit.heading or (duty[1] if duty else _plain_ref(top.unit.ref))) if top else short
+    headline = (f"医保新规定：{headline_gist}" if plain
+                else f"《{short}》：{ROLES[role]}{'须知' if concern.level == 'brief' else '要点'}——{headline_gist}")
+    the_case = stories.case(role, chosen, plan.units, concern.actors)
+    the_scene = stories.scene(role, chosen, concern.actors, avoid=(the_case or {}).get("sentence", ""))
+    doc_actors = {a for u in plan.units for s in u.sentences for a in s.actors}
+    valued = next((c for c in chosen if any(f.kind == "number" for s in c.sentences for f in s.facts)), top)
+    number = next((f.text for s in valued.sentences for f in provision_quiz.new_values_first(s.text, s.facts)
+                   if f.kind == "number"), None) if valued else None
+    values = {"short_title": short, "ref": _plain_ref(valued.unit.ref) if valued else "", "gist": headline_gist,
+              "effective": facts.fmt_cn_date(effective) if effective else "施行之日"}
+    if number:
+        values["new"] = number
+    # a trainer's own library entry (topic AND actor match) comes first, then the document's own
+    the_scene = stories.curated("scenarios", role, plan.topics, doc_actors, values, origin="trainer") or the_scene
+    the_case = stories.curated("cases", role, plan.topics, doc_actors, values, origin="trainer") or the_case
+    if the_scene is None:
+        the_scene = stories.curated("scenarios", role, plan.topics, doc_actors, values)
+    if the_case is None:
+        the_case = stories.curated("cases", role, plan.topics, doc_actors, values)
+    if the_case:
+        the_case = {k: v for k, v in the_case.items() if k != "sentence"}
+    quiz = provision_quiz.build(chosen, plan.facts, short, limit=5 if concern.level == "core" else 3)
+    if len(quiz) < 3:
+        flags.append("quiz_short")
+    # the 要点 first, then the others in reading order: grouped by the part (章, 一、) they sit in
+    shown = chosen[:1] + sorted(chosen[1:], key=lambda c: c.unit.order)
+    changes = [_change(c) for c in shown]
+    if plain:  # 参保人: jargon explained at first use (roles.yaml insured.plain_terms)
+        headline, summary = _plainify(rc, headline, summary, changes, the_scene, the_case, quiz)
+    return LessonDraft(
+        role=role, topics=list(plan.topics), headline=headline, summary=summary,
+        changes=changes, actions=_actions(chosen, concern.actors, directives, deadline_cn, plain),
+        effective_date=effective, scenario=the_scene or {}, case=the_case or {}, quiz=quiz,
+        source={"title": ctx.title, "doc_number": ctx.doc_number, "url": ctx.url,
+                "publish_date": ctx.publish_date.isoformat(), "issuer": ctx.issuer,
+                "source_name": ctx.source_name, "kind": ctx.kind, "predecessor_title": ctx.predecessor_title},
+        deadline=ctx.deadline, drafter="rules", flags=flags, notes=directives.raw or None, concern=concern.level)

@@ -1,0 +1,145 @@
+"""Quiz items on the provisions a lesson quotes (its answers are in the lesson).
+
+- fill-in: a whole fact (number+unit, time limit, date) is blanked; distractors are other values of
+  the same kind and unit from the same document, then near values of the same unit;
+- true: a quoted sentence as printed;
+- false: the quoted sentence with its modality flipped (应当↔可以, 不得↔可以) or one value swapped for
+  another value of the same unit from the same document. Characters are never corrupted.
+"""
+from __future__ import annotations
+
+import re
+
+from .model import QuizItem
+from .quiz import number_distractors
+
+BLANK = "（\u3000\u3000）"
+# modality flips, strongest word first: a duty becomes a permission, a permission a duty
+FLIPS = [(re.compile(p), to) for p, to in (
+    (r"不得", "可以"), (r"严禁", "可以"), (r"禁止", "允许"), (r"应当", "可以"), (r"必须", "可以"),
+    (r"(?<![相对适反供回效响])应(?![用急对该收])", "可"), (r"(?<![主需重必纲只还])要(?![求点素件是])", "可以"),
+    (r"可以", "应当"))]
+_MAX_STEM = 160
+
+
+def _unit_of(fact) -> str:
+    return f"{fact.kind}:{fact.unit or ''}"
+
+
+def value_index(doc_facts: list) -> dict[str, list[str]]:
+    """kind:unit → the document's printed values of that kind and unit, in order, once each."""
+    index: dict[str, list[str]] = {}
+    for f in doc_facts:
+        values = index.setdefault(_unit_of(f), [])
+        if f.text not in values:
+            values.append(f.text)
+    return index
+
+
+def _same_kind_values(fact, doc_facts) -> list[str]:
+    """Other printed values of the document with the same kind and unit."""
+    index = doc_facts if isinstance(doc_facts, dict) else value_index(doc_facts)
+    return [v for v in index.get(_unit_of(fact), []) if not (fact.text in v or v in fact.text)]
+
+
+def _blankable(sentence: str, fact) -> bool:
+    """The fact occurs once, whole (never part of a longer number, version or 文号)."""
+    i = sentence.find(fact.text)
+    if i < 0 or sentence.count(fact.text) != 1:
+        return False
+    before, after = sentence[i - 1:i], sentence[i + len(fact.text):i + len(fact.text) + 1]
+    return not re.match(r"[\d.〔〕\[\]VvＶ]", before or " ") and not re.match(r"[\d.〕号版]", after or " ")
+
+
+def new_values_first(sentence: str, facts_here) -> list:
+    """"从300元提高至520元": the value after 至/到/为 (what now applies) first."""
+    def after_target(f) -> bool:
+        i = sentence.find(f.text)
+        return i > 0 and bool(re.search(r"(?:至|到|为)$", sentence[max(0, i - 3):i]))
+    return sorted(facts_here, key=lambda f: 0 if after_target(f) else 1)
+
+
+def fill_item(ref: str, sentence: str, fact, doc_facts: list, short: str) -> QuizItem | None:
+    if fact.kind not in ("number", "time_limit", "date") or not _blankable(sentence, fact) or len(sentence) > _MAX_STEM:
+        return None
+    if not re.search(r"\d", fact.text):
+        return None  # "三种", "一批": counts in words make poor blanks (and poor distractors)
+    distractors = _same_kind_values(fact, doc_facts)[:3]
+    if len(distractors) < 3 and fact.kind == "number":
+        distractors += [d for d in number_distractors(fact.text, [], []) if d not in distractors][:3 - len(distractors)]
+    if len(distractors) < 2:
+        return None
+    stem = sentence.replace(fact.text, BLANK, 1)
+    return QuizItem("choice", f"根据《{short}》{ref}，填空：{stem}", fact.text, distractors[:3], ref,
+                    f"{ref}原文：{sentence}")
+
+
+def flip(sentence: str) -> str | None:
+    for rx, other in FLIPS:
+        m = rx.search(sentence)
+        if m:
+            return sentence[:m.start()] + other + sentence[m.end():]
+    return None
+
+
+def swap_value(sentence: str, doc_facts: list, facts_here: list) -> str | None:
+    for fact in facts_here:
+        if fact.kind != "number" or not re.search(r"\d", fact.text) or not _blankable(sentence, fact):
+            continue
+        others = [v for v in _same_kind_values(fact, doc_facts) if re.search(r"\d", v)]
+        if others:
+            return sentence.replace(fact.text, others[0], 1)
+    return None
+
+
+def truefalse_item(ref: str, sentence: str, short: str, *, false_version: str | None) -> QuizItem:
+    if false_version:
+        return QuizItem("truefalse", f"判断：根据《{short}》{ref}，“{false_version}”", "错误", ["正确"], ref,
+                        f"{ref}原文：{sentence}")
+    return QuizItem("truefalse", f"判断：根据《{short}》{ref}，“{sentence}”", "正确", ["错误"], ref,
+                    f"{ref}原文如此。")
+
+
+def _candidates(c, doc_facts: list, short: str, make_false: list[bool]) -> list[QuizItem]:
+    """Every item one quoted provision offers: fill-ins on its facts, then true/false on its duties."""
+    from .selection import is_boilerplate
+
+    ref = c.unit.ref.replace("/", "").replace("、", "")
+    usable = [s for s in c.sentences if 10 <= len(s.text) <= _MAX_STEM and not is_boilerplate(s.text)]
+    items: list[QuizItem] = []
+    for s in usable:
+        for fact in new_values_first(s.text, s.facts):
+            item = fill_item(ref, s.text, fact, doc_facts, short)
+            if item:
+                items.append(item)
+                break
+    for s in sorted(usable, key=lambda s: s.modality == "statement"):
+        false_version = None
+        if make_false[0]:  # a false statement needs a sentence that can be flipped or swapped
+            false_version = flip(s.text) or swap_value(s.text, doc_facts, list(s.facts))
+            if false_version is None:
+                other = next((x for x in usable if x is not s and (flip(x.text) or swap_value(x.text, doc_facts, list(x.facts)))), None)
+                if other is not None:
+                    s, false_version = other, flip(other.text) or swap_value(other.text, doc_facts, list(other.facts))
+        items.append(truefalse_item(ref, s.text, short, false_version=false_version))
+        if false_version or not make_false[0]:
+            make_false[0] = not make_false[0]
+    return items
+
+
+def build(chosen: list, doc_facts: list, short: str, limit: int = 5) -> list[QuizItem]:
+    """3–5 items: the best item of each quoted provision first, then the next ones, alternating true
+    and false statements."""
+    make_false = [True]
+    index = value_index(doc_facts)
+    per_unit = [_candidates(c, index, short, make_false) for c in chosen]
+    out: list[QuizItem] = []
+    seen: set[str] = set()
+    depth = 0
+    while len(out) < limit and any(len(items) > depth for items in per_unit):
+        for items in per_unit:
+            if len(items) > depth and len(out) < limit and items[depth].question not in seen:
+                seen.add(items[depth].question)
+                out.append(items[depth])
+        depth += 1
+    return out

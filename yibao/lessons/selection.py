@@ -1,0 +1,366 @@
+"""Choose a role's provisions from the document model and quote them by whole sentences.
+
+A *unit* is a provision that says something of its own (an article, or an item of a notice whose
+parent is only a heading) together with its sub-items. Units are ranked for a role by
+  1. whether they bind the role's actors (an obligation/prohibition/penalty naming them),
+  2. modality (prohibition, penalty, obligation first),
+  3. facts (numbers with units, time limits, lists).
+Purpose/background paragraphs rank last; header, 主送, signature and date lines are never
+provisions in the document model, so they are never chosen.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from functools import lru_cache
+
+from .docmodel import actor_words, iter_provisions
+
+MODALITY_WEIGHT = {"prohibition": 3, "penalty": 3, "obligation": 2, "permission": 1, "statement": 0}
+QUOTE_LIMIT = 400          # characters of whole sentences quoted per provision
+_BOILERPLATE = re.compile(r"负责解释|自.{0,16}(?:起|之日起)(?:施行|实施|执行)|同时废止|以本.{1,4}为准|从其规定|参照本.{1,3}执行")
+
+
+STRONG = ("prohibition", "obligation", "penalty")
+# actors on the hospital's side: what binds them reaches the words named with them
+HOSPITAL_SIDE = {"medical_institution", "medical_staff", "pharmacy", "nursing", "billing", "insured", "employer"}
+_MODAL = re.compile(r"应当|必须|不得|禁止|严禁|须|应|要|可以|鼓励|负责|予以|给予|处")
+
+
+@lru_cache(maxsize=1)
+def _words() -> tuple[tuple[str, str], ...]:
+    pairs = [(w, a) for a, words in actor_words().items() for w in words]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+# words that name a party (a person or a body) rather than an activity (收费, 开药, 处方 …)
+_PARTY = re.compile(r"(?:人员|医师|医生|护士|患者|参保人|群众|机构|单位|部门|药店|医院|局|诊所|卫生院)$")
+
+
+def _actors_in(text: str, *, activities_only: bool = False) -> set[str]:
+    found = set()
+    for w, a in _words():
+        if w in text:
+            if not (activities_only and _PARTY.search(w)):
+                found.add(a)
+            text = text.replace(w, "　")
+    return found
+
+
+# "应由定点医疗机构…提出申请", "由经办机构负责": the party after 由 is the agent of the duty
+_AGENT = re.compile(r"^(?:应当|必须|须|应|要)?(?:由|经)([^，。；：]{2,30}?)(?:于|在|向|对|按|负责|提出|组织|开展|进行|办理|确定|承担|报|自行|统一|及时)")
+
+
+def _subject_text(sentence) -> str:
+    """The words before the modal verb, or the agent a "应由X…" names right after it."""
+    m = _MODAL.search(sentence.text)
+    if not m:
+        return ""
+    head = sentence.text[:m.start()]
+    if _actors_in(head):
+        return head
+    agent = _AGENT.match(sentence.text[m.start():])
+    return agent.group(1) if agent else ""
+
+
+def subject_of(sentence) -> set[str]:
+    """Actors named before the sentence's modal verb (its grammatical subject), or the agent a
+    "应由X…" names right after it; empty when the sentence has neither."""
+    return _actors_in(_subject_text(sentence))
+
+
+# bodies outside the hospital that carry out the same activities (a 零售药店 settles its own sales):
+# what they must do binds them, not the hospital's window or wards
+_OUTSIDE_BODY = re.compile(r"药店|经办机构|医疗保障|医保部门|医保局")
+
+
+def outside_subject(sentence) -> bool | None:
+    """True/False when the sentence names its subject, None when it has none of its own."""
+    text = _subject_text(sentence)
+    return bool(_OUTSIDE_BODY.search(text)) if text else None
+
+
+# a 公文 instructs by a bare verb too: "加强数据筛查分析。", "推进智能审核全覆盖" (no 应/要, no subject)
+_DIRECTIVE = re.compile(r"^(?:[一二三四五六七八九十]+是)?(?:进一步|切实|全面|持续|积极|认真|统一)?"
+                        r"(?:加强|做好|推进|推动|完善|建立|健全|落实|强化|规范|开展|严格|确保|指导|督促|组织|"
+                        r"提高|提升|用好|发挥|探索|依托|实行|实施|执行|遵守|配合|按时|及时|定期|将)")
+
+
+def duty_modality(sentence) -> str:
+    """The sentence's modality, with a subject-less directive ("推进智能审核全覆盖。") read as an
+    obligation of whoever the context names (the heading's actor, or the notice's addressees)."""
+    if sentence.modality != "statement":
+        return sentence.modality
+    if _DIRECTIVE.match(sentence.text.lstrip()) and not subject_of(sentence):
+        return "obligation"
+    if _PAYS.search(sentence.text) and {"finance", "medical_institution"} <= set(sentence.actors):
+        return "obligation"   # how the fund pays the hospital: a rule its finance office works by
+    return sentence.modality
+
+
+# a benefit rule: the patient is the subject and the sentence says what is paid ("参保人使用乙类药品…先由
+# 参保人自付一定比例"): it concerns the insured and the window that settles and explains it
+_PAYS = re.compile(r"自付|支付|报销|分担|个人负担|起付|待遇")
+
+
+def benefit_rule(sentence) -> set[str]:
+    head = sentence.text.lstrip("“”\"")[:5]   # the sentence opens with the patient as its subject
+    if _actors_in(head) == {"insured"} and _PAYS.search(sentence.text):
+        return {"insured", "billing"}
+    return set()
+
+
+def bound_actors(sentence, implied: set[str] | None = None, outside: bool = False) -> set[str]:
+    """Actors a sentence binds: the subject before its modal verb (or `implied`, the subject carried
+    from the previous sentence); when the subject is the hospital's side, the actors it names after
+    the verb too (收费, 处方, 患者 …). outside: the carried subject is a body outside the hospital."""
+    if duty_modality(sentence) not in STRONG:
+        return benefit_rule(sentence)
+    own = subject_of(sentence)
+    subject = own or set(implied or ())
+    if own:
+        outside = bool(outside_subject(sentence))
+    if outside:
+        return subject
+    if not subject or subject <= HOSPITAL_SIDE:
+        # after the verb only activities bind (收费, 开药); a party named there (医师, 患者) is its object
+        m = _MODAL.search(sentence.text) if own else None
+        rest = sentence.text[m.start():] if m else sentence.text
+        return subject | (_actors_in(rest, activities_only=True) & set(sentence.actors))
+    return subject
+
+
+def affected_actors(sentence) -> set[str]:
+    """Actors a strong sentence names at all (a bureau's duty that reaches the hospital)."""
+    return set(sentence.actors) if duty_modality(sentence) in STRONG else set()
+
+
+@dataclass
+class Unit:
+    ref: str
+    heading: str | None
+    sentences: list            # document-model Sentence objects, own text first, then sub-items
+    labels: list[str]          # the sub-item label each sentence starts (or "")
+    is_purpose: bool
+    topic: str | None
+    bound: list = field(default_factory=list)   # per sentence: the actors it binds (subject carried over)
+    implied: frozenset = frozenset()  # actors the enclosing chapter/section heading names ("定点医疗机构运行管理")
+    implied_outside: bool = False  # that heading names a body outside the hospital ("定点零售药店运行管理")
+    part: str = ""             # the top-level provision it sits in (a 章, or a notice's 一、): its theme
+    theme: str = ""            # that part's title as printed: "第三章 定点医疗机构运行管理", "二、提升…水平"
+    order: int = 0             # position in reading order
+
+    def finish(self) -> "Unit":
+        """Bind each sentence (a sentence without a subject of its own keeps the previous one's, the
+        first one the heading's actors) and keep what ranking needs per sentence:
+        (bound actors, named actors, strong?, modality)."""
+        self.bound, carried, outside = [], set(self.implied), self.implied_outside
+        for s in self.sentences:
+            own = subject_of(s)
+            if own:
+                carried, outside = own, bool(outside_subject(s))
+            self.bound.append(bound_actors(s, carried, outside))
+        self.per_sentence = [(b, set(s.actors), duty_modality(s) in STRONG, duty_modality(s))
+                             for s, b in zip(self.sentences, self.bound)]
+        self.base = _fact_weight(self) - (8 if self.is_purpose else 0) - \
+            (6 if _BOILERPLATE.search(self.text) and len(self.text) < 80 else 0)
+        return self
+
+    def bound_of(self, sentence) -> set[str]:
+        for s, b in zip(self.sentences, self.bound):
+            if s is sentence:
+                return b
+        return bound_actors(sentence)
+
+    @property
+    def modality(self) -> str:
+        return max((s.modality for s in self.sentences), key=MODALITY_WEIGHT.get, default="statement")
+
+    @property
+    def facts(self) -> list:
+        return [f for s in self.sentences for f in s.facts]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.sentences)
+
+
+@dataclass
+class Chosen:
+    unit: Unit
+    score: float
+    sentences: list = field(default_factory=list)   # the quoted sentences, in reading order
+
+    @property
+    def quote(self) -> str:
+        return "".join(self.sentences_text())
+
+    def sentences_text(self) -> list[str]:
+        out = []
+        for s in self.sentences:
+            i = self.unit.sentences.index(s)
+            label = self.unit.labels[i]
+            out.append(f"{label}{s.text}" if label and not s.text.startswith(label) else s.text)
+        return out
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """施行/解释/废止 sentences: true of every regulation, never a lesson's point."""
+    return bool(_BOILERPLATE.search(sentence))
+
+
+def _ref(p) -> str:
+    """Citation as readers write it: "第四条（二）", "二（三）" (not "二、（三）")."""
+    return (getattr(p, "ref", "") or p.id).replace("/", "").replace("、", "")
+
+
+def _own_sentences(p) -> list:
+    return [s for s in p.sentences if len(s.text.strip("。；，：: ")) >= 4]
+
+
+def _leads_into_list(p, own: list) -> bool:
+    """"…有下列情形之一的：" — the sub-items complete the provision's own sentence."""
+    return bool(own) and (own[-1].text.rstrip().endswith(("：", ":")) or "下列" in own[-1].text)
+
+
+def _theme(p) -> str:
+    """A part's printed title: "第三章 定点医疗机构运行管理", "二、提升医保基金结算清算水平"."""
+    title = (p.heading or "").strip()
+    label = (p.label or "").strip()
+    if not title:
+        return ""
+    return f"{label} {title}" if label.startswith("第") else f"{label}{title}"
+
+
+def _heading_only(p, own: list) -> bool:
+    """"二、提升医保基金结算清算水平" over its items: a title, not a sentence a lesson can quote."""
+    return bool(p.children) and len(own) == 1 and not own[0].text.rstrip().endswith(tuple("。；！？：:"))
+
+
+def teachable_units(doc) -> list[Unit]:
+    """Units in reading order. Sub-items that complete their parent's sentence (a list after "：")
+    belong to the parent's unit; other sub-items (a notice's （一）（二） under 一、) are units of their own."""
+    units: list[Unit] = []
+
+    def visit(p, into: Unit | None, implied: frozenset = frozenset(), part: str = "", theme: str = "",
+              outside: bool = False) -> None:
+        own = _own_sentences(p)
+        if into is not None:
+            for k, s in enumerate(own):
+                into.sentences.append(s)
+                into.labels.append(p.label if k == 0 and p.level != "paragraph" else "")
+            for c in p.children:
+                visit(c, into)
+            return
+        if own and p.level not in ("chapter", "section") and not _heading_only(p, own):
+            u = Unit(_ref(p), p.heading, list(own), [""] * len(own), bool(p.is_purpose), p.topic,
+                     implied=implied, implied_outside=outside, part=part or p.id,
+                     theme=theme if part else _theme(p))   # a top-level unit (a notice's 一、) is its own part
+            units.append(u)
+            fold = _leads_into_list(p, own)
+            for c in p.children:  # an article's 款 are the article; a list after "：" completes it
+                visit(c, u if fold or c.level == "paragraph" else None, implied, u.part, u.theme, outside)
+        else:
+            named = frozenset(_actors_in(p.heading or "")) if p.level in ("chapter", "section") or own else frozenset()
+            for c in p.children:
+                visit(c, None, named or implied, part or p.id, theme or _theme(p),
+                      bool(_OUTSIDE_BODY.search(p.heading or "")) if named else outside)
+
+    # a notice to the bureaus (各省医保局) instructs them where a sentence names no one
+    addressed = frozenset(a for line in (getattr(doc, "addressees", None) or []) for a in _actors_in(line))
+    for top in doc.provisions:
+        visit(top, None, addressed if "admin_dept" in addressed else frozenset(), outside="admin_dept" in addressed)
+    for k, u in enumerate(units):
+        u.order = k
+    return [u.finish() for u in units]
+
+
+def _fact_weight(unit: Unit) -> float:
+    kinds = {f.kind for f in unit.facts}
+    return min(2.0, 0.75 * len(kinds & {"number", "time_limit", "list", "date"}) + 0.25 * min(len(unit.facts), 4))
+
+
+def score(unit: Unit, actors: tuple[str, ...], brief_actors: tuple[str, ...] = (), *,
+          affected_binds: bool = False, keywords: tuple[str, ...] = ()) -> float:
+    """bind (4–6 bound, 2.5 named, 1 a brief actor bound) + modality + facts + the role's work (3.5).
+    affected_binds: a duty that names the role's actors counts as binding them (money paid to the
+    hospital concerns its finance office even when the bureau is the one that must pay).
+    keywords: words of the role's work (config/roles.yaml `keywords`: 清算 for 财务科, 考核 for 管理层);
+    a provision using them is about that work whoever must act."""
+    mine, brief = set(actors), set(brief_actors)
+    bound = [m for b, a, strong, m in unit.per_sentence if (b if not affected_binds else (a if strong else set())) & mine]
+    named = [m for _, a, _, m in unit.per_sentence if a & mine]
+    bind = 0.0
+    if bound:
+        bind = 4.0 + min(2.0, 0.5 * (len(bound) - 1))
+    elif named:
+        bind = 2.5
+    elif any(b & brief for b, _, _, _ in unit.per_sentence):
+        bind = 1.0
+    if bound or named:
+        weight = max(MODALITY_WEIGHT[m] for m in (bound or named))
+    else:
+        weight = MODALITY_WEIGHT[unit.modality] / 2
+    work = 3.5 if keywords and any(k in unit.text for k in keywords) else 0.0
+    return bind + weight + unit.base + work
+
+
+MIN_CHOSEN = 3       # a lesson quotes at least this many provisions
+
+
+def quote_sentences(unit: Unit, actors: tuple[str, ...], limit: int = QUOTE_LIMIT) -> list:
+    """Whole sentences: those binding the actors or carrying facts first, kept in reading order."""
+    bound = {id(s): b for s, b in zip(unit.sentences, unit.bound)}
+
+    def weight(s) -> float:
+        w = MODALITY_WEIGHT[s.modality] + (1 if s.facts else 0)
+        w += 4 if bound.get(id(s), set()) & set(actors) else 2 if set(s.actors) & set(actors) else 0
+        return w - (6 if _BOILERPLATE.search(s.text) else 0)
+
+    if len(unit.text) <= limit:
+        return list(unit.sentences)
+    order = sorted(range(len(unit.sentences)), key=lambda i: (-weight(unit.sentences[i]), i))
+    keep, used = set(), 0
+    for i in order:
+        n = len(unit.sentences[i].text)
+        if keep and used + n > limit:
+            continue
+        keep.add(i)
+        used += n
+    # a sub-item list reads better with its lead-in sentence
+    if keep and 0 not in keep and unit.labels[min(keep)] and len(unit.sentences[0].text) <= 60:
+        keep.add(0)
+    return [unit.sentences[i] for i in sorted(keep)]
+
+
+def touches(unit: Unit, actors: tuple[str, ...], keywords: tuple[str, ...] = ()) -> bool:
+    """The unit names the role's actors in a duty, or speaks of the role's work (its keywords)."""
+    mine = set(actors)
+    return any((a & mine) and strong for _, a, strong, _ in unit.per_sentence) or \
+        any(k in unit.text for k in keywords)
+
+
+def choose(units: list[Unit], actors: tuple[str, ...], brief_actors: tuple[str, ...], limit: int, *,
+           affected_binds: bool = False, keywords: tuple[str, ...] = (), open_places: int | None = None) -> list[Chosen]:
+    """The role's top units, best first (the first one is the lesson's 要点).
+    open_places: after this many, a unit gets in only when it touches the role (see `touches`):
+    a long lesson grows with the provisions about the role, never with filler."""
+    ranked = sorted(((score(u, actors, brief_actors, affected_binds=affected_binds, keywords=keywords), i, u)
+                     for i, u in enumerate(units)),
+                    key=lambda t: (-t[0], t[1]))
+    if open_places is not None:
+        ranked = ranked[:open_places] + [t for t in ranked[open_places:]
+                                         if touches(t[2], actors + brief_actors, keywords)]
+    picked = ranked[:limit]
+    out = []
+    for value, _, unit in picked:
+        if value <= 0 and len(out) >= MIN_CHOSEN:
+            break
+        out.append(Chosen(unit, value, quote_sentences(unit, actors)))
+    return out
+
+
+
+def all_facts(doc) -> list:
+    return [f for p in iter_provisions(doc) for s in p.sentences for f in s.facts]
