@@ -21,7 +21,7 @@ def yibao_daily():
     def daily_round() -> dict:
         return flows.daily_round()
 
-    @task(outlets=[REVIEW_REQUESTS], trigger_rule="all_done")   # a failed send must not stop the check
+    @task(pool=DELIVERY_POOL, outlets=[REVIEW_REQUESTS], trigger_rule="all_done")   # runs even if a send failed
     def rework_check():
         report = flows.rework_check()
         if not report["flagged_ids"]:
