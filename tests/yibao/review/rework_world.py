@@ -5,6 +5,7 @@ Answers go through the real staff lesson page (yibao.delivery.ack_app) over HTTP
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from fastapi.testclient import TestClient
@@ -24,6 +25,7 @@ FIRST_ANSWERS: dict[str, dict[str, str] | None] = {
     "d11": None, "d12": None,
 }
 # first attempts: 10; passed 4 (d01–d04) → 40 %; q1 right 3/10 → 30 %; q0 right 6/10
+ANSWERED_AFTER = dt.timedelta(days=1)    # everyone answers the day after delivery: on time
 FAILED_OR_UNACKED = ["d05", "d06", "d07", "d08", "d09", "d10", "d11", "d12"]
 DEPARTMENTS = {"d01": "心内科", "d02": "心内科", "d03": "心内科", "d04": "骨科", "d05": "骨科", "d06": "骨科",
                "d07": "骨科", "d08": "急诊科", "d09": "急诊科", "d10": "急诊科", "d11": "急诊科", "d12": "急诊科"}
@@ -52,3 +54,33 @@ def answer(client: TestClient, token: str, answers: dict[str, str]) -> str:
     resp = client.post(f"/l/{token}", data=answers)
     assert resp.status_code == 200, resp.text
     return resp.text
+
+
+def make_ward(yibao_db: str, tmp_path, monkeypatch, server) -> tuple:
+    """Twelve doctors got one lesson by mail (from the SMTP dev server `server`) and answered
+    FIRST_ANSWERS (d07 also a second time). Returns (session, config, smtp, client, lesson)."""
+    from delivery_world import NOW, add_lessons, session_for, write_subscriptions
+
+    from yibao.delivery.ack_app import create_ack_app
+    from yibao.delivery.email import SmtpSettings
+    from yibao.delivery.service import deliver
+    from yibao.delivery.subscriptions import parse_subscriptions, sync_people
+
+    text = subscriptions()
+    write_subscriptions(tmp_path, monkeypatch, text)
+    session = session_for(yibao_db)
+    config = parse_subscriptions(text)
+    sync_people(session, config)
+    session.commit()
+    smtp = SmtpSettings(host="127.0.0.1", port=server.port, security="plain", from_addr="yibao@h.example.cn",
+                        timeout_s=5)
+    [lesson] = add_lessons(session, ["doctor"])
+    deliver(session, now=NOW, smtp=smtp, config=config)
+    client = TestClient(create_ack_app(yibao_db, clock=lambda: NOW + ANSWERED_AFTER))
+    tokens = {m.rcpt_tos[0].split("@")[0]: lesson_token(m) for m in server.messages}
+    for pid, answers in FIRST_ANSWERS.items():
+        if answers is not None:
+            answer(client, tokens[pid], answers)
+    answer(client, tokens["d07"], RIGHT)      # a second attempt: never counts as a first attempt
+    server.reset()
+    return session, config, smtp, client, lesson

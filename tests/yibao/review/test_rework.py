@@ -8,19 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "delivery"))
-from delivery_world import NOW, add_lessons, session_for, write_subscriptions  # noqa: E402
-from rework_world import FAILED_OR_UNACKED, FIRST_ANSWERS, RIGHT, answer, lesson_token, subscriptions  # noqa: E402
+from delivery_world import NOW  # noqa: E402
+from rework_world import FAILED_OR_UNACKED, RIGHT, answer, lesson_token, make_ward  # noqa: E402
 
-from yibao.delivery.ack_app import create_ack_app  # noqa: E402
-from yibao.delivery.email import SmtpSettings  # noqa: E402
 from yibao.delivery.quizstats import lesson_stats  # noqa: E402
 from yibao.delivery.service import deliver  # noqa: E402
-from yibao.delivery.subscriptions import parse_subscriptions, sync_people  # noqa: E402
 from yibao.devservers.smtp import CaptureSmtpServer  # noqa: E402
 from yibao.review import decisions, queue  # noqa: E402
 from yibao.review.rework import (  # noqa: E402
@@ -34,23 +30,7 @@ LATER = NOW + dt.timedelta(days=2)
 @pytest.fixture()
 def ward(yibao_db, tmp_path, monkeypatch):
     server = CaptureSmtpServer(port=0).start()
-    text = subscriptions()
-    write_subscriptions(tmp_path, monkeypatch, text)
-    session = session_for(yibao_db)
-    config = parse_subscriptions(text)
-    sync_people(session, config)
-    session.commit()
-    smtp = SmtpSettings(host="127.0.0.1", port=server.port, security="plain", from_addr="yibao@h.example.cn",
-                        timeout_s=5)
-    [lesson] = add_lessons(session, ["doctor"])
-    deliver(session, now=NOW, smtp=smtp, config=config)
-    client = TestClient(create_ack_app(yibao_db))
-    tokens = {m.rcpt_tos[0].split("@")[0]: lesson_token(m) for m in server.messages}
-    for pid, answers in FIRST_ANSWERS.items():
-        if answers is not None:
-            answer(client, tokens[pid], answers)
-    answer(client, tokens["d07"], RIGHT)      # a second attempt: never counts as a first attempt
-    server.reset()
+    session, config, smtp, client, lesson = make_ward(yibao_db, tmp_path, monkeypatch, server)
     yield session, config, smtp, server, client, lesson
     session.close()
     server.stop()
