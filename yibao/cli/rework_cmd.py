@@ -1,6 +1,7 @@
 """`yibao rework check|list`: 返工 — lessons whose first quiz attempts show people did not learn them."""
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 
@@ -37,8 +38,9 @@ def run_check(args) -> int:
     now = utcnow()
     with open_session() as session:
         report = check_all(session, rules=rules, now=now, lesson_ids=args.lesson, dry_run=args.dry_run)
-        if report.alert_ids:
-            send_due(session, now=now, config=load_config_quietly(), ids=report.alert_ids)
+        if report.alert_ids:   # (Airflow, asked for the SMTP connection, may log to stdout: keep it off --json)
+            with contextlib.redirect_stdout(sys.stderr):
+                send_due(session, now=now, config=load_config_quietly(), ids=report.alert_ids)
     if args.json:
         print(json.dumps({**report.to_dict(), "flagged_ids": report.flagged_ids}, ensure_ascii=False, indent=1))
         return 0

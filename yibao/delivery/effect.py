@@ -115,6 +115,8 @@ def effect(session: Session, since: dt.date, until: dt.date | None = None,
         trend.append({"month": start.strftime("%Y-%m"),
                       **_tally(month, _first_scores(session, month), lambda a: "all", today)[0]}
                      if month else {"month": start.strftime("%Y-%m"), **Figures("all").as_dict()})
+    while len(trend) > 1 and not trend[0]["assigned"]:
+        trend.pop(0)          # the trend starts with the first month anything was sent
     total = _tally(found, scores, lambda a: "合计", today)
     return {"since": since.isoformat(), "until": until.isoformat(), "today": today.isoformat(),
             "total": total[0] if total else Figures("合计").as_dict(),

@@ -123,3 +123,18 @@ def test_rules_file_errors_are_clear(tmp_path):
     with pytest.raises(ReworkConfigError, match="unknown key"):
         load_rules(bad)
     assert load_rules() == ReworkRules()                            # the shipped file holds the brief's figures
+
+
+def test_daily_round_check_flags_and_alerts_the_office(ward, monkeypatch):
+    session, config, smtp, server, client, lesson = ward
+    from yibao import flows
+
+    for key, value in {"YIBAO_SMTP_HOST": "127.0.0.1", "YIBAO_SMTP_PORT": str(server.port),
+                       "YIBAO_SMTP_SECURITY": "plain", "YIBAO_SMTP_FROM": "yibao@h.example.cn"}.items():
+        monkeypatch.setenv(key, value)
+    report = flows.rework_check(now=LATER)
+    assert report["flagged_ids"] == [lesson.id] and report["checked"] == 1
+    [alert] = [m for m in server.messages if m.rcpt_tos == ["ybb@h.example.cn"]]
+    body = alert.message.get_body(("plain",)).get_content()
+    assert "首次测验通过率 40%（4/10）" in body and "“错误”6人" in body and "/review/lessons/" in body
+    assert flows.rework_check(now=LATER)["flagged_ids"] == []       # a second run the same day: nothing new
