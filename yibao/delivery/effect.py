@@ -11,14 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yibao.delivery.charts import Series, bar_chart, line_chart
 from yibao.delivery.quizstats import first_attempts
 from yibao.delivery.report import PASS_SCORE, Assignment, assignments
 from yibao.lessons.roles import ROLES
-from yibao.store.models import Change, Document, Lesson
+from yibao.store.models import Change, Delivery, DeliveryItem, Document, Lesson
 
 
 @dataclass
@@ -90,6 +90,18 @@ def on_time_by_policy(found: list[Assignment], scores: dict, policies: dict[int,
     return sorted(out, key=lambda p: (p["deadline"] or "", p["label"]))
 
 
+def _first_sent(session: Session) -> dict[tuple[str, int], dt.datetime]:
+    """(person, lesson) → when the first message carrying it was created (naive UTC)."""
+    rows = session.execute(select(DeliveryItem.person_id, DeliveryItem.lesson_id, func.min(Delivery.created_at))
+                           .join(Delivery, Delivery.id == DeliveryItem.delivery_id)
+                           .group_by(DeliveryItem.person_id, DeliveryItem.lesson_id))
+    return {(person, lesson): created for person, lesson, created in rows}
+
+
+def _china_month(value: dt.datetime) -> str:
+    return value.replace(tzinfo=dt.timezone.utc).astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m")
+
+
 def months(since: dt.date, until: dt.date) -> list[tuple[dt.date, dt.date]]:
     out, start = [], since.replace(day=1)
     while start <= until:
@@ -109,12 +121,15 @@ def effect(session: Session, since: dt.date, until: dt.date | None = None,
     found = assignments(session, since, until)
     scores = _first_scores(session, found)
     policies = _policies(session, {a.lesson_id for a in found})
+    by_month: dict[str, list[Assignment]] = defaultdict(list)
+    first_sent = _first_sent(session)
+    for a in found:
+        by_month[_china_month(first_sent[(a.person_id, a.lesson_id)])].append(a)
     trend = []
-    for start, end in months(since, until):
-        month = [a for a in assignments(session, start, end)]
-        trend.append({"month": start.strftime("%Y-%m"),
-                      **_tally(month, _first_scores(session, month), lambda a: "all", today)[0]}
-                     if month else {"month": start.strftime("%Y-%m"), **Figures("all").as_dict()})
+    for start, _ in months(since, until):
+        month = by_month.get(start.strftime("%Y-%m"), [])
+        trend.append({**(_tally(month, scores, lambda a: "all", today)[0] if month else Figures("all").as_dict()),
+                      "month": start.strftime("%Y-%m")})
     while len(trend) > 1 and not trend[0]["assigned"]:
         trend.pop(0)          # the trend starts with the first month anything was sent
     total = _tally(found, scores, lambda a: "合计", today)
