@@ -93,8 +93,8 @@ def bar_chart(chart_id: str, title: str, categories: list[str], series: list[Ser
 def line_chart(chart_id: str, title: str, labels: list[str], series: list[Series], *,
                empty: str = "暂无数据") -> str:
     """Rates over time (e.g. months): one line per series, a labelled dot per figure."""
-    left, right, top, bottom = 44, 40, 48, 36
-    height = 260
+    left, right, top, bottom = 44, 40, 76, 36     # room above 100 % for stacked value labels
+    height = 288
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     out = _open(chart_id, title, height) + _legend(series, 36)
     if not labels:

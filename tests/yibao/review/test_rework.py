@@ -138,3 +138,22 @@ def test_daily_round_check_flags_and_alerts_the_office(ward, monkeypatch):
     body = alert.message.get_body(("plain",)).get_content()
     assert "首次测验通过率 40%（4/10）" in body and "“错误”6人" in body and "/review/lessons/" in body
     assert flows.rework_check(now=LATER)["flagged_ids"] == []       # a second run the same day: nothing new
+
+
+def test_group_robot_message_of_the_reworked_version(ward):
+    session, config, smtp, server, client, lesson = ward
+    from yibao.delivery.compose import Composer, LinkMaker
+    from yibao.delivery.service import unsubscribed_channels
+    from yibao.review.rework import plan_redelivery
+    from yibao.store.models import Delivery
+
+    check_all(session, rules=load_rules(), now=LATER)
+    session.expire_all()
+    lesson = session.get(Lesson, lesson.id)
+    decisions.record_decision(session, lesson.id, option="Approve", actor="trainer1", revision=None,
+                              comment="第2题改为先看演示再作答")
+    ids = plan_redelivery(session, lesson_ids=[lesson.id], now=LATER, opted_out=unsubscribed_channels(session))
+    rows = [session.get(Delivery, i) for i in ids[:2]]
+    content = Composer(session, LinkMaker("http://h/yibao", b"k")).compose_group(rows)
+    assert content.im_markdown.startswith("### 【课程已修订】") and "修订说明：第2题改为先看演示再作答" in content.im_markdown
+    assert all(f"- {r.person.name}：[学习并确认](http://h/yibao/l/" in content.im_markdown for r in rows)
