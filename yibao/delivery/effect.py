@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yibao.delivery.charts import Series, bar_chart, line_chart
-from yibao.delivery.quizstats import first_attempts
+from yibao.delivery.quizstats import first_scores
 from yibao.delivery.report import PASS_SCORE, Assignment, assignments
 from yibao.lessons.roles import ROLES
 from yibao.store.models import Change, Delivery, DeliveryItem, Document, Lesson
@@ -44,9 +44,8 @@ class Figures:
 
 
 def _first_scores(session: Session, found: list[Assignment]) -> dict[tuple[str, int], float | None]:
-    firsts = first_attempts(session, sorted({a.lesson_id for a in found}))
-    return {(a.person_id, a.lesson_id): (firsts[(a.person_id, a.lesson_id)].score
-                                         if (a.person_id, a.lesson_id) in firsts else a.quiz_score) for a in found}
+    firsts = first_scores(session, sorted({a.lesson_id for a in found}))
+    return {(a.person_id, a.lesson_id): firsts.get((a.person_id, a.lesson_id), a.quiz_score) for a in found}
 
 
 def _tally(found: list[Assignment], scores: dict, key, today: dt.date) -> list[dict[str, Any]]:

@@ -56,6 +56,13 @@ def first_attempts(session: Session, lesson_ids: list[int] | None = None,
     return out
 
 
+def first_scores(session: Session, lesson_ids: list[int]) -> dict[tuple[str, int], float | None]:
+    """(person, lesson) → the score of the person's first attempt ever (attempt 1), scores only."""
+    rows = session.execute(select(QuizAttempt.person_id, QuizAttempt.lesson_id, QuizAttempt.score)
+                           .where(QuizAttempt.attempt_no == 1, QuizAttempt.lesson_id.in_(lesson_ids)))
+    return {(person, lesson): score for person, lesson, score in rows}
+
+
 @dataclass
 class QuestionStat:
     index: int                  # 0-based position in the quiz
