@@ -106,3 +106,4 @@ def test_rework_flag_in_queue_and_lesson_page(effect_stack, page):
     page.goto(f"{af.base_url}/yibao/review/lessons/{flagged}")
     text = page.inner_text("#rework")
     assert "首次测验通过率 30%（3/10），低于 60%" in text and "“2年” 4人" in text
+    assert "10 人首次作答 · 通过 3 人（30%）" in page.inner_text("#quiz-stats")

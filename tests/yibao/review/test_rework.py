@@ -42,6 +42,7 @@ def test_first_attempt_statistics_per_question(ward):
     assert [(a.attempt_no, a.round, round(a.score, 2)) for a in attempts] == [(1, 0, 0.33), (2, 0, 1.0)]
     stats = lesson_stats(session, lesson.id)
     assert (stats.responses, stats.passed, stats.pass_rate) == (10, 4, 0.4)
+    assert queue.lesson_view(session, lesson.id)["quiz_stats"] == stats.to_dict()   # shown on the lesson page
     q0, q1, q2 = stats.questions
     assert (q0.responses, q0.correct) == (10, 6)
     assert (q1.correct, q1.correct_rate) == (3, 0.3)
