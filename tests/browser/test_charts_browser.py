@@ -41,7 +41,7 @@ def effect_stack(tmp_path_factory):
     try:
         with open_session() as s:
             lessons = seed_effect(s, today_local())
-        with AirflowStandalone(work, {USER: PASSWORD}, extra_env=env) as af:
+        with AirflowStandalone(work, {USER: PASSWORD}, extra_env=env, startup_timeout=300) as af:   # busy machine
             yield af, lessons
     finally:
         for k, v in old.items():
