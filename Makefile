@@ -54,3 +54,7 @@ bench: setup
 
 clean:
 	rm -rf var .pytest_cache
+
+.PHONY: screenshots-effect
+screenshots-effect: setup  ## docs/control-room-charts.png, review-rework.png, report-html*.png from a real standalone
+	$(BIN)/python docs/make_effect_screenshots.py

@@ -1,12 +1,15 @@
 """Daily round: reminders to unread staff, escalations to 医保联络员 and the 医保办,
-and a sweep of deliveries that are due (daily/weekly digests) or retryable."""
+a sweep of deliveries that are due (daily/weekly digests) or retryable, and the 返工 check
+(lessons whose first quiz attempts show people did not learn them go back to review)."""
 from __future__ import annotations
 
 import datetime as dt
 
-from airflow.sdk import dag, task
+from airflow.sdk import Metadata, dag, task
+from airflow.sdk.exceptions import AirflowSkipException
 
 from yibao import flows
+from yibao.assets import REVIEW_REQUESTS
 from yibao.dag_defaults import DEFAULT_ARGS, DELIVERY_POOL, START, run_deadline
 
 
@@ -18,7 +21,14 @@ def yibao_daily():
     def daily_round() -> dict:
         return flows.daily_round()
 
-    daily_round()
+    @task(pool=DELIVERY_POOL, outlets=[REVIEW_REQUESTS], trigger_rule="all_done")   # runs even if a send failed
+    def rework_check():
+        report = flows.rework_check()
+        if not report["flagged_ids"]:
+            raise AirflowSkipException(f"no lesson needs rework ({report['checked']} checked)")
+        yield Metadata(REVIEW_REQUESTS, extra={"lesson_ids": report["flagged_ids"]})
+
+    daily_round() >> rework_check()
 
 
 yibao_daily()

@@ -74,5 +74,19 @@ def daily_round(now: dt.datetime | None = None) -> dict:
         return {"deliveries": swept, "reminders": _as_dict(reminders)}
 
 
+def rework_check(now: dt.datetime | None = None) -> dict:
+    """迭代优化: send lessons whose first quiz attempts show people did not learn them back to
+    review (返工), and alert the 医保办. Returns the report; `flagged_ids` go to review."""
+    from yibao.delivery.service import load_config_quietly, send_due
+    from yibao.review.rework import check_all
+
+    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    with open_session() as session:
+        report = check_all(session, now=now)
+        if report.alert_ids:
+            send_due(session, now=now, config=load_config_quietly(), ids=report.alert_ids)
+        return {**report.to_dict(), "flagged_ids": report.flagged_ids}
+
+
 def _as_dict(obj) -> dict:
     return obj.to_dict() if hasattr(obj, "to_dict") else dict(getattr(obj, "__dict__", {}) or {})

@@ -1,4 +1,5 @@
-"""`yibao report --since DATE [--until DATE] [--csv]`: completion by department and role."""
+"""`yibao report --since DATE [--until DATE] [--csv]`: completion by department and role;
+`yibao report --html FILE`: the self-contained report with charts for the monthly meeting."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,12 +13,14 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("report", help="training completion by department and role",
                               description="Sent, read, acknowledged, first-attempt quiz pass rate, quiz attempts and on-time completion per "
                                           "科室 and role, for lessons first delivered since DATE.")
-    p.add_argument("--since", required=True, help="first day (Beijing date), YYYY-MM-DD")
+    p.add_argument("--since", help="first day (Beijing date), YYYY-MM-DD (required, except with --html: "
+                                   "then the first day of the month a year ago)")
     p.add_argument("--until", help="last day, YYYY-MM-DD (default: today)")
     p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     p.add_argument("--detail", action="store_true",
                    help="one CSV line per person and lesson (the attestation ledger) instead of totals")
     p.add_argument("-o", "--output", help="write to this file instead of stdout")
+    p.add_argument("--html", metavar="FILE", help="write a self-contained HTML report with charts (printable) to FILE")
     p.set_defaults(func=run)
 
 
@@ -28,14 +31,44 @@ def _date(value: str, flag: str) -> dt.date:
         raise CliError(f"{flag} {value!r} is not a date; use YYYY-MM-DD, e.g. 2025-12-01") from None
 
 
+def _year_ago(until: dt.date | None) -> dt.date:
+    end = until or dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    return dt.date(end.year - 1, end.month, 1)
+
+
+def _write_html(path: Path, since: dt.date, until: dt.date | None) -> int:
+    from yibao.delivery.html_report import render_html_report
+    from yibao.delivery.service import load_config_quietly
+    from yibao.settings import get_settings
+    from yibao.store.db import open_session
+
+    if path.is_dir():
+        raise CliError(f"--html {path}: is a folder; give a file name, e.g. {path / 'report.html'}")
+    if not path.parent.exists():
+        raise CliError(f"--html {path}: folder {path.parent} does not exist")
+    config = load_config_quietly()
+    with open_session() as session:
+        page = render_html_report(session, since, until, hospital=config.hospital if config else "",
+                                  public_url=get_settings().public_url)
+        session.commit()   # (closing an approved rework while reading it is kept)
+    path.write_text(page, encoding="utf-8")
+    print(f"wrote {path} ({len(page) // 1024} KB): lessons first sent {since.isoformat()} to "
+          f"{(until.isoformat() if until else 'today')}")
+    return 0
+
+
 def run(args) -> int:
     from yibao.delivery.report import attestation_csv, completion, to_csv, to_table
     from yibao.store.db import open_session
 
-    since = _date(args.since, "--since")
+    if args.since is None and not args.html:
+        raise CliError("--since is required (or use --html FILE)")
     until = _date(args.until, "--until") if args.until else None
+    since = _date(args.since, "--since") if args.since else _year_ago(until)
     if until and until < since:
         raise CliError("--until is before --since")
+    if args.html:
+        return _write_html(Path(args.html), since, until)
     with open_session() as session:
         rows = completion(session, since, until)
         detail = attestation_csv(session, since, until) if args.detail else ""

@@ -31,7 +31,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from yibao.delivery import ledger, unsubscribes
+from yibao.delivery import ledger, quizstats, unsubscribes
 from yibao.delivery.report import PASS_SCORE
 from yibao.delivery.tokens import (LinkSecretMissing, TokenClaims, TokenExpired, TokenInvalid, link_secret,
                                    verify_token)
@@ -149,6 +149,9 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
                     target, token, ack, siblings, answers)), status_code=422)
             marks = [is_correct(q, answers.get(f"q{i}", "")) for i, q in enumerate(quiz)]
             score = (sum(marks) / len(marks)) if marks else None
+            quizstats.record_attempt(session, lesson_id=target.lesson.id, person_id=target.person.id,
+                                     delivery_id=target.delivery.id, quiz=quiz, answers=answers, marks=marks,
+                                     score=score, now=clock())   # every answer, for first-attempt statistics
             record(session, target, "read", None, clock())
             ack = record(session, target, "ack", score, clock())
             return HTMLResponse(_page(target.lesson.title, render_result(target, quiz, answers, marks, score, ack)))

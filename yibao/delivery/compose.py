@@ -8,6 +8,7 @@ person's name and signed links.
 digest_key kinds:
   lessons:<hash>              a digest of lessons (yibao.lessons.digest)
   reminder:<day>:<hash>       "not yet completed" reminder for the lessons in lesson_ids
+  rework:<rework id>          the reworked version of a 返工 lesson, with what changed
   event:<event id>            an alert / escalation recorded as an Event
 """
 from __future__ import annotations
@@ -92,6 +93,8 @@ class Composer:
             out = self._reminder(row, person)
         elif kind == "event":
             out = self._event(row, person)
+        elif kind == "rework":
+            out = self._rework(row, person)
         else:
             raise ComposeError(f"delivery {row.id}: unknown digest_key kind {kind!r}")
         if resend:  # IM has no idempotency key: say so rather than look like a new message
@@ -113,9 +116,11 @@ class Composer:
         lessons = [self.session.get(Lesson, int(lid)) for lid in first.lesson_ids]
         if any(lesson is None or lesson.status != "approved" for lesson in lessons):
             raise LessonsWithdrawn(f"deliveries {[r.id for r in rows]}: lessons deleted or no longer approved")
-        title = (f"【提醒】{len(lessons)}项医保政策培训尚未完成" if kind == "reminder"
-                 else f"【医保培训】{len(lessons)}项政策变化待学习")
+        title = {"reminder": f"【提醒】{len(lessons)}项医保政策培训尚未完成",
+                 "rework": f"【课程已修订】{lessons[0].title}"}.get(kind, f"【医保培训】{len(lessons)}项政策变化待学习")
         lines = [f"### {title}"]
+        if kind == "rework":
+            lines.append(self._rework_note(first))
         for lesson in sorted(lessons, key=lambda x: (x.deadline or dt.date.max, x.id)):
             due = f"｜截止 **{lesson.deadline.month}月{lesson.deadline.day}日**" if lesson.deadline else ""
             lines.append(f"- {lesson.title}{due}")
@@ -190,6 +195,35 @@ class Composer:
                 f"<p style=\"color:#666;font-size:12px\">{html.escape(_footer(self.hospital))}</p>")
         return Rendered(subject, text, _page(subject, body), "\n".join([f"**{subject}**", greeting, *im_lines]),
                         subject, self.links.lesson("read", row.id, lessons[0].id), None)
+
+    # ------------------------------------------------------------ reworked lessons (返工)
+    def _rework_note(self, row: Delivery) -> str:
+        from yibao.store.models import LessonRework
+
+        rework = self.session.get(LessonRework, int(row.digest_key.split(":", 1)[1]))
+        if rework is None:
+            raise ComposeError(f"delivery {row.id}: rework {row.digest_key} no longer exists")
+        return rework.note or "课程已根据测验结果修订。"
+
+    def _rework(self, row: Delivery, person: Person) -> Rendered:
+        lesson = self.session.get(Lesson, int(row.lesson_ids[0])) if row.lesson_ids else None
+        if lesson is None or lesson.status != "approved":
+            raise LessonsWithdrawn(f"delivery {row.id}: the reworked lesson is deleted or no longer approved")
+        note = self._rework_note(row)
+        url = self.links.lesson("read", row.id, lesson.id)
+        subject = f"【课程已修订】{lesson.title}"
+        greeting = f"{person.name}您好："
+        intro = ("根据全院测验结果，医保办修订了这门课程。您上次测验未通过或尚未确认学习，"
+                 "请阅读修订后的课程，重新答题并确认「我已学习」：")
+        due = f"截止 {lesson.deadline.isoformat()}" if lesson.deadline else ""
+        text = "\n".join([greeting, intro, "", "本次修改：", note, "", f"{lesson.title}  {due}",
+                          f"学习并确认：{url}", "", _footer(self.hospital)])
+        body = (f"<p>{html.escape(greeting)}</p><p>{html.escape(intro)}</p><h3>本次修改</h3>"
+                + "".join(f"<p>{html.escape(line)}</p>" for line in note.splitlines())
+                + f'<p><a href="{html.escape(url)}">{html.escape(lesson.title)}</a> {html.escape(due)}</p>'
+                f"<p style=\"color:#666;font-size:12px\">{html.escape(_footer(self.hospital))}</p>")
+        im = "\n".join([f"**{subject}**", greeting, intro, note, f"[学习并确认]({url}) {due}"])
+        return Rendered(subject, text, _page(subject, body), im, subject, url, None)
 
     # ------------------------------------------------------------ alerts / escalations
     def _event(self, row: Delivery, person: Person) -> Rendered:

@@ -94,6 +94,7 @@ def deliver(session: Session, *, lesson_ids: list[int] | None = None, now: dt.da
 # ---------------------------------------------------------------- planning
 def plan(session: Session, *, lesson_ids: list[int] | None, now: dt.datetime,
          config: SubscriptionConfig | None, report: DeliveryReport) -> None:
+    _plan_reworked(session, lesson_ids, now, report)
     lessons = _approved_lessons(session, lesson_ids, now)
     if not lessons:
         return
@@ -119,6 +120,20 @@ def plan(session: Session, *, lesson_ids: list[int] | None, now: dt.datetime,
                 continue
             _plan_channel(session, person, channel, matched, roles, now, config, report,
                           done.get((person.id, channel), set()))
+
+
+def _plan_reworked(session: Session, lesson_ids: list[int] | None, now: dt.datetime,
+                   report: DeliveryReport) -> None:
+    """A re-approved 返工 lesson goes again, with a note on what changed, only to those who
+    failed their first attempt or never acknowledged (yibao.review.rework)."""
+    from yibao.review.rework import plan_redelivery
+
+    for row_id in plan_redelivery(session, lesson_ids=lesson_ids, now=now, opted_out=unsubscribed_channels(session)):
+        row = session.get(Delivery, row_id)
+        report.planned += 1
+        report.channel(row.channel).planned += 1
+        report.planned_rows.append({"person": row.person_id, "channel": row.channel, "lessons": row.lesson_ids,
+                                    "delivery_id": row.id, "kind": "rework"})
 
 
 def _plan_channel(session: Session, person: Person, channel: str, matched: list[tuple[Lesson, str]],

@@ -134,7 +134,14 @@ def recent_alerts(session: Session, *, days: int = 7, limit: int = 20,
              "link": (e.data or {}).get("link")} for e in alerts]
 
 
+EFFECT_WINDOW_DAYS = 365   # the charts cover lessons first sent in the last year
+
+
 def control_room(session: Session, today: dt.date | None = None) -> dict[str, Any]:
-    return {"today": (today or today_local()).isoformat(), "sources": source_health(session),
+    from yibao.delivery.effect import effect
+
+    today = today or today_local()
+    return {"today": today.isoformat(), "sources": source_health(session),
             "withdrawn": possibly_withdrawn(session), "alerts": recent_alerts(session),
-            "policies": policy_rows(session, today)}
+            "policies": policy_rows(session, today),
+            "effect": effect(session, today - dt.timedelta(days=EFFECT_WINDOW_DAYS), today, today)}

@@ -42,6 +42,7 @@ class QueueRow:
     workdays_left: int | None
     urgency: str
     revision: int
+    rework: str | None = None      # the 返工 reasons when the lesson came back for rework
 
 
 def queue_rows(session: Session, *, statuses: tuple[str, ...] = OPEN_STATUSES,
@@ -50,19 +51,25 @@ def queue_rows(session: Session, *, statuses: tuple[str, ...] = OPEN_STATUSES,
     query = (select(Lesson, Document, Source).join(Change, Lesson.change_id == Change.id)
              .join(Document, Change.document_id == Document.id).join(Source, Document.source_id == Source.id)
              .where(Lesson.status.in_(statuses)))
+    from yibao.review.rework import open_reworks
+
+    reworks = open_reworks(session)
     rows = []
     for lesson, doc, source in session.execute(query):
         deadline = lesson.deadline or doc.deadline
         left = workdays_between(today, deadline) if deadline else None
         rows.append(QueueRow(lesson.id, lesson.title, lesson.role, role_name(lesson.role), lesson.status,
                              source.name, doc.doc_number, deadline.isoformat() if deadline else None, left,
-                             urgency(left), lesson.revision))
+                             urgency(left), lesson.revision, reworks.get(lesson.id)))
     rows.sort(key=lambda r: (r.deadline is None, r.deadline or "", r.lesson_id))
     return rows
 
 
 def lesson_view(session: Session, lesson_id: int, today: dt.date | None = None) -> dict[str, Any]:
     """Everything the lesson page shows."""
+    from yibao.delivery.quizstats import lesson_stats
+    from yibao.review.rework import current_round, lesson_rework
+
     lesson = get_lesson(session, lesson_id)
     change = session.get(Change, lesson.change_id)
     doc = session.get(Document, change.document_id) if change else None
@@ -81,6 +88,8 @@ def lesson_view(session: Session, lesson_id: int, today: dt.date | None = None) 
         "source": source.name if source else None,
         "diff_html": diff_table_html(change),
         "audit": audit_rows(session, lesson.id),
+        "rework": lesson_rework(session, lesson.id),
+        "quiz_stats": lesson_stats(session, lesson.id, current_round(session, lesson.id)).to_dict(),
     }
 
 

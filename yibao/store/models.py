@@ -305,3 +305,45 @@ class Event(Base):
     subject: Mapped[str] = mapped_column(String(200), default="")
     message: Mapped[str] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class QuizAttempt(Base):
+    """One submission of a lesson's quiz by one person, with every answer given.
+
+    `attempt_no` counts this person's submissions of this lesson (1 = first attempt, the one
+    the statistics use); `round` is the lesson's rework round at the time (0 = the original
+    version, 1 = after the first rework …), so a reworked version gets its own first attempts."""
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (UniqueConstraint("lesson_id", "person_id", "attempt_no", name="uq_quiz_attempt"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"))
+    attempt_no: Mapped[int] = mapped_column(Integer)
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    answers: Mapped[list[Any]] = mapped_column(JSON, default=list)   # [{"question", "given", "correct"}, …]
+    score: Mapped[float | None] = mapped_column()
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LessonRework(Base):
+    """A lesson sent back to review (返工) because people did not learn it: the figures that
+    triggered it, the text before, and — once the trainer approved the reworked version —
+    who approved it, what changed, and to whom it went again."""
+    __tablename__ = "lesson_reworks"
+    __table_args__ = (UniqueConstraint("lesson_id", "round", name="uq_lesson_rework_round"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)              # 1 for the first rework of this lesson
+    state: Mapped[str] = mapped_column(String(16), default="flagged")   # flagged|approved
+    reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)      # human-readable, Chinese
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # responses, pass rate, weakest questions
+    body_before: Mapped[str] = mapped_column(Text, default="")
+    quiz_before: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    flagged_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    approved_by: Mapped[str | None] = mapped_column(String(120))
+    note: Mapped[str] = mapped_column(Text, default="")      # what changed, sent with the reworked version
+    redelivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

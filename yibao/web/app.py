@@ -126,9 +126,12 @@ def create_app() -> FastAPI:
     @app.get("/control/", response_class=HTMLResponse)
     def control_page(request: Request, user: GetUserDep):
         _require(user, "GET")
+        from yibao.delivery.effect import charts
+
         with open_session() as s:
             data = controlroom.control_room(s)
-        return templates.TemplateResponse(request, "control.html", {"data": data, "user": _user_name(user)})
+        return templates.TemplateResponse(request, "control.html", {"data": data, "charts": charts(data["effect"]),
+                                                                    "user": _user_name(user)})
 
     @app.get("/api/queue")
     def api_queue(user: GetUserDep, status: Literal["open", "all"] = "open"):

@@ -136,6 +136,9 @@ def test_control_room(client, lessons):
     assert row["workdays_used"] is not None and row["workdays_left"] is not None
     page = client.get("/yibao/control/", headers=h)
     assert page.status_code == 200 and "医保时效看板" in page.text and "最近告警" in page.text
+    for chart_id in ("chart-department", "chart-role", "chart-ontime", "chart-trend", "chart-rework"):
+        assert f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{chart_id}"' in page.text
+    assert set(data["effect"]) >= {"by_department", "by_role", "by_policy", "trend", "reworks"}
 
 
 @pytest.mark.airflow

@@ -1,0 +1,49 @@
+"""`yibao rework check|list` through the CLI entry point."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parent / "review"))
+sys.path.insert(0, str(HERE.parent / "delivery"))
+from rework_world import make_ward  # noqa: E402
+
+from yibao.cli import main  # noqa: E402
+from yibao.devservers.smtp import CaptureSmtpServer  # noqa: E402
+
+
+@pytest.fixture()
+def ward(yibao_db, tmp_path, monkeypatch):
+    server = CaptureSmtpServer(port=0).start()
+    session, *_ , lesson = make_ward(yibao_db, tmp_path, monkeypatch, server)
+    yield lesson
+    session.close()
+    server.stop()
+
+
+def test_check_dry_run_then_flag_then_list(ward, capsys):
+    assert main(["rework", "check", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "would flag 1" in out and "首次测验通过率 40%（4/10），低于 60%" in out and "“错误”7人" in out
+    assert main(["rework", "check", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["flagged_ids"] == [ward.id]
+    assert report["flagged"][0]["figures"]["weakest"][0]["wrong_answers"][0] == {"answer": "错误", "count": 7}
+    assert main(["rework", "check"]) == 0
+    assert "1 already under rework" in capsys.readouterr().out
+    assert main(["rework", "list"]) == 0
+    assert f"#{ward.id} round 1 flagged: first-attempt pass rate 40% → —" in capsys.readouterr().out
+
+
+def test_bad_rules_file_is_one_line_exit_2(tmp_path, monkeypatch, capsys, yibao_db):
+    bad = tmp_path / "rework.yaml"
+    bad.write_text("min_responses: many\n", encoding="utf-8")
+    monkeypatch.setenv("YIBAO_REWORK_FILE", str(bad))
+    assert main(["rework", "check"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "min_responses must be a number" in err[0]
+    assert main(["rework"]) == 2

@@ -1,0 +1,160 @@
+"""返工 end to end on a real store and a real SMTP dev server: first-attempt statistics from
+answers given on the real lesson page, the thresholds, the flag with its figures, and the
+reworked version going only to those who failed or never acknowledged, each once."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "delivery"))
+from delivery_world import NOW  # noqa: E402
+from rework_world import FAILED_OR_UNACKED, RIGHT, answer, lesson_token, make_ward  # noqa: E402
+
+from yibao.delivery.quizstats import lesson_stats  # noqa: E402
+from yibao.delivery.service import deliver  # noqa: E402
+from yibao.devservers.smtp import CaptureSmtpServer  # noqa: E402
+from yibao.review import decisions, queue  # noqa: E402
+from yibao.review.rework import (  # noqa: E402
+    ReworkConfigError, ReworkRules, check_all, load_rules, rework_rows,
+)
+from yibao.store.models import Lesson, LessonRework, QuizAttempt  # noqa: E402
+
+LATER = NOW + dt.timedelta(days=2)
+
+
+@pytest.fixture()
+def ward(yibao_db, tmp_path, monkeypatch):
+    server = CaptureSmtpServer(port=0).start()
+    session, config, smtp, client, lesson = make_ward(yibao_db, tmp_path, monkeypatch, server)
+    yield session, config, smtp, server, client, lesson
+    session.close()
+    server.stop()
+
+
+def test_first_attempt_statistics_per_question(ward):
+    session, *_, lesson = ward
+    attempts = session.query(QuizAttempt).filter_by(person_id="d07").order_by(QuizAttempt.attempt_no).all()
+    assert [(a.attempt_no, a.round, round(a.score, 2)) for a in attempts] == [(1, 0, 0.33), (2, 0, 1.0)]
+    stats = lesson_stats(session, lesson.id)
+    assert (stats.responses, stats.passed, stats.pass_rate) == (10, 4, 0.4)
+    assert queue.lesson_view(session, lesson.id)["quiz_stats"] == stats.to_dict()   # shown on the lesson page
+    q0, q1, q2 = stats.questions
+    assert (q0.responses, q0.correct) == (10, 6)
+    assert (q1.correct, q1.correct_rate) == (3, 0.3)
+    assert q1.wrong_answers == [("错误", 7)]
+    assert q0.wrong_answers == [("2026年7月1日", 3), ("2025年12月7日", 1)]
+    assert (q2.correct, q2.wrong_answers) == (8, [("5", 2)])
+
+
+def test_thresholds_decide(ward):
+    session, *_, lesson = ward
+    strict = check_all(session, rules=ReworkRules(min_responses=11, min_question_responses=11), dry_run=True)
+    assert strict.flagged == []                                    # too few responses to judge yet
+    only_questions = check_all(session, rules=ReworkRules(pass_rate_below=0.4), dry_run=True)
+    [verdict] = only_questions.flagged
+    assert verdict["reasons"] == ["第2题正确率 30%（3/10），低于 40%"]
+    lenient = check_all(session, rules=ReworkRules(pass_rate_below=0.4, question_correct_below=0.3), dry_run=True)
+    assert lenient.flagged == []                                    # 30 % is not under 30 %
+    assert session.get(Lesson, lesson.id).status == "approved"     # dry runs change nothing
+
+
+def test_flag_sends_lesson_back_with_figures(ward):
+    session, config, smtp, server, client, lesson = ward
+    report = check_all(session, rules=load_rules(), now=LATER)
+    [verdict] = report.flagged
+    assert verdict["reasons"] == ["首次测验通过率 40%（4/10），低于 60%", "第2题正确率 30%（3/10），低于 40%"]
+    weakest = verdict["figures"]["weakest"]
+    assert [w["index"] for w in weakest] == [1, 0, 2]
+    assert weakest[0]["wrong_answers"][0] == {"answer": "错误", "count": 7}
+    session.expire_all()
+    lesson = session.get(Lesson, lesson.id)
+    assert lesson.status == "in_review" and any(f.startswith("返工：首次测验通过率 40%") for f in lesson.flags)
+    assert [r.lesson_id for r in queue.queue_rows(session)] == [lesson.id]
+    view = queue.lesson_view(session, lesson.id)
+    assert view["rework"]["before"] == {"responses": 10, "pass_rate": 0.4}
+    assert view["audit"][-1]["action"] == "rework" and "“错误”7人" in view["audit"][-1]["comment"]
+    again = check_all(session, rules=load_rules(), now=LATER)      # the daily round re-runs: no second flag
+    assert again.flagged == [] and again.under_rework == [lesson.id]
+    assert session.query(LessonRework).count() == 1
+
+
+def test_reworked_version_goes_only_to_failed_and_unacknowledged_once(ward):
+    session, config, smtp, server, client, lesson = ward
+    check_all(session, rules=load_rules(), now=LATER)             # (its alert to the 医保办 goes out below)
+    session.expire_all()
+    lesson = session.get(Lesson, lesson.id)
+    body = lesson.body_md + "\n\n## 演示：病案首页质控\n\n先核对主要诊断编码，再确认分组。\n"
+    decisions.record_decision(session, lesson.id, option="Approve", actor="trainer1", revision=lesson.revision,
+                              body_md=body, comment="增加病案首页质控的演示")
+    session.commit()
+
+    deliver(session, now=LATER + dt.timedelta(hours=1), smtp=smtp, config=config)
+    alert = [m for m in server.messages if m.rcpt_tos == ["ybb@h.example.cn"]]
+    assert len(alert) == 1 and "课程需返工" in alert[0].message["Subject"]
+    reworked = [m for m in server.messages if m.message["Subject"].startswith("【课程已修订】")]
+    got = sorted(m.rcpt_tos[0].split("@")[0] for m in reworked)
+    assert got == FAILED_OR_UNACKED                                 # d01–d04 passed: nothing for them
+    mail = reworked[0].message
+    assert mail["Subject"].startswith("【课程已修订】")
+    text = mail.get_body(("plain",)).get_content()
+    assert "修订说明：增加病案首页质控的演示" in text and "新增内容：演示：病案首页质控" in text
+
+    sent = len(server.messages)
+    deliver(session, now=LATER + dt.timedelta(hours=2), smtp=smtp, config=config)   # re-run: nothing twice
+    assert len(server.messages) == sent
+
+    answer(client, lesson_token(reworked[0]), RIGHT)        # the reworked version's first attempt
+    [row] = rework_rows(session)
+    assert row["state"] == "approved" and row["redelivered"] == len(FAILED_OR_UNACKED)
+    assert row["before"]["pass_rate"] == 0.4 and row["after"] == {"responses": 1, "pass_rate": 1.0}
+    assert "增加病案首页质控的演示" in row["note"]
+
+
+def test_rules_file_errors_are_clear(tmp_path):
+    bad = tmp_path / "rework.yaml"
+    bad.write_text("pass_rate_below: 1.5\n", encoding="utf-8")
+    with pytest.raises(ReworkConfigError, match="pass_rate_below"):
+        load_rules(bad)
+    bad.write_text("pass_rate_bellow: 0.5\n", encoding="utf-8")
+    with pytest.raises(ReworkConfigError, match="unknown key"):
+        load_rules(bad)
+    assert load_rules() == ReworkRules()                            # the shipped file holds the brief's figures
+
+
+def test_daily_round_check_flags_and_alerts_the_office(ward, monkeypatch):
+    session, config, smtp, server, client, lesson = ward
+    from yibao import flows
+
+    for key, value in {"YIBAO_SMTP_HOST": "127.0.0.1", "YIBAO_SMTP_PORT": str(server.port),
+                       "YIBAO_SMTP_SECURITY": "plain", "YIBAO_SMTP_FROM": "yibao@h.example.cn"}.items():
+        monkeypatch.setenv(key, value)
+    report = flows.rework_check(now=LATER)
+    assert report["flagged_ids"] == [lesson.id] and report["checked"] == 1
+    [alert] = [m for m in server.messages if m.rcpt_tos == ["ybb@h.example.cn"]]
+    body = alert.message.get_body(("plain",)).get_content()
+    assert "首次测验通过率 40%（4/10）" in body and "“错误”7人" in body and "/review/lessons/" in body
+    assert flows.rework_check(now=LATER)["flagged_ids"] == []       # a second run the same day: nothing new
+
+
+def test_group_robot_message_of_the_reworked_version(ward):
+    session, config, smtp, server, client, lesson = ward
+    from yibao.delivery.compose import Composer, LinkMaker
+    from yibao.delivery.service import unsubscribed_channels
+    from yibao.review.rework import plan_redelivery
+    from yibao.store.models import Delivery
+
+    check_all(session, rules=load_rules(), now=LATER)
+    session.expire_all()
+    lesson = session.get(Lesson, lesson.id)
+    decisions.record_decision(session, lesson.id, option="Approve", actor="trainer1", revision=None,
+                              comment="第2题改为先看演示再作答")
+    ids = plan_redelivery(session, lesson_ids=[lesson.id], now=LATER, opted_out=unsubscribed_channels(session))
+    rows = [session.get(Delivery, i) for i in ids[:2]]
+    content = Composer(session, LinkMaker("http://h/yibao", b"k")).compose_group(rows)
+    assert content.im_markdown.startswith("### 【课程已修订】") and "修订说明：第2题改为先看演示再作答" in content.im_markdown
+    assert all(f"- {r.person.name}：[学习并确认](http://h/yibao/l/" in content.im_markdown for r in rows)
