@@ -45,6 +45,12 @@ def test_scrape_baseline_then_revision_then_sources(env, capsys):
     assert main(["sources", "--json"]) == 0
     health = json.loads(capsys.readouterr().out)
     assert health[0]["id"] == "nhsa" and health[0]["health"] == "ok"
+    assert main(["sources"]) == 0   # the 医保办 reads Beijing time, said so; JSON keeps the stored UTC
+    from yibao.cli.sources_cmd import beijing
+
+    text = capsys.readouterr().out
+    assert "北京时间" in text and f"last ok: {beijing(health[0]['last_success'])}" in text
+    assert beijing("2026-12-05 01:29:00.5") == "2026-12-05 09:29" and beijing("") == "—"
 
 
 def test_challenged_source_is_red_and_exit_code_says_so(env, capsys):
