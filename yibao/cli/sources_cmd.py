@@ -22,7 +22,14 @@ def run(args) -> int:
     from yibao.pipeline.watch import configured_sources
     from yibao.store import Document, Source, open_session
 
-    configured = {s.id: s for s in configured_sources()}
+    from scrapers.errors import ConfigError
+
+    from yibao.cli import CliError
+
+    try:
+        configured = {s.id: s for s in configured_sources()}
+    except ConfigError as exc:   # a bad YIBAO_SOURCES or sources file
+        raise CliError(str(exc)) from None
     with open_session() as session:
         rows = {r.id: r for r in session.query(Source)}
         archived = dict(session.execute(select(Document.source_id, func.count()).where(Document.archived.is_(True))

@@ -66,3 +66,10 @@ def test_challenged_source_is_red_and_exit_code_says_so(env, capsys):
 def test_unknown_source_is_a_clear_error(env, capsys):
     assert main(["scrape", "--source", "nope"]) == 2
     assert "unknown or disabled source" in capsys.readouterr().err
+
+
+def test_sources_with_an_unknown_source_id_is_one_line(env, capsys, monkeypatch):
+    monkeypatch.setenv("YIBAO_SOURCES", "bogus")
+    assert main(["sources"]) == 2   # was a ConfigError traceback (scrape already said it in one line)
+    err = capsys.readouterr().err
+    assert "yibao sources: error: YIBAO_SOURCES: no source with id(s) ['bogus']" in err
