@@ -19,7 +19,12 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from yibao.dag_defaults import airflow_pools   # imports Airflow: keep other commands fast
 
-    pools = airflow_pools()
+    from scrapers.errors import ConfigError
+
+    try:
+        pools = airflow_pools()
+    except ConfigError as exc:   # a bad YIBAO_SOURCES or sources file
+        raise CliError(str(exc)) from None
     if not args.apply:
         print(json.dumps(pools, ensure_ascii=False, indent=2))
         return 0

@@ -41,3 +41,9 @@ def test_deliver_without_a_link_secret_is_one_line_and_sends_nothing(tmp_path):
                               "YIBAO_HOME": str(tmp_path), "AIRFLOW_HOME": str(tmp_path / "af")})
     assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr[-2000:]
     assert "yibao deliver: error: nothing sent: no link secret" in out.stderr
+
+
+def test_pools_with_an_unknown_source_id_is_one_line(tmp_path):
+    out = _yibao(tmp_path, "pools", YIBAO_SOURCES="bogus")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "yibao pools: error: YIBAO_SOURCES: no source with id(s) ['bogus']" in out.stderr
