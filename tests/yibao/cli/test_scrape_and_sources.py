@@ -73,3 +73,10 @@ def test_sources_with_an_unknown_source_id_is_one_line(env, capsys, monkeypatch)
     assert main(["sources"]) == 2   # was a ConfigError traceback (scrape already said it in one line)
     err = capsys.readouterr().err
     assert "yibao sources: error: YIBAO_SOURCES: no source with id(s) ['bogus']" in err
+
+
+def test_baseline_progress_lines_say_baseline_not_news(env, capsys):
+    assert main(["scrape"]) == 0   # the first poll of this store: the whole column is history
+    captured = capsys.readouterr()
+    lines = [line for line in (captured.out + captured.err).splitlines() if line.strip().startswith("nhsa: ")]
+    assert lines and all("baseline (history, not announced)" in line for line in lines), lines[:3]
