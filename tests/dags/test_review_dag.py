@@ -63,8 +63,11 @@ def test_decision_stored_before_the_task_waits_is_kept(review_dag):
     assert approved_events(lesson_id) == [{"lesson_ids": [lesson_id]}]
 
 
-def test_immediate_approval_through_our_api_resolves_the_waiting_task(review_dag):
+def test_immediate_approval_through_our_api_resolves_the_waiting_task(review_dag, tmp_path, monkeypatch):
     """A 'human' in a thread approves through the plugin endpoint the moment the task waits."""
+    trainers = tmp_path / "trainers.yaml"   # the all-admins user must be a trainer here, or it gets 403 and the run waits
+    trainers.write_text("trainers: [Anonymous]\n", encoding="utf-8")
+    monkeypatch.setenv("YIBAO_TRAINERS_FILE", str(trainers))
     from fastapi.testclient import TestClient
     from airflow.api_fastapi.app import create_app
     from yibao.store.db import open_session
@@ -98,3 +101,42 @@ def test_immediate_approval_through_our_api_resolves_the_waiting_task(review_dag
         assert s.get(Lesson, lesson_id).body_md.endswith("（已审）\n")
         assert s.get(Lesson, other_id).status == "rejected"
     assert approved_events(lesson_id) == [{"lesson_ids": [lesson_id]}]
+
+
+def test_approval_in_airflows_own_page_by_a_non_trainer_is_refused_and_not_delivered(review_dag):
+    """Airflow's Required Actions page (PATCH …/hitlDetails) accepts anyone who may edit the DAG;
+    the apply step must refuse a non-trainer's Approve: escalated, the reason in the audit trail, no delivery."""
+    from fastapi.testclient import TestClient
+    from airflow.api_fastapi.app import create_app
+    from yibao.review.decisions import audit_rows
+    from yibao.store.db import open_session
+    from yibao.store.models import Lesson
+
+    (lesson_id,) = seed_lessons(1)
+    client = TestClient(create_app())   # SIMPLE_AUTH_MANAGER_ALL_ADMINS: an Airflow admin, not in trainers.yaml
+    patched = {}
+
+    def airflow_admin():
+        deadline = time.time() + 60
+        while not patched and time.time() < deadline:
+            r = client.get("/api/v2/dags/yibao_review/dagRuns/~/hitlDetails", params={"response_received": False})
+            for d in (r.json().get("hitl_details", []) if r.status_code == 200 else []):
+                if f"#{lesson_id}｜" in d["subject"]:
+                    ti = d["task_instance"]
+                    url = (f"/api/v2/dags/yibao_review/dagRuns/{ti['dag_run_id']}/taskInstances/"
+                           f"{ti['task_id']}/{ti['map_index']}/hitlDetails")
+                    patched["response"] = client.patch(url, json={"chosen_options": ["Approve"],
+                                                                  "params_input": {"body_md": "# 管理员改的\n",
+                                                                                   "comment": "我来批"}})
+            time.sleep(0.2)
+
+    threading.Thread(target=airflow_admin, daemon=True).start()
+    run = review_dag.test(run_conf={"lesson_ids": [lesson_id]})
+    assert patched["response"].status_code == 200, patched["response"].text   # Airflow itself took it
+    assert str(run.state) == "success"
+    with open_session() as s:
+        lesson = s.get(Lesson, lesson_id)
+        assert lesson.status == "escalated" and "管理员改的" not in lesson.body_md
+        last = audit_rows(s, lesson_id)[-1]
+        assert last["actor"] == "system:refused" and "not a trainer" in last["comment"]
+    assert approved_events(lesson_id) == []

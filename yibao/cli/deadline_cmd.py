@@ -8,6 +8,8 @@ import sys
 from yibao.cli import CliError
 from yibao.workdays import TRAINING_WINDOW_WORKDAYS, add_workdays
 
+MAX_DAYS = 2500   # about ten years of working days: any real window fits, a typo does not spin for minutes
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("deadline", help="publication date → training deadline (调休-aware)",
@@ -24,9 +26,13 @@ def run(args) -> int:
         published = dt.date.fromisoformat(args.date)
     except ValueError:
         raise CliError(f"{args.date!r} is not a date; use YYYY-MM-DD, e.g. 2025-12-07") from None
-    if args.days < 0:
-        raise CliError("--days must be 0 or more")
-    deadline = add_workdays(published, args.days)
+    if not 0 <= args.days <= MAX_DAYS:
+        raise CliError(f"--days must be between 0 and {MAX_DAYS} working days")
+    try:
+        deadline = add_workdays(published, args.days)
+    except OverflowError:
+        raise CliError(f"{args.days} working days after {published} is past the last date Python knows (9999-12-31)") \
+            from None
     if args.json:
         print(json.dumps({"published": published.isoformat(), "workdays": args.days,
                           "deadline": deadline.date.isoformat(), "provisional": deadline.provisional,

@@ -23,6 +23,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from yibao.delivery.service import deliver
     from yibao.delivery.subscriptions import SubscriptionFileError, load_subscriptions, sync_people
+    from yibao.delivery.tokens import LinkSecretMissing
     from yibao.store.db import open_session
 
     try:
@@ -43,7 +44,10 @@ def run(args) -> int:
             if args.retry_failed:
                 from yibao.delivery.service import requeue_failed
                 print(f"requeued {requeue_failed(session, person_ids=args.person)} failed message(s)")
-        report = deliver(session, lesson_ids=args.lesson, config=config, dry_run=args.dry_run)
+        try:
+            report = deliver(session, lesson_ids=args.lesson, config=config, dry_run=args.dry_run)
+        except LinkSecretMissing as exc:   # nothing was sent: every message carries signed links
+            raise CliError(f"nothing sent: no link secret for the staff links — {exc}") from None
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -74,7 +74,7 @@ def _post(url: str, payload: dict) -> dict:
         with urllib.request.urlopen(req, timeout=30) as resp:
             return json.loads(resp.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
-        raise CliError(f"mirror refused: HTTP {exc.code} {exc.read().decode('utf-8', 'replace')}") from None
+        raise CliError(f"mirror refused (HTTP {exc.code}): {_error_text(exc.read())}") from None
     except urllib.error.URLError as exc:
         raise CliError(f"cannot reach mirror at {url}: {exc.reason}") from None
 
@@ -111,3 +111,12 @@ def run_failure(args) -> int:
     answer = _post(args.url.rstrip("/") + "/__mirror__/failure", {"site": args.site, "mode": mode})
     print(f"{answer.get('site')}: failure mode {answer.get('mode')}")
     return 0
+
+
+def _error_text(body: bytes) -> str:
+    """The mirror's {"error": "..."} message, or the raw body."""
+    text = body.decode("utf-8", "replace")
+    try:
+        return str(json.loads(text)["error"])
+    except (ValueError, KeyError, TypeError):
+        return text

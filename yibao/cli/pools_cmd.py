@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+from yibao.cli import CliError
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("pools", help="list or create the Airflow pools the DAGs use",
@@ -17,13 +19,24 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from yibao.dag_defaults import airflow_pools   # imports Airflow: keep other commands fast
 
-    pools = airflow_pools()
+    from scrapers.errors import ConfigError
+
+    try:
+        pools = airflow_pools()
+    except ConfigError as exc:   # a bad YIBAO_SOURCES or sources file
+        raise CliError(str(exc)) from None
     if not args.apply:
         print(json.dumps(pools, ensure_ascii=False, indent=2))
         return 0
     from airflow.models.pool import Pool
+    from sqlalchemy.exc import SQLAlchemyError
 
     for name, spec in pools.items():
-        Pool.create_or_update_pool(name, spec["slots"], spec["description"], spec["include_deferred"])
+        try:
+            Pool.create_or_update_pool(name, spec["slots"], spec["description"], spec["include_deferred"])
+        except SQLAlchemyError as exc:   # no metadata DB here (not migrated, wrong AIRFLOW_HOME)
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise CliError(f"cannot write pools to the Airflow metadata DB ({reason}); "
+                           "set AIRFLOW_HOME to the deployment's and run `airflow db migrate` first") from None
         print(f"pool {name}: {spec['slots']} slot(s)")
     return 0

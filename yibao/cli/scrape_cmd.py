@@ -42,7 +42,7 @@ def run(args) -> int:
         print(json.dumps({**report.to_dict(), "change_ids": change_ids}, ensure_ascii=False, default=str))
     else:
         for src in report.sources:
-            print(f"{src.source_id:10} {src.health:10} requests={src.requests} (304: {src.not_modified}) "
+            print(f"{src.source_id:10} {src.health:10} requests={src.requests} (list pages not modified: {src.not_modified}) "
                   f"articles={src.articles} new_versions={len(src.new_versions)} "
                   f"baseline={src.baseline_versions} errors={len(src.errors)}")
             print(f"    re-checked {src.rechecked} known article(s): {src.recheck_requests} request(s), "

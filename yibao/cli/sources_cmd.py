@@ -1,9 +1,12 @@
 """`yibao sources`: health of every watched source (challenged or drifted sources in red)."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+from zoneinfo import ZoneInfo
 
+BEIJING = ZoneInfo("Asia/Shanghai")
 RED, GREEN, YELLOW, RESET = "\033[31m", "\033[32m", "\033[33m", "\033[0m"
 
 
@@ -19,7 +22,14 @@ def run(args) -> int:
     from yibao.pipeline.watch import configured_sources
     from yibao.store import Document, Source, open_session
 
-    configured = {s.id: s for s in configured_sources()}
+    from scrapers.errors import ConfigError
+
+    from yibao.cli import CliError
+
+    try:
+        configured = {s.id: s for s in configured_sources()}
+    except ConfigError as exc:   # a bad YIBAO_SOURCES or sources file
+        raise CliError(str(exc)) from None
     with open_session() as session:
         rows = {r.id: r for r in session.query(Source)}
         archived = dict(session.execute(select(Document.source_id, func.count()).where(Document.archived.is_(True))
@@ -42,10 +52,20 @@ def run(args) -> int:
         print(json.dumps(table, ensure_ascii=False))
         return 0
     colour = sys.stdout.isatty()
+    print("times: Beijing (北京时间, UTC+8)")
     for t in table:
         c = {"ok": GREEN, "never polled": YELLOW}.get(t["health"], RED) if colour else ""
-        print(f"{t['id']:10} {c}{t['health']:12}{RESET if colour else ''} last ok: {t['last_success'][:16] or '—':16} "
+        print(f"{t['id']:10} {c}{t['health']:12}{RESET if colour else ''} last ok: {beijing(t['last_success']):16} "
               f"failures: {t['failures']}  {t['name']}  {t['detail'][:120]}")
-        print(f"{'':10} last full re-check: {t['last_full_recheck'][:16] or '—'}  archived: {t['archived']}  "
+        print(f"{'':10} last full re-check: {beijing(t['last_full_recheck'])}  archived: {t['archived']}  "
               f"possibly withdrawn: {t['possibly_withdrawn']}")
     return 1 if any(t["health"] not in ("ok", "never polled") for t in table) else 0
+
+
+def beijing(stored_utc: str) -> str:
+    """A stored (naive UTC) time as Beijing time, to the minute; '—' when there is none."""
+    if not stored_utc:
+        return "—"
+    at = dt.datetime.fromisoformat(stored_utc)
+    at = at.replace(tzinfo=dt.timezone.utc) if at.tzinfo is None else at
+    return at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")

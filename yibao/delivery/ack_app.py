@@ -21,13 +21,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import re
 import random
 import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -42,6 +43,7 @@ from yibao.store.models import Acknowledgement, Delivery, DeliveryItem, Lesson, 
 log = logging.getLogger(__name__)
 
 LESSON_ACTIONS = ("read", "ack", "quiz")
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")   # <payload>.<signature>, base64url
 
 
 class LinkRefused(Exception):
@@ -179,10 +181,17 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
 
     # Links of the older {base}/{action}?t=<token> form (already in inboxes) land on the same pages.
     # Only these four names: the router shares its root with the review pages.
-    def by_query(action: str) -> Callable[[str], RedirectResponse]:
+    def by_query(action: str) -> Callable[[str], Response]:
         page = "u" if action == "unsubscribe" else "l"
         anchor = {"ack": "#ack", "quiz": "#quiz"}.get(action, "")
-        return lambda t="": RedirectResponse(f"{page}/{t}{anchor}", status_code=303)
+
+        def redirect(t: str = "") -> Response:
+            if not TOKEN_SHAPE.fullmatch(t):   # never a redirect to some other path of the server
+                return refused(LinkRefused(403, "链接无效（可能被修改或不完整），请从原邮件或消息中重新打开。",
+                                           "This link is not valid (altered or incomplete). "
+                                           "Open it again from the original message."))
+            return RedirectResponse(f"{page}/{t}{anchor}", status_code=303)
+        return redirect
 
     for action in (*LESSON_ACTIONS, "unsubscribe"):
         router.add_api_route(f"/{action}", by_query(action), methods=["GET"], include_in_schema=False)

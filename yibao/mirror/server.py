@@ -112,7 +112,9 @@ class MirrorServer:
     # ....................................................... scenario modes
     def _doc(self, site_id: str, doc_id: str) -> MirrorDocument:
         site = self.sites.get(site_id)
-        doc = site.find_document(str(doc_id)) if site else None
+        if site is None:
+            raise KeyError(f"no mirror site {site_id!r}; known: {', '.join(sorted(self.sites))}")
+        doc = site.find_document(str(doc_id))
         if doc is None:
             raise KeyError(f"no document {doc_id!r} on mirror site {site_id!r}")
         return doc
@@ -258,7 +260,7 @@ class MirrorServer:
                 return _json(200, {"withdrawn": payload.get("doc_id")})
             return _json(404, {"error": f"no admin endpoint {path}"})
         except (ValueError, KeyError) as exc:
-            return _json(400, {"error": str(exc)})
+            return _json(400, {"error": str(exc.args[0]) if exc.args else str(exc)})   # KeyError: no repr quotes
 
 
 def _json(status: int, data: Any) -> Response:

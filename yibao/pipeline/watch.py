@@ -135,18 +135,21 @@ def scrape_source(session: Session, source, fetcher, *, deep: bool = False,
                 forget_validators(result.state.known[fetched.entry.url])
             rep.errors.append(f"{fetched.page.url}: {type(exc).__name__}: {exc}")
             continue
+        label = outcome.reason
         if outcome.created and baseline:
             rep.baseline_versions += 1
+            label = f"{outcome.reason}, baseline (history, not announced)"
         elif outcome.created and outcome.reason == "new document" and _too_old(session, outcome, window_start):
             doc = session.get(Document, outcome.document_id)
             doc.archived = True
             rep.archived.append(f"{doc.title} ({doc.publish_date})")
+            label = f"{outcome.reason}, archived (published {doc.publish_date}, before the news window)"
         elif outcome.created:
             rep.new_versions.append(outcome.version_id)
             if fetched.recheck:
                 rep.revised_in_place.append(outcome.version_id)
         if progress:
-            progress(f"{source.id}: {fetched.page.title[:40]} — {outcome.reason}")
+            progress(f"{source.id}: {fetched.page.title[:40]} — {label}")
     withdrawn = _mark_withdrawn(session, source.id, result.withdrawn, result.returned, now)
     rep.withdrawn = [doc.url for doc in withdrawn]
     if result.full_cycle_completed:

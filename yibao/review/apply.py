@@ -18,6 +18,7 @@ from yibao.review.decisions import (
 from yibao.review.errors import ReviewInputError
 from yibao.review.notify import send_alert
 from yibao.review.redraft import redraft
+from yibao.review.trainers import TrainersConfigError, is_trainer_name
 from yibao.settings import get_settings
 
 
@@ -47,6 +48,20 @@ def _hitl_answer(result: dict[str, Any]) -> tuple[str, str, str | None, str]:
     return chosen[0], actor, body, str(params.get("comment") or "")
 
 
+def _not_a_trainer(option: str, actor: str) -> str:
+    """Why a human HITL answer must be refused (empty: accept). The timeout default is the system's."""
+    if option == "Escalate" or actor.startswith(f"{SYSTEM_ACTOR}:"):
+        return ""
+    try:
+        if is_trainer_name(actor):
+            return ""
+        why = f"{actor} is not a trainer (config trainers.yaml)"
+    except TrainersConfigError as exc:
+        why = f"trainers config is invalid: {exc}"
+    return (f"拒绝：{actor} 在 Airflow 审核页选择了 {option}，但不是培训审核人，课程未发送，请培训审核人重新审核。"
+            f" / Refused: {option} by {why}; the lesson was not delivered.")
+
+
 def apply_decision(session: Session, lesson_id: int, result: dict[str, Any] | None) -> Outcome:
     lesson = get_lesson(session, lesson_id)
     decision = current_decision(session, lesson_id)
@@ -54,6 +69,9 @@ def apply_decision(session: Session, lesson_id: int, result: dict[str, Any] | No
         if not result:
             raise ReviewInputError(f"lesson {lesson_id}: no decision in the store and no review answer")
         option, actor, body, comment = _hitl_answer(result)
+        refused = _not_a_trainer(option, actor)
+        if refused:   # answered in Airflow's own page by someone who may not decide: never delivered
+            option, body, comment, actor = "Escalate", None, refused, f"{SYSTEM_ACTOR}:refused"
         if option == "Escalate" and not comment:
             comment = "审核超时，未在时限前处理" if actor.endswith(":timeout") else "转交医保办"
         if option in ("Reject", "Regenerate") and not comment:

@@ -68,3 +68,23 @@ def refusal(user: Any, trainers: Trainers | None = None) -> str:
             f"trainers 名单中，也没有 trainer_roles 所列的 Airflow 角色。"
             f" / Only trainers may approve, reject or redraft: user {user_name(user)} is not listed in "
             f"{trainers.source.name} (trainers) and holds none of its trainer_roles.")
+
+
+def roles_of_name(name: str) -> set[str]:
+    """An Airflow user's roles known from the name alone (outside a request, e.g. in a worker):
+    the simple auth manager's `[core] simple_auth_manager_users` (name:role). Empty when unknown."""
+    try:
+        from airflow.api_fastapi.auth.managers.simple.simple_auth_manager import SimpleAuthManager
+        from airflow.configuration import conf
+
+        if "SimpleAuthManager" not in conf.get("core", "auth_manager", fallback=""):
+            return set()
+        return {str(u.role).lower() for u in SimpleAuthManager.get_users() if u.username == name and u.role}
+    except Exception:  # noqa: BLE001 - no Airflow config here: the name alone decides
+        return set()
+
+
+def is_trainer_name(name: str, trainers: Trainers | None = None) -> bool:
+    """Like is_trainer, for an answer that carries only the responder's name (Airflow's own HITL page)."""
+    trainers = trainers or load_trainers()
+    return name in trainers.users or bool(trainers.roles and roles_of_name(name) & trainers.roles)

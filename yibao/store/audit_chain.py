@@ -23,7 +23,7 @@ from typing import Any, Iterable
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
-from yibao.store.models import AuditChainHead, Review, utcnow
+from yibao.store.models import AuditChainHead, Lesson, Review, utcnow
 
 GENESIS = "0" * 64
 HEAD_ID = 1
@@ -151,4 +151,21 @@ def check_rows(rows: Iterable[Any], head_hash: str | None) -> ChainReport:
 def verify_chain(session: Session) -> ChainReport:
     head = session.get(AuditChainHead, HEAD_ID)
     rows = session.scalars(select(Review).order_by(Review.id)).yield_per(500)
-    return check_rows(rows, head.last_hash if head else None)
+    report = check_rows(rows, head.last_hash if head else None)
+    return report if not report.intact else ChainReport(report.rows, check_approved_lessons(session))
+
+
+def check_approved_lessons(session: Session) -> ChainBreak | None:
+    """An approved lesson is delivered as it stands in the store: its text and approver must be
+    those its (sealed) approve row recorded, or the store was changed behind the review app."""
+    approvals = {row.lesson_id: row for row in session.scalars(
+        select(Review).where(Review.action == "approve").order_by(Review.id))}
+    for lesson in session.scalars(select(Lesson).where(Lesson.status == "approved").order_by(Lesson.id)):
+        row = approvals.get(lesson.id)
+        if row is None:
+            return ChainBreak(None, f"lesson {lesson.id} is approved but the trail has no approval for it")
+        if row.after_md != lesson.body_md or row.actor != lesson.approved_by:
+            what = "text" if row.after_md != lesson.body_md else f"approver ({lesson.approved_by!r})"
+            return ChainBreak(row.id, f"lesson {lesson.id}'s {what} differs from what this approval sealed "
+                                      "(the lesson was changed in the store after approval)")
+    return None

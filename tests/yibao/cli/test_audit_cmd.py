@@ -58,3 +58,15 @@ def test_show_unknown_lesson_is_bad_input(store):
     path, _ = store
     out = _yibao(path, "audit", "show", "--lesson", "999")
     assert out.returncode == 2 and "no lesson with id 999" in out.stderr
+
+
+def test_verify_breaks_when_an_approved_lesson_is_changed_in_the_store(store):
+    """The chain seals the trail; the lesson that is delivered must still be what its approval sealed."""
+    path, lesson_id = store
+    with open_session(f"sqlite:///{path}") as s:
+        d.record_decision(s, lesson_id, option="Approve", actor="trainer1", revision=None)
+    assert _yibao(path, "audit", "verify").returncode == 0
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE lessons SET body_md = body_md || '伪造的一段' WHERE id = ?", (lesson_id,))
+    bad = _yibao(path, "audit", "verify")
+    assert bad.returncode == 1 and f"lesson {lesson_id}'s text differs" in bad.stderr, bad.stderr

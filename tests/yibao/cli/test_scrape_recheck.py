@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from sqlalchemy import select
@@ -74,6 +75,8 @@ def test_recheck_flag_forces_a_full_cycle_and_sources_shows_it(mirror, capsys):
     assert main(["scrape", "--deep"]) == 0
     out = capsys.readouterr().out
     assert "archived (2, published before the news window, not announced)" in out
+    assert re.search(r"requests=\d+ \(list pages not modified: \d+\)", out)   # re-check 304s on their own line
+    assert re.search(r"re-checked \d+ known article\(s\): \d+ request\(s\), \d+ answered 304", out)
     assert "changes to draft: none" in out
 
     assert main(["sources"]) == 0

@@ -133,6 +133,14 @@ def test_cli_serve_and_publish_demo(tmp_path):
         assert out.returncode == 0, out.stderr
         assert requests.get(art, timeout=10).status_code == 404
         assert doc.title in requests.get(base + "/nhsa/col/col104/index.html", timeout=10).text  # still listed
+        # wrong site / id / passage: one readable line, exit 2
+        for args, said in ((["nosite", doc.doc_id, "x", "y"], "no mirror site 'nosite'; known: "),
+                           (["nhsa", "nosuch", "x", "y"], "no document 'nosuch' on mirror site 'nhsa'"),
+                           (["nhsa", doc.doc_id, "不在正文里", "y"], "is not in the body of nhsa/")):
+            out = subprocess.run([sys.executable, "-m", "yibao", "mirror", "revise", "--url", base, *args],
+                                 capture_output=True, text=True, timeout=60)
+            assert out.returncode == 2 and f"yibao mirror: error: mirror refused (HTTP 400): " in out.stderr
+            assert said in out.stderr and '\\"' not in out.stderr and "{" not in out.stderr, out.stderr
     finally:
         proc.terminate()
         proc.wait(timeout=10)

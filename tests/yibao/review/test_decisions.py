@@ -90,3 +90,36 @@ def test_hitl_ref_roundtrip():
     ref = d.HitlRef("yibao_review", "asset_triggered__2026-01-01", "review", 3)
     assert d.HitlRef.decode(ref.encode()) == ref
     assert d.HitlRef.decode("garbage") is None
+
+
+def hitl_answer(option, name, body=""):
+    """What the review DAG's apply step gets after someone answers in Airflow's own Required Actions page."""
+    return {"chosen_options": [option], "params_input": {"body_md": body, "comment": ""},
+            "responded_by_user": {"id": name, "name": name}}
+
+
+def test_airflow_page_approval_by_a_non_trainer_is_refused_not_delivered(db_url, lesson_id, tmp_path, monkeypatch):
+    trainers = tmp_path / "trainers.yaml"
+    trainers.write_text("trainers: [trainer1]\ntrainer_roles: []\n", encoding="utf-8")
+    monkeypatch.setenv("YIBAO_TRAINERS_FILE", str(trainers))
+    with open_session(db_url) as s:
+        out = apply_decision(s, lesson_id, hitl_answer("Approve", "admin", body="# 改过的正文\n"))
+    assert not out.approved and out.option == "Escalate"
+    with open_session(db_url) as s:
+        lesson = s.get(Lesson, lesson_id)
+        assert lesson.status == "escalated" and "改过的正文" not in lesson.body_md
+        row = d.audit_rows(s, lesson_id)[-1]
+        assert row["actor"] == "system:refused" and "admin" in row["comment"] and "not a trainer" in row["comment"]
+        from sqlalchemy import select
+        assert s.scalars(select(Event).where(Event.level == "alert")).first() is not None
+    with open_session(db_url) as s:   # a trainer can still decide afterwards
+        d.record_decision(s, lesson_id, option="Approve", actor="trainer1", revision=None)
+        assert s.get(Lesson, lesson_id).status == "approved"
+
+
+def test_airflow_page_approval_by_a_trainer_is_applied(db_url, lesson_id, tmp_path, monkeypatch):
+    trainers = tmp_path / "trainers.yaml"
+    trainers.write_text("trainers: [trainer1]\n", encoding="utf-8")
+    monkeypatch.setenv("YIBAO_TRAINERS_FILE", str(trainers))
+    with open_session(db_url) as s:
+        assert apply_decision(s, lesson_id, hitl_answer("Approve", "trainer1")).approved

@@ -27,3 +27,16 @@ def test_no_file_means_nobody_decides_and_a_bad_file_is_named(tmp_path):
     bad.write_text("trainers: wang\n", encoding="utf-8")
     with pytest.raises(TrainersConfigError, match="bad.yaml"):
         load_trainers(bad)
+
+
+def test_a_name_alone_is_a_trainer_by_list_or_by_its_simple_auth_role(tmp_path, monkeypatch):
+    from yibao.review.trainers import is_trainer_name
+
+    path = tmp_path / "trainers.yaml"
+    path.write_text("trainers: [wang]\ntrainer_roles: [op]\n", encoding="utf-8")
+    monkeypatch.setenv("AIRFLOW__CORE__AUTH_MANAGER",
+                       "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager")
+    monkeypatch.setenv("AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS", "li:op,admin:admin")
+    t = load_trainers(path)
+    assert is_trainer_name("wang", t) and is_trainer_name("li", t)
+    assert not is_trainer_name("admin", t) and not is_trainer_name("nobody", t)

@@ -87,6 +87,14 @@ def test_mailed_links_are_served_exactly_where_they_point(client, mailed):
     assert (ack.quiz_score, ack.attempts) == (1.0, 1)
 
 
+def test_older_query_links_redirect_only_to_a_link_page(client, mailed):
+    """/yibao/read?t=… redirects to the token's page; anything that is not a token is refused, never a
+    redirect elsewhere on the server (e.g. t=../../api/v2/version)."""
+    for bad in ("../../api/v2/version", "", "a.b/../../x", "//evil.example/x"):
+        resp = client.get("/yibao/read", params={"t": bad}, follow_redirects=False)
+        assert resp.status_code == 403 and "location" not in resp.headers and "链接无效" in resp.text, bad
+
+
 def test_yibao_pages_send_csp_and_frame_headers(client, mailed):
     review = client.get("/yibao/review/", headers=token(client, "viewer1"))
     assert review.status_code == 200
