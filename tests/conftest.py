@@ -61,3 +61,38 @@ def yibao_db(tmp_path, monkeypatch):
 
     migrate(url)
     return url
+
+
+# ---------------------------------------------------------------- PostgreSQL (issue 14)
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One private PostgreSQL server (Debian package) for the session, data under var/postgres/;
+    stopped and removed at the end, whether the tests passed or not."""
+    import shutil
+
+    from yibao.devservers.postgres import LocalPostgres
+
+    root = REPO / "var" / "postgres" / f"tests-{os.getpid()}"
+    server = LocalPostgres(root).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+_pg_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture()
+def postgres_url(postgres_server) -> str:
+    """A new, empty PostgreSQL database for one test."""
+    return postgres_server.create_database(f"t{os.getpid()}_{next(_pg_databases)}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path) -> str:
+    """An empty (unmigrated) store database: each test using it runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return request.getfixturevalue("postgres_url")
