@@ -87,7 +87,11 @@ _pg_databases = iter(range(1, 1_000_000))
 @pytest.fixture()
 def postgres_url(postgres_server) -> str:
     """A new, empty PostgreSQL database for one test."""
-    return postgres_server.create_database(f"t{os.getpid()}_{next(_pg_databases)}")
+    from yibao.store.db import get_engine
+
+    url = postgres_server.create_database(f"t{os.getpid()}_{next(_pg_databases)}")
+    yield url
+    get_engine(url).dispose()   # no pooled connections left for the server's shutdown
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
