@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Callable
 
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from yibao.pipeline.versions import record_article
@@ -93,8 +94,7 @@ def scrape_source(session: Session, source, fetcher, *, deep: bool = False,
     blobs = BlobStore()
     for fetched in result.articles:
         try:
-            with session.begin_nested():
-                outcome = record_article(session, source.id, fetched, blobs=blobs)
+            outcome = _record_once(session, source.id, fetched, blobs)
         except Exception as exc:  # keep the item for the next poll instead of losing it
             log.exception("could not store %s", fetched.page.url)
             result.state.seen.pop(fetched.entry.url, None)
@@ -111,12 +111,41 @@ def scrape_source(session: Session, source, fetcher, *, deep: bool = False,
     return rep
 
 
+def _record_once(session: Session, source_id: str, fetched, blobs):
+    """record_article in a savepoint. When a concurrent scrape of the same source stored the same
+    document or version first, the unique constraints refuse ours (PostgreSQL makes us wait for
+    its commit): read again, and find it stored. A deadlock between the two is retried the same way."""
+    for attempt in range(RECORD_ATTEMPTS):
+        try:
+            with session.begin_nested():
+                return record_article(session, source_id, fetched, blobs=blobs)
+        except (IntegrityError, OperationalError) as exc:
+            if attempt == RECORD_ATTEMPTS - 1 or not _lost_a_race(exc):
+                raise
+            log.info("%s was stored by a concurrent scrape (%s); reading it again",
+                     fetched.page.url, type(exc.orig).__name__)
+            session.expire_all()
+    raise AssertionError("unreachable")
+
+
+RECORD_ATTEMPTS = 3
+
+
+def _lost_a_race(exc: Exception) -> bool:
+    """A unique-constraint refusal, or PostgreSQL's deadlock / serialization failure."""
+    return isinstance(exc, IntegrityError) or getattr(exc.orig, "pgcode", None) in ("40P01", "40001")
+
+
 def _upsert_source(session: Session, source) -> Source:
     row = session.get(Source, source.id)
     if row is None:
-        row = Source(id=source.id, name=source.name, family=source.family, base_url=source.base_url,
-                     region=source.region, crawl_state={})
-        session.add(row)
+        try:
+            with session.begin_nested():
+                session.add(Source(id=source.id, name=source.name, family=source.family,
+                                   base_url=source.base_url, region=source.region, crawl_state={}))
+        except IntegrityError:   # a concurrent scrape of this source inserted it first
+            log.info("source %s was added by a concurrent scrape", source.id)
+        row = session.get(Source, source.id)
     row.name, row.family, row.base_url, row.region = source.name, source.family, source.base_url, source.region
     session.flush()
     return row

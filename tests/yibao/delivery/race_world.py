@@ -8,8 +8,6 @@ import json
 import os
 import re
 import subprocess
-import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from delivery_world import add_lessons, session_for
 from yibao.delivery.subscriptions import load_subscriptions, sync_people
 from yibao.store.db import migrate
 from yibao.store.models import Delivery
-from yibao.testing.start_together import ready_count
+from yibao.testing.start_together import json_output, launch
 
 ROBOTS = {"ward_a": ("wecom", "ward-a-key"), "ward_b": ("dingtalk", "ward-b-token"), "ward_c": ("feishu", "ward-c-hook")}
 PEOPLE = 24
@@ -65,17 +63,7 @@ class RaceWorld:
     # -- running workers
     def start_together(self, n: int, args: list[str], env: dict | None = None) -> list[subprocess.Popen]:
         """n processes running `yibao ARGS`, released at the same instant once all have started."""
-        go = self.tmp_path / f"go-{time.monotonic_ns()}"
-        procs = [subprocess.Popen([sys.executable, "-m", "yibao.testing.start_together", str(go), *args],
-                                  env=env or self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for _ in range(n)]
-        deadline = time.monotonic() + 120
-        while ready_count(go) < n:
-            assert time.monotonic() < deadline, "workers did not start"
-            assert all(p.poll() is None for p in procs), [p.communicate() for p in procs]
-            time.sleep(0.05)
-        go.touch()
-        return procs
+        return launch(n, args, env or self.env, self.tmp_path)
 
     def deliver_args(self) -> list[str]:
         return ["deliver", "--json", *[a for lesson in self.lessons for a in ("--lesson", str(lesson.id))]]
@@ -98,7 +86,4 @@ class RaceWorld:
 
 
 def run_json(proc: subprocess.Popen, timeout: float = 180) -> dict:
-    out, err = proc.communicate(timeout=timeout)
-    assert proc.returncode == 0, err[-3000:]
-    start = out.index("{\n") if out.startswith("{") else out.index("\n{\n") + 1   # after Airflow's log lines
-    return json.loads(out[start:])
+    return json_output(proc, timeout)
