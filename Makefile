@@ -8,13 +8,14 @@ export AIRFLOW_HOME ?= $(CURDIR)/var/airflow
 # Airflow standalone starts `airflow …` children by name: the venv must be on PATH.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup system test test-fast run demo demo-check bench lock clean
+.PHONY: help setup system test test-fast run demo demo-check bench lock clean production-check
 
 help:
 	@echo "make test        install everything (venv, pinned packages, system fonts/browser) and run the tests"
 	@echo "make demo        offline demo: mirror + SMTP + IM endpoints + Airflow standalone (Ctrl-C stops all)"
 	@echo "make demo-check  the same flow unattended; exits 0 only when the mail arrived"
 	@echo "make run         Airflow standalone against the real sources in config/sources.yaml"
+	@echo "make production-check  PostgreSQL + Redis + Airflow CeleryExecutor (2 workers), the whole flow; stops all"
 	@echo "make bench       benchmarks (bench/): medians and ratios against baselines measured in the same run"
 
 setup: $(STAMP) system
@@ -46,6 +47,9 @@ demo: setup
 
 demo-check: setup
 	$(BIN)/python -m yibao.demo --check
+
+production-check: setup
+	$(BIN)/python -m yibao.production.check
 
 bench: setup
 	$(BIN)/python bench/run_all.py
