@@ -78,6 +78,7 @@ def postgres_server():
         yield server
     finally:
         server.stop()
+        shutil.rmtree(server.root, ignore_errors=True)   # var/… or the /tmp folder it moved to
         shutil.rmtree(root, ignore_errors=True)
 
 

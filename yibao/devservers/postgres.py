@@ -59,6 +59,8 @@ class LocalPostgres:
     # -- lifecycle
     def start(self) -> "LocalPostgres":
         self.root.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0 and not self._reachable_by_postgres(self.root):
+            self._move_to_tmp()
         self.socket_dir.mkdir(exist_ok=True)
         if not (self.data_dir / "PG_VERSION").exists():
             self._own(self.root)
@@ -110,6 +112,22 @@ class LocalPostgres:
         return self.url(name)
 
     # -- helpers
+    @staticmethod
+    def _reachable_by_postgres(path: Path) -> bool:
+        return subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(path)]).returncode == 0
+
+    def _move_to_tmp(self) -> None:
+        """The checkout lies under a folder the postgres user cannot enter (e.g. /root): the
+        cluster goes to a private folder in /tmp instead, removed by whoever removes `root`."""
+        import tempfile
+
+        tmp = Path(tempfile.mkdtemp(prefix="yibao-postgres-"))
+        tmp.chmod(0o755)
+        (self.root / "moved-to").write_text(str(tmp))
+        self.root, self.data_dir, self.socket_dir = tmp, tmp / "data", tmp / "run"
+        self.log_file = tmp / "postgres.log"
+        self.socket_dir.mkdir()
+
     def _as_owner(self, cmd: list) -> list[str]:
         cmd = [str(c) for c in cmd]
         return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd

@@ -86,6 +86,7 @@ def run(home: Path, workers: int = 2) -> int:
         approved = approve_pending(af, timeout_s=300, say=say)
         say(f"4/6 robot trainer approved {approved} lesson(s) through the review API")
         _require_success(af.wait_run("yibao_deliver", after=marker, timeout_s=300))
+        wait_until_idle(af, "yibao_deliver")   # each approval queues a delivery run: all must be done
         mails = wait_for_mail(services.smtp, timeout_s=60)
         say(f"5/6 delivered: {len(mails)} mail(s), {len(services.im.accepted())} IM message(s); {store_summary()}")
         failures += check_mail_once(services)
@@ -97,16 +98,54 @@ def run(home: Path, workers: int = 2) -> int:
         failures.append(f"{type(exc).__name__}: {exc}")
     finally:
         say("stopping everything this check started …")
+        pids = _pids(started)
         for thing in reversed(started):
             try:
                 thing.stop()
             except Exception as exc:  # keep stopping the rest
                 say(f"  could not stop {type(thing).__name__}: {exc}")
+        alive = [f"{name} ({pid})" for name, pid in pids.items() if _alive(pid)]
+        say(f"stopped {len(pids) - len(alive)}/{len(pids)} server processes by PID: {', '.join(pids)}")
+        if alive:
+            failures.append(f"still running after stop: {', '.join(alive)}")
     for failure in failures:
         say(f"FAILED: {failure}")
     say("production check passed" if not failures else f"production check FAILED ({len(failures)} problem(s)); "
         f"logs in {home}")
     return 0 if not failures else 1
+
+
+def _pids(started: list) -> dict[str, int]:
+    pids: dict[str, int] = {}
+    for thing in started:
+        if hasattr(thing, "pids"):
+            pids.update(thing.pids())
+        elif getattr(thing, "process", None) is not None:
+            pids["redis"] = thing.process.pid
+        elif getattr(thing, "pid", None):
+            pids["postgres"] = thing.pid
+    return pids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:   # a zombie (exited, not yet reaped by us) counts as stopped
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def wait_until_idle(af, dag_id: str, timeout_s: float = 300) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        runs = af.api("GET", f"/dags/{dag_id}/dagRuns", params={"state": ["queued", "running"], "limit": 1})
+        if not runs.get("total_entries"):
+            return
+        time.sleep(3)
+    raise CheckFailed(f"{dag_id} still had runs queued or running after {timeout_s:.0f}s")
 
 
 def _utc_now_iso() -> str:
@@ -142,7 +181,25 @@ def check_mail_once(services) -> list[str]:
         problems.append(f"a Message-ID arrived twice: {[m for m, n in by_id.items() if n > 1]}")
     say(f"    mail: {sum(received.values())} received, {len(sent)} in the ledger, "
         f"{len(by_id)} distinct Message-IDs")
-    return problems
+    return problems + check_im_once(services)
+
+
+def check_im_once(services) -> list[str]:
+    """No IM message was accepted twice (a second copy would carry the same text)."""
+    import json
+
+    from sqlalchemy import func, select
+
+    from yibao.delivery.ledger import DELIVERED_STATES
+    from yibao.store import Delivery, open_session
+
+    with open_session() as s:
+        rows = s.scalar(select(func.count()).select_from(Delivery).where(
+            Delivery.channel != "email", Delivery.state.in_(DELIVERED_STATES)))
+    bodies = Counter(json.dumps(r.body, ensure_ascii=False, sort_keys=True) for r in services.im.accepted())
+    say(f"    IM: {sum(bodies.values())} messages accepted for {rows} ledger rows (group robots bundle people)")
+    problems = [] if sum(bodies.values()) <= rows else ["more IM messages than IM ledger rows"]
+    return problems + (["an IM message was accepted twice"] if any(n > 1 for n in bodies.values()) else [])
 
 
 LINK = re.compile(r"https?://[^\s\"'<>)]+/yibao/l/[A-Za-z0-9._~-]+")
