@@ -125,7 +125,8 @@ def main() -> list[dict]:
     times: dict[str, list[float]] = {"celery_1_worker": [], "celery_2_workers": [],
                                      "ledger_sqlite": [], "ledger_postgresql": []}
     repo_var = HERE.parent / "var" / f"bench-postgres-{os.getpid()}"
-    with LocalPostgres(repo_var) as pg, LocalRedis(work / "redis") as redis, CaptureSmtpServer(port=0) as smtp_server:
+    # fsync on (unlike the test cluster): commits cost what they cost in production, as SQLite's do
+    with LocalPostgres(repo_var, fast_unsafe=False) as pg, LocalRedis(work / "redis") as redis, CaptureSmtpServer(port=0) as smtp_server:
         for r in range(ROUNDS):
             for case, workers in (("celery_1_worker", 1), ("celery_2_workers", 2)):
                 with tempfile.TemporaryDirectory() as tmp:
