@@ -86,7 +86,8 @@ def run(home: Path, workers: int = 2) -> int:
         approved = approve_pending(af, timeout_s=300, say=say)
         say(f"4/6 robot trainer approved {approved} lesson(s) through the review API")
         _require_success(af.wait_run("yibao_deliver", after=marker, timeout_s=300))
-        wait_until_idle(af, "yibao_deliver")   # each approval queues a delivery run: all must be done
+        # each approval finishes a review run, which queues a delivery run: wait until all are done
+        wait_until_idle(af, ("yibao_review", "yibao_deliver"))
         mails = wait_for_mail(services.smtp, timeout_s=60)
         say(f"5/6 delivered: {len(mails)} mail(s), {len(services.im.accepted())} IM message(s); {store_summary()}")
         failures += check_mail_once(services)
@@ -138,14 +139,22 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def wait_until_idle(af, dag_id: str, timeout_s: float = 300) -> None:
+def wait_until_idle(af, dag_ids: tuple[str, ...], timeout_s: float = 420, quiet_s: float = 15) -> None:
+    """Until none of these DAGs has a run queued or running, for `quiet_s` in a row."""
     deadline = time.monotonic() + timeout_s
+    quiet_since = None
     while time.monotonic() < deadline:
-        runs = af.api("GET", f"/dags/{dag_id}/dagRuns", params={"state": ["queued", "running"], "limit": 1})
-        if not runs.get("total_entries"):
+        busy = sum(af.api("GET", f"/dags/{dag_id}/dagRuns",
+                          params={"state": ["queued", "running"], "limit": 1}).get("total_entries", 0)
+                   for dag_id in dag_ids)
+        if busy:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= quiet_s:
             return
         time.sleep(3)
-    raise CheckFailed(f"{dag_id} still had runs queued or running after {timeout_s:.0f}s")
+    raise CheckFailed(f"{', '.join(dag_ids)} still had runs queued or running after {timeout_s:.0f}s")
 
 
 def _utc_now_iso() -> str:
