@@ -72,6 +72,10 @@ def postgres_server():
 
     from yibao.devservers.postgres import LocalPostgres
 
+    for leftover in (REPO / "var" / "postgres").glob("tests-*"):   # from a session that was killed
+        if not Path(f"/proc/{leftover.name.removeprefix('tests-')}").exists():
+            LocalPostgres.stop_leftover(leftover)
+            shutil.rmtree(leftover, ignore_errors=True)
     root = REPO / "var" / "postgres" / f"tests-{os.getpid()}"
     server = LocalPostgres(root).start()
     try:

@@ -86,6 +86,21 @@ class LocalPostgres:
             os.kill(self.pid, signal.SIGKILL)
         self.pid = None
 
+    @staticmethod
+    def stop_leftover(root: Path) -> None:
+        """End the postmaster a killed run left in `root` (SIGKILL by the PID in postmaster.pid)."""
+        root = Path(root)
+        if (root / "moved-to").exists():
+            root = Path((root / "moved-to").read_text().strip())
+        pid_file = root / "data" / "postmaster.pid"
+        try:
+            pid = int(pid_file.read_text().split()[0])
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, ValueError, IndexError):
+            return   # no file, or the process is gone already
+        if "postgres" in cmdline and str(root / "data") in cmdline:   # never a PID reused by another program
+            os.kill(pid, signal.SIGKILL)
+
     def __enter__(self) -> "LocalPostgres":
         return self.start()
 
