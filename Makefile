@@ -8,7 +8,7 @@ export AIRFLOW_HOME ?= $(CURDIR)/var/airflow
 # Airflow standalone starts `airflow …` children by name: the venv must be on PATH.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup system test test-fast run demo demo-check bench lock clean
+.PHONY: help setup system test test-fast run demo demo-check bench lock clean production-check
 
 help:
 	@echo "make test        install everything (venv, pinned packages, system fonts/browser) and run the tests"
@@ -16,6 +16,7 @@ help:
 	@echo "make demo-check  the same flow unattended, then a robot staff member opens the mailed link in Chromium;"
 	@echo "                exits 0 only when the acknowledgement is stored and counted by yibao report"
 	@echo "make run         Airflow standalone against the real sources in config/sources.yaml"
+	@echo "make production-check  PostgreSQL + Redis + Airflow CeleryExecutor (2 workers), the whole flow; stops all"
 	@echo "make bench       benchmarks (bench/): medians and ratios against baselines measured in the same run"
 
 setup: $(STAMP) system
@@ -47,6 +48,9 @@ demo: setup
 
 demo-check: setup
 	$(BIN)/python -m yibao.demo --check
+
+production-check: setup
+	$(BIN)/python -m yibao.production.check
 
 bench: setup
 	$(BIN)/python bench/run_all.py

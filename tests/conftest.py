@@ -61,3 +61,47 @@ def yibao_db(tmp_path, monkeypatch):
 
     migrate(url)
     return url
+
+
+# ---------------------------------------------------------------- PostgreSQL (issue 14)
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One private PostgreSQL server (Debian package) for the session, data under var/postgres/;
+    stopped and removed at the end, whether the tests passed or not."""
+    import shutil
+
+    from yibao.devservers.postgres import LocalPostgres
+
+    for leftover in (REPO / "var" / "postgres").glob("tests-*"):   # from a session that was killed
+        if not Path(f"/proc/{leftover.name.removeprefix('tests-')}").exists():
+            LocalPostgres.stop_leftover(leftover)
+            shutil.rmtree(leftover, ignore_errors=True)
+    root = REPO / "var" / "postgres" / f"tests-{os.getpid()}"
+    server = LocalPostgres(root).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(server.root, ignore_errors=True)   # var/… or the /tmp folder it moved to
+        shutil.rmtree(root, ignore_errors=True)
+
+
+_pg_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture()
+def postgres_url(postgres_server) -> str:
+    """A new, empty PostgreSQL database for one test."""
+    from yibao.store.db import get_engine
+
+    url = postgres_server.create_database(f"t{os.getpid()}_{next(_pg_databases)}")
+    yield url
+    get_engine(url).dispose()   # no pooled connections left for the server's shutdown
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path) -> str:
+    """An empty (unmigrated) store database: each test using it runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return request.getfixturevalue("postgres_url")

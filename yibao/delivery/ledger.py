@@ -9,7 +9,9 @@ States and transitions (never backwards past `sent`):
 
 Exactly-once rules:
   * `claim` sets state "sending", attempts+1 and `claimed_at` = now (the lease runs until
-    claimed_at + lease) and COMMITS before anything goes out; each outcome is recorded
+    claimed_at + lease) and COMMITS before anything goes out. It is one atomic conditional
+    UPDATE per batch, so of several workers that read the same due rows (PostgreSQL, Celery)
+    each row goes to exactly one; the others skip it; each outcome is recorded
     and committed the moment it is known. `next_attempt_at` only schedules retries.
   * A row still "sending" after its lease ended belongs to a run that died between
     sending and recording. The next run re-sends it (`due` picks it up) — for email with
@@ -28,9 +30,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import Iterable
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from yibao.store.models import Delivery, DeliveryItem
 
@@ -144,16 +147,36 @@ def is_lease_expired(row: Delivery) -> bool:
     return row.state == SENDING
 
 
-def claim(session: Session, rows: list[Delivery], now: dt.datetime, policy: RetryPolicy) -> None:
+def claim(session: Session, rows: list[Delivery], now: dt.datetime, policy: RetryPolicy) -> list[Delivery]:
     """Mark rows as being sent (attempts+1, lease from claimed_at) and commit before sending anything.
+    Returns the rows THIS call claimed, in order: the others were claimed by a concurrent run.
 
-    `policy` is kept for callers; the lease length is applied where it is read (`due`)."""
+    Each row is taken with one atomic conditional UPDATE: only if its state and attempts are
+    still what we read (attempts counts claims, so it is the row's version). Two workers that
+    read the same due row race on the UPDATE; PostgreSQL re-checks the condition after the
+    first commits, so exactly one of them gets it back from RETURNING. `policy` is kept for
+    callers; the lease length is applied where it is read (`due`)."""
+    session.flush()
+    row_ids = [r.id for r in rows]
+    seen: dict[tuple[str, int], list[Delivery]] = {}
     for row in rows:
-        row.state = SENDING
-        row.attempts = (row.attempts or 0) + 1
-        row.claimed_at = now
-        row.next_attempt_at = None
+        seen.setdefault((row.state, row.attempts or 0), []).append(row)
+    won: dict[int, int] = {}   # id → attempts after this claim
+    for (state, attempts), group in seen.items():
+        cond = [Delivery.id.in_([r.id for r in group]), Delivery.state == state]
+        cond.append(Delivery.attempts == attempts if attempts else or_(Delivery.attempts.is_(None),
+                                                                       Delivery.attempts == 0))
+        stmt = (update(Delivery).where(*cond)
+                .values(state=SENDING, attempts=attempts + 1, claimed_at=now, next_attempt_at=None)
+                .returning(Delivery.id).execution_options(synchronize_session=False))
+        won.update((row_id, attempts + 1) for row_id in session.scalars(stmt))
     session.commit()
+    claimed = [r for r, row_id in zip(rows, row_ids) if row_id in won]
+    for row in claimed:   # what the UPDATE wrote, without marking the objects dirty
+        for name, value in (("state", SENDING), ("attempts", won[row.id]),
+                            ("claimed_at", now), ("next_attempt_at", None)):
+            set_committed_value(row, name, value)
+    return claimed
 
 
 def record_sent(session: Session, row: Delivery, provider_id: str | None, now: dt.datetime) -> None:

@@ -296,9 +296,10 @@ def _send_email(session: Session, rows: list[Delivery], now: dt.datetime, smtp: 
         log.error("email not sent: %s", exc)
         return
     for start in range(0, len(rows), EMAIL_CHUNK):
+        batch = rows[start:start + EMAIL_CHUNK]
+        resend_ids = {r.id for r in batch if ledger.is_lease_expired(r)}
         chunk, mails = [], []
-        for row in rows[start:start + EMAIL_CHUNK]:
-            resend = ledger.is_lease_expired(row)
+        for row in ledger.claim(session, batch, now, policy):   # rows another worker took are skipped
             try:
                 content = composer.compose(row)
             except LessonsWithdrawn as exc:
@@ -308,7 +309,7 @@ def _send_email(session: Session, rows: list[Delivery], now: dt.datetime, smtp: 
                 _count_failure(report, row, ledger.record_failure(
                     session, row, error=str(exc), permanent=True, now=now, policy=policy))
                 continue
-            if resend:
+            if row.id in resend_ids:
                 report.resent_after_lease += 1
             chunk.append(row)
             mails.append(OutgoingEmail(delivery_id=message_key(row), to_addr=row.target,
@@ -318,7 +319,6 @@ def _send_email(session: Session, rows: list[Delivery], now: dt.datetime, smtp: 
                                        headers={"X-Yibao-Delivery": str(row.id)}))
         if not chunk:
             continue
-        ledger.claim(session, chunk, now, policy)
         by_key = {message_key(r): r for r in chunk}
 
         def on_result(result, by_key=by_key) -> None:  # noqa: ANN001
@@ -435,6 +435,9 @@ def _send_im_group(session: Session, group: list[Delivery], target: Any, channel
     """Send one IM message for these rows and record the outcome on each. False when throttled."""
     from yibao.delivery.im import ImMessage, send_im
 
+    group = ledger.claim(session, group, now, policy)   # rows another worker took are skipped
+    if not group:
+        return True
     try:
         if len(group) == 1:
             content = composer.compose(group[0], resend=resend)
@@ -453,7 +456,6 @@ def _send_im_group(session: Session, group: list[Delivery], target: Any, channel
         return True
     if resend:
         report.resent_after_lease += len(group)
-    ledger.claim(session, group, now, policy)
     message = ImMessage(delivery_id="+".join(str(r.id) for r in group)[:200], title=content.im_title,
                         markdown=markdown, url=content.main_url)
     error = ""

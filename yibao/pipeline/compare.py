@@ -5,6 +5,7 @@ import logging
 from difflib import SequenceMatcher
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from yibao.pipeline.successors import find_predecessor
@@ -25,8 +26,11 @@ def diff_versions(session: Session, version_ids: list[int]) -> list[int]:
         if version is None:
             raise LookupError(f"version {version_id} is not in the store")
         change = compare_version(session, version)
-        session.add(change)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(change)
+        except IntegrityError:   # a concurrent run stored this version's change first: use that one
+            change = session.scalar(select(Change).where(Change.new_version_id == version_id))
         change_ids.append(change.id)
     return change_ids
 

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Callable
 
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from sqlalchemy import select
@@ -126,8 +127,7 @@ def scrape_source(session: Session, source, fetcher, *, deep: bool = False,
     window_start = (now + dt.timedelta(hours=8)).date() - dt.timedelta(days=source.poll.news_window_days)
     for fetched in result.articles:
         try:
-            with session.begin_nested():
-                outcome = record_article(session, source.id, fetched, blobs=blobs, now=now)
+            outcome = _record_once(session, source.id, fetched, blobs, now)
         except Exception as exc:  # keep the item for the next poll instead of losing it
             log.exception("could not store %s", fetched.page.url)
             result.state.seen.pop(fetched.entry.url, None)
@@ -212,12 +212,41 @@ def _alert_withdrawn(session: Session, row: Source, docs: list[Document]) -> Non
         _alert(session, f"文件可能已撤回：{doc.title[:60]}", message)
 
 
+def _record_once(session: Session, source_id: str, fetched, blobs, now: dt.datetime):
+    """record_article in a savepoint. When a concurrent scrape of the same source stored the same
+    document or version first, the unique constraints refuse ours (PostgreSQL makes us wait for
+    its commit): read again, and find it stored. A deadlock between the two is retried the same way."""
+    for attempt in range(RECORD_ATTEMPTS):
+        try:
+            with session.begin_nested():
+                return record_article(session, source_id, fetched, blobs=blobs, now=now)
+        except (IntegrityError, OperationalError) as exc:
+            if attempt == RECORD_ATTEMPTS - 1 or not _lost_a_race(exc):
+                raise
+            log.info("%s was stored by a concurrent scrape (%s); reading it again",
+                     fetched.page.url, type(exc.orig).__name__)
+            session.expire_all()
+    raise AssertionError("unreachable")
+
+
+RECORD_ATTEMPTS = 3
+
+
+def _lost_a_race(exc: Exception) -> bool:
+    """A unique-constraint refusal, or PostgreSQL's deadlock / serialization failure."""
+    return isinstance(exc, IntegrityError) or getattr(exc.orig, "pgcode", None) in ("40P01", "40001")
+
+
 def _upsert_source(session: Session, source) -> Source:
     row = session.get(Source, source.id)
     if row is None:
-        row = Source(id=source.id, name=source.name, family=source.family, base_url=source.base_url,
-                     region=source.region, crawl_state={})
-        session.add(row)
+        try:
+            with session.begin_nested():
+                session.add(Source(id=source.id, name=source.name, family=source.family,
+                                   base_url=source.base_url, region=source.region, crawl_state={}))
+        except IntegrityError:   # a concurrent scrape of this source inserted it first
+            log.info("source %s was added by a concurrent scrape", source.id)
+        row = session.get(Source, source.id)
     row.name, row.family, row.base_url, row.region = source.name, source.family, source.base_url, source.region
     session.flush()
     return row

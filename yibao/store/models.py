@@ -73,7 +73,8 @@ class Document(Base):
 class Version(Base):
     """A distinct content state of a document. Raw bytes live in the blob store."""
     __tablename__ = "versions"
-    __table_args__ = (UniqueConstraint("document_id", "content_hash", name="uq_version_content"),)
+    __table_args__ = (UniqueConstraint("document_id", "content_hash", name="uq_version_content"),
+                      Index("uq_version_seq", "document_id", "seq", unique=True))   # 0007
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)

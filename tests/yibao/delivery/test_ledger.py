@@ -17,8 +17,17 @@ POLICY = ledger.RetryPolicy(lease=dt.timedelta(minutes=15), base_delay=dt.timede
 
 
 @pytest.fixture()
-def session(yibao_db):
-    s = session_with_people(yibao_db)
+def db_url(store_url):
+    """Every ledger test runs on SQLite and on PostgreSQL (tests/conftest.py)."""
+    from yibao.store.db import migrate
+
+    migrate(store_url)
+    return store_url
+
+
+@pytest.fixture()
+def session(db_url):
+    s = session_with_people(db_url)
     yield s
     s.close()
 
@@ -40,11 +49,11 @@ def test_a_lesson_is_planned_once_per_person_and_channel(session):
     assert session.query(DeliveryItem).count() == 3
 
 
-def test_concurrent_planner_loses_on_the_unique_constraint(session, yibao_db, monkeypatch):
+def test_concurrent_planner_loses_on_the_unique_constraint(session, db_url, monkeypatch):
     a, = add_lessons(session, ["doctor"])
     assert plan(session, [a.id]) is not None
     session.commit()
-    other = session_for(yibao_db)
+    other = session_for(db_url)
     monkeypatch.setattr(ledger, "delivered_lessons", lambda *args: set())   # it read before we committed
     assert plan(other, [a.id]) is None
     other.commit()
@@ -122,3 +131,17 @@ def test_a_retry_claim_moves_the_lease_and_clears_the_retry_time(session):
     ledger.claim(session, [row], later, POLICY)
     assert (row.claimed_at, row.next_attempt_at, row.attempts) == (later, None, 2)
     assert ledger.due(session, later + dt.timedelta(minutes=14), lease=POLICY.lease) == []
+
+
+def test_two_workers_claiming_the_same_rows_split_them_never_share(session, db_url):
+    a, = add_lessons(session, ["doctor"])
+    rows = [plan(session, [a.id], person=p) for p in ("zhang.wei", "zhao.min", "sun.yu")]
+    session.commit()
+    other = session_for(db_url)
+    theirs = ledger.due(other, NOW)                       # both read the same three due rows
+    assert [r.id for r in theirs] == [r.id for r in rows]
+    assert ledger.claim(session, rows[:2], NOW, POLICY) == rows[:2]
+    won = ledger.claim(other, theirs, NOW, POLICY)       # only the row nobody claimed yet
+    assert [r.id for r in won] == [rows[2].id] and won[0].state == "sending" and won[0].attempts == 1
+    assert ledger.claim(session, [rows[2]], NOW, POLICY) == []
+    other.close()

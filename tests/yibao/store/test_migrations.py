@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import os
 
 import pytest
 import sqlalchemy as sa
@@ -89,19 +88,10 @@ def _as_dt(value) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path):
-    """SQLite always; PostgreSQL only when YIBAO_TEST_POSTGRES_URL names a scratch database
-    (its public schema is dropped and recreated for every test)."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.db'}"
-    pg_url = os.environ.get("YIBAO_TEST_POSTGRES_URL")
-    if not pg_url:
-        pytest.skip("YIBAO_TEST_POSTGRES_URL not set")
-    with get_engine(pg_url).begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    return pg_url
+@pytest.fixture()
+def url(store_url):
+    """Every test here runs on SQLite and on the session's PostgreSQL (tests/conftest.py)."""
+    return store_url
 
 
 def test_upgrade_from_0001_moves_lease_parts_and_opt_outs(url):
