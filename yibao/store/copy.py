@@ -32,6 +32,10 @@ class CopyReport:
         return sum(self.rows.values())
 
 
+# Tables a migration fills in an empty store; the copy replaces their rows with the source's.
+SEEDED_BY_MIGRATIONS = {"audit_chain_head"}
+
+
 def copy_store(source_url: str, target_url: str, *, progress: Callable[[str], None] | None = None) -> CopyReport:
     if source_url == target_url:
         raise StoreCopyError("--from and --to name the same database")
@@ -39,13 +43,16 @@ def copy_store(source_url: str, target_url: str, *, progress: Callable[[str], No
     migrate(target_url)
     tables = Base.metadata.sorted_tables
     with get_engine(target_url).connect() as target:
-        filled = [t.name for t in tables if target.scalar(select(func.count()).select_from(t))]
+        filled = [t.name for t in tables if t.name not in SEEDED_BY_MIGRATIONS
+                  and target.scalar(select(func.count()).select_from(t))]
     if filled:
         raise StoreCopyError(f"the target store is not empty (rows in {', '.join(filled)}); "
                              "copy into a new, empty database")
     report = CopyReport()
     with get_engine(source_url).connect() as source, get_engine(target_url).begin() as target:
         for table in tables:
+            if table.name in SEEDED_BY_MIGRATIONS:
+                target.execute(table.delete())
             report.rows[table.name] = _copy_table(source, target, table)
             if progress:
                 progress(f"{table.name}: {report.rows[table.name]} rows")

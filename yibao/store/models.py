@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, Index, text,
+    JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, Index, false, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -63,7 +63,7 @@ class Document(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     supersedes_reason: Mapped[str | None] = mapped_column(String(200))
     # first seen after the baseline but published before the news window: stored, not announced
-    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     possibly_withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # its page answered 404 twice
 
     versions: Mapped[list["Version"]] = relationship(back_populates="document", order_by="Version.seq")

@@ -18,22 +18,10 @@ from yibao.store.db import MIGRATIONS_DIR, get_engine, open_session
 from yibao.store.models import Review
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    """SQLite always; PostgreSQL only when YIBAO_TEST_POSTGRES_URL names a scratch database
-    (its public schema is dropped and recreated for every test)."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.db'}"
-    pg_url = os.environ.get("YIBAO_TEST_POSTGRES_URL")
-    if not pg_url:
-        pytest.skip("YIBAO_TEST_POSTGRES_URL not set")
-    with get_engine(pg_url).begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    from yibao.store import db
-
-    db._migrated.discard(pg_url)
-    return pg_url
+@pytest.fixture()
+def db_url(store_url):
+    """SQLite and PostgreSQL (the private server `make test` starts): see tests/conftest.py."""
+    return store_url
 
 
 @pytest.fixture()

@@ -21,7 +21,7 @@ def upgrade() -> None:
     with op.batch_alter_table('sources', recreate="never") as batch:
         batch.add_column(sa.Column('last_full_recheck_at', sa.DateTime(), nullable=True))
     with op.batch_alter_table('documents', recreate="never") as batch:
-        batch.add_column(sa.Column('archived', sa.Boolean(), server_default=sa.text('0'), nullable=False))
+        batch.add_column(sa.Column('archived', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch.add_column(sa.Column('possibly_withdrawn_at', sa.DateTime(), nullable=True))
 
 

@@ -1,7 +1,7 @@
 """versions: (document_id, seq) unique, so two concurrent scrapes cannot both add "version 2"
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-05 00:40:00
 
 Documents (source, identity key), versions (document, content hash) and changes (new
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0003'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

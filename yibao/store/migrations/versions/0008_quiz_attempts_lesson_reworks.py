@@ -2,7 +2,7 @@
 sent back to review (返工) when first attempts show people did not learn them
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-05 00:30:00
 
 Additive: two new tables, no data to move. Quiz submissions made before this migration have
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
