@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .annotate import actors_of, modality_of, party_actors, split_sentences, subjects_of, with_parties
+from .annotate import (actors_of, is_directive, is_directive_document, modality_of, party_actors, split_sentences,
+                       subjects_of, with_parties)
 from .clauses import Clause, clause_ref, normalize_text, parse_clauses
 from .facts import facts_of
 from .head import find_title
@@ -184,6 +185,12 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
         raise TypeError(f"parse_document expects str, got {type(text).__name__}")
     scan = scan_zones(text)
     preamble, provisions, attachment_zones = _body(scan)
+    printed_title = scan.titles[0] if scan.titles else find_title(clean_lines(text))   # a page-per-line PDF text
+    if is_directive_document(printed_title or title):   # "推进…", "加强…" instruct the addressees
+        for p in iter_provisions(provisions):
+            for s in p.sentences:
+                if s.modality == "statement" and is_directive(s.text):
+                    s.modality, s.directive = "obligation", True
     parties = party_actors(text[:6000])
     if parties:   # "乙方应当…" in an agreement binds the party it defines
         for p in iter_provisions(provisions):
@@ -198,7 +205,6 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
         if seg.lines and (seg.lines[0].no, seg.lines[-1].no) not in attached:
             zones.append(Zone("body", _segment_text(seg.lines), seg.lines[0].no, seg.lines[-1].no))
     zones.sort(key=lambda z: (z.start_line, z.kind != "body"))
-    printed_title = scan.titles[0] if scan.titles else find_title(clean_lines(text))   # a page-per-line PDF text
     return Document(title=printed_title or title, doc_numbers=list(scan.doc_numbers),
                     addressees=list(scan.addressees), preamble=preamble, promulgation=scan.promulgation,
                     provisions=provisions, issuers=issuers, signed_date=signed, attachments=list(scan.attachments),

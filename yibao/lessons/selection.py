@@ -81,19 +81,11 @@ def outside_subject(sentence) -> bool | None:
     return bool(_OUTSIDE_BODY.search(text)) if text else None
 
 
-# a 公文 instructs by a bare verb too: "加强数据筛查分析。", "推进智能审核全覆盖" (no 应/要, no subject)
-_DIRECTIVE = re.compile(r"^(?:[一二三四五六七八九十]+是)?(?:进一步|切实|全面|持续|积极|认真|统一)?"
-                        r"(?:加强|做好|推进|推动|完善|建立|健全|落实|强化|规范|开展|严格|确保|指导|督促|组织|"
-                        r"提高|提升|用好|发挥|探索|依托|实行|实施|执行|遵守|配合|按时|及时|定期|将)")
-
-
 def duty_modality(sentence) -> str:
-    """The sentence's modality, with a subject-less directive ("推进智能审核全覆盖。") read as an
-    obligation of whoever the context names (the heading's actor, or the notice's addressees)."""
+    """The sentence's modality (the document model reads a bare-verb directive, "推进智能审核全覆盖。",
+    as an obligation), with a payment rule between the fund and the hospital read as one too."""
     if sentence.modality != "statement":
         return sentence.modality
-    if _DIRECTIVE.match(sentence.text.lstrip()) and not subject_of(sentence):
-        return "obligation"
     if _PAYS.search(sentence.text) and {"finance", "medical_institution"} <= set(sentence.actors):
         return "obligation"   # how the fund pays the hospital: a rule its finance office works by
     return sentence.modality
@@ -278,7 +270,7 @@ def teachable_units(doc) -> list[Unit]:
 
 def _fact_weight(unit: Unit) -> float:
     kinds = {f.kind for f in unit.facts}
-    return min(2.0, 0.75 * len(kinds & {"number", "time_limit", "list", "date"}) + 0.25 * min(len(unit.facts), 4))
+    return min(2.0, 0.75 * len(kinds & {"number", "time_limit", "frequency", "list", "date"}) + 0.25 * min(len(unit.facts), 4))
 
 
 def score(unit: Unit, actors: tuple[str, ...], brief_actors: tuple[str, ...] = (), *,
