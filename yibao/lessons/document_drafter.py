@@ -16,7 +16,7 @@ from .docmodel import parse_document
 from .model import DocContext, LessonDraft
 from .relevance import roles_config
 from .roles import ROLES
-from .selection import Chosen, Unit, all_facts, choose, teachable_units
+from .selection import Chosen, Unit, all_facts, choose, teachable_units, touches
 
 CATEGORY = {"prohibition": "obligation", "obligation": "obligation", "penalty": "penalty",
             "permission": "scope", "statement": "other"}
@@ -164,6 +164,16 @@ def _plainify(rc: dict, headline: str, summary: list[str], changes: list[dict], 
     return headline, summary
 
 
+def lesson_size(units: list[Unit], concern, keywords: tuple[str, ...], base: int, level: str) -> int:
+    """A full lesson on a long regulation grows with the provisions about the role: a trainer prefers every
+    duty quoted whole to a short lesson missing some. Half the units that touch the role (a duty naming its
+    actors, or its work's words), between the configured size and twice it; a brief notice stays short."""
+    if level != "core":
+        return base
+    touching = sum(1 for u in units if touches(u, concern.actors + concern.brief_actors, keywords))
+    return max(base, min(2 * base, (2 * touching + 2) // 3))
+
+
 def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | None = None) -> LessonDraft:
     rc = roles_config()["roles"].get(role) or {}
     plain = bool(rc.get("plain"))
@@ -173,6 +183,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     size = (concern_config().get("size") or {}).get(level, 6)
     open_places = (concern_config().get("open_places") or {}).get(level)
     keywords = tuple((roles_config().get("keywords") or {}).get(role) or ())
+    size = lesson_size(plan.units, concern, keywords, int(size), level)
     chosen = choose(plan.units, concern.actors, concern.brief_actors, int(size) + 2, affected_binds=concern.affected,
                     keywords=keywords, open_places=open_places)
     chosen = _apply_notes(chosen, directives)[: int(size)]
