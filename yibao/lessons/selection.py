@@ -333,27 +333,8 @@ def touches(unit: Unit, actors: tuple[str, ...], keywords: tuple[str, ...] = ())
         any(k in unit.text for k in keywords)
 
 
-def spread_by_part(ranked: list, actors: tuple[str, ...], keywords: tuple[str, ...] = ()) -> list:
-    """Cover each part (a 章, a notice's 一、) that speaks to the role before a second provision of one part:
-    the best-ranked unit stays first, then the units touching the role by round (the best of every part,
-    then the second best of every part, …), each round by score; the others after them, by score."""
-    if not ranked:
-        return ranked
-    seen: dict[str, int] = {}
-    keyed = []
-    for k, (value, i, unit) in enumerate(ranked):
-        if k == 0 or not touches(unit, actors, keywords) or value <= 0:
-            keyed.append(((0 if k == 0 else 2, 0, -value, i), (value, i, unit)))
-            continue
-        rnd = seen.get(unit.part, 0)
-        seen[unit.part] = rnd + 1
-        keyed.append(((1, rnd, -value, i), (value, i, unit)))
-    return [t for _, t in sorted(keyed, key=lambda p: p[0])]
-
-
 def choose(units: list[Unit], actors: tuple[str, ...], brief_actors: tuple[str, ...], limit: int, *,
-           affected_binds: bool = False, keywords: tuple[str, ...] = (), open_places: int | None = None,
-           spread: bool = False) -> list[Chosen]:
+           affected_binds: bool = False, keywords: tuple[str, ...] = (), open_places: int | None = None) -> list[Chosen]:
     """The role's top units, best first (the first one is the lesson's 要点).
     open_places: after this many, a unit gets in only when it touches the role (see `touches`):
     a long lesson grows with the provisions about the role, never with filler."""
@@ -363,8 +344,6 @@ def choose(units: list[Unit], actors: tuple[str, ...], brief_actors: tuple[str, 
     if open_places is not None:
         ranked = ranked[:open_places] + [t for t in ranked[open_places:]
                                          if touches(t[2], actors + brief_actors, keywords)]
-    if spread:
-        ranked = spread_by_part(ranked, actors + brief_actors, keywords)
     picked = ranked[:limit]
     out = []
     for value, _, unit in picked:
