@@ -310,6 +310,8 @@ def quote_sentences(unit: Unit, actors: tuple[str, ...], limit: int = QUOTE_LIMI
         w += 4 if bound.get(id(s), set()) & set(actors) else 2 if set(s.actors) & set(actors) else 0
         return w - (6 if _BOILERPLATE.search(s.text) else 0)
 
+    if sum(1 for l in unit.labels if l) >= 3:
+        limit *= 2   # "有下列情形之一的：（一）…（十）": the items are the provision; quote more of them
     if len(unit.text) <= limit:
         return list(unit.sentences)
     order = sorted(range(len(unit.sentences)), key=lambda i: (-weight(unit.sentences[i]), i))
