@@ -217,7 +217,7 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
     if is_directive_document(printed_title or title):   # "推进…", "加强…" instruct the addressees
         for p in iter_provisions(provisions):
             for s in p.sentences:
-                if s.modality == "statement" and is_directive(s.text):
+                if s.modality in ("statement", "permission") and is_directive(s.text):
                     s.modality, s.directive = "obligation", True
     parties = party_actors(text[:6000])
     if parties:   # "乙方应当…" in an agreement binds the party it defines

@@ -72,7 +72,7 @@ NOTICE = """关于加强门诊费用管理的通知
 
 各省、自治区、直辖市医疗保障局：
 一、强化费用审核
-推进智能审核全覆盖。将审核结果与年度考核挂钩。
+推进智能审核全覆盖。将审核结果与年度考核挂钩。探索按月公布审核结果，暂不具备条件的可以按季度公布。
 二、其他
 本通知自印发之日起施行。
 """
@@ -93,5 +93,6 @@ def test_directives_are_obligations_in_a_notice_not_in_a_statute():
     s = _sentence(notice, "推进智能审核")
     assert (s.modality, s.directive) == ("obligation", True)
     assert _sentence(notice, "将审核结果").modality == "obligation"
+    assert _sentence(notice, "探索按月").modality == "obligation"   # the instruction, with a fallback allowed
     statute = parse_document(STATUTE)
     assert _sentence(statute, "实行统一").modality == "statement"
