@@ -166,12 +166,13 @@ def _plainify(rc: dict, headline: str, summary: list[str], changes: list[dict], 
 
 def lesson_size(units: list[Unit], concern, keywords: tuple[str, ...], base: int, level: str) -> int:
     """A full lesson on a long regulation grows with the provisions about the role: a trainer prefers every
-    duty quoted whole to a short lesson missing some. Half the units that touch the role (a duty naming its
-    actors, or its work's words), between the configured size and twice it; a brief notice stays short."""
+    duty quoted whole to a short lesson missing some. Two thirds of the units that touch the role (a duty naming its
+    actors, or its work's words) or bind it, between the configured size and twice it; a brief notice stays short."""
     if level != "core":
         return base
-    touching = sum(1 for u in units if touches(u, concern.actors + concern.brief_actors, keywords))
-    return max(base, min(2 * base, (2 * touching + 2) // 3))
+    mine = concern.actors + concern.brief_actors
+    about = sum(1 for u in units if touches(u, mine, keywords) or any(b & set(concern.actors) for b in u.bound))
+    return max(base, min(2 * base, (2 * about + 2) // 3))
 
 
 def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | None = None) -> LessonDraft:
