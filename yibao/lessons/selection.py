@@ -253,6 +253,8 @@ def teachable_units(doc) -> list[Unit]:
             fold = _leads_into_list(p, own)
             for c in p.children:  # an article's 款 are the article; a list after "：" completes it
                 visit(c, u if fold or c.level == "paragraph" else None, implied, u.part, u.theme, outside)
+                if c.level == "paragraph":   # "…有下列情形之一的，应中止医保协议：" in a later 款 leads the items after it
+                    fold = _leads_into_list(c, _own_sentences(c))
         else:
             named = frozenset(_actors_in(p.heading or "")) if p.level in ("chapter", "section") or own else frozenset()
             for c in p.children:

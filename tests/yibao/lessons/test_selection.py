@@ -72,3 +72,11 @@ def test_places_after_the_open_ones_go_only_to_provisions_about_the_role():
     assert len(chosen) <= 3   # one open place (and the minimum a lesson quotes), nothing binds nursing
     about_money = choose(units, ("finance",), (), 10, open_places=0, keywords=("清算",))
     assert any(c.unit.ref == "第六条" for c in about_money)
+
+
+def test_items_after_a_later_paragraph_lead_belong_to_their_article():
+    text = ("某某协议管理办法\n第一条 协议中止是指暂停履行协议。\n定点医疗机构有下列情形之一的，经办机构应当中止协议：\n"
+            "（一）未按规定上传数据的；\n（二）拒不配合检查的。\n第二条 定点医疗机构应当按月对账。\n")
+    units = teachable_units(parse_document(text))
+    assert [u.ref for u in units] == ["第一条", "第二条"]
+    assert units[0].labels.count("（二）") == 1 and "拒不配合检查" in units[0].text
