@@ -157,6 +157,26 @@ def table(result: dict) -> str:
     return "\n".join(lines)
 
 
+# the general rules behind the figures (kept with the table so a reader of the figures sees why)
+RULES = """## General rules the figures rest on
+
+None of them names a phrase of these 12 documents; each has table-driven tests on sentences written for the tests
+(`tests/yibao/document/test_duties_and_limits.py`, `test_enumerated.py`, `tests/yibao/lessons/`).
+
+- How often something happens is a fact: "每年调整一次", "每季度更新一次" → kind `frequency`, unit `次/年`.
+- A duration bounded by 不得超过/不超过/期限为/延长至/之日起… is a `time_limit`, in Arabic or Chinese numerals
+  ("不得超过三十日", "十五个工作日", "六个月").
+- A cap or floor on a quantity binds: "原则上不超过…5%", "控制在10%以内", "不低于百分之八十" → obligation.
+- In a directive document (通知/意见/办法/规程…, not a 法 or 条例) a bare-verb sentence ("推进…", "加强…",
+  "将…挂钩", "一是建立健全…") is an obligation of the addressee or the heading's subject (`Sentence.directive`).
+- A provision enumerating "一是…二是…" or "第一，…第二，…" has each point as a child provision, quoted whole.
+- A 定点零售药店 is its own actor (`retail_pharmacy`): its duties are not the hospital 药剂科's.
+- A full lesson grows with the provisions about the role: two thirds of the units that bind the role or name it in
+  a duty, between the configured 15 and 30, shown grouped by chapter, each provision once. A provision listing
+  three or more items quotes up to 800 characters; items after a later 款 ending in "：" stay with their article.
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=CORPUS)
@@ -176,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"traps {', '.join(r['traps']) or '—'}")
     if args.md:
         args.md.write_text("# Lesson quality on the labelled national texts\n\n"
-                           "Made by `bench/quality_lessons.py` (`make bench`).\n\n" + out + "\n", encoding="utf-8")
+                           "Made by `bench/quality_lessons.py` (`make bench`).\n\n" + out + "\n\n" + RULES,
+                           encoding="utf-8")
     return 0
 
 
