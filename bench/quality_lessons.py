@@ -169,7 +169,9 @@ None of them names a phrase of these 12 documents; each has table-driven tests o
 - A cap or floor on a quantity binds: "原则上不超过…5%", "控制在10%以内", "不低于百分之八十" → obligation.
 - In a directive document (通知/意见/办法/规程…, not a 法 or 条例) a bare-verb sentence ("推进…", "加强…",
   "将…挂钩", "一是建立健全…") is an obligation of the addressee or the heading's subject (`Sentence.directive`).
-- A provision enumerating "一是…二是…" or "第一，…第二，…" has each point as a child provision, quoted whole.
+- A provision enumerating "一是…二是…" or "第一，…第二，…" has each point as a child provision, quoted whole (a
+  second enumeration in the same text keeps its own points); a one-sentence point ("一是高价药品；") is an item of
+  its lead, and a short lead over points with text of their own ("做好三方面重点工作。") is a title, not a unit.
 - A 定点零售药店 is its own actor (`retail_pharmacy`): its duties are not the hospital 药剂科's.
 - A full lesson grows with the provisions about the role: two thirds of the units that bind the role or name it in
   a duty, between the configured 15 and 30, shown grouped by chapter, each provision once. A provision listing

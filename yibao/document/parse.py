@@ -111,9 +111,16 @@ def _split_points(nodes: list[Provision]) -> None:
             continue
         lead, points = found
         p.text, p.sentences = lead, _sentences(lead)
-        kids = []
+        kids, run = [], 0
         for label, text in points:
-            child = Provision(id=f"{p.id}/{label}", label=label, level="numbered", heading=_point_heading(label, text),
+            if label == "一是" or label == "第一":
+                run += 1
+            # a second enumeration in one text keeps its points apart: "一是", then "2/一是"; text between
+            # two enumerations is a paragraph of the provision (it leads the next points)
+            key = (label if run <= 1 else f"{run}/{label}") if label else f"{run}/段"
+            level = "numbered" if label else "paragraph"
+            child = Provision(id=f"{p.id}/{key}", label=label, level=level,
+                              heading=_point_heading(label, text) if label else None,
                               text=text, sentences=_sentences(text), actors=(), modality="statement", facts=(),
                               topic=None, children=[], is_purpose=False, ref=p.ref + label)
             kids.append(child)

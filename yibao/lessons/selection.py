@@ -225,8 +225,20 @@ def _theme(p) -> str:
     return f"{label} {title}" if label.startswith("第") else f"{label}{title}"
 
 
+_POINT = re.compile(r"[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}")
+
+
+def _point_item(c) -> bool:
+    """An enumerated point of one sentence ("一是…重点药品；"): an item of its lead, not a unit of its own."""
+    return bool(_POINT.fullmatch(c.label or "")) and len(_own_sentences(c)) == 1
+
+
 def _heading_only(p, own: list) -> bool:
-    """"二、提升医保基金结算清算水平" over its items: a title, not a sentence a lesson can quote."""
+    """"二、提升医保基金结算清算水平" over its items, or "做好三方面重点工作。" over its 一是/二是 points:
+    a title, not a sentence a lesson can quote."""
+    if bool(p.children) and len(own) == 1 and len(own[0].text) <= 20 and \
+            all(_POINT.fullmatch(c.label or "") and not _point_item(c) for c in p.children):
+        return True
     return bool(p.children) and len(own) == 1 and not own[0].text.rstrip().endswith(tuple("。；！？：:"))
 
 
@@ -252,7 +264,8 @@ def teachable_units(doc) -> list[Unit]:
             units.append(u)
             fold = _leads_into_list(p, own)
             for c in p.children:  # an article's 款 are the article; a list after "：" completes it
-                visit(c, u if fold or c.level == "paragraph" else None, implied, u.part, u.theme, outside)
+                visit(c, u if fold or c.level == "paragraph" or _point_item(c) else None, implied, u.part, u.theme,
+                      outside)
                 if c.level == "paragraph":   # "…有下列情形之一的，应中止医保协议：" in a later 款 leads the items after it
                     fold = _leads_into_list(c, _own_sentences(c))
         else:

@@ -36,3 +36,14 @@ def test_each_point_is_a_child_provision_quoted_whole():
     assert first.label == "一是" and first.ref.endswith("一是")
     assert first.text == "一是加强病案首页质控，定点医疗机构应当按月自查。"
     assert second.modality == "prohibition" and second.text.startswith("二是规范编码上传")
+
+
+def test_two_enumerations_in_one_text_keep_their_points_apart():
+    text = "盯住两类药品。一是高价药品；二是短缺药品。清单每年公布。盯住两类行为：一是超量购药；二是冒名购药。"
+    lead, pieces = enumerated_points(text)
+    assert lead == "盯住两类药品。"
+    assert pieces == [("一是", "一是高价药品；"), ("二是", "二是短缺药品。"), ("", "清单每年公布。盯住两类行为："),
+                      ("一是", "一是超量购药；"), ("二是", "二是冒名购药。")]
+    doc = parse_document("关于加强药品监管的通知\n\n各省医疗保障局：\n一、重点\n（一）" + text + "\n")
+    ids = [c.id for c in doc.provisions[0].children[0].children]
+    assert len(ids) == len(set(ids)) == 5

@@ -80,3 +80,14 @@ def test_items_after_a_later_paragraph_lead_belong_to_their_article():
     units = teachable_units(parse_document(text))
     assert [u.ref for u in units] == ["第一条", "第二条"]
     assert units[0].labels.count("（二）") == 1 and "拒不配合检查" in units[0].text
+
+
+def test_one_sentence_points_are_items_and_a_short_lead_over_long_points_is_a_title():
+    text = ("关于加强药品监管的通知\n\n各省医疗保障局：\n一、重点任务\n"
+            "（一）盯住两类药品。一是高价药品；二是短缺药品。\n"
+            "（二）做好两项工作。一是加强筛查。各地要建立筛查模型，按月分析数据。"
+            "二是加强预警。各地要把疑点推送至定点医疗机构，实现事前提醒。\n")
+    refs = {u.ref: u for u in teachable_units(parse_document(text))}
+    assert "高价药品" in refs["一（一）"].text and "短缺药品" in refs["一（一）"].text   # items of their lead
+    assert "一（二）" not in refs                                                     # "做好两项工作。" is a title
+    assert "事前提醒" in refs["一（二）二是"].text and "筛查模型" not in refs["一（二）二是"].text
