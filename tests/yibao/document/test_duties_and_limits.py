@@ -96,3 +96,12 @@ def test_directives_are_obligations_in_a_notice_not_in_a_statute():
     assert _sentence(notice, "探索按月").modality == "obligation"   # the instruction, with a fallback allowed
     statute = parse_document(STATUTE)
     assert _sentence(statute, "实行统一").modality == "statement"
+
+
+@pytest.mark.parametrize("sentence", [
+    "拒不整改的，按照协议处理。",
+    "经办机构视情况采取相应处理措施。",
+    "发现欺诈骗保行为的，依法依规处理。",
+])
+def test_handling_by_agreement_or_law_is_a_penalty(sentence):
+    assert modality_of(sentence) == "penalty"
