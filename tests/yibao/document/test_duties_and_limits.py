@@ -51,6 +51,7 @@ def test_a_cap_on_a_quantity_binds(sentence):
     ("建立健全内部稽核制度。", True),
     ("近年来改革取得明显成效。", False),
     ("定点医疗机构按协议结算费用。", False),
+    ("将于明年起全面推开。", False),
 ])
 def test_bare_verb_directives(sentence, directive):
     assert is_directive(sentence) is directive
