@@ -1,0 +1,50 @@
+"""The top section of a lesson on a new document: the role's own duties, whole sentences; a bureau's
+duty only as context. Texts written for these tests (tests/yibao/lessons/texts/), drafted through the CLI."""
+import json
+from pathlib import Path
+
+from yibao.cli import draft_cmd
+from yibao.lessons.duties import gist, is_fragment
+
+TEXTS = Path(__file__).parent / "texts"
+
+
+def draft(tmp_path, name: str, title: str, *roles: str) -> dict:
+    out = tmp_path / "d.json"
+    args = ["--new", str(TEXTS / name), "--title", title, "--format", "json", "-o", str(out)]
+    for r in roles:
+        args += ["--role", r]
+    assert draft_cmd.main(args) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    drafts = data if isinstance(data, list) else data.get("drafts", data.get("lessons", [data]))
+    return {d["role"]: d for d in drafts}
+
+
+def test_bureau_duties_are_context_never_the_hospitals_to_do(tmp_path):
+    d = draft(tmp_path, "check_banfa.txt", "某某医疗保障基金检查办法", "yibaoban", "doctor", "management")
+    for role, lesson in d.items():
+        todo = [a for a in lesson["actions"] if a.startswith(("照此办理", "守住红线", "可以这样做"))]
+        assert not any("检查组应当" in a or a.split("：", 1)[1].startswith("经办机构") for a in todo), role
+        assert any(a.startswith("医保部门将（第六条") for a in lesson["actions"]), role
+        assert "检查组" not in lesson["summary"][1] and "检查组" not in lesson["headline"], role
+    assert d["doctor"]["summary"][1] == "要点（第五条）：医务人员不得分解处方、超量开药、重复开药。"
+
+
+def test_action_lines_quote_whole_sentences(tmp_path):
+    d = draft(tmp_path, "check_banfa.txt", "某某医疗保障基金检查办法", "yibaoban")
+    actions = d["yibaoban"]["actions"]
+    # the conditional clause keeps its duty: never "对确因诊疗需要产生的超量开药。"
+    assert "照此办理（第四条）：对确因诊疗需要产生的超量开药，定点医疗机构应当在病历中写明理由，由主诊医师签字确认。" in actions
+    assert all(not a.endswith(("的。", "：", "，")) for a in actions)
+    assert len([a for a in actions if "（第" in a]) <= 8 + 2
+
+
+def test_fragments_and_headline_phrases():
+    assert is_fragment("定点医药机构做好医保费用申报等工作，可将相关人员医保支付资格。")
+    assert is_fragment("应当按照管理权限。")
+    assert is_fragment("下同）制定价格应遵循公平、合法原则。")
+    assert is_fragment("有下列情形之一的，不予受理定点申请：")
+    assert not is_fragment("医务人员不得分解处方、超量开药、重复开药。")
+    assert gist("医务人员不得分解处方、超量开药、重复开药。") == "医务人员不得分解处方、超量开药、重复开药"
+    assert gist("定点医疗机构拒不配合检查的，由医疗保障行政部门责令改正，应当按照管理权限处理，并处罚款。") is None
+    assert gist("有下列情形之一的，不予受理：") is None
