@@ -178,6 +178,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     deadline_cn = facts.fmt_cn_date(ctx.deadline)
     short = doc_title(ctx.title)
     own = duties_mod.role_duties(chosen, role, concern.actors)
+    duties_mod.quote_duties(own[:duties_mod.MAX_ACTIONS])
     context = duties_mod.bureau_context(chosen, role, concern.actors)
     summary = _summary(ctx, plan, role, concern, chosen, plain, deadline_cn, effective, own, context)
     top = chosen[0] if chosen else None
@@ -207,7 +208,13 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
         the_case = stories.curated("cases", role, plan.topics, doc_actors, values)
     if the_case:
         the_case = {k: v for k, v in the_case.items() if k != "sentence"}
-    quiz = provision_quiz.build(chosen, plan.facts, short, limit=5 if concern.level == "core" else 3)
+    limit = 5 if concern.level == "core" else 3
+    quiz = provision_quiz.build_on_duties(own[:duties_mod.MAX_ACTIONS], plan.facts, short, limit)
+    if len(quiz) < 3:   # too few duties of its own: the other quoted provisions, whole sentences only
+        seen = {q.question for q in quiz}
+        quiz += [q for q in provision_quiz.build(chosen, plan.facts, short, limit=limit,
+                                                 keep=lambda s: not duties_mod.is_fragment(s.text))
+                 if q.question not in seen][:limit - len(quiz)]
     if len(quiz) < 3:
         flags.append("quiz_short")
     # the 要点 first, then the others in reading order: grouped by the part (章, 一、) they sit in

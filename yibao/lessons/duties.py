@@ -34,6 +34,8 @@ class Duty:
     has_fact: bool
     order: int
     by_bureau: bool = False   # a penalty the bureau imposes on the hospital: known, never the lead duty
+    source: Chosen | None = None   # the provision it comes from
+    sentence: object = None        # its document-model Sentence (facts, modality)
 
     @property
     def line(self) -> str:
@@ -96,6 +98,15 @@ def _is_benefit(s) -> bool:
     return bool(benefit_rule(s)) or (("insured" in s.actors or "参保" in s.text) and bool(_PAYS.search(s.text)))
 
 
+_REGION = re.compile(r"地区|各地|各省|统筹区|省级|市级")
+_HEAD_END = re.compile(r"应当|必须|不得|禁止|严禁|须|应|要|可以|可")
+
+
+def _head(text: str) -> str:
+    m = _HEAD_END.search(text)
+    return text[:m.start()] if m else ""
+
+
 def _subject(c: Chosen, s) -> set[str]:
     """Who must act: the bound actors for a duty, the named subject for a permission."""
     if duty_modality(s) == "permission":
@@ -115,9 +126,11 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> lis
             m = duty_modality(s)
             if m in ("statement", "obligation") and _is_benefit(s):
                 m = "benefit"   # "参保人员…按住院政策报付，不设起付线": what the window settles, what the patient gets
-            if m not in VERB or u.is_purpose:
-                continue
+            if m not in VERB or u.is_purpose or _REGION.search(_head(s.text)):
+                continue   # "具备条件的地区可…": a region's option, nobody's to-do in the hospital
             subject = {"insured", "billing"} if m == "benefit" else _subject(c, s)
+            if m == "penalty" and not subject & BUREAU:   # the hospital's own duty in a penalty chapter
+                m = "prohibition" if re.search(r"不得|禁止|严禁", s.text) else "obligation"
             if not subject & side:
                 continue
             if role not in OWN_SIDE and subject & BUREAU and not subject_of(s) & side and m != "penalty":
@@ -129,9 +142,18 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> lis
             named = subject_of(s)   # own: the role is who acts, not just whose work (病历, 收费) is named
             own = bool((named or subject) & mine) if m != "benefit" else bool(subject & mine)
             out.append(Duty(c.unit.ref.replace("/", ""), m, text, own, bool(s.facts), u.order,
-                            bool(subject & BUREAU)))
+                            bool(subject & BUREAU), c, s))
     out.sort(key=lambda d: (not d.own, d.by_bureau, RANK[d.modality], not d.has_fact, d.order))
     return out
+
+
+def quote_duties(duties: list[Duty]) -> None:
+    """A duty's sentence is quoted in the lesson's 条文 too (a long provision quotes only some sentences)."""
+    for d in duties:
+        c = d.source
+        if c is not None and d.sentence not in c.sentences:
+            keep = set(map(id, c.sentences)) | {id(d.sentence)}
+            c.sentences = [x for x in c.unit.sentences if id(x) in keep]
 
 
 def lead_duty(chosen: list[Chosen], duties: list[Duty]) -> Duty | None:

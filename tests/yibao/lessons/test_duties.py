@@ -48,3 +48,13 @@ def test_fragments_and_headline_phrases():
     assert gist("医务人员不得分解处方、超量开药、重复开药。") == "医务人员不得分解处方、超量开药、重复开药"
     assert gist("定点医疗机构拒不配合检查的，由医疗保障行政部门责令改正，应当按照管理权限处理，并处罚款。") is None
     assert gist("有下列情形之一的，不予受理：") is None
+
+
+def test_quiz_asks_the_roles_own_duties_in_mixed_kinds(tmp_path):
+    d = draft(tmp_path, "check_banfa.txt", "某某医疗保障基金检查办法", "yibaoban", "doctor")
+    for role, lesson in d.items():
+        quiz = lesson["quiz"]
+        assert len(quiz) >= 3, role
+        assert not any("检查组" in q["question"] or "经办机构可以" in q["question"] for q in quiz), role
+        kinds = {("fill" if "填空" in q["question"] else q["kind"]) for q in quiz}
+        assert len(kinds) >= 2, (role, kinds)   # not a true/false drill
