@@ -190,7 +190,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     else:
         headline = f"《{short}》：{ROLES[role]}{kind}" + (f"——{headline_gist}" if headline_gist else "")
     the_case = stories.case(role, chosen, plan.units, concern.actors)
-    the_scene = stories.scene(role, chosen, concern.actors, avoid=(the_case or {}).get("sentence", ""))
+    the_scene = stories.scene(role, own, avoid=(the_case or {}).get("sentence", ""))
     doc_actors = {a for u in plan.units for s in u.sentences for a in s.actors}
     valued = next((c for c in chosen if any(f.kind == "number" for s in c.sentences for f in s.facts)), top)
     number = next((f.text for s in valued.sentences for f in provision_quiz.new_values_first(s.text, s.facts)
@@ -204,8 +204,8 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     the_case = stories.curated("cases", role, plan.topics, doc_actors, values, origin="trainer") or the_case
     if the_scene is None:
         the_scene = stories.curated("scenarios", role, plan.topics, doc_actors, values)
-    if the_case is None:
-        the_case = stories.curated("cases", role, plan.topics, doc_actors, values)
+    # no packaged case: a document that states no consequence for the role gets no case (a stock
+    # story about 分解收费 under a notice on day surgery teaches the wrong thing)
     if the_case:
         the_case = {k: v for k, v in the_case.items() if k != "sentence"}
     limit = 5 if concern.level == "core" else 3

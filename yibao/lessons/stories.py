@@ -26,32 +26,37 @@ def _strong(chosen, kinds) -> list[tuple[object, object]]:
     return [(c, s) for c in chosen for s in c.sentences if s.modality in kinds]
 
 
-def scene(role: str, chosen: list, actors: tuple[str, ...] = (), *, avoid: str = "") -> dict | None:
-    """The role in the situation of a prohibition or obligation that binds it (not the case's sentence)."""
-    place = PLACES.get(role, "工作中")
-    pairs = _strong(chosen, ("prohibition", "obligation"))
-    pairs.sort(key=lambda cs: 0 if cs[0].unit.bound_of(cs[1]) & set(actors) else 1)
-    for c, s in pairs:
-        if s.text == avoid or len(s.text) < 12:
+def scene(role: str, duties: list, *, avoid: str = "") -> dict | None:
+    """The role in the situation of one of its own duties (a prohibition first), quoted whole. The
+    role's workplace sets the scene only when the duty names the role itself; a duty of the hospital
+    as a whole is met at the department's self-check."""
+    for d in sorted(duties, key=lambda d: (not d.own, {"prohibition": 0, "obligation": 1}.get(d.modality, 2))):
+        s = d.sentence
+        if s is None or d.modality not in ("prohibition", "obligation", "benefit") or s.text == avoid or len(s.text) < 12:
             continue
-        ref = c.unit.ref.replace("/", "")
-        act = _ACT_AFTER.search(s.text) if s.modality == "prohibition" else None
-        if act:
-            text = (f"{place}，有人提出“{act.group(1).strip('，、 ')}”。{ref}规定：“{s.text}”"
-                    f"您怎么回应？")
-            title = f"{c.unit.heading or ref}：遇到被禁止的做法"
+        place = PLACES.get(role, "工作中") if d.own and role not in ("yibaoban", "management") else \
+            PLACES.get(role, "科室自查时") if role in ("yibaoban", "management", "insured") else "科室自查时"
+        heading = d.source.unit.heading if d.source is not None else None
+        act = _ACT_AFTER.search(s.text) if d.modality == "prohibition" else None
+        if d.modality == "benefit":   # a payment rule: the patient asks, the role explains and settles
+            text = f"{place}，患者问起{d.ref}的规定，请向患者说明并照此结算：“{d.text}”"
+            title = f"{heading or d.ref}：向患者说明"
+        elif act:
+            text = f"{place}，有人提出“{act.group(1).strip('，、 ')}”。{d.ref}规定：“{d.text}”您怎么回应？"
+            title = f"{heading or d.ref}：遇到被禁止的做法"
         else:
-            text = f"{place}，正碰上{ref}管到的事：“{s.text}”请说出您要做的第一步。"
-            title = f"{c.unit.heading or ref}：照章办事"
-        return {"id": f"doc:{ref}", "title": title, "text": text, "ref": ref}
+            text = f"{place}，遇到{d.ref}管到的事：“{d.text}”请说出您要做的第一步。"
+            title = f"{heading or d.ref}：照章办事"
+        return {"id": f"doc:{d.ref}", "title": title, "text": text, "ref": d.ref}
     return None
 
 
 def case(role: str, chosen: list, units: list, actors: tuple[str, ...]) -> dict | None:
     """A warning from a penalty or prohibition the document states: one that binds the role's actors
     (in its lesson first, then anywhere in the document), else one that binds the hospital's side."""
-    def fits(u, s, who) -> bool:
-        return s.modality in ("penalty", "prohibition") and bool(u.bound_of(s) & who) and len(s.text) >= 12
+    def fits(u, s, who) -> bool:   # a consequence or a prohibition stated in the sentence itself
+        return s.modality in ("penalty", "prohibition") and bool(u.bound_of(s) & who) and len(s.text) >= 12 \
+            and bool(_PENALTY.search(s.text) or _PROHIBITED.search(s.text))
 
     pairs = [(c.unit, s) for c in chosen for s in c.sentences if fits(c.unit, s, set(actors))]
     pairs += [(u, s) for u in units for s in u.sentences if fits(u, s, set(actors))]
@@ -62,6 +67,8 @@ def case(role: str, chosen: list, units: list, actors: tuple[str, ...]) -> dict 
     ref = unit.ref.replace("/", "")
     at = next((i for i, x in enumerate(unit.sentences) if x is s), 0)
     lead = next((x.text for x in reversed(unit.sentences[:at]) if x.text.endswith(("：", ":"))), "")
+    if lead and not (_PENALTY.search(lead) or _PROHIBITED.search(lead) or "下列" in lead):
+        lead = ""   # "甲方享有以下权利：" is no part of the consequence
     quote = f"{lead}……{s.text}" if lead else s.text  # a list item with its lead-in
     if s.modality == "penalty":
         text, title = f"{ref}写明了后果：“{quote}”", f"{unit.heading or ref}的处理后果"

@@ -58,3 +58,19 @@ def test_quiz_asks_the_roles_own_duties_in_mixed_kinds(tmp_path):
         assert not any("检查组" in q["question"] or "经办机构可以" in q["question"] for q in quiz), role
         kinds = {("fill" if "填空" in q["question"] else q["kind"]) for q in quiz}
         assert len(kinds) >= 2, (role, kinds)   # not a true/false drill
+
+
+def test_no_stock_case_when_the_document_states_no_consequence(tmp_path):
+    d = draft(tmp_path, "day_notice.txt", "某省医疗保障局关于调整某项手术医保支付政策的通知",
+              "yibaoban", "cashier", "doctor")
+    for role, lesson in d.items():
+        assert not lesson["case"], (role, lesson["case"])   # no 罚 / 不得 in the text: no 警示
+        scene = lesson["scenario"].get("text", "")
+        assert not scene or "信息系统" not in scene, role   # the bureau's duty is no scene for the hospital
+    assert "不设起付线" in d["cashier"]["scenario"]["text"]   # the window explains the payment rule
+
+
+def test_case_quotes_a_consequence(tmp_path):
+    d = draft(tmp_path, "check_banfa.txt", "某某医疗保障基金检查办法", "yibaoban")
+    case = d["yibaoban"]["case"]
+    assert case["kind"] == "警示" and "罚款" in case["text"]
