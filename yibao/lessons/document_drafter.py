@@ -217,10 +217,8 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
                  if q.question not in seen][:limit - len(quiz)]
     if len(quiz) < 3:
         flags.append("quiz_short")
-    # the 要点 first, then the others in reading order: grouped by the part (章, 一、) they sit in
-    lead_ref = lead_duty.ref if lead_duty else (context[0][0] if context else None)
-    lead = next((c for c in chosen if _plain_ref(c.unit.ref) == lead_ref), chosen[0] if chosen else None)
-    shown = ([lead] if lead else []) + sorted((c for c in chosen if c is not lead), key=lambda c: c.unit.order)
+    # 条文（按章）: the provisions in reading order, grouped by the part (章, 一、) they sit in
+    shown = sorted(chosen, key=lambda c: c.unit.order)
     changes = [_change(c) for c in shown]
     actions = _actions(own, context, directives, deadline_cn, plain)
     if plain:  # 参保人: jargon explained at first use (roles.yaml insured.plain_terms)
@@ -231,5 +229,6 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
         effective_date=effective, scenario=the_scene or {}, case=the_case or {}, quiz=quiz,
         source={"title": ctx.title, "doc_number": ctx.doc_number, "url": ctx.url,
                 "publish_date": ctx.publish_date.isoformat(), "issuer": ctx.issuer,
+                "publish_date_origin": getattr(ctx, "publish_date_origin", "given"),
                 "source_name": ctx.source_name, "kind": ctx.kind, "predecessor_title": ctx.predecessor_title},
         deadline=ctx.deadline, drafter="rules", flags=flags, notes=directives.raw or None, concern=concern.level)

@@ -169,7 +169,7 @@ def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: st
     if len(wrong) < 2:
         return None
     return QuizItem("choice", f"根据《{short}》{ref}，下列哪一项符合原文？", sentence, wrong[:3], ref,
-                    f"{ref}原文：{sentence}")
+                    f"{ref}原文如此；其余选项改了原文的用词或数值。")
 
 
 def build_on_duties(duties: list, doc_facts: list, short: str, limit: int = 5) -> list[QuizItem]:

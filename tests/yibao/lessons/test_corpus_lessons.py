@@ -52,7 +52,7 @@ def test_shengyu_new_document_every_role(qh):
         assert d.effective_date == dt.date(2025, 9, 1)
         assert d.source["doc_number"] == "青医保局发〔2025〕27号"
     cashier = drafts["cashier"]
-    assert "从300元提高至520元" in cashier.changes[0]["text"]  # the value with what it measures, whole sentence
+    assert "从300元提高至520元" in cashier.summary[1]  # the 要点: the value with what it measures, whole sentence
     assert any(q.answer in ("520元", "300元") and len(q.distractors) >= 2 for q in cashier.quiz)
     assert any("2025年9月1日" in s for s in cashier.summary)
     assert drafts["pharmacy"].concern == "none" and "not_concerned_added" in drafts["pharmacy"].flags

@@ -74,3 +74,15 @@ def test_case_quotes_a_consequence(tmp_path):
     d = draft(tmp_path, "check_banfa.txt", "某某医疗保障基金检查办法", "yibaoban")
     case = d["yibaoban"]["case"]
     assert case["kind"] == "警示" and "罚款" in case["text"]
+
+
+def test_first_issue_layout_and_publish_date_from_the_text(tmp_path):
+    from yibao.lessons.render import render_lesson
+
+    d = draft(tmp_path, "day_notice.txt", "某省医疗保障局关于调整某项手术医保支付政策的通知", "cashier")["cashier"]
+    assert d["source"]["publish_date"] == "2025-01-20" and d["source"]["publish_date_origin"] == "text"
+    md = render_lesson(d, "md")
+    assert "原 → 新" not in md and "规则变化" not in md   # nothing is new against a predecessor
+    assert md.index("## 窗口结算要这样改") < md.index("## 条文（按章）") < md.index("## 小测验")
+    assert "发布日期：2025年1月20日（原文成文日期）" in md
+    assert d["deadline"] > "2025-12-31"   # staff get 7 working days from now, not from the 成文日期
