@@ -94,7 +94,7 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
                 else f"自{facts.fmt_cn_date(effective)}起施行；请在{deadline_cn}前完成学习、测验并确认。")
     else:
         when = ("什么时候开始执行，以官方通知为准。" if plain
-                else f"原文未写明施行日期，以发文通知为准；请在{deadline_cn}前完成学习、测验并确认。")
+                else f"原文未写明施行日期（发布日期见文末）；请在{deadline_cn}前完成学习、测验并确认。")
     return [intro, key, when]
 
 

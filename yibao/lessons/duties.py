@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .selection import Chosen, benefit_rule, duty_modality, subject_of
+from .selection import Chosen, _words, benefit_rule, duty_modality, subject_of
 
 HOSPITAL = frozenset({"medical_institution", "medical_staff", "pharmacy", "nursing", "billing"})
 # the subjects whose duties are each audience's own to-dos (the hospital roles get HOSPITAL)
@@ -36,6 +36,7 @@ class Duty:
     by_bureau: bool = False   # a penalty the bureau imposes on the hospital: known, never the lead duty
     source: Chosen | None = None   # the provision it comes from
     sentence: object = None        # its document-model Sentence (facts, modality)
+    named: bool = False            # the role's own actor is the subject ("医务人员不得…")
 
     @property
     def line(self) -> str:
@@ -55,6 +56,9 @@ def is_fragment(text: str) -> bool:
         return True
     if t.endswith(("：", ":", "，", "、")):
         return True
+    bare = re.sub(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)])", "", t)
+    if len(bare) <= 14 and not re.search(r"应当|必须|不得|禁止|严禁|须|应|可以|\d", bare):
+        return True   # a heading: "三是加强查处惩治曝光。", "紧盯三类重点医保药品。"
     # a modal + preposition whose verb never comes: "可将相关人员医保支付资格。", "应当按照管理权限。"
     tail = re.search(r"(?:应当|应|可以|可|要|须)(?:将|把|按照|根据|依据)([^，。；]{0,20})[。；]$", t)
     if tail and not re.search(r"(?:执行|办理|处理|支付|结算|报销|管理|确定|处罚|认定|实施)$", tail.group(1)):
@@ -88,7 +92,7 @@ def _whole(c: Chosen, i: int) -> str:
     return text
 
 
-_PAYS = re.compile(r"自付|报付|报销|起付|支付范围|支付标准|结算范围|个人负担|待遇|全额支付")
+_PAYS = re.compile(r"自付|报付|报销|起付|支付范围|支付标准|结算范围|个人负担|全额支付")
 
 
 def _is_benefit(s) -> bool:
@@ -98,6 +102,8 @@ def _is_benefit(s) -> bool:
     return bool(benefit_rule(s)) or (("insured" in s.actors or "参保" in s.text) and bool(_PAYS.search(s.text)))
 
 
+_NOT_A_DUTY = re.compile(r"是指|有权")
+_APPLICANT = re.compile(r"^申请|申请[^，。；]{0,12}(?:医疗机构|药店|机构)")
 _REGION = re.compile(r"地区|各地|各省|统筹区|省级|市级")
 _HEAD_END = re.compile(r"应当|必须|不得|禁止|严禁|须|应|要|可以|可")
 
@@ -105,6 +111,43 @@ _HEAD_END = re.compile(r"应当|必须|不得|禁止|严禁|须|应|要|可以|�
 def _head(text: str) -> str:
     m = _HEAD_END.search(text)
     return text[:m.start()] if m else ""
+
+
+# parties outside the hospital that config/actors.yaml may not list: inspection teams, bureaus, firms,
+# and the inspector's own procedures (现场检查应当制作笔录)
+_PARTY = r"(?:检查组|工作组|专家组|评估小组|检查人员|执法人员|部门|医保局|医疗保障局|中心|委员会|人民政府|政府|企业|经营者|公司|甲方|机关|平台|现场检查|飞行检查|检查|核查|稽核|评估)"
+_PARTY_HEAD = re.compile(_PARTY + r"$")
+_PARTY_LEAD = re.compile(r"^[^，。；]{0,8}?(?<!被)" + _PARTY + r"(?!对象)")
+
+
+def other_party(text: str, *, named_hospital: bool = False) -> bool:
+    """The sentence's subject is a party outside the hospital: the words right before its modal verb
+    end with one ("飞行检查组应当", "…所在地医疗保障部门应"), or — when no hospital actor is named as
+    the subject — its first clause opens with one ("飞行检查组到达现场后，应当…")."""
+    if _PARTY_HEAD.search(_head(text).split("，")[-1].strip()):
+        return True
+    lead = _PARTY_LEAD.search(text)
+    if not lead:
+        return False
+    if not named_hospital:
+        return True
+    # "飞行检查组对被检查对象不配合…的，应当如实记录": the party comes first, the hospital is its object
+    hospital_at = [text.find(w) for w, a in _words() if a in HOSPITAL and w in text]
+    return lead.start() < min(hospital_at, default=len(text)) and "对" in text[lead.end():lead.end() + 2]
+
+
+def _bureau_acts_on_object(u, s) -> bool:
+    """In a notice addressed to the bureaus, a sentence that does not open with the hospital as its
+    subject is the bureau's instruction ("对定点医药机构相关人员…予以记分", "建设预警模块，推送至定点医药机构")."""
+    if not (u.implied_outside and set(u.implied) & BUREAU):
+        return False
+    opening = re.sub(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)])", "", s.text)[:12]
+    return opening.startswith("对") or not any(w in opening for w, a in _words() if a in HOSPITAL | {"insured"})
+
+
+def _lead_names_bureau(u, i: int) -> bool:
+    lead = next((u.sentences[j] for j in range(i - 1, -1, -1) if not u.labels[j]), None)
+    return lead is not None and bool(subject_of(lead) & BUREAU)
 
 
 def _subject(c: Chosen, s) -> set[str]:
@@ -128,6 +171,15 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> lis
                 m = "benefit"   # "参保人员…按住院政策报付，不设起付线": what the window settles, what the patient gets
             if m not in VERB or u.is_purpose or _REGION.search(_head(s.text)):
                 continue   # "具备条件的地区可…": a region's option, nobody's to-do in the hospital
+            if _NOT_A_DUTY.search(s.text) or _APPLICANT.search(_head(_whole(c, i))):
+                continue   # a definition ("…是指…"), a bureau's right ("有权"), a condition to apply for 定点
+            if i > 0 and u.labels[i] and any(x.text.rstrip().endswith(("：", ":")) and duty_modality(x) in VERB
+                                             for x in u.sentences[:i]):
+                continue   # a list item: its lead-in already quotes it with the list
+            if m != "benefit" and _bureau_acts_on_object(u, s) and role not in OWN_SIDE:
+                continue   # "对定点医药机构相关人员…予以记分" in a notice to the bureaus: the bureau acts
+            if m != "benefit" and other_party(s.text, named_hospital=bool(subject_of(s) & side)):
+                continue   # "飞行检查组应当…", "现场检查应当…": a party the actor list does not know
             subject = {"insured", "billing"} if m == "benefit" else _subject(c, s)
             if m == "penalty" and not subject & BUREAU:   # the hospital's own duty in a penalty chapter
                 m = "prohibition" if re.search(r"不得|禁止|严禁", s.text) else "obligation"
@@ -139,11 +191,10 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> lis
             if text in seen or is_fragment(s.text if not s.text.rstrip().endswith("：") else text):
                 continue
             seen.add(text)
-            named = subject_of(s)   # own: the role is who acts, not just whose work (病历, 收费) is named
-            own = bool((named or subject) & mine) if m != "benefit" else bool(subject & mine)
-            out.append(Duty(c.unit.ref.replace("/", ""), m, text, own, bool(s.facts), u.order,
-                            bool(subject & BUREAU), c, s))
-    out.sort(key=lambda d: (not d.own, d.by_bureau, RANK[d.modality], not d.has_fact, d.order))
+            named = bool(subject_of(s) & mine)   # the role is named as who acts, not just its work (病历, 收费)
+            out.append(Duty(c.unit.ref.replace("/", ""), m, text, bool(subject & mine), bool(s.facts), u.order,
+                            bool(subject & BUREAU), c, s, named))
+    out.sort(key=lambda d: (d.by_bureau, not d.own, not d.named, RANK[d.modality], not d.has_fact, d.order))
     return out
 
 
@@ -159,7 +210,9 @@ def quote_duties(duties: list[Duty]) -> None:
 def lead_duty(chosen: list[Chosen], duties: list[Duty]) -> Duty | None:
     """The 要点: selection ranks the provisions, the duty order ranks inside one. The role's own duty
     comes first, then the hospital's; a penalty the bureau imposes leads only when nothing else does."""
-    for wanted in (lambda d: d.own and not d.by_bureau, lambda d: not d.by_bureau, lambda d: True):
+    for wanted in (lambda d: d.named and not d.by_bureau and d.modality != "permission",
+                   lambda d: d.own and not d.by_bureau and d.modality != "permission",
+                   lambda d: not d.by_bureau, lambda d: True):
         for c in chosen:
             ref = c.unit.ref.replace("/", "")
             best = next((d for d in duties if d.ref == ref and wanted(d)), None)
@@ -180,8 +233,11 @@ def bureau_context(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> 
         for i, s in enumerate(u.sentences):
             if duty_modality(s) not in ("obligation", "penalty", "prohibition") or u.is_purpose:
                 continue
-            subject = subject_of(s)   # the bureau named as the one who acts
-            if not (subject & BUREAU) or subject & side or not (set(s.actors) & side) or is_fragment(s.text):
+            subject = subject_of(s) if not _bureau_acts_on_object(u, s) else set(u.implied)
+            if u.labels[i] and not _lead_names_bureau(u, i):
+                continue   # "乙方履行以下义务：……（三）根据甲方要求…": the lead's party acts
+            if not (subject & BUREAU) or subject & side or not (set(s.actors) & HOSPITAL) or is_fragment(s.text) \
+                    or _NOT_A_DUTY.search(s.text) or _APPLICANT.search(_head(_whole(c, i))):
                 continue
             out.append((u.ref.replace("/", ""), _whole(c, i)))
             break
@@ -202,6 +258,7 @@ def gist(duty_text: str) -> str | None:
     """A clean phrase for a headline from a duty: the sentence itself when short, else its first clause
     that carries the modal verb and its object ("不得分解住院、挂床住院"); None when no clause reads whole."""
     t = re.sub(r"^[（(][一二三四五六七八九十\d]+[）)]", "", duty_text.split("……")[0]).strip()
+    t = re.sub(r"（[^）]*）|\([^)]*\)", "", t)   # a parenthesis never cut in half in a headline
     if t.endswith(("：", ":")):
         return None
     body = t.rstrip("。；")

@@ -63,10 +63,17 @@ def case(role: str, chosen: list, units: list, actors: tuple[str, ...]) -> dict 
     pairs += [(u, s) for u in units for s in u.sentences if fits(u, s, HOSPITAL_SIDE)]
     if not pairs:
         return None
-    unit, s = sorted(pairs[:12], key=lambda us: 0 if us[1].modality == "penalty" else 1)[0]
+    pairs = [(u, s) for u, s in pairs if "是指" not in s.text]   # a definition is no warning
+    if not pairs:
+        return None
+    # a violation and its consequence ("…的，…解除医保协议") first, then other penalties, then prohibitions
+    unit, s = sorted(pairs[:12], key=lambda us: (us[1].modality != "penalty",
+                                                 not _VIOLATION.search(us[1].text)))[0]
     ref = unit.ref.replace("/", "")
     at = next((i for i, x in enumerate(unit.sentences) if x is s), 0)
     lead = next((x.text for x in reversed(unit.sentences[:at]) if x.text.endswith(("：", ":"))), "")
+    if re.search(r"享有|权利", lead):
+        return None   # "甲方享有以下权利：……" lists what the other party may do, not a consequence
     if lead and not (_PENALTY.search(lead) or _PROHIBITED.search(lead) or "下列" in lead):
         lead = ""   # "甲方享有以下权利：" is no part of the consequence
     quote = f"{lead}……{s.text}" if lead else s.text  # a list item with its lead-in
@@ -110,6 +117,7 @@ def curated(section: str, role: str, topics: list[str], actors: set[str], values
 
 
 _DUTY = re.compile(r"不得|禁止|严禁|应当|必须|须|应|要")
+_VIOLATION = re.compile(r"的[，,][^。]*(?:违约|处罚|罚款|扣除|扣减|追回|拒付|暂停|中止|解除|终止|记分)")
 _PENALTY = re.compile(r"违约|处罚|罚款|扣除|扣减|追回|拒付|暂停|中止|解除|终止|记分")
 
 

@@ -86,3 +86,19 @@ def test_first_issue_layout_and_publish_date_from_the_text(tmp_path):
     assert md.index("## 窗口结算要这样改") < md.index("## 条文（按章）") < md.index("## 小测验")
     assert "发布日期：2025年1月20日（原文成文日期）" in md
     assert d["deadline"] > "2025-12-31"   # staff get 7 working days from now, not from the 成文日期
+
+
+def test_parties_outside_the_hospital_are_never_its_subject():
+    from yibao.lessons.duties import other_party
+
+    assert other_party("飞行检查组应当制定飞行检查的具体实施方案。")
+    assert other_party("现场检查应当制作现场笔录，由当事人签字确认。")
+    assert other_party("检查组对被检查对象不配合检查的，应当如实记录。")
+    assert not other_party("被检查对象应当配合检查工作，明确现场负责人。")
+    assert not other_party("定点医疗机构应当在结算时向参保人员提供费用明细。")
+
+
+def test_headings_are_fragments():
+    assert is_fragment("三是加强查处惩治曝光。")
+    assert is_fragment("紧盯三类重点医保药品。")
+    assert not is_fragment("医保结算清单应当在出院后7日内上传。")
