@@ -198,6 +198,12 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> lis
     return out
 
 
+def quoted_duties(chosen: list[Chosen]) -> list[Duty]:
+    """Every strong sentence the lesson quotes, whoever must act (a quiz's fallback)."""
+    return [Duty(c.unit.ref.replace("/", ""), duty_modality(s), s.text, False, bool(s.facts), c.unit.order,
+                 False, c, s) for c in chosen for s in c.sentences if duty_modality(s) in VERB]
+
+
 def quote_duties(duties: list[Duty]) -> None:
     """A duty's sentence is quoted in the lesson's 条文 too (a long provision quotes only some sentences)."""
     for d in duties:

@@ -146,7 +146,8 @@ def build(chosen: list, doc_facts: list, short: str, limit: int = 5, keep=None) 
     return out
 
 
-_MODAL_WORD = re.compile(r"不得|严禁|禁止|应当|必须|(?<![相对适反供回效响])应(?![用急对该收])")
+_MODAL_WORD = re.compile(r"不得|严禁|禁止|应当|必须|(?<![相对适反供回效响])应(?![用急对该收])|(?<![必无])须|"
+                         r"(?<![主需重必纲只还])要(?![求点素件是])|可以")
 
 
 def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: str) -> QuizItem | None:
@@ -156,7 +157,8 @@ def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: st
     m = _MODAL_WORD.search(sentence)
     if m:   # the other duties the sentence could have stated: 应当 → 不得, 不得 → 应当
         for other in ("不得", "应当", "可以"):
-            if other != m.group(0) and not (m.group(0) in ("应", "须", "必须", "要") and other == "应当"):
+            if other != m.group(0) and not (m.group(0) in ("应", "须", "必须", "要") and other == "应当") \
+                    and not (m.group(0) == "可以" and other == "可以"):
                 wrong.append(sentence[:m.start()] + other + sentence[m.end():])
     for fact in facts_here:
         if fact.kind not in ("number", "time_limit") or not _blankable(sentence, fact):
@@ -190,8 +192,11 @@ def build_on_duties(duties: list, doc_facts: list, short: str, limit: int = 5) -
             lambda: next((it for f in new_values_first(s.text, s.facts)
                           if (it := fill_item(d.ref, s.text, f, index, short))), None),
             lambda: statement_choice(d.ref, s.text, s.facts, index, short),
-            lambda: (truefalse_item(d.ref, s.text, short, false_version=flip(s.text)) if flip(s.text)
-                     else truefalse_item(d.ref, s.text, short, false_version=None)),
+            # true/false only with a modality flip: a sentence as printed, "正确", tests nothing
+            # (every other one as printed, so the answer is not always 错误)
+            lambda: truefalse_item(d.ref, s.text, short,
+                                   false_version=flip(s.text) if sum(q.kind == "truefalse" for q in out) % 2 == 0
+                                   else None) if flip(s.text) else None,
         ]
         for k in range(3):   # this duty's item of the kind whose turn it is, else the next kind
             item = makers[(turn + k) % 3]()
