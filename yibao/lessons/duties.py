@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .selection import _PARTY as _PARTY_WORD
 from .selection import Chosen, _words, benefit_rule, duty_modality, subject_of
 
 HOSPITAL = frozenset({"medical_institution", "medical_staff", "pharmacy", "nursing", "billing"})
@@ -115,9 +116,14 @@ def _head(text: str) -> str:
 
 # parties outside the hospital that config/actors.yaml may not list: inspection teams, bureaus, firms,
 # and the inspector's own procedures (现场检查应当制作笔录)
-_PARTY = r"(?:检查组|工作组|专家组|评估小组|检查人员|执法人员|部门|医保局|医疗保障局|中心|委员会|人民政府|政府|企业|经营者|公司|甲方|机关|平台|现场检查|飞行检查|检查|核查|稽核|评估)"
+_PARTY = r"(?:采购机构|检查组|工作组|专家组|评估小组|检查人员|执法人员|部门|医保局|医疗保障局|中心|委员会|人民政府|政府|企业|经营者|公司|甲方|机关|平台|现场检查|飞行检查|检查|核查|稽核|评估)"
 _PARTY_HEAD = re.compile(_PARTY + r"$")
 _PARTY_LEAD = re.compile(r"^[^，。；]{0,8}?(?<!被)" + _PARTY + r"(?!对象)")
+
+
+def _names_party(head: str, side: frozenset) -> bool:
+    """The head names a party of the role's side (定点医疗机构, 医务人员), not just its work (药品, 收费)."""
+    return any(w in head for w, a in _words() if a in side and _PARTY_WORD.search(w))
 
 
 def other_party(text: str, *, named_hospital: bool = False) -> bool:
@@ -178,7 +184,7 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> lis
                 continue   # a list item: its lead-in already quotes it with the list
             if m != "benefit" and _bureau_acts_on_object(u, s) and role not in OWN_SIDE:
                 continue   # "对定点医药机构相关人员…予以记分" in a notice to the bureaus: the bureau acts
-            if m != "benefit" and other_party(s.text, named_hospital=bool(subject_of(s) & side)):
+            if m != "benefit" and other_party(s.text, named_hospital=_names_party(_head(s.text), side)):
                 continue   # "飞行检查组应当…", "现场检查应当…": a party the actor list does not know
             subject = {"insured", "billing"} if m == "benefit" else _subject(c, s)
             if m == "penalty" and not subject & BUREAU:   # the hospital's own duty in a penalty chapter

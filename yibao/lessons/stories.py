@@ -54,8 +54,11 @@ def scene(role: str, duties: list, *, avoid: str = "") -> dict | None:
 def case(role: str, chosen: list, units: list, actors: tuple[str, ...]) -> dict | None:
     """A warning from a penalty or prohibition the document states: one that binds the role's actors
     (in its lesson first, then anywhere in the document), else one that binds the hospital's side."""
+    from .duties import other_party
+
     def fits(u, s, who) -> bool:   # a consequence or a prohibition stated in the sentence itself
         return s.modality in ("penalty", "prohibition") and bool(u.bound_of(s) & who) and len(s.text) >= 12 \
+            and (s.modality == "penalty" or not other_party(s.text)) \
             and bool(_PENALTY.search(s.text) or _PROHIBITED.search(s.text))
 
     pairs = [(c.unit, s) for c in chosen for s in c.sentences if fits(c.unit, s, set(actors))]
