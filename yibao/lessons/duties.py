@@ -103,7 +103,8 @@ def _is_benefit(s) -> bool:
     return bool(benefit_rule(s)) or (("insured" in s.actors or "参保" in s.text) and bool(_PAYS.search(s.text)))
 
 
-_NOT_A_DUTY = re.compile(r"是指|有权")
+# a definition ("…是指…", "纳入目录的药品应当是…"), a right (有权), a purpose clause ("为…，根据…，制定本办法")
+_NOT_A_DUTY = re.compile(r"是指|有权|应当是|应是|^为[^。]*(?:制定本|特制定|现就|现将)")
 _APPLICANT = re.compile(r"^申请|申请[^，。；]{0,12}(?:医疗机构|药店|机构)")
 _REGION = re.compile(r"地区|各地|各省|统筹区|省级|市级")
 _HEAD_END = re.compile(r"应当|必须|不得|禁止|严禁|须|应|要|可以|可")
