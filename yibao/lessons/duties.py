@@ -249,8 +249,10 @@ def bureau_context(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> 
             subject = subject_of(s) if not _bureau_acts_on_object(u, s) else set(u.implied)
             if u.labels[i] and not _lead_names_bureau(u, i):
                 continue   # "乙方履行以下义务：……（三）根据甲方要求…": the lead's party acts
-            if not (subject & BUREAU) or subject & side or not (set(s.actors) & HOSPITAL) or is_fragment(s.text) \
-                    or _NOT_A_DUTY.search(s.text) or _APPLICANT.search(_head(_whole(c, i))):
+            if not (subject & BUREAU) or subject & side or BUREAU <= subject:   # (a bureau acting on a bureau)
+                continue
+            if not (set(s.actors) & HOSPITAL) or is_fragment(s.text) or _NOT_A_DUTY.search(s.text) \
+                    or _APPLICANT.search(_head(_whole(c, i))):
                 continue
             out.append((u.ref.replace("/", ""), _whole(c, i)))
             break

@@ -11,7 +11,9 @@ import re
 
 from .config import load_scenarios
 from .scenarios import fill
-from .selection import HOSPITAL_SIDE
+from .selection import HOSPITAL_SIDE, subject_of
+
+_BUREAU = {"agency", "admin_dept"}   # a bureau's own procedure ("…处理时，要及时报告") is no consequence
 
 # where each role meets a provision (short: the provision's own words carry the scene)
 PLACES = {"yibaoban": "医保办自查时", "doctor": "门诊接诊时", "nurse": "病区护理时", "cashier": "在收费结算窗口",
@@ -59,6 +61,7 @@ def case(role: str, chosen: list, units: list, actors: tuple[str, ...]) -> dict 
     def fits(u, s, who) -> bool:   # a consequence or a prohibition stated in the sentence itself
         return s.modality in ("penalty", "prohibition") and bool(u.bound_of(s) & who) and len(s.text) >= 12 \
             and (s.modality == "penalty" or not other_party(s.text)) \
+            and (not subject_of(s) <= _BUREAU or bool(_VIOLATION.search(s.text))) \
             and bool(_PENALTY.search(s.text) or _PROHIBITED.search(s.text))
 
     pairs = [(c.unit, s) for c in chosen for s in c.sentences if fits(c.unit, s, set(actors))]
