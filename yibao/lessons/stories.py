@@ -83,6 +83,10 @@ def case(role: str, chosen: list, units: list, actors: tuple[str, ...]) -> dict 
     if lead and not (_PENALTY.search(lead) or _PROHIBITED.search(lead) or "下列" in lead):
         lead = ""   # "甲方享有以下权利：" is no part of the consequence
     quote = f"{lead}……{s.text}" if lead else s.text  # a list item with its lead-in
+    if s.text.rstrip().endswith(("：", ":")):   # a lead-in "有下列情形之一的，…中止医保协议：" with its items
+        from .duties import _whole
+        from .selection import Chosen
+        quote = _whole(Chosen(unit, 0.0, []), at)
     if s.modality == "penalty":
         text, title = f"{ref}写明了后果：“{quote}”", f"{unit.heading or ref}的处理后果"
     else:

@@ -102,3 +102,16 @@ def test_headings_are_fragments():
     assert is_fragment("三是加强查处惩治曝光。")
     assert is_fragment("紧盯三类重点医保药品。")
     assert not is_fragment("医保结算清单应当在出院后7日内上传。")
+
+
+def test_a_warning_from_a_list_lead_quotes_its_items(tmp_path):
+    text = ("某某定点协议管理办法\n第一条 定点医疗机构有下列情形之一的，经办机构应中止医保协议：\n（一）未按规定上传结算清单的；\n"
+            "（二）拒绝配合检查的。\n第二条 定点医疗机构应当在出院后7日内上传结算清单。\n")
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "d.json"
+    assert draft_cmd.main(["--new", str(tmp_path / "t.txt"), "--title", "某某定点协议管理办法", "--role", "yibaoban",
+                           "--format", "json", "-o", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    lesson = (data if isinstance(data, list) else [data])[0]
+    assert "（一）未按规定上传结算清单的" in lesson["case"]["text"]
+    assert not lesson["case"]["text"].endswith("：”")
