@@ -55,8 +55,8 @@ def is_fragment(text: str) -> bool:
     t = text.strip()
     if len(t) < 8 or t[0] in "）)、，；。" or t.startswith(("下同", "含", "以及", "或者", "并")):
         return True
-    if t.endswith(("：", ":", "，", "、")):
-        return True
+    if t.endswith(("：", ":", "，", "、")) or (t.endswith("；") and len(t) < 20):
+        return True   # a list lead, or a short list item without its lead ("正式运营至少3个月；")
     bare = re.sub(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)])", "", t)
     if len(bare) <= 14 and not re.search(r"应当|必须|不得|禁止|严禁|须|应|可以|\d", bare):
         return True   # a heading: "三是加强查处惩治曝光。", "紧盯三类重点医保药品。"
@@ -157,6 +157,16 @@ def _lead_names_bureau(u, i: int) -> bool:
     return lead is not None and bool(subject_of(lead) & BUREAU)
 
 
+_BUREAU_WORD = re.compile(r"经办机构|医疗保障|医保部门|医保局")
+
+
+def _consequence_for(text: str, mine: set) -> bool:
+    """"<the role's people> … 的，<bureau> …": a consequence the bureau imposes when the role's people violate."""
+    m = _BUREAU_WORD.search(text)
+    pre = text[:m.start()] if m else ""
+    return "的，" in pre and any(w in pre for w, a in _words() if a in mine and _PARTY_WORD.search(w))
+
+
 def _subject(c: Chosen, s) -> set[str]:
     """Who must act: the bound actors for a duty, the named subject for a permission."""
     if duty_modality(s) == "permission":
@@ -194,14 +204,21 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> lis
                 continue
             if role not in OWN_SIDE and subject & BUREAU and not subject_of(s) & side and m != "penalty":
                 continue   # a bureau's duty (carried subject) stays context
+            if role not in OWN_SIDE and m == "penalty" and subject & BUREAU and \
+                    not _consequence_for(_whole(c, i), side):
+                continue   # the bureau's own procedure ("经办机构对医务人员作出记分处理时，应核对…")
             text = _whole(c, i)
             if text in seen or is_fragment(s.text if not s.text.rstrip().endswith("：") else text):
                 continue
             seen.add(text)
-            named = bool(subject_of(s) & mine)   # the role is named as who acts, not just its work (病历, 收费)
+            # the role is named as who acts (not just its work: 病历, 收费), or as who violates and bears the consequence
+            named = bool(subject_of(s) & mine) or (m == "penalty" and _consequence_for(s.text, mine))
             out.append(Duty(c.unit.ref.replace("/", ""), m, text, bool(subject & mine), bool(s.facts), u.order,
                             bool(subject & BUREAU), c, s, named))
-    out.sort(key=lambda d: (d.by_bureau, not d.own, not d.named, RANK[d.modality], not d.has_fact, d.order))
+    # a penalty the bureau imposes on the role's own people ("相关责任人员…达到9分，未达12分的，医保经办机构…暂停")
+    # binds the role like a red line; the bureau's procedures ("经办机构对相关人员作出记分时，应核对…") do not
+    out.sort(key=lambda d: (d.by_bureau and not _consequence_for(d.text, mine), not d.own, not d.named,
+                            RANK[d.modality], not d.has_fact, d.order))
     return out
 
 

@@ -66,7 +66,8 @@ def case(role: str, chosen: list, units: list, actors: tuple[str, ...]) -> dict 
 
     pairs = [(c.unit, s) for c in chosen for s in c.sentences if fits(c.unit, s, set(actors))]
     pairs += [(u, s) for u in units for s in u.sentences if fits(u, s, set(actors))]
-    pairs += [(u, s) for u in units for s in u.sentences if fits(u, s, HOSPITAL_SIDE)]
+    if role not in ("insured", "employer_hr"):   # a patient is not warned with the hospital's penalties
+        pairs += [(u, s) for u in units for s in u.sentences if fits(u, s, HOSPITAL_SIDE - {"insured", "employer"})]
     if not pairs:
         return None
     pairs = [(u, s) for u, s in pairs if "是指" not in s.text]   # a definition is no warning

@@ -115,3 +115,18 @@ def test_a_warning_from_a_list_lead_quotes_its_items(tmp_path):
     lesson = (data if isinstance(data, list) else [data])[0]
     assert "（一）未按规定上传结算清单的" in lesson["case"]["text"]
     assert not lesson["case"]["text"].endswith("：”")
+
+
+def test_a_consequence_for_the_roles_people_is_a_top_line_a_bureau_procedure_is_not(tmp_path):
+    text = ("某某记分管理规程\n第一条 医务人员不得串换项目收费。\n"
+            "第二条 医疗保障经办机构对医务人员作出记分处理时，应核对当年累计记分情况。\n"
+            "第三条 医务人员记分累计达到9分的，医疗保障经办机构暂停其医保支付资格6个月。\n"
+            "第四条 医务人员应当参加医保政策培训。\n第五条 定点医疗机构应当建立内部考核制度。\n")
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "d.json"
+    assert draft_cmd.main(["--new", str(tmp_path / "t.txt"), "--title", "某某记分管理规程", "--role", "doctor",
+                           "--format", "json", "-o", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    actions = (data if isinstance(data, list) else [data])[0]["actions"]
+    assert "知晓后果（第三条）：医务人员记分累计达到9分的，医疗保障经办机构暂停其医保支付资格6个月。" in actions
+    assert not any(a.startswith(("照此办理（第二条）", "知晓后果（第二条）")) for a in actions)
