@@ -210,13 +210,15 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
         the_case = {k: v for k, v in the_case.items() if k != "sentence"}
     limit = 5 if concern.level == "core" else 3
     quiz = provision_quiz.build_on_duties(own[:duties_mod.MAX_ACTIONS], plan.facts, short, limit)
-    for fallback in (duties_mod.quoted_duties(chosen), None):
+    for fallback in (duties_mod.quoted_duties(chosen, role), None):
         if len(quiz) >= 3:
             break
         # too few duties of its own: the other duties the lesson quotes, then any whole sentence
         seen = {q.question for q in quiz}
         more = provision_quiz.build_on_duties(fallback, plan.facts, short, limit) if fallback is not None else \
-            provision_quiz.build(chosen, plan.facts, short, limit=limit, keep=lambda s: not duties_mod.is_fragment(s.text))
+            provision_quiz.build(chosen, plan.facts, short, limit=limit,
+                                 keep=lambda s: not duties_mod.is_fragment(s.text)
+                                 and (role == "agency" or duties_mod.not_bureau_work(s)))
         quiz += [q for q in more if q.question not in seen][:limit - len(quiz)]
     if len(quiz) < 3:
         flags.append("quiz_short")

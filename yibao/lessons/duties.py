@@ -106,6 +106,15 @@ def _is_benefit(s) -> bool:
 # a definition ("…是指…", "纳入目录的药品应当是…"), a right (有权), a purpose clause ("为…，根据…，制定本办法")
 _NOT_A_DUTY = re.compile(r"是指|有权|应当是|应是|^为[^。]*(?:制定本|特制定|现就|现将)")
 _APPLICANT = re.compile(r"^申请|申请[^，。；]{0,12}(?:医疗机构|药店|机构)")
+_DESIGNATION = re.compile(r"定点申请|申请定点|申请医保定点")   # conditions to become 定点, not duties once 定点
+
+
+def _lead_of(u, i: int):
+    """The nearest earlier sentence of the unit ending in "：" (the list lead a sentence sits under), or None."""
+    return next((u.sentences[j] for j in range(i - 1, -1, -1) if u.sentences[j].text.rstrip().endswith(("：", ":"))),
+                None)
+
+
 _REGION = re.compile(r"地区|各地|各省|统筹区|省级|市级")
 _HEAD_END = re.compile(r"应当|必须|不得|禁止|严禁|须|应|要|可以|可")
 
@@ -125,6 +134,17 @@ _PARTY_LEAD = re.compile(r"^[^，。；]{0,8}?(?<!被)" + _PARTY + r"(?!对象)"
 def _names_party(head: str, side: frozenset) -> bool:
     """The head names a party of the role's side (定点医疗机构, 医务人员), not just its work (药品, 收费)."""
     return any(w in head for w, a in _words() if a in side and _PARTY_WORD.search(w))
+
+
+def _hospital_only_as_object(text: str) -> bool:
+    """Every hospital party the sentence names comes after 向/对/给/为/与 (it is the object or recipient)."""
+    spots, rest = [], text
+    for w, a in _words():   # longest words first; a match is blanked so "医疗机构" inside "定点医疗机构" is not seen again
+        for m in re.finditer(re.escape(w), rest):
+            if a in HOSPITAL and _PARTY_WORD.search(w):
+                spots.append(m.start())
+        rest = rest.replace(w, "　" * len(w))
+    return bool(spots) and all(text[max(0, i - 1):i] in ("向", "对", "给", "为", "与") for i in spots)
 
 
 def other_party(text: str, *, named_hospital: bool = False) -> bool:
@@ -188,13 +208,17 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> lis
                 m = "benefit"   # "参保人员…按住院政策报付，不设起付线": what the window settles, what the patient gets
             if m not in VERB or u.is_purpose or _REGION.search(_head(s.text)):
                 continue   # "具备条件的地区可…": a region's option, nobody's to-do in the hospital
-            if _NOT_A_DUTY.search(s.text) or _APPLICANT.search(_head(_whole(c, i))):
+            lead = _lead_of(u, i)
+            if _NOT_A_DUTY.search(s.text) or _APPLICANT.search(_head(_whole(c, i))) or \
+                    (lead is not None and (_APPLICANT.search(_head(lead.text)) or _DESIGNATION.search(lead.text))):
                 continue   # a definition ("…是指…"), a bureau's right ("有权"), a condition to apply for 定点
             if i > 0 and u.labels[i] and any(x.text.rstrip().endswith(("：", ":")) and duty_modality(x) in VERB
                                              for x in u.sentences[:i]):
                 continue   # a list item: its lead-in already quotes it with the list
             if m != "benefit" and _bureau_acts_on_object(u, s) and role not in OWN_SIDE:
                 continue   # "对定点医药机构相关人员…予以记分" in a notice to the bureaus: the bureau acts
+            if m != "benefit" and _hospital_only_as_object(_head(s.text) or s.text):
+                continue   # "按协议约定及时足额向定点医疗机构拨付医保费用": the hospital receives, someone else acts
             if m != "benefit" and other_party(s.text, named_hospital=_names_party(_head(s.text), side)):
                 continue   # "飞行检查组应当…", "现场检查应当…": a party the actor list does not know
             subject = {"insured", "billing"} if m == "benefit" else _subject(c, s)
@@ -222,10 +246,16 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> lis
     return out
 
 
-def quoted_duties(chosen: list[Chosen]) -> list[Duty]:
-    """Every strong sentence the lesson quotes, whoever must act (a quiz's fallback)."""
+def not_bureau_work(s) -> bool:
+    """A sentence that is not a bureau's, inspector's or firm's own duty (a quiz's fallback may ask it)."""
+    return not subject_of(s) & BUREAU and not other_party(s.text)
+
+
+def quoted_duties(chosen: list[Chosen], role: str = "") -> list[Duty]:
+    """Every strong sentence the lesson quotes (a quiz's fallback); for a hospital-side role, not the bureau's."""
     return [Duty(c.unit.ref.replace("/", ""), duty_modality(s), s.text, False, bool(s.facts), c.unit.order,
-                 False, c, s) for c in chosen for s in c.sentences if duty_modality(s) in VERB]
+                 False, c, s) for c in chosen for s in c.sentences
+            if duty_modality(s) in VERB and (role in ("agency",) or not_bureau_work(s))]
 
 
 def quote_duties(duties: list[Duty]) -> None:

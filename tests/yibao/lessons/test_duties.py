@@ -130,3 +130,11 @@ def test_a_consequence_for_the_roles_people_is_a_top_line_a_bureau_procedure_is_
     actions = (data if isinstance(data, list) else [data])[0]["actions"]
     assert "知晓后果（第三条）：医务人员记分累计达到9分的，医疗保障经办机构暂停其医保支付资格6个月。" in actions
     assert not any(a.startswith(("照此办理（第二条）", "知晓后果（第二条）")) for a in actions)
+
+
+def test_the_hospital_as_recipient_is_not_the_one_who_acts():
+    from yibao.lessons.duties import _head, _hospital_only_as_object
+
+    pay = "按协议约定及时足额向定点医疗机构拨付医保费用，原则上应当在申报后30个工作日内拨付。"
+    assert _hospital_only_as_object(_head(pay))
+    assert not _hospital_only_as_object(_head("定点医疗机构应当向经办机构报送结算清单。"))
