@@ -19,7 +19,7 @@ from pathlib import Path
 
 from yibao.lessons import DocContext, classify
 from yibao.lessons.concern import concern_config
-from yibao.lessons.document_drafter import plan_document
+from yibao.lessons.document_drafter import lesson_size, plan_document
 from yibao.lessons.relevance import roles_config
 from yibao.lessons.selection import choose, score
 
@@ -40,8 +40,8 @@ def explain(doc_id: str) -> None:
             continue
         con = plan.concerns[role]
         level = con.level if con.level != "none" else "brief"
-        size = int(cfg["size"][level])
         keywords = tuple((roles_config().get("keywords") or {}).get(role) or ())
+        size = lesson_size(plan.units, con, keywords, int(cfg["size"][level]), level)
         ranked = sorted(((score(u, con.actors, con.brief_actors, affected_binds=con.affected, keywords=keywords), i, u)
                          for i, u in enumerate(plan.units)), key=lambda t: (-t[0], t[1]))
         chosen = choose(plan.units, con.actors, con.brief_actors, size, affected_binds=con.affected,

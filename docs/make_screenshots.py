@@ -24,11 +24,14 @@ NHSA = REPO.parent / "shared" / "corpus" / "nhsa-texts"
 def _national(doc_id: str):
     """A national text of the labelled corpus as the pipeline would see it (metadata from its sidecar)."""
     from yibao.lessons import DocContext
+    from yibao.lessons.model import response_deadline
     meta = json.loads((NHSA / f"{doc_id}.json").read_text(encoding="utf-8"))
     return DocContext(
         doc_id=None, title=meta["title"], doc_number=meta.get("doc_number"), issuer=meta.get("issuer"),
         publish_date=meta.get("written_date") or dt.date(2025, 6, 3), effective_date=meta.get("effective_date"),
-        deadline=None, url=f"https://www.nhsa.gov.cn/example/{doc_id}.html", source_name="国家医疗保障局",
+        # staff answer within 7 working days of receiving the lesson (today), not of the 2020 成文日期
+        deadline=response_deadline(dt.date.today()), url=f"https://www.nhsa.gov.cn/example/{doc_id}.html",
+        source_name="国家医疗保障局",
         kind="new", predecessor_title=None, text=(NHSA / f"{doc_id}.txt").read_text(encoding="utf-8"))
 
 

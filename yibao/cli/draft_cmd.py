@@ -39,7 +39,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--notes", help="trainer notes, e.g. 只保留第三条；强调起付线")
     p.add_argument("--title", help="document title (file mode; default: the file name)")
     p.add_argument("--doc-number", help="发文字号 (file mode)")
-    p.add_argument("--publish-date", help="publish date YYYY-MM-DD (file mode; default today)")
+    p.add_argument("--publish-date", help="publish date YYYY-MM-DD (file mode; default: the text's 成文日期, else today)")
     p.add_argument("--effective-date", help="施行 date YYYY-MM-DD (file mode; default: read from the text)")
     p.add_argument("--url", help="source link (file mode)")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
@@ -68,17 +68,25 @@ def read_text(path: str) -> str:
 
 def _from_files(args):
     from yibao.lessons import DocContext
+    from yibao.lessons.model import response_deadline
     from yibao.lessons.diffsource import compare
 
     new_text = read_text(args.new)
     old_text = read_text(args.old) if args.old else None
-    publish = _date(args.publish_date, "--publish-date") or dt.date.today()
+    publish, origin = _date(args.publish_date, "--publish-date"), "given"
+    if publish is None:   # no date given: the document's own 成文日期, else today (the lesson says which)
+        from yibao.document import parse_document
+        publish, origin = parse_document(new_text, title=args.title).signed_date, "text"
+        if publish is None:
+            publish, origin = dt.date.today(), "today"
     doc = DocContext(
         doc_id=None, title=args.title or Path(args.new).stem, doc_number=args.doc_number, issuer=None,
-        publish_date=publish, effective_date=_date(args.effective_date, "--effective-date"), deadline=None,
+        publish_date=publish, effective_date=_date(args.effective_date, "--effective-date"),
+        # staff answer within 7 working days of receiving the lesson, not of a 2020 成文日期
+        deadline=response_deadline(dt.date.today()) if origin == "text" else None,
         url=args.url or Path(args.new).resolve().as_uri(), source_name="file",
         kind="revised" if old_text is not None else "new",
-        predecessor_title=Path(args.old).stem if args.old else None, text=new_text)
+        predecessor_title=Path(args.old).stem if args.old else None, text=new_text, publish_date_origin=origin)
     diff = compare(old_text, new_text) if old_text is not None else None
     return doc, diff
 

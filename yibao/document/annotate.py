@@ -18,7 +18,7 @@ PROHIBITION = re.compile(r"不得|禁止|严禁|不准|不允许|不可以|不�
 PENALTY = re.compile(
     r"罚款|处[^。；，]{0,14}?倍|没收|吊销|责令|追回|拒付|暂停(?:[^。；]{0,10}(?:支付|结算|拨付|协议|资格|服务|业务))|"
     r"解除(?:[^。；]{0,8})?(?:协议|资格)|中止(?:[^。；]{0,8})?(?:协议|资格|支付|结算)|取消[^。；]{0,8}资格|"
-    r"行政处罚|处分|记分|扣减|扣除[^。；]{0,6}(?:费用|分值|点数)|通报批评|约谈|追究[^。；]{0,10}责任|移送|违约金")
+    r"行政处罚|采取[^。；，]{0,6}处理措施|按(?:照)?(?:协议|规定)(?:约定)?处理|依法(?:依规)?(?:处理|查处)|处分|记分|扣减|扣除[^。；]{0,6}(?:费用|分值|点数)|通报批评|约谈|追究[^。；]{0,10}责任|移送|违约金")
 OBLIGATION = re.compile(
     r"应当|必须|务必|严格|须(?!知)|负责|确保|(?<![相对供适响反回答效感])应(?![用急收付急届])|"
     r"(?<![主重需纪摘提必概只简纲])要(?![求素点件是闻害])|需(?=[经在要按由于向及将])")
@@ -26,6 +26,25 @@ PERMISSION = re.compile(
     r"可以|鼓励|支持|允许|有权|享有|自愿|(?<![不许认即宁])可(?!能|行|靠|控|见|知|观|信|疑|口|爱|持续|及|视|追溯|比|用性|复制|推广|操作|量化|"
     r"负担|衡量|预期|核查|替代|供|谓|惜|怜|恶|是)")
 _NEGATED_OBLIGATION = re.compile(r"无须|不须|无需|不需要?")
+# a cap or floor on a quantity binds: "原则上不超过出院总病例的5%", "控制在10%以内", "不低于90%"
+CAP = re.compile(r"(?:不超过|不高于|不低于|不少于|不多于|不大于|不小于|控制在|上限为|下限为)"
+                 r"[^，,。；;]{0,24}?(?:\d|百分之|[一二三四五六七八九十百]+(?:个|倍|%|年|月|日|天|家|人|元|项|种))")
+# a 公文 instructs by a bare verb too: "加强数据筛查分析。", "推进智能审核全覆盖…", "将考核结果与…挂钩"
+DIRECTIVE = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,])?(?:进一步|切实|全面|持续|积极|认真|统一)?"
+                       r"(?:加强|做好|推进|推动|完善|建立|健全|落实|强化|规范|开展|严格|确保|指导|督促|组织|"
+                       r"提高|提升|用好|发挥|探索|依托|实行|实施|执行|遵守|配合|按时|及时|定期|将(?!于|会|来|近))")
+# statutes (法, 条例) speak with 应当/不得; a bare-verb sentence there describes rather than instructs
+_STATUTE_TITLE = re.compile(r"条例|(?<!办)法(?:（[^）]*）)?$")
+
+
+def is_directive_document(title: str | None) -> bool:
+    """通知/意见/办法/方案…instruct their addressees; a 法 or 条例 does not instruct by bare verbs."""
+    return not (title and _STATUTE_TITLE.search(title.strip()))
+
+
+def is_directive(sentence: str) -> bool:
+    """An imperative sentence without a subject: the addressee (or the heading's subject) must do it."""
+    return bool(DIRECTIVE.match(sentence.lstrip("“\" ")))
 
 
 _PLAIN_SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]*|[。！？；!?;]+")
@@ -79,7 +98,7 @@ def modality_of(sentence: str) -> str:
         found.append("prohibition")
     if PENALTY.search(sentence):
         found.append("penalty")
-    if OBLIGATION.search(_NEGATED_OBLIGATION.sub("", sentence)):
+    if OBLIGATION.search(_NEGATED_OBLIGATION.sub("", sentence)) or CAP.search(sentence):
         found.append("obligation")
     if PERMISSION.search(sentence):
         found.append("permission")

@@ -32,6 +32,13 @@ TIME_LIMIT = re.compile(
     rf"(?:(?:(?:19|20)\d{{2}}|[一二三四五六七八九〇零]{{4}})年)?(?:(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})月)?"
     rf"(?:(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})日)?(?:年)?(?:底|末|中旬|上旬|下旬|前)+前?"
     rf"|(?P<dur>{_NUM})(?P<unit>个工作日|个自然日|个月|工作日|自然日|日|天|小时|年|周)(?:以)?内")
+# how often something happens: "原则上每年调整一次", "每季度更新一次", "每2年评估一次"
+FREQUENCY = re.compile(
+    r"每(?:个)?(?P<n>[两二三四五六七八九十\d]{1,2})?(?:个)?(?P<period>年度|季度|半年|年|月|周|日|天)"
+    r"(?P<verb>[^，,。；;、：:\d一二两三四五六七八九十]{0,8}?)(?P<num>[一二两三四五六七八九十\d]{1,2})次")
+# a duration is a time limit when the sentence bounds by it: "不得超过三十日", "封存期限为六个月", "延长至五年"
+DURATION_UNITS = ("个工作日", "个自然日", "个日历日", "个月", "工作日", "自然日", "小时", "天", "日", "周", "年")
+_LIMIT_BEFORE = re.compile(r"(?:不得超过|不超过|超过|不少于|最长|最短|期限为|期限是|延长至|延长|满|逾期|之日起|起)$")
 _MEASURE_STRIP_TAIL = re.compile(
     r"(?:原则上|分别|统一|一般|最高|最低|最多|最少|暂按|按照|按|为|是|达到|达|不超过|超过|不低于|低于|不少于|少于|不高于|高于|"
     r"不足|满|提高至|提高到|提高|降低至|降低到|降低|下调|上调|调整为|调整至|增加|减少|从|由|至|到|在|约|共|每|累计|连续|的|了|给予|控制在|"
@@ -141,6 +148,11 @@ def facts_of(sentence: str) -> tuple[Fact, ...]:
             value, unit = deadline_value(text), None
         add(m.start(), m.end(), Fact("time_limit", text, value, unit, _measure_after(sentence, m.end())
                                      or measure_before(sentence, m.start())))
+    for m in FREQUENCY.finditer(sentence) if "每" in sentence and "次" in sentence else ():
+        if free(m.start(), m.end()):
+            period = (_value(m["n"]) if m["n"] else "") + m["period"]
+            add(m.start(), m.end(), Fact("frequency", m.group(0), _value(m["num"]), f"次/{period}",
+                                         measure_before(sentence, m.start()) or (m["verb"] or None)))
     for m in PERCENT_FIRST.finditer(sentence) if "百分之" in sentence else ():
         if free(m.start(), m.end()):
             add(m.start(), m.end(), Fact("number", m.group(0), _value(m.group("num")), "%",
@@ -157,7 +169,8 @@ def facts_of(sentence: str) -> tuple[Fact, ...]:
         if unit in ("年", "年度") and re.fullmatch(r"(?:19|20)\d{2}", num):   # "2024年": a year, not 2024 years
             add(m.start(), m.end(), Fact("date", m.group(0), num, None, measure))
             continue
-        add(m.start(), m.end(), Fact("number", m.group(0), _value(num), unit, measure))
+        limit = unit in DURATION_UNITS and _LIMIT_BEFORE.search(sentence[max(0, m.start() - 5):m.start()])
+        add(m.start(), m.end(), Fact("time_limit" if limit else "number", m.group(0), _value(num), unit, measure))
     return _lists(sentence, facts, free, add)
 
 

@@ -20,10 +20,10 @@ def strongest(modalities) -> str:
 
 @dataclass
 class Fact:
-    kind: str            # "number" | "date" | "time_limit" | "list" | "doc_number"
+    kind: str            # "number" | "date" | "time_limit" | "frequency" | "list" | "doc_number"
     text: str            # as printed, whole: "6个月", "12月底前", "2个百分点", "医保发〔2021〕27号"
-    value: str | None    # "6", "2025-12-31", ...
-    unit: str | None     # "个月", "个工作日", "个百分点", "元", "%", ...
+    value: str | None    # "6", "2025-12-31", ... (frequency: times per period, "1")
+    unit: str | None     # "个月", "个工作日", "个百分点", "元", "%", ... (frequency: "次/年", "次/季度")
     measure: str | None  # what it measures, from the sentence: "起付标准", "备案有效期"
     items: tuple[str, ...] = ()   # kind == "list": the items
 
@@ -35,6 +35,7 @@ class Sentence:
     actors: tuple[str, ...]
     facts: tuple[Fact, ...]
     subjects: tuple[str, ...] = ()   # the actors named before the modal word: who is bound, not just mentioned
+    directive: bool = False   # a bare-verb instruction ("推进智能审核全覆盖。") read as an obligation
 
 
 @dataclass

@@ -4,8 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .annotate import actors_of, modality_of, party_actors, split_sentences, subjects_of, with_parties
+from .annotate import (actors_of, is_directive, is_directive_document, modality_of, party_actors, split_sentences,
+                       subjects_of, with_parties)
 from .clauses import Clause, clause_ref, normalize_text, parse_clauses
+from .enumerated import enumerated_points
 from .facts import facts_of
 from .head import find_title
 from .textview import clean_lines
@@ -98,6 +100,39 @@ def _add_paragraph(article: Provision, clause: Clause, line: str) -> None:
 _CN_COUNT = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五"]
 
 
+def _split_points(nodes: list[Provision]) -> None:
+    """A provision enumerating "一是…二是…" gets each point as a child (see enumerated.py)."""
+    for p in nodes:
+        _split_points(p.children)
+        if p.level in ("chapter", "section"):
+            continue
+        found = enumerated_points(p.text)
+        if not found:
+            continue
+        lead, points = found
+        p.text, p.sentences = lead, _sentences(lead)
+        kids, run = [], 0
+        for label, text in points:
+            if label == "一是" or label == "第一":
+                run += 1
+            # a second enumeration in one text keeps its points apart: "一是", then "2/一是"; text between
+            # two enumerations is a paragraph of the provision (it leads the next points)
+            key = (label if run <= 1 else f"{run}/{label}") if label else f"{run}/段"
+            level = "numbered" if label else "paragraph"
+            child = Provision(id=f"{p.id}/{key}", label=label, level=level,
+                              heading=_point_heading(label, text) if label else None,
+                              text=text, sentences=_sentences(text), actors=(), modality="statement", facts=(),
+                              topic=None, children=[], is_purpose=False, ref=p.ref + label)
+            kids.append(child)
+        p.children = kids + p.children
+
+
+def _point_heading(label: str, text: str) -> str | None:
+    """"一是加强数据筛查分析。构建…" → "加强数据筛查分析"."""
+    first = re.match(r"^([^。；：:]{2,%d})[。；]" % _HEADING_SENTENCE, text[len(label):].lstrip("，,、"))
+    return first.group(1) if first and len(text) > len(first.group(0)) + len(label) + 8 else None
+
+
 def _tree(clauses: list[Clause]) -> tuple[list[str], list[Provision]]:
     """(leading paragraphs before the first marker, top-level provisions)."""
     lead: list[str] = []
@@ -184,6 +219,13 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
         raise TypeError(f"parse_document expects str, got {type(text).__name__}")
     scan = scan_zones(text)
     preamble, provisions, attachment_zones = _body(scan)
+    _split_points(provisions)
+    printed_title = scan.titles[0] if scan.titles else find_title(clean_lines(text))   # a page-per-line PDF text
+    if is_directive_document(printed_title or title):   # "推进…", "加强…" instruct the addressees
+        for p in iter_provisions(provisions):
+            for s in p.sentences:
+                if s.modality in ("statement", "permission") and is_directive(s.text):
+                    s.modality, s.directive = "obligation", True
     parties = party_actors(text[:6000])
     if parties:   # "乙方应当…" in an agreement binds the party it defines
         for p in iter_provisions(provisions):
@@ -198,7 +240,6 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
         if seg.lines and (seg.lines[0].no, seg.lines[-1].no) not in attached:
             zones.append(Zone("body", _segment_text(seg.lines), seg.lines[0].no, seg.lines[-1].no))
     zones.sort(key=lambda z: (z.start_line, z.kind != "body"))
-    printed_title = scan.titles[0] if scan.titles else find_title(clean_lines(text))   # a page-per-line PDF text
     return Document(title=printed_title or title, doc_numbers=list(scan.doc_numbers),
                     addressees=list(scan.addressees), preamble=preamble, promulgation=scan.promulgation,
                     provisions=provisions, issuers=issuers, signed_date=signed, attachments=list(scan.attachments),

@@ -48,7 +48,7 @@ def mentions(unit, actors: tuple[str, ...], together: tuple[str, ...] = ()) -> b
     """A sentence with a modal duty (应当, 不得, 罚款 …) names one of the actors (e.g. a bureau's duty
     that reaches the hospital); bare-verb directives do not count here: naming a party in an
     instruction to someone else is not enough to concern it."""
-    return any(s.modality in STRONG and set(s.actors) & set(actors)
+    return any(s.modality in STRONG and not getattr(s, "directive", False) and set(s.actors) & set(actors)
                and (not together or set(s.actors) & set(together)) for s in unit.sentences)
 
 

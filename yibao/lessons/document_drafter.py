@@ -10,13 +10,14 @@ from dataclasses import dataclass
 
 from . import facts
 from . import notes as notes_mod
+from . import duties as duties_mod
 from . import provision_quiz, stories
 from .concern import Concern, concern_config, role_concerns
 from .docmodel import parse_document
 from .model import DocContext, LessonDraft
 from .relevance import roles_config
 from .roles import ROLES
-from .selection import Chosen, Unit, all_facts, choose, teachable_units
+from .selection import Chosen, Unit, all_facts, choose, teachable_units, touches
 
 CATEGORY = {"prohibition": "obligation", "obligation": "obligation", "penalty": "penalty",
             "permission": "scope", "statement": "other"}
@@ -62,79 +63,58 @@ def _change(c: Chosen) -> dict:
             "facts": [f.text for s in c.sentences for f in s.facts], "group": c.unit.theme}
 
 
-def _first_strong_sentence(c: Chosen, actors: tuple[str, ...] = ()) -> str:
-    """The 要点 line: the quoted duty that binds the role (else names it, else the first duty); a list
-    item is never quoted without its lead-in, so a list gives its lead-in ("有下列情形之一的，…：")."""
-    mine = set(actors)
-
-    def rank(s) -> int:
-        return 0 if c.unit.bound_of(s) & mine else 1 if set(s.actors) & mine else 2
-
-    strong = sorted((s for s in c.sentences if s.modality != "statement"), key=rank)
-    for s in strong:
-        i = c.unit.sentences.index(s)
-        if not c.unit.labels[i]:
-            return s.text
-        if i > 0 and c.unit.sentences[0] in c.sentences and not c.unit.labels[0]:
-            return c.unit.sentences[0].text
-    return strong[0].text if strong else c.sentences[0].text if c.sentences else ""
-
-
 def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, chosen: list[Chosen],
-             plain: bool, deadline_cn: str, effective) -> list[str]:
-    short = facts.short_title(ctx.title)
+             plain: bool, deadline_cn: str, effective, duties: list, context: list[str]) -> list[str]:
+    short = doc_title(ctx.title)
     name = ROLES[role]
+    lead = duties_mod.lead_duty(chosen, duties)
     if plan.addressed_to_bureaus:
         intro = (f"《{short}》发给各地医保部门，由医保部门组织落实；医院不是收文单位，"
                  f"但下面这些变化会落到医院和患者身上，{name}需要知道。")
+    elif not duties and context:
+        intro = f"《{short}》没有要求{name}自己办理的事项；下面是医保部门将要做、与我院相关的内容。"
+    elif not duties:
+        intro = f"《{short}》没有要求{name}自己办理的事项；以下条文供了解。"
     elif concern.level == "brief":
         intro = f"《{short}》与{name}的工作有关的内容不多，以下是需要知道的要点。"
-    elif concern.level == "none":
-        intro = f"《{short}》没有直接约束{name}工作的条款；培训师仍要求了解，以下为主要内容。"
     else:
         intro = f"《{short}》对{name}的工作提出了明确要求，以下按重要程度列出。"
     if plain:
         intro = f"医保出了新规定《{short}》，下面是和您看病买药有关的内容。"
-    top = chosen[0] if chosen else None
-    key = f"要点（{_plain_ref(top.unit.ref)}）：{_first_strong_sentence(top, concern.actors)}" if top else "本文件与本岗位直接相关的内容较少。"
+    if lead:
+        key = f"要点（{lead.ref}）：{lead.text}"
+    elif context:   # nothing the role must do itself: what the bureau will do that reaches it
+        key = f"要点（{context[0][0]}）：{context[0][1]}"
+    elif chosen:
+        key = f"要点（{_plain_ref(chosen[0].unit.ref)}）：{chosen[0].sentences_text()[0]}"
+    else:
+        key = "本文件与本岗位直接相关的内容较少。"
     if effective:
         when = (f"{facts.fmt_cn_date(effective)}起执行。" if plain
                 else f"自{facts.fmt_cn_date(effective)}起施行；请在{deadline_cn}前完成学习、测验并确认。")
     else:
         when = ("什么时候开始执行，以官方通知为准。" if plain
-                else f"原文未写明施行日期，以发文通知为准；请在{deadline_cn}前完成学习、测验并确认。")
+                else f"原文未写明施行日期（发布日期见文末）；请在{deadline_cn}前完成学习、测验并确认。")
     return [intro, key, when]
 
 
-_ACTION_VERB = {"prohibition": "守住红线", "penalty": "知晓后果", "obligation": "照此办理", "permission": "可以这样做"}
-
-
-_CLAUSE = re.compile(r"[^，。；：]*(?:应当|必须|不得|禁止|严禁|须|应|要|可以)[^，。；：]*")
-
-
-def _duty_clause(c: Chosen, actors: tuple[str, ...]) -> tuple[str, str] | None:
-    """(modality, the comma-delimited clause carrying the modal verb) of the unit's first strong
-    sentence that binds the role, e.g. ("prohibition", "不得分解住院、挂床住院")."""
-    sents = sorted((s for s in c.sentences if s.modality in _ACTION_VERB),
-                   key=lambda s: 0 if c.unit.bound_of(s) & set(actors) else 1)
-    for s in sents:
-        m = _CLAUSE.search(s.text)
-        if m and 6 <= len(m.group(0)) <= 60:
-            return s.modality, m.group(0).strip()
-    return None
-
-
-def _actions(chosen: list[Chosen], actors: tuple[str, ...], directives, deadline_cn: str, plain: bool) -> list[str]:
+def _actions(duties: list, context: list[str], directives, deadline_cn: str, plain: bool) -> list[str]:
+    """The top section: the role's own duties (at most duties.MAX_ACTIONS, whole sentences), then what
+    the bureau will do that reaches the hospital, never as the role's to-do."""
     out = ["培训重点：" + "；".join(directives.emphasis)] if directives.emphasis else []
-    for c in chosen:
-        duty = _duty_clause(c, actors)
-        if duty:
-            out.append(f"{_ACTION_VERB[duty[0]]}（{_plain_ref(c.unit.ref)}）：{duty[1]}。")
+    out += [d.line for d in duties[:duties_mod.MAX_ACTIONS]]
+    out += [duties_mod.context_line(ref, text) for ref, text in context]
     if plain:
         out.append("有疑问可咨询医院医保窗口或当地医保经办机构。")
     else:
         out.append(f"{deadline_cn}前完成本课学习与测验。")
     return out
+
+
+def doc_title(title: str) -> str:
+    """The title as printed inside 《》: the 印发《X》 document, else the whole title (never cut)."""
+    m = re.search(r"(?:印发|转发|公布|发布)《([^》]+)》", title or "")
+    return m.group(1) if m else (title or "").strip()
 
 
 def _apply_notes(chosen: list[Chosen], directives) -> list[Chosen]:
@@ -148,12 +128,13 @@ def _apply_notes(chosen: list[Chosen], directives) -> list[Chosen]:
     return chosen
 
 
-def _plainify(rc: dict, headline: str, summary: list[str], changes: list[dict], scene: dict | None,
-              case: dict | None, quiz: list) -> tuple[str, list[str]]:
+def _plainify(rc: dict, headline: str, summary: list[str], actions: list[str], changes: list[dict],
+              scene: dict | None, case: dict | None, quiz: list) -> tuple[str, list[str], list[str]]:
     from .rules_drafter import _plain
     terms, used = rc.get("plain_terms") or {}, set()
     headline = _plain(headline, terms, used)
     summary = [_plain(x, terms, used) for x in summary]
+    actions = [_plain(x, terms, set()) for x in actions]   # each line is read on its own (IM, checklist)
     for c in changes:
         c["text"] = _plain(c["text"], terms, used)
     for part in (scene, case):
@@ -161,7 +142,18 @@ def _plainify(rc: dict, headline: str, summary: list[str], changes: list[dict], 
             part["text"] = _plain(part["text"], terms, used)
     for q in quiz:
         q.question, q.explanation = _plain(q.question, terms, used), _plain(q.explanation, terms, used)
-    return headline, summary
+    return headline, summary, actions
+
+
+def lesson_size(units: list[Unit], concern, keywords: tuple[str, ...], base: int, level: str) -> int:
+    """A full lesson on a long regulation grows with the provisions about the role: a trainer prefers every
+    duty quoted whole to a short lesson missing some. Two thirds of the units that touch the role (a duty naming its
+    actors, or its work's words) or bind it, between the configured size and twice it; a brief notice stays short."""
+    if level != "core":
+        return base
+    mine = concern.actors + concern.brief_actors
+    about = sum(1 for u in units if touches(u, mine, keywords) or any(b & set(concern.actors) for b in u.bound))
+    return max(base, min(2 * base, (2 * about + 2) // 3))
 
 
 def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | None = None) -> LessonDraft:
@@ -173,6 +165,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     size = (concern_config().get("size") or {}).get(level, 6)
     open_places = (concern_config().get("open_places") or {}).get(level)
     keywords = tuple((roles_config().get("keywords") or {}).get(role) or ())
+    size = lesson_size(plan.units, concern, keywords, int(size), level)
     chosen = choose(plan.units, concern.actors, concern.brief_actors, int(size) + 2, affected_binds=concern.affected,
                     keywords=keywords, open_places=open_places)
     chosen = _apply_notes(chosen, directives)[: int(size)]
@@ -183,20 +176,26 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     if effective is None:
         flags.append("effective_date_missing")
     deadline_cn = facts.fmt_cn_date(ctx.deadline)
-    short = facts.short_title(ctx.title)
-    summary = _summary(ctx, plan, role, concern, chosen, plain, deadline_cn, effective)
+    short = doc_title(ctx.title)
+    own = duties_mod.role_duties(chosen, role, concern.actors)
+    duties_mod.quote_duties(own[:duties_mod.MAX_ACTIONS])
+    context = duties_mod.bureau_context(chosen, role, concern.actors)
+    summary = _summary(ctx, plan, role, concern, chosen, plain, deadline_cn, effective, own, context)
     top = chosen[0] if chosen else None
-    duty = _duty_clause(top, concern.actors) if top else None
-    headline_gist = (top.unit.heading or (duty[1] if duty else _plain_ref(top.unit.ref))) if top else short
-    headline = (f"医保新规定：{headline_gist}" if plain
-                else f"《{short}》：{ROLES[role]}{'须知' if concern.level == 'brief' else '要点'}——{headline_gist}")
+    lead_duty = duties_mod.lead_duty(chosen, own)
+    headline_gist = duties_mod.gist(lead_duty.text) if lead_duty else None
+    kind = '须知' if concern.level == 'brief' or not own else '要点'
+    if plain:
+        headline = f"医保新规定：{headline_gist or facts.short_title(ctx.title)}"
+    else:
+        headline = f"《{short}》：{ROLES[role]}{kind}" + (f"——{headline_gist}" if headline_gist else "")
     the_case = stories.case(role, chosen, plan.units, concern.actors)
-    the_scene = stories.scene(role, chosen, concern.actors, avoid=(the_case or {}).get("sentence", ""))
+    the_scene = stories.scene(role, own, avoid=(the_case or {}).get("sentence", ""))
     doc_actors = {a for u in plan.units for s in u.sentences for a in s.actors}
     valued = next((c for c in chosen if any(f.kind == "number" for s in c.sentences for f in s.facts)), top)
     number = next((f.text for s in valued.sentences for f in provision_quiz.new_values_first(s.text, s.facts)
                    if f.kind == "number"), None) if valued else None
-    values = {"short_title": short, "ref": _plain_ref(valued.unit.ref) if valued else "", "gist": headline_gist,
+    values = {"short_title": short, "ref": _plain_ref(valued.unit.ref) if valued else "", "gist": headline_gist or short,
               "effective": facts.fmt_cn_date(effective) if effective else "施行之日"}
     if number:
         values["new"] = number
@@ -205,23 +204,36 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     the_case = stories.curated("cases", role, plan.topics, doc_actors, values, origin="trainer") or the_case
     if the_scene is None:
         the_scene = stories.curated("scenarios", role, plan.topics, doc_actors, values)
-    if the_case is None:
-        the_case = stories.curated("cases", role, plan.topics, doc_actors, values)
+    # no packaged case: a document that states no consequence for the role gets no case (a stock
+    # story about 分解收费 under a notice on day surgery teaches the wrong thing)
     if the_case:
         the_case = {k: v for k, v in the_case.items() if k != "sentence"}
-    quiz = provision_quiz.build(chosen, plan.facts, short, limit=5 if concern.level == "core" else 3)
+    limit = 5 if concern.level == "core" else 3
+    quiz = provision_quiz.build_on_duties(own[:duties_mod.MAX_ACTIONS], plan.facts, short, limit)
+    for fallback in (duties_mod.quoted_duties(chosen, role), None):
+        if len(quiz) >= 3:
+            break
+        # too few duties of its own: the other duties the lesson quotes, then any whole sentence
+        seen = {q.question for q in quiz}
+        more = provision_quiz.build_on_duties(fallback, plan.facts, short, limit) if fallback is not None else \
+            provision_quiz.build(chosen, plan.facts, short, limit=limit,
+                                 keep=lambda s: not duties_mod.is_fragment(s.text)
+                                 and (role == "agency" or duties_mod.not_bureau_work(s)))
+        quiz += [q for q in more if q.question not in seen][:limit - len(quiz)]
     if len(quiz) < 3:
         flags.append("quiz_short")
-    # the 要点 first, then the others in reading order: grouped by the part (章, 一、) they sit in
-    shown = chosen[:1] + sorted(chosen[1:], key=lambda c: c.unit.order)
+    # 条文（按章）: the provisions in reading order, grouped by the part (章, 一、) they sit in
+    shown = sorted(chosen, key=lambda c: c.unit.order)
     changes = [_change(c) for c in shown]
+    actions = _actions(own, context, directives, deadline_cn, plain)
     if plain:  # 参保人: jargon explained at first use (roles.yaml insured.plain_terms)
-        headline, summary = _plainify(rc, headline, summary, changes, the_scene, the_case, quiz)
+        headline, summary, actions = _plainify(rc, headline, summary, actions, changes, the_scene, the_case, quiz)
     return LessonDraft(
         role=role, topics=list(plan.topics), headline=headline, summary=summary,
-        changes=changes, actions=_actions(chosen, concern.actors, directives, deadline_cn, plain),
+        changes=changes, actions=actions,
         effective_date=effective, scenario=the_scene or {}, case=the_case or {}, quiz=quiz,
         source={"title": ctx.title, "doc_number": ctx.doc_number, "url": ctx.url,
                 "publish_date": ctx.publish_date.isoformat(), "issuer": ctx.issuer,
+                "publish_date_origin": getattr(ctx, "publish_date_origin", "given"),
                 "source_name": ctx.source_name, "kind": ctx.kind, "predecessor_title": ctx.predecessor_title},
         deadline=ctx.deadline, drafter="rules", flags=flags, notes=directives.raw or None, concern=concern.level)

@@ -43,6 +43,7 @@ class DocContext:
     kind: str  # "new" | "revised" | "supersedes"
     predecessor_title: str | None
     text: str
+    publish_date_origin: str = "given"   # "given" | "text" (the document's own 成文日期) | "today"
 
     def __post_init__(self) -> None:
         if self.kind not in ("new", "revised", "supersedes"):

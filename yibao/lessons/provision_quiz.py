@@ -100,12 +100,13 @@ def truefalse_item(ref: str, sentence: str, short: str, *, false_version: str | 
                     f"{ref}原文如此。")
 
 
-def _candidates(c, doc_facts: list, short: str, make_false: list[bool]) -> list[QuizItem]:
+def _candidates(c, doc_facts: list, short: str, make_false: list[bool], keep=None) -> list[QuizItem]:
     """Every item one quoted provision offers: fill-ins on its facts, then true/false on its duties."""
     from .selection import is_boilerplate
 
     ref = c.unit.ref.replace("/", "").replace("、", "")
-    usable = [s for s in c.sentences if 10 <= len(s.text) <= _MAX_STEM and not is_boilerplate(s.text)]
+    usable = [s for s in c.sentences if 10 <= len(s.text) <= _MAX_STEM and not is_boilerplate(s.text)
+              and (keep is None or keep(s))]
     items: list[QuizItem] = []
     for s in usable:
         for fact in new_values_first(s.text, s.facts):
@@ -127,12 +128,12 @@ def _candidates(c, doc_facts: list, short: str, make_false: list[bool]) -> list[
     return items
 
 
-def build(chosen: list, doc_facts: list, short: str, limit: int = 5) -> list[QuizItem]:
+def build(chosen: list, doc_facts: list, short: str, limit: int = 5, keep=None) -> list[QuizItem]:
     """3–5 items: the best item of each quoted provision first, then the next ones, alternating true
-    and false statements."""
+    and false statements. keep: which sentences may be asked about."""
     make_false = [True]
     index = value_index(doc_facts)
-    per_unit = [_candidates(c, index, short, make_false) for c in chosen]
+    per_unit = [_candidates(c, index, short, make_false, keep) for c in chosen]
     out: list[QuizItem] = []
     seen: set[str] = set()
     depth = 0
@@ -142,4 +143,67 @@ def build(chosen: list, doc_facts: list, short: str, limit: int = 5) -> list[Qui
                 seen.add(items[depth].question)
                 out.append(items[depth])
         depth += 1
+    return out
+
+
+_MODAL_WORD = re.compile(r"不得|严禁|禁止|应当|必须|(?<![相对适反供回效响])应(?![用急对该收])|(?<![必无])须|"
+                         r"(?<![主需重必纲只还])要(?![求点素件是])|可以")
+
+
+def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: str) -> QuizItem | None:
+    """"下列哪一项符合原文": the sentence as printed among its modality flip and its value swapped for
+    other values of the same kind and unit in the same document."""
+    wrong = [w for w in (flip(sentence),) if w]
+    m = _MODAL_WORD.search(sentence)
+    if m:   # the other duties the sentence could have stated: 应当 → 不得, 不得 → 应当
+        for other in ("不得", "应当", "可以"):
+            if other != m.group(0) and not (m.group(0) in ("应", "须", "必须", "要") and other == "应当") \
+                    and not (m.group(0) == "可以" and other == "可以"):
+                wrong.append(sentence[:m.start()] + other + sentence[m.end():])
+    for fact in facts_here:
+        if fact.kind not in ("number", "time_limit") or not _blankable(sentence, fact):
+            continue
+        for other in _same_kind_values(fact, index):
+            if len(wrong) >= 3:
+                break
+            wrong.append(sentence.replace(fact.text, other, 1))
+    wrong = list(dict.fromkeys(w for w in wrong if w != sentence))
+    if len(wrong) < 2:
+        return None
+    return QuizItem("choice", f"根据《{short}》{ref}，下列哪一项符合原文？", sentence, wrong[:3], ref,
+                    f"{ref}原文如此；其余选项改了原文的用词或数值。")
+
+
+def build_on_duties(duties: list, doc_facts: list, short: str, limit: int = 5) -> list[QuizItem]:
+    """Items on the role's own duties (the lesson's top section), kinds in turn: fill-in of a whole
+    fact, true/false with a modality flip (or as printed), single choice among the sentence and its
+    altered versions. Fragments and over-long sentences are never asked about."""
+    from .duties import is_fragment
+    from .selection import is_boilerplate
+
+    index = value_index(doc_facts)
+    out: list[QuizItem] = []
+    turn = 0
+    for d in duties:
+        s = d.sentence
+        if s is None or is_fragment(s.text) or is_boilerplate(s.text) or not 10 <= len(s.text) <= _MAX_STEM:
+            continue
+        makers = [
+            lambda: next((it for f in new_values_first(s.text, s.facts)
+                          if (it := fill_item(d.ref, s.text, f, index, short))), None),
+            lambda: statement_choice(d.ref, s.text, s.facts, index, short),
+            # true/false only with a modality flip: a sentence as printed, "正确", tests nothing
+            # (every other one as printed, so the answer is not always 错误)
+            lambda: truefalse_item(d.ref, s.text, short,
+                                   false_version=flip(s.text) if sum(q.kind == "truefalse" for q in out) % 2 == 0
+                                   else None) if flip(s.text) else None,
+        ]
+        for k in range(3):   # this duty's item of the kind whose turn it is, else the next kind
+            item = makers[(turn + k) % 3]()
+            if item and all(item.question != q.question for q in out):
+                out.append(item)
+                turn += 1
+                break
+        if len(out) >= limit:
+            break
     return out

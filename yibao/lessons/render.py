@@ -87,7 +87,23 @@ def _context(draft: LessonDraft | dict) -> dict:
     return {"d": data, "role_name": ROLES[d.role], "quiz": quiz_view(data["quiz"]),
             "effective_cn": facts.fmt_cn_date(d.effective_date) or "施行之日",
             "effective_note": f"{facts.fmt_cn_date(d.effective_date)}起施行" if d.effective_date else "施行日期见原文",
-            "deadline_cn": facts.fmt_cn_date(d.deadline), "publish_cn": facts.fmt_cn_date(pub) or "未注明"}
+            "deadline_cn": facts.fmt_cn_date(d.deadline), "publish_cn": (facts.fmt_cn_date(pub) or "未注明") +
+            _PUBLISH_NOTE.get(data["source"].get("publish_date_origin") or "given", "")}
+
+
+# where the publish date came from when the caller gave none
+_PUBLISH_NOTE = {"text": "（原文成文日期）", "today": "（原文未注明，按起草日）"}
+
+
+def _layout(ctx: dict) -> dict:
+    """A first-issue document (no predecessor): the top section (要点, actions, scene, case) first, then
+    its provisions by chapter under 条文（按章）; a revision keeps its 原 → 新 changes on top."""
+    src = ctx["d"]["source"]
+    first_issue = src.get("kind") == "new" and not src.get("predecessor_title")
+    ctx["provisions_last"] = first_issue
+    w = ctx["w"]
+    ctx["h_changes"] = getattr(w, "h_provisions", None) or "条文（按章）" if first_issue else w.h_changes
+    return ctx
 
 
 def _role_module(env: Environment, role: str):
@@ -103,6 +119,7 @@ def render_lesson(draft: LessonDraft | dict, fmt: str) -> str:
     env = environment()
     ctx = _context(draft)
     ctx["w"] = _role_module(env, ctx["d"]["role"])
+    _layout(ctx)
     if fmt != "im":
         return env.get_template(f"lessons/lesson.{fmt}.j2").render(**ctx).strip() + "\n"
     tpl = env.get_template("lessons/lesson.im.j2")
@@ -154,6 +171,6 @@ def render_lesson_pack(drafts: list[LessonDraft | dict], title: str) -> str:
     for draft in drafts:
         ctx = _context(draft)
         ctx["w"] = _role_module(env, ctx["d"]["role"])
-        lessons.append(ctx)
+        lessons.append(_layout(ctx))
     return env.get_template("lessons/pack.html.j2").render(
         title=title, lessons=lessons, generated=facts.fmt_cn_date(dt.date.today()))

@@ -81,19 +81,11 @@ def outside_subject(sentence) -> bool | None:
     return bool(_OUTSIDE_BODY.search(text)) if text else None
 
 
-# a 公文 instructs by a bare verb too: "加强数据筛查分析。", "推进智能审核全覆盖" (no 应/要, no subject)
-_DIRECTIVE = re.compile(r"^(?:[一二三四五六七八九十]+是)?(?:进一步|切实|全面|持续|积极|认真|统一)?"
-                        r"(?:加强|做好|推进|推动|完善|建立|健全|落实|强化|规范|开展|严格|确保|指导|督促|组织|"
-                        r"提高|提升|用好|发挥|探索|依托|实行|实施|执行|遵守|配合|按时|及时|定期|将)")
-
-
 def duty_modality(sentence) -> str:
-    """The sentence's modality, with a subject-less directive ("推进智能审核全覆盖。") read as an
-    obligation of whoever the context names (the heading's actor, or the notice's addressees)."""
+    """The sentence's modality (the document model reads a bare-verb directive, "推进智能审核全覆盖。",
+    as an obligation), with a payment rule between the fund and the hospital read as one too."""
     if sentence.modality != "statement":
         return sentence.modality
-    if _DIRECTIVE.match(sentence.text.lstrip()) and not subject_of(sentence):
-        return "obligation"
     if _PAYS.search(sentence.text) and {"finance", "medical_institution"} <= set(sentence.actors):
         return "obligation"   # how the fund pays the hospital: a rule its finance office works by
     return sentence.modality
@@ -233,8 +225,20 @@ def _theme(p) -> str:
     return f"{label} {title}" if label.startswith("第") else f"{label}{title}"
 
 
+_POINT = re.compile(r"[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}")
+
+
+def _point_item(c) -> bool:
+    """An enumerated point of one sentence ("一是…重点药品；"): an item of its lead, not a unit of its own."""
+    return bool(_POINT.fullmatch(c.label or "")) and len(_own_sentences(c)) == 1
+
+
 def _heading_only(p, own: list) -> bool:
-    """"二、提升医保基金结算清算水平" over its items: a title, not a sentence a lesson can quote."""
+    """"二、提升医保基金结算清算水平" over its items, or "做好三方面重点工作。" over its 一是/二是 points:
+    a title, not a sentence a lesson can quote."""
+    if bool(p.children) and len(own) == 1 and len(own[0].text) <= 20 and \
+            all(_POINT.fullmatch(c.label or "") and not _point_item(c) for c in p.children):
+        return True
     return bool(p.children) and len(own) == 1 and not own[0].text.rstrip().endswith(tuple("。；！？：:"))
 
 
@@ -260,7 +264,10 @@ def teachable_units(doc) -> list[Unit]:
             units.append(u)
             fold = _leads_into_list(p, own)
             for c in p.children:  # an article's 款 are the article; a list after "：" completes it
-                visit(c, u if fold or c.level == "paragraph" else None, implied, u.part, u.theme, outside)
+                visit(c, u if fold or c.level == "paragraph" or _point_item(c) else None, implied, u.part, u.theme,
+                      outside)
+                if c.level == "paragraph":   # "…有下列情形之一的，应中止医保协议：" in a later 款 leads the items after it
+                    fold = _leads_into_list(c, _own_sentences(c))
         else:
             named = frozenset(_actors_in(p.heading or "")) if p.level in ("chapter", "section") or own else frozenset()
             for c in p.children:
@@ -278,7 +285,7 @@ def teachable_units(doc) -> list[Unit]:
 
 def _fact_weight(unit: Unit) -> float:
     kinds = {f.kind for f in unit.facts}
-    return min(2.0, 0.75 * len(kinds & {"number", "time_limit", "list", "date"}) + 0.25 * min(len(unit.facts), 4))
+    return min(2.0, 0.75 * len(kinds & {"number", "time_limit", "frequency", "list", "date"}) + 0.25 * min(len(unit.facts), 4))
 
 
 def score(unit: Unit, actors: tuple[str, ...], brief_actors: tuple[str, ...] = (), *,
@@ -318,6 +325,8 @@ def quote_sentences(unit: Unit, actors: tuple[str, ...], limit: int = QUOTE_LIMI
         w += 4 if bound.get(id(s), set()) & set(actors) else 2 if set(s.actors) & set(actors) else 0
         return w - (6 if _BOILERPLATE.search(s.text) else 0)
 
+    if sum(1 for l in unit.labels if l) >= 3:
+        limit *= 2   # "有下列情形之一的：（一）…（十）": the items are the provision; quote more of them
     if len(unit.text) <= limit:
         return list(unit.sentences)
     order = sorted(range(len(unit.sentences)), key=lambda i: (-weight(unit.sentences[i]), i))

@@ -37,7 +37,9 @@ def test_modality(sentence, modality):
     ("用人单位应当按时足额缴纳医疗保险费。", {"employer"}),
     ("各地医保部门要会同财政部门做好资金保障。", {"admin_dept", "finance"}),
     ("经办机构应当在十个工作日内完成审核。", {"agency"}),
-    ("定点零售药店不得为非参保人员刷卡。", {"pharmacy", "insured"}),
+    ("定点零售药店不得为非参保人员刷卡。", {"retail_pharmacy", "insured"}),
+    ("药师应当审核处方后调剂。", {"pharmacy"}),
+    ("零售药店的药学人员应当核对处方。", {"retail_pharmacy", "pharmacy"}),
 ])
 def test_actors(sentence, actors):
     assert set(actors_of(sentence)) == actors
@@ -128,7 +130,7 @@ def test_subjects_are_who_is_bound(sentence, subjects):
 def test_an_item_under_a_lead_is_bound_by_the_leads_subject():
     doc = parse_document("某某办法\n第九条 定点零售药店应当履行下列义务：\n（一）为参保人员提供咨询服务；\n（二）按规定上传处方信息。\n")
     for item in doc.provisions[0].children:
-        assert item.subjects == ("pharmacy",) and item.modality == "obligation"
+        assert item.subjects == ("retail_pharmacy",) and item.modality == "obligation"
 
 
 def test_a_deadline_binds_without_a_modal_word():
@@ -188,5 +190,5 @@ def test_an_agreements_parties_are_its_actors():
     doc = parse_document("某某服务协议\n甲方（医疗保障经办机构）：\n乙方（定点零售药店）：\n"
                          "第一条 乙方应当核验参保人员身份。\n第二条 甲方应当按月拨付费用。\n")
     first, second = doc.provisions
-    assert first.subjects == ("pharmacy",) and "insured" in first.actors
+    assert first.subjects == ("retail_pharmacy",) and "insured" in first.actors
     assert second.subjects == ("agency",)

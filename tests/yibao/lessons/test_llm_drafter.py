@@ -80,7 +80,7 @@ def test_honest_answer_passes_the_check(qh, server, monkeypatch):
     assert req["path"] == "/v1/chat/completions" and req["auth"] == "Bearer sk-local-test"
     assert "强调人工流产" in req["body"]["messages"][1]["content"]  # trainer notes reach the model
     assert d.notes == "强调人工流产"
-    assert d.changes and "520元" in d.changes[0]["text"]  # provisions stay as the rules chose them
+    assert d.changes and any("520元" in c["text"] for c in d.changes)  # provisions stay as the rules chose them
     material = json.loads(req["body"]["messages"][1]["content"])
     assert any("520元" in f for p in material["条款"] for f in p["事实"])  # the model gets the facts
 

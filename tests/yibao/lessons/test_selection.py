@@ -48,7 +48,7 @@ def test_a_benefit_rule_binds_the_insured_and_the_window():
 
 def test_what_a_retail_pharmacy_must_do_does_not_bind_the_hospital_window():
     u = units_by_ref()["第五条"]
-    assert "pharmacy" in u.bound[0] and "billing" not in u.bound[0]
+    assert "retail_pharmacy" in u.bound[0] and "pharmacy" not in u.bound[0] and "billing" not in u.bound[0]
 
 
 def test_a_bare_verb_directive_is_a_duty():
@@ -72,3 +72,22 @@ def test_places_after_the_open_ones_go_only_to_provisions_about_the_role():
     assert len(chosen) <= 3   # one open place (and the minimum a lesson quotes), nothing binds nursing
     about_money = choose(units, ("finance",), (), 10, open_places=0, keywords=("清算",))
     assert any(c.unit.ref == "第六条" for c in about_money)
+
+
+def test_items_after_a_later_paragraph_lead_belong_to_their_article():
+    text = ("某某协议管理办法\n第一条 协议中止是指暂停履行协议。\n定点医疗机构有下列情形之一的，经办机构应当中止协议：\n"
+            "（一）未按规定上传数据的；\n（二）拒不配合检查的。\n第二条 定点医疗机构应当按月对账。\n")
+    units = teachable_units(parse_document(text))
+    assert [u.ref for u in units] == ["第一条", "第二条"]
+    assert units[0].labels.count("（二）") == 1 and "拒不配合检查" in units[0].text
+
+
+def test_one_sentence_points_are_items_and_a_short_lead_over_long_points_is_a_title():
+    text = ("关于加强药品监管的通知\n\n各省医疗保障局：\n一、重点任务\n"
+            "（一）盯住两类药品。一是高价药品；二是短缺药品。\n"
+            "（二）做好两项工作。一是加强筛查。各地要建立筛查模型，按月分析数据。"
+            "二是加强预警。各地要把疑点推送至定点医疗机构，实现事前提醒。\n")
+    refs = {u.ref: u for u in teachable_units(parse_document(text))}
+    assert "高价药品" in refs["一（一）"].text and "短缺药品" in refs["一（一）"].text   # items of their lead
+    assert "一（二）" not in refs                                                     # "做好两项工作。" is a title
+    assert "事前提醒" in refs["一（二）二是"].text and "筛查模型" not in refs["一（二）二是"].text

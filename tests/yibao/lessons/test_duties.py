@@ -1,0 +1,140 @@
+"""The top section of a lesson on a new document: the role's own duties, whole sentences; a bureau's
+duty only as context. Texts written for these tests (tests/yibao/lessons/texts/), drafted through the CLI."""
+import json
+from pathlib import Path
+
+from yibao.cli import draft_cmd
+from yibao.lessons.duties import gist, is_fragment
+
+TEXTS = Path(__file__).parent / "texts"
+
+
+def draft(tmp_path, name: str, title: str, *roles: str) -> dict:
+    out = tmp_path / "d.json"
+    args = ["--new", str(TEXTS / name), "--title", title, "--format", "json", "-o", str(out)]
+    for r in roles:
+        args += ["--role", r]
+    assert draft_cmd.main(args) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    drafts = data if isinstance(data, list) else data.get("drafts", data.get("lessons", [data]))
+    return {d["role"]: d for d in drafts}
+
+
+def test_bureau_duties_are_context_never_the_hospitals_to_do(tmp_path):
+    d = draft(tmp_path, "check_banfa.txt", "某某医疗保障基金检查办法", "yibaoban", "doctor", "management")
+    for role, lesson in d.items():
+        todo = [a for a in lesson["actions"] if a.startswith(("照此办理", "守住红线", "可以这样做"))]
+        assert not any("检查组应当" in a or a.split("：", 1)[1].startswith("经办机构") for a in todo), role
+        assert any(a.startswith("医保部门将（第六条") for a in lesson["actions"]), role
+        assert "检查组" not in lesson["summary"][1] and "检查组" not in lesson["headline"], role
+    assert d["doctor"]["summary"][1] == "要点（第五条）：医务人员不得分解处方、超量开药、重复开药。"
+
+
+def test_action_lines_quote_whole_sentences(tmp_path):
+    d = draft(tmp_path, "check_banfa.txt", "某某医疗保障基金检查办法", "yibaoban")
+    actions = d["yibaoban"]["actions"]
+    # the conditional clause keeps its duty: never "对确因诊疗需要产生的超量开药。"
+    assert "照此办理（第四条）：对确因诊疗需要产生的超量开药，定点医疗机构应当在病历中写明理由，由主诊医师签字确认。" in actions
+    assert all(not a.endswith(("的。", "：", "，")) for a in actions)
+    assert len([a for a in actions if "（第" in a]) <= 8 + 2
+
+
+def test_fragments_and_headline_phrases():
+    assert is_fragment("定点医药机构做好医保费用申报等工作，可将相关人员医保支付资格。")
+    assert is_fragment("应当按照管理权限。")
+    assert is_fragment("下同）制定价格应遵循公平、合法原则。")
+    assert is_fragment("有下列情形之一的，不予受理定点申请：")
+    assert not is_fragment("医务人员不得分解处方、超量开药、重复开药。")
+    assert gist("医务人员不得分解处方、超量开药、重复开药。") == "医务人员不得分解处方、超量开药、重复开药"
+    assert gist("定点医疗机构拒不配合检查的，由医疗保障行政部门责令改正，应当按照管理权限处理，并处罚款。") is None
+    assert gist("有下列情形之一的，不予受理：") is None
+
+
+def test_quiz_asks_the_roles_own_duties_in_mixed_kinds(tmp_path):
+    d = draft(tmp_path, "check_banfa.txt", "某某医疗保障基金检查办法", "yibaoban", "doctor")
+    for role, lesson in d.items():
+        quiz = lesson["quiz"]
+        assert len(quiz) >= 3, role
+        assert not any("检查组" in q["question"] or "经办机构可以" in q["question"] for q in quiz), role
+        kinds = {("fill" if "填空" in q["question"] else q["kind"]) for q in quiz}
+        assert len(kinds) >= 2, (role, kinds)   # not a true/false drill
+
+
+def test_no_stock_case_when_the_document_states_no_consequence(tmp_path):
+    d = draft(tmp_path, "day_notice.txt", "某省医疗保障局关于调整某项手术医保支付政策的通知",
+              "yibaoban", "cashier", "doctor")
+    for role, lesson in d.items():
+        assert not lesson["case"], (role, lesson["case"])   # no 罚 / 不得 in the text: no 警示
+        scene = lesson["scenario"].get("text", "")
+        assert not scene or "信息系统" not in scene, role   # the bureau's duty is no scene for the hospital
+    assert "不设起付线" in d["cashier"]["scenario"]["text"]   # the window explains the payment rule
+
+
+def test_case_quotes_a_consequence(tmp_path):
+    d = draft(tmp_path, "check_banfa.txt", "某某医疗保障基金检查办法", "yibaoban")
+    case = d["yibaoban"]["case"]
+    assert case["kind"] == "警示" and "罚款" in case["text"]
+
+
+def test_first_issue_layout_and_publish_date_from_the_text(tmp_path):
+    from yibao.lessons.render import render_lesson
+
+    d = draft(tmp_path, "day_notice.txt", "某省医疗保障局关于调整某项手术医保支付政策的通知", "cashier")["cashier"]
+    assert d["source"]["publish_date"] == "2025-01-20" and d["source"]["publish_date_origin"] == "text"
+    md = render_lesson(d, "md")
+    assert "原 → 新" not in md and "规则变化" not in md   # nothing is new against a predecessor
+    assert md.index("## 窗口结算要这样改") < md.index("## 条文（按章）") < md.index("## 小测验")
+    assert "发布日期：2025年1月20日（原文成文日期）" in md
+    assert d["deadline"] > "2025-12-31"   # staff get 7 working days from now, not from the 成文日期
+
+
+def test_parties_outside_the_hospital_are_never_its_subject():
+    from yibao.lessons.duties import other_party
+
+    assert other_party("飞行检查组应当制定飞行检查的具体实施方案。")
+    assert other_party("现场检查应当制作现场笔录，由当事人签字确认。")
+    assert other_party("检查组对被检查对象不配合检查的，应当如实记录。")
+    assert not other_party("被检查对象应当配合检查工作，明确现场负责人。")
+    assert not other_party("定点医疗机构应当在结算时向参保人员提供费用明细。")
+
+
+def test_headings_are_fragments():
+    assert is_fragment("三是加强查处惩治曝光。")
+    assert is_fragment("紧盯三类重点医保药品。")
+    assert not is_fragment("医保结算清单应当在出院后7日内上传。")
+
+
+def test_a_warning_from_a_list_lead_quotes_its_items(tmp_path):
+    text = ("某某定点协议管理办法\n第一条 定点医疗机构有下列情形之一的，经办机构应中止医保协议：\n（一）未按规定上传结算清单的；\n"
+            "（二）拒绝配合检查的。\n第二条 定点医疗机构应当在出院后7日内上传结算清单。\n")
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "d.json"
+    assert draft_cmd.main(["--new", str(tmp_path / "t.txt"), "--title", "某某定点协议管理办法", "--role", "yibaoban",
+                           "--format", "json", "-o", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    lesson = (data if isinstance(data, list) else [data])[0]
+    assert "（一）未按规定上传结算清单的" in lesson["case"]["text"]
+    assert not lesson["case"]["text"].endswith("：”")
+
+
+def test_a_consequence_for_the_roles_people_is_a_top_line_a_bureau_procedure_is_not(tmp_path):
+    text = ("某某记分管理规程\n第一条 医务人员不得串换项目收费。\n"
+            "第二条 医疗保障经办机构对医务人员作出记分处理时，应核对当年累计记分情况。\n"
+            "第三条 医务人员记分累计达到9分的，医疗保障经办机构暂停其医保支付资格6个月。\n"
+            "第四条 医务人员应当参加医保政策培训。\n第五条 定点医疗机构应当建立内部考核制度。\n")
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "d.json"
+    assert draft_cmd.main(["--new", str(tmp_path / "t.txt"), "--title", "某某记分管理规程", "--role", "doctor",
+                           "--format", "json", "-o", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    actions = (data if isinstance(data, list) else [data])[0]["actions"]
+    assert "知晓后果（第三条）：医务人员记分累计达到9分的，医疗保障经办机构暂停其医保支付资格6个月。" in actions
+    assert not any(a.startswith(("照此办理（第二条）", "知晓后果（第二条）")) for a in actions)
+
+
+def test_the_hospital_as_recipient_is_not_the_one_who_acts():
+    from yibao.lessons.duties import _head, _hospital_only_as_object
+
+    pay = "按协议约定及时足额向定点医疗机构拨付医保费用，原则上应当在申报后30个工作日内拨付。"
+    assert _hospital_only_as_object(_head(pay))
+    assert not _hospital_only_as_object(_head("定点医疗机构应当向经办机构报送结算清单。"))

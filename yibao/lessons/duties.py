@@ -1,0 +1,337 @@
+"""The role's own to-dos in a lesson: whole sentences whose subject is on the role's side.
+
+A hospital role acts on what binds the hospital (定点医疗机构, 医务人员, 药师, 护士, 收费窗口); a
+bureau's or an inspector's duty is never its to-do. When such a duty reaches the hospital it is shown
+as context ("医保部门将…（与我院相关）"). Lines quote the whole sentence (a list's lead-in with its
+items), never a comma-clause.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .selection import _PARTY as _PARTY_WORD
+from .selection import Chosen, _words, benefit_rule, duty_modality, subject_of
+
+HOSPITAL = frozenset({"medical_institution", "medical_staff", "pharmacy", "nursing", "billing"})
+# the subjects whose duties are each audience's own to-dos (the hospital roles get HOSPITAL)
+OWN_SIDE = {"insured": frozenset({"insured"}), "employer_hr": frozenset({"employer"}),
+            "agency": frozenset({"agency", "admin_dept"})}
+BUREAU = frozenset({"agency", "admin_dept"})
+VERB = {"prohibition": "守住红线", "penalty": "知晓后果", "obligation": "照此办理", "permission": "可以这样做",
+        "benefit": "按此结算"}
+RANK = {"prohibition": 0, "penalty": 1, "obligation": 2, "benefit": 3, "permission": 4}
+MAX_ACTIONS = 8
+MAX_CONTEXT = 2
+MAX_LINE = 260          # a lead-in with its items is cut after whole items past this length
+
+
+@dataclass
+class Duty:
+    ref: str
+    modality: str
+    text: str             # whole sentence(s) as printed
+    own: bool             # binds the role's own actors (not just the hospital in general)
+    has_fact: bool
+    order: int
+    by_bureau: bool = False   # a penalty the bureau imposes on the hospital: known, never the lead duty
+    source: Chosen | None = None   # the provision it comes from
+    sentence: object = None        # its document-model Sentence (facts, modality)
+    named: bool = False            # the role's own actor is the subject ("医务人员不得…")
+
+    @property
+    def line(self) -> str:
+        verb = "您的待遇" if self.modality == "benefit" and self.own and "insured" in self.text else VERB[self.modality]
+        return f"{verb}（{self.ref}）：{self.text}"
+
+
+def side_of(role: str) -> frozenset:
+    return OWN_SIDE.get(role, HOSPITAL)
+
+
+def is_fragment(text: str) -> bool:
+    """A sentence a lesson cannot quote on its own: a heading without a verb, a list lead ending in
+    "：", a clause cut by the PDF ("…可将相关人员医保支付资格。"), a stray closing bracket."""
+    t = text.strip()
+    if len(t) < 8 or t[0] in "）)、，；。" or t.startswith(("下同", "含", "以及", "或者", "并")):
+        return True
+    if t.endswith(("：", ":", "，", "、")) or (t.endswith("；") and len(t) < 20):
+        return True   # a list lead, or a short list item without its lead ("正式运营至少3个月；")
+    bare = re.sub(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)])", "", t)
+    if len(bare) <= 14 and not re.search(r"应当|必须|不得|禁止|严禁|须|应|可以|\d", bare):
+        return True   # a heading: "三是加强查处惩治曝光。", "紧盯三类重点医保药品。"
+    # a modal + preposition whose verb never comes: "可将相关人员医保支付资格。", "应当按照管理权限。"
+    tail = re.search(r"(?:应当|应|可以|可|要|须)(?:将|把|按照|根据|依据)([^，。；]{0,20})[。；]$", t)
+    if tail and not re.search(r"(?:执行|办理|处理|支付|结算|报销|管理|确定|处罚|认定|实施)$", tail.group(1)):
+        return True
+    return False
+
+
+def _whole(c: Chosen, i: int) -> str:
+    """Sentence i with what completes it: a lead-in "…：" gets its items, an item gets its lead-in."""
+    u = c.unit
+    s = u.sentences[i]
+    label = u.labels[i]
+    text = f"{label}{s.text}" if label and not s.text.startswith(label) else s.text
+    if s.text.rstrip().endswith(("：", ":")):
+        parts = [text]
+        for j in range(i + 1, len(u.sentences)):
+            if not u.labels[j] and j > i + 1:
+                break
+            lab = u.labels[j]
+            item = f"{lab}{u.sentences[j].text}" if lab and not u.sentences[j].text.startswith(lab) else u.sentences[j].text
+            if len("".join(parts)) + len(item) > MAX_LINE and len(parts) > 1:
+                parts.append("……")
+                break
+            parts.append(item)
+        return "".join(parts)
+    if label and i > 0:
+        lead = next((u.sentences[j].text for j in range(i - 1, -1, -1)
+                     if not u.labels[j] and u.sentences[j].text.rstrip().endswith(("：", ":"))), "")
+        if lead:
+            return f"{lead}……{text}"
+    return text
+
+
+_PAYS = re.compile(r"自付|报付|报销|起付|支付范围|支付标准|结算范围|个人负担|全额支付")
+
+
+def _is_benefit(s) -> bool:
+    """A rule on what the patient's care costs or how it is settled ("参保人员…按住院政策报付，不设起付线")."""
+    if subject_of(s) & (HOSPITAL - {"billing"}) and not re.search(r"由[^，。]{0,12}基金", s.text):
+        return False   # the hospital's own duty about payment ("医疗机构应当…结算") stays a duty
+    return bool(benefit_rule(s)) or (("insured" in s.actors or "参保" in s.text) and bool(_PAYS.search(s.text)))
+
+
+# a definition ("…是指…", "纳入目录的药品应当是…"), a right (有权), a purpose clause ("为…，根据…，制定本办法")
+_NOT_A_DUTY = re.compile(r"是指|有权|应当是|应是|^为[^。]*(?:制定本|特制定|现就|现将)")
+_APPLICANT = re.compile(r"^申请|申请[^，。；]{0,12}(?:医疗机构|药店|机构)")
+_DESIGNATION = re.compile(r"定点申请|申请定点|申请医保定点")   # conditions to become 定点, not duties once 定点
+
+
+def _lead_of(u, i: int):
+    """The nearest earlier sentence of the unit ending in "：" (the list lead a sentence sits under), or None."""
+    return next((u.sentences[j] for j in range(i - 1, -1, -1) if u.sentences[j].text.rstrip().endswith(("：", ":"))),
+                None)
+
+
+_REGION = re.compile(r"地区|各地|各省|统筹区|省级|市级")
+_HEAD_END = re.compile(r"应当|必须|不得|禁止|严禁|须|应|要|可以|可")
+
+
+def _head(text: str) -> str:
+    m = _HEAD_END.search(text)
+    return text[:m.start()] if m else ""
+
+
+# parties outside the hospital that config/actors.yaml may not list: inspection teams, bureaus, firms,
+# and the inspector's own procedures (现场检查应当制作笔录)
+_PARTY = r"(?:采购机构|检查组|工作组|专家组|评估小组|检查人员|执法人员|部门|医保局|医疗保障局|中心|委员会|人民政府|政府|企业|经营者|公司|甲方|机关|平台|现场检查|飞行检查|检查|核查|稽核|评估)"
+_PARTY_HEAD = re.compile(_PARTY + r"$")
+_PARTY_LEAD = re.compile(r"^[^，。；]{0,8}?(?<!被)" + _PARTY + r"(?!对象)")
+
+
+def _names_party(head: str, side: frozenset) -> bool:
+    """The head names a party of the role's side (定点医疗机构, 医务人员), not just its work (药品, 收费)."""
+    return any(w in head for w, a in _words() if a in side and _PARTY_WORD.search(w))
+
+
+def _hospital_only_as_object(text: str) -> bool:
+    """Every hospital party the sentence names comes after 向/对/给/为/与 (it is the object or recipient)."""
+    spots, rest = [], text
+    for w, a in _words():   # longest words first; a match is blanked so "医疗机构" inside "定点医疗机构" is not seen again
+        for m in re.finditer(re.escape(w), rest):
+            if a in HOSPITAL and _PARTY_WORD.search(w):
+                spots.append(m.start())
+        rest = rest.replace(w, "　" * len(w))
+    return bool(spots) and all(text[max(0, i - 1):i] in ("向", "对", "给", "为", "与") for i in spots)
+
+
+def other_party(text: str, *, named_hospital: bool = False) -> bool:
+    """The sentence's subject is a party outside the hospital: the words right before its modal verb
+    end with one ("飞行检查组应当", "…所在地医疗保障部门应"), or — when no hospital actor is named as
+    the subject — its first clause opens with one ("飞行检查组到达现场后，应当…")."""
+    if _PARTY_HEAD.search(_head(text).split("，")[-1].strip()):
+        return True
+    lead = _PARTY_LEAD.search(text)
+    if not lead:
+        return False
+    if not named_hospital:
+        return True
+    # "飞行检查组对被检查对象不配合…的，应当如实记录": the party comes first, the hospital is its object
+    hospital_at = [text.find(w) for w, a in _words() if a in HOSPITAL and w in text]
+    return lead.start() < min(hospital_at, default=len(text)) and "对" in text[lead.end():lead.end() + 2]
+
+
+def _bureau_acts_on_object(u, s) -> bool:
+    """In a notice addressed to the bureaus, a sentence that does not open with the hospital as its
+    subject is the bureau's instruction ("对定点医药机构相关人员…予以记分", "建设预警模块，推送至定点医药机构")."""
+    if not (u.implied_outside and set(u.implied) & BUREAU):
+        return False
+    opening = re.sub(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)])", "", s.text)[:12]
+    return opening.startswith("对") or not any(w in opening for w, a in _words() if a in HOSPITAL | {"insured"})
+
+
+def _lead_names_bureau(u, i: int) -> bool:
+    lead = next((u.sentences[j] for j in range(i - 1, -1, -1) if not u.labels[j]), None)
+    return lead is not None and bool(subject_of(lead) & BUREAU)
+
+
+_BUREAU_WORD = re.compile(r"经办机构|医疗保障|医保部门|医保局")
+
+
+def _consequence_for(text: str, mine: set) -> bool:
+    """"<the role's people> … 的，<bureau> …": a consequence the bureau imposes when the role's people violate."""
+    m = _BUREAU_WORD.search(text)
+    pre = text[:m.start()] if m else ""
+    return "的，" in pre and any(w in pre for w, a in _words() if a in mine and _PARTY_WORD.search(w))
+
+
+def _subject(c: Chosen, s) -> set[str]:
+    """Who must act: the bound actors for a duty, the named subject for a permission."""
+    if duty_modality(s) == "permission":
+        return subject_of(s)
+    return set(c.unit.bound_of(s))
+
+
+def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> list[Duty]:
+    """Every duty in the chosen units whose subject is on the role's side, best first:
+    the role's own before the hospital's, prohibitions and penalties before obligations, numbers first."""
+    side, mine = side_of(role), set(actors)
+    out: list[Duty] = []
+    seen: set[str] = set()
+    for c in chosen:
+        u = c.unit
+        for i, s in enumerate(u.sentences):
+            m = duty_modality(s)
+            if m in ("statement", "obligation") and _is_benefit(s):
+                m = "benefit"   # "参保人员…按住院政策报付，不设起付线": what the window settles, what the patient gets
+            if m not in VERB or u.is_purpose or _REGION.search(_head(s.text)):
+                continue   # "具备条件的地区可…": a region's option, nobody's to-do in the hospital
+            lead = _lead_of(u, i)
+            if _NOT_A_DUTY.search(s.text) or _APPLICANT.search(_head(_whole(c, i))) or \
+                    (lead is not None and (_APPLICANT.search(_head(lead.text)) or _DESIGNATION.search(lead.text))):
+                continue   # a definition ("…是指…"), a bureau's right ("有权"), a condition to apply for 定点
+            if i > 0 and u.labels[i] and any(x.text.rstrip().endswith(("：", ":")) and duty_modality(x) in VERB
+                                             for x in u.sentences[:i]):
+                continue   # a list item: its lead-in already quotes it with the list
+            if m != "benefit" and _bureau_acts_on_object(u, s) and role not in OWN_SIDE:
+                continue   # "对定点医药机构相关人员…予以记分" in a notice to the bureaus: the bureau acts
+            if m != "benefit" and _hospital_only_as_object(_head(s.text) or s.text):
+                continue   # "按协议约定及时足额向定点医疗机构拨付医保费用": the hospital receives, someone else acts
+            if m != "benefit" and other_party(s.text, named_hospital=_names_party(_head(s.text), side)):
+                continue   # "飞行检查组应当…", "现场检查应当…": a party the actor list does not know
+            subject = {"insured", "billing"} if m == "benefit" else _subject(c, s)
+            if m == "penalty" and not subject & BUREAU:   # the hospital's own duty in a penalty chapter
+                m = "prohibition" if re.search(r"不得|禁止|严禁", s.text) else "obligation"
+            if not subject & side:
+                continue
+            if role not in OWN_SIDE and subject & BUREAU and not subject_of(s) & side and m != "penalty":
+                continue   # a bureau's duty (carried subject) stays context
+            if role not in OWN_SIDE and m == "penalty" and subject & BUREAU and \
+                    not _consequence_for(_whole(c, i), side):
+                continue   # the bureau's own procedure ("经办机构对医务人员作出记分处理时，应核对…")
+            text = _whole(c, i)
+            if text in seen or is_fragment(s.text if not s.text.rstrip().endswith("：") else text):
+                continue
+            seen.add(text)
+            # the role is named as who acts (not just its work: 病历, 收费), or as who violates and bears the consequence
+            named = bool(subject_of(s) & mine) or (m == "penalty" and _consequence_for(s.text, mine))
+            out.append(Duty(c.unit.ref.replace("/", ""), m, text, bool(subject & mine), bool(s.facts), u.order,
+                            bool(subject & BUREAU), c, s, named))
+    # a penalty the bureau imposes on the role's own people ("相关责任人员…达到9分，未达12分的，医保经办机构…暂停")
+    # binds the role like a red line; the bureau's procedures ("经办机构对相关人员作出记分时，应核对…") do not
+    out.sort(key=lambda d: (d.by_bureau and not _consequence_for(d.text, mine), not d.own, not d.named,
+                            RANK[d.modality], not d.has_fact, d.order))
+    return out
+
+
+def not_bureau_work(s) -> bool:
+    """A sentence that is not a bureau's, inspector's or firm's own duty (a quiz's fallback may ask it)."""
+    return not subject_of(s) & BUREAU and not other_party(s.text)
+
+
+def quoted_duties(chosen: list[Chosen], role: str = "") -> list[Duty]:
+    """Every strong sentence the lesson quotes (a quiz's fallback); for a hospital-side role, not the bureau's."""
+    return [Duty(c.unit.ref.replace("/", ""), duty_modality(s), s.text, False, bool(s.facts), c.unit.order,
+                 False, c, s) for c in chosen for s in c.sentences
+            if duty_modality(s) in VERB and (role in ("agency",) or not_bureau_work(s))]
+
+
+def quote_duties(duties: list[Duty]) -> None:
+    """A duty's sentence is quoted in the lesson's 条文 too (a long provision quotes only some sentences)."""
+    for d in duties:
+        c = d.source
+        if c is not None and d.sentence not in c.sentences:
+            keep = set(map(id, c.sentences)) | {id(d.sentence)}
+            c.sentences = [x for x in c.unit.sentences if id(x) in keep]
+
+
+def lead_duty(chosen: list[Chosen], duties: list[Duty]) -> Duty | None:
+    """The 要点: selection ranks the provisions, the duty order ranks inside one. The role's own duty
+    comes first, then the hospital's; a penalty the bureau imposes leads only when nothing else does."""
+    for wanted in (lambda d: d.named and not d.by_bureau and d.modality != "permission",
+                   lambda d: d.own and not d.by_bureau and d.modality != "permission",
+                   lambda d: not d.by_bureau, lambda d: True):
+        for c in chosen:
+            ref = c.unit.ref.replace("/", "")
+            best = next((d for d in duties if d.ref == ref and wanted(d)), None)
+            if best:
+                return best
+    return None
+
+
+def bureau_context(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Bureau duties that name the role's side: what the 医保部门 will do that reaches the hospital,
+    as (ref, whole sentence)."""
+    if role in OWN_SIDE:
+        return []
+    side = side_of(role) | {"insured"}
+    out: list[str] = []
+    for c in chosen:
+        u = c.unit
+        for i, s in enumerate(u.sentences):
+            if duty_modality(s) not in ("obligation", "penalty", "prohibition") or u.is_purpose:
+                continue
+            subject = subject_of(s) if not _bureau_acts_on_object(u, s) else set(u.implied)
+            if u.labels[i] and not _lead_names_bureau(u, i):
+                continue   # "乙方履行以下义务：……（三）根据甲方要求…": the lead's party acts
+            if not (subject & BUREAU) or subject & side or BUREAU <= subject:   # (a bureau acting on a bureau)
+                continue
+            if not (set(s.actors) & HOSPITAL) or is_fragment(s.text) or _NOT_A_DUTY.search(s.text) \
+                    or _APPLICANT.search(_head(_whole(c, i))):
+                continue
+            out.append((u.ref.replace("/", ""), _whole(c, i)))
+            break
+        if len(out) >= MAX_CONTEXT:
+            break
+    return out
+
+
+_PREP = re.compile(r"^(?:按照|根据|依据|对|在|于|为|经|由|将|把|以|与|向)")
+_MODAL = re.compile(r"应当|必须|不得|禁止|严禁|须|应|要|可以")
+
+
+def context_line(ref: str, text: str) -> str:
+    return f"医保部门将（{ref}，与我院相关）：{text}"
+
+
+def gist(duty_text: str) -> str | None:
+    """A clean phrase for a headline from a duty: the sentence itself when short, else its first clause
+    that carries the modal verb and its object ("不得分解住院、挂床住院"); None when no clause reads whole."""
+    t = re.sub(r"^[（(][一二三四五六七八九十\d]+[）)]", "", duty_text.split("……")[0]).strip()
+    t = re.sub(r"（[^）]*）|\([^)]*\)", "", t)   # a parenthesis never cut in half in a headline
+    if t.endswith(("：", ":")):
+        return None
+    body = t.rstrip("。；")
+    if 6 <= len(body) <= 36 and "，" not in body:
+        return body
+    for clause in re.split(r"[，；。：]", body):
+        m = _MODAL.search(clause)
+        if not m:
+            continue
+        after = clause[m.end():]
+        if 8 <= len(clause) <= 36 and len(after) >= 4 and not _PREP.match(after) and not clause.endswith("的"):
+            return clause
+        return None
+    return None
