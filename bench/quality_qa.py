@@ -1,0 +1,201 @@
+"""Quality and speed of `yibao ask` (政策智能问答) on the real policy texts in ../shared/corpus/.
+
+Run: .venv/bin/python bench/quality_qa.py [--docs 1000]   (`make bench` runs it through bench_qa.py)
+
+- top-3 hit rate: staff questions (plain words, not clause text) → the document and clause
+  that answer them; a hit when one of the first three citations is that document and that
+  clause (or one of its items);
+- "没有找到依据" rate on questions the corpus cannot answer;
+- median latency of a question over ≥1,000 stored documents (the corpus texts loaded again and
+  again with other provinces, years and numbers), the index already built.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+
+# (question, corpus id, clause) — the clause a trainer would point to
+ANSWERABLE: list[tuple[str, str, str]] = [
+    ("我们医院想申请医保定点，开业要满多久才行？", "nhsa_ddyl_2020", "第六条"),
+    ("医院申请医保定点需要准备哪些材料", "nhsa_ddyl_2020", "第七条"),
+    ("定点申请材料没交齐，医保经办会怎么通知我们", "nhsa_ddyl_2020", "第八条"),
+    ("医保协议快到期了，续签要提前多久提出", "nhsa_ddyl_2020", "第四十一条"),
+    ("医院换了法人代表，要去医保那边办变更吗", "nhsa_ddyl_2020", "第四十条"),
+    ("哪些情况医院的医保协议会被直接解除", "nhsa_ddyl_2020", "第四十三条"),
+    ("医保协议中止是什么意思，会中止多久", "nhsa_ddyl_2020", "第四十二条"),
+    ("做美容整形的诊所能申请医保定点吗", "nhsa_ddyl_2020", "第十二条"),
+    ("医院要在门口挂定点医疗机构的牌子吗", "nhsa_ddyl_2020", "第二十条"),
+    ("个别科室违规了，会连累整个医院停医保吗", "nhsa_ddyl_2020", "第四十五条"),
+    ("药店申请医保定点要有几个执业药师", "nhsa_ddyd_2020", "第五条"),
+    ("药店卖处方药一定要看处方吗", "nhsa_ddyd_2020", "第十六条"),
+    ("药店能不能把日用品串换成医保药品刷卡", "nhsa_ddyd_2020", "第四十条"),
+    ("飞行检查会不会提前通知医院", "nhsa_fjjc_2023", "第二条"),
+    ("什么情况下医保局会来飞行检查", "nhsa_fjjc_2023", "第十条"),
+    ("飞行检查到现场至少要来几个检查人员", "nhsa_fjjc_2023", "第十七条"),
+    ("飞检组下结论之前会不会听医院的意见", "nhsa_fjjc_2023", "第十八条"),
+    ("医院不配合飞行检查会有什么后果", "nhsa_fjjc_2023", "第十九条"),
+    ("举报医保骗保可以不留名字吗", "nhsa_jbcl_2022", "第八条"),
+    ("举报医保违法查实了有奖励吗", "nhsa_jbcl_2022", "第二十一条"),
+    ("举报人的个人信息会不会被泄露", "nhsa_jbcl_2022", "第十六条"),
+    ("举报处理完以后会告诉举报人结果吗", "nhsa_jbcl_2022", "第二十二条"),
+    ("医保违规的事过了几年就不会再罚了", "nhsa_xzcf_2021", "第六条"),
+    ("医保罚款一时交不上，可以延期或者分期吗", "nhsa_xzcf_2021", "第五十四条"),
+    ("医保执法封存我们的病历资料最长能封多久", "nhsa_xzcf_2021", "第三十一条"),
+    ("被医保局要求退回的钱退到哪里去", "nhsa_xzcf_2021", "第五十三条"),
+    ("医保执法的人进现场检查要出示执法证吗", "nhsa_xzcf_2021", "第二十条"),
+    ("哪些药品不会被纳入医保药品目录", "nhsa_yygl_2020", "第八条"),
+    ("国家谈判药品的协议有效期是几年", "nhsa_yygl_2020", "第十八条"),
+    ("甲类药品和乙类药品在报销上有什么区别", "nhsa_yygl_2020", "第二十五条"),
+    ("医生被医保记分，一年记满多少分会暂停医保支付资格", "nhsa_zfzg_2024", "第二十八条"),
+    ("多点执业的医师在医保怎么登记备案", "nhsa_zfzg_2024", "第十四条"),
+    ("医生调到别的医院了，医保登记备案要怎么变", "nhsa_zfzg_2024", "第十七条"),
+    ("对医保记分处理不服，医生可以申诉吗", "nhsa_zfzg_2024", "第四十一条"),
+    ("超量开药智能监管什么时候在全省推开", "nhsa_clky_2025", "一、（二）"),
+    ("病人出差旅行要多备点药，会被当成超量开药吗", "nhsa_clky_2025", "三、（一）"),
+    ("即时结算改革要求多少医疗机构开通即时结算", "nhsa_jsjs_2025", "一、（三）"),
+    ("什么样的病例可以申报特例单议", "nhsa_abzjb_2025", "第二十条"),
+    ("按病种付费结余了医院能留用吗，超支怎么办", "nhsa_abzjb_2025", "第三十二条"),
+    ("医保基金预付能不能缓解医院资金紧张", "nhsa_drg2_2024", "二、（二）"),
+    ("日间手术的医保费用怎么结算", "qh_rjss_2024", "二、（一）"),
+    ("职工生了孩子住院，生育保险待遇怎么调整了", "qh_shengyu_2025", "一、"),
+    ("2024年青海药品目录从哪天开始执行", "qh_nrdl_2024", "五、"),
+    ("药品目录备注栏写了适应症，超出适应症能报销吗", "qh_fanli_2025", "四、（十一）"),
+    ("互联网医院复诊开的药医保能报吗", "qh_yyxy_2025", "第二十七条"),
+    ("能不能让病人把该医保报的费用改成自费结算", "qh_yyxy_2025", "第二十条"),
+    ("短缺药品的挂网采购有什么要求", "nhsa_ypjg_2019", "三、（一）"),
+    ("药品价格异常上涨医保部门会怎么监测", "nhsa_ypjg_2019", "二、（一）"),
+]
+
+UNANSWERABLE: list[str] = [
+    "医院停车场的收费标准是多少",
+    "护士夜班补贴怎么算",
+    "评副高职称需要发表几篇论文",
+    "食堂每个月的餐补是多少钱",
+    "年休假一年可以休几天",
+    "医院消防演练多久搞一次",
+    "住院医师规培结业考试怎么报名",
+    "电梯坏了找哪个部门报修",
+    "公积金的缴存比例是多少",
+    "科室团建经费怎么报账",
+]
+
+PROVINCES = ["四川", "广东", "浙江", "江苏", "上海", "河南", "湖北", "湖南", "山东", "福建", "云南", "甘肃"]
+
+
+def load_corpus(session):
+    """The real texts: corpus id → document id."""
+    from yibao.qa.corpus import load_folder
+    ids = {}
+    for folder in (CORPUS / "nhsa-texts", CORPUS / "qinghai-texts"):
+        for label, version in load_folder(session, folder, with_ids=True):
+            ids[label] = version.document_id
+    return ids
+
+
+def synthesise(session, total_docs: int, seed: int = 7) -> int:
+    """Load the corpus texts again as other provinces' / years' documents until `total_docs` exist."""
+    from yibao.qa.corpus import store_text
+    from yibao.store import Document
+    texts = []
+    for folder in (CORPUS / "nhsa-texts", CORPUS / "qinghai-texts"):
+        for p in sorted(folder.glob("*.txt")):
+            if p.name.endswith(".normalized.txt"):
+                continue
+            texts.append((p.stem, p.read_text(encoding="utf-8")))
+    rng = random.Random(seed)
+    n = session.query(Document).count()
+    i = 0
+    while n < total_docs:
+        stem, text = texts[i % len(texts)]
+        province = PROVINCES[(i // len(texts)) % len(PROVINCES)]
+        year = 2015 + rng.randrange(10)
+        varied = (text.replace("青海", province).replace("国家", province).replace("2025", str(year))
+                  .replace("2024", str(year - 1)).replace("3个月", f"{rng.randrange(2, 7)}个月"))
+        store_text(session, title=f"{province}省{stem}（{year}年第{i}号）", text=varied,
+                   doc_number=f"{province}医保发〔{year}〕{i}号")
+        n += 1
+        i += 1
+    return n
+
+
+def cited(answer, doc_id: int, clause: str) -> bool:
+    return any(c.document_id == doc_id and (c.clause == clause or c.clause.startswith(clause))
+               for c in answer.citations[:3])
+
+
+def evaluate(session, ids, index, verbose=False) -> dict:
+    from yibao.qa import ask
+    hits, misses, times = 0, [], []
+    for q, cid, clause in ANSWERABLE:
+        t = time.perf_counter()
+        a = ask(q, session=session, index=index)
+        times.append(time.perf_counter() - t)
+        if cited(a, ids[cid], clause):
+            hits += 1
+        else:
+            misses.append((q, cid, clause, [(c.document[:14], c.clause) for c in a.citations]))
+    refused, wrong = 0, []
+    for q in UNANSWERABLE:
+        t = time.perf_counter()
+        a = ask(q, session=session, index=index)
+        times.append(time.perf_counter() - t)
+        if not a.citations:
+            refused += 1
+        else:
+            wrong.append((q, [(c.document[:14], c.clause, c.text[:30]) for c in a.citations]))
+    if verbose:
+        for m in misses:
+            print("  miss:", m)
+        for w in wrong:
+            print("  answered:", w)
+    return {"hit": hits / len(ANSWERABLE), "refused": refused / len(UNANSWERABLE),
+            "median_ms": statistics.median(times) * 1000, "misses": misses, "wrong": wrong}
+
+
+def main(total_docs: int = 1000, verbose: bool = False) -> list[dict]:
+    with tempfile.TemporaryDirectory(prefix="yibao-qa-bench-") as home:
+        os.environ["YIBAO_HOME"] = home
+        os.environ.pop("YIBAO_DATABASE_URL", None)
+        from yibao.qa.index import QaIndex
+        from yibao.store.db import open_session
+        with open_session() as session:
+            ids = load_corpus(session)
+            index = QaIndex()
+            index.sync(session)
+            small = evaluate(session, ids, index, verbose)
+            n = synthesise(session, total_docs)
+            t = time.perf_counter()
+            index.sync(session)
+            build_s = time.perf_counter() - t
+            versions, passages = index.count()
+            big = evaluate(session, ids, index, verbose)
+    print(f"corpus ({len(ids)} texts): top-3 hit {small['hit']:.0%} ({len(ANSWERABLE)} questions), "
+          f"没有找到依据 on unanswerable {small['refused']:.0%} ({len(UNANSWERABLE)}), median {small['median_ms']:.1f} ms")
+    print(f"{n} documents ({passages} provisions, indexed in {build_s:.1f} s): top-3 hit {big['hit']:.0%}, "
+          f"没有找到依据 {big['refused']:.0%}, median latency {big['median_ms']:.1f} ms")
+    return [
+        {"case": f"top-3 hit rate, {len(ANSWERABLE)} staff questions (target ≥ 90%)", "median_s": None,
+         "baseline": "", "ratio": None, "note": f"{small['hit']:.0%} on the corpus, {big['hit']:.0%} among {n} docs"},
+        {"case": f"没有找到依据 on {len(UNANSWERABLE)} unanswerable (target 100%)", "median_s": None,
+         "baseline": "", "ratio": None, "note": f"{small['refused']:.0%} on the corpus, {big['refused']:.0%} among {n} docs"},
+        {"case": f"ask, median over {n} stored documents (target < 200 ms)", "median_s": big["median_ms"] / 1000,
+         "baseline": "", "ratio": None, "note": f"{passages} provisions; incremental index of the extra docs {build_s:.1f} s"},
+    ]
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args()
+    sys.path.insert(0, str(REPO))
+    main(args.docs, args.verbose)

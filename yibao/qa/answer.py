@@ -1,0 +1,167 @@
+"""Answer a question from the indexed provisions: rank, check support, cite.
+
+Ranking: FTS5 BM25 over jieba tokens, re-ranked by how much of the question's weight (idf)
+the provision covers; provisions of documents in force rank above superseded ones, and a
+role's own provisions above others.  Without a provision covering enough of the question
+(`MIN_COVERAGE`, calibrated on questions the corpus cannot answer) the answer is NO_BASIS.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy.orm import Session
+
+from yibao.qa.index import Hit, QaIndex
+from yibao.qa.roles import actor_words
+from yibao.qa.segment import query_terms
+from yibao.qa.synonyms import equivalents
+from yibao.qa.status import change_ids, statuses
+from yibao.settings import get_settings
+from yibao.store import Document, Version
+from yibao.store.db import open_session
+
+NO_BASIS = "没有找到依据"
+MIN_COVERAGE = 0.6       # share of the question's idf weight the best provision must hold
+MIN_TERMS = 2            # … and at least this many distinct question terms (one when the question has one)
+NOT_IN_FORCE = 0.6       # rank factor of a superseded / revised / expired provision
+ROLE_BOOST = 1.25        # rank factor of a provision naming the role's own actors
+TOP_K = 3
+
+
+@dataclass
+class Citation:
+    document: str
+    doc_number: str | None
+    clause: str
+    text: str
+    url: str
+    in_force: bool
+    date: str | None = None
+    status: str = "现行有效"
+    successor: dict | None = None          # {"title", "url"} of what replaced it
+    diff_url: str | None = None            # the 对照表 that introduced this version
+    document_id: int = 0
+    version_id: int = 0
+    score: float = 0.0
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    role: str | None = None
+    synthesised: bool = False
+    elapsed_ms: float = 0.0
+
+    @property
+    def found(self) -> bool:
+        return bool(self.citations)
+
+    def to_dict(self) -> dict:
+        return {"question": self.question, "answer": self.answer, "role": self.role,
+                "synthesised": self.synthesised,
+                "citations": [asdict(c) for c in self.citations]}
+
+
+@dataclass
+class _Scored:
+    hit: Hit
+    coverage: float
+    matched: int
+    relevance: float
+
+
+def ask(question: str, role: str | None = None, *, session: Session | None = None,
+        index: QaIndex | None = None, top_k: int = TOP_K, synthesise: bool = False) -> Answer:
+    """The answer with its citations, best first (or NO_BASIS with none)."""
+    if session is None:
+        with open_session() as s:
+            return ask(question, role, session=s, index=index, top_k=top_k, synthesise=synthesise)
+    start = time.perf_counter()
+    index = index or QaIndex()
+    index.sync(session)
+    words = actor_words(role) if role else ()
+    citations = rank(session, index, question, words, top_k)
+    if not citations:
+        answer = Answer(question, NO_BASIS, [], role)
+    else:
+        answer = Answer(question, quote_answer(citations), citations, role)
+        if synthesise:
+            from yibao.qa.synthesis import synthesise_answer
+            text = synthesise_answer(question, citations)
+            if text:
+                answer.answer, answer.synthesised = text, True
+    answer.elapsed_ms = (time.perf_counter() - start) * 1000
+    return answer
+
+
+def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str, ...], top_k: int) -> list[Citation]:
+    groups = [equivalents(t) for t in query_terms(question)]
+    idf = index.idf(sorted({w for g in groups for w in g}))
+    unseen = index.unseen_idf()
+    # a group weighs what its question word weighs; a word no provision holds weighs the most
+    weights = [max([idf[g[0]]] + [idf[w] for w in g[1:] if idf[w] > 0] if idf[g[0]] > 0 else
+                   [idf[w] for w in g[1:] if idf[w] > 0] or [unseen]) for g in groups]
+    total = sum(weights)
+    if total <= 0:
+        return []
+    scored = []
+    for hit in index.search(sorted({w for g in groups for w in g})):
+        held = [i for i, g in enumerate(groups) if any(w in hit.terms for w in g)]
+        coverage = sum(weights[i] for i in held) / total
+        scored.append(_Scored(hit, coverage, len(held), hit.bm25 * (0.25 + coverage)))
+    need_terms = min(MIN_TERMS, len(groups))
+    scored = [s for s in scored if s.coverage >= MIN_COVERAGE and s.matched >= need_terms]
+    if not scored:
+        return []
+    for s in scored:
+        if role_words and any(w in s.hit.quote for w in role_words):
+            s.relevance *= ROLE_BOOST
+    scored.sort(key=lambda s: -s.relevance)
+    shortlist = scored[: top_k * 8]
+    status = statuses(session, {s.hit.version_id for s in shortlist})
+    for s in shortlist:
+        if not status[s.hit.version_id].in_force:
+            s.relevance *= NOT_IN_FORCE
+    shortlist.sort(key=lambda s: (not status[s.hit.version_id].in_force, -s.relevance))
+    chosen: list[_Scored] = []
+    seen: set[tuple[int, str]] = set()
+    for s in shortlist:  # the same words in several versions of one document: cite the best-ranked once
+        key = (s.hit.document_id, s.hit.quote)
+        if key not in seen:
+            seen.add(key)
+            chosen.append(s)
+        if len(chosen) == top_k:
+            break
+    return _citations(session, chosen, status)
+
+
+def _citations(session: Session, chosen: list[_Scored], status: dict) -> list[Citation]:
+    base = get_settings().public_url.rstrip("/")
+    diffs = change_ids(session, {s.hit.version_id for s in chosen})
+    out = []
+    for s in chosen:
+        version = session.get(Version, s.hit.version_id)
+        doc: Document = version.document
+        st = status[version.id]
+        successor = ({"title": st.successor_title, "url": st.successor_url} if st.successor_title else None)
+        date = doc.publish_date or doc.effective_date
+        out.append(Citation(
+            document=version.title or doc.title, doc_number=doc.doc_number, clause=s.hit.clause,
+            text=s.hit.quote, url=version.url or doc.url, in_force=st.in_force,
+            date=date.isoformat() if date else None, status=st.note, successor=successor,
+            diff_url=f"{base}/qa/diff/{diffs[version.id]}" if version.id in diffs else None,
+            document_id=doc.id, version_id=version.id, score=round(s.relevance, 3)))
+    return out
+
+
+def quote_answer(citations: list[Citation]) -> str:
+    """The answer without a model: the provisions themselves, numbered like the citations."""
+    lines = ["依据以下条款："]
+    for n, c in enumerate(citations, 1):
+        number = f"（{c.doc_number}）" if c.doc_number else ""
+        mark = "" if c.in_force else f"〔{c.status}〕"
+        lines.append(f"[{n}] 《{c.document}》{number}{c.clause}{mark}：{c.text}")
+    return "\n".join(lines)
