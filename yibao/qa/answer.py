@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from yibao.qa.index import Hit, QaIndex
 from yibao.qa.roles import actor_words
-from yibao.qa.segment import query_terms
+from yibao.qa.segment import query_words
 from yibao.qa.synonyms import equivalents
 from yibao.qa.status import change_ids, statuses
 from yibao.settings import get_settings
@@ -22,11 +22,14 @@ from yibao.store import Document, Version
 from yibao.store.db import open_session
 
 NO_BASIS = "没有找到依据"
-MIN_COVERAGE = 0.6       # share of the question's idf weight the best provision must hold
+MIN_COVERAGE = 0.5       # share of the question's idf weight the best provision must hold
 MIN_TERMS = 2            # … and at least this many distinct question terms (one when the question has one)
 NOT_IN_FORCE = 0.6       # rank factor of a superseded / revised / expired provision
 ROLE_BOOST = 1.25        # rank factor of a provision naming the role's own actors
 TOP_K = 3
+RELEVANCE_COVERAGE = 20.0  # rank: coverage of the question dominates, BM25 breaks ties
+UNSEEN_SHARE = 0.7       # a question word no provision holds weighs this share of the highest idf
+VERB_WEIGHT = 0.5        # verbs and adjectives weigh half a noun
 
 
 @dataclass
@@ -98,20 +101,23 @@ def ask(question: str, role: str | None = None, *, session: Session | None = Non
 
 
 def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str, ...], top_k: int) -> list[Citation]:
-    groups = [equivalents(t) for t in query_terms(question)]
-    idf = index.idf(sorted({w for g in groups for w in g}))
-    unseen = index.unseen_idf()
-    # a group weighs what its question word weighs; a word no provision holds weighs the most
-    weights = [max([idf[g[0]]] + [idf[w] for w in g[1:] if idf[w] > 0] if idf[g[0]] > 0 else
-                   [idf[w] for w in g[1:] if idf[w] > 0] or [unseen]) for g in groups]
+    words = query_words(question)
+    groups = [tuple(dict.fromkeys(equivalents(w.word) + w.parts + tuple(x for p in w.parts for x in equivalents(p))))
+              for w in words]
+    every = sorted({x for g in groups for x in g})
+    idf = index.idf(every)
+    unseen = index.unseen_idf() * UNSEEN_SHARE
+    # a group weighs what its best-known word weighs; a word no provision holds weighs `unseen`
+    weights = [max([idf[x] for x in g if idf[x] > 0] or [unseen]) * (1.0 if w.noun else VERB_WEIGHT)
+               for w, g in zip(words, groups)]
     total = sum(weights)
     if total <= 0:
         return []
     scored = []
-    for hit in index.search(sorted({w for g in groups for w in g})):
-        held = [i for i, g in enumerate(groups) if any(w in hit.terms for w in g)]
+    for hit in index.search(every):
+        held = [i for i, g in enumerate(groups) if any(x in hit.terms for x in g)]
         coverage = sum(weights[i] for i in held) / total
-        scored.append(_Scored(hit, coverage, len(held), hit.bm25 * (0.25 + coverage)))
+        scored.append(_Scored(hit, coverage, len(held), coverage * RELEVANCE_COVERAGE + hit.bm25))
     need_terms = min(MIN_TERMS, len(groups))
     scored = [s for s in scored if s.coverage >= MIN_COVERAGE and s.matched >= need_terms]
     if not scored:

@@ -1,21 +1,30 @@
-"""Chinese word segmentation for the index and the questions (jieba, search mode)."""
+"""Chinese word segmentation for the index and the questions (jieba).
+
+The index holds search-mode tokens (long words and their parts).  A question is cut in
+precise mode with part-of-speech tags: pronouns, adverbs, particles, measure words and the
+like are dropped, and each remaining word is searched together with its parts.
+"""
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import jieba
+import jieba.posseg
 
 jieba.setLogLevel(logging.WARNING)
 
-# Question words and policy boilerplate that say nothing about the subject.
 STOPWORDS = frozenset("""
-的 了 吗 呢 吧 啊 呀 么 嘛 是 在 有 和 与 及 或 也 都 就 要 会 能 可 可以 可不可以 能不能 能否 是否 是不是 有没有
-怎么 怎么办 怎样 如何 什么 哪些 哪个 哪里 多少 多久 几 几个 为什么 为何 谁 请问 一下 我们 我 你 他 她 它 咱们 医院 单位
-这个 那个 这 那 个 需要 需不需要 应该 应当 必须 还 还是 又 被 把 给 对 让 时 时候 之后 以后 之前 以前 如果 的话 吗？
-多久 多长时间 多少天 几天 规定 有关 相关 按照 根据 进行 工作 问题 情况 现在 目前 最新 政策 文件 一般 具体 算 算不算 到底 得 先 后 去 来 做 用 上 下 里
+的 了 吗 呢 吧 啊 呀 么 嘛 是 在 有 和 与 及 或 也 都 就 要 会 能 可 可以 可不可以 能不能 能否 是否 是不是 有没有 会不会
+不会 不能 不用 怎么 怎么办 怎样 如何 什么 哪些 哪个 哪里 多少 多久 多长时间 几 几个 几年 几天 为什么 为何 谁 请问 一下
+我们 我 你 他 她 它 咱们 这个 那个 这 那 个 需要 需不需要 应该 应当 必须 还 还是 又 被 把 给 对 让 时 时候 之后 以后
+之前 以前 如果 的话 规定 有关 相关 按照 根据 进行 工作 问题 情况 现在 目前 最新 政策 文件 一般 具体 算 到底 得 先 后
+去 来 做 用 上 下 里 想 才 才行 快 那边 别的 一定 意思 什么样 哪天 开始 从 到 事 一时 整个 个别 看 听 写 搞 找 坏
 """.split())
+# jieba POS tags that never carry the subject of a question
+_DROP_POS = ("r", "d", "u", "y", "p", "c", "e", "o", "x", "w", "q", "f", "zg", "ul", "uj", "uz", "ud", "ug", "uv")
 _WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]")
 
 
@@ -25,9 +34,26 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(t for t in jieba.cut_for_search(text) if _WORD.search(t) and t not in STOPWORDS)
 
 
+@dataclass(frozen=True)
+class QueryWord:
+    word: str
+    parts: tuple[str, ...]   # its search-mode parts of two characters or more
+    noun: bool               # nouns (and names, abbreviations) weigh more than verbs
+
+
+def query_words(question: str) -> list[QueryWord]:
+    """The content words of a question, in order, each once."""
+    out: dict[str, QueryWord] = {}
+    for pair in jieba.posseg.lcut(question.strip()):
+        word, flag = pair.word, pair.flag
+        if not _WORD.search(word) or word in STOPWORDS or flag.startswith(_DROP_POS):
+            continue
+        if flag == "m" and not re.search(r"\d{2,}", word):
+            continue  # 一年, 几篇 … but keep 2024
+        parts = tuple(p for p in jieba.cut_for_search(word) if len(p) >= 2 and p != word and p not in STOPWORDS)
+        out.setdefault(word, QueryWord(word, parts, flag[:1] in ("n", "j", "l", "i", "e") or flag in ("vn", "eng", "m")))
+    return list(out.values())
+
+
 def query_terms(question: str) -> list[str]:
-    """The distinct content terms of a question, in order."""
-    seen: dict[str, None] = {}
-    for t in tokens(question.strip()):
-        seen.setdefault(t, None)
-    return list(seen)
+    return [w.word for w in query_words(question)]
