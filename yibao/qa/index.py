@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yibao.qa.provisions import passages_of
-from yibao.qa.segment import tokens
+from yibao.qa.segment import VOCABULARY_VERSION, tokens
 from yibao.settings import get_settings
 from yibao.store import Document, Version
 
@@ -48,7 +48,7 @@ class Hit:
 
 
 def default_path() -> Path:
-    return get_settings().home / "qa" / "index.sqlite"
+    return get_settings().home / "qa" / f"index-v{VOCABULARY_VERSION}.sqlite"
 
 
 class QaIndex:

@@ -83,6 +83,7 @@ def create_app() -> FastAPI:
     app = FastAPI(title="yibao review and control room", docs_url=None, redoc_url=None)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _mount_ack_app(app)
+    _include_qa(app)
 
     @app.get("/review/", response_class=HTMLResponse)
     def review_queue_page(request: Request, user: GetUserDep):
@@ -187,6 +188,13 @@ def create_app() -> FastAPI:
             return controlroom.control_room(s)
 
     return app
+
+
+def _include_qa(app: FastAPI) -> None:
+    """政策智能问答: the /qa/ page, its JSON API, the 对照表 links and the IM robot callback."""
+    from yibao.qa.web import create_router
+
+    app.include_router(create_router())
 
 
 def _mount_ack_app(app: FastAPI) -> None:
