@@ -23,12 +23,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
 
-# (question, corpus id, clause) — the clause a trainer would point to
+# (question, corpus id, clause) — the clause a trainer would point to; "A|id:B" when another
+# provision answers the question just as well
 ANSWERABLE: list[tuple[str, str, str]] = [
     ("我们医院想申请医保定点，开业要满多久才行？", "nhsa_ddyl_2020", "第六条"),
     ("医院申请医保定点需要准备哪些材料", "nhsa_ddyl_2020", "第七条"),
     ("定点申请材料没交齐，医保经办会怎么通知我们", "nhsa_ddyl_2020", "第八条"),
-    ("医保协议快到期了，续签要提前多久提出", "nhsa_ddyl_2020", "第四十一条"),
+    ("我们医院的医保协议快到期了，续签要提前多久提出", "nhsa_ddyl_2020", "第四十一条"),
     ("医院换了法人代表，要去医保那边办变更吗", "nhsa_ddyl_2020", "第四十条"),
     ("哪些情况医院的医保协议会被直接解除", "nhsa_ddyl_2020", "第四十三条"),
     ("医保协议中止是什么意思，会中止多久", "nhsa_ddyl_2020", "第四十二条"),
@@ -46,16 +47,16 @@ ANSWERABLE: list[tuple[str, str, str]] = [
     ("举报医保骗保可以不留名字吗", "nhsa_jbcl_2022", "第八条"),
     ("举报医保违法查实了有奖励吗", "nhsa_jbcl_2022", "第二十一条"),
     ("举报人的个人信息会不会被泄露", "nhsa_jbcl_2022", "第十六条"),
-    ("举报处理完以后会告诉举报人结果吗", "nhsa_jbcl_2022", "第二十二条"),
+    ("举报处理完以后会告诉举报人结果吗", "nhsa_jbcl_2022", "第十三条"),
     ("医保违规的事过了几年就不会再罚了", "nhsa_xzcf_2021", "第六条"),
     ("医保罚款一时交不上，可以延期或者分期吗", "nhsa_xzcf_2021", "第五十四条"),
     ("医保执法封存我们的病历资料最长能封多久", "nhsa_xzcf_2021", "第三十一条"),
     ("被医保局要求退回的钱退到哪里去", "nhsa_xzcf_2021", "第五十三条"),
-    ("医保执法的人进现场检查要出示执法证吗", "nhsa_xzcf_2021", "第二十条"),
+    ("医保局来执法，至少要来几个执法人员", "nhsa_xzcf_2021", "第十六条|nhsa_fjjc_2023:第十七条"),
     ("哪些药品不会被纳入医保药品目录", "nhsa_yygl_2020", "第八条"),
     ("国家谈判药品的协议有效期是几年", "nhsa_yygl_2020", "第十八条"),
     ("甲类药品和乙类药品在报销上有什么区别", "nhsa_yygl_2020", "第二十五条"),
-    ("医生被医保记分，一年记满多少分会暂停医保支付资格", "nhsa_zfzg_2024", "第二十八条"),
+    ("医生被医保记分，一年记满多少分会暂停医保支付资格", "nhsa_zfzg_2024", "第二十九条"),
     ("多点执业的医师在医保怎么登记备案", "nhsa_zfzg_2024", "第十四条"),
     ("医生调到别的医院了，医保登记备案要怎么变", "nhsa_zfzg_2024", "第十七条"),
     ("对医保记分处理不服，医生可以申诉吗", "nhsa_zfzg_2024", "第四十一条"),
@@ -127,9 +128,18 @@ def synthesise(session, total_docs: int, seed: int = 7) -> int:
     return n
 
 
-def cited(answer, doc_id: int, clause: str) -> bool:
-    return any(c.document_id == doc_id and (c.clause == clause or c.clause.startswith(clause))
-               for c in answer.citations[:3])
+def expected(ids: dict, cid: str, clauses: str) -> list[tuple[int, str]]:
+    out = []
+    for alt in clauses.split("|"):
+        other, _, clause = alt.rpartition(":")
+        out.append((ids[other or cid], clause))
+    return out
+
+
+def cited(answer, targets: list[tuple[int, str]]) -> bool:
+    """One of the first three citations is an expected provision or one of its items."""
+    return any(c.document_id == doc_id and c.clause.startswith(clause)
+               for c in answer.citations[:3] for doc_id, clause in targets)
 
 
 def evaluate(session, ids, index, verbose=False) -> dict:
@@ -139,7 +149,7 @@ def evaluate(session, ids, index, verbose=False) -> dict:
         t = time.perf_counter()
         a = ask(q, session=session, index=index)
         times.append(time.perf_counter() - t)
-        if cited(a, ids[cid], clause):
+        if cited(a, expected(ids, cid, clause)):
             hits += 1
         else:
             misses.append((q, cid, clause, [(c.document[:14], c.clause) for c in a.citations]))

@@ -13,9 +13,10 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy.orm import Session
 
 from yibao.qa.index import Hit, QaIndex
+from yibao.qa.intent import holds, wanted
 from yibao.qa.roles import actor_words
 from yibao.qa.segment import query_words
-from yibao.qa.synonyms import equivalents
+from yibao.qa.synonyms import NEGATION_ASKED, NEGATION_WORDS, equivalents, phrases_in
 from yibao.qa.status import change_ids, statuses
 from yibao.settings import get_settings
 from yibao.store import Document, Version
@@ -27,8 +28,10 @@ MIN_TERMS = 2            # … and at least this many distinct question terms (o
 NOT_IN_FORCE = 0.6       # rank factor of a superseded / revised / expired provision
 ROLE_BOOST = 1.25        # rank factor of a provision naming the role's own actors
 TOP_K = 3
-RELEVANCE_COVERAGE = 20.0  # rank: coverage of the question dominates, BM25 breaks ties
+RELEVANCE_COVERAGE = 20.0  # rank: coverage of the question first, then BM25 and the kind of answer
 UNSEEN_SHARE = 0.7       # a question word no provision holds weighs this share of the highest idf
+BM25_SCALE = 10.0        # BM25 relative to the best candidate's, so one rare word cannot outweigh coverage
+INTENT_BONUS = 4.0       # a provision holding what is asked for (conditions, a time limit, a number)
 VERB_WEIGHT = 0.5        # verbs and adjectives weigh half a noun
 
 
@@ -74,6 +77,8 @@ class _Scored:
     coverage: float
     matched: int
     relevance: float
+    groups: int = 0
+    held: tuple[str, ...] = ()
 
 
 def ask(question: str, role: str | None = None, *, session: Session | None = None,
@@ -101,24 +106,10 @@ def ask(question: str, role: str | None = None, *, session: Session | None = Non
 
 
 def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str, ...], top_k: int) -> list[Citation]:
-    words = query_words(question)
-    groups = [tuple(dict.fromkeys(equivalents(w.word) + w.parts + tuple(x for p in w.parts for x in equivalents(p))))
-              for w in words]
-    every = sorted({x for g in groups for x in g})
-    idf = index.idf(every)
-    unseen = index.unseen_idf() * UNSEEN_SHARE
-    # a group weighs what its best-known word weighs; a word no provision holds weighs `unseen`
-    weights = [max([idf[x] for x in g if idf[x] > 0] or [unseen]) * (1.0 if w.noun else VERB_WEIGHT)
-               for w, g in zip(words, groups)]
-    total = sum(weights)
-    if total <= 0:
+    scored = score_hits(index, question)
+    if not scored:
         return []
-    scored = []
-    for hit in index.search(every):
-        held = [i for i, g in enumerate(groups) if any(x in hit.terms for x in g)]
-        coverage = sum(weights[i] for i in held) / total
-        scored.append(_Scored(hit, coverage, len(held), coverage * RELEVANCE_COVERAGE + hit.bm25))
-    need_terms = min(MIN_TERMS, len(groups))
+    need_terms = min(MIN_TERMS, scored[0].groups)
     scored = [s for s in scored if s.coverage >= MIN_COVERAGE and s.matched >= need_terms]
     if not scored:
         return []
@@ -142,6 +133,52 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
         if len(chosen) == top_k:
             break
     return _citations(session, chosen, status)
+
+
+def score_hits(index: QaIndex, question: str) -> list[_Scored]:
+    """Every candidate provision with its coverage of the question and its relevance."""
+    groups, nouns = query_groups(question)
+    if not groups:
+        return []
+    every = sorted({x for g in groups for x in g})
+    idf = index.idf(every)
+    unseen = index.unseen_idf() * UNSEEN_SHARE
+    # a group weighs what its most common word weighs (it matches wherever any of them is);
+    # a word no provision holds weighs `unseen`
+    weights = [min([idf[x] for x in g if idf[x] > 0] or [unseen]) * (1.0 if noun else VERB_WEIGHT)
+               for g, noun in zip(groups, nouns)]
+    total = sum(weights)
+    intents = wanted(question)
+    scored = []
+    hits = index.search(every)
+    top_bm25 = max((h.bm25 for h in hits), default=1.0) or 1.0
+    for hit in hits:
+        held = [i for i, g in enumerate(groups) if any(x in hit.terms or (len(x) > 1 and x in hit.quote) for x in g)]
+        coverage = sum(weights[i] for i in held) / total
+        bonus = sum(INTENT_BONUS for kind in intents if holds(kind, hit.quote))
+        scored.append(_Scored(hit, coverage, len(held), coverage * RELEVANCE_COVERAGE + BM25_SCALE * hit.bm25 / top_bm25 + bonus,
+                              len(groups), tuple(groups[i][0] for i in held)))
+    return scored
+
+
+def query_groups(question: str) -> tuple[list[tuple[str, ...]], list[bool]]:
+    """Each content word of the question with its parts and policy-language equivalents; a staff
+    phrase ("不留名字") is one group; a "not" in the question adds the negation words."""
+    groups: list[tuple[str, ...]] = []
+    nouns: list[bool] = []
+    rest = question
+    for phrase in phrases_in(question):
+        groups.append(equivalents(phrase))
+        nouns.append(True)
+        rest = rest.replace(phrase, "，")
+    for w in query_words(rest):
+        groups.append(tuple(dict.fromkeys(equivalents(w.word) + w.parts
+                                          + tuple(x for p in w.parts for x in equivalents(p)))))
+        nouns.append(w.noun)
+    if NEGATION_ASKED.search(question):
+        groups.append(NEGATION_WORDS)
+        nouns.append(False)
+    return groups, nouns
 
 
 def _citations(session: Session, chosen: list[_Scored], status: dict) -> list[Citation]:

@@ -27,7 +27,7 @@ DOMAIN_WORDS = """
 生育津贴 生育保险 职工医保 居民医保 大病保险 长期护理保险 长护险 处方药 甲类 乙类 自付 自费 先行自付
 """.split()
 for _w in DOMAIN_WORDS:
-    jieba.add_word(_w, freq=20000)
+    jieba.add_word(_w, freq=20000, tag="n")
 
 STOPWORDS = frozenset("""
 的 了 吗 呢 吧 啊 呀 么 嘛 是 在 有 和 与 及 或 也 都 就 要 会 能 可 可以 可不可以 能不能 能否 是否 是不是 有没有 会不会

@@ -7,6 +7,8 @@ here names a particular document.
 """
 from __future__ import annotations
 
+import re
+
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("提前", "预先", "事先"), ("通知", "告知", "告诉"), ("医院", "医疗机构", "定点医疗机构"),
     ("药店", "零售药店", "定点零售药店"), ("报销", "支付", "结算", "报账"), ("看病", "就医", "就诊"),
@@ -25,6 +27,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("自费", "自费结算", "转嫁"), ("收回", "追回"), ("分期", "分期缴纳", "暂缓"), ("延期", "延期缴纳", "暂缓"),
     ("结果", "处理结果", "告知"), ("刷卡", "结算", "医保凭证"), ("日用品", "其他商品", "非医保药品"),
     ("不配合", "拒绝", "阻挠"), ("美容", "医疗美容"), ("生孩子", "生育"), ("孩子", "生育", "分娩"),
+    ("医保局", "医疗保障行政部门", "医疗保障部门", "医保部门"), ("医保部门", "医疗保障部门", "医疗保障行政部门"),
     ("记满", "累计"), ("一年", "自然年度", "年度"), ("几年", "二年", "年内"), ("续签", "续签协议", "期满"),
 )
 
@@ -32,6 +35,22 @@ _BY_WORD: dict[str, tuple[str, ...]] = {}
 for _group in GROUPS:
     for _word in _group:
         _BY_WORD[_word] = tuple(dict.fromkeys(_BY_WORD.get(_word, ()) + _group))
+
+
+# A question that says "not" looks for the provisions that say it (不予受理, 不得, 不再给予…).
+NEGATION_ASKED = re.compile(r"不会|不能|不可以|不用|不给|不算|不再|不予|不准|不让|不行|不得|不属于|不纳入|不报")
+NEGATION_WORDS = ("不予", "不再", "不纳入", "不属于", "不支付", "不计入", "不列入", "不能", "禁止", "严禁")
+
+
+def phrases_in(question: str) -> list[str]:
+    """Staff phrases of GROUPS found in the question, longest first, not overlapping."""
+    found: list[str] = []
+    taken = question
+    for word in sorted(_BY_WORD, key=len, reverse=True):
+        if len(word) >= 3 and word in taken:
+            found.append(word)
+            taken = taken.replace(word, "　")
+    return found
 
 
 def equivalents(term: str) -> tuple[str, ...]:
