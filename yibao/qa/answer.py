@@ -32,6 +32,7 @@ RELEVANCE_COVERAGE = 20.0  # rank: coverage of the question first, then BM25 and
 UNSEEN_SHARE = 0.7       # a question word no provision holds weighs this share of the highest idf
 BM25_SCALE = 10.0        # BM25 relative to the best candidate's, so one rare word cannot outweigh coverage
 INTENT_BONUS = 4.0       # a provision holding what is asked for (conditions, a time limit, a number)
+UNSEEN_VERB_SHARE = 0.5  # … a verb no provision holds ("交齐", "连累") much less: it is how staff talk
 VERB_WEIGHT = 0.5        # verbs and adjectives weigh half a noun
 
 
@@ -145,8 +146,8 @@ def score_hits(index: QaIndex, question: str) -> list[_Scored]:
     unseen = index.unseen_idf() * UNSEEN_SHARE
     # a group weighs what its most common word weighs (it matches wherever any of them is);
     # a word no provision holds weighs `unseen`
-    weights = [min([idf[x] for x in g if idf[x] > 0] or [unseen]) * (1.0 if noun else VERB_WEIGHT)
-               for g, noun in zip(groups, nouns)]
+    weights = [min([idf[x] for x in g if idf[x] > 0] or [unseen if noun else unseen * UNSEEN_VERB_SHARE])
+               * (1.0 if noun else VERB_WEIGHT) for g, noun in zip(groups, nouns)]
     total = sum(weights)
     intents = wanted(question)
     scored = []
