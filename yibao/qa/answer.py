@@ -7,6 +7,7 @@ role's own provisions above others.  Without a provision covering enough of the 
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -123,11 +124,11 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
     for s in shortlist:
         if not status[s.hit.version_id].in_force:
             s.relevance *= NOT_IN_FORCE
-    shortlist.sort(key=lambda s: (not status[s.hit.version_id].in_force, -s.relevance))
+    shortlist.sort(key=lambda s: (not status[s.hit.version_id].in_force, -s.relevance, s.hit.document_id))
     chosen: list[_Scored] = []
-    seen: set[tuple[int, str]] = set()
-    for s in shortlist:  # the same words in several versions of one document: cite the best-ranked once
-        key = (s.hit.document_id, s.hit.quote)
+    seen: set[str] = set()
+    for s in shortlist:  # the same words in several versions or documents: cite the best-ranked once
+        key = re.sub(r"\s+", "", s.hit.quote)
         if key not in seen:
             seen.add(key)
             chosen.append(s)
@@ -151,7 +152,7 @@ def score_hits(index: QaIndex, question: str) -> list[_Scored]:
     total = sum(weights)
     intents = wanted(question)
     scored = []
-    hits = index.search(every)
+    hits = index.search(index.search_terms(every, idf))
     top_bm25 = max((h.bm25 for h in hits), default=1.0) or 1.0
     for hit in hits:
         held = [i for i, g in enumerate(groups) if any(x in hit.terms or (len(x) > 1 and x in hit.quote) for x in g)]

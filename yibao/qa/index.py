@@ -34,6 +34,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passage_vocab USING fts5vocab(passage_fts, 'r
 """
 TITLE_WEIGHT = 0.3     # a title word counts for less than the provision's own words
 CANDIDATES = 200       # rows FTS5 hands to the re-ranker
+COMMON_SHARE = 0.15    # a term in more than this share of the provisions is not searched for (see search_terms)
 
 
 @dataclass
@@ -110,13 +111,25 @@ class QaIndex:
         db.execute("DELETE FROM indexed_versions WHERE version_id=?", (version_id,))
 
     # ------------------------------------------------------------------ asking
-    def idf(self, terms: list[str]) -> dict[str, float]:
-        """BM25-style idf per term (0 for a term no provision holds)."""
+    def doc_freq(self, terms: list[str]) -> tuple[dict[str, int], int]:
+        """Passages holding each term, and the number of passages."""
         db = self._db()
         total = db.execute("SELECT count(*) FROM passages").fetchone()[0] or 1
         marks = ",".join("?" * len(terms))
         df = dict(db.execute(f"SELECT term, doc FROM passage_vocab WHERE term IN ({marks})", terms)) if terms else {}
+        return df, total
+
+    def idf(self, terms: list[str]) -> dict[str, float]:
+        """BM25-style idf per term (0 for a term no provision holds)."""
+        df, total = self.doc_freq(terms)
         return {t: (math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) if t in df else 0.0) for t in terms}
+
+    def search_terms(self, terms: list[str], idf: dict[str, float]) -> list[str]:
+        """The terms worth handing to FTS5: common words (in more than COMMON_SHARE of the
+        provisions) only widen the candidate set and slow the query; the re-ranker still sees them."""
+        limit = math.log(1 + (1 - COMMON_SHARE) / COMMON_SHARE)
+        rare = [t for t in terms if idf.get(t, 0) > limit]
+        return rare or sorted((t for t in terms if idf.get(t, 0) > 0), key=lambda t: -idf[t])[:3]
 
     def unseen_idf(self) -> float:
         """The idf of a word no provision holds."""

@@ -29,30 +29,31 @@ def statuses(session: Session, version_ids: set[int], today: dt.date | None = No
     today = today or dt.date.today()
     if not version_ids:
         return {}
-    versions = {v.id: v for v in session.scalars(select(Version).where(Version.id.in_(version_ids)))}
-    doc_ids = {v.document_id for v in versions.values()}
+    rows = session.execute(select(Version.id, Version.meta, Document)
+                           .join(Document, Document.id == Version.document_id).where(Version.id.in_(version_ids)))
+    versions = {vid: (meta, doc) for vid, meta, doc in rows}
+    doc_ids = {doc.id for _, doc in versions.values()}
     latest = {d: v for d, v in session.execute(select(Version.document_id, func.max(Version.id))
                                   .where(Version.document_id.in_(doc_ids)).group_by(Version.document_id))}
     successors: dict[int, Document] = {}
     for d in session.scalars(select(Document).where(Document.supersedes_id.in_(doc_ids)).order_by(Document.id)):
         successors.setdefault(d.supersedes_id, d)
     out: dict[int, VersionStatus] = {}
-    for vid, v in versions.items():
-        doc = v.document
+    for vid, (meta, doc) in versions.items():
         if doc.id in successors:
             s = successors[doc.id]
             out[vid] = VersionStatus(False, "已废止或被替代", s.title, s.url, s.id)
         elif latest.get(doc.id) != vid:
             out[vid] = VersionStatus(False, "已被修订（有新版本）", doc.title, doc.url, doc.id)
-        elif _expired(v, today):
+        elif _expired(meta, today):
             out[vid] = VersionStatus(False, "已过有效期", None, None, None)
         else:
             out[vid] = VersionStatus(True, "现行有效", None, None, None)
     return out
 
 
-def _expired(version: Version, today: dt.date) -> bool:
-    expiry = ((version.meta or {}).get("extracted") or {}).get("expiry")
+def _expired(meta: dict | None, today: dt.date) -> bool:
+    expiry = ((meta or {}).get("extracted") or {}).get("expiry")
     try:
         return bool(expiry) and dt.date.fromisoformat(str(expiry)) < today
     except ValueError:
