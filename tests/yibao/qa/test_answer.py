@@ -42,7 +42,7 @@ def test_question_the_texts_cannot_answer_gets_no_basis(store):
 def test_superseded_document_is_marked_and_ranks_after_its_successor(store):
     with open_session() as s:
         old = store_text(s, title="医疗保障基金飞行检查管理办法（旧）", doc_number="医保发〔2019〕1号",
-                         text=_text("nhsa_fjjc_2023").replace("2023年5月1日", "2019年5月1日"))
+                         text=_text("nhsa_fjjc_2023").replace("不预先告 知", "提前三日书面告 知"))
         store_text(s, title="医疗保障基金飞行检查管理办法（新）", doc_number="医保发〔2026〕1号",
                    text=_text("nhsa_fjjc_2023"), supersedes=old.document)
     a = ask("飞行检查会不会提前通知医院", top_k=12)
