@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from sqlalchemy.orm import Session
 
+from yibao.qa import synthesis
 from yibao.qa.index import Hit, QaIndex
 from yibao.qa.intent import holds, wanted
 from yibao.qa.roles import actor_words
@@ -84,8 +85,9 @@ class _Scored:
 
 
 def ask(question: str, role: str | None = None, *, session: Session | None = None,
-        index: QaIndex | None = None, top_k: int = TOP_K, synthesise: bool = False) -> Answer:
-    """The answer with its citations, best first (or NO_BASIS with none)."""
+        index: QaIndex | None = None, top_k: int = TOP_K, synthesise: bool | None = None) -> Answer:
+    """The answer with its citations, best first (or NO_BASIS with none).  `synthesise` (default:
+    YIBAO_QA_LLM=1) lets the on-prem model word it from the cited provisions only."""
     if session is None:
         with open_session() as s:
             return ask(question, role, session=s, index=index, top_k=top_k, synthesise=synthesise)
@@ -98,11 +100,10 @@ def ask(question: str, role: str | None = None, *, session: Session | None = Non
         answer = Answer(question, NO_BASIS, [], role)
     else:
         answer = Answer(question, quote_answer(citations), citations, role)
-        if synthesise:
-            from yibao.qa.synthesis import synthesise_answer
-            text = synthesise_answer(question, citations)
+        if synthesise or (synthesise is None and synthesis.enabled()):
+            text = synthesis.synthesise_answer(question, citations)
             if text:
-                answer.answer, answer.synthesised = text, True
+                answer.answer, answer.synthesised = text, True   # the quotes stay in the citations
     answer.elapsed_ms = (time.perf_counter() - start) * 1000
     return answer
 

@@ -52,7 +52,8 @@ def question_of(body: dict) -> str:
 
 
 def reply(answer: Answer, sender_id: str | None = None) -> dict:
-    lines = [f"**问：**{answer.question}", "", f"**答：**{answer.answer if not answer.citations else ''}"]
+    shown = answer.answer if (answer.synthesised or not answer.citations) else "依据以下条款："
+    lines = [f"**问：**{answer.question}", "", f"**答：**{shown}", ""]
     for n, c in enumerate(answer.citations, 1):
         mark = "" if c.in_force else f"（{c.status}）"
         lines.append(f"> [{n}] 《{c.document}》{c.doc_number or ''} {c.clause}{mark}：{c.text[:300]}")
