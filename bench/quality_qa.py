@@ -89,6 +89,31 @@ UNANSWERABLE: list[str] = [
     "科室团建经费怎么报账",
 ]
 
+# Written after the synonyms, weights and threshold were settled on the lists above, and never
+# tuned on: their figure is the honest estimate for texts and questions yibao has not seen.
+HELD_OUT: list[tuple[str, str, str]] = [
+    ("药店帮别人代买药需要带什么证件", "nhsa_ddyd_2020", "第二十一条"),
+    ("药店的外配处方要留多长时间", "nhsa_ddyd_2020", "第二十二条"),
+    ("OTC非处方药以后还会新增进医保目录吗", "nhsa_yygl_2020", "第三十六条"),
+    ("医保执法立案后多长时间要出处理决定", "nhsa_xzcf_2021", "第四十五条"),
+    ("我们不在场的时候处罚决定书怎么送过来", "nhsa_xzcf_2021", "第五十九条"),
+    ("可以通过哪些渠道举报骗保", "nhsa_jbcl_2022", "第六条"),
+    ("查实的骗保典型案例会公开曝光吗", "nhsa_jbcl_2022", "第二十条"),
+    ("飞行检查是随机抽的吗", "nhsa_fjjc_2023", "第十一条"),
+    ("哪些医院人员要做医保登记备案", "nhsa_zfzg_2024", "第十一条"),
+    ("医保医师备案状态暂停了还能给病人开医保的药吗", "nhsa_zfzg_2024", "第十六条"),
+    ("特例单议是按月报还是按季度报", "nhsa_abzjb_2025", "第二十二条"),
+    ("医院能不能让病人挂床住院", "nhsa_ddyl_2020", "第十五条"),
+    ("药品从医保目录里调出来有哪些原因", "nhsa_yygl_2020", "第九条"),
+    ("医保药品的支付标准是什么意思", "nhsa_yygl_2020", "第二十六条"),
+]
+HELD_OUT_UNANSWERABLE: list[str] = [
+    "医院的护理部主任由谁任命",
+    "实习生的带教补助怎么发",
+    "门诊大厅的自助机坏了谁来修",
+    "病房空调温度夏天设几度",
+]
+
 PROVINCES = ["四川", "广东", "浙江", "江苏", "上海", "河南", "湖北", "湖南", "山东", "福建", "云南", "甘肃"]
 
 
@@ -145,10 +170,12 @@ def cited(answer, targets: list[tuple[int, str]]) -> bool:
                for c in answer.citations[:3] for doc_id, clause in targets)
 
 
-def evaluate(session, ids, index, verbose=False, copies=None) -> dict:
+def evaluate(session, ids, index, verbose=False, copies=None, answerable=None, unanswerable=None) -> dict:
     from yibao.qa import ask
+    answerable = ANSWERABLE if answerable is None else answerable
+    unanswerable = UNANSWERABLE if unanswerable is None else unanswerable
     hits, misses, times = 0, [], []
-    for q, cid, clause in ANSWERABLE:
+    for q, cid, clause in answerable:
         t = time.perf_counter()
         a = ask(q, session=session, index=index)
         times.append(time.perf_counter() - t)
@@ -157,7 +184,7 @@ def evaluate(session, ids, index, verbose=False, copies=None) -> dict:
         else:
             misses.append((q, cid, clause, [(c.document[:14], c.clause) for c in a.citations]))
     refused, wrong = 0, []
-    for q in UNANSWERABLE:
+    for q in unanswerable:
         t = time.perf_counter()
         a = ask(q, session=session, index=index)
         times.append(time.perf_counter() - t)
@@ -170,7 +197,7 @@ def evaluate(session, ids, index, verbose=False, copies=None) -> dict:
             print("  miss:", m)
         for w in wrong:
             print("  answered:", w)
-    return {"hit": hits / len(ANSWERABLE), "refused": refused / len(UNANSWERABLE),
+    return {"hit": hits / len(answerable), "refused": refused / len(unanswerable),
             "median_ms": statistics.median(times) * 1000, "misses": misses, "wrong": wrong}
 
 
@@ -185,6 +212,7 @@ def main(total_docs: int = 1000, verbose: bool = False) -> list[dict]:
             index = QaIndex()
             index.sync(session)
             small = evaluate(session, ids, index, verbose)
+            held = evaluate(session, ids, index, verbose, None, HELD_OUT, HELD_OUT_UNANSWERABLE)
             copies: dict = {}
             n = synthesise(session, total_docs, copies)
             t = time.perf_counter()
@@ -195,6 +223,8 @@ def main(total_docs: int = 1000, verbose: bool = False) -> list[dict]:
             big_copies = evaluate(session, ids, index, False, copies)
     print(f"corpus ({len(ids)} texts): top-3 hit {small['hit']:.0%} ({len(ANSWERABLE)} questions), "
           f"没有找到依据 on unanswerable {small['refused']:.0%} ({len(UNANSWERABLE)}), median {small['median_ms']:.1f} ms")
+    print(f"held out ({len(HELD_OUT)} + {len(HELD_OUT_UNANSWERABLE)} questions never tuned on): "
+          f"top-3 hit {held['hit']:.0%}, 没有找到依据 {held['refused']:.0%}")
     print(f"{n} documents ({passages} provisions, indexed in {build_s:.1f} s): top-3 hit {big['hit']:.0%} "
           f"(the original text; {big_copies['hit']:.0%} counting its synthetic copies), "
           f"没有找到依据 {big['refused']:.0%}, median latency {big['median_ms']:.1f} ms")
@@ -202,6 +232,9 @@ def main(total_docs: int = 1000, verbose: bool = False) -> list[dict]:
         {"case": f"top-3 hit rate, {len(ANSWERABLE)} staff questions (target ≥ 90%)", "median_s": None,
          "baseline": "", "ratio": None, "note": f"{small['hit']:.0%} on the corpus; among {n} docs {big_copies['hit']:.0%} "
                                                 "(original or a synthetic copy)"},
+        {"case": f"held-out questions ({len(HELD_OUT)} + {len(HELD_OUT_UNANSWERABLE)} unanswerable, never tuned on)",
+         "median_s": None, "baseline": "", "ratio": None,
+         "note": f"top-3 hit {held['hit']:.0%}, 没有找到依据 {held['refused']:.0%}"},
         {"case": f"没有找到依据 on {len(UNANSWERABLE)} unanswerable (target 100%)", "median_s": None,
          "baseline": "", "ratio": None, "note": f"{small['refused']:.0%} on the corpus, {big['refused']:.0%} among {n} docs"},
         {"case": f"ask, median over {n} stored documents (target < 200 ms)", "median_s": big["median_ms"] / 1000,

@@ -21,13 +21,14 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("资格", "资质"), ("拒绝", "不予"), ("听证", "陈述", "申辩"), ("签协议", "协议", "签订"),
     ("证据", "取证"), ("多开", "超量"), ("耗材", "医用耗材"), ("分组", "病组"), ("按病种", "病种"),
     ("开业", "运营", "经营", "营业"), ("门口", "显著位置"), ("牌子", "标牌", "标识"), ("不留名字", "匿名"), ("匿名", "实名"),
-    ("名字", "姓名", "名称"), ("后果", "责任", "处理"), ("执法证", "执法证件", "证件"), ("封", "封存"),
+    ("名字", "姓名", "名称"), ("后果", "责任", "处理"), ("执法证", "执法证件"), ("封", "封存"),
     ("最长", "不得超过", "期限"), ("法人代表", "法定代表人"), ("法人", "法定代表人"), ("换", "变更"), ("变", "变更"),
     ("调到", "变更", "执业机构"), ("不服", "申诉", "异议", "复核"), ("退", "退回"), ("意见", "陈述", "申辩", "反馈"),
     ("自费", "自费结算", "转嫁"), ("收回", "追回"), ("分期", "分期缴纳", "暂缓"), ("延期", "延期缴纳", "暂缓"),
     ("结果", "处理结果", "告知"), ("刷卡", "结算", "医保凭证"), ("日用品", "其他商品", "非医保药品"),
     ("不配合", "拒绝", "阻挠"), ("美容", "医疗美容"), ("生孩子", "生育"), ("孩子", "生育", "分娩"),
     ("医保局", "医疗保障行政部门", "医疗保障部门", "医保部门"), ("医保部门", "医疗保障部门", "医疗保障行政部门"),
+    ("买", "购", "购买", "购药"), ("代买", "代购"), ("留", "保留", "保存", "留存"), ("证件", "身份证", "身份凭证", "证照"),
     ("记满", "累计"), ("飞检", "飞行检查"), ("飞检组", "飞行检查组"), ("停", "暂停", "中止", "终止"),
     ("调到", "调动", "执业机构", "发生变化", "变更"), ("变化", "变更", "发生变化"), ("交齐", "补充", "不全"), ("一年", "自然年度", "年度"), ("几年", "二年", "年内"), ("续签", "续签协议", "期满"),
 )
@@ -44,13 +45,20 @@ NEGATION_WORDS = ("不予", "不再", "不纳入", "不属于", "不支付", "�
 
 
 def phrases_in(question: str) -> list[str]:
-    """Staff phrases of GROUPS found in the question, longest first, not overlapping."""
+    """Staff phrases of GROUPS found in the question on jieba word boundaries ("处方" is not
+    taken out of "非处方药"), longest first, not overlapping."""
+    from yibao.qa.segment import word_bounds
+    bounds = word_bounds(question)
     found: list[str] = []
     taken = question
     for word in sorted(_BY_WORD, key=len, reverse=True):
-        if len(word) >= 2 and word in taken:
-            found.append(word)
-            taken = taken.replace(word, "　")
+        start = taken.find(word) if len(word) >= 2 else -1
+        while start >= 0:
+            if start in bounds and start + len(word) in bounds:
+                found.append(word)
+                taken = taken[:start] + "　" * len(word) + taken[start + len(word):]
+                break
+            start = taken.find(word, start + 1)
     return found
 
 
