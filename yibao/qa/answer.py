@@ -17,7 +17,7 @@ from yibao.qa import synthesis
 from yibao.qa.index import Hit, QaIndex
 from yibao.qa.intent import holds, wanted
 from yibao.qa.roles import actor_words
-from yibao.qa.segment import query_words
+from yibao.qa.segment import STOPWORDS, query_words
 from yibao.qa.synonyms import NEGATION_ASKED, NEGATION_WORDS, equivalents, phrases_in
 from yibao.qa.status import change_ids, statuses
 from yibao.settings import get_settings
@@ -35,6 +35,7 @@ UNSEEN_SHARE = 0.7       # a question word no provision holds weighs this share 
 BM25_SCALE = 10.0        # BM25 relative to the best candidate's, so one rare word cannot outweigh coverage
 INTENT_BONUS = 4.0       # a provision holding what is asked for (conditions, a time limit, a number)
 UNSEEN_VERB_SHARE = 0.5  # … a verb no provision holds ("交齐", "连累") much less: it is how staff talk
+PART_CREDIT = 0.5        # a provision holding only a piece of a question word ("护理" of "护理部")
 VERB_WEIGHT = 0.5        # verbs and adjectives weigh half a noun
 
 
@@ -140,48 +141,73 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
 
 def score_hits(index: QaIndex, question: str) -> list[_Scored]:
     """Every candidate provision with its coverage of the question and its relevance."""
-    groups, nouns = query_groups(question)
+    groups = query_groups(question)
     if not groups:
         return []
-    every = sorted({x for g in groups for x in g})
+    idf = index.idf(sorted({x for g in groups for x in g.words + g.parts}))
+    for g in groups:
+        if not g.noun and not any(idf.get(x, 0) > 0 for x in g.words + g.parts):
+            g.parts = _verb_pieces(g)
+    every = sorted({x for g in groups for x in g.words + g.parts})
     idf = index.idf(every)
     unseen = index.unseen_idf() * UNSEEN_SHARE
     # a group weighs what its most common word weighs (it matches wherever any of them is);
-    # a word no provision holds weighs `unseen`
-    weights = [min([idf[x] for x in g if idf[x] > 0] or [unseen if noun else unseen * UNSEEN_VERB_SHARE])
-               * (1.0 if noun else VERB_WEIGHT) for g, noun in zip(groups, nouns)]
+    # a word no provision holds weighs `unseen` (a verb much less: it is how staff talk)
+    weights = [min([idf[x] for x in g.words + g.parts if idf[x] > 0]
+                   or [unseen if g.noun else unseen * UNSEEN_VERB_SHARE]) * (1.0 if g.noun else VERB_WEIGHT)
+               for g in groups]
     total = sum(weights)
     intents = wanted(question)
     scored = []
     hits = index.search(index.search_terms(every, idf))
     top_bm25 = max((h.bm25 for h in hits), default=1.0) or 1.0
     for hit in hits:
-        held = [i for i, g in enumerate(groups) if any(x in hit.terms or (len(x) > 1 and x in hit.quote) for x in g)]
-        coverage = sum(weights[i] for i in held) / total
+        share = [_held(g, hit) for g in groups]
+        coverage = sum(w * h for w, h in zip(weights, share)) / total
         bonus = sum(INTENT_BONUS for kind in intents if holds(kind, hit.quote))
-        scored.append(_Scored(hit, coverage, len(held), coverage * RELEVANCE_COVERAGE + BM25_SCALE * hit.bm25 / top_bm25 + bonus,
-                              len(groups), tuple(groups[i][0] for i in held)))
+        scored.append(_Scored(hit, coverage, sum(1 for h in share if h), coverage * RELEVANCE_COVERAGE
+                              + BM25_SCALE * hit.bm25 / top_bm25 + bonus, len(groups),
+                              tuple(g.words[0] for g, h in zip(groups, share) if h)))
     return scored
 
 
-def query_groups(question: str) -> tuple[list[tuple[str, ...]], list[bool]]:
-    """Each content word of the question with its parts and policy-language equivalents; a staff
-    phrase ("不留名字") is one group; a "not" in the question adds the negation words."""
-    groups: list[tuple[str, ...]] = []
-    nouns: list[bool] = []
+def _held(group: _Group, hit: Hit) -> float:
+    """1 when the provision holds the word (or an equivalent), PART_CREDIT when only a piece of it."""
+    def has(x: str) -> bool:
+        return x in hit.terms or (len(x) > 1 and x in hit.quote)
+    if any(has(x) for x in group.words):
+        return 1.0
+    return PART_CREDIT if any(has(x) for x in group.parts) else 0.0
+
+
+@dataclass
+class _Group:
+    words: tuple[str, ...]        # the question word and its policy-language equivalents
+    parts: tuple[str, ...] = ()   # pieces of it: holding only these counts half
+    noun: bool = True
+
+
+def query_groups(question: str) -> list[_Group]:
+    """Each content word of the question with its equivalents and parts; a staff phrase
+    ("不留名字") is one group; a "not" in the question adds the negation words."""
+    groups: list[_Group] = []
     rest = question
     for phrase in phrases_in(question):
-        groups.append(equivalents(phrase))
-        nouns.append(True)
+        groups.append(_Group(equivalents(phrase)))
         rest = rest.replace(phrase, "，")
     for w in query_words(rest):
-        groups.append(tuple(dict.fromkeys(equivalents(w.word) + w.parts
-                                          + tuple(x for p in w.parts for x in equivalents(p)))))
-        nouns.append(w.noun)
+        parts = tuple(dict.fromkeys(w.parts + tuple(x for p in w.parts for x in equivalents(p))))
+        groups.append(_Group(equivalents(w.word), parts, w.noun))
     if NEGATION_ASKED.search(question):
-        groups.append(NEGATION_WORDS)
-        nouns.append(False)
-    return groups, nouns
+        groups.append(_Group(NEGATION_WORDS, noun=False))
+    return groups
+
+
+def _verb_pieces(group: _Group) -> tuple[str, ...]:
+    """A verb no provision holds ("要留", "代买"): the policy words for its characters ("保存", "购买");
+    a bare character would match almost every provision."""
+    chars = [c for c in group.words[0] if c not in STOPWORDS]
+    return tuple(dict.fromkeys(x for c in chars for x in equivalents(c)[1:] if len(x) > 1))
 
 
 def _citations(session: Session, chosen: list[_Scored], status: dict) -> list[Citation]:
