@@ -89,8 +89,10 @@ UNANSWERABLE: list[str] = [
     "科室团建经费怎么报账",
 ]
 
-# Written after the synonyms, weights and threshold were settled on the lists above, and never
-# tuned on: their figure is the honest estimate for texts and questions yibao has not seen.
+# HELD_OUT was written after the synonyms, weights and threshold were settled on the lists above;
+# its misses were looked at once and led to general changes (word boundaries, half credit for
+# pieces of a word), so it is no longer blind.  HELD_OUT_2 was written last and never tuned on:
+# its figure is the honest estimate for questions yibao has not seen.
 HELD_OUT: list[tuple[str, str, str]] = [
     ("药店帮别人代买药需要带什么证件", "nhsa_ddyd_2020", "第二十一条"),
     ("药店的外配处方要留多长时间", "nhsa_ddyd_2020", "第二十二条"),
@@ -112,6 +114,27 @@ HELD_OUT_UNANSWERABLE: list[str] = [
     "实习生的带教补助怎么发",
     "门诊大厅的自助机坏了谁来修",
     "病房空调温度夏天设几度",
+]
+
+HELD_OUT_2: list[tuple[str, str, str]] = [
+    ("即时结算以后医院报上去的费用多久能拨下来", "nhsa_jsjs_2025", "二、（一）"),
+    ("做人流手术生育保险现在能报多少钱", "qh_shengyu_2025", "二、"),
+    ("医保不报的项目给病人用要病人签字吗", "qh_yyxy_2025", "第十九条"),
+    ("病人委托家属来开药，我们要核对什么", "qh_yyxy_2025", "第十条|nhsa_ddyd_2020:第二十一条"),
+    ("药店卖药要扫追溯码上传吗", "qh_ydxy_2025r", "第十五条"),
+    ("个人账户能不能给家里人用", "qh_ydxy_2025r", "第十八条"),
+    ("医院自己要组织医保政策培训吗", "nhsa_ddyl_2020", "第十九条"),
+    ("我们没超总额的医保费用，经办会按时全额给钱吗", "nhsa_ddyl_2020", "第三十七条"),
+    ("麻醉药品的价格谁来管", "nhsa_ypjg_2019", "一、（四）"),
+    ("以前拖欠医院的医保款会清理吗", "nhsa_drg2_2024", "二、（三）"),
+    ("各地能自己调整DRG分组吗", "nhsa_drg2_2024", "一、（二）"),
+    ("哪些药品是超量开药监管的重点", "nhsa_clky_2025", "二、（一）"),
+]
+HELD_OUT_2_UNANSWERABLE: list[str] = [
+    "职工体检费用公司报销标准是多少",
+    "护士执业证多久注册一次",
+    "院内感染暴发要在几小时内上报",
+    "医院的医疗纠纷怎么走调解",
 ]
 
 PROVINCES = ["四川", "广东", "浙江", "江苏", "上海", "河南", "湖北", "湖南", "山东", "福建", "云南", "甘肃"]
@@ -213,6 +236,7 @@ def main(total_docs: int = 1000, verbose: bool = False) -> list[dict]:
             index.sync(session)
             small = evaluate(session, ids, index, verbose)
             held = evaluate(session, ids, index, verbose, None, HELD_OUT, HELD_OUT_UNANSWERABLE)
+            blind = evaluate(session, ids, index, verbose, None, HELD_OUT_2, HELD_OUT_2_UNANSWERABLE)
             copies: dict = {}
             n = synthesise(session, total_docs, copies)
             t = time.perf_counter()
@@ -223,8 +247,10 @@ def main(total_docs: int = 1000, verbose: bool = False) -> list[dict]:
             big_copies = evaluate(session, ids, index, False, copies)
     print(f"corpus ({len(ids)} texts): top-3 hit {small['hit']:.0%} ({len(ANSWERABLE)} questions), "
           f"没有找到依据 on unanswerable {small['refused']:.0%} ({len(UNANSWERABLE)}), median {small['median_ms']:.1f} ms")
-    print(f"held out ({len(HELD_OUT)} + {len(HELD_OUT_UNANSWERABLE)} questions never tuned on): "
+    print(f"held out ({len(HELD_OUT)} + {len(HELD_OUT_UNANSWERABLE)} questions, looked at once): "
           f"top-3 hit {held['hit']:.0%}, 没有找到依据 {held['refused']:.0%}")
+    print(f"blind ({len(HELD_OUT_2)} + {len(HELD_OUT_2_UNANSWERABLE)} questions never tuned on): "
+          f"top-3 hit {blind['hit']:.0%}, 没有找到依据 {blind['refused']:.0%}")
     print(f"{n} documents ({passages} provisions, indexed in {build_s:.1f} s): top-3 hit {big['hit']:.0%} "
           f"(the original text; {big_copies['hit']:.0%} counting its synthetic copies), "
           f"没有找到依据 {big['refused']:.0%}, median latency {big['median_ms']:.1f} ms")
@@ -232,9 +258,12 @@ def main(total_docs: int = 1000, verbose: bool = False) -> list[dict]:
         {"case": f"top-3 hit rate, {len(ANSWERABLE)} staff questions (target ≥ 90%)", "median_s": None,
          "baseline": "", "ratio": None, "note": f"{small['hit']:.0%} on the corpus; among {n} docs {big_copies['hit']:.0%} "
                                                 "(original or a synthetic copy)"},
-        {"case": f"held-out questions ({len(HELD_OUT)} + {len(HELD_OUT_UNANSWERABLE)} unanswerable, never tuned on)",
+        {"case": f"held-out questions ({len(HELD_OUT)} + {len(HELD_OUT_UNANSWERABLE)} unanswerable, looked at once)",
          "median_s": None, "baseline": "", "ratio": None,
          "note": f"top-3 hit {held['hit']:.0%}, 没有找到依据 {held['refused']:.0%}"},
+        {"case": f"blind questions ({len(HELD_OUT_2)} + {len(HELD_OUT_2_UNANSWERABLE)} unanswerable, never tuned on)",
+         "median_s": None, "baseline": "", "ratio": None,
+         "note": f"top-3 hit {blind['hit']:.0%}, 没有找到依据 {blind['refused']:.0%}"},
         {"case": f"没有找到依据 on {len(UNANSWERABLE)} unanswerable (target 100%)", "median_s": None,
          "baseline": "", "ratio": None, "note": f"{small['refused']:.0%} on the corpus, {big['refused']:.0%} among {n} docs"},
         {"case": f"ask, median over {n} stored documents (target < 200 ms)", "median_s": big["median_ms"] / 1000,
