@@ -66,6 +66,8 @@ def query_words(question: str) -> list[QueryWord]:
             continue
         if flag == "m" and not re.search(r"\d{2,}", word):
             continue  # 一年, 几篇 … but keep 2024
+        if len(word) == 1 and not _has_equivalents(word):
+            continue  # 内, 证, 走: a lone character says little and matches almost everything
         parts = tuple(p for p in jieba.cut_for_search(word) if len(p) >= 2 and p != word and p not in STOPWORDS)
         out.setdefault(word, QueryWord(word, parts, flag[:1] in ("n", "j", "l", "i", "e") or flag in ("vn", "eng", "m")))
     return list(out.values())
@@ -78,6 +80,11 @@ def word_bounds(text: str) -> set[int]:
         at += len(word)
         bounds.add(at)
     return bounds
+
+
+def _has_equivalents(word: str) -> bool:
+    from yibao.qa.synonyms import equivalents
+    return len(equivalents(word)) > 1
 
 
 def query_terms(question: str) -> list[str]:

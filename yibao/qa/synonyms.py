@@ -12,7 +12,7 @@ import re
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("提前", "预先", "事先"), ("通知", "告知", "告诉"), ("医院", "医疗机构", "定点医疗机构"),
     ("药店", "零售药店", "定点零售药店"), ("报销", "支付", "结算", "报账"), ("看病", "就医", "就诊"),
-    ("跨省", "异地", "省外"), ("备案", "登记"), ("罚款", "罚", "处罚", "罚没"), ("多久", "期限", "时限", "日内", "工作日"),
+    ("跨省", "异地", "省外"), ("备案", "登记"), ("罚款", "罚", "处罚", "罚没"),
     ("钱", "费用", "金额", "基金"), ("退回", "追回", "返还", "退还"), ("病人", "患者", "参保人员", "参保人"),
     ("医生", "医师", "医务人员"), ("开药", "处方", "开具"), ("药", "药品"), ("取消", "解除", "终止"),
     ("暂停", "中止"), ("检查", "稽核", "核查"), ("举报", "投诉"), ("奖励", "奖金"), ("违规", "违法", "违约", "违反"),
@@ -51,8 +51,9 @@ def phrases_in(question: str) -> list[str]:
     bounds = word_bounds(question)
     found: list[str] = []
     taken = question
+    from yibao.qa.segment import STOPWORDS
     for word in sorted(_BY_WORD, key=len, reverse=True):
-        start = taken.find(word) if len(word) >= 2 else -1
+        start = taken.find(word) if len(word) >= 2 and word not in STOPWORDS else -1
         while start >= 0:
             if start in bounds and start + len(word) in bounds:
                 found.append(word)
