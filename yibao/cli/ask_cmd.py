@@ -12,13 +12,15 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("ask", help="answer a policy question from the stored documents, with citations",
                               description="Answer from the provisions of every stored document version. "
                                           "Prints 没有找到依据 when no provision supports an answer.")
-    p.add_argument("question", help="the question, e.g. 跨省就医要先备案吗")
+    p.add_argument("question", nargs="?", help="the question, e.g. 跨省就医要先备案吗")
     p.add_argument("--role", help="the asker's role (收费员, 临床医生, …): its own provisions rank higher")
     p.add_argument("--json", action="store_true", help='print {"answer", "citations": [...]}')
     p.add_argument("--top", type=int, default=3, help="citations to give (default 3)")
     p.add_argument("--llm", action="store_true", help="let the on-prem model (connection yibao_llm) word the "
                                                       "answer from the quoted provisions only")
     p.add_argument("--load", metavar="DIR", help="first store the policy texts in DIR (<id>.txt + <id>.json)")
+    p.add_argument("--index", action="store_true", help="bring the provision index up to date and print its size "
+                                                        "(e.g. after a scrape), then answer QUESTION if given")
     p.set_defaults(func=run)
 
 
@@ -28,7 +30,7 @@ def run(args) -> int:
     from yibao.store.db import open_session
 
     question = (args.question or "").strip()
-    if not question:
+    if not question and not args.index:
         raise CliError("the question is empty")
     if len(question) > 500:
         raise CliError("the question is longer than 500 characters")
@@ -47,6 +49,18 @@ def run(args) -> int:
                 raise CliError(f"--load: {folder} is not a folder")
             print(f"stored {len(load_folder(session, folder))} texts from {folder}", file=sys.stderr)
             session.commit()
+        if args.index:
+            from yibao.qa.index import QaIndex
+            index = QaIndex()
+            added = index.sync(session, progress=lambda n, total: print(f"\rindexing {n}/{total} versions",
+                                                                         end="", file=sys.stderr))
+            versions, provisions = index.count()
+            if added:
+                print(file=sys.stderr)
+            print(f"indexed {added} new versions; {versions} versions, {provisions} provisions in {index.path}",
+                  file=sys.stderr)
+            if not question:
+                return 0
         answer = ask(question, args.role, session=session, top_k=args.top, synthesise=args.llm)
     if args.json:
         data = answer.to_dict()
