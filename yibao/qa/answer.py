@@ -120,22 +120,24 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
     for s in scored:
         if role_words and any(w in s.hit.quote for w in role_words):
             s.relevance *= ROLE_BOOST
-    scored.sort(key=lambda s: -s.relevance)
-    shortlist = scored[: top_k * 8]
-    status = statuses(session, {s.hit.version_id for s in shortlist})
-    for s in shortlist:
-        if not status[s.hit.version_id].in_force:
-            s.relevance *= NOT_IN_FORCE
-    shortlist.sort(key=lambda s: (not status[s.hit.version_id].in_force, -s.relevance, s.hit.document_id))
-    chosen: list[_Scored] = []
-    seen: set[str] = set()
-    for s in shortlist:  # the same words in several versions or documents: cite the best-ranked once
+    scored.sort(key=lambda s: (-s.relevance, s.hit.document_id))
+    # the same words in several versions or documents are cited once: keep the unique provisions,
+    # best first, each with every copy, then cite the copy in force (else the best-ranked one)
+    copies: dict[str, list[_Scored]] = {}
+    for s in scored:
         key = re.sub(r"\s+", "", s.hit.quote)
-        if key not in seen:
-            seen.add(key)
-            chosen.append(s)
-        if len(chosen) == top_k:
-            break
+        if key not in copies and len(copies) == top_k * 8:
+            continue
+        copies.setdefault(key, []).append(s)
+    status = statuses(session, {s.hit.version_id for group in copies.values() for s in group})
+    shortlist = []
+    for group in copies.values():
+        best = next((s for s in group if status[s.hit.version_id].in_force), group[0])
+        if not status[best.hit.version_id].in_force:
+            best.relevance *= NOT_IN_FORCE
+        shortlist.append(best)
+    shortlist.sort(key=lambda s: (not status[s.hit.version_id].in_force, -s.relevance, s.hit.document_id))
+    chosen = shortlist[:top_k]
     return _citations(session, chosen, status)
 
 

@@ -136,7 +136,7 @@ class QaIndex:
         total = self._db().execute("SELECT count(*) FROM passages").fetchone()[0] or 1
         return math.log(1 + (total + 0.5) / 0.5)
 
-    def search(self, terms: list[str], limit: int = CANDIDATES) -> list[Hit]:
+    def search(self, terms: list[str], limit: int | None = None) -> list[Hit]:
         if not terms:
             return []
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
@@ -144,7 +144,7 @@ class QaIndex:
             "SELECT p.id, p.version_id, p.document_id, p.clause, p.quote, "
             f"bm25(passage_fts, 1.0, {TITLE_WEIGHT}) AS score, f.body, f.title "
             "FROM passage_fts f JOIN passages p ON p.id = f.rowid "
-            "WHERE passage_fts MATCH ? ORDER BY score LIMIT ?", (match, limit)).fetchall()
+            "WHERE passage_fts MATCH ? ORDER BY score LIMIT ?", (match, limit or CANDIDATES)).fetchall()
         return [Hit(pid, vid, did, clause, quote, -score, frozenset((body + " " + title).split()))
                 for pid, vid, did, clause, quote, score, body, title in rows]
 

@@ -89,3 +89,13 @@ def test_json_shape(store):
     data = ask("谈判药品协议有效期几年").to_dict()
     json.dumps(data, ensure_ascii=False)
     assert set(data["citations"][0]) >= {"document", "doc_number", "clause", "text", "url", "in_force"}
+
+
+def test_identical_words_in_a_repealed_and_its_successor_cite_the_one_in_force(yibao_db):
+    text = "第一条 参保人员跨省异地就医前，应当先办理异地就医备案。"
+    with open_session() as s:
+        old = store_text(s, title="某省异地就医管理办法（2019）", doc_number="某医保发〔2019〕3号", text=text)
+        store_text(s, title="某省异地就医管理办法（2026）", doc_number="某医保发〔2026〕3号", text=text,
+                   supersedes=old.document)
+    (c,) = ask("跨省就医要先备案吗").citations
+    assert c.document == "某省异地就医管理办法（2026）" and c.in_force
