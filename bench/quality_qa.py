@@ -225,6 +225,15 @@ def evaluate(session, ids, index, verbose=False, copies=None, answerable=None, u
 
 
 def main(total_docs: int = 1000, verbose: bool = False) -> list[dict]:
+    saved = {k: os.environ.get(k) for k in ("YIBAO_HOME", "YIBAO_DATABASE_URL")}
+    try:
+        return _run(total_docs, verbose)
+    finally:   # `make bench` runs the other benches in this process afterwards
+        for k, v in saved.items():
+            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+
+
+def _run(total_docs: int, verbose: bool) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="yibao-qa-bench-") as home:
         os.environ["YIBAO_HOME"] = home
         os.environ.pop("YIBAO_DATABASE_URL", None)

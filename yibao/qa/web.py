@@ -7,7 +7,6 @@
 
 NB: no `from __future__ import annotations` — FastAPI must see GetUserDep as a real annotation.
 """
-import html
 import json
 from pathlib import Path
 from typing import Optional
@@ -91,6 +90,3 @@ def create_router() -> APIRouter:
 
     return router
 
-
-def escape(text: str) -> str:
-    return html.escape(text or "")
