@@ -64,8 +64,7 @@ def run(args) -> int:
         answer = ask(question, args.role, session=session, top_k=args.top, synthesise=args.llm)
     if args.json:
         data = answer.to_dict()
-        print(json.dumps({"answer": data["answer"], "citations": data["citations"], "role": data["role"],
-                          "synthesised": data["synthesised"]}, ensure_ascii=False, indent=2))
+        print(json.dumps({"answer": data["answer"], "citations": data["citations"]}, ensure_ascii=False, indent=2))
         return 0
     print(answer.answer)
     for n, c in enumerate(answer.citations, 1):
