@@ -18,13 +18,13 @@ jieba.setLogLevel(logging.WARNING)
 
 # 医保 words jieba's general dictionary cuts apart; the index file name carries VOCABULARY_VERSION,
 # so a change here builds a fresh index instead of mixing two segmentations.
-VOCABULARY_VERSION = 3
+VOCABULARY_VERSION = 4
 DOMAIN_WORDS = """
 起付线 起付标准 封顶线 医保 医保局 医保办 定点医疗机构 定点医药机构 定点零售药店 异地就医 跨省异地就医 门诊慢特病
 门诊统筹 特例单议 飞行检查 日间手术 即时结算 追溯码 带量采购 集中带量采购 集采 谈判药品 医保目录 药品目录 个人账户
 统筹基金 支付标准 医保支付资格 执业药师 结算清单 两病 参保人员 参保人 经办机构 医保经办 服务协议 医保协议 协议管理
 违约金 记分 登记备案 多点执业 互联网医院 复诊 挂网 短缺药品 中药饮片 医用耗材 按病种付费 病组 分值 预付 结余留用
-飞检 生育津贴 生育保险 职工医保 居民医保 大病保险 长期护理保险 长护险 处方药 甲类 乙类 自付 自费 先行自付
+人流 家庭共济 近亲属 应付未付 预交金 飞检 生育津贴 生育保险 职工医保 居民医保 大病保险 长期护理保险 长护险 处方药 甲类 乙类 自付 自费 先行自付
 """.split()
 for _w in DOMAIN_WORDS:
     jieba.add_word(_w, freq=20000, tag="n")
