@@ -15,7 +15,7 @@ import tracemalloc
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from yibao.clauses import normalize_text, parse_clauses
+from yibao.document.clauses import normalize_text, parse_clauses
 from yibao.diff import compare_tables, compare_texts
 
 SEED = 20250101

@@ -16,6 +16,9 @@ from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, P
 
 from scrapers.base import AttachmentLink, ListEntry, absolute_url, clean_lines, clean_text, find_date
 from scrapers.errors import LayoutDriftError
+from yibao.document.docnumber import find_doc_numbers_flat
+from yibao.document.textview import flat
+from yibao.document.lines import doc_number_line
 
 BLOCK_TAGS = frozenset({
     "p", "div", "li", "ul", "ol", "table", "tbody", "thead", "tfoot", "tr", "h1", "h2", "h3", "h4",
@@ -31,10 +34,6 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _CJK_NEWLINE_RE = re.compile(rf"(?<=[{_CJK}])[ \t]*[\r\n]+[ \t]*(?=[{_CJK}])")
 _NEWLINES_RE = re.compile(r"[\r\n\t]+")
 
-# 文号 such as 粤医保规〔2022〕6号, 沪医保规〔2025〕7 号, 川医保规[2026]3号.
-DOC_NO_RE = re.compile(
-    r"[\u4e00-\u9fff]{1,20}\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*第?\s*(\d{1,5})\s*号"
-)
 _WS_ALL_RE = re.compile(r"[\s\u00a0\u3000]+")
 
 ATTACHMENT_EXTS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar", "7z", "txt", "csv")
@@ -106,27 +105,20 @@ def inline_text(el: Tag | None) -> str:
 
 
 def normalize_doc_number(raw: str | None) -> str | None:
-    """'沪医保规〔2025〕7&nbsp;号' -> '沪医保规〔2025〕7号'; brackets unified to 〔〕."""
+    """'沪医保规〔2025〕7&nbsp;号' -> '沪医保规〔2025〕7号' (the document model's canonical form)."""
     if not raw:
         return None
-    compact = _WS_ALL_RE.sub("", raw)
-    m = DOC_NO_RE.search(compact)
-    if not m:
-        return None
-    prefix = compact[m.start():m.end()]
-    prefix = re.sub(r"[\[［【(（](?=(?:19|20)\d{2})", "〔", prefix)
-    prefix = re.sub(r"(?<=\d)[\]］】)）](?=第?\d)", "〕", prefix)
-    return prefix
+    found = find_doc_numbers_flat(flat(raw))
+    return found[0].canonical if found else None
 
 
 def standalone_doc_number(lines: Iterable[str]) -> str | None:
-    """The 文号 of a body: the first line that is nothing but a 文号 (a 文号 cited
-    inside a sentence, e.g. （医保发〔2023〕23号）, is not the document's own)."""
+    """The 文号 of a body: the first line that is nothing but a 文号, bare or in （…） under the
+    title (a 文号 cited inside a sentence is not the document's own)."""
     for line in lines:
-        compact = _WS_ALL_RE.sub("", line)
-        m = DOC_NO_RE.fullmatch(compact)
-        if m:
-            return normalize_doc_number(compact)
+        numbers = doc_number_line(line)
+        if numbers:
+            return numbers[0]
     return None
 
 

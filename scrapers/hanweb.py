@@ -23,6 +23,7 @@ from scrapers.base import (
 )
 from scrapers.errors import LayoutDriftError
 from scrapers.registry import register_parser
+from yibao.document.docnumber import find_doc_numbers
 
 # ------------------------------------------------------------------ list page
 
@@ -38,7 +39,6 @@ _JS_OBJ_PAIR_RE = re.compile(
 # A 索引号 such as 2026-02-00018 or y41332000/2026-00007 (never a date).
 _INDEX_NO_RE = re.compile(r"^[A-Za-z0-9]*[/-]?\d{4}-\d{2,}(-\d{3,})?$|^\d{4}-\d{2}-\d{4,}$")
 _DATE_ONLY_RE = re.compile(r"^\[?\(?\s*\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*\)?\]?$")
-_DOC_NO_RE = re.compile(r"[\u4e00-\u9fff]{1,20}\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d+\s*号")
 _ATTACHMENT_EXT_RE = re.compile(r"\.(pdf|docx?|xlsx?|wps|et|zip|rar|7z|ofd|txt|csv|pptx?)(?:$|[?&#])", re.I)
 _IMAGE_EXT_RE = re.compile(r"\.(jpe?g|png|gif|bmp|webp|svg)$", re.I)
 
@@ -94,7 +94,7 @@ def parse_record(fragment: str, base_url: str) -> ListEntry | None:
             entry.publish_date = find_date(text)
         elif entry.index_no is None and _INDEX_NO_RE.match(text):
             entry.index_no = text
-        elif entry.doc_number is None and _DOC_NO_RE.search(text):
+        elif entry.doc_number is None and find_doc_numbers(text):
             entry.doc_number = text
     if entry.publish_date is None:  # e.g. "发布日期：2026-08-14" inside one cell
         others = " ".join(_cell_texts(root, a))
@@ -313,7 +313,7 @@ class HanwebParser:
         page_text = element_text(doc.body) if doc.body is not None else ""
         info_text = page_text.split(body_text[:30])[0] if body_text[:30] and body_text[:30] in page_text else page_text
         doc_number = cms_field(html, "引题")
-        if doc_number and not _DOC_NO_RE.search(doc_number):
+        if doc_number and not find_doc_numbers(doc_number):
             doc_number = None
         doc_number = doc_number or _labelled_value(info_text, ("发文字号", "文号"))
         publish_date = find_date(_labelled_value(info_text, ("发布日期",)) or "") or find_date(meta("PubDate")) \

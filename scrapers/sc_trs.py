@@ -22,6 +22,7 @@ from scrapers import _provincial as P
 from scrapers.base import ArticlePage, ListEntry, ListPage, PageRequest, absolute_url, find_date
 from scrapers.errors import LayoutDriftError
 from scrapers.registry import register_parser
+from yibao.document.lines import doc_number_line
 
 INFO_LABELS = {
     "索引号": "index_no", "公文种类": "doc_type", "发布机构": "issuer", "成文日期": "written_date",
@@ -47,9 +48,11 @@ def normalize_validity(raw: str | None) -> str | None:
 
 def split_title(raw: str) -> tuple[str, str | None]:
     """'川医保规〔2026〕3号    四川省…的通知' -> ('四川省…的通知', '川医保规〔2026〕3号')."""
-    m = P.DOC_NO_RE.match(raw.strip())
-    if m and raw.strip()[m.end():].strip():
-        return raw.strip()[m.end():].strip(), P.normalize_doc_number(m.group(0))
+    words = raw.split()
+    for k in range(1, min(len(words), 5)):   # the number may carry PDF-style spaces: "3 号"
+        numbers = doc_number_line(" ".join(words[:k]))
+        if numbers:
+            return " ".join(words[k:]), numbers[0]
     return raw.strip(), None
 
 

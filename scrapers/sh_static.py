@@ -19,6 +19,7 @@ from scrapers import _provincial as P
 from scrapers.base import ArticlePage, ListPage, PageRequest, find_date
 from scrapers.errors import LayoutDriftError
 from scrapers.registry import register_parser
+from yibao.document.lines import doc_number_line
 
 LIST_SELECTORS = ("ul.list-date", "ul.uli14", "div.list-container ul", "div.main-list ul")
 COPY_CLASSES = ("pc-only", "ipad-only", "mobile-only")  # preference order
@@ -122,8 +123,15 @@ def _content_block(soup: BeautifulSoup) -> tuple[Tag | BeautifulSoup, str | None
 
 def _issuer_from_agency(text: str) -> str | None:
     """'上海市医疗保障局 沪医保规〔2025〕7号' -> '上海市医疗保障局' (None if only a 文号)."""
-    rest = P.DOC_NO_RE.sub(" ", text or "")
-    rest = re.sub(r"[\s\u00a0\u3000]+", " ", rest).strip(" ：:")
+    words, kept, i = (text or "").split(), [], 0
+    while i < len(words):
+        span = next((k for k in (3, 2, 1) if i + k <= len(words) and doc_number_line(" ".join(words[i:i + k]))), 0)
+        if span:
+            i += span
+        else:
+            kept.append(words[i])
+            i += 1
+    rest = " ".join(kept).strip(" ：:")
     if rest.startswith(("文号", "发文字号")):
         return None
     return rest if rest and _ISSUER_HINT.search(rest) else None

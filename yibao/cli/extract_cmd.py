@@ -152,6 +152,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"yibao extract: error: {exc}", file=sys.stderr)
         return 2
     report, text, code = build_report(loaded)
+    doc = None
+    if getattr(args, "provisions", False):
+        from yibao.document import parse_document
+        from yibao.document.show import document_dict, outline_lines
+        doc = parse_document(text, title=report.get("title"))
+        report["document"] = document_dict(doc)
     if getattr(args, "text", False):
         report["text"] = text
     if getattr(args, "json", False):
@@ -159,6 +165,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         _print_human(report, sys.stdout)
+        if doc is not None:
+            print("\n" + "\n".join(outline_lines(doc)))
         if getattr(args, "text", False):
             print("\n" + text)
     if code:
@@ -171,6 +179,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("target", metavar="FILE|URL", help="a .txt/.html/.pdf/.docx/.xlsx/.xls/.doc file or an http(s) URL")
     parser.add_argument("--json", action="store_true", help="print the metadata as JSON")
     parser.add_argument("--text", action="store_true", help="also print the extracted body text")
+    parser.add_argument("--provisions", action="store_true",
+                        help="also show the document model: zones and the annotated provisions (modality, actors, facts)")
 
 
 def register(subparsers) -> None:

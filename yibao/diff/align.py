@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from yibao.clauses import HEADING_LEVELS, Clause
+from yibao.document.clauses import HEADING_LEVELS, Clause
 from yibao.diff.tokens import bigrams, shadow
 
 GAP_THRESHOLD = 0.4     # similarity to pair clauses inside a gap

@@ -4,7 +4,7 @@ Holds for a DiffResult computed with show_wording=True and truncated_tail=False;
 it is the contract the property tests check."""
 from __future__ import annotations
 
-from yibao.clauses import normalize_text
+from yibao.document.clauses import normalize_text
 from yibao.diff.model import DiffResult
 
 

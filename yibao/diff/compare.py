@@ -5,7 +5,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from yibao.clauses import HEADING_LEVELS, Clause, clause_ref, normalize_text, parse_clauses
+from yibao.document.lines import foot_line_starts
+from yibao.document.clauses import HEADING_LEVELS, Clause, clause_ref, normalize_text, parse_clauses
 from yibao.diff.align import Group, align
 from yibao.diff.classify import Classification, classify_spans, classify_whole
 from yibao.diff.inline import inline_spans
@@ -27,7 +28,7 @@ class _Doc:
     @classmethod
     def build(cls, raw: str) -> "_Doc":
         text = normalize_text(raw)
-        clauses = parse_clauses(text)
+        clauses = parse_clauses(text, breaks=foot_line_starts(text))
         starts = [c.start for c in clauses]
         if starts:
             starts[0] = 0

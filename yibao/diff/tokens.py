@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
-from yibao.clauses import CJK, CJK_PUNCT, fw_digits
+from yibao.document.clauses import CJK, CJK_PUNCT, fw_digits
+from yibao.document.facts import UNIT_PATTERN
 
 _NUM = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
 _CN_NUM = r"[一二三四五六七八九十百千万零〇两]+"
-UNITS = r"(?:%|％|‰|个工作日|工作日|个月|万元|亿元|元|角|分钱|天|日|周|年度|年|月|小时|分钟|种|个|项|次|人次|倍|岁|张|盒|家|名|床|类|号|级|批|例|分)"
+UNITS = UNIT_PATTERN   # the document model's units: "2个百分点" is one value, never "2个"
 DATE_RE = re.compile(
     rf"(?:[0-9０-９]{{4}}\s*年\s*[0-9０-９]{{1,2}}\s*月(?:\s*[0-9０-９]{{1,2}}\s*[日号])?"
     rf"|[〇零○一二三四五六七八九]{{4}}年[一二三四五六七八九十]{{1,2}}月(?:[一二三四五六七八九十]{{1,3}}日)?"

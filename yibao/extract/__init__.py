@@ -5,8 +5,8 @@
     meta.to_dict()
 """
 from .clauses_rules import Effective, find_effective, find_repeals
-from .dates import parse_cn_date
-from .docnumber import DocNumber, find_doc_numbers
+from yibao.document.dates import parse_cn_date
+from yibao.document.docnumber import DocNumber, find_doc_numbers
 from .meta import DocumentMeta, extract_metadata
 
 __all__ = ["DocNumber", "DocumentMeta", "Effective", "extract_metadata", "find_doc_numbers",

@@ -5,9 +5,9 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass
 
-from .dates import DATE_ANY_SRC, DATE_AR, DATE_CN, date_from_match
-from .docnumber import find_doc_numbers_flat
-from .textview import flat
+from yibao.document.dates import DATE_ANY_SRC, DATE_AR, DATE_CN, date_from_match
+from yibao.document.docnumber import find_doc_numbers_flat
+from yibao.document.textview import flat
 
 RELATIVE_BASES = ("印发", "发布", "公布", "下发", "颁布", "签发", "发文", "公告")
 EFFECTIVE = re.compile(

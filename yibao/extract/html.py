@@ -11,9 +11,9 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from .dates import DATE_AR, DATE_CN, DATE_ISO, date_from_match, parse_cn_date
-from .docnumber import find_doc_numbers
-from .textview import compact, fw_digits
+from yibao.document.dates import DATE_AR, DATE_CN, DATE_ISO, date_from_match, parse_cn_date
+from yibao.document.docnumber import find_doc_numbers
+from yibao.document.textview import compact, fw_digits
 
 BODY_SELECTORS = ("div#zoom", ".content-detail", ".TRS_UEDITOR", ".TRS_Editor", ".zw", "div.article-content",
                   "div#content", "div.content", "article")

@@ -5,11 +5,11 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
 
-from . import head
+from yibao.document import Document, head, parse_document
 from .clauses_rules import add_years, find_effective_all, find_repeals_flat, find_validity, pick_effective
-from .dates import parse_cn_date
-from .docnumber import find_doc_numbers_flat
-from .textview import clean_lines, compact, flat
+from yibao.document.dates import parse_cn_date
+from yibao.document.docnumber import find_doc_numbers_flat
+from yibao.document.textview import clean_lines, compact, flat
 
 _PRINTED = re.compile(r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)印发")
 _PUBLISH_BASES = ("发布", "公布", "颁布", "公告")
@@ -55,11 +55,20 @@ def _hint_date(hints: dict, key: str) -> dt.date | None:
 
 def _outline(text: str, warnings: list[str]) -> list[dict] | None:
     try:
-        from yibao.clauses import outline
+        from yibao.document.clauses import outline
     except ImportError:
         warnings.append("clause outline unavailable (yibao.clauses not installed)")
         return None
     return outline(text)
+
+
+def _zone_numbers(doc: Document):
+    """The 发文字号 the document model read off the head (in （…） under the title, …令第N号)."""
+    out = []
+    for zone in doc.zones:
+        if zone.kind == "doc_number":
+            out.extend(find_doc_numbers_flat(flat(zone.text)))
+    return out
 
 
 def extract_metadata(text: str, *, hints: dict | None = None) -> DocumentMeta:
@@ -76,16 +85,18 @@ def extract_metadata(text: str, *, hints: dict | None = None) -> DocumentMeta:
     w = meta.warnings
     lines = clean_lines(text)
     text_flat = flat(text)
+    doc = parse_document(text, title=(hints.get("title") or None))
 
     # title
     body_title = head.find_title(lines)
     hint_title = (hints.get("title") or "").strip() or None
+    body_title = body_title or doc.title
     meta.title = body_title or hint_title
     if body_title and hint_title and compact(body_title) != compact(hint_title):
         w.append(f"title on the page differs from the printed title: {hint_title!r}")
 
     # 发文字号
-    own = head.own_doc_numbers(text, lines)
+    own = head.own_doc_numbers(text, lines) or _zone_numbers(doc)
     hint_nums = find_doc_numbers_flat(flat(str(hints.get("doc_number") or "")))
     if own:
         meta.doc_numbers = [n.canonical for n in own]
@@ -114,7 +125,7 @@ def extract_metadata(text: str, *, hints: dict | None = None) -> DocumentMeta:
     meta.printed_date = _iso(printed_date)
 
     # issuer
-    meta.issuer = (head.issuer_from_title(body_title) or organ or head.cover_issuer(lines)
+    meta.issuer = (head.issuer_from_title(body_title) or " ".join(doc.issuers) or organ or head.cover_issuer(lines)
                    or (hints.get("issuer") or None) or head.issuer_from_title(hint_title))
     meta.issuers = head.split_issuers(meta.issuer)
 

@@ -13,7 +13,7 @@ from . import facts
 
 
 def _parse(text: str):
-    from yibao.clauses import normalize_text, parse_clauses
+    from yibao.document.clauses import normalize_text, parse_clauses
     return parse_clauses(normalize_text(text))
 
 

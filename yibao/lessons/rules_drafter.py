@@ -231,7 +231,7 @@ def draft_for_role(doc: DocContext, role: str, topics: list[str], changes: list[
 
 def _unchanged_refs(doc: DocContext, lc: list[dict]) -> list[str]:
     """第N条 labels of the new text that no change touches (for yes/no quiz items)."""
-    from yibao.clauses import normalize_text, parse_clauses
+    from yibao.document.clauses import normalize_text, parse_clauses
     changed = {c["ref"] for c in lc}
     out = []
     for c in parse_clauses(normalize_text(doc.text)):
@@ -242,7 +242,7 @@ def _unchanged_refs(doc: DocContext, lc: list[dict]) -> list[str]:
 
 def _effective_ref(text: str) -> str | None:
     """Clause label holding the 施行 sentence, or None."""
-    from yibao.clauses import normalize_text, parse_clauses
+    from yibao.document.clauses import normalize_text, parse_clauses
     norm = normalize_text(text or "")
     m = facts.EFFECTIVE_RE.search(norm)
     if not m:

@@ -1,6 +1,8 @@
 """Tag documents and single changes with topics from config/topics.yaml."""
 from __future__ import annotations
 
+import re
+
 from .config import LessonConfigError, load_config
 
 
@@ -34,6 +36,10 @@ def _hits(spec: dict, text: str) -> set[str]:
 
 def topic_scores(title: str, text: str) -> dict[str, int]:
     topics, _ = _topic_table()
+    return _scores(topics, title, text)
+
+
+def _scores(topics: dict[str, dict], title: str, text: str) -> dict[str, int]:
     scores: dict[str, int] = {}
     for tid, spec in topics.items():
         title_hits = _hits(spec, title or "")
@@ -46,12 +52,7 @@ def topic_scores(title: str, text: str) -> dict[str, int]:
 
 def classify_text(title: str, text: str) -> list[str]:
     """Topic ids reaching min_score, best first (the best one always, if any keyword hit)."""
-    _, min_score, relative = _topic_config()
-    scores = topic_scores(title, text)
-    ranked = sorted(scores, key=lambda t: (-scores[t], t))
-    floor = max(min_score, relative * scores[ranked[0]]) if ranked else min_score
-    chosen = [t for t in ranked if scores[t] >= floor]
-    return chosen or ranked[:1]
+    return text_classifier()(title, text)
 
 
 def change_topics(change: dict, doc_topics: list[str]) -> list[str]:
@@ -65,3 +66,20 @@ def change_topics(change: dict, doc_topics: list[str]) -> list[str]:
 def topic_name(tid: str) -> str:
     topics, _ = _topic_table()
     return (topics.get(tid) or {}).get("name", tid)
+
+
+def text_classifier():
+    """classify_text with topics.yaml read once: for tagging many provisions of one document."""
+    topics, min_score, relative = _topic_config()
+    words = {w for spec in topics.values() for w in (spec.get("keywords") or []) + (spec.get("ambiguous") or []) if w}
+    any_word = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)")
+
+    def classify(title: str, text: str) -> list[str]:
+        if not any_word.search(text or "") and not any_word.search(title or ""):
+            return []
+        scores = _scores(topics, title, text)
+        ranked = sorted(scores, key=lambda t: (-scores[t], t))
+        floor = max(min_score, relative * scores[ranked[0]]) if ranked else min_score
+        return [t for t in ranked if scores[t] >= floor] or ranked[:1]
+
+    return classify

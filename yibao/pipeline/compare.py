@@ -53,7 +53,8 @@ def compare_version(session: Session, version: Version) -> Change:
             doc.supersedes_id, doc.supersedes_reason = predecessor.id, reason
             if predecessor.versions:
                 old, kind = predecessor.versions[-1], "supersedes"
-    diff, summary = compute_diff(old, version)
+    successor = kind == "supersedes" and not (doc.supersedes_reason or "").startswith("repealed")
+    diff, summary = compute_diff(old, version, successor=successor)
     material = sum(1 for c in diff.get("changes", []) if c.get("material"))
     material += sum(len(t.get("added", [])) + len(t.get("removed", [])) + len(t.get("changed", []))
                     for t in diff.get("tables", []))
@@ -61,7 +62,10 @@ def compare_version(session: Session, version: Version) -> Change:
                   kind=kind, diff=diff, summary_md=summary, material_count=material)
 
 
-def compute_diff(old: Version | None, new: Version) -> tuple[dict, str]:
+def compute_diff(old: Version | None, new: Version, *, successor: bool = False) -> tuple[dict, str]:
+    """The 对照表 of two versions; for a successor document (a later notice that does not repeal the
+    earlier one) also diff["successor"], what is new or different provision by provision, which is
+    then the summary."""
     from yibao.diff import compare_tables, compare_texts, render_markdown
 
     if old is None:
@@ -69,6 +73,13 @@ def compute_diff(old: Version | None, new: Version) -> tuple[dict, str]:
     result = compare_texts(old.text, new.text)
     diff = result.to_dict()
     diff["tables"] = [t for t in _table_diffs(old, new, compare_tables) if _has_rows(t)]
+    if successor:
+        from yibao.diff.successor import compare_successor, render_successor_markdown
+        from yibao.document import parse_document
+
+        cmp = compare_successor(parse_document(old.text), parse_document(new.text))
+        diff["successor"] = cmp.to_dict()
+        return diff, render_successor_markdown(cmp)
     return diff, render_markdown(result)
 
 

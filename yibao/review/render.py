@@ -30,7 +30,11 @@ def diff_changes(change: Change | None) -> list[dict[str, Any]]:
 
 
 def diff_summary_md(change: Change | None) -> str:
-    """A short Markdown table of the material clause changes (the 对照表 summary)."""
+    """A short Markdown table of the material clause changes (the 对照表 summary); for a successor
+    document, what is new or different compared with the earlier notice."""
+    successor = change.diff.get("successor") if change is not None and isinstance(change.diff, dict) else None
+    if isinstance(successor, dict):
+        return successor_summary_md(successor)
     rows = [c for c in diff_changes(change) if c.get("material", True)][:MAX_SUMMARY_ROWS]
     if not rows:
         return "_无条款级差异（新发布文件或仅措辞变化）_"
@@ -39,6 +43,22 @@ def diff_summary_md(change: Change | None) -> str:
         ref = c.get("new_ref") or c.get("old_ref") or ""
         cells = [ref, c.get("kind", ""), _cell(c.get("old_text", "")), _cell(c.get("new_text", ""))]
         out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+_SUCCESSOR_KINDS = {"new_obligation": "新增义务", "changed": "变化", "new": "新增", "dropped": "不再规定"}
+
+
+def successor_summary_md(successor: dict) -> str:
+    """Rows of a successor comparison (yibao.diff.successor): kind, provision, what changed."""
+    items = [i for i in successor.get("items", []) if isinstance(i, dict)][:MAX_SUMMARY_ROWS]
+    if not items:
+        return "_与前一通知相比无实质变化_"
+    out = ["| 条款 | 与前一通知相比 | 内容 |", "|---|---|---|"]
+    for i in items:
+        ref = i.get("new_ref") or i.get("old_ref") or ""
+        what = "；".join(i.get("numbers") or []) or _cell(i.get("new_text") or i.get("old_text") or "")
+        out.append(f"| {_cell(ref, 20)} | {_SUCCESSOR_KINDS.get(i.get('kind'), i.get('kind', ''))} | {_cell(what, 80)} |")
     return "\n".join(out)
 
 

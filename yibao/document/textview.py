@@ -16,10 +16,13 @@ _FURNITURE = re.compile(r"^\s*(?:[-—–－‒]+\s*\d{1,4}\s*[-—–－‒]+|�
 _INLINE_FURNITURE = re.compile(r"(?:(?<=\s)|^)(?:[-—–－]\s?\d{1,4}\s?[-—–－]|第\s?\d{1,4}\s?页)(?=\s|$)")
 
 
+_FULL_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+                             for c in range(r[0], r[1] + 1)})
+
+
 def fw_digits(s: str) -> str:
     """Full-width ASCII digits/letters to ASCII; everything else unchanged (same length)."""
-    return "".join(chr(ord(c) - 0xFEE0) if "\uff10" <= c <= "\uff19" or "\uff21" <= c <= "\uff3a"
-                   or "\uff41" <= c <= "\uff5a" else c for c in s)
+    return s.translate(_FULL_WIDTH)
 
 
 def flat(text: str) -> str:

@@ -55,10 +55,32 @@ def issuer_from_title(title: str | None) -> str | None:
 
 
 def split_issuers(issuer: str | None) -> list[str]:
-    if not issuer:
-        return []
-    parts = re.split(r"[\s、，,]+", issuer.strip())
-    return [p for p in parts if p]
+    """Issuing bodies of a signature line, spaced or run together ("国家医保局财政部")."""
+    return split_organs(issuer) if issuer else []
+
+
+_ORGAN = re.compile(r".{1,30}?(?:委员会|办公室|办公厅|总局|局|部|委|院|厅|署|政府|中心|银行|总会|协会|联盟)")
+
+
+def split_organs(line: str) -> list[str]:
+    """Issuing bodies on one signature line: "国家医保局财政部" → [国家医保局, 财政部]; "国家医疗保障局办公室" stays one."""
+    out: list[str] = []
+    for part in re.split(r"[\s、，,]+", line.strip()):
+        pieces = _ORGAN.findall(part)
+        rest = part[sum(len(p) for p in pieces):]
+        for p in pieces:
+            if out and p in ("办公室", "办公厅") or (out and re.fullmatch(r"(?:办公室|办公厅)", p)):
+                out[-1] += p
+            elif out and len(p) <= 1:
+                out[-1] += p
+            else:
+                out.append(p)
+        if rest:
+            if out and (len(rest) <= 2 or rest in ("办公室", "办公厅")):
+                out[-1] += rest
+            else:
+                out.append(rest)
+    return [o for o in out if o]
 
 
 def own_doc_numbers(text: str, lines: list[str]) -> list[DocNumber]:
@@ -82,8 +104,8 @@ def own_doc_numbers(text: str, lines: list[str]) -> list[DocNumber]:
     return []
 
 
-def _date_on_line(line: str) -> dt.date | None:
-    """The date when a line is only a date (spaces and full-width digits tolerated)."""
+def date_line(line: str) -> dt.date | None:
+    """The date when a line is only a date (2024年9月5日, 二〇二四年九月五日; spaces and full-width digits tolerated)."""
     s = compact(fw_digits(line))
     for rx in (DATE_AR, DATE_CN):
         m = rx.fullmatch(s)
@@ -107,7 +129,7 @@ def find_written_date(lines: list[str]) -> tuple[dt.date | None, str | None]:
     body = lines[:end]
     fallback: tuple[dt.date | None, str | None] = (None, None)
     for i, line in enumerate(body):
-        d = _date_on_line(line)
+        d = date_line(line)
         if d is None:
             continue
         prev = compact(body[i - 1]) if i else ""
@@ -123,7 +145,7 @@ def find_written_date(lines: list[str]) -> tuple[dt.date | None, str | None]:
         hits = list(rx.finditer(fw_digits(line)))
         if hits:
             m = hits[-1]
-            return _date_on_line(m["date"]), m["organ"]
+            return date_line(m["date"]), m["organ"]
     return None, None
 
 
