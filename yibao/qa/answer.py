@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from yibao.qa import synthesis
 from yibao.qa.index import Hit, QaIndex
 from yibao.qa.intent import holds, wanted
-from yibao.qa.roles import actor_words
+from yibao.qa.roles import actor_words, role_actors
 from yibao.qa.segment import STOPWORDS, query_words
 from yibao.qa.synonyms import NEGATION_ASKED, NEGATION_WORDS, equivalents, phrases_in
 from yibao.qa.status import change_ids, statuses
@@ -96,7 +96,7 @@ def ask(question: str, role: str | None = None, *, session: Session | None = Non
     index = index or QaIndex()
     index.sync(session)
     words = actor_words(role) if role else ()
-    citations = rank(session, index, question, words, top_k)
+    citations = rank(session, index, question, words, top_k, role_actors(role) if role else ())
     if not citations:
         answer = Answer(question, NO_BASIS, [], role)
     else:
@@ -109,7 +109,8 @@ def ask(question: str, role: str | None = None, *, session: Session | None = Non
     return answer
 
 
-def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str, ...], top_k: int) -> list[Citation]:
+def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str, ...], top_k: int,
+         actors: tuple[str, ...] = ()) -> list[Citation]:
     scored = score_hits(index, question)
     if not scored:
         return []
@@ -118,7 +119,7 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
     if not scored:
         return []
     for s in scored:
-        if role_words and any(w in s.hit.quote for w in role_words):
+        if (actors and set(actors) & set(s.hit.actors)) or (role_words and any(w in s.hit.quote for w in role_words)):
             s.relevance *= ROLE_BOOST
     scored.sort(key=lambda s: (-s.relevance, s.hit.document_id))
     # the same words in several versions or documents are cited once: keep the unique provisions,

@@ -27,12 +27,13 @@ CREATE TABLE IF NOT EXISTS indexed_versions (
     version_id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL, content_hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL, document_id INTEGER NOT NULL,
-    seq INTEGER NOT NULL, clause TEXT NOT NULL, quote TEXT NOT NULL);
+    seq INTEGER NOT NULL, clause TEXT NOT NULL, quote TEXT NOT NULL, actors TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS ix_passages_version ON passages(version_id);
-CREATE VIRTUAL TABLE IF NOT EXISTS passage_fts USING fts5(body, title, tokenize='unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS passage_fts USING fts5(body, heading, title, tokenize='unicode61');
 CREATE VIRTUAL TABLE IF NOT EXISTS passage_vocab USING fts5vocab(passage_fts, 'row');
 """
-TITLE_WEIGHT = 0.3     # a title word counts for less than the provision's own words
+TITLE_WEIGHT = 0.3     # a document-title word counts for less than the provision's own words
+HEADING_WEIGHT = 0.8   # a heading-path word (章 title, 一、/（一） lead phrase) nearly as much
 CANDIDATES = 200       # rows FTS5 hands to the re-ranker
 COMMON_SHARE = 0.15    # a term in more than this share of the provisions is not searched for (see search_terms)
 
@@ -45,7 +46,8 @@ class Hit:
     clause: str
     quote: str
     bm25: float          # FTS5 bm25, made positive: higher is better
-    terms: frozenset[str]  # the passage's tokens (body + title)
+    terms: frozenset[str]  # the passage's tokens (body + heading + title)
+    actors: tuple[str, ...] = ()   # actor ids the provision binds
 
 
 def default_path() -> Path:
@@ -86,17 +88,17 @@ class QaIndex:
                 self._drop(db, vid)
         for n, vid in enumerate(new, 1):
             version = session.get(Version, vid)
-            rows = [(p.clause, p.quote, " ".join(tokens(p.context + " " + p.quote)))
+            rows = [(p.clause, p.quote, " ".join(tokens(p.quote)), " ".join(tokens(p.heading)), " ".join(p.actors))
                     for p in passages_of(version.text, title=version.title)]
             title_terms = " ".join(tokens(version.title or titles.get(version.document_id, "")))
             with _write(db):
                 if db.execute("SELECT 1 FROM indexed_versions WHERE version_id=?", (vid,)).fetchone():
                     continue  # another process got there first
-                for seq, (clause, quote, body) in enumerate(rows):
-                    cur = db.execute("INSERT INTO passages(version_id, document_id, seq, clause, quote) "
-                                     "VALUES (?,?,?,?,?)", (vid, version.document_id, seq, clause, quote))
-                    db.execute("INSERT INTO passage_fts(rowid, body, title) VALUES (?,?,?)",
-                               (cur.lastrowid, body, title_terms))
+                for seq, (clause, quote, body, heading, actors) in enumerate(rows):
+                    cur = db.execute("INSERT INTO passages(version_id, document_id, seq, clause, quote, actors) "
+                                     "VALUES (?,?,?,?,?,?)", (vid, version.document_id, seq, clause, quote, actors))
+                    db.execute("INSERT INTO passage_fts(rowid, body, heading, title) VALUES (?,?,?,?)",
+                               (cur.lastrowid, body, heading, title_terms))
                 db.execute("INSERT INTO indexed_versions VALUES (?,?,?)",
                            (vid, version.document_id, version.content_hash))
             if progress:
@@ -141,12 +143,13 @@ class QaIndex:
             return []
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
         rows = self._db().execute(
-            "SELECT p.id, p.version_id, p.document_id, p.clause, p.quote, "
-            f"bm25(passage_fts, 1.0, {TITLE_WEIGHT}) AS score, f.body, f.title "
+            "SELECT p.id, p.version_id, p.document_id, p.clause, p.quote, p.actors, "
+            f"bm25(passage_fts, 1.0, {HEADING_WEIGHT}, {TITLE_WEIGHT}) AS score, f.body, f.heading, f.title "
             "FROM passage_fts f JOIN passages p ON p.id = f.rowid "
             "WHERE passage_fts MATCH ? ORDER BY score LIMIT ?", (match, limit or CANDIDATES)).fetchall()
-        return [Hit(pid, vid, did, clause, quote, -score, frozenset((body + " " + title).split()))
-                for pid, vid, did, clause, quote, score, body, title in rows]
+        return [Hit(pid, vid, did, clause, quote, -score, frozenset(f"{body} {heading} {title}".split()),
+                    tuple(actors.split()))
+                for pid, vid, did, clause, quote, actors, score, body, heading, title in rows]
 
     def count(self) -> tuple[int, int]:
         db = self._db()

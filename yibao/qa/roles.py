@@ -17,6 +17,18 @@ ACTOR_WORDS: dict[str, tuple[str, ...]] = {
     "insured": ("参保人", "参保人员", "患者", "参保群众", "就医人员"),
 }
 
+# the document model's actor ids (config/actors.yaml) a role's own provisions bind
+ROLE_ACTORS: dict[str, tuple[str, ...]] = {
+    "yibaoban": ("medical_institution",), "doctor": ("medical_staff",), "nurse": ("nursing",),
+    "cashier": ("billing",), "pharmacy": ("pharmacy",), "finance": ("finance",),
+    "management": ("medical_institution",), "agency": ("agency",), "employer_hr": ("employer",),
+    "insured": ("insured",),
+}
+
+
+def role_actors(role: str) -> tuple[str, ...]:
+    return ROLE_ACTORS.get(role_id(role), ())
+
 
 def actor_words(role: str) -> tuple[str, ...]:
     """The role's actor words plus its keywords from config/roles.yaml."""
