@@ -37,6 +37,8 @@ INTENT_BONUS = 4.0       # a provision holding what is asked for (conditions, a 
 UNSEEN_VERB_SHARE = 0.5  # … a verb no provision holds ("交齐", "连累") much less: it is how staff talk
 PART_CREDIT = 0.5        # a provision holding only a piece of a question word ("护理" of "护理部")
 VERB_WEIGHT = 0.5        # verbs and adjectives weigh half a noun
+DOC_EVIDENCE = 5.0      # rank: share of the question the provision's whole document covers (its topic)
+TITLE_EVIDENCE = 10.0     # rank: share of the question the document's title holds
 
 
 @dataclass
@@ -164,13 +166,26 @@ def score_hits(index: QaIndex, question: str) -> list[_Scored]:
     scored = []
     hits = index.search(index.search_terms(every, idf))
     top_bm25 = max((h.bm25 for h in hits), default=1.0) or 1.0
+    shares = [[_held(g, hit) for g in groups] for hit in hits]
+    # document-level evidence: the question's words held anywhere in the document's candidate
+    # provisions (a question about 举报 belongs to the 举报 rules, not to a 协议 that mentions it)
+    in_doc: dict[int, list[float]] = {}
+    for hit, share in zip(hits, shares):
+        best = in_doc.setdefault(hit.document_id, [0.0] * len(groups))
+        in_doc[hit.document_id] = [max(a, b) for a, b in zip(best, share)]
+    doc_cover = {d: sum(w * h for w, h in zip(weights, held)) / total for d, held in in_doc.items()}
+    title_cover: dict[int, float] = {}
     for hit in hits:
-        share = [_held(g, hit) for g in groups]
+        if hit.document_id not in title_cover:
+            title_cover[hit.document_id] = sum(w for w, g in zip(weights, groups)
+                                               if any(x in hit.title_terms for x in g.words)) / total
+    for hit, share in zip(hits, shares):
         coverage = sum(w * h for w, h in zip(weights, share)) / total
         bonus = sum(INTENT_BONUS for kind in intents if holds(kind, hit.quote))
         scored.append(_Scored(hit, coverage, sum(1 for h in share if h), coverage * RELEVANCE_COVERAGE
-                              + BM25_SCALE * hit.bm25 / top_bm25 + bonus, len(groups),
-                              tuple(g.words[0] for g, h in zip(groups, share) if h)))
+                              + BM25_SCALE * hit.bm25 / top_bm25 + bonus + DOC_EVIDENCE * doc_cover[hit.document_id]
+                              + TITLE_EVIDENCE * title_cover[hit.document_id],
+                              len(groups), tuple(g.words[0] for g, h in zip(groups, share) if h)))
     return scored
 
 

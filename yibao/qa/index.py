@@ -48,6 +48,7 @@ class Hit:
     bm25: float          # FTS5 bm25, made positive: higher is better
     terms: frozenset[str]  # the passage's tokens (body + heading + title)
     actors: tuple[str, ...] = ()   # actor ids the provision binds
+    title_terms: frozenset[str] = frozenset()   # its document title's tokens
 
 
 def default_path() -> Path:
@@ -148,7 +149,7 @@ class QaIndex:
             "FROM passage_fts f JOIN passages p ON p.id = f.rowid "
             "WHERE passage_fts MATCH ? ORDER BY score LIMIT ?", (match, limit or CANDIDATES)).fetchall()
         return [Hit(pid, vid, did, clause, quote, -score, frozenset(f"{body} {heading} {title}".split()),
-                    tuple(actors.split()))
+                    tuple(actors.split()), frozenset(title.split()))
                 for pid, vid, did, clause, quote, actors, score, body, heading, title in rows]
 
     def count(self) -> tuple[int, int]:
