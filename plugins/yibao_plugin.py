@@ -14,4 +14,6 @@ class YibaoPlugin(AirflowPlugin):
          "destination": "nav", "category": "browse"},
         {"name": "医保时效看板", "href": f"{URL_PREFIX}/control/", "url_route": "yibao-control",
          "destination": "nav", "category": "browse"},
+        {"name": "医保政策问答", "href": f"{URL_PREFIX}/qa/", "url_route": "yibao-qa",
+         "destination": "nav", "category": "browse"},
     ]

@@ -32,7 +32,24 @@ def compare_versions(version_ids: list[int]) -> list[int]:
     from yibao.pipeline.compare import announceable, diff_versions
 
     with open_session() as session:
-        return announceable(session, diff_versions(session, sorted(set(version_ids))))
+        changes = announceable(session, diff_versions(session, sorted(set(version_ids))))
+        refresh_qa_index(session)
+        return changes
+
+
+def refresh_qa_index(session) -> None:
+    """Index the new versions for 政策智能问答 now, so no question (or robot callback) waits for it.
+    A failure here is logged and never fails the scrape: the next question indexes what is missing."""
+    import logging
+
+    from yibao.qa.index import QaIndex
+
+    try:
+        added = QaIndex().sync(session)
+        if added:
+            logging.getLogger(__name__).info("政策问答 index: %d new versions indexed", added)
+    except Exception:  # noqa: BLE001 - the index is a cache of the store
+        logging.getLogger(__name__).exception("政策问答 index refresh failed; questions will index on demand")
 
 
 def draft_lessons(change_ids: list[int]) -> list[int]:

@@ -158,6 +158,24 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
             ack = record(session, target, "ack", score, clock())
             return HTMLResponse(_page(target.lesson.title, render_result(target, quiz, answers, marks, score, ack)))
 
+    @router.get("/l/{token}/ask", response_class=HTMLResponse)
+    def ask_page(token: str, q: str = "") -> HTMLResponse:
+        """有疑问？问一问: a question from the lesson page, authorised by the lesson's own link."""
+        from yibao.qa import ask
+        from yibao.qa.render import answer_html
+        with open_session(database_url) as session:
+            try:
+                _, target = resolve(session, token, LESSON_ACTIONS)
+            except LinkRefused as exc:
+                return refused(exc)
+            q = q.strip()[:500]
+            body = [f"<h1>有疑问？问一问</h1><p class=\"meta\">{html.escape(target.lesson.title)}</p>",
+                    ask_form(token.rsplit("/", 1)[-1], q, relative="")]
+            if q:
+                body.append(answer_html(ask(q, target.lesson.role, session=session)))
+            body.append(f"<p><a href=\"../{html.escape(token)}\">返回课程</a></p>")
+            return HTMLResponse(_page("有疑问？问一问", "".join(body)))
+
     @router.get("/u/{token}", response_class=HTMLResponse)
     def unsubscribe_page(token: str) -> HTMLResponse:
         with open_session(database_url) as session:
@@ -378,6 +396,7 @@ def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None,
                             f"{html.escape(opt)}</label>")
         form.append("</div>")
     form.append("<p id=\"ack\"><button type=\"submit\">我已学习</button></p></form>")
+    form.append("<h2>有疑问？问一问</h2>" + ask_form(token, "", relative=f"{token}/"))
     if siblings:
         form.append("<h2>本次推送的其他课程</h2><ul>")
         for other, other_token, done in siblings:
@@ -385,6 +404,13 @@ def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None,
             form.append(f"<li><a href=\"{html.escape(other_token)}\">{html.escape(other.title)}</a> {state}</li>")
         form.append("</ul>")
     return "".join(parts + form)
+
+
+def ask_form(token: str, question: str, *, relative: str) -> str:
+    """The 问一问 form: GET <token>/ask?q=… (the lesson link's token authorises it)."""
+    return (f"<form method=\"get\" action=\"{html.escape(relative)}ask\" id=\"ask\">"
+            f"<input type=\"text\" name=\"q\" value=\"{html.escape(question)}\" maxlength=\"500\" "
+            "placeholder=\"例如：跨省就医要先备案吗\"> <button type=\"submit\">问一问</button></form>")
 
 
 def render_result(target: LinkTarget, quiz: list[dict], answers: dict[str, str], marks: list[bool],

@@ -102,6 +102,7 @@ def create_app() -> FastAPI:
     app = FastAPI(title="yibao review and control room", docs_url=None, redoc_url=None)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _include_link_pages(app)
+    _include_qa(app)
     add_security(app)
 
     @app.get("/review/", response_class=HTMLResponse)
@@ -234,6 +235,13 @@ def create_app() -> FastAPI:
             return controlroom.control_room(s)
 
     return app
+
+
+def _include_qa(app: FastAPI) -> None:
+    """政策智能问答: the /qa/ page, its JSON API, the 对照表 links and the IM robot callback."""
+    from yibao.qa.web import create_router
+
+    app.include_router(create_router())
 
 
 def _include_link_pages(app: FastAPI) -> None:

@@ -1,0 +1,366 @@
+"""Quality and speed of `yibao ask` (政策智能问答) on the real policy texts in ../shared/corpus/.
+
+Run: .venv/bin/python bench/quality_qa.py [--docs 1000]   (`make bench` runs it through bench_qa.py)
+
+- top-3 hit rate: staff questions (plain words, not clause text) → the document and clause
+  that answer them; a hit when one of the first three citations is that document and that
+  clause (or one of its items);
+- "没有找到依据" rate on questions the corpus cannot answer;
+- median latency of a question over ≥1,000 stored documents (the corpus texts loaded again and
+  again with other provinces, years and numbers), the index already built.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+
+# (question, corpus id, clause) — the clause a trainer would point to; "A|id:B" when another
+# provision answers the question just as well
+ANSWERABLE: list[tuple[str, str, str]] = [
+    ("我们医院想申请医保定点，开业要满多久才行？", "nhsa_ddyl_2020", "第六条"),
+    ("医院申请医保定点需要准备哪些材料", "nhsa_ddyl_2020", "第七条"),
+    ("定点申请材料没交齐，医保经办会怎么通知我们", "nhsa_ddyl_2020", "第八条"),
+    ("我们医院的医保协议快到期了，续签要提前多久提出", "nhsa_ddyl_2020", "第四十一条"),
+    ("医院换了法人代表，要去医保那边办变更吗", "nhsa_ddyl_2020", "第四十条"),
+    ("哪些情况医院的医保协议会被直接解除", "nhsa_ddyl_2020", "第四十三条"),
+    ("医保协议中止是什么意思，会中止多久", "nhsa_ddyl_2020", "第四十二条"),
+    ("做美容整形的诊所能申请医保定点吗", "nhsa_ddyl_2020", "第十二条"),
+    ("医院要在门口挂定点医疗机构的牌子吗", "nhsa_ddyl_2020", "第二十条"),
+    ("个别科室违规了，会连累整个医院停医保吗", "nhsa_ddyl_2020", "第四十五条"),
+    ("药店申请医保定点要有几个执业药师", "nhsa_ddyd_2020", "第五条"),
+    ("药店卖处方药一定要看处方吗", "nhsa_ddyd_2020", "第十六条"),
+    ("药店能不能把日用品串换成医保药品刷卡", "nhsa_ddyd_2020", "第四十条"),
+    ("飞行检查会不会提前通知医院", "nhsa_fjjc_2023", "第二条"),
+    ("什么情况下医保局会来飞行检查", "nhsa_fjjc_2023", "第十条"),
+    ("飞行检查到现场至少要来几个检查人员", "nhsa_fjjc_2023", "第十七条"),
+    ("飞检组下结论之前会不会听医院的意见", "nhsa_fjjc_2023", "第十八条"),
+    ("医院不配合飞行检查会有什么后果", "nhsa_fjjc_2023", "第十九条"),
+    ("举报医保骗保可以不留名字吗", "nhsa_jbcl_2022", "第八条"),
+    ("举报医保违法查实了有奖励吗", "nhsa_jbcl_2022", "第二十一条"),
+    ("举报人的个人信息会不会被泄露", "nhsa_jbcl_2022", "第十六条"),
+    ("举报处理完以后会告诉举报人结果吗", "nhsa_jbcl_2022", "第十三条"),
+    ("医保违规的事过了几年就不会再罚了", "nhsa_xzcf_2021", "第六条"),
+    ("医保罚款一时交不上，可以延期或者分期吗", "nhsa_xzcf_2021", "第五十四条"),
+    ("医保执法封存我们的病历资料最长能封多久", "nhsa_xzcf_2021", "第三十一条"),
+    ("被医保局要求退回的钱退到哪里去", "nhsa_xzcf_2021", "第五十三条"),
+    ("医保局来执法，至少要来几个执法人员", "nhsa_xzcf_2021", "第十六条|nhsa_fjjc_2023:第十七条"),
+    ("哪些药品不会被纳入医保药品目录", "nhsa_yygl_2020", "第八条"),
+    ("国家谈判药品的协议有效期是几年", "nhsa_yygl_2020", "第十八条"),
+    ("甲类药品和乙类药品在报销上有什么区别", "nhsa_yygl_2020", "第二十五条"),
+    ("医生被医保记分，一年记满多少分会暂停医保支付资格", "nhsa_zfzg_2024", "第二十九条"),
+    ("多点执业的医师在医保怎么登记备案", "nhsa_zfzg_2024", "第十四条"),
+    ("医生调到别的医院了，医保登记备案要怎么变", "nhsa_zfzg_2024", "第十七条"),
+    ("对医保记分处理不服，医生可以申诉吗", "nhsa_zfzg_2024", "第四十一条"),
+    ("超量开药智能监管什么时候在全省推开", "nhsa_clky_2025", "一、（二）"),
+    ("病人出差旅行要多备点药，会被当成超量开药吗", "nhsa_clky_2025", "三、（一）"),
+    ("即时结算改革要求多少医疗机构开通即时结算", "nhsa_jsjs_2025", "一、（三）"),
+    ("什么样的病例可以申报特例单议", "nhsa_abzjb_2025", "第二十条"),
+    ("按病种付费结余了医院能留用吗，超支怎么办", "nhsa_abzjb_2025", "第三十二条"),
+    ("医保基金预付能不能缓解医院资金紧张", "nhsa_drg2_2024", "二、（二）"),
+    ("日间手术的医保费用怎么结算", "qh_rjss_2024", "二、（一）"),
+    ("职工生了孩子住院，生育保险待遇怎么调整了", "qh_shengyu_2025", "一、"),
+    ("2024年青海药品目录从哪天开始执行", "qh_nrdl_2024", "五、"),
+    ("药品目录备注栏写了适应症，超出适应症能报销吗", "qh_fanli_2025", "四、（十一）"),
+    ("互联网医院复诊开的药医保能报吗", "qh_yyxy_2025", "第二十七条"),
+    ("能不能让病人把该医保报的费用改成自费结算", "qh_yyxy_2025", "第二十条"),
+    ("短缺药品的挂网采购有什么要求", "nhsa_ypjg_2019", "三、（一）"),
+    ("药品价格异常上涨医保部门会怎么监测", "nhsa_ypjg_2019", "二、（一）"),
+]
+
+UNANSWERABLE: list[str] = [
+    "医院停车场的收费标准是多少",
+    "护士夜班补贴怎么算",
+    "评副高职称需要发表几篇论文",
+    "食堂每个月的餐补是多少钱",
+    "年休假一年可以休几天",
+    "医院消防演练多久搞一次",
+    "住院医师规培结业考试怎么报名",
+    "电梯坏了找哪个部门报修",
+    "公积金的缴存比例是多少",
+    "科室团建经费怎么报账",
+]
+
+# HELD_OUT was written after the synonyms, weights and threshold were settled on the lists above;
+# its misses were looked at once and led to general changes (word boundaries, half credit for
+# pieces of a word), so it is no longer blind.  HELD_OUT_2 was then run blind (50% / 50%), and its
+# misses led to a list of everyday staff words; BLIND_3 below is the one never looked at.
+HELD_OUT: list[tuple[str, str, str]] = [
+    ("药店帮别人代买药需要带什么证件", "nhsa_ddyd_2020", "第二十一条"),
+    ("药店的外配处方要留多长时间", "nhsa_ddyd_2020", "第二十二条"),
+    ("OTC非处方药以后还会新增进医保目录吗", "nhsa_yygl_2020", "第三十六条"),
+    ("医保执法立案后多长时间要出处理决定", "nhsa_xzcf_2021", "第四十五条"),
+    ("我们不在场的时候处罚决定书怎么送过来", "nhsa_xzcf_2021", "第五十九条"),
+    ("可以通过哪些渠道举报骗保", "nhsa_jbcl_2022", "第六条"),
+    ("查实的骗保典型案例会公开曝光吗", "nhsa_jbcl_2022", "第二十条"),
+    ("飞行检查是随机抽的吗", "nhsa_fjjc_2023", "第十一条"),
+    ("哪些医院人员要做医保登记备案", "nhsa_zfzg_2024", "第十一条"),
+    ("医保医师备案状态暂停了还能给病人开医保的药吗", "nhsa_zfzg_2024", "第十六条"),
+    ("特例单议是按月报还是按季度报", "nhsa_abzjb_2025", "第二十二条"),
+    ("医院能不能让病人挂床住院", "nhsa_ddyl_2020", "第十五条"),
+    ("药品从医保目录里调出来有哪些原因", "nhsa_yygl_2020", "第九条"),
+    ("医保药品的支付标准是什么意思", "nhsa_yygl_2020", "第二十六条"),
+]
+HELD_OUT_UNANSWERABLE: list[str] = [
+    "医院的护理部主任由谁任命",
+    "实习生的带教补助怎么发",
+    "门诊大厅的自助机坏了谁来修",
+    "病房空调温度夏天设几度",
+]
+
+HELD_OUT_2: list[tuple[str, str, str]] = [
+    ("即时结算以后医院报上去的费用多久能拨下来", "nhsa_jsjs_2025", "二、（一）"),
+    ("做人流手术生育保险现在能报多少钱", "qh_shengyu_2025", "二、"),
+    ("医保不报的项目给病人用要病人签字吗", "qh_yyxy_2025", "第十九条"),
+    ("病人委托家属来开药，我们要核对什么", "qh_yyxy_2025", "第十条|nhsa_ddyd_2020:第二十一条"),
+    ("药店卖药要扫追溯码上传吗", "qh_ydxy_2025r", "第十五条"),
+    ("个人账户能不能给家里人用", "qh_ydxy_2025r", "第十八条"),
+    ("医院自己要组织医保政策培训吗", "nhsa_ddyl_2020", "第十九条"),
+    ("我们没超总额的医保费用，经办会按时全额给钱吗", "nhsa_ddyl_2020", "第三十七条"),
+    ("麻醉药品的价格谁来管", "nhsa_ypjg_2019", "一、（四）"),
+    ("以前拖欠医院的医保款会清理吗", "nhsa_drg2_2024", "二、（三）"),
+    ("各地能自己调整DRG分组吗", "nhsa_drg2_2024", "一、（二）"),
+    ("哪些药品是超量开药监管的重点", "nhsa_clky_2025", "二、（一）"),
+]
+HELD_OUT_2_UNANSWERABLE: list[str] = [
+    "职工体检费用公司报销标准是多少",
+    "护士执业证多久注册一次",
+    "院内感染暴发要在几小时内上报",
+    "医院的医疗纠纷怎么走调解",
+]
+
+# BLIND_3 was written after the last change to the retriever (HELD_OUT_2 had been looked at by then)
+# and is run once: the honest estimate.
+BLIND_3: list[tuple[str, str, str]] = [
+    ("医保额度用完了，医院能不能拒收病人", "nhsa_ddyl_2020", "第十六条"),
+    ("集采中选的药医院要优先用吗", "nhsa_ddyl_2020", "第十七条"),
+    ("结算清单要报给医保经办哪些内容", "nhsa_ddyl_2020", "第二十一条"),
+    ("执法人员跟我们医院有利害关系，可以申请他回避吗", "nhsa_xzcf_2021", "第五条"),
+    ("罚款金额不大的可以当场处罚吗", "nhsa_xzcf_2021", "第四十八条"),
+    ("中药饮片怎么调进医保目录", "nhsa_yygl_2020", "第十三条"),
+    ("医生退休了，医院要在医保系统里做什么", "nhsa_zfzg_2024", "第十八条"),
+    ("医保支付资格被暂停的医生怎么申请恢复", "nhsa_zfzg_2024", "第三十九条"),
+    ("乱举报诬告别人要负责任吗", "nhsa_jbcl_2022", "第十八条"),
+    ("国谈药医院说没有配，能用总额预算当理由吗", "qh_yyxy_2025", "第十三条|qh_nrdl_2024:四、（三）"),
+    ("病人自己该出的钱由谁跟医院结", "qh_yyxy_2025", "第二十九条"),
+    ("日间手术之前做的门诊检查能一起报吗", "qh_rjss_2024", "二、（二）"),
+]
+BLIND_3_UNANSWERABLE: list[str] = [
+    "医院的手术室护士每周要上几个夜班",
+    "进修医生的住宿费谁来出",
+    "医院宣传科投稿有稿费吗",
+    "病人投诉服务态度差该怎么处理员工",
+]
+
+# BLIND_4 was written on 2026-12-05 by the engineer who moved the adapter to yibao.document and
+# reworked the ranking, BEFORE any of that change, from corpus texts read for it; it is scored
+# only at the start and at the end of that work and never tuned on.
+BLIND_4: list[tuple[str, str, str]] = [
+    ("药店的医保协议快到期了，要提前多久申请续签", "nhsa_ddyd_2020", "第三十八条"),
+    ("药店改了名字或者换了老板，多久内要报给医保", "nhsa_ddyd_2020", "第三十七条"),
+    ("药店申请医保定点材料不全，经办多少天内告诉我们补", "nhsa_ddyd_2020", "第七条"),
+    ("有的药店申请医保定点会直接不受理，是什么情况", "nhsa_ddyd_2020", "第十一条"),
+    ("药店自己想退出医保定点要提前多久说", "nhsa_ddyd_2020", "第四十一条"),
+    ("药店跟经办闹了协议纠纷怎么解决", "nhsa_ddyd_2020", "第四十二条"),
+    ("举报了以后又撤回，医保局还会查吗", "nhsa_jbcl_2022", "第十四条"),
+    ("两个地方医保局都说举报不归自己管怎么办", "nhsa_jbcl_2022", "第十条"),
+    ("打电话去问政策算不算举报", "nhsa_jbcl_2022", "第二十五条"),
+    ("飞行检查的人到了医院要先出示什么", "nhsa_fjjc_2023", "第十五条"),
+    ("飞行检查完了多久要报整改方案", "nhsa_fjjc_2023", "第二十三条"),
+    ("飞检的检查人员违纪了怎么处理", "nhsa_fjjc_2023", "第二十七条"),
+    ("医保局发现医院即时结算数据异常会怎么处理", "nhsa_jsjs_2025", "二、（四）"),
+    ("超量开药智能监管到什么时候要全覆盖", "nhsa_clky_2025", "一、（三）"),
+    ("特例单议申请没通过的病例怎么付费", "nhsa_abzjb_2025", "第二十三条"),
+    ("DRG的支付标准是怎么算出来的", "nhsa_abzjb_2025", "第十八条"),
+    ("按病种付费跟医保有纠纷了怎么处理", "nhsa_abzjb_2025", "第三十七条|nhsa_abzjb_2025:第三十六条"),
+    ("药店里保健品和药能混着摆吗", "qh_ydxy_2025r", "第十条"),
+    ("外地病人来药店买药能直接结算吗", "qh_ydxy_2025r", "第十七条"),
+    ("定点药店的质量保证金是怎么来的", "qh_ydxy_2025r", "第二十一条"),
+]
+BLIND_4_UNANSWERABLE: list[str] = [
+    "医保局工作人员的工资由谁发",
+    "药店店员的社保要交哪一档",
+    "飞行检查组的住宿费谁出",
+    "举报电话周末有人接吗",
+    "医院停车收费要报医保局备案吗",
+    "护士申请调岗要走什么流程",
+    "医院食堂的饭菜价格谁来定",
+]
+
+PROVINCES = ["四川", "广东", "浙江", "江苏", "上海", "河南", "湖北", "湖南", "山东", "福建", "云南", "甘肃"]
+
+
+def load_corpus(session):
+    """The real texts: corpus id → document id."""
+    from yibao.qa.corpus import load_folder
+    ids = {}
+    for folder in (CORPUS / "nhsa-texts", CORPUS / "qinghai-texts"):
+        for label, version in load_folder(session, folder, with_ids=True):
+            ids[label] = version.document_id
+    return ids
+
+
+def synthesise(session, total_docs: int, copies: dict, seed: int = 7) -> int:
+    """Load the corpus texts again as other provinces' / years' documents until `total_docs` exist.
+    `copies` gets corpus id → the document ids of its copies."""
+    from yibao.qa.corpus import store_text
+    from yibao.store import Document
+    texts = []
+    for folder in (CORPUS / "nhsa-texts", CORPUS / "qinghai-texts"):
+        for p in sorted(folder.glob("*.txt")):
+            if p.name.endswith(".normalized.txt"):
+                continue
+            texts.append((p.stem, p.read_text(encoding="utf-8")))
+    rng = random.Random(seed)
+    n = session.query(Document).count()
+    i = 0
+    while n < total_docs:
+        stem, text = texts[i % len(texts)]
+        province = PROVINCES[(i // len(texts)) % len(PROVINCES)]
+        year = 2015 + rng.randrange(10)
+        varied = (text.replace("青海", province).replace("国家", province).replace("2025", str(year))
+                  .replace("2024", str(year - 1)).replace("3个月", f"{rng.randrange(2, 7)}个月"))
+        version = store_text(session, title=f"{province}省{stem}（{year}年第{i}号）", text=varied,
+                             doc_number=f"{province}医保发〔{year}〕{i}号")
+        copies.setdefault(stem.removesuffix(".normalized"), []).append(version.document_id)
+        n += 1
+        i += 1
+    return n
+
+
+def expected(ids: dict, cid: str, clauses: str, copies: dict | None = None) -> list[tuple[int, str]]:
+    out = []
+    for alt in clauses.split("|"):
+        other, _, clause = alt.rpartition(":")
+        for doc_id in [ids[other or cid]] + (copies or {}).get(other or cid, []):
+            out.append((doc_id, clause))
+    return out
+
+
+def cited(answer, targets: list[tuple[int, str]]) -> bool:
+    """One of the first three citations is an expected provision or one of its items."""
+    return any(c.document_id == doc_id and c.clause.startswith(clause)
+               for c in answer.citations[:3] for doc_id, clause in targets)
+
+
+def evaluate(session, ids, index, verbose=False, copies=None, answerable=None, unanswerable=None) -> dict:
+    from yibao.qa import ask
+    answerable = ANSWERABLE if answerable is None else answerable
+    unanswerable = UNANSWERABLE if unanswerable is None else unanswerable
+    hits, misses, times = 0, [], []
+    for q, cid, clause in answerable:
+        t = time.perf_counter()
+        a = ask(q, session=session, index=index)
+        times.append(time.perf_counter() - t)
+        if cited(a, expected(ids, cid, clause, copies)):
+            hits += 1
+        else:
+            misses.append((q, cid, clause, [(c.document[:14], c.clause) for c in a.citations]))
+    refused, wrong = 0, []
+    for q in unanswerable:
+        t = time.perf_counter()
+        a = ask(q, session=session, index=index)
+        times.append(time.perf_counter() - t)
+        if not a.citations:
+            refused += 1
+        else:
+            wrong.append((q, [(c.document[:14], c.clause, c.text[:30]) for c in a.citations]))
+    if verbose:
+        for m in misses:
+            print("  miss:", m)
+        for w in wrong:
+            print("  answered:", w)
+    return {"hit": hits / len(answerable), "refused": refused / len(unanswerable),
+            "median_ms": statistics.median(times) * 1000, "misses": misses, "wrong": wrong}
+
+
+def main(total_docs: int = 1000, verbose: bool = False) -> list[dict]:
+    saved = {k: os.environ.get(k) for k in ("YIBAO_HOME", "YIBAO_DATABASE_URL")}
+    try:
+        return _run(total_docs, verbose)
+    finally:   # `make bench` runs the other benches in this process afterwards
+        for k, v in saved.items():
+            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+
+
+def _run(total_docs: int, verbose: bool) -> list[dict]:
+    with tempfile.TemporaryDirectory(prefix="yibao-qa-bench-") as home:
+        os.environ["YIBAO_HOME"] = home
+        os.environ.pop("YIBAO_DATABASE_URL", None)
+        from yibao.qa.index import QaIndex
+        from yibao.store.db import open_session
+        with open_session() as session:
+            ids = load_corpus(session)
+            index = QaIndex()
+            index.sync(session)
+            small = evaluate(session, ids, index, verbose)
+            held = evaluate(session, ids, index, verbose, None, HELD_OUT, HELD_OUT_UNANSWERABLE)
+            blind = evaluate(session, ids, index, verbose, None, HELD_OUT_2, HELD_OUT_2_UNANSWERABLE)
+            blind3 = evaluate(session, ids, index, verbose, None, BLIND_3, BLIND_3_UNANSWERABLE)
+            blind4 = evaluate(session, ids, index, verbose, None, BLIND_4, BLIND_4_UNANSWERABLE)
+            print(f"blind-4 ({len(BLIND_4)} + {len(BLIND_4_UNANSWERABLE)} questions, written before the 2026-12-05 "
+                  f"change, never tuned on): top-3 hit {blind4['hit']:.0%}, 没有找到依据 {blind4['refused']:.0%}")
+            if total_docs <= 0:   # --docs 0: the quality figures only
+                _print_small(small, held, blind, blind3, len(ids))
+                return []
+            copies: dict = {}
+            n = synthesise(session, total_docs, copies)
+            t = time.perf_counter()
+            index.sync(session)
+            build_s = time.perf_counter() - t
+            versions, passages = index.count()
+            big = evaluate(session, ids, index, verbose)
+            big_copies = evaluate(session, ids, index, False, copies)
+    _print_small(small, held, blind, blind3, len(ids))
+    print(f"{n} documents ({passages} provisions, indexed in {build_s:.1f} s): top-3 hit {big['hit']:.0%} "
+          f"(the original text; {big_copies['hit']:.0%} counting its synthetic copies), "
+          f"没有找到依据 {big['refused']:.0%}, median latency {big['median_ms']:.1f} ms")
+    return [
+        {"case": f"top-3 hit rate, {len(ANSWERABLE)} staff questions (target ≥ 90%)", "median_s": None,
+         "baseline": "", "ratio": None, "note": f"{small['hit']:.0%} on the corpus; among {n} docs {big_copies['hit']:.0%} "
+                                                "(original or a synthetic copy)"},
+        {"case": f"held-out questions ({len(HELD_OUT)} + {len(HELD_OUT_UNANSWERABLE)} unanswerable, looked at once)",
+         "median_s": None, "baseline": "", "ratio": None,
+         "note": f"top-3 hit {held['hit']:.0%}, 没有找到依据 {held['refused']:.0%}"},
+        {"case": f"second held-out ({len(HELD_OUT_2)} + {len(HELD_OUT_2_UNANSWERABLE)} unanswerable, looked at once)",
+         "median_s": None, "baseline": "", "ratio": None,
+         "note": f"top-3 hit {blind['hit']:.0%}, 没有找到依据 {blind['refused']:.0%}"},
+        {"case": f"blind questions ({len(BLIND_3)} + {len(BLIND_3_UNANSWERABLE)} unanswerable, never tuned on)",
+         "median_s": None, "baseline": "", "ratio": None,
+         "note": f"top-3 hit {blind3['hit']:.0%}, 没有找到依据 {blind3['refused']:.0%}"},
+        {"case": f"blind-4 questions ({len(BLIND_4)} + {len(BLIND_4_UNANSWERABLE)} unanswerable, written before "
+                 "the 2026-12-05 change, never tuned on)", "median_s": None, "baseline": "", "ratio": None,
+         "note": f"top-3 hit {blind4['hit']:.0%}, 没有找到依据 {blind4['refused']:.0%}"},
+        {"case": f"没有找到依据 on {len(UNANSWERABLE)} unanswerable (target 100%)", "median_s": None,
+         "baseline": "", "ratio": None, "note": f"{small['refused']:.0%} on the corpus, {big['refused']:.0%} among {n} docs"},
+        {"case": f"ask, median over {n} stored documents (target < 200 ms)", "median_s": big["median_ms"] / 1000,
+         "baseline": "", "ratio": None, "note": f"{passages} provisions; incremental index of the extra docs {build_s:.1f} s"},
+    ]
+
+
+def _print_small(small, held, blind, blind3, n_texts):
+    print(f"corpus ({n_texts} texts): top-3 hit {small['hit']:.0%} ({len(ANSWERABLE)} questions), "
+          f"没有找到依据 on unanswerable {small['refused']:.0%} ({len(UNANSWERABLE)}), median {small['median_ms']:.1f} ms")
+    print(f"held out ({len(HELD_OUT)} + {len(HELD_OUT_UNANSWERABLE)} questions, looked at once): "
+          f"top-3 hit {held['hit']:.0%}, 没有找到依据 {held['refused']:.0%}")
+    print(f"second held-out ({len(HELD_OUT_2)} + {len(HELD_OUT_2_UNANSWERABLE)} questions, looked at once): "
+          f"top-3 hit {blind['hit']:.0%}, 没有找到依据 {blind['refused']:.0%}")
+    print(f"blind ({len(BLIND_3)} + {len(BLIND_3_UNANSWERABLE)} questions never tuned on): "
+          f"top-3 hit {blind3['hit']:.0%}, 没有找到依据 {blind3['refused']:.0%}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args()
+    sys.path.insert(0, str(REPO))
+    main(args.docs, args.verbose)

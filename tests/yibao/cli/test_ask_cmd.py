@@ -1,0 +1,32 @@
+"""`yibao ask` through the real console script."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "nhsa-texts"
+YIBAO = str(Path(sys.executable).with_name("yibao"))
+
+
+def run(tmp_path, *args):
+    env = {**os.environ, "YIBAO_HOME": str(tmp_path)}
+    env.pop("YIBAO_DATABASE_URL", None)
+    return subprocess.run([YIBAO, "ask", *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_ask_json_cites_and_refuses(tmp_path):
+    r = run(tmp_path, "--load", str(CORPUS), "--json", "--role", "收费员", "飞行检查会提前通知医院吗")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["citations"][0]["document"] == "医疗保障基金飞行检查管理暂行办法"
+    assert data["citations"][0]["in_force"] is True
+    r = run(tmp_path, "--json", "食堂每个月的餐补是多少钱")
+    assert r.returncode == 0 and json.loads(r.stdout) == {"answer": "没有找到依据", "citations": []}
+
+
+def test_bad_input_is_one_line_exit_2(tmp_path):
+    r = run(tmp_path, "--role", "厨师", "跨省就医要先备案吗")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "unknown role" in r.stderr
+    r = run(tmp_path, "   ")
+    assert r.returncode == 2 and "empty" in r.stderr

@@ -1,0 +1,101 @@
+"""政策智能问答 over real corpus texts in a fresh store: cites, refuses, ranks in-force first, stays current."""
+import json
+from pathlib import Path
+
+import pytest
+
+from yibao.qa import NO_BASIS, ask
+from yibao.qa.corpus import load_folder, store_text
+from yibao.qa.index import QaIndex
+from yibao.store.db import open_session
+
+CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "nhsa-texts"
+
+
+def _text(stem: str) -> str:
+    return (CORPUS / f"{stem}.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture()
+def store(yibao_db):
+    with open_session() as s:
+        load_folder(s, CORPUS)
+    return yibao_db
+
+
+def test_answer_quotes_the_provision_with_its_document(store):
+    a = ask("举报医保违法行为可以匿名吗")
+    assert a.citations, a.answer
+    top = a.citations[0]
+    assert top.document == "医疗保障基金使用监督管理举报处理暂行办法"
+    assert top.doc_number == "国家医疗保障局令第5号" and top.clause == "第八条"
+    assert "匿名举报" in top.text and top.in_force and top.url
+    assert "[1]" in a.answer and "第八条" in a.answer
+
+
+def test_question_the_texts_cannot_answer_gets_no_basis(store):
+    for q in ("护士夜班补贴怎么算", "年休假一年可以休几天"):
+        a = ask(q)
+        assert a.citations == [] and a.answer == NO_BASIS
+
+
+def test_superseded_document_is_marked_and_ranks_after_its_successor(store):
+    with open_session() as s:
+        old = store_text(s, title="医疗保障基金飞行检查管理办法（旧）", doc_number="医保发〔2019〕1号",
+                         text=_text("nhsa_fjjc_2023").replace("不预先告 知", "提前三日书面告 知"))
+        store_text(s, title="医疗保障基金飞行检查管理办法（新）", doc_number="医保发〔2026〕1号",
+                   text=_text("nhsa_fjjc_2023"), supersedes=old.document)
+    a = ask("飞行检查会不会提前通知医院", top_k=12)
+    states = [(c.document, c.in_force) for c in a.citations]
+    assert a.citations[0].in_force, states
+    old_cites = [c for c in a.citations if c.document.endswith("（旧）")]
+    assert old_cites and not old_cites[0].in_force
+    assert old_cites[0].successor["title"] == "医疗保障基金飞行检查管理办法（新）"
+    first_old = a.citations.index(old_cites[0])
+    assert all(c.in_force for c in a.citations[:first_old])
+
+
+def test_revised_version_of_the_same_document_is_not_in_force(store):
+    with open_session() as s:
+        v1 = store_text(s, title="某市门诊慢特病备案办法", text="第一条 参保人员申请门诊慢特病待遇，应当先到定点医疗机构备案。")
+        store_text(s, title="某市门诊慢特病备案办法", text="第一条 参保人员申请门诊慢特病待遇，可以在线备案，无需到定点医疗机构。")
+    a = ask("门诊慢特病待遇怎么备案", top_k=5)
+    mine = [c for c in a.citations if c.document == "某市门诊慢特病备案办法"]
+    assert [c.in_force for c in mine] == [True, False]
+    assert mine[1].version_id == v1.id and "已被修订" in mine[1].status
+
+
+def test_role_ranks_its_own_provisions_higher(store):
+    plain = ask("药品目录内的药品怎么支付")
+    pharmacy = ask("药品目录内的药品怎么支付", role="药剂科")
+    assert plain.citations and pharmacy.citations
+    assert pharmacy.role == "药剂科"
+    assert any(w in pharmacy.citations[0].text for w in ("药品", "药师", "处方", "药店"))
+
+
+def test_index_is_persisted_and_updated_incrementally(store, tmp_path):
+    index = QaIndex()
+    with open_session() as s:
+        assert index.sync(s) == 12
+        assert index.sync(s) == 0              # nothing new: nothing re-indexed
+        store_text(s, title="某省关于日间手术医保结算的通知", text="一、日间手术费用纳入住院统筹基金支付，不设起付线。")
+        assert index.sync(s) == 1
+    assert QaIndex().count()[0] == 13          # a new process sees the same index file
+    a = ask("日间手术要付起付线吗")
+    assert a.citations and a.citations[0].document == "某省关于日间手术医保结算的通知"
+
+
+def test_json_shape(store):
+    data = ask("谈判药品协议有效期几年").to_dict()
+    json.dumps(data, ensure_ascii=False)
+    assert set(data["citations"][0]) >= {"document", "doc_number", "clause", "text", "url", "in_force"}
+
+
+def test_identical_words_in_a_repealed_and_its_successor_cite_the_one_in_force(yibao_db):
+    text = "第一条 参保人员跨省异地就医前，应当先办理异地就医备案。"
+    with open_session() as s:
+        old = store_text(s, title="某省异地就医管理办法（2019）", doc_number="某医保发〔2019〕3号", text=text)
+        store_text(s, title="某省异地就医管理办法（2026）", doc_number="某医保发〔2026〕3号", text=text,
+                   supersedes=old.document)
+    (c,) = ask("跨省就医要先备案吗").citations
+    assert c.document == "某省异地就医管理办法（2026）" and c.in_force

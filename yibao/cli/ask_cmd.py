@@ -1,0 +1,77 @@
+"""`yibao ask "问题" [--role 收费员] [--json]`: 政策智能问答 over every stored document version."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from yibao.cli import CliError
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("ask", help="answer a policy question from the stored documents, with citations",
+                              description="Answer from the provisions of every stored document version. "
+                                          "Prints 没有找到依据 when no provision supports an answer.")
+    p.add_argument("question", nargs="?", help="the question, e.g. 跨省就医要先备案吗")
+    p.add_argument("--role", help="the asker's role (收费员, 临床医生, …): its own provisions rank higher")
+    p.add_argument("--json", action="store_true", help='print {"answer", "citations": [...]}')
+    p.add_argument("--top", type=int, default=3, help="citations to give (default 3)")
+    p.add_argument("--llm", action="store_true", help="let the on-prem model (connection yibao_llm) word the "
+                                                      "answer from the quoted provisions only")
+    p.add_argument("--load", metavar="DIR", help="first store the policy texts in DIR (<id>.txt + <id>.json)")
+    p.add_argument("--index", action="store_true", help="bring the provision index up to date and print its size "
+                                                        "(e.g. after a scrape), then answer QUESTION if given")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from yibao.lessons.roles import UnknownRoleError, role_id
+    from yibao.qa import ask
+    from yibao.store.db import open_session
+
+    question = (args.question or "").strip()
+    if not question and not args.index:
+        raise CliError("the question is empty")
+    if len(question) > 500:
+        raise CliError("the question is longer than 500 characters")
+    if args.top < 1:
+        raise CliError("--top must be 1 or more")
+    if args.role:
+        try:
+            role_id(args.role)
+        except UnknownRoleError as exc:
+            raise CliError(str(exc)) from None
+    with open_session() as session:
+        if args.load:
+            from yibao.qa.corpus import load_folder
+            folder = Path(args.load)
+            if not folder.is_dir():
+                raise CliError(f"--load: {folder} is not a folder")
+            print(f"stored {len(load_folder(session, folder))} texts from {folder}", file=sys.stderr)
+            session.commit()
+        if args.index:
+            from yibao.qa.index import QaIndex
+            index = QaIndex()
+            added = index.sync(session, progress=lambda n, total: print(f"\rindexing {n}/{total} versions",
+                                                                         end="", file=sys.stderr))
+            versions, provisions = index.count()
+            if added:
+                print(file=sys.stderr)
+            print(f"indexed {added} new versions; {versions} versions, {provisions} provisions in {index.path}",
+                  file=sys.stderr)
+            if not question:
+                return 0
+        answer = ask(question, args.role, session=session, top_k=args.top, synthesise=args.llm)
+    if args.json:
+        data = answer.to_dict()
+        print(json.dumps({"answer": data["answer"], "citations": data["citations"]}, ensure_ascii=False, indent=2))
+        return 0
+    print(answer.answer)
+    for n, c in enumerate(answer.citations, 1):
+        print(f"\n[{n}] 《{c.document}》 {c.doc_number or ''} {c.clause}  {c.date or ''}  {c.status}")
+        print(f"    原文: {c.url}")
+        if c.diff_url:
+            print(f"    对照表: {c.diff_url}")
+        if c.successor:
+            print(f"    现行: 《{c.successor['title']}》 {c.successor['url']}")
+    return 0

@@ -1,0 +1,257 @@
+"""Answer a question from the indexed provisions: rank, check support, cite.
+
+Ranking: FTS5 BM25 over jieba tokens, re-ranked by how much of the question's weight (idf)
+the provision covers; provisions of documents in force rank above superseded ones, and a
+role's own provisions above others.  Without a provision covering enough of the question
+(`MIN_COVERAGE`, calibrated on questions the corpus cannot answer) the answer is NO_BASIS.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy.orm import Session
+
+from yibao.qa import synthesis
+from yibao.qa.index import Hit, QaIndex
+from yibao.qa.intent import holds, wanted
+from yibao.qa.roles import actor_words, role_actors
+from yibao.qa.segment import STOPWORDS, query_words
+from yibao.qa.synonyms import NEGATION_ASKED, NEGATION_WORDS, equivalents, phrases_in
+from yibao.qa.status import change_ids, statuses
+from yibao.settings import get_settings
+from yibao.store import Document, Version
+from yibao.store.db import open_session
+
+NO_BASIS = "没有找到依据"
+MIN_COVERAGE = 0.5       # share of the question's idf weight the best provision must hold
+MIN_TERMS = 2            # … and at least this many distinct question terms (one when the question has one)
+NOT_IN_FORCE = 0.6       # rank factor of a superseded / revised / expired provision
+ROLE_BOOST = 1.25        # rank factor of a provision naming the role's own actors
+TOP_K = 3
+RELEVANCE_COVERAGE = 20.0  # rank: coverage of the question first, then BM25 and the kind of answer
+UNSEEN_SHARE = 1.0       # a question word no provision holds weighs this share of the highest idf
+BM25_SCALE = 10.0        # BM25 relative to the best candidate's, so one rare word cannot outweigh coverage
+INTENT_BONUS = 4.0       # a provision holding what is asked for (conditions, a time limit, a number)
+UNSEEN_VERB_SHARE = 0.5  # … a verb no provision holds ("交齐", "连累") much less: it is how staff talk
+PART_CREDIT = 0.5        # a provision holding only a piece of a question word ("护理" of "护理部")
+VERB_WEIGHT = 0.5        # verbs and adjectives weigh half a noun
+DOC_EVIDENCE = 5.0      # rank: share of the question the provision's whole document covers (its topic)
+TITLE_EVIDENCE = 10.0     # rank: share of the question the document's title holds
+
+
+@dataclass
+class Citation:
+    document: str
+    doc_number: str | None
+    clause: str
+    text: str
+    url: str
+    in_force: bool
+    date: str | None = None
+    status: str = "现行有效"
+    successor: dict | None = None          # {"title", "url"} of what replaced it
+    diff_url: str | None = None            # the 对照表 that introduced this version
+    document_id: int = 0
+    version_id: int = 0
+    score: float = 0.0
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    role: str | None = None
+    synthesised: bool = False
+    elapsed_ms: float = 0.0
+
+    @property
+    def found(self) -> bool:
+        return bool(self.citations)
+
+    def to_dict(self) -> dict:
+        return {"question": self.question, "answer": self.answer, "role": self.role,
+                "synthesised": self.synthesised,
+                "citations": [asdict(c) for c in self.citations]}
+
+
+@dataclass
+class _Scored:
+    hit: Hit
+    coverage: float
+    matched: int
+    relevance: float
+    groups: int = 0
+    held: tuple[str, ...] = ()
+
+
+def ask(question: str, role: str | None = None, *, session: Session | None = None,
+        index: QaIndex | None = None, top_k: int = TOP_K, synthesise: bool | None = None) -> Answer:
+    """The answer with its citations, best first (or NO_BASIS with none).  `synthesise` (default:
+    YIBAO_QA_LLM=1) lets the on-prem model word it from the cited provisions only."""
+    if session is None:
+        with open_session() as s:
+            return ask(question, role, session=s, index=index, top_k=top_k, synthesise=synthesise)
+    start = time.perf_counter()
+    index = index or QaIndex()
+    index.sync(session)
+    words = actor_words(role) if role else ()
+    citations = rank(session, index, question, words, top_k, role_actors(role) if role else ())
+    if not citations:
+        answer = Answer(question, NO_BASIS, [], role)
+    else:
+        answer = Answer(question, quote_answer(citations), citations, role)
+        if synthesise or (synthesise is None and synthesis.enabled()):
+            text = synthesis.synthesise_answer(question, citations)
+            if text:
+                answer.answer, answer.synthesised = text, True   # the quotes stay in the citations
+    answer.elapsed_ms = (time.perf_counter() - start) * 1000
+    return answer
+
+
+def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str, ...], top_k: int,
+         actors: tuple[str, ...] = ()) -> list[Citation]:
+    scored = score_hits(index, question)
+    if not scored:
+        return []
+    need_terms = min(MIN_TERMS, scored[0].groups)
+    scored = [s for s in scored if s.coverage >= MIN_COVERAGE and s.matched >= need_terms]
+    if not scored:
+        return []
+    for s in scored:
+        if (actors and set(actors) & set(s.hit.actors)) or (role_words and any(w in s.hit.quote for w in role_words)):
+            s.relevance *= ROLE_BOOST
+    scored.sort(key=lambda s: (-s.relevance, s.hit.document_id))
+    # the same words in several versions or documents are cited once: keep the unique provisions,
+    # best first, each with every copy, then cite the copy in force (else the best-ranked one)
+    copies: dict[str, list[_Scored]] = {}
+    for s in scored:
+        key = re.sub(r"\s+", "", s.hit.quote)
+        if key not in copies and len(copies) == top_k * 8:
+            continue
+        copies.setdefault(key, []).append(s)
+    status = statuses(session, {s.hit.version_id for group in copies.values() for s in group})
+    shortlist = []
+    for group in copies.values():
+        best = next((s for s in group if status[s.hit.version_id].in_force), group[0])
+        if not status[best.hit.version_id].in_force:
+            best.relevance *= NOT_IN_FORCE
+        shortlist.append(best)
+    shortlist.sort(key=lambda s: (not status[s.hit.version_id].in_force, -s.relevance, s.hit.document_id))
+    chosen = shortlist[:top_k]
+    return _citations(session, chosen, status)
+
+
+def score_hits(index: QaIndex, question: str) -> list[_Scored]:
+    """Every candidate provision with its coverage of the question and its relevance."""
+    groups = query_groups(question)
+    if not groups:
+        return []
+    idf = index.idf(sorted({x for g in groups for x in g.words + g.parts}))
+    for g in groups:
+        if not g.noun and not any(idf.get(x, 0) > 0 for x in g.words + g.parts):
+            g.parts = _verb_pieces(g)
+    every = sorted({x for g in groups for x in g.words + g.parts})
+    idf = index.idf(every)
+    unseen = index.unseen_idf() * UNSEEN_SHARE
+    # a group weighs what its most common word weighs (it matches wherever any of them is);
+    # a word no provision holds weighs `unseen` (a verb much less: it is how staff talk)
+    weights = [min([idf[x] for x in g.words + g.parts if idf[x] > 0]
+                   or [unseen if g.noun else unseen * UNSEEN_VERB_SHARE]) * (1.0 if g.noun else VERB_WEIGHT)
+               for g in groups]
+    total = sum(weights)
+    intents = wanted(question)
+    scored = []
+    hits = index.search(index.search_terms(every, idf))
+    top_bm25 = max((h.bm25 for h in hits), default=1.0) or 1.0
+    shares = [[_held(g, hit) for g in groups] for hit in hits]
+    # document-level evidence: the question's words held anywhere in the document's candidate
+    # provisions (a question about 举报 belongs to the 举报 rules, not to a 协议 that mentions it)
+    in_doc: dict[int, list[float]] = {}
+    for hit, share in zip(hits, shares):
+        best = in_doc.setdefault(hit.document_id, [0.0] * len(groups))
+        in_doc[hit.document_id] = [max(a, b) for a, b in zip(best, share)]
+    doc_cover = {d: sum(w * h for w, h in zip(weights, held)) / total for d, held in in_doc.items()}
+    title_cover: dict[int, float] = {}
+    for hit in hits:
+        if hit.document_id not in title_cover:
+            title_cover[hit.document_id] = sum(w for w, g in zip(weights, groups)
+                                               if any(x in hit.title_terms for x in g.words)) / total
+    for hit, share in zip(hits, shares):
+        coverage = sum(w * h for w, h in zip(weights, share)) / total
+        bonus = sum(INTENT_BONUS for kind in intents if holds(kind, hit.quote))
+        scored.append(_Scored(hit, coverage, sum(1 for h in share if h), coverage * RELEVANCE_COVERAGE
+                              + BM25_SCALE * hit.bm25 / top_bm25 + bonus + DOC_EVIDENCE * doc_cover[hit.document_id]
+                              + TITLE_EVIDENCE * title_cover[hit.document_id],
+                              len(groups), tuple(g.words[0] for g, h in zip(groups, share) if h)))
+    return scored
+
+
+def _held(group: _Group, hit: Hit) -> float:
+    """1 when the provision holds the word (or an equivalent), PART_CREDIT when only a piece of it."""
+    def has(x: str) -> bool:
+        return x in hit.terms or (len(x) > 1 and x in hit.quote)
+    if any(has(x) for x in group.words):
+        return 1.0
+    return PART_CREDIT if any(has(x) for x in group.parts) else 0.0
+
+
+@dataclass
+class _Group:
+    words: tuple[str, ...]        # the question word and its policy-language equivalents
+    parts: tuple[str, ...] = ()   # pieces of it: holding only these counts half
+    noun: bool = True
+
+
+def query_groups(question: str) -> list[_Group]:
+    """Each content word of the question with its equivalents and parts; a staff phrase
+    ("不留名字") is one group; a "not" in the question adds the negation words."""
+    groups: list[_Group] = []
+    rest = question
+    for phrase in phrases_in(question):
+        groups.append(_Group(equivalents(phrase)))
+        rest = rest.replace(phrase, "，")
+    for w in query_words(rest):
+        parts = tuple(dict.fromkeys(w.parts + tuple(x for p in w.parts for x in equivalents(p))))
+        groups.append(_Group(equivalents(w.word), parts, w.noun))
+    if NEGATION_ASKED.search(question):
+        groups.append(_Group(NEGATION_WORDS, noun=False))
+    return groups
+
+
+def _verb_pieces(group: _Group) -> tuple[str, ...]:
+    """A verb no provision holds ("要留", "代买"): the policy words for its characters ("保存", "购买");
+    a bare character would match almost every provision."""
+    chars = [c for c in group.words[0] if c not in STOPWORDS]
+    return tuple(dict.fromkeys(x for c in chars for x in equivalents(c)[1:] if len(x) > 1))
+
+
+def _citations(session: Session, chosen: list[_Scored], status: dict) -> list[Citation]:
+    base = get_settings().public_url.rstrip("/")
+    diffs = change_ids(session, {s.hit.version_id for s in chosen})
+    out = []
+    for s in chosen:
+        version = session.get(Version, s.hit.version_id)
+        doc: Document = version.document
+        st = status[version.id]
+        successor = ({"title": st.successor_title, "url": st.successor_url} if st.successor_title else None)
+        date = doc.publish_date or doc.effective_date
+        out.append(Citation(
+            document=version.title or doc.title, doc_number=doc.doc_number, clause=s.hit.clause,
+            text=s.hit.quote, url=version.url or doc.url, in_force=st.in_force,
+            date=date.isoformat() if date else None, status=st.note, successor=successor,
+            diff_url=f"{base}/qa/diff/{diffs[version.id]}" if version.id in diffs else None,
+            document_id=doc.id, version_id=version.id, score=round(s.relevance, 3)))
+    return out
+
+
+def quote_answer(citations: list[Citation]) -> str:
+    """The answer without a model: the provisions themselves, numbered like the citations."""
+    lines = ["依据以下条款："]
+    for n, c in enumerate(citations, 1):
+        number = f"（{c.doc_number}）" if c.doc_number else ""
+        mark = "" if c.in_force else f"〔{c.status}〕"
+        lines.append(f"[{n}] 《{c.document}》{number}{c.clause}{mark}：{c.text}")
+    return "\n".join(lines)

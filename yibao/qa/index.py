@@ -1,0 +1,170 @@
+"""The provision index: SQLite FTS5 over jieba tokens, in its own file beside the store.
+
+Why FTS5 (not an in-memory BM25): the index is persisted and queried in place, so a question
+from the CLI costs no index loading, several processes (api-server, CLI, DAG tasks) share it
+safely, and new versions are added row by row.  jieba does the Chinese segmentation before
+FTS5 sees the text (tokens joined by spaces, `unicode61` splits on them), so FTS5's own BM25
+ranks whole words rather than single characters.
+"""
+from __future__ import annotations
+
+import math
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from yibao.qa.provisions import passages_of
+from yibao.qa.segment import VOCABULARY_VERSION, tokens
+from yibao.settings import get_settings
+from yibao.store import Document, Version
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS indexed_versions (
+    version_id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL, content_hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL, document_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL, clause TEXT NOT NULL, quote TEXT NOT NULL, actors TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS ix_passages_version ON passages(version_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS passage_fts USING fts5(body, heading, title, tokenize='unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS passage_vocab USING fts5vocab(passage_fts, 'row');
+"""
+TITLE_WEIGHT = 0.3     # a document-title word counts for less than the provision's own words
+HEADING_WEIGHT = 0.8   # a heading-path word (章 title, 一、/（一） lead phrase) nearly as much
+CANDIDATES = 200       # rows FTS5 hands to the re-ranker
+COMMON_SHARE = 0.15    # a term in more than this share of the provisions is not searched for (see search_terms)
+
+
+@dataclass
+class Hit:
+    passage_id: int
+    version_id: int
+    document_id: int
+    clause: str
+    quote: str
+    bm25: float          # FTS5 bm25, made positive: higher is better
+    terms: frozenset[str]  # the passage's tokens (body + heading + title)
+    actors: tuple[str, ...] = ()   # actor ids the provision binds
+    title_terms: frozenset[str] = frozenset()   # its document title's tokens
+
+
+def default_path() -> Path:
+    return get_settings().home / "qa" / f"index-v{VOCABULARY_VERSION}.sqlite"
+
+
+class QaIndex:
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path or default_path())
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self._db() as db:
+            db.executescript(SCHEMA)
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            self._local.db = db
+        return db
+
+    # ------------------------------------------------------------------ keeping it current
+    def sync(self, session: Session, *, progress=None) -> int:
+        """Index every stored version not yet indexed; drop versions gone from the store.
+        Returns the number of versions added."""
+        db = self._db()
+        stored = {vid: (did, h) for vid, did, h in
+                  session.execute(select(Version.id, Version.document_id, Version.content_hash))}
+        indexed = {vid: h for vid, h in db.execute("SELECT version_id, content_hash FROM indexed_versions")}
+        stale = [vid for vid, h in indexed.items() if vid not in stored or stored[vid][1] != h]
+        new = sorted(vid for vid in stored if vid not in indexed or vid in stale)
+        if not new and not stale:
+            return 0
+        titles = {i: t for i, t in session.execute(select(Document.id, Document.title))}
+        with _write(db):
+            for vid in stale:
+                self._drop(db, vid)
+        for n, vid in enumerate(new, 1):
+            version = session.get(Version, vid)
+            rows = [(p.clause, p.quote, " ".join(tokens(p.quote)), " ".join(tokens(p.heading)), " ".join(p.actors))
+                    for p in passages_of(version.text, title=version.title)]
+            title_terms = " ".join(tokens(version.title or titles.get(version.document_id, "")))
+            with _write(db):
+                if db.execute("SELECT 1 FROM indexed_versions WHERE version_id=?", (vid,)).fetchone():
+                    continue  # another process got there first
+                for seq, (clause, quote, body, heading, actors) in enumerate(rows):
+                    cur = db.execute("INSERT INTO passages(version_id, document_id, seq, clause, quote, actors) "
+                                     "VALUES (?,?,?,?,?,?)", (vid, version.document_id, seq, clause, quote, actors))
+                    db.execute("INSERT INTO passage_fts(rowid, body, heading, title) VALUES (?,?,?,?)",
+                               (cur.lastrowid, body, heading, title_terms))
+                db.execute("INSERT INTO indexed_versions VALUES (?,?,?)",
+                           (vid, version.document_id, version.content_hash))
+            if progress:
+                progress(n, len(new))
+        return len(new)
+
+    @staticmethod
+    def _drop(db: sqlite3.Connection, version_id: int) -> None:
+        ids = [r[0] for r in db.execute("SELECT id FROM passages WHERE version_id=?", (version_id,))]
+        db.executemany("DELETE FROM passage_fts WHERE rowid=?", [(i,) for i in ids])
+        db.execute("DELETE FROM passages WHERE version_id=?", (version_id,))
+        db.execute("DELETE FROM indexed_versions WHERE version_id=?", (version_id,))
+
+    # ------------------------------------------------------------------ asking
+    def doc_freq(self, terms: list[str]) -> tuple[dict[str, int], int]:
+        """Passages holding each term, and the number of passages."""
+        db = self._db()
+        total = db.execute("SELECT count(*) FROM passages").fetchone()[0] or 1
+        marks = ",".join("?" * len(terms))
+        df = dict(db.execute(f"SELECT term, doc FROM passage_vocab WHERE term IN ({marks})", terms)) if terms else {}
+        return df, total
+
+    def idf(self, terms: list[str]) -> dict[str, float]:
+        """BM25-style idf per term (0 for a term no provision holds)."""
+        df, total = self.doc_freq(terms)
+        return {t: (math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5)) if t in df else 0.0) for t in terms}
+
+    def search_terms(self, terms: list[str], idf: dict[str, float]) -> list[str]:
+        """The terms worth handing to FTS5: common words (in more than COMMON_SHARE of the
+        provisions) only widen the candidate set and slow the query; the re-ranker still sees them."""
+        limit = math.log(1 + (1 - COMMON_SHARE) / COMMON_SHARE)
+        rare = [t for t in terms if idf.get(t, 0) > limit]
+        return rare or sorted((t for t in terms if idf.get(t, 0) > 0), key=lambda t: -idf[t])[:3]
+
+    def unseen_idf(self) -> float:
+        """The idf of a word no provision holds."""
+        total = self._db().execute("SELECT count(*) FROM passages").fetchone()[0] or 1
+        return math.log(1 + (total + 0.5) / 0.5)
+
+    def search(self, terms: list[str], limit: int | None = None) -> list[Hit]:
+        if not terms:
+            return []
+        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        rows = self._db().execute(
+            "SELECT p.id, p.version_id, p.document_id, p.clause, p.quote, p.actors, "
+            f"bm25(passage_fts, 1.0, {HEADING_WEIGHT}, {TITLE_WEIGHT}) AS score, f.body, f.heading, f.title "
+            "FROM passage_fts f JOIN passages p ON p.id = f.rowid "
+            "WHERE passage_fts MATCH ? ORDER BY score LIMIT ?", (match, limit or CANDIDATES)).fetchall()
+        return [Hit(pid, vid, did, clause, quote, -score, frozenset(f"{body} {heading} {title}".split()),
+                    tuple(actors.split()), frozenset(title.split()))
+                for pid, vid, did, clause, quote, actors, score, body, heading, title in rows]
+
+    def count(self) -> tuple[int, int]:
+        db = self._db()
+        return (db.execute("SELECT count(*) FROM indexed_versions").fetchone()[0],
+                db.execute("SELECT count(*) FROM passages").fetchone()[0])
+
+
+class _write:
+    """BEGIN IMMEDIATE … COMMIT (ROLLBACK on error) on an autocommit connection."""
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self):
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, *_):
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")

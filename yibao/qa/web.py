@@ -1,0 +1,92 @@
+"""Routes of 政策智能问答 in the yibao web app (mounted under /yibao/qa by the Airflow plugin).
+
+  GET  /qa/                 医保政策问答 page (Airflow login)
+  GET  /qa/api/ask?q=&role= the answer as JSON (Airflow login)
+  GET  /qa/diff/{change_id} the 对照表 a citation links to (Airflow login)
+  POST /qa/im/dingtalk      the DingTalk robot callback (its own signature, no login)
+
+NB: no `from __future__ import annotations` — FastAPI must see GetUserDep as a real annotation.
+"""
+import json
+from pathlib import Path
+from typing import Optional
+
+from airflow.api_fastapi.core_api.security import GetUserDep
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.templating import Jinja2Templates
+
+from yibao.lessons.roles import ROLES, UnknownRoleError, role_id
+from yibao.qa import ask
+from yibao.qa import dingtalk
+from yibao.store import Change
+from yibao.store.db import open_session
+
+templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "web" / "templates"))
+MAX_QUESTION = 500
+
+
+def _checked(q: str, role: Optional[str]) -> tuple[str, Optional[str]]:
+    q = (q or "").strip()
+    if len(q) > MAX_QUESTION:
+        raise HTTPException(400, f"问题过长（最多 {MAX_QUESTION} 字）")
+    if role:
+        try:
+            role_id(role)
+        except UnknownRoleError as exc:
+            raise HTTPException(400, str(exc))
+    return q, role or None
+
+
+def create_router() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/qa/", response_class=HTMLResponse)
+    def qa_page(request: Request, user: GetUserDep, q: str = "", role: str = ""):
+        q, role = _checked(q, role)
+        answer = ask(q, role) if q else None
+        return templates.TemplateResponse(request, "qa.html", {"q": q, "role": role or "", "roles": ROLES,
+                                                               "user": str(user.get_name() or user.get_id()),
+                                                               "answer": answer})
+
+    @router.get("/qa/api/ask")
+    def qa_api(user: GetUserDep, q: str, role: str = ""):
+        q, role = _checked(q, role)
+        if not q:
+            raise HTTPException(400, "问题为空")
+        return ask(q, role).to_dict()
+
+    @router.get("/qa/diff/{change_id}", response_class=HTMLResponse)
+    def qa_diff(change_id: int, user: GetUserDep):
+        from yibao.diff import compare_texts
+        from yibao.diff.render_html import render_html
+        with open_session() as s:
+            change = s.get(Change, change_id)
+            if change is None:
+                raise HTTPException(404, f"对照表 {change_id} 不存在")
+            old = change.old_version
+            result = compare_texts(old.text if old else "", change.new_version.text)
+            body = render_html(result, title_old=old.title if old else "（无）", title_new=change.new_version.title)
+        return HTMLResponse(f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+                            f"<title>对照表 {change_id}</title></head><body>{body}</body></html>")
+
+    @router.post("/qa/im/dingtalk")
+    async def dingtalk_callback(request: Request):
+        secret = dingtalk.app_secret()
+        if not secret:
+            return JSONResponse({"errcode": 300001, "errmsg": "robot callback not configured"}, status_code=503)
+        try:
+            dingtalk.verify(request.headers.get("timestamp"), request.headers.get("sign"), secret)
+        except dingtalk.CallbackRefused as exc:
+            return JSONResponse(exc.body, status_code=403)
+        try:
+            body = json.loads(await request.body())
+        except ValueError:
+            return JSONResponse({"errcode": 400, "errmsg": "body is not JSON"}, status_code=400)
+        question = dingtalk.question_of(body)[:MAX_QUESTION]
+        if not question:
+            return {"msgtype": "text", "text": {"content": "请在 @机器人 后写下您的医保政策问题。"}}
+        return dingtalk.reply(ask(question), body.get("senderStaffId"))
+
+    return router
+
