@@ -3,36 +3,14 @@ document still goes on, and the 医保办 sees the reason in the control room (r
 from __future__ import annotations
 
 import json
-import os
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from yibao.review import testenv
-
-testenv.configure()
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    pw_file = tmp_path_factory.mktemp("auth") / "passwords.json"
-    pw_file.write_text(json.dumps(testenv.TEST_USERS))
-    env = {"AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin,trainer1:user",
-           "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(pw_file),
-           "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "False"}
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    testenv.ensure_airflow_db()
-    from airflow.api_fastapi.app import create_app
-    from fastapi.testclient import TestClient
-
-    with TestClient(create_app()) as c:
-        yield c
-    for k, v in old.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
+sys.path.insert(0, str(Path(__file__).parent))
+from airflow_app import client, token  # noqa: E402,F401  (client is a fixture)
 
 
 @pytest.fixture()
@@ -71,8 +49,7 @@ def test_refused_attachment_is_stored_and_shown(client, mirror, capsys):
     assert "word/document.xml inflates to 150.0 MiB" in refused.reason
     assert any(a.status == "ok" and "主项目658个" in a.text for a in rows.values())  # the rest went on
 
-    r = client.post("/auth/token", json={"username": "trainer1", "password": testenv.TEST_USERS["trainer1"]})
-    headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    headers = token(client, "trainer1")
     data = client.get("/yibao/api/control", headers=headers).json()
     row = next(p for p in data["policies"] if p["change_id"] == scraped["change_ids"][0])
     assert [(a["name"], a["status"]) for a in row["attachment_problems"]] == [("附件2：药品目录", "refused")]
