@@ -61,7 +61,7 @@ def run(home: Path, workers: int = 2) -> int:
         os.environ.update(env)
         af = CeleryAirflow(home=home / "airflow", port=api_port, workers=workers,
                            extra_env={**env, **celery_env(metadata_url, redis.url)},
-                           users={"admin": "admin", "trainer": "trainer"})
+                           users={"trainer": "trainer", "admin": "admin"})   # the robot trainer drives the API as the first user
         say(f"PostgreSQL pid {postgres.pid} port {postgres.port} (databases airflow, yibao); "
             f"Redis pid {redis.process.pid} port {redis.port}")
         say("migrating Airflow's metadata DB on PostgreSQL …")
