@@ -83,10 +83,10 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
         intro = f"医保出了新规定《{short}》，下面是和您看病买药有关的内容。"
     if lead:
         key = f"要点（{lead.ref}）：{lead.text}"
-    elif context:   # nothing the role must do itself: what the bureau will do that reaches it
-        key = f"要点（{context[0][0]}）：{context[0][1]}"
-    elif chosen:
-        key = f"要点（{_plain_ref(chosen[0].unit.ref)}）：{chosen[0].sentences_text()[0]}"
+    elif context:   # nothing the role must do itself: a bureau's duty is never the role's 要点
+        key = f"要点：{name}不需要自行办理新事项；医保部门的做法会影响医院和患者，见下文（仅供了解）。"
+    elif (first := _first_whole(chosen)) is not None:
+        key = f"要点（{first[0]}）：{first[1]}"
     else:
         key = "本文件与本岗位直接相关的内容较少。"
     if effective:
@@ -98,12 +98,23 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
     return [intro, key, when]
 
 
+def _first_whole(chosen: list[Chosen]) -> tuple[str, str] | None:
+    """The first quoted sentence that reads whole (never a bare heading such as "三是加强…。")."""
+    for c in chosen:
+        for text in c.sentences_text():
+            if not duties_mod.is_fragment(text):
+                return _plain_ref(c.unit.ref), text
+    return None
+
+
 def _actions(duties: list, context: list[str], directives, deadline_cn: str, plain: bool) -> list[str]:
     """The top section: the role's own duties (at most duties.MAX_ACTIONS, whole sentences), then what
     the bureau will do that reaches the hospital, never as the role's to-do."""
     out = ["培训重点：" + "；".join(directives.emphasis)] if directives.emphasis else []
     out += [d.line for d in duties[:duties_mod.MAX_ACTIONS]]
-    out += [duties_mod.context_line(ref, text) for ref, text in context]
+    if context and not duties:   # the bureau's work is context, set apart from any to-do
+        out.append("本岗位无须自行办理新事项；以下是医保部门将要做、会影响我院的事，仅供了解：")
+    out += [duties_mod.context_line(ref, text) for ref, text in context[:duties_mod.MAX_CONTEXT]]
     if plain:
         out.append("有疑问可咨询医院医保窗口或当地医保经办机构。")
     else:

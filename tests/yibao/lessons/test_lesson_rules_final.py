@@ -1,0 +1,39 @@
+"""General rules on short texts written for these tests: bureau duties never as a hospital role's to-do
+or 要点, no heading fragment as a key point, quiz distractors that differ in meaning, relative dates dated."""
+import datetime as dt
+
+from yibao.lessons import DocContext, draft_lessons
+
+TO_BUREAUS = """关于加强门诊慢病用药监测工作的通知
+
+各省、自治区、直辖市医疗保障局：
+为加强门诊慢病用药监测，现就有关事项通知如下。
+一、完善监测规则
+医保部门要依托医保信息平台，建设用药提醒模块，将筛查发现的异常购药行为推送至定点医疗机构。
+二、加强监督检查
+一是强化数据分析。
+二是加强查处惩治曝光。对定点医疗机构相关人员，按照医保支付资格管理的规定予以记分。
+国家医疗保障局办公室
+2024年5月10日
+"""
+
+
+def _draft(text: str, title: str, roles: list[str]):
+    ctx = DocContext(None, title, None, None, dt.date(2024, 5, 10), None, None, None, "file", "new", None, text)
+    return {d.role: d for d in draft_lessons(ctx, None, roles=roles)}
+
+
+def test_bureau_duty_is_never_a_hospital_roles_key_point_or_todo():
+    drafts = _draft(TO_BUREAUS, "关于加强门诊慢病用药监测工作的通知", ["doctor", "yibaoban", "cashier"])
+    for d in drafts.values():
+        key = d.summary[1]
+        assert "推送至" not in key and "予以记分" not in key, key
+        context = [a for a in d.actions if a.startswith("医保部门将")]
+        assert len(context) <= 2
+        assert not any(a.startswith(("照此办理", "守住红线")) and ("推送" in a or "记分" in a) for a in d.actions)
+        assert "推送至" not in d.headline and "记分" not in d.headline
+
+
+def test_a_bare_enumerated_heading_is_never_the_key_point():
+    for d in _draft(TO_BUREAUS, "关于加强门诊慢病用药监测工作的通知", ["insured", "doctor"]).values():
+        assert "加强查处惩治曝光。" != d.summary[1].split("：", 1)[-1]
