@@ -194,9 +194,11 @@ def _subject(c: Chosen, s) -> set[str]:
     return set(c.unit.bound_of(s))
 
 
-def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> list[Duty]:
+def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_bureaus: bool = False) -> list[Duty]:
     """Every duty in the chosen units whose subject is on the role's side, best first:
-    the role's own before the hospital's, prohibitions and penalties before obligations, numbers first."""
+    the role's own before the hospital's, prohibitions and penalties before obligations, numbers first.
+    In a notice addressed to the bureaus a sentence without a named subject is the bureau's
+    ("探索将…纳入…管理"): a hospital role takes only what names its side as who acts."""
     side, mine = side_of(role), set(actors)
     out: list[Duty] = []
     seen: set[str] = set()
@@ -226,6 +228,10 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> lis
                 m = "prohibition" if re.search(r"不得|禁止|严禁", s.text) else "obligation"
             if not subject & side:
                 continue
+            if to_bureaus and role not in OWN_SIDE and m != "benefit" and \
+                    not _names_party(_head(s.text) or s.text, side) and \
+                    not (lead is not None and _names_party(_head(lead.text) or lead.text, side)):
+                continue   # the addressee (a bureau) is the one who acts
             if role not in OWN_SIDE and subject & BUREAU and not subject_of(s) & side and m != "penalty":
                 continue   # a bureau's duty (carried subject) stays context
             if role not in OWN_SIDE and m == "penalty" and subject & BUREAU and \

@@ -37,3 +37,22 @@ def test_bureau_duty_is_never_a_hospital_roles_key_point_or_todo():
 def test_a_bare_enumerated_heading_is_never_the_key_point():
     for d in _draft(TO_BUREAUS, "关于加强门诊慢病用药监测工作的通知", ["insured", "doctor"]).values():
         assert "加强查处惩治曝光。" != d.summary[1].split("：", 1)[-1]
+
+
+PAYMENT_TO_BUREAUS = """关于做好住院费用按病种付费工作的通知
+
+各省、自治区、直辖市医疗保障局：
+为推进支付方式改革，现就有关事项通知如下。
+一、推进付费改革
+（一）探索将转诊住院费用纳入按病种付费管理范畴。
+（二）医疗机构不得将病种支付标准作为限额对医务人员进行考核。
+国家医疗保障局办公室
+2024年6月3日
+"""
+
+
+def test_in_a_notice_to_the_bureaus_a_subjectless_duty_is_the_bureaus_not_the_doctors():
+    d = _draft(PAYMENT_TO_BUREAUS, "关于做好住院费用按病种付费工作的通知", ["doctor"])["doctor"]
+    todos = [a for a in d.actions if not a.startswith("医保部门将")]
+    assert not any("探索将转诊住院费用" in a for a in todos), todos
+    assert "探索将转诊" not in d.headline and "探索将转诊" not in d.summary[1]
