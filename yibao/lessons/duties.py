@@ -60,6 +60,9 @@ def is_fragment(text: str) -> bool:
     bare = re.sub(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)])", "", t)
     if len(bare) <= 14 and not re.search(r"应当|必须|不得|禁止|严禁|须|应|可以|\d", bare):
         return True   # a heading: "三是加强查处惩治曝光。", "紧盯三类重点医保药品。"
+    # a bare verb with no object: "有关单位和个人应当配合。" (what to do is in the sentence before)
+    if re.search(r"(?:应当|应|必须|须|可以|不得)[\u4e00-\u9fff]{1,2}[。；]$", t) and len(t) <= 20:
+        return True
     # a modal + preposition whose verb never comes: "可将相关人员医保支付资格。", "应当按照管理权限。"
     tail = re.search(r"(?:应当|应|可以|可|要|须)(?:将|把|按照|根据|依据)([^，。；]{0,20})[。；]$", t)
     if tail and not re.search(r"(?:执行|办理|处理|支付|结算|报销|管理|确定|处罚|认定|实施)$", tail.group(1)):

@@ -56,3 +56,11 @@ def test_in_a_notice_to_the_bureaus_a_subjectless_duty_is_the_bureaus_not_the_do
     todos = [a for a in d.actions if not a.startswith("医保部门将")]
     assert not any("探索将转诊住院费用" in a for a in todos), todos
     assert "探索将转诊" not in d.headline and "探索将转诊" not in d.summary[1]
+
+
+def test_a_bare_verb_without_object_or_a_heading_is_a_fragment_not_a_todo():
+    from yibao.lessons.duties import is_fragment
+    assert is_fragment("有关单位和个人应当配合。")
+    assert is_fragment("三是加强查处惩治曝光。")
+    assert not is_fragment("参保人员不得冒名就医。")
+    assert not is_fragment("医疗机构应当按规定如实上传结算清单。")
