@@ -64,3 +64,15 @@ def test_a_bare_verb_without_object_or_a_heading_is_a_fragment_not_a_todo():
     assert is_fragment("三是加强查处惩治曝光。")
     assert not is_fragment("参保人员不得冒名就医。")
     assert not is_fragment("医疗机构应当按规定如实上传结算清单。")
+
+
+def test_quiz_never_flips_plain_compliance_and_drops_options_that_read_the_same():
+    from yibao.lessons.provision_quiz import plausible_flip, same_reading, statement_choice
+    assert plausible_flip("被检查对象应当配合飞行检查工作，明确现场负责人。") is None
+    assert plausible_flip("定点医疗机构应当遵守医疗保障法律法规。") is None
+    assert plausible_flip("定点医疗机构应当在30个工作日内向经办机构申请变更。")
+    assert same_reading("续签可由双方协商确定。", "续签可以由双方协商确定。")
+    item = statement_choice("第九条", "医保协议续签应由定点医疗机构提出申请。", [], {}, "某办法")
+    if item is not None:
+        options = [item.answer] + item.distractors
+        assert not any(same_reading(a, b) for i, a in enumerate(options) for b in options[i + 1:]), options
