@@ -156,6 +156,14 @@ def _plainify(rc: dict, headline: str, summary: list[str], actions: list[str], c
     return headline, summary, actions
 
 
+def _document_year(ctx: DocContext, plan: DocumentPlan) -> int | None:
+    """The year the text was written in: its 成文日期, else a publish date read from the text itself."""
+    signed = getattr(plan.doc, "signed_date", None)
+    if signed:
+        return signed.year
+    return ctx.publish_date.year if getattr(ctx, "publish_date_origin", "") == "text" else None
+
+
 def lesson_size(units: list[Unit], concern, keywords: tuple[str, ...], base: int, level: str) -> int:
     """A full lesson on a long regulation grows with the provisions about the role: a trainer prefers every
     duty quoted whole to a short lesson missing some. Two thirds of the units that touch the role (a duty naming its
@@ -237,6 +245,18 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     shown = sorted(chosen, key=lambda c: c.unit.order)
     changes = [_change(c) for c in shown]
     actions = _actions(own, context, directives, deadline_cn, plain)
+    year = _document_year(ctx, plan)
+    if year:   # "今年9月底前" → "2024年9月底前": the document's own year, never the reader's
+        dated = lambda t: facts.date_relative_years(t, year)   # noqa: E731
+        summary, actions = [dated(x) for x in summary], [dated(x) for x in actions]
+        for c in changes:
+            c["text"] = dated(c["text"])
+        for part in (the_scene, the_case):
+            if part and part.get("text"):
+                part["text"] = dated(part["text"])
+        for q in quiz:
+            q.question, q.explanation, q.answer = dated(q.question), dated(q.explanation), dated(q.answer)
+            q.distractors = [dated(x) for x in q.distractors]
     if plain:  # 参保人: jargon explained at first use (roles.yaml insured.plain_terms)
         headline, summary, actions = _plainify(rc, headline, summary, actions, changes, the_scene, the_case, quiz)
     return LessonDraft(

@@ -76,3 +76,26 @@ def test_quiz_never_flips_plain_compliance_and_drops_options_that_read_the_same(
     if item is not None:
         options = [item.answer] + item.distractors
         assert not any(same_reading(a, b) for i, a in enumerate(options) for b in options[i + 1:]), options
+
+
+RELATIVE_DATE = """某市医疗保障局关于规范住院费用结算的通知
+
+各定点医疗机构：
+为规范住院费用结算，现就有关事项通知如下。
+一、定点医疗机构应当于今年9月底前完成医保结算清单上传接口改造，并向经办机构报送改造情况。
+二、定点医疗机构不得将住院费用分解结算。
+某市医疗保障局
+2024年5月10日
+"""
+
+
+def test_a_relative_year_is_dated_by_the_documents_own_year():
+    from yibao.lessons.facts import date_relative_years
+    assert date_relative_years("今年9月底前完成", 2024) == "2024年9月底前完成"
+    assert date_relative_years("明年起执行", 2024) == "2025年起执行"
+    ctx = DocContext(None, "某市医疗保障局关于规范住院费用结算的通知", None, None, dt.date(2026, 1, 5), None, None,
+                     None, "file", "new", None, RELATIVE_DATE)
+    for d in draft_lessons(ctx, None, roles=["yibaoban"]):
+        text = " ".join(d.summary + d.actions + [c["text"] for c in d.changes] + [q.question for q in d.quiz])
+        assert "今年" not in text
+        assert "2024年9月底前" in text
