@@ -83,7 +83,9 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
         intro = f"医保出了新规定《{short}》，下面是和您看病买药有关的内容。"
     if lead:
         key = f"要点（{lead.ref}）：{lead.text}"
-    elif context:   # nothing the role must do itself: a bureau's duty is never the role's 要点
+    elif plain and plan.addressed_to_bureaus:   # a notice to the bureaus: their work is never the patient's 要点
+        key = "要点：您不需要自行办理新事项；这份文件是医保部门的工作安排，和您看病买药有关的内容见下文。"
+    elif context or plan.addressed_to_bureaus:   # nothing the role must do itself: never a bureau's duty as 要点
         key = f"要点：{name}不需要自行办理新事项；医保部门的做法会影响医院和患者，见下文（仅供了解）。"
     elif (first := _first_whole(chosen)) is not None:
         key = f"要点（{first[0]}）：{first[1]}"

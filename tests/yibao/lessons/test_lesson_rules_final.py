@@ -37,6 +37,7 @@ def test_bureau_duty_is_never_a_hospital_roles_key_point_or_todo():
 def test_a_bare_enumerated_heading_is_never_the_key_point():
     for d in _draft(TO_BUREAUS, "关于加强门诊慢病用药监测工作的通知", ["insured", "doctor"]).values():
         assert "加强查处惩治曝光。" != d.summary[1].split("：", 1)[-1]
+        assert "推送至" not in d.summary[1] and "记分" not in d.summary[1], d.summary[1]
 
 
 PAYMENT_TO_BUREAUS = """关于做好住院费用按病种付费工作的通知
