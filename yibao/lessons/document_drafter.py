@@ -103,8 +103,10 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
 def _first_whole(chosen: list[Chosen]) -> tuple[str, str] | None:
     """The first quoted sentence that reads whole (never a bare heading such as "三是加强…。")."""
     for c in chosen:
-        for text in c.sentences_text():
-            if not duties_mod.is_fragment(text):
+        for s in c.sentences:   # a list item comes with its lead-in ("…：……（一）…；")
+            i = next((k for k, x in enumerate(c.unit.sentences) if x is s), None)
+            text = duties_mod._whole(c, i) if i is not None else s.text
+            if not duties_mod.is_fragment(s.text if not s.text.rstrip().endswith("：") else text):
                 return _plain_ref(c.unit.ref), text
     return None
 

@@ -100,3 +100,22 @@ def test_a_relative_year_is_dated_by_the_documents_own_year():
         text = " ".join(d.summary + d.actions + [c["text"] for c in d.changes] + [q.question for q in d.quiz])
         assert "今年" not in text
         assert "2024年9月底前" in text
+
+
+LIST_ONLY = """某市医疗保障局关于药品目录调整的公告
+
+根据有关规定，现将药品目录调整事项公告如下。
+一、目录内的药品，有下列情况之一的，经专家评审后，调出目录：
+（一）被药品监管部门注销药品批准证明文件的药品；
+（二）被有关部门列入负面清单的药品。
+某市医疗保障局
+2024年5月10日
+"""
+
+
+def test_a_list_item_as_key_point_comes_with_its_lead_in():
+    ctx = DocContext(None, "某市医疗保障局关于药品目录调整的公告", None, None, dt.date(2024, 5, 10), None, None,
+                     None, "file", "new", None, LIST_ONLY)
+    for d in draft_lessons(ctx, None, roles=["employer_hr", "insured", "pharmacy"]):
+        key = d.summary[1].split("：", 1)[-1]
+        assert not key.startswith("（一）"), (d.role, key)
