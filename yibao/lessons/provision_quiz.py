@@ -17,7 +17,7 @@ BLANK = "（\u3000\u3000）"
 # modality flips, strongest word first: a duty becomes a permission, a permission a duty
 FLIPS = [(re.compile(p), to) for p, to in (
     (r"不得", "可以"), (r"严禁", "可以"), (r"禁止", "允许"), (r"应当", "可以"), (r"必须", "可以"),
-    (r"(?<![相对适反供回效响])应(?![用急对该收])", "可"), (r"(?<![主需重必纲只还])要(?![求点素件是])", "可以"),
+    (r"(?<![相对适反供回效响])应(?![用急对该收受])", "可"), (r"(?<![主需重必纲只还])要(?![求点素件是])", "可以"),
     (r"可以", "应当"))]
 _MAX_STEM = 160
 
@@ -83,8 +83,9 @@ def flip(sentence: str) -> str | None:
 
 
 # duties whose opposite nobody would pick ("不得配合检查", "可以遵守法律"): never flipped
-_COMPLIANCE = re.compile(r"^(?:按规定|依法|严格|认真|积极|主动|如实)?(?:配合|遵守|执行|落实|加强|规范|建立|健全|完善|"
-                         r"接受|履行|做好|保障|维护|尊重|支持)")
+_COMPLIANCE = re.compile(r"^(?:按规定|按照|依法|依规|严格|认真|积极|主动|如实|及时)|^(?:配合|遵守|执行|落实|加强|规范|建立|"
+                         r"健全|完善|接受|履行|做好|保障|维护|尊重|支持|制定|确保)")
+_NEGATIVE = ("不得", "严禁", "禁止")
 _SAME_READING = re.compile(r"[以可的\s　]")
 
 
@@ -170,7 +171,7 @@ def build(chosen: list, doc_facts: list, short: str, limit: int = 5, keep=None) 
     return out
 
 
-_MODAL_WORD = re.compile(r"不得|严禁|禁止|应当|必须|(?<![相对适反供回效响])应(?![用急对该收])|(?<![必无])须|"
+_MODAL_WORD = re.compile(r"不得|严禁|禁止|应当|必须|(?<![相对适反供回效响])应(?![用急对该收受])|(?<![必无])须|"
                          r"(?<![主需重必纲只还])要(?![求点素件是])|可以")
 
 
@@ -188,9 +189,11 @@ def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: st
     m = _MODAL_WORD.search(sentence)
     if m and plausible_flip(sentence):   # the other duties the sentence could have stated
         wrong.append(flip(sentence))
+        conditional = "的，" in sentence[:m.start()]   # "…的，应当…": its opposite is a rule one might believe
         for other in ("不得", "应当", "可以"):
+            reversal = (m.group(0) in _NEGATIVE) != (other in _NEGATIVE) and other != "可以" and m.group(0) != "可以"
             if other != m.group(0) and not (m.group(0) in ("应", "须", "必须", "要") and other == "应当") \
-                    and not (m.group(0) == "可以" and other == "可以"):
+                    and not (m.group(0) == "可以" and other == "可以") and (conditional or not reversal):
                 wrong.append(sentence[:m.start()] + other + sentence[m.end():])
     kept: list[str] = []
     for w in wrong:   # never an option that reads the same as the answer or as another option

@@ -119,3 +119,12 @@ def test_a_list_item_as_key_point_comes_with_its_lead_in():
     for d in draft_lessons(ctx, None, roles=["employer_hr", "insured", "pharmacy"]):
         key = d.summary[1].split("：", 1)[-1]
         assert not key.startswith("（一）"), (d.role, key)
+
+
+def test_a_duty_is_not_reversed_into_its_opposite_without_a_condition():
+    from yibao.lessons.provision_quiz import plausible_flip, statement_choice
+    item = statement_choice("第十四条", "定点医疗机构不得为非定点医疗机构提供医保结算。", [], {}, "某办法")
+    options = [item.answer] + item.distractors if item else []
+    assert not any(o.startswith("定点医疗机构应当为") for o in options), options
+    assert plausible_flip("对确有应受行政处罚的违法行为，依法作出行政处罚；") is None
+    assert plausible_flip("定点医疗机构应当按规定在平台上采购药品。") is None
