@@ -83,10 +83,12 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
         intro = f"医保出了新规定《{short}》，下面是和您看病买药有关的内容。"
     if lead:
         key = f"要点（{lead.ref}）：{lead.text}"
-    elif context:   # nothing the role must do itself: what the bureau will do that reaches it
-        key = f"要点（{context[0][0]}）：{context[0][1]}"
-    elif chosen:
-        key = f"要点（{_plain_ref(chosen[0].unit.ref)}）：{chosen[0].sentences_text()[0]}"
+    elif plain and plan.addressed_to_bureaus:   # a notice to the bureaus: their work is never the patient's 要点
+        key = "要点：您不需要自行办理新事项；这份文件是医保部门的工作安排，和您看病买药有关的内容见下文。"
+    elif context or plan.addressed_to_bureaus:   # nothing the role must do itself: never a bureau's duty as 要点
+        key = f"要点：{name}不需要自行办理新事项；医保部门的做法会影响医院和患者，见下文（仅供了解）。"
+    elif (first := _first_whole(chosen)) is not None:
+        key = f"要点（{first[0]}）：{first[1]}"
     else:
         key = "本文件与本岗位直接相关的内容较少。"
     if effective:
@@ -98,12 +100,25 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
     return [intro, key, when]
 
 
+def _first_whole(chosen: list[Chosen]) -> tuple[str, str] | None:
+    """The first quoted sentence that reads whole (never a bare heading such as "三是加强…。")."""
+    for c in chosen:
+        for s in c.sentences:   # a list item comes with its lead-in ("…：……（一）…；")
+            i = next((k for k, x in enumerate(c.unit.sentences) if x is s), None)
+            text = duties_mod._whole(c, i) if i is not None else s.text
+            if not duties_mod.is_fragment(s.text if not s.text.rstrip().endswith("：") else text):
+                return _plain_ref(c.unit.ref), text
+    return None
+
+
 def _actions(duties: list, context: list[str], directives, deadline_cn: str, plain: bool) -> list[str]:
     """The top section: the role's own duties (at most duties.MAX_ACTIONS, whole sentences), then what
     the bureau will do that reaches the hospital, never as the role's to-do."""
     out = ["培训重点：" + "；".join(directives.emphasis)] if directives.emphasis else []
     out += [d.line for d in duties[:duties_mod.MAX_ACTIONS]]
-    out += [duties_mod.context_line(ref, text) for ref, text in context]
+    if context and not duties:   # the bureau's work is context, set apart from any to-do
+        out.append("本岗位无须自行办理新事项；以下是医保部门将要做、会影响我院的事，仅供了解：")
+    out += [duties_mod.context_line(ref, text) for ref, text in context[:duties_mod.MAX_CONTEXT]]
     if plain:
         out.append("有疑问可咨询医院医保窗口或当地医保经办机构。")
     else:
@@ -145,6 +160,14 @@ def _plainify(rc: dict, headline: str, summary: list[str], actions: list[str], c
     return headline, summary, actions
 
 
+def _document_year(ctx: DocContext, plan: DocumentPlan) -> int | None:
+    """The year the text was written in: its 成文日期, else a publish date read from the text itself."""
+    signed = getattr(plan.doc, "signed_date", None)
+    if signed:
+        return signed.year
+    return ctx.publish_date.year if getattr(ctx, "publish_date_origin", "") == "text" else None
+
+
 def lesson_size(units: list[Unit], concern, keywords: tuple[str, ...], base: int, level: str) -> int:
     """A full lesson on a long regulation grows with the provisions about the role: a trainer prefers every
     duty quoted whole to a short lesson missing some. Two thirds of the units that touch the role (a duty naming its
@@ -177,7 +200,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
         flags.append("effective_date_missing")
     deadline_cn = facts.fmt_cn_date(ctx.deadline)
     short = doc_title(ctx.title)
-    own = duties_mod.role_duties(chosen, role, concern.actors)
+    own = duties_mod.role_duties(chosen, role, concern.actors, to_bureaus=plan.addressed_to_bureaus)
     duties_mod.quote_duties(own[:duties_mod.MAX_ACTIONS])
     context = duties_mod.bureau_context(chosen, role, concern.actors)
     summary = _summary(ctx, plan, role, concern, chosen, plain, deadline_cn, effective, own, context)
@@ -226,6 +249,18 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     shown = sorted(chosen, key=lambda c: c.unit.order)
     changes = [_change(c) for c in shown]
     actions = _actions(own, context, directives, deadline_cn, plain)
+    year = _document_year(ctx, plan)
+    if year:   # "今年9月底前" → "2024年9月底前": the document's own year, never the reader's
+        dated = lambda t: facts.date_relative_years(t, year)   # noqa: E731
+        summary, actions = [dated(x) for x in summary], [dated(x) for x in actions]
+        for c in changes:
+            c["text"] = dated(c["text"])
+        for part in (the_scene, the_case):
+            if part and part.get("text"):
+                part["text"] = dated(part["text"])
+        for q in quiz:
+            q.question, q.explanation, q.answer = dated(q.question), dated(q.explanation), dated(q.answer)
+            q.distractors = [dated(x) for x in q.distractors]
     if plain:  # 参保人: jargon explained at first use (roles.yaml insured.plain_terms)
         headline, summary, actions = _plainify(rc, headline, summary, actions, changes, the_scene, the_case, quiz)
     return LessonDraft(

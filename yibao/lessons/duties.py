@@ -60,6 +60,9 @@ def is_fragment(text: str) -> bool:
     bare = re.sub(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)])", "", t)
     if len(bare) <= 14 and not re.search(r"应当|必须|不得|禁止|严禁|须|应|可以|\d", bare):
         return True   # a heading: "三是加强查处惩治曝光。", "紧盯三类重点医保药品。"
+    # a bare verb with no object: "有关单位和个人应当配合。" (what to do is in the sentence before)
+    if re.search(r"(?:应当|应|必须|须|可以|不得)[\u4e00-\u9fff]{1,2}[。；]$", t) and len(t) <= 20:
+        return True
     # a modal + preposition whose verb never comes: "可将相关人员医保支付资格。", "应当按照管理权限。"
     tail = re.search(r"(?:应当|应|可以|可|要|须)(?:将|把|按照|根据|依据)([^，。；]{0,20})[。；]$", t)
     if tail and not re.search(r"(?:执行|办理|处理|支付|结算|报销|管理|确定|处罚|认定|实施)$", tail.group(1)):
@@ -194,9 +197,11 @@ def _subject(c: Chosen, s) -> set[str]:
     return set(c.unit.bound_of(s))
 
 
-def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> list[Duty]:
+def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_bureaus: bool = False) -> list[Duty]:
     """Every duty in the chosen units whose subject is on the role's side, best first:
-    the role's own before the hospital's, prohibitions and penalties before obligations, numbers first."""
+    the role's own before the hospital's, prohibitions and penalties before obligations, numbers first.
+    In a notice addressed to the bureaus a sentence without a named subject is the bureau's
+    ("探索将…纳入…管理"): a hospital role takes only what names its side as who acts."""
     side, mine = side_of(role), set(actors)
     out: list[Duty] = []
     seen: set[str] = set()
@@ -226,6 +231,10 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> lis
                 m = "prohibition" if re.search(r"不得|禁止|严禁", s.text) else "obligation"
             if not subject & side:
                 continue
+            if to_bureaus and role not in OWN_SIDE and m != "benefit" and \
+                    not _names_party(_head(s.text) or s.text, side) and \
+                    not (lead is not None and _names_party(_head(lead.text) or lead.text, side)):
+                continue   # the addressee (a bureau) is the one who acts
             if role not in OWN_SIDE and subject & BUREAU and not subject_of(s) & side and m != "penalty":
                 continue   # a bureau's duty (carried subject) stays context
             if role not in OWN_SIDE and m == "penalty" and subject & BUREAU and \

@@ -143,3 +143,14 @@ _FURNITURE_SENT = re.compile(r"抄送|印发$|^附件|联系人|联系电话|负
 def is_boilerplate(sentence: str) -> bool:
     """Signature/抄送/印发 lines and contact details: not teachable provisions."""
     return bool(_FURNITURE_SENT.search(sentence))
+
+
+_RELATIVE_YEAR = {"今年": 0, "本年": 0, "明年": 1, "去年": -1}
+_RELATIVE_YEAR_RX = re.compile(r"(今年|本年|明年|去年)(?=\d{1,2}月|底|年底|内|起|上半年|下半年|度|前|以来|[，。；、])")
+
+
+def date_relative_years(text: str, year: int | None) -> str:
+    """"今年9月底前" in a text signed in 2024 reads "2024年9月底前" (a lesson is read long after)."""
+    if not year or not text:
+        return text
+    return _RELATIVE_YEAR_RX.sub(lambda m: f"{year + _RELATIVE_YEAR[m.group(1)]}年", text)

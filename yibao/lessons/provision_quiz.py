@@ -17,7 +17,7 @@ BLANK = "（\u3000\u3000）"
 # modality flips, strongest word first: a duty becomes a permission, a permission a duty
 FLIPS = [(re.compile(p), to) for p, to in (
     (r"不得", "可以"), (r"严禁", "可以"), (r"禁止", "允许"), (r"应当", "可以"), (r"必须", "可以"),
-    (r"(?<![相对适反供回效响])应(?![用急对该收])", "可"), (r"(?<![主需重必纲只还])要(?![求点素件是])", "可以"),
+    (r"(?<![相对适反供回效响])应(?![用急对该收受])", "可"), (r"(?<![主需重必纲只还])要(?![求点素件是])", "可以"),
     (r"可以", "应当"))]
 _MAX_STEM = 160
 
@@ -82,6 +82,30 @@ def flip(sentence: str) -> str | None:
     return None
 
 
+# duties whose opposite nobody would pick ("不得配合检查", "可以遵守法律"): never flipped
+_COMPLIANCE = re.compile(r"^(?:按规定|按照|依法|依规|严格|认真|积极|主动|如实|及时)|^(?:配合|遵守|执行|落实|加强|规范|建立|"
+                         r"健全|完善|接受|履行|做好|保障|维护|尊重|支持|制定|确保)")
+_NEGATIVE = ("不得", "严禁", "禁止")
+_SAME_READING = re.compile(r"[以可的\s　]")
+
+
+def plausible_flip(sentence: str) -> str | None:
+    """The modality flip, only when both readings are rules a person might believe: the duty is
+    no act of plain compliance, and a 应当 ↔ 不得 reversal needs a condition ("…的，", "经…") to be doubted."""
+    flipped = flip(sentence)
+    if flipped is None:
+        return None
+    m = _MODAL_WORD.search(sentence)
+    if m and _COMPLIANCE.search(sentence[m.end():]):
+        return None
+    return flipped
+
+
+def same_reading(a: str, b: str) -> bool:
+    """Two options that say the same ("续签可由" / "续签可以由"): equal without 以/可/的 and spaces."""
+    return _SAME_READING.sub("", a) == _SAME_READING.sub("", b)
+
+
 def swap_value(sentence: str, doc_facts: list, facts_here: list) -> str | None:
     for fact in facts_here:
         if fact.kind != "number" or not re.search(r"\d", fact.text) or not _blankable(sentence, fact):
@@ -117,11 +141,12 @@ def _candidates(c, doc_facts: list, short: str, make_false: list[bool], keep=Non
     for s in sorted(usable, key=lambda s: s.modality == "statement"):
         false_version = None
         if make_false[0]:  # a false statement needs a sentence that can be flipped or swapped
-            false_version = flip(s.text) or swap_value(s.text, doc_facts, list(s.facts))
+            false_version = swap_value(s.text, doc_facts, list(s.facts)) or plausible_flip(s.text)
             if false_version is None:
-                other = next((x for x in usable if x is not s and (flip(x.text) or swap_value(x.text, doc_facts, list(x.facts)))), None)
+                other = next((x for x in usable if x is not s and (swap_value(x.text, doc_facts, list(x.facts))
+                                                                   or plausible_flip(x.text))), None)
                 if other is not None:
-                    s, false_version = other, flip(other.text) or swap_value(other.text, doc_facts, list(other.facts))
+                    s, false_version = other, swap_value(other.text, doc_facts, list(other.facts)) or plausible_flip(other.text)
         items.append(truefalse_item(ref, s.text, short, false_version=false_version))
         if false_version or not make_false[0]:
             make_false[0] = not make_false[0]
@@ -146,32 +171,44 @@ def build(chosen: list, doc_facts: list, short: str, limit: int = 5, keep=None) 
     return out
 
 
-_MODAL_WORD = re.compile(r"不得|严禁|禁止|应当|必须|(?<![相对适反供回效响])应(?![用急对该收])|(?<![必无])须|"
+_MODAL_WORD = re.compile(r"不得|严禁|禁止|应当|必须|(?<![相对适反供回效响])应(?![用急对该收受])|(?<![必无])须|"
                          r"(?<![主需重必纲只还])要(?![求点素件是])|可以")
 
 
 def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: str) -> QuizItem | None:
     """"下列哪一项符合原文": the sentence as printed among its modality flip and its value swapped for
     other values of the same kind and unit in the same document."""
-    wrong = [w for w in (flip(sentence),) if w]
-    m = _MODAL_WORD.search(sentence)
-    if m:   # the other duties the sentence could have stated: 应当 → 不得, 不得 → 应当
-        for other in ("不得", "应当", "可以"):
-            if other != m.group(0) and not (m.group(0) in ("应", "须", "必须", "要") and other == "应当") \
-                    and not (m.group(0) == "可以" and other == "可以"):
-                wrong.append(sentence[:m.start()] + other + sentence[m.end():])
-    for fact in facts_here:
+    wrong = []
+    for fact in facts_here:   # value swaps from the same document first: both readings look like rules
         if fact.kind not in ("number", "time_limit") or not _blankable(sentence, fact):
             continue
         for other in _same_kind_values(fact, index):
             if len(wrong) >= 3:
                 break
             wrong.append(sentence.replace(fact.text, other, 1))
-    wrong = list(dict.fromkeys(w for w in wrong if w != sentence))
+    m = _MODAL_WORD.search(sentence)
+    if m and plausible_flip(sentence):   # the other duties the sentence could have stated
+        wrong.append(flip(sentence))
+        conditional = "的，" in sentence[:m.start()]   # "…的，应当…": its opposite is a rule one might believe
+        for other in ("不得", "应当", "可以"):
+            reversal = (m.group(0) in _NEGATIVE) != (other in _NEGATIVE) and other != "可以" and m.group(0) != "可以"
+            if other != m.group(0) and not (m.group(0) in ("应", "须", "必须", "要") and other == "应当") \
+                    and not (m.group(0) == "可以" and other == "可以") and (conditional or not reversal):
+                wrong.append(sentence[:m.start()] + other + sentence[m.end():])
+    kept: list[str] = []
+    for w in wrong:   # never an option that reads the same as the answer or as another option
+        if not same_reading(w, sentence) and not any(same_reading(w, k) for k in kept):
+            kept.append(w)
+    wrong = kept
     if len(wrong) < 2:
         return None
     return QuizItem("choice", f"根据《{short}》{ref}，下列哪一项符合原文？", sentence, wrong[:3], ref,
                     f"{ref}原文如此；其余选项改了原文的用词或数值。")
+
+
+def _false_version(s, index: dict) -> str | None:
+    """A false statement a person might believe: a value swapped from the same document, else a plausible flip."""
+    return swap_value(s.text, index, list(s.facts)) or plausible_flip(s.text)
 
 
 def build_on_duties(duties: list, doc_facts: list, short: str, limit: int = 5) -> list[QuizItem]:
@@ -195,8 +232,9 @@ def build_on_duties(duties: list, doc_facts: list, short: str, limit: int = 5) -
             # true/false only with a modality flip: a sentence as printed, "正确", tests nothing
             # (every other one as printed, so the answer is not always 错误)
             lambda: truefalse_item(d.ref, s.text, short,
-                                   false_version=flip(s.text) if sum(q.kind == "truefalse" for q in out) % 2 == 0
-                                   else None) if flip(s.text) else None,
+                                   false_version=_false_version(s, index)
+                                   if sum(q.kind == "truefalse" for q in out) % 2 == 0 else None)
+            if _false_version(s, index) else None,
         ]
         for k in range(3):   # this duty's item of the kind whose turn it is, else the next kind
             item = makers[(turn + k) % 3]()
