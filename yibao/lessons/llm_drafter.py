@@ -208,6 +208,26 @@ def check_draft(draft: LessonDraft, doc: DocContext, changes: list[dict]) -> lis
     return flags
 
 
+def _draft_from_answer(draft: LessonDraft, data: dict, cfg: LLMConfig) -> LessonDraft:
+    """The model's JSON answer as a draft; LLMError when it lacks a headline, 3 summary lines or 3–5 quiz items."""
+    summary = [str(s) for s in data.get("summary") or []]
+    if len(summary) != 3 or not data.get("headline"):
+        raise LLMError("LLM answer needs a headline and exactly 3 summary lines")
+    quiz = []
+    for q in data.get("quiz") or []:
+        try:
+            quiz.append(QuizItem.from_dict({"kind": q.get("kind", "choice"), "question": q["question"],
+                                            "answer": q["answer"], "distractors": q.get("distractors") or [],
+                                            "ref": q.get("ref", ""), "explanation": q.get("explanation", "")}))
+        except (KeyError, LessonInputError, AttributeError) as exc:
+            raise LLMError(f"bad quiz item from LLM: {exc}") from exc
+    if not 3 <= len(quiz) <= 5:
+        raise LLMError(f"LLM gave {len(quiz)} quiz items, need 3–5")
+    return replace(draft, headline=str(data["headline"]), summary=summary,
+                   actions=[str(a) for a in data.get("actions") or draft.actions], quiz=quiz,
+                   drafter=f"llm:{cfg.model}", flags=list(draft.flags))
+
+
 def refine_with_llm(draft: LessonDraft, doc: DocContext, changes: list[dict], *, notes: str | None = None,
                     config: LLMConfig | None = None) -> LessonDraft:
     cfg = config or llm_config()
@@ -216,22 +236,7 @@ def refine_with_llm(draft: LessonDraft, doc: DocContext, changes: list[dict], *,
                                "(and YIBAO_LLM_KEY, YIBAO_LLM_MODEL)")
     try:
         data = _parse_json(chat(cfg, build_messages(draft, doc, changes, notes)))
-        summary = [str(s) for s in data.get("summary") or []]
-        if len(summary) != 3 or not data.get("headline"):
-            raise LLMError("LLM answer needs a headline and exactly 3 summary lines")
-        quiz = []
-        for q in data.get("quiz") or []:
-            try:
-                quiz.append(QuizItem.from_dict({"kind": q.get("kind", "choice"), "question": q["question"],
-                                                "answer": q["answer"], "distractors": q.get("distractors") or [],
-                                                "ref": q.get("ref", ""), "explanation": q.get("explanation", "")}))
-            except (KeyError, LessonInputError, AttributeError) as exc:
-                raise LLMError(f"bad quiz item from LLM: {exc}") from exc
-        if not 3 <= len(quiz) <= 5:
-            raise LLMError(f"LLM gave {len(quiz)} quiz items, need 3–5")
-        out = replace(draft, headline=str(data["headline"]), summary=summary,
-                      actions=[str(a) for a in data.get("actions") or draft.actions], quiz=quiz,
-                      drafter=f"llm:{cfg.model}", flags=list(draft.flags))
+        out = _draft_from_answer(draft, data, cfg)
     except LLMError as exc:
         flagged = replace(draft, flags=list(draft.flags) + [f"llm_failed: {exc}"], drafter="rules")
         return flagged
@@ -312,22 +317,7 @@ def refine_from_provisions(draft: LessonDraft, doc: DocContext, plan, *, notes: 
                                "(and YIBAO_LLM_KEY, YIBAO_LLM_MODEL)")
     try:
         data = _parse_json(chat(cfg, build_provision_messages(draft, doc, plan, notes)))
-        summary = [str(s) for s in data.get("summary") or []]
-        if len(summary) != 3 or not data.get("headline"):
-            raise LLMError("LLM answer needs a headline and exactly 3 summary lines")
-        quiz = []
-        for q in data.get("quiz") or []:
-            try:
-                quiz.append(QuizItem.from_dict({"kind": q.get("kind", "choice"), "question": q["question"],
-                                                "answer": q["answer"], "distractors": q.get("distractors") or [],
-                                                "ref": q.get("ref", ""), "explanation": q.get("explanation", "")}))
-            except (KeyError, LessonInputError, AttributeError) as exc:
-                raise LLMError(f"bad quiz item from LLM: {exc}") from exc
-        if not 3 <= len(quiz) <= 5:
-            raise LLMError(f"LLM gave {len(quiz)} quiz items, need 3–5")
-        out = replace(draft, headline=str(data["headline"]), summary=summary,
-                      actions=[str(a) for a in data.get("actions") or draft.actions], quiz=quiz,
-                      drafter=f"llm:{cfg.model}", flags=list(draft.flags))
+        out = _draft_from_answer(draft, data, cfg)
     except LLMError as exc:
         return replace(draft, flags=list(draft.flags) + [f"llm_failed: {exc}"], drafter="rules")
     problems = fact_problems(out, draft, doc, plan)
