@@ -1,11 +1,10 @@
 """The LLM drafter against a real local HTTP server speaking /v1/chat/completions."""
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from yibao.lessons import draft_lessons
+from yibao.testing.chat_endpoint import ChatEndpoint
 from yibao.lessons.llm_drafter import LLMConfig, LLMNotConfigured, llm_config, refine_with_llm
 
 HONEST = {
@@ -24,42 +23,20 @@ HONEST = {
 LIAR = {**HONEST, "summary": ["二、提高支付标准。", "从300元提高至650元。", "自2025年10月8日起执行。"]}
 
 
-class _Handler(BaseHTTPRequestHandler):
-    requests: list = []
-
-    def do_POST(self):  # noqa: N802
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        _Handler.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
-        model = body["model"]
-        if model == "down":
-            self.send_response(503)
-            self.end_headers()
-            self.wfile.write(b"overloaded")
-            return
-        content = {"honest": json.dumps(HONEST, ensure_ascii=False),
-                   "liar": "```json\n" + json.dumps(LIAR, ensure_ascii=False) + "\n```",
-                   "chatty": "好的，下面是课件。"}[model]
-        payload = {"id": "x", "object": "chat.completion", "model": model,
-                   "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}]}
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
+REPLIES = {"honest": json.dumps(HONEST, ensure_ascii=False),
+           "liar": "```json\n" + json.dumps(LIAR, ensure_ascii=False) + "\n```",
+           "chatty": "好的，下面是课件。"}
 
 
 @pytest.fixture(scope="module")
-def server():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}"
-    srv.shutdown()
-    srv.server_close()
+def endpoint():
+    with ChatEndpoint(REPLIES) as ep:
+        yield ep
+
+
+@pytest.fixture()
+def server(endpoint):
+    return endpoint.url
 
 
 def _use(monkeypatch, server, model):
@@ -70,13 +47,13 @@ def _use(monkeypatch, server, model):
     monkeypatch.setenv("YIBAO_LLM_MODEL", model)
 
 
-def test_honest_answer_passes_the_check(qh, server, monkeypatch):
+def test_honest_answer_passes_the_check(qh, server, endpoint, monkeypatch):
     _use(monkeypatch, server, "honest")
     (d,) = draft_lessons(qh("qh_shengyu_2025"), None, roles=["cashier"], drafter="llm", notes="强调人工流产")
     assert d.drafter == "llm:honest"
     assert d.headline == HONEST["headline"] and d.quiz[0].answer == "520元"
     assert not [f for f in d.flags if f.startswith("llm")]
-    req = _Handler.requests[-1]
+    req = endpoint.requests[-1]
     assert req["path"] == "/v1/chat/completions" and req["auth"] == "Bearer sk-local-test"
     assert "强调人工流产" in req["body"]["messages"][1]["content"]  # trainer notes reach the model
     assert d.notes == "强调人工流产"

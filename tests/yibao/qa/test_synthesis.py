@@ -1,7 +1,5 @@
 """LLM synthesis against a local OpenAI-compatible endpoint: kept only when every sentence cites."""
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -9,6 +7,7 @@ import pytest
 from yibao.qa import ask
 from yibao.qa.corpus import load_folder
 from yibao.store.db import open_session
+from yibao.testing.chat_endpoint import ChatEndpoint
 
 CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "nhsa-texts"
 ANSWERS = {
@@ -19,37 +18,16 @@ ANSWERS = {
 }
 
 
-class _Endpoint(BaseHTTPRequestHandler):
-    seen: list = []
-
-    def do_POST(self):  # noqa: N802
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        _Endpoint.seen.append(body)
-        model = body["model"]
-        if model == "down":
-            self.send_response(503)
-            self.end_headers()
-            return
-        content = json.dumps({"answer": ANSWERS[model]}, ensure_ascii=False)
-        data = json.dumps({"choices": [{"index": 0, "message": {"role": "assistant", "content": content}}]},
-                          ensure_ascii=False).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
+@pytest.fixture(scope="module")
+def chat():
+    with ChatEndpoint({model: json.dumps({"answer": text}, ensure_ascii=False)
+                       for model, text in ANSWERS.items()}) as ep:
+        yield ep
 
 
 @pytest.fixture(scope="module")
-def endpoint():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Endpoint)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}/v1"
-    srv.shutdown()
-    srv.server_close()
+def endpoint(chat):
+    return chat.url + "/v1"
 
 
 @pytest.fixture()
@@ -65,13 +43,13 @@ def store(yibao_db, monkeypatch, endpoint):
 QUESTION = "举报医保违法可以匿名吗"
 
 
-def test_cited_answer_is_used_and_the_model_saw_only_the_provisions(store):
+def test_cited_answer_is_used_and_the_model_saw_only_the_provisions(store, chat):
     store.setenv("YIBAO_LLM_MODEL", "honest")
-    _Endpoint.seen.clear()
+    chat.requests.clear()
     a = ask(QUESTION, synthesise=True)
     assert a.synthesised and a.answer == ANSWERS["honest"]
     assert a.citations[0].clause == "第八条"            # the quotes stay with the answer
-    prompt = _Endpoint.seen[-1]["messages"][-1]["content"]
+    prompt = chat.requests[-1]["body"]["messages"][-1]["content"]
     assert "[1]" in prompt and "匿名举报" in prompt and QUESTION in prompt
 
 
@@ -82,9 +60,9 @@ def test_unsupported_answer_falls_back_to_the_quotes(store, model):
     assert not a.synthesised and a.answer.startswith("依据以下条款") and "第八条" in a.answer
 
 
-def test_off_by_default_and_never_asked_without_provisions(store):
+def test_off_by_default_and_never_asked_without_provisions(store, chat):
     store.setenv("YIBAO_LLM_MODEL", "honest")
-    _Endpoint.seen.clear()
+    chat.requests.clear()
     assert not ask(QUESTION).synthesised
     assert ask("食堂每个月的餐补是多少钱", synthesise=True).answer == "没有找到依据"
-    assert _Endpoint.seen == []
+    assert chat.requests == []
