@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 SAME_DOCUMENT_TITLE_SIMILARITY = 0.5
 
 
+class StoredConcurrently(Exception):
+    """A concurrent scrape stored this page's document after we looked for it: look again."""
+
+
 @dataclass
 class RecordResult:
     document_id: int
@@ -209,6 +213,9 @@ def _new_document(session: Session, source_id: str, page, meta: dict[str, Any], 
     doc_number = page.doc_number or meta["extracted"].get("doc_number")
     key = identity_key(doc_number, page.url)
     if session.scalar(select(Document.id).where(Document.source_id == source_id, Document.identity_key == key)):
+        stored = find_document(session, source_id, page.doc_number, page.url, page.title)
+        if stored is not None:   # it missed a moment ago: a concurrent scrape has committed this page since
+            raise StoredConcurrently(f"{page.url} was stored as document {stored.id} meanwhile")
         key = identity_key(None, page.url)  # same 发文字号, different document (e.g. its 解读 page)
     doc = Document(source_id=source_id, identity_key=key,
                    doc_number=canonical_doc_number(doc_number), title=page.title,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy import select
 
 from yibao.pipeline.identity import canonical_url
-from yibao.pipeline.versions import record_article
+from yibao.pipeline.versions import StoredConcurrently, record_article
 from yibao.store import BlobStore, Document, Event, Source
 from yibao.store.models import utcnow
 
@@ -220,11 +220,11 @@ def _record_once(session: Session, source_id: str, fetched, blobs, now: dt.datet
         try:
             with session.begin_nested():
                 return record_article(session, source_id, fetched, blobs=blobs, now=now)
-        except (IntegrityError, OperationalError) as exc:
+        except (IntegrityError, OperationalError, StoredConcurrently) as exc:
             if attempt == RECORD_ATTEMPTS - 1 or not _lost_a_race(exc):
                 raise
             log.info("%s was stored by a concurrent scrape (%s); reading it again",
-                     fetched.page.url, type(exc.orig).__name__)
+                     fetched.page.url, type(getattr(exc, "orig", exc)).__name__)
             session.expire_all()
     raise AssertionError("unreachable")
 
@@ -233,7 +233,9 @@ RECORD_ATTEMPTS = 3
 
 
 def _lost_a_race(exc: Exception) -> bool:
-    """A unique-constraint refusal, or PostgreSQL's deadlock / serialization failure."""
+    """A unique-constraint refusal, a document stored meanwhile, or PostgreSQL's deadlock / serialization failure."""
+    if isinstance(exc, StoredConcurrently):
+        return True
     return isinstance(exc, IntegrityError) or getattr(exc.orig, "pgcode", None) in ("40P01", "40001")
 
 
