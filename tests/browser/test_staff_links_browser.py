@@ -46,6 +46,7 @@ def _approve(af, api, lesson_id: int, extra_md: str = "") -> str:
                  json={"action": "approve", "revision": lesson["revision"], "comment": "已核对",
                        "body_md": lesson["body_md"] + extra_md})
     assert r.status_code == 200, r.text
+    print(f"decision on lesson {lesson_id}: {r.json()}")   # shown when the test fails: how the HITL was resolved
     return lesson["title"]
 
 

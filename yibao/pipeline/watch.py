@@ -117,6 +117,7 @@ def scrape_source(session: Session, source, fetcher, *, deep: bool = False,
     baseline = row.last_success_at is None and not announce_baseline
     state = CrawlState.from_dict(row.crawl_state)
     _seed_known(session, source, state, now)
+    session.commit()   # hold no write lock while the network is slow: on SQLite it would stall reviews and sends
     result = crawl_source(source, fetcher, state, deep=deep, progress=progress, now=now, budget=budget,
                           recheck=recheck)
     rep = SourceReport(source.id, result.health, result.health_detail, result.requests,

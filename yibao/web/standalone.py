@@ -165,6 +165,11 @@ class AirflowStandalone:
         wait_for(lambda: client.get(f"/api/v2/dags/{dag_id}").status_code == 200, timeout, 1,
                  f"DAG {dag_id} to be parsed")
 
+    def unpause(self, client: httpx.Client, dag_id: str) -> None:
+        r = client.patch(f"/api/v2/dags/{dag_id}", json={"is_paused": False})
+        if r.status_code != 200:
+            raise StandaloneError(f"unpausing {dag_id} failed: {r.status_code} {r.text}")
+
     def asset_id(self, client: httpx.Client, name: str) -> int:
         assets = client.get("/api/v2/assets", params={"name_pattern": name}).json()["assets"]
         matching = [a["id"] for a in assets if a["name"] == name]
@@ -187,3 +192,19 @@ class AirflowStandalone:
             return None
         r.raise_for_status()
         return r.json()["asset_events"]
+
+    def runs_report(self, client: httpx.Client, dag_ids: tuple[str, ...]) -> str:
+        """Every run of these DAGs with its task states: what a failing test shows about the pipeline."""
+        lines: list[str] = []
+        for dag_id in dag_ids:
+            runs = client.get(f"/api/v2/dags/{dag_id}/dagRuns", params={"limit": 50})
+            if runs.status_code != 200:
+                lines.append(f"{dag_id}: runs not listed ({runs.status_code})")
+                continue
+            for run in runs.json()["dag_runs"]:
+                tis = client.get(f"/api/v2/dags/{dag_id}/dagRuns/{run['dag_run_id']}/taskInstances")
+                states = ", ".join(f"{t['task_id']}[{t.get('map_index', -1)}]={t['state']}(try {t.get('try_number')})"
+                                   for t in tis.json().get("task_instances", [])) if tis.status_code == 200 else "?"
+                lines.append(f"{dag_id} {run['dag_run_id']} {run['state']} conf={run.get('conf')}: {states}")
+        return "\n".join(lines) or "(no runs)"
+
