@@ -9,14 +9,14 @@ from airflow.sdk import Metadata, dag, task
 
 from yibao import flows
 from yibao.assets import CHANGES, REVIEW_REQUESTS, ids_from_events
-from yibao.dag_defaults import DEFAULT_ARGS, START, run_deadline
+from yibao.dag_defaults import DEFAULT_ARGS, START, run_deadline, stage_queue
 
 
 @dag(dag_id="yibao_draft", schedule=[CHANGES], start_date=START, catchup=False,
      default_args=DEFAULT_ARGS, tags=["yibao", "draft"], doc_md=__doc__,
      deadline=run_deadline(dt.timedelta(hours=1), "1小时"))
 def yibao_draft():
-    @task
+    @task(queue=stage_queue("draft"))
     def draft(**context) -> list[int]:
         return flows.draft_lessons(ids_from_events(context, CHANGES, "change_ids"))
 

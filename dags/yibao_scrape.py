@@ -9,14 +9,15 @@ from airflow.sdk import Metadata, dag, task
 
 from yibao import flows
 from yibao.assets import CHANGES
-from yibao.dag_defaults import DEFAULT_ARGS, START, run_deadline, host_pool, scrape_schedule, watched_source_ids
+from yibao.dag_defaults import (DEFAULT_ARGS, START, host_pool, run_deadline, scrape_schedule, stage_queue,
+                                watched_source_ids)
 
 
 @dag(dag_id="yibao_scrape", schedule=scrape_schedule(), start_date=START, catchup=False, max_active_runs=1,
      default_args=DEFAULT_ARGS, tags=["yibao", "watch"], doc_md=__doc__,
      deadline=run_deadline(dt.timedelta(hours=2), "2小时"))
 def yibao_scrape():
-    @task
+    @task(queue=stage_queue("scrape"))
     def scrape(source_id: str) -> list[int]:
         return flows.scrape_sources([source_id])
 

@@ -34,6 +34,14 @@ def run_deadline(limit: dt.timedelta, label: str):
 DELIVERY_POOL = "yibao_delivery"   # one sender at a time, so each IM robot's 20/min holds across runs
 
 
+def stage_queue(stage: str) -> str:
+    """The Celery queue of a stage's work tasks: `YIBAO_QUEUE_<STAGE>` (SCRAPE, DRAFT, DELIVER), else
+    "default". Give drafting its own queue and workers, and a slow on-premises LLM never delays a send."""
+    import os
+
+    return os.environ.get(f"YIBAO_QUEUE_{stage.upper()}", "").strip() or "default"
+
+
 def host_pool(source_id: str) -> str:
     """One Airflow pool per watched site, so each host sees one request stream."""
     return f"yibao_host_{source_id}"

@@ -66,6 +66,22 @@ def test_scrape_tasks_use_a_pool_per_host(dagbag):
     assert pools and all(p == f"yibao_host_{tid.removeprefix('scrape_')}" for tid, p in pools.items())
 
 
+def test_work_tasks_go_to_their_stage_queue(airflow_db, monkeypatch):
+    """YIBAO_QUEUE_<STAGE> routes a stage's work to its own Celery workers; unset, everything is "default"."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    monkeypatch.setenv("YIBAO_QUEUE_DRAFT", "drafting")
+    monkeypatch.setenv("YIBAO_QUEUE_DELIVER", "delivery")
+    routed = DagBag(dag_folder=str(DAGS))
+    assert routed.get_dag("yibao_draft").get_task("draft").queue == "drafting"
+    assert routed.get_dag("yibao_deliver").get_task("deliver").queue == "delivery"
+    assert {t.queue for t in routed.get_dag("yibao_scrape").tasks} == {"default"}
+
+
+def test_every_task_uses_the_default_queue_unless_told(dagbag):
+    assert {t.queue for d in dagbag.dags.values() for t in d.tasks} == {"default"}
+
+
 def test_dag_files_are_thin():
     for path in DAGS.glob("*.py"):
         lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
