@@ -17,7 +17,7 @@ from yibao.qa import synthesis
 from yibao.qa.index import Hit, QaIndex
 from yibao.qa.intent import holds, wanted
 from yibao.qa.roles import actor_words, role_actors
-from yibao.qa.segment import STOPWORDS, query_words
+from yibao.qa.segment import STOPWORDS, query_words, strip_asking
 from yibao.qa.synonyms import NEGATION_ASKED, NEGATION_WORDS, equivalents, phrases_in
 from yibao.qa.status import change_ids, statuses
 from yibao.settings import get_settings
@@ -209,6 +209,7 @@ def query_groups(question: str) -> list[_Group]:
     """Each content word of the question with its equivalents and parts; a staff phrase
     ("不留名字") is one group; a "not" in the question adds the negation words."""
     groups: list[_Group] = []
+    question = strip_asking(question)
     rest = question
     for phrase in phrases_in(question):
         groups.append(_Group(equivalents(phrase)))
