@@ -151,7 +151,7 @@ def score_hits(index: QaIndex, question: str) -> list[_Scored]:
         return []
     idf = index.idf(sorted({x for g in groups for x in g.words + g.parts}))
     for g in groups:
-        if not g.noun and not any(idf.get(x, 0) > 0 for x in g.words + g.parts):
+        if not any(idf.get(x, 0) > 0 for x in g.words + g.parts) and (not g.noun or _miscut(g.words[0])):
             g.parts = _verb_pieces(g)
     every = sorted({x for g in groups for x in g.words + g.parts})
     idf = index.idf(every)
@@ -220,6 +220,12 @@ def query_groups(question: str) -> list[_Group]:
     if NEGATION_ASKED.search(question):
         groups.append(_Group(NEGATION_WORDS, noun=False))
     return groups
+
+
+def _miscut(word: str) -> bool:
+    """A "noun" jieba glued to a function character ("药能" = 药 + 能): every other character is a stopword."""
+    return len(word) > 1 and all(c in STOPWORDS or len(equivalents(c)) > 1 for c in word) \
+        and any(c in STOPWORDS for c in word)
 
 
 def _verb_pieces(group: _Group) -> tuple[str, ...]:
