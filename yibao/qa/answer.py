@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy.orm import Session
 
 from yibao.qa import synthesis
+from yibao.qa.bigrams import bigram_scores, question_bigrams
 from yibao.qa.index import Hit, QaIndex
 from yibao.qa.intent import holds, wanted
 from yibao.qa.roles import actor_words, role_actors
@@ -39,6 +40,7 @@ PART_CREDIT = 0.5        # a provision holding only a piece of a question word (
 VERB_WEIGHT = 0.5        # verbs and adjectives weigh half a noun
 DOC_EVIDENCE = 5.0      # rank: share of the question the provision's whole document covers (its topic)
 TITLE_EVIDENCE = 10.0     # rank: share of the question the document's title holds
+PAIR_WEIGHT = 6.0         # rank: share of the question's character pairs held
 
 
 @dataclass
@@ -85,6 +87,7 @@ class _Scored:
     relevance: float
     groups: int = 0
     held: tuple[str, ...] = ()
+    pairs: float = 0.0        # share of the question's character pairs it holds
 
 
 def ask(question: str, role: str | None = None, *, session: Session | None = None,
@@ -179,13 +182,15 @@ def score_hits(index: QaIndex, question: str) -> list[_Scored]:
         if hit.document_id not in title_cover:
             title_cover[hit.document_id] = sum(w for w, g in zip(weights, groups)
                                                if any(x in hit.title_terms for x in g.words)) / total
-    for hit, share in zip(hits, shares):
+    pairs = question_bigrams(question)
+    by_pairs = bigram_scores(pairs, [f"{h.quote} {h.heading}" for h in hits])
+    for hit, share, pair_share in zip(hits, shares, by_pairs):
         coverage = sum(w * h for w, h in zip(weights, share)) / total
         bonus = sum(INTENT_BONUS for kind in intents if holds(kind, hit.quote))
         scored.append(_Scored(hit, coverage, sum(1 for h in share if h), coverage * RELEVANCE_COVERAGE
                               + BM25_SCALE * hit.bm25 / top_bm25 + bonus + DOC_EVIDENCE * doc_cover[hit.document_id]
-                              + TITLE_EVIDENCE * title_cover[hit.document_id],
-                              len(groups), tuple(g.words[0] for g, h in zip(groups, share) if h)))
+                              + TITLE_EVIDENCE * title_cover[hit.document_id] + PAIR_WEIGHT * pair_share,
+                              len(groups), tuple(g.words[0] for g, h in zip(groups, share) if h), pair_share))
     return scored
 
 
