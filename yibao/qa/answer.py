@@ -27,6 +27,7 @@ from yibao.store.db import open_session
 
 NO_BASIS = "没有找到依据"
 MIN_COVERAGE = 0.5       # share of the question's idf weight the best provision must hold
+CITE_COVERAGE = 0.3      # … and, once one does, the share each other cited provision must hold
 MIN_TERMS = 2            # … and at least this many distinct question terms (one when the question has one)
 NOT_IN_FORCE = 0.6       # rank factor of a superseded / revised / expired provision
 ROLE_BOOST = 1.25        # rank factor of a provision naming the role's own actors
@@ -120,9 +121,10 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
     if not scored:
         return []
     need_terms = min(MIN_TERMS, scored[0].groups)
-    scored = [s for s in scored if s.coverage >= MIN_COVERAGE and s.matched >= need_terms]
-    if not scored:
-        return []
+    if not any(s.coverage >= MIN_COVERAGE and s.matched >= need_terms for s in scored):
+        return []   # no provision supports an answer
+    # once one does, the provisions beside it may cite with less of the question's words
+    scored = [s for s in scored if s.coverage >= CITE_COVERAGE and s.matched >= need_terms]
     for s in scored:
         if (actors and set(actors) & set(s.hit.actors)) or (role_words and any(w in s.hit.quote for w in role_words)):
             s.relevance *= ROLE_BOOST
