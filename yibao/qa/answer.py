@@ -156,7 +156,7 @@ def score_hits(index: QaIndex, question: str) -> list[_Scored]:
         return []
     idf = index.idf(sorted({x for g in groups for x in g.words + g.parts}))
     for g in groups:
-        if not any(idf.get(x, 0) > 0 for x in g.words + g.parts) and (not g.noun or _miscut(g.words[0])):
+        if not any(idf.get(x, 0) > 0 for x in g.words + g.parts) and _miscut(g.words[0]):
             g.parts = _verb_pieces(g)
     every = sorted({x for g in groups for x in g.words + g.parts})
     idf = index.idf(every)
