@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from yibao.qa import synthesis
 from yibao.qa.bigrams import bigram_scores, question_bigrams
 from yibao.qa.index import Hit, QaIndex
-from yibao.qa.intent import holds, wanted
+from yibao.qa.intent import REQUIRED, holds, wanted
 from yibao.qa.roles import actor_words, role_actors
 from yibao.qa.segment import STOPWORDS, query_words, strip_asking
 from yibao.qa.synonyms import NEGATION_ASKED, NEGATION_WORDS, equivalents, phrases_in
@@ -121,7 +121,9 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
     if not scored:
         return []
     need_terms = min(MIN_TERMS, scored[0].groups)
-    if not any(s.coverage >= MIN_COVERAGE and s.matched >= need_terms for s in scored):
+    required = [k for k in wanted(question) if k in REQUIRED]
+    if not any(s.coverage >= MIN_COVERAGE and s.matched >= need_terms
+               and all(holds(k, s.hit.quote) for k in required) for s in scored):
         return []   # no provision supports an answer
     # once one does, the provisions beside it may cite with less of the question's words
     scored = [s for s in scored if s.coverage >= CITE_COVERAGE and s.matched >= need_terms]
@@ -163,9 +165,7 @@ def score_hits(index: QaIndex, question: str) -> list[_Scored]:
     unseen = index.unseen_idf() * UNSEEN_SHARE
     # a group weighs what its most common word weighs (it matches wherever any of them is);
     # a word no provision holds weighs `unseen` (a verb much less: it is how staff talk)
-    weights = [min([idf[x] for x in g.words + g.parts if idf[x] > 0]
-                   or [unseen if g.noun else unseen * UNSEEN_VERB_SHARE]) * (1.0 if g.noun else VERB_WEIGHT)
-               for g in groups]
+    weights = [_weight(g, idf, unseen) for g in groups]
     total = sum(weights)
     intents = wanted(question)
     scored = []
@@ -194,6 +194,21 @@ def score_hits(index: QaIndex, question: str) -> list[_Scored]:
                               + TITLE_EVIDENCE * title_cover[hit.document_id] + PAIR_WEIGHT * pair_share,
                               len(groups), tuple(g.words[0] for g, h in zip(groups, share) if h), pair_share))
     return scored
+
+
+def _weight(g: _Group, idf: dict[str, float], unseen: float) -> float:
+    """A group weighs what its most common word weighs (it matches wherever any of them is); a
+    word no provision holds weighs `unseen` (a verb much less: it is how staff talk), or, when
+    only its pieces are held ("医疗纠纷" → 医疗, 纠纷), what its rarest piece weighs."""
+    seen = [idf[x] for x in g.words if idf[x] > 0]
+    pieces = [idf[x] for x in g.parts if idf[x] > 0]
+    if seen:
+        weight = min(seen + pieces)
+    elif pieces:
+        weight = max(pieces)
+    else:
+        weight = unseen if g.noun else unseen * UNSEEN_VERB_SHARE
+    return weight * (1.0 if g.noun else VERB_WEIGHT)
 
 
 def _held(group: _Group, hit: Hit) -> float:

@@ -19,7 +19,12 @@ INTENTS: dict[str, tuple[re.Pattern, re.Pattern]] = {
              re.compile(rf"{_CN}(?:个)?(?:工作日|日|天|个月|月|年|小时)|\d{{4}}年\d{{1,2}}月|[年月]底前|期满前|之日起")),
     "number": (re.compile(r"多少|几个|几名|几人|几次|比例|标准是|几分|几项"),
                re.compile(rf"{_CN}(?:名|人|次|分|项|种|家|元|万元|%|％|个百分点|倍)|\d+(?:\.\d+)?[%％]|百分之")),
+    "frequency": (re.compile(r"(?:多久|多长时间|几年|几个月|几天)[^，。？?]{0,6}一次|(?:一年|每年|每月|一个月)[^，。？?]{0,4}几次|多少次"),
+                  re.compile(rf"每(?:年|月|季度|季|周|日|天|{_CN}(?:年|个月|月|日|天))|{_CN}次|一年一")),
 }
+# kinds of answer without which a provision cannot answer at all: "护士执业证多久注册一次" is not
+# answered by a provision that mentions 护士 执业 注册 but no frequency
+REQUIRED = ("frequency",)
 
 
 def wanted(question: str) -> tuple[str, ...]:
