@@ -146,7 +146,10 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
         if not status[best.hit.version_id].in_force:
             best.relevance *= NOT_IN_FORCE
         shortlist.append(best)
-    shortlist.sort(key=lambda s: (not status[s.hit.version_id].in_force, -s.relevance, s.hit.document_id))
+    # provisions that support an answer on their own first (in force before the rest), then
+    # the weaker ones beside them
+    shortlist.sort(key=lambda s: (s.coverage < MIN_COVERAGE, not status[s.hit.version_id].in_force,
+                                  -s.relevance, s.hit.document_id))
     chosen = shortlist[:top_k]
     return _citations(session, chosen, status)
 
