@@ -1,9 +1,11 @@
 """Answer a question from the indexed provisions: rank, check support, cite.
 
 Ranking: FTS5 BM25 over jieba tokens, re-ranked by how much of the question's weight (idf)
-the provision covers; provisions of documents in force rank above superseded ones, and a
-role's own provisions above others.  Without a provision covering enough of the question
-(`MIN_COVERAGE`, calibrated on questions the corpus cannot answer) the answer is NO_BASIS.
+the provision covers (question words such as 怎么处理 / 是否 stripped first), plus a character-pair
+view that does not depend on jieba's cut (`bigrams.py`); provisions of documents in force rank
+above superseded ones, and a role's own provisions above others.  Without a provision covering
+enough of the question (`MIN_COVERAGE`, calibrated on questions the corpus cannot answer) the
+answer is NO_BASIS; once one does, provisions holding less (`CITE_COVERAGE`) may be cited after it.
 """
 from __future__ import annotations
 
@@ -166,8 +168,6 @@ def score_hits(index: QaIndex, question: str) -> list[_Scored]:
     every = sorted({x for g in groups for x in g.words + g.parts})
     idf = index.idf(every)
     unseen = index.unseen_idf() * UNSEEN_SHARE
-    # a group weighs what its most common word weighs (it matches wherever any of them is);
-    # a word no provision holds weighs `unseen` (a verb much less: it is how staff talk)
     weights = [_weight(g, idf, unseen) for g in groups]
     total = sum(weights)
     intents = wanted(question)
