@@ -91,6 +91,7 @@ class _Scored:
     groups: int = 0
     held: tuple[str, ...] = ()
     pairs: float = 0.0        # share of the question's character pairs it holds
+    whole: int = 0            # question words it holds whole (not only a piece of them)
 
 
 def ask(question: str, role: str | None = None, *, session: Session | None = None,
@@ -124,7 +125,9 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
         return []
     need_terms = min(MIN_TERMS, scored[0].groups)
     required = [k for k in wanted(question) if k in REQUIRED]
-    if not any(s.coverage >= MIN_COVERAGE and s.matched >= need_terms
+    # a provision supports an answer when it covers enough of the question, holds at least one
+    # question word whole (not only pieces: 护士长 → 护士, 绩效奖金 → 奖金) and what is required
+    if not any(s.coverage >= MIN_COVERAGE and s.matched >= need_terms and s.whole >= 1
                and all(holds(k, s.hit.quote) for k in required) for s in scored):
         return []   # no provision supports an answer
     # once one does, the provisions beside it may cite with less of the question's words
@@ -195,7 +198,8 @@ def score_hits(index: QaIndex, question: str) -> list[_Scored]:
         scored.append(_Scored(hit, coverage, sum(1 for h in share if h), coverage * RELEVANCE_COVERAGE
                               + BM25_SCALE * hit.bm25 / top_bm25 + bonus + DOC_EVIDENCE * doc_cover[hit.document_id]
                               + TITLE_EVIDENCE * title_cover[hit.document_id] + PAIR_WEIGHT * pair_share,
-                              len(groups), tuple(g.words[0] for g, h in zip(groups, share) if h), pair_share))
+                              len(groups), tuple(g.words[0] for g, h in zip(groups, share) if h), pair_share,
+                              sum(1 for h in share if h == 1.0)))
     return scored
 
 
