@@ -8,6 +8,10 @@ Run: .venv/bin/python bench/quality_qa.py [--docs 1000]   (`make bench` runs it 
 - "没有找到依据" rate on questions the corpus cannot answer;
 - median latency of a question over ≥1,000 stored documents (the corpus texts loaded again and
   again with other provinces, years and numbers), the index already built.
+
+Question sets: the development set, HELD_OUT, HELD_OUT_2, BLIND_3, BLIND_4 and BLIND_6 have all been
+looked at while changing the retriever (tuning sets); BLIND_5 and BLIND_7 never have (their misses
+are not printed, even with -v): read those two as the expectation on unseen questions.
 """
 from __future__ import annotations
 
@@ -161,8 +165,10 @@ BLIND_3_UNANSWERABLE: list[str] = [
 ]
 
 # BLIND_4 was written on 2026-12-05 by the engineer who moved the adapter to yibao.document and
-# reworked the ranking, BEFORE any of that change, from corpus texts read for it; it is scored
-# only at the start and at the end of that work and never tuned on.
+# reworked the ranking, BEFORE any of that change, from corpus texts read for it, and scored blind
+# (50% top-3, 86% 没有找到依据).  It is a TUNING set since the retrieval rework for unseen questions
+# (question-word stripping, character pairs, weaker citations beside a supporting one): its misses
+# were studied then.  BLIND_5 below is the blind one now.
 BLIND_4: list[tuple[str, str, str]] = [
     ("药店的医保协议快到期了，要提前多久申请续签", "nhsa_ddyd_2020", "第三十八条"),
     ("药店改了名字或者换了老板，多久内要报给医保", "nhsa_ddyd_2020", "第三十七条"),
@@ -193,6 +199,119 @@ BLIND_4_UNANSWERABLE: list[str] = [
     "医院停车收费要报医保局备案吗",
     "护士申请调岗要走什么流程",
     "医院食堂的饭菜价格谁来定",
+]
+
+# BLIND_5 was written on 2026-12-05 by the engineer who reworked retrieval for unseen questions,
+# BEFORE any change to the retriever, from corpus clauses the other sets use little (凡例, 药品价格,
+# 日间手术, 目录通知, DRG 2.0, 即时结算, 超量开药, 支付资格, 用药管理, 协议, 处罚程序).  Scored once
+# with the old code (76% top-3, 19/25; 没有找到依据 86%, 6/7) and once at the end; never tuned on
+# (its misses are not looked at): the honest generalisation figure.
+BLIND_5: list[tuple[str, str, str]] = [
+    ("备注里写着二线用药的药，医保报销要什么证明", "qh_fanli_2025", "四、（十一）2.|qh_fanli_2024:四、（十一）2."),
+    ("住院病人用肠外营养液，什么条件下医保才给报", "qh_fanli_2025", "四、（十四）|qh_fanli_2024:四、（十四）"),
+    ("含天然麝香的中成药医保给不给报", "qh_fanli_2025", "五、（十七）|qh_fanli_2024:五、（十七）"),
+    ("同一种药换了剂型和规格，价格按什么原则定", "nhsa_ypjg_2019", "一、（三）"),
+    ("药企涨价涨得太离谱，医保部门会约谈吗", "nhsa_ypjg_2019", "二、（二）"),
+    ("病人出院要在多少小时以内才算日间手术", "qh_rjss_2024", "一、"),
+    ("各地可以自己调整药品目录里药的甲乙类吗", "qh_nrdl_2024", "二、"),
+    ("谈判药在平台上挂网的价格能比支付标准高吗", "qh_nrdl_2024", "四、（一）"),
+    ("上一年的医保基金清算最晚什么时候要做完", "nhsa_drg2_2024", "二、（一）"),
+    ("医保基金运行情况会不会定期告诉我们医院", "nhsa_drg2_2024", "三、（四）"),
+    ("即时结算的钱要占医保每月结算资金多少", "nhsa_jsjs_2025", "一、（二）"),
+    ("病人短时间内跑好几家医院重复开同样的药，医保会盯吗", "nhsa_clky_2025", "二、（一）"),
+    ("医生今年被记的分到明年还算吗", "nhsa_zfzg_2024", "第二十八条"),
+    ("收到记分处理通知书以后医院要做什么", "nhsa_zfzg_2024", "第三十六条"),
+    ("药店负责人的医保资格被暂停了，他名下别的药店受影响吗", "nhsa_zfzg_2024", "第三十四条"),
+    ("医保药品目录多久调整一次", "nhsa_yygl_2020", "第十一条"),
+    ("统筹基金付药费，一定要有医生处方吗", "nhsa_yygl_2020", "第二十三条"),
+    ("乙类药病人先自己付的比例由谁定", "nhsa_yygl_2020", "第二十五条"),
+    ("医院被市场监管部门罚了款，要报给医保吗", "qh_yyxy_2025r", "第七条（六）"),
+    ("医院审核完了多少天内要申请对账", "qh_yyxy_2025r", "第七条（三）"),
+    ("病人住院转科，能让他先办出院结算吗", "qh_yyxy_2025r", "第十八条"),
+    ("能不能因为病组费用限额让病人自己去外面买药", "qh_yyxy_2025r", "第十八条"),
+    ("医保执法封存的资料什么情况下要解除", "nhsa_xzcf_2021", "第三十三条"),
+    ("医保罚款过期不交会每天加罚吗", "nhsa_xzcf_2021", "第五十五条"),
+    ("医保处罚前的法制审核要多少天", "nhsa_xzcf_2021", "第四十条"),
+]
+BLIND_5_UNANSWERABLE: list[str] = [
+    "医保局的公务员考试考什么",
+    "药师职称考试每年几月报名",
+    "日间手术病房的护士怎么排班",
+    "医院退休职工的养老金怎么调整",
+    "药品仓库的温度要控制在多少度",
+    "医生出国进修要医院审批吗",
+    "医院污水处理要达到什么标准",
+]
+
+# BLIND_6 was written on 2026-12-05 after the retrieval rework (and after BLIND_5 was scored at its
+# end), from clauses no other set uses, and scored once with the code before the rework (7ed9a77)
+# and once with the code after it (both 77% top-3, 57% 没有找到依据).  Its misses were then studied:
+# it is a TUNING set now.
+BLIND_6: list[tuple[str, str, str]] = [
+    ("养老院里的医务室能申请医保定点吗", "nhsa_ddyl_2020", "第五条"),
+    ("床位多的医院是不是要单独设医保管理部门", "nhsa_ddyl_2020", "第六条"),
+    ("经办对定点申请做完评估，结果分几种", "nhsa_ddyl_2020", "第九条"),
+    ("医院弄虚作假申请定点被发现，几年内不能再申请", "nhsa_ddyl_2020", "第十二条"),
+    ("经办机构可以给医院预付医保资金吗", "nhsa_ddyl_2020", "第三十一条"),
+    ("医院违规申报的费用经办还给付吗", "nhsa_ddyl_2020", "第三十二条"),
+    ("医院停业了没告诉经办会怎样", "nhsa_ddyl_2020", "第四十三条"),
+    ("医院跟经办在签协议上有争议能打官司吗", "nhsa_ddyl_2020", "第四十六条"),
+    ("飞行检查组里都有哪些人", "nhsa_fjjc_2023", "第十二条"),
+    ("飞行检查的现场笔录要怎么签字", "nhsa_fjjc_2023", "第十七条第二款"),
+    ("飞检查出来的问题，地方医保局要怎么处理", "nhsa_fjjc_2023", "第二十四条|nhsa_fjjc_2023:第二十三条"),
+    ("飞检发现的典型案例会对外公布吗", "nhsa_fjjc_2023", "第二十九条"),
+    ("飞检人员跟被检医院有亲戚关系还能参加检查吗", "nhsa_fjjc_2023", "第二十七条|nhsa_fjjc_2023:第九条"),
+    ("举报的时候要提供什么材料", "nhsa_jbcl_2022", "第七条"),
+    ("实名举报以后多久会告诉我受不受理", "nhsa_jbcl_2022", "第十二条"),
+    ("举报大病保险的违规问题也按这个办法处理吗", "nhsa_jbcl_2022", "第二十四条"),
+    ("按病种付费里的权重是什么意思", "nhsa_abzjb_2025", "第十五条"),
+    ("审核发现疑点问题，经办会告诉医院吗", "nhsa_abzjb_2025", "第三十条"),
+    ("按病种付费结余留用的办法怎么定", "nhsa_abzjb_2025", "第三十三条"),
+    ("医保支付方式改革有没有专家组", "nhsa_abzjb_2025", "第四十一条"),
+    ("医生的记分能修复吗，要谁同意", "nhsa_zfzg_2024", "第三十八条"),
+    ("经办作出记分处理后几天内要通知到医院", "nhsa_zfzg_2024", "第三十三条|nhsa_zfzg_2024:第三十一条"),
+]
+BLIND_6_UNANSWERABLE: list[str] = [
+    "医院的门诊挂号费是多少钱",
+    "护士长每个月的绩效奖金怎么分",
+    "医院的会议室可以外借吗",
+    "住院病人的陪护床一晚多少钱",
+    "医保局的办公电话是多少",
+    "医生的处方权要怎么申请",
+    "药剂科的库房多久盘点一次",
+]
+
+# BLIND_7 was written on 2026-12-05 after BLIND_6 had become a tuning set, from clauses no other set
+# uses, and scored once with the code before the retrieval rework (7ed9a77) and once with the final
+# code; its misses are not looked at.
+BLIND_7: list[tuple[str, str, str]] = [
+    ("药店里要不要设医保政策宣传栏和意见箱", "qh_ydxy_2025r", "第六条"),
+    ("处方开具时间比药品结算时间晚，这张处方还有效吗", "qh_ydxy_2025r", "第十三条"),
+    ("医保费用是转账拨给药店还是给现金", "qh_ydxy_2025r", "第二十七条"),
+    ("医保对药店费用初审通过了还会复审吗", "qh_ydxy_2025r", "第二十四条"),
+    ("药店的医保结算机器能借给别的店用吗", "nhsa_ddyd_2020", "第四十条"),
+    ("药店被解除医保协议后多久才能重新申请定点", "nhsa_ddyd_2020", "第十一条"),
+    ("药店申请定点要交医保管理人员的劳动合同吗", "nhsa_ddyd_2020", "第六条"),
+    ("药店违约了经办能怎么处理", "nhsa_ddyd_2020", "第三十五条"),
+    ("医保服务承诺一定要签承诺书吗", "nhsa_zfzg_2024", "第二十二条"),
+    ("医生登记备案要填哪些信息", "nhsa_zfzg_2024", "第十五条"),
+    ("多点执业医生在一家医院被暂停了，在别的医院还能用医保吗", "nhsa_zfzg_2024", "第三十四条第二款"),
+    ("异地就医的违规行为由哪边医保局查", "nhsa_xzcf_2021", "第九条"),
+    ("医保罚款可以当场交给执法人员吗", "nhsa_xzcf_2021", "第五十二条"),
+    ("医保执法询问可以几个人一起问吗", "nhsa_xzcf_2021", "第二十四条"),
+    ("医保处罚前医院有没有机会陈述申辩", "nhsa_xzcf_2021", "第四十一条"),
+    ("医院是不是要优先用医保目录内的药", "nhsa_yygl_2020", "第二十二条|qh_yyxy_2025r:第九条"),
+    ("发生紧急公共卫生事件时医保目录能临时调整吗", "nhsa_yygl_2020", "第三十五条"),
+    ("医院要不要把医保考核结果展示出来", "qh_yyxy_2025r", "第七条"),
+]
+BLIND_7_UNANSWERABLE: list[str] = [
+    "医院的夜班护士可以调休吗",
+    "医保局招聘合同工有年龄限制吗",
+    "药店店长的提成比例是多少",
+    "医生开会迟到要扣多少钱",
+    "医院的救护车出车费怎么收",
+    "病房的电视坏了找谁修",
+    "体检中心的套餐价格怎么定",
 ]
 
 PROVINCES = ["四川", "广东", "浙江", "江苏", "上海", "河南", "湖北", "湖南", "山东", "福建", "云南", "甘肃"]
@@ -306,8 +425,17 @@ def _run(total_docs: int, verbose: bool) -> list[dict]:
             blind = evaluate(session, ids, index, verbose, None, HELD_OUT_2, HELD_OUT_2_UNANSWERABLE)
             blind3 = evaluate(session, ids, index, verbose, None, BLIND_3, BLIND_3_UNANSWERABLE)
             blind4 = evaluate(session, ids, index, verbose, None, BLIND_4, BLIND_4_UNANSWERABLE)
-            print(f"blind-4 ({len(BLIND_4)} + {len(BLIND_4_UNANSWERABLE)} questions, written before the 2026-12-05 "
-                  f"change, never tuned on): top-3 hit {blind4['hit']:.0%}, 没有找到依据 {blind4['refused']:.0%}")
+            blind5 = evaluate(session, ids, index, False, None, BLIND_5, BLIND_5_UNANSWERABLE)
+            print(f"blind-4 ({len(BLIND_4)} + {len(BLIND_4_UNANSWERABLE)} questions, a tuning set since the "
+                  f"retrieval rework): top-3 hit {blind4['hit']:.0%}, 没有找到依据 {blind4['refused']:.0%}")
+            blind6 = evaluate(session, ids, index, verbose, None, BLIND_6, BLIND_6_UNANSWERABLE)
+            blind7 = evaluate(session, ids, index, False, None, BLIND_7, BLIND_7_UNANSWERABLE)
+            print(f"blind-5 ({len(BLIND_5)} + {len(BLIND_5_UNANSWERABLE)} questions, never tuned on, misses not "
+                  f"shown): top-3 hit {blind5['hit']:.0%}, 没有找到依据 {blind5['refused']:.0%}")
+            print(f"blind-6 ({len(BLIND_6)} + {len(BLIND_6_UNANSWERABLE)} questions, a tuning set since it was scored "
+                  f"blind): top-3 hit {blind6['hit']:.0%}, 没有找到依据 {blind6['refused']:.0%}")
+            print(f"blind-7 ({len(BLIND_7)} + {len(BLIND_7_UNANSWERABLE)} questions, never tuned on, misses not "
+                  f"shown): top-3 hit {blind7['hit']:.0%}, 没有找到依据 {blind7['refused']:.0%}")
             if total_docs <= 0:   # --docs 0: the quality figures only
                 _print_small(small, held, blind, blind3, len(ids))
                 return []
@@ -333,12 +461,21 @@ def _run(total_docs: int, verbose: bool) -> list[dict]:
         {"case": f"second held-out ({len(HELD_OUT_2)} + {len(HELD_OUT_2_UNANSWERABLE)} unanswerable, looked at once)",
          "median_s": None, "baseline": "", "ratio": None,
          "note": f"top-3 hit {blind['hit']:.0%}, 没有找到依据 {blind['refused']:.0%}"},
-        {"case": f"blind questions ({len(BLIND_3)} + {len(BLIND_3_UNANSWERABLE)} unanswerable, never tuned on)",
+        {"case": f"blind-3 questions ({len(BLIND_3)} + {len(BLIND_3_UNANSWERABLE)} unanswerable, looked at since the retrieval rework)",
          "median_s": None, "baseline": "", "ratio": None,
          "note": f"top-3 hit {blind3['hit']:.0%}, 没有找到依据 {blind3['refused']:.0%}"},
-        {"case": f"blind-4 questions ({len(BLIND_4)} + {len(BLIND_4_UNANSWERABLE)} unanswerable, written before "
-                 "the 2026-12-05 change, never tuned on)", "median_s": None, "baseline": "", "ratio": None,
+        {"case": f"blind-4 questions ({len(BLIND_4)} + {len(BLIND_4_UNANSWERABLE)} unanswerable, blind at 50% / 86%, "
+                 "a tuning set since the retrieval rework)", "median_s": None, "baseline": "", "ratio": None,
          "note": f"top-3 hit {blind4['hit']:.0%}, 没有找到依据 {blind4['refused']:.0%}"},
+        {"case": f"blind-5 questions ({len(BLIND_5)} + {len(BLIND_5_UNANSWERABLE)} unanswerable, never tuned on; "
+                 "76% / 86% before the retrieval rework)", "median_s": None, "baseline": "", "ratio": None,
+         "note": f"top-3 hit {blind5['hit']:.0%}, 没有找到依据 {blind5['refused']:.0%}"},
+        {"case": f"blind-6 questions ({len(BLIND_6)} + {len(BLIND_6_UNANSWERABLE)} unanswerable, blind at 77% / 57% "
+                 "with old and new code, then a tuning set)", "median_s": None, "baseline": "", "ratio": None,
+         "note": f"top-3 hit {blind6['hit']:.0%}, 没有找到依据 {blind6['refused']:.0%}"},
+        {"case": f"blind-7 questions ({len(BLIND_7)} + {len(BLIND_7_UNANSWERABLE)} unanswerable, never tuned on; "
+                 "72% / 86% with the code before the retrieval rework)", "median_s": None, "baseline": "",
+         "ratio": None, "note": f"top-3 hit {blind7['hit']:.0%}, 没有找到依据 {blind7['refused']:.0%}"},
         {"case": f"没有找到依据 on {len(UNANSWERABLE)} unanswerable (target 100%)", "median_s": None,
          "baseline": "", "ratio": None, "note": f"{small['refused']:.0%} on the corpus, {big['refused']:.0%} among {n} docs"},
         {"case": f"ask, median over {n} stored documents (target < 200 ms)", "median_s": big["median_ms"] / 1000,
@@ -353,7 +490,7 @@ def _print_small(small, held, blind, blind3, n_texts):
           f"top-3 hit {held['hit']:.0%}, 没有找到依据 {held['refused']:.0%}")
     print(f"second held-out ({len(HELD_OUT_2)} + {len(HELD_OUT_2_UNANSWERABLE)} questions, looked at once): "
           f"top-3 hit {blind['hit']:.0%}, 没有找到依据 {blind['refused']:.0%}")
-    print(f"blind ({len(BLIND_3)} + {len(BLIND_3_UNANSWERABLE)} questions never tuned on): "
+    print(f"blind-3 ({len(BLIND_3)} + {len(BLIND_3_UNANSWERABLE)} questions, looked at since the retrieval rework): "
           f"top-3 hit {blind3['hit']:.0%}, 没有找到依据 {blind3['refused']:.0%}")
 
 

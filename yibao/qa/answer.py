@@ -1,9 +1,11 @@
 """Answer a question from the indexed provisions: rank, check support, cite.
 
 Ranking: FTS5 BM25 over jieba tokens, re-ranked by how much of the question's weight (idf)
-the provision covers; provisions of documents in force rank above superseded ones, and a
-role's own provisions above others.  Without a provision covering enough of the question
-(`MIN_COVERAGE`, calibrated on questions the corpus cannot answer) the answer is NO_BASIS.
+the provision covers (question words such as 怎么处理 / 是否 stripped first), plus a character-pair
+view that does not depend on jieba's cut (`bigrams.py`); provisions of documents in force rank
+above superseded ones, and a role's own provisions above others.  Without a provision covering
+enough of the question (`MIN_COVERAGE`, calibrated on questions the corpus cannot answer) the
+answer is NO_BASIS; once one does, provisions holding less (`CITE_COVERAGE`) may be cited after it.
 """
 from __future__ import annotations
 
@@ -14,10 +16,11 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy.orm import Session
 
 from yibao.qa import synthesis
+from yibao.qa.bigrams import bigram_scores, question_bigrams
 from yibao.qa.index import Hit, QaIndex
-from yibao.qa.intent import holds, wanted
+from yibao.qa.intent import REQUIRED, holds, wanted
 from yibao.qa.roles import actor_words, role_actors
-from yibao.qa.segment import STOPWORDS, query_words
+from yibao.qa.segment import STOPWORDS, query_words, strip_asking
 from yibao.qa.synonyms import NEGATION_ASKED, NEGATION_WORDS, equivalents, phrases_in
 from yibao.qa.status import change_ids, statuses
 from yibao.settings import get_settings
@@ -26,6 +29,7 @@ from yibao.store.db import open_session
 
 NO_BASIS = "没有找到依据"
 MIN_COVERAGE = 0.5       # share of the question's idf weight the best provision must hold
+CITE_COVERAGE = 0.3      # … and, once one does, the share each other cited provision must hold
 MIN_TERMS = 2            # … and at least this many distinct question terms (one when the question has one)
 NOT_IN_FORCE = 0.6       # rank factor of a superseded / revised / expired provision
 ROLE_BOOST = 1.25        # rank factor of a provision naming the role's own actors
@@ -39,6 +43,7 @@ PART_CREDIT = 0.5        # a provision holding only a piece of a question word (
 VERB_WEIGHT = 0.5        # verbs and adjectives weigh half a noun
 DOC_EVIDENCE = 5.0      # rank: share of the question the provision's whole document covers (its topic)
 TITLE_EVIDENCE = 10.0     # rank: share of the question the document's title holds
+PAIR_WEIGHT = 6.0         # rank: share of the question's character pairs held
 
 
 @dataclass
@@ -85,6 +90,8 @@ class _Scored:
     relevance: float
     groups: int = 0
     held: tuple[str, ...] = ()
+    pairs: float = 0.0        # share of the question's character pairs it holds
+    whole: int = 0            # question words it holds whole (not only a piece of them)
 
 
 def ask(question: str, role: str | None = None, *, session: Session | None = None,
@@ -117,9 +124,14 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
     if not scored:
         return []
     need_terms = min(MIN_TERMS, scored[0].groups)
-    scored = [s for s in scored if s.coverage >= MIN_COVERAGE and s.matched >= need_terms]
-    if not scored:
-        return []
+    required = [k for k in wanted(question) if k in REQUIRED]
+    # a provision supports an answer when it covers enough of the question, holds at least one
+    # question word whole (not only pieces: 护士长 → 护士, 绩效奖金 → 奖金) and what is required
+    if not any(s.coverage >= MIN_COVERAGE and s.matched >= need_terms and s.whole >= 1
+               and all(holds(k, s.hit.quote) for k in required) for s in scored):
+        return []   # no provision supports an answer
+    # once one does, the provisions beside it may cite with less of the question's words
+    scored = [s for s in scored if s.coverage >= CITE_COVERAGE and s.matched >= need_terms]
     for s in scored:
         if (actors and set(actors) & set(s.hit.actors)) or (role_words and any(w in s.hit.quote for w in role_words)):
             s.relevance *= ROLE_BOOST
@@ -139,7 +151,10 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
         if not status[best.hit.version_id].in_force:
             best.relevance *= NOT_IN_FORCE
         shortlist.append(best)
-    shortlist.sort(key=lambda s: (not status[s.hit.version_id].in_force, -s.relevance, s.hit.document_id))
+    # provisions that support an answer on their own first (in force before the rest), then
+    # the weaker ones beside them
+    shortlist.sort(key=lambda s: (s.coverage < MIN_COVERAGE, not status[s.hit.version_id].in_force,
+                                  -s.relevance, s.hit.document_id))
     chosen = shortlist[:top_k]
     return _citations(session, chosen, status)
 
@@ -151,16 +166,12 @@ def score_hits(index: QaIndex, question: str) -> list[_Scored]:
         return []
     idf = index.idf(sorted({x for g in groups for x in g.words + g.parts}))
     for g in groups:
-        if not g.noun and not any(idf.get(x, 0) > 0 for x in g.words + g.parts):
+        if not any(idf.get(x, 0) > 0 for x in g.words + g.parts) and _miscut(g.words[0]):
             g.parts = _verb_pieces(g)
     every = sorted({x for g in groups for x in g.words + g.parts})
     idf = index.idf(every)
     unseen = index.unseen_idf() * UNSEEN_SHARE
-    # a group weighs what its most common word weighs (it matches wherever any of them is);
-    # a word no provision holds weighs `unseen` (a verb much less: it is how staff talk)
-    weights = [min([idf[x] for x in g.words + g.parts if idf[x] > 0]
-                   or [unseen if g.noun else unseen * UNSEEN_VERB_SHARE]) * (1.0 if g.noun else VERB_WEIGHT)
-               for g in groups]
+    weights = [_weight(g, idf, unseen) for g in groups]
     total = sum(weights)
     intents = wanted(question)
     scored = []
@@ -179,14 +190,32 @@ def score_hits(index: QaIndex, question: str) -> list[_Scored]:
         if hit.document_id not in title_cover:
             title_cover[hit.document_id] = sum(w for w, g in zip(weights, groups)
                                                if any(x in hit.title_terms for x in g.words)) / total
-    for hit, share in zip(hits, shares):
+    pairs = question_bigrams(question)
+    by_pairs = bigram_scores(pairs, [f"{h.quote} {h.heading}" for h in hits])
+    for hit, share, pair_share in zip(hits, shares, by_pairs):
         coverage = sum(w * h for w, h in zip(weights, share)) / total
         bonus = sum(INTENT_BONUS for kind in intents if holds(kind, hit.quote))
         scored.append(_Scored(hit, coverage, sum(1 for h in share if h), coverage * RELEVANCE_COVERAGE
                               + BM25_SCALE * hit.bm25 / top_bm25 + bonus + DOC_EVIDENCE * doc_cover[hit.document_id]
-                              + TITLE_EVIDENCE * title_cover[hit.document_id],
-                              len(groups), tuple(g.words[0] for g, h in zip(groups, share) if h)))
+                              + TITLE_EVIDENCE * title_cover[hit.document_id] + PAIR_WEIGHT * pair_share,
+                              len(groups), tuple(g.words[0] for g, h in zip(groups, share) if h), pair_share,
+                              sum(1 for h in share if h == 1.0)))
     return scored
+
+
+def _weight(g: _Group, idf: dict[str, float], unseen: float) -> float:
+    """A group weighs what its most common word weighs (it matches wherever any of them is); a
+    word no provision holds weighs `unseen` (a verb much less: it is how staff talk), or, when
+    only its pieces are held ("医疗纠纷" → 医疗, 纠纷), what its rarest piece weighs."""
+    seen = [idf[x] for x in g.words if idf[x] > 0]
+    pieces = [idf[x] for x in g.parts if idf[x] > 0]
+    if seen:
+        weight = min(seen + pieces)
+    elif pieces:
+        weight = max(pieces)
+    else:
+        weight = unseen if g.noun else unseen * UNSEEN_VERB_SHARE
+    return weight * (1.0 if g.noun else VERB_WEIGHT)
 
 
 def _held(group: _Group, hit: Hit) -> float:
@@ -209,6 +238,7 @@ def query_groups(question: str) -> list[_Group]:
     """Each content word of the question with its equivalents and parts; a staff phrase
     ("不留名字") is one group; a "not" in the question adds the negation words."""
     groups: list[_Group] = []
+    question = strip_asking(question)
     rest = question
     for phrase in phrases_in(question):
         groups.append(_Group(equivalents(phrase)))
@@ -219,6 +249,12 @@ def query_groups(question: str) -> list[_Group]:
     if NEGATION_ASKED.search(question):
         groups.append(_Group(NEGATION_WORDS, noun=False))
     return groups
+
+
+def _miscut(word: str) -> bool:
+    """A "noun" jieba glued to a function character ("药能" = 药 + 能): every other character is a stopword."""
+    return len(word) > 1 and all(c in STOPWORDS or len(equivalents(c)) > 1 for c in word) \
+        and any(c in STOPWORDS for c in word)
 
 
 def _verb_pieces(group: _Group) -> tuple[str, ...]:

@@ -49,6 +49,7 @@ class Hit:
     terms: frozenset[str]  # the passage's tokens (body + heading + title)
     actors: tuple[str, ...] = ()   # actor ids the provision binds
     title_terms: frozenset[str] = frozenset()   # its document title's tokens
+    heading: str = ""    # its heading path's tokens, run together (for character matching)
 
 
 def default_path() -> Path:
@@ -149,7 +150,7 @@ class QaIndex:
             "FROM passage_fts f JOIN passages p ON p.id = f.rowid "
             "WHERE passage_fts MATCH ? ORDER BY score LIMIT ?", (match, limit or CANDIDATES)).fetchall()
         return [Hit(pid, vid, did, clause, quote, -score, frozenset(f"{body} {heading} {title}".split()),
-                    tuple(actors.split()), frozenset(title.split()))
+                    tuple(actors.split()), frozenset(title.split()), heading.replace(" ", ""))
                 for pid, vid, did, clause, quote, actors, score, body, heading, title in rows]
 
     def count(self) -> tuple[int, int]:

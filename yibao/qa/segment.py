@@ -42,6 +42,19 @@ STOPWORDS = frozenset("""
 # (adverbs are not dropped by tag: "随机", "直接", "实名" are adverbs to jieba; the common ones are stopwords)
 _DROP_POS = ("r", "u", "y", "p", "c", "e", "o", "x", "w", "q", "f", "zg", "ul", "uj", "uz", "ud", "ug", "uv")
 _WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]")
+# How a question asks, not what it asks about: "给不给报" → "给报", "会怎么处理" → "", "算不算" → "".
+# Stripped before the question is cut into content words (the kind of answer wanted is read from
+# the whole question, see intent.py).
+_ASKING = re.compile(
+    r"(?:怎么|如何|怎样|该怎么|要怎么|应该怎么|会怎么|会怎样)(?:处理|解决|办理?|弄|操作|做|算出来|算|规定|管|说|样)?"
+    r"|(?:是|有|会|能|要|可以|需要|算|行)不(?:是|有|会|能|要|可以|需要|算|行)"
+    r"|有没有|是不是|可不可以|需不需要|能否|是否|吗|呢|吧")
+_X_NOT_X = re.compile(r"([\u4e00-\u9fff])不\1")   # 报不报 → 报, 给不给 → 给
+
+
+def strip_asking(question: str) -> str:
+    """The question without its question words (kept apart by commas so no new words form)."""
+    return _ASKING.sub("，", _X_NOT_X.sub(r"\1", question))
 
 
 @lru_cache(maxsize=200_000)
@@ -62,7 +75,7 @@ def query_words(question: str) -> list[QueryWord]:
     out: dict[str, QueryWord] = {}
     for pair in jieba.posseg.lcut(question.strip()):
         word, flag = pair.word.lower(), pair.flag
-        if not _WORD.search(word) or word in STOPWORDS or flag.startswith(_DROP_POS):
+        if not _WORD.search(word) or word in STOPWORDS or (flag != "eng" and flag.startswith(_DROP_POS)):
             continue
         if flag == "m" and not re.search(r"\d{2,}", word):
             continue  # 一年, 几篇 … but keep 2024

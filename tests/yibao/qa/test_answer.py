@@ -99,3 +99,15 @@ def test_identical_words_in_a_repealed_and_its_successor_cite_the_one_in_force(y
                    supersedes=old.document)
     (c,) = ask("跨省就医要先备案吗").citations
     assert c.document == "某省异地就医管理办法（2026）" and c.in_force
+
+
+def test_how_often_needs_a_provision_that_says_how_often(store):
+    a = ask("护士执业证多久注册一次")   # 护士, 执业, 注册 are all in a provision, but no frequency
+    assert a.citations == [] and a.answer == NO_BASIS
+
+
+def test_colloquial_question_finds_the_clause_despite_the_cut(store):
+    # 没通过 / 不通过: the word view alone missed it; the character pairs meet
+    a = ask("特例单议申请没通过的病例怎么付费")
+    assert any(c.document.startswith("关于印发《按病种付费") and c.clause == "第二十三条" for c in a.citations[:3]), \
+        [(c.document, c.clause) for c in a.citations]
