@@ -35,7 +35,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passage_vocab USING fts5vocab(passage_fts, 'r
 TITLE_WEIGHT = 0.3     # a document-title word counts for less than the provision's own words
 HEADING_WEIGHT = 0.8   # a heading-path word (章 title, 一、/（一） lead phrase) nearly as much
 CANDIDATES = 200       # rows FTS5 hands to the re-ranker
-COMMON_SHARE = 0.15    # a term in more than this share of the provisions is not searched for (see search_terms)
+COMMON_SHARE = 0.5     # a term in more than this share of the provisions is not searched for (see search_terms)
 
 
 @dataclass
