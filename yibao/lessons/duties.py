@@ -18,9 +18,9 @@ HOSPITAL = frozenset({"medical_institution", "medical_staff", "pharmacy", "nursi
 OWN_SIDE = {"insured": frozenset({"insured"}), "employer_hr": frozenset({"employer"}),
             "agency": frozenset({"agency", "admin_dept"})}
 BUREAU = frozenset({"agency", "admin_dept"})
-VERB = {"prohibition": "守住红线", "penalty": "知晓后果", "obligation": "照此办理", "permission": "可以这样做",
+VERB = {"right": "您的权利", "prohibition": "守住红线", "penalty": "知晓后果", "obligation": "照此办理", "permission": "可以这样做",
         "benefit": "按此结算"}
-RANK = {"prohibition": 0, "penalty": 1, "obligation": 2, "benefit": 3, "permission": 4}
+RANK = {"right": 0, "prohibition": 0, "penalty": 1, "obligation": 2, "benefit": 3, "permission": 4}
 MAX_ACTIONS = 8
 MAX_CONTEXT = 2
 MAX_LINE = 260          # a lead-in with its items is cut after whole items past this length
@@ -209,7 +209,8 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
         u = c.unit
         for i, s in enumerate(u.sentences):
             m = duty_modality(s)
-            if m in ("statement", "obligation") and _is_benefit(s):
+            carried_duty = m == "obligation" and bool(set(u.bound_of(s)) & (HOSPITAL - {"billing"}))
+            if m in ("statement", "obligation") and _is_benefit(s) and not carried_duty:
                 m = "benefit"   # "参保人员…按住院政策报付，不设起付线": what the window settles, what the patient gets
             if m not in VERB or u.is_purpose or _REGION.search(_head(s.text)):
                 continue   # "具备条件的地区可…": a region's option, nobody's to-do in the hospital
@@ -229,6 +230,9 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
             subject = {"insured", "billing"} if m == "benefit" else _subject(c, s)
             if m == "penalty" and not subject & BUREAU:   # the hospital's own duty in a penalty chapter
                 m = "prohibition" if re.search(r"不得|禁止|严禁", s.text) else "obligation"
+            if role == "insured" and m in ("obligation", "prohibition") and subject & HOSPITAL and \
+                    "insured" in _actors_after_modal(s.text) and not is_generic(s.text):
+                m, subject = "right", {"insured"}   # "…应当经参保人员或者其近亲属同意": the patient's right
             if not subject & side:
                 continue
             if to_bureaus and role not in OWN_SIDE and m != "benefit" and \
@@ -246,13 +250,52 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
             seen.add(text)
             # the role is named as who acts (not just its work: 病历, 收费), or as who violates and bears the consequence
             named = bool(subject_of(s) & mine) or (m == "penalty" and _consequence_for(s.text, mine))
-            out.append(Duty(c.unit.ref.replace("/", ""), m, text, bool(subject & mine), bool(s.facts), u.order,
+            out.append(Duty(c.unit.ref.replace("/", ""), m, text, bool(subject & mine), _counts(s), u.order,
                             bool(subject & BUREAU), c, s, named))
     # a penalty the bureau imposes on the role's own people ("相关责任人员…达到9分，未达12分的，医保经办机构…暂停")
-    # binds the role like a red line; the bureau's procedures ("经办机构对相关人员作出记分时，应核对…") do not
-    out.sort(key=lambda d: (d.by_bureau and not _consequence_for(d.text, mine), not d.own, not d.named,
-                            RANK[d.modality], not d.has_fact, d.order))
+    # binds the role like a red line; the bureau's procedures ("经办机构对相关人员作出记分时，应核对…") do not.
+    # A duty with a number or time limit the role must keep ("30个工作日内", "提前3个月") ranks with the
+    # penalties: it is what staff forget; a duty that only says "obey the rules" comes last.
+    out.sort(key=lambda d: (is_generic(d.text), d.by_bureau and not d.named and not _consequence_for(d.text, mine),
+                            not d.own, not d.named, _rank(d), not d.has_fact, d.order))
     return out
+
+
+def _rank(d: Duty) -> int:
+    if d.modality in ("obligation", "benefit") and d.has_fact:
+        return RANK["penalty"]
+    return RANK[d.modality]
+
+
+_GENERIC_CLAUSE = re.compile(
+    r"^(?:应当|应|必须|须|要)?(?:严格|认真|自觉|切实)?(?:遵守|执行|遵循|贯彻|落实|坚持|按照规定|按规定|依法)"
+    r"[^，。；]{0,24}?(?:法律|法规|规章|政策|规定|约定|原则|要求|规范|制度)[^，。；]{0,6}$")
+
+
+def is_generic(text: str) -> bool:
+    """A duty that says only "obey the law / the agreement / the principles" ("定点医疗机构应当遵守医疗保障法律、
+    法规、规章及有关政策，按照规定向参保人员提供医疗服务。"): true of every document, nothing to act on."""
+    m = _MODAL.search(text)
+    if not m or re.search(r"\d", text):
+        return False
+    if re.search(r"(?:坚持|遵循)[^。]{0,40}原则", text) and not re.search(r"不得|禁止|严禁", text):
+        return True   # "…应坚持以人民健康为中心，遵循保障基本…的原则": a principle, not a task
+    rest = text[m.start():].rstrip("。；")
+    clauses = [c for c in re.split(r"[，；]", rest) if c]
+    first = re.sub(r"^(?:应当|应|必须|须|要)", "", clauses[0]) if clauses else ""
+    return bool(clauses) and all(_GENERIC_CLAUSE.search(c) or re.fullmatch(r"按照?规定[^，。；]{0,16}", c)
+                                 for c in [first] + clauses[1:])
+
+
+def _actors_after_modal(text: str) -> set[str]:
+    from .selection import _actors_in
+    m = _MODAL.search(text)
+    return _actors_in(text[m.start():]) if m else set()
+
+
+def _counts(s) -> bool:
+    """The sentence carries a number, date or time limit (a list of items is not what staff forget)."""
+    return any(f.kind != "list" for f in s.facts)
 
 
 def not_bureau_work(s) -> bool:

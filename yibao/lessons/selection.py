@@ -58,10 +58,22 @@ def _subject_text(sentence) -> str:
     if not m:
         return ""
     head = sentence.text[:m.start()]
+    if _subjectless_condition(head):
+        return ""
     if _actors_in(head):
         return head
     agent = _AGENT.match(sentence.text[m.start():])
     return agent.group(1) if agent else ""
+
+
+def _subjectless_condition(head: str) -> bool:
+    """"（除…外，）提供医疗保障基金支付范围以外的医药服务的，应当…": the words before the modal are a
+    condition that opens with a verb; what it names (基金, 参保人员) is its object, the subject is carried over."""
+    if not re.search(r"的[，,]\s*$", head):
+        return False
+    cond = re.sub(r"^除[^，,]*外[，,]", "", head)
+    opens_with_actor = any(cond.find(w) in (0, 1, 2) for w, _ in _words())
+    return not opens_with_actor and not re.match(r"(?:对|凡|如|若|因|经|在)", cond)
 
 
 def subject_of(sentence) -> set[str]:

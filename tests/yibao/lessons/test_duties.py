@@ -25,7 +25,10 @@ def test_bureau_duties_are_context_never_the_hospitals_to_do(tmp_path):
     for role, lesson in d.items():
         todo = [a for a in lesson["actions"] if a.startswith(("照此办理", "守住红线", "可以这样做"))]
         assert not any("检查组应当" in a or a.split("：", 1)[1].startswith("经办机构") for a in todo), role
-        assert any(a.startswith("医保部门将（第六条") for a in lesson["actions"]), role
+        own = [a for a in lesson["actions"] if a.startswith(("照此办理", "守住红线", "知晓后果"))]
+        bureau = [a for a in lesson["actions"] if a.startswith("医保部门将")]
+        # the bureau's work is context only for a role with no duty of its own: never beside its to-dos
+        assert (bureau and not own) or (own and not bureau), role
         assert "检查组" not in lesson["summary"][1] and "检查组" not in lesson["headline"], role
     assert d["doctor"]["summary"][1] == "要点（第五条）：医务人员不得分解处方、超量开药、重复开药。"
 
@@ -138,3 +141,32 @@ def test_the_hospital_as_recipient_is_not_the_one_who_acts():
     pay = "按协议约定及时足额向定点医疗机构拨付医保费用，原则上应当在申报后30个工作日内拨付。"
     assert _hospital_only_as_object(_head(pay))
     assert not _hospital_only_as_object(_head("定点医疗机构应当向经办机构报送结算清单。"))
+
+
+def test_generic_obey_the_rules_duty_is_not_a_task():
+    from yibao.lessons.duties import is_generic
+    assert is_generic("定点医疗机构应当遵守医疗保障法律、法规、规章及有关政策，按照规定向参保人员提供医疗服务。")
+    assert is_generic("签订医保协议的双方应当严格执行协议约定。")
+    assert is_generic("乙方应当坚持以人民健康为中心，遵循保障基本、公平公正的原则，加强医保精细化管理。")
+    assert not is_generic("定点医疗机构应当制定相应的内部管理措施，严格掌握出入院指征。")
+    assert not is_generic("定点医疗机构应自有关部门批准之日起30个工作日内向经办机构提出变更申请。")
+
+
+def test_time_limits_the_hospital_must_keep_are_to_dos(tmp_path):
+    d = draft(tmp_path, "dingdian_banfa.txt", "某某医疗机构医保定点管理办法", "yibaoban")
+    actions = d["yibaoban"]["actions"]
+    todo = [a for a in actions if a.startswith(("照此办理", "守住红线", "知晓后果"))]
+    assert any("20个工作日内" in a for a in todo) and any("提前2个月" in a for a in todo)
+    # the numbered duties come before plain ones; "obey the law" is never ahead of them
+    first_plain = next(i for i, a in enumerate(todo) if "出入院指征" in a or "优化结算流程" in a)
+    assert all(i < first_plain for i, a in enumerate(todo) if "20个工作日内" in a or "提前2个月" in a)
+    assert not any("遵守医疗保障法律" in a for a in todo[:3])
+
+
+def test_a_condition_clause_is_not_the_subject(tmp_path):
+    """"提供医疗保障基金支付范围以外的医药服务的，应当经参保人员…同意": the hospital's duty (carried subject),
+    the doctor's to-do, and the patient's right — never a rule of the fund."""
+    d = draft(tmp_path, "dingdian_banfa.txt", "某某医疗机构医保定点管理办法", "doctor", "insured")
+    assert any(a.startswith("照此办理（第三条）：除急诊") for a in d["doctor"]["actions"])
+    assert any(a.startswith("您的权利（第三条）：除急诊") for a in d["insured"]["actions"])
+    assert not any("遵守医疗保障法律" in a for a in d["insured"]["actions"])
