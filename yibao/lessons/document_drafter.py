@@ -48,7 +48,34 @@ def plan_document(ctx: DocContext, topics: list[str]) -> DocumentPlan:
     units = teachable_units(doc)
     addressees = _addressees(doc, ctx.text)
     to_bureaus = bool(addressees) and all(_PROVINCIAL.search(a) for a in addressees)
-    return DocumentPlan(doc, units, role_concerns(units, topics), topics, all_facts(doc), to_bureaus)
+    plan = DocumentPlan(doc, units, role_concerns(units, topics), topics, all_facts(doc), to_bureaus)
+    for role, concern in plan.concerns.items():
+        named = any(set(s.actors) & set(concern.actors) for u in units for s in u.sentences)
+        if concern.level != "none" and not concern.bound and not named and role not in duties_mod.OWN_SIDE \
+                and not any(d.own for d in _own_duties(plan, role)):
+            # raised by its topic alone: the text never names the role's people, binds none of them, and
+            # gives it no duty of its own (a price notice on drugs and the doctor) — no lesson; the trainer
+            # can add it back
+            concern.level = "none"
+            concern.reason = f"文件只有医保部门等其他方面的工作安排，没有要求{ROLES[role]}办理的事项"
+    return plan
+
+
+def _chosen_for(plan: DocumentPlan, role: str, concern: Concern, level: str) -> tuple[list[Chosen], int]:
+    """The role's provisions, best first, and the lesson's size (how many are quoted)."""
+    size = int((concern_config().get("size") or {}).get(level, 6))
+    open_places = (concern_config().get("open_places") or {}).get(level)
+    keywords = tuple((roles_config().get("keywords") or {}).get(role) or ())
+    size = lesson_size(plan.units, concern, keywords, size, level)
+    chosen = choose(plan.units, concern.actors, concern.brief_actors, size + 2, affected_binds=concern.affected,
+                    keywords=keywords, open_places=open_places)
+    return chosen, size
+
+
+def _own_duties(plan: DocumentPlan, role: str) -> list:
+    concern = plan.concerns[role]
+    chosen, size = _chosen_for(plan, role, concern, concern.level)
+    return duties_mod.role_duties(chosen[:size], role, concern.actors, to_bureaus=plan.addressed_to_bureaus)
 
 
 def _plain_ref(ref: str) -> str:
@@ -186,13 +213,8 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     concern = plan.concerns[role]
     directives = notes_mod.parse_notes(notes)
     level = concern.level if concern.level != "none" else "brief"
-    size = (concern_config().get("size") or {}).get(level, 6)
-    open_places = (concern_config().get("open_places") or {}).get(level)
-    keywords = tuple((roles_config().get("keywords") or {}).get(role) or ())
-    size = lesson_size(plan.units, concern, keywords, int(size), level)
-    chosen = choose(plan.units, concern.actors, concern.brief_actors, int(size) + 2, affected_binds=concern.affected,
-                    keywords=keywords, open_places=open_places)
-    chosen = _apply_notes(chosen, directives)[: int(size)]
+    chosen, size = _chosen_for(plan, role, concern, level)
+    chosen = _apply_notes(chosen, directives)[:size]
     flags = (["trainer_notes"] if directives.raw else []) + (["not_concerned_added"] if concern.level == "none" else [])
     if plan.addressed_to_bureaus:
         flags.append("addressed_to_bureaus")

@@ -39,7 +39,8 @@ _PARTY = re.compile(r"(?:人员|医师|医生|护士|患者|参保人|群众|机
 
 
 def _actors_in(text: str, *, activities_only: bool = False) -> set[str]:
-    found = set()
+    from yibao.document.annotate import mask_false_joins
+    found, text = set(), mask_false_joins(text)
     for w, a in _words():
         if w in text:
             if not (activities_only and _PARTY.search(w)):

@@ -192,3 +192,17 @@ def test_a_long_regulation_gets_a_longer_lesson_grouped_by_chapter_without_repea
     runs = [g for i, g in enumerate(groups) if i == 0 or g != groups[i - 1]]
     assert len(runs) == len(set(runs)) >= 2          # after the 要点: chapter by chapter, each chapter once
     assert lesson_size([], None, (), 5, "brief") == 5   # a brief notice stays short
+
+
+def test_a_topic_alone_gives_no_lesson_to_a_role_the_text_never_names():
+    """A drug-price notice to the bureaus: its topic (药品目录) would raise the doctor, but the text never
+    names doctors and binds none: no lesson for them; the pharmacy keeps its duty."""
+    import datetime as dt
+    from pathlib import Path
+    from yibao.lessons import DocContext, document_concerns
+    text = (Path(__file__).parent / "texts" / "price_notice.txt").read_text(encoding="utf-8")
+    doc = DocContext(None, "某省医疗保障局关于做好药品价格管理工作的通知", None, None, dt.date(2025, 1, 20), None,
+                     None, None, "file", "new", None, text)
+    concerns = document_concerns(doc)
+    assert concerns["doctor"] == "none"
+    assert concerns["pharmacy"] != "none"
