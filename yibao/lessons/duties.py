@@ -38,10 +38,11 @@ class Duty:
     source: Chosen | None = None   # the provision it comes from
     sentence: object = None        # its document-model Sentence (facts, modality)
     named: bool = False            # the role's own actor is the subject ("医务人员不得…")
+    for_insured: bool = False      # drafted for the 参保人 (a payment rule is "您的待遇")
 
     @property
     def line(self) -> str:
-        verb = "您的待遇" if self.modality == "benefit" and self.own and "insured" in self.text else VERB[self.modality]
+        verb = "您的待遇" if self.modality == "benefit" and self.for_insured else VERB[self.modality]
         return f"{verb}（{self.ref}）：{self.text}"
 
 
@@ -209,7 +210,7 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
         u = c.unit
         for i, s in enumerate(u.sentences):
             m = duty_modality(s)
-            carried_duty = m == "obligation" and bool(set(u.bound_of(s)) & (HOSPITAL - {"billing"}))
+            carried_duty = s.modality == "obligation" and bool(set(u.bound_of(s)) & (HOSPITAL - {"billing"}))
             if m in ("statement", "obligation") and _is_benefit(s) and not carried_duty:
                 m = "benefit"   # "参保人员…按住院政策报付，不设起付线": what the window settles, what the patient gets
             if m not in VERB or u.is_purpose or _REGION.search(_head(s.text)):
@@ -251,7 +252,7 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
             # the role is named as who acts (not just its work: 病历, 收费), or as who violates and bears the consequence
             named = bool(subject_of(s) & mine) or (m == "penalty" and _consequence_for(s.text, mine))
             out.append(Duty(c.unit.ref.replace("/", ""), m, text, bool(subject & mine), _counts(s), u.order,
-                            bool(subject & BUREAU), c, s, named))
+                            bool(subject & BUREAU), c, s, named, role == "insured"))
     # a penalty the bureau imposes on the role's own people ("相关责任人员…达到9分，未达12分的，医保经办机构…暂停")
     # binds the role like a red line; the bureau's procedures ("经办机构对相关人员作出记分时，应核对…") do not.
     # A duty with a number or time limit the role must keep ("30个工作日内", "提前3个月") ranks with the

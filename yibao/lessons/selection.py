@@ -106,14 +106,20 @@ def duty_modality(sentence) -> str:
 
 # a benefit rule: the patient is the subject and the sentence says what is paid ("参保人使用乙类药品…先由
 # 参保人自付一定比例"): it concerns the insured and the window that settles and explains it
-_PAYS = re.compile(r"自付|支付|报销|分担|个人负担|起付|待遇")
+_PAYS = re.compile(r"自付|支付|报销|报付|分担|个人负担|起付|待遇|结算范围")
 
 
 def benefit_rule(sentence) -> set[str]:
-    head = sentence.text.lstrip("“”\"")[:5]   # the sentence opens with the patient as its subject
-    if _actors_in(head) == {"insured"} and _PAYS.search(sentence.text):
+    text = sentence.text.lstrip("“”\"")
+    head = text[:5]   # the sentence opens with the patient as its subject ("参保人使用…", or a first
+    first = re.split(r"[，,：:]", text, maxsplit=1)[0]   # clause naming only them: "全省…医疗保险参保人员，在…")
+    if (_actors_in(head) == {"insured"} or (len(first) <= 30 and _actors_in(first) == {"insured"}
+                                             and first.endswith(_INSURED_END))) and _PAYS.search(text):
         return {"insured", "billing"}
     return set()
+
+
+_INSURED_END = ("参保人员", "参保人", "参保患者", "患者", "参保群众")
 
 
 def bound_actors(sentence, implied: set[str] | None = None, outside: bool = False) -> set[str]:

@@ -170,3 +170,15 @@ def test_a_condition_clause_is_not_the_subject(tmp_path):
     assert any(a.startswith("照此办理（第三条）：除急诊") for a in d["doctor"]["actions"])
     assert any(a.startswith("您的权利（第三条）：除急诊") for a in d["insured"]["actions"])
     assert not any("遵守医疗保障法律" in a for a in d["insured"]["actions"])
+
+
+def test_a_payment_rule_for_patients_concerns_the_window_and_the_patient(tmp_path):
+    """"全省…参保人员，在医疗机构…按住院政策报付，不设起付线": the window settles it, the patient gets it."""
+    from yibao.cli import draft_cmd
+    out = tmp_path / "all.json"
+    assert draft_cmd.main(["--new", str(TEXTS / "day_surgery_notice.txt"), "--title", "某类手术医保支付政策的通知",
+                           "--format", "json", "-o", str(out)]) == 0
+    d = {x["role"]: x for x in json.loads(out.read_text(encoding="utf-8"))}
+    assert "cashier" in d and "insured" in d
+    assert any(a.startswith("按此结算（二）") and "不设起付线" in a for a in d["cashier"]["actions"])
+    assert any(a.startswith("您的待遇（二）") for a in d["insured"]["actions"])
