@@ -161,7 +161,7 @@ def test_cases_come_from_a_prohibition_or_penalty_of_the_document():
         for role, d in drafts.items():
             if d.case.get("id", "").startswith("doc:"):
                 quoted = re.search(r"“(.+)”", d.case["text"]).group(1)
-                assert all(squash(part) in source for part in quoted.split("……")) and re.search(r"不得|禁止|严禁|罚|暂停|解除|追回|中止|终止|处理|处分|记分|责令|拒付|扣|约谈|约束|惩戒|曝光|通报|取消|退回|没收|吊销|停止", quoted), (doc_id, role, quoted)
+                assert all(squash(part) in source for part in quoted.split("……")) and re.search(r"罚|暂停|解除|追回|中止|终止|处理|处分|记分|责令|拒付|不予支付|扣|约谈|约束|惩戒|曝光|通报|取消|退回|没收|吊销|停止|移交|处置", quoted), (doc_id, role, quoted)
 
 
 def _long_regulation(n_articles: int) -> str:
@@ -206,3 +206,11 @@ def test_a_topic_alone_gives_no_lesson_to_a_role_the_text_never_names():
     concerns = document_concerns(doc)
     assert concerns["doctor"] == "none"
     assert concerns["pharmacy"] != "none"
+
+
+def test_a_warning_quotes_a_consequence_never_a_reporting_duty():
+    """"受到…行政处罚的，…5日内…报送行政处罚相关信息" is a duty, not a consequence; "…的，经办机构不予支付" is."""
+    from yibao.lessons.stories import consequence_at
+    assert consequence_at("受到市场监管部门行政处罚的，在决定书送达之日起5日内向医疗保障行政部门报送行政处罚相关信息；") < 0
+    assert consequence_at("定点医疗机构违规申报费用，经审查核实的，经办机构不予支付。") > 0
+    assert consequence_at("被检查对象不配合检查的，应当如实记录，并及时移交主管部门依法依规进行处置。") > 0
