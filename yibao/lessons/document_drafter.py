@@ -255,13 +255,14 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     if the_case:
         the_case = {k: v for k, v in the_case.items() if k != "sentence"}
     limit = 5 if concern.level == "core" else 3
-    quiz = provision_quiz.build_on_duties(own[:duties_mod.MAX_ACTIONS], plan.facts, short, limit)
+    bodies = provision_quiz.bodies_in([s.text for u in plan.units for s in u.sentences])
+    quiz = provision_quiz.build_on_duties(own[:duties_mod.MAX_ACTIONS], plan.facts, short, limit, bodies)
     for fallback in (duties_mod.quoted_duties(chosen, role), None):
         if len(quiz) >= 3:
             break
         # too few duties of its own: the other duties the lesson quotes, then any whole sentence
         seen = {q.question for q in quiz}
-        more = provision_quiz.build_on_duties(fallback, plan.facts, short, limit) if fallback is not None else \
+        more = provision_quiz.build_on_duties(fallback, plan.facts, short, limit, bodies) if fallback is not None else \
             provision_quiz.build(chosen, plan.facts, short, limit=limit,
                                  keep=lambda s: not duties_mod.is_fragment(s.text)
                                  and (role == "agency" or duties_mod.not_bureau_work(s)))

@@ -47,3 +47,28 @@ def test_build_quiz_from_changes():
     assert any(q.answer == "2025年9月1日" for q in quiz)
     for q in quiz:
         assert q.answer not in q.distractors
+
+
+def test_a_wrong_department_is_a_distractor_from_the_document_s_own_bodies():
+    from yibao.lessons.provision_quiz import bodies_in, recipient_item
+    sentences = ["定点医疗机构应自批准之日起30个工作日内向统筹地区经办机构提出变更申请。",
+                 "检查结果应当向医疗保障行政部门报告。", "采购情况应及时向药品集中采购机构报备。"]
+    bodies = bodies_in(sentences)
+    item = recipient_item("第四十条", sentences[0], bodies, "某办法")
+    assert item is not None and item.answer == "统筹地区经办机构"
+    assert set(item.distractors) == {"医疗保障行政部门", "药品集中采购机构"}
+    assert "（\u3000\u3000）提出变更申请" in item.question
+
+
+def test_a_duty_with_a_time_limit_is_asked_as_a_fill_in_not_a_modality_flip(tmp_path):
+    import json
+    from pathlib import Path
+    from yibao.cli import draft_cmd
+    out = tmp_path / "d.json"
+    text = Path(__file__).parent / "texts" / "dingdian_banfa.txt"
+    assert draft_cmd.main(["--new", str(text), "--title", "某某医疗机构医保定点管理办法", "--role", "yibaoban",
+                           "--format", "json", "-o", str(out)]) == 0
+    quiz = json.loads(out.read_text(encoding="utf-8"))[0]["quiz"]
+    limits = [q for q in quiz if q["answer"] in ("20个工作日", "20个工作日内", "2个月", "提前2个月")]
+    assert limits and all(q["kind"] == "choice" for q in limits)
+    assert sum(q["kind"] == "truefalse" for q in quiz) <= 2
