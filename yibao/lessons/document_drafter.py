@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from . import facts
 from . import notes as notes_mod
 from . import duties as duties_mod
-from . import provision_quiz, stories
+from . import parties, provision_quiz, stories
 from .concern import Concern, concern_config, role_concerns
 from .docmodel import parse_document
 from .model import DocContext, LessonDraft
@@ -154,6 +154,11 @@ def _actions(duties: list, context: list[str], directives, deadline_cn: str, pla
     return out
 
 
+def _outside_quotes(text: str, rewrite) -> str:
+    """Rewrite the lesson's own words, never a quotation of the text (“…”)."""
+    return "".join(part if part.startswith("“") else rewrite(part) for part in re.split(r"(“[^”]*”)", text))
+
+
 def doc_title(title: str) -> str:
     """The title as printed inside 《》: the 印发《X》 document, else the whole title (never cut)."""
     m = re.search(r"(?:印发|转发|公布|发布)《([^》]+)》", title or "")
@@ -285,6 +290,16 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
         for q in quiz:
             q.question, q.explanation, q.answer = dated(q.question), dated(q.explanation), dated(q.answer)
             q.distractors = [dated(x) for x in q.distractors]
+    names = parties.party_names(ctx.text, plain=plain)
+    if names:   # an agreement: "乙方" is this hospital, "甲方" the 医保经办机构 (the 条文 stay as printed)
+        summary = [parties.in_own_words(x, names) for x in summary]
+        actions = [parties.in_own_words(x, names) for x in actions]
+        headline = parties.in_own_words(headline, names)
+        for part in (the_scene, the_case):
+            if part:
+                for k in ("title", "text"):
+                    if part.get(k):
+                        part[k] = _outside_quotes(part[k], lambda t: parties.in_own_words(t, names))
     if plain:  # 参保人: jargon explained at first use (roles.yaml insured.plain_terms)
         headline, summary, actions = _plainify(rc, headline, summary, actions, changes, the_scene, the_case, quiz)
     return LessonDraft(
