@@ -144,9 +144,10 @@ def _actions(duties: list, context: list[str], directives, deadline_cn: str, pla
     out = ["培训重点：" + "；".join(directives.emphasis)] if directives.emphasis else []
     out += [d.line for d in duties[:duties_mod.MAX_ACTIONS]]
     if context and not duties:   # the bureau's work is context, set apart from any to-do
-        out.append("本岗位无须自行办理新事项；以下是医保部门将要做、会影响我院的事，仅供了解：")
+        out.append("您不需要自行办理新事项；以下是医保部门将要做、和您看病买药有关的事：" if plain else
+                   "本岗位无须自行办理新事项；以下是医保部门将要做、会影响我院的事，仅供了解：")
     if not duties:   # the role's own duties leave no room for the bureau's work in its to-do list
-        out += [duties_mod.context_line(ref, text) for ref, text in context[:duties_mod.MAX_CONTEXT]]
+        out += [duties_mod.context_line(ref, text, plain=plain) for ref, text in context[:duties_mod.MAX_CONTEXT]]
     if plain:
         out.append("有疑问可咨询医院医保窗口或当地医保经办机构。")
     else:

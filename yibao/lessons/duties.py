@@ -335,12 +335,13 @@ def lead_duty(chosen: list[Chosen], duties: list[Duty]) -> Duty | None:
 
 
 def bureau_context(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Bureau duties that name the role's side: what the 医保部门 will do that reaches the hospital,
-    as (ref, whole sentence)."""
-    if role in OWN_SIDE:
+    """Bureau duties that name the role's side: what the 医保部门 will do that reaches the hospital (or,
+    for the 参保人, the patient), as (ref, whole sentence), the ones about the role's own people and
+    the relief they get first; a bureau's own timetable ("2025年12月底前…纳入…") last."""
+    if role in OWN_SIDE and role != "insured":
         return []
-    side = side_of(role) | {"insured"}
-    out: list[str] = []
+    side = frozenset({"insured"}) if role == "insured" else side_of(role) | {"insured"}
+    found: list[tuple[float, int, str, str]] = []
     for c in chosen:
         u = c.unit
         for i, s in enumerate(u.sentences):
@@ -351,22 +352,35 @@ def bureau_context(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> 
                 continue   # "乙方履行以下义务：……（三）根据甲方要求…": the lead's party acts
             if not (subject & BUREAU) or subject & side or BUREAU <= subject:   # (a bureau acting on a bureau)
                 continue
-            if not (set(s.actors) & HOSPITAL) or is_fragment(s.text) or _NOT_A_DUTY.search(s.text) \
+            reach = HOSPITAL if role != "insured" else {"insured"}
+            if not (set(s.actors) & reach) or is_fragment(s.text) or _NOT_A_DUTY.search(s.text) \
                     or _APPLICANT.search(_head(_whole(c, i))):
                 continue
-            out.append((u.ref.replace("/", ""), _whole(c, i)))
-            break
-        if len(out) >= MAX_CONTEXT:
-            break
-    return out
+            if len(s.text) < 24 and not s.actors:
+                continue   # "通过函询约谈等手段加强日常管理。": who and what are in the sentence before
+            if _FIRM.search(_head(s.text)):
+                continue   # "经营者应按医疗保障部门要求…": a firm's duty, neither the bureau's work nor ours
+            weight = 2.0 * bool(set(s.actors) & set(actors)) + bool(_RELIEF.search(s.text)) \
+                - 2.0 * bool(_TIMETABLE.search(s.text))
+            if role == "insured" and not (_RELIEF.search(s.text) or duty_modality(s) == "penalty"
+                                          or re.search(r"参保人员|参保人|患者", s.text[:40])):
+                continue   # a bureau's procedure the patient never meets
+            found.append((-weight, len(found), u.ref.replace("/", ""), _whole(c, i)))
+    return [(ref, text) for _, _, ref, text in sorted(found)][:MAX_CONTEXT]
+
+
+_FIRM = re.compile(r"经营者|企业|公司|厂家|厂商")
+# what the bureau's work means for people: relief ("放宽限制", "不作限制", "从轻") or a check they will meet
+_RELIEF = re.compile(r"放宽|不作限制|不受|从轻|从宽|减轻|免予|提醒|推送|告知")
+_TIMETABLE = re.compile(r"\d{4}年[^，。]{0,8}(?:底|前)|试点地区|全覆盖|覆盖范围")
 
 
 _PREP = re.compile(r"^(?:按照|根据|依据|对|在|于|为|经|由|将|把|以|与|向)")
 _MODAL = re.compile(r"应当|必须|不得|禁止|严禁|须|应|要|可以")
 
 
-def context_line(ref: str, text: str) -> str:
-    return f"医保部门将（{ref}，与我院相关）：{text}"
+def context_line(ref: str, text: str, *, plain: bool = False) -> str:
+    return f"医保部门将（{ref}）：{text}" if plain else f"医保部门将（{ref}，与我院相关）：{text}"
 
 
 def gist(duty_text: str) -> str | None:

@@ -182,3 +182,11 @@ def test_a_payment_rule_for_patients_concerns_the_window_and_the_patient(tmp_pat
     assert "cashier" in d and "insured" in d
     assert any(a.startswith("按此结算（二）") and "不设起付线" in a for a in d["cashier"]["actions"])
     assert any(a.startswith("您的待遇（二）") for a in d["insured"]["actions"])
+
+
+def test_in_a_notice_to_the_bureaus_the_context_is_what_reaches_the_role(tmp_path):
+    """The doctor reads the relief and the check on doctors, not the bureau's timetable nor a firm's duty."""
+    d = draft(tmp_path, "bureau_notice.txt", "某省医疗保障局关于加强超量开药监管工作的通知", "doctor")
+    context = [a for a in d["doctor"]["actions"] if a.startswith("医保部门将")]
+    assert context and not any("试点地区" in a or "经营者" in a for a in context)
+    assert any("不作限制" in a or "记分" in a for a in context)
