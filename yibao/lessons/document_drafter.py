@@ -138,11 +138,13 @@ def _first_whole(chosen: list[Chosen]) -> tuple[str, str] | None:
     return None
 
 
-def _actions(duties: list, context: list[str], directives, deadline_cn: str, plain: bool) -> list[str]:
+def _actions(duties: list, context: list[str], directives, deadline_cn: str, plain: bool,
+             numbers: list = ()) -> list[str]:
     """The top section: the role's own duties (at most duties.MAX_ACTIONS, whole sentences), then what
     the bureau will do that reaches the hospital, never as the role's to-do."""
     out = ["培训重点：" + "；".join(directives.emphasis)] if directives.emphasis else []
     out += [d.line for d in duties[:duties_mod.MAX_ACTIONS]]
+    out += [d.line for d in numbers]   # the numbers and time limits of its provisions the to-dos do not quote
     if context and not duties:   # the bureau's work is context, set apart from any to-do
         out.append("您不需要自行办理新事项；以下是医保部门将要做、和您看病买药有关的事：" if plain else
                    "本岗位无须自行办理新事项；以下是医保部门将要做、会影响我院的事，仅供了解：")
@@ -221,6 +223,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     level = concern.level if concern.level != "none" else "brief"
     chosen, size = _chosen_for(plan, role, concern, level)
     chosen = _apply_notes(chosen, directives)[:size]
+    keywords = tuple((roles_config().get("keywords") or {}).get(role) or ())
     flags = (["trainer_notes"] if directives.raw else []) + (["not_concerned_added"] if concern.level == "none" else [])
     if plan.addressed_to_bureaus:
         flags.append("addressed_to_bureaus")
@@ -261,8 +264,13 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     if the_case:
         the_case = {k: v for k, v in the_case.items() if k != "sentence"}
     limit = 5 if concern.level == "core" else 3
+    numbers = duties_mod.key_facts(chosen, own[:duties_mod.MAX_ACTIONS], role, concern.actors, keywords)
+    duties_mod.quote_duties(numbers)
     bodies = provision_quiz.bodies_in([s.text for u in plan.units for s in u.sentences])
     quiz = provision_quiz.build_on_duties(own[:duties_mod.MAX_ACTIONS], plan.facts, short, limit, bodies)
+    seen = {q.question for q in quiz}   # then the numbers the lesson's top section quotes
+    quiz += [q for q in provision_quiz.build_on_duties(numbers, plan.facts, short, limit, bodies)
+             if q.question not in seen][:max(0, limit - len(quiz))]
     for fallback in (duties_mod.quoted_duties(chosen, role), None):
         if len(quiz) >= 3:
             break
@@ -278,7 +286,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     # 条文（按章）: the provisions in reading order, grouped by the part (章, 一、) they sit in
     shown = sorted(chosen, key=lambda c: c.unit.order)
     changes = [_change(c) for c in shown]
-    actions = _actions(own, context, directives, deadline_cn, plain)
+    actions = _actions(own, context, directives, deadline_cn, plain, numbers)
     year = _document_year(ctx, plan)
     if year:   # "今年9月底前" → "2024年9月底前": the document's own year, never the reader's
         dated = lambda t: facts.date_relative_years(t, year)   # noqa: E731

@@ -18,9 +18,9 @@ HOSPITAL = frozenset({"medical_institution", "medical_staff", "pharmacy", "nursi
 OWN_SIDE = {"insured": frozenset({"insured"}), "employer_hr": frozenset({"employer"}),
             "agency": frozenset({"agency", "admin_dept"})}
 BUREAU = frozenset({"agency", "admin_dept"})
-VERB = {"right": "您的权利", "prohibition": "守住红线", "penalty": "知晓后果", "obligation": "照此办理", "permission": "可以这样做",
+VERB = {"fact": "记住这个数", "right": "您的权利", "prohibition": "守住红线", "penalty": "知晓后果", "obligation": "照此办理", "permission": "可以这样做",
         "benefit": "按此结算"}
-RANK = {"right": 0, "prohibition": 0, "penalty": 1, "obligation": 2, "benefit": 3, "permission": 4}
+RANK = {"fact": 5, "right": 0, "prohibition": 0, "penalty": 1, "obligation": 2, "benefit": 3, "permission": 4}
 MAX_ACTIONS = 8
 MAX_CONTEXT = 2
 MAX_LINE = 260          # a lead-in with its items is cut after whole items past this length
@@ -402,3 +402,45 @@ def gist(duty_text: str) -> str | None:
             return clause
         return None
     return None
+
+
+MAX_FACTS = 3
+_NUMBERED = ("number", "time_limit", "frequency")
+
+
+def key_facts(chosen: list[Chosen], shown: list[Duty], role: str, actors: tuple[str, ...] = (),
+              keywords: tuple[str, ...] = (), *, limit: int = MAX_FACTS) -> list[Duty]:
+    """Numbers and time limits the role must know that its to-dos do not already quote: a sentence of the
+    lesson's provisions naming the hospital's side or the patients ("出院48小时以内完成的手术（不含门诊手术）
+    属日间手术范围", "特例单议病例…原则上不超过出院病例的5%"). Never a bureau's timetable or a firm's duty."""
+    reach = frozenset({"insured"}) if role == "insured" else HOSPITAL | {"insured"}
+    quoted = " ".join(d.text for d in shown)
+    out: list[Duty] = []
+    for c in chosen:
+        u = c.unit
+        if u.is_purpose:
+            continue
+        for i, s in enumerate(u.sentences):
+            if not any(f.kind in _NUMBERED and re.search(r"\d", f.text) and not re.search(r"版|号", f.text)
+                       for f in s.facts) or duty_modality(s) == "penalty":
+                continue   # a version ("2.0版") is no number to remember; a penalty is the warning's
+            text = _whole(c, i)
+            if _DESIGNATION.search(text) or _APPLICANT.search(_head(text)) or "申请材料" in text or \
+                    ("评估" in text and "申请" in text) or \
+                    re.search(r"申请|评估", u.theme or "") and not u.bound_of(s) & HOSPITAL:
+                continue   # the conditions and procedure to become 定点: past for a 定点 hospital
+            if keywords and not (set(s.actors) & set(actors) or any(k in s.text for k in keywords)):
+                continue   # the window's 对账 deadline is not the doctor's number
+            if s.text in quoted or text in quoted or any(text == d.text for d in out) or is_fragment(s.text):
+                continue
+            if _TIMETABLE.search(s.text) or _FIRM.search(_head(s.text)) or _NOT_A_DUTY.search(s.text) and "是指" in s.text:
+                continue
+            if not set(s.actors) & reach and not set(u.bound_of(s)) & reach:
+                continue
+            if len(text) > MAX_LINE:
+                continue
+            out.append(Duty(u.ref.replace("/", ""), "fact", text, False, True, u.order, False, c, s))
+            break
+        if len(out) >= limit:
+            break
+    return out

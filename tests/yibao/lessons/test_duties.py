@@ -190,3 +190,15 @@ def test_in_a_notice_to_the_bureaus_the_context_is_what_reaches_the_role(tmp_pat
     context = [a for a in d["doctor"]["actions"] if a.startswith("医保部门将")]
     assert context and not any("试点地区" in a or "经营者" in a for a in context)
     assert any("不作限制" in a or "记分" in a for a in context)
+
+
+def test_numbers_the_to_dos_do_not_quote_are_in_the_top_section(tmp_path):
+    """"出院48小时以内完成的手术（不含门诊手术）属…范围" is a definition, no duty, yet the number is what the
+    window and the doctor must know: it is in the top section, and the quiz may ask it."""
+    d = draft(tmp_path, "day_surgery_notice.txt", "某类手术医保支付政策的通知", "yibaoban")
+    lesson = d["yibaoban"]
+    assert any(a.startswith("记住这个数（一）") and "48小时以内" in a for a in lesson["actions"])
+    taught = " ".join(lesson["actions"] + lesson["summary"])
+    for q in lesson["quiz"]:   # every fill-in's answer is in the top section
+        if q["kind"] == "choice" and "填空" in q["question"]:
+            assert q["answer"] in taught, q
