@@ -228,6 +228,9 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
                 continue   # "按协议约定及时足额向定点医疗机构拨付医保费用": the hospital receives, someone else acts
             if m != "benefit" and other_party(s.text, named_hospital=_names_party(_head(s.text), side)):
                 continue   # "飞行检查组应当…", "现场检查应当…": a party the actor list does not know
+            if u.labels[i] and lead is not None and not _names_party(_head(lead.text) or lead.text, side) and \
+                    other_party(lead.text):
+                continue   # "甲方履行以下义务：……（十）遵守个人信息保护…": an item of the other party's list
             subject = {"insured", "billing"} if m == "benefit" else _subject(c, s)
             if m == "penalty" and not subject & BUREAU:   # the hospital's own duty in a penalty chapter
                 m = "prohibition" if re.search(r"不得|禁止|严禁", s.text) else "obligation"

@@ -80,7 +80,11 @@ def _subjectless_condition(head: str) -> bool:
 def subject_of(sentence) -> set[str]:
     """Actors named before the sentence's modal verb (its grammatical subject), or the agent a
     "应由X…" names right after it; empty when the sentence has neither."""
-    return _actors_in(_subject_text(sentence))
+    head = _subject_text(sentence)
+    for w, _ in _words():   # "医保支付的药品、耗材应当…": an activity before 的 qualifies the subject, it is not it
+        if not _PARTY.search(w) and w + "的" in head:
+            head = head.replace(w + "的", "　" * (len(w) + 1))
+    return _actors_in(head)
 
 
 # bodies outside the hospital that carry out the same activities (a 零售药店 settles its own sales):

@@ -202,3 +202,25 @@ def test_numbers_the_to_dos_do_not_quote_are_in_the_top_section(tmp_path):
     for q in lesson["quiz"]:   # every fill-in's answer is in the top section
         if q["kind"] == "choice" and "填空" in q["question"]:
             assert q["answer"] in taught, q
+
+
+def test_an_item_of_the_other_party_s_list_is_not_the_hospital_s_duty(tmp_path):
+    src = tmp_path / "xieyi.txt"
+    src.write_text("某省定点医疗机构服务协议\n甲方（医疗保障经办机构）：\n乙方（医疗保障定点医疗机构）：\n"
+                   "第一条 甲方履行以下义务：\n（一）遵守个人信息保护和数据安全有关制度，保护乙方的商业秘密；\n"
+                   "（二）按时向乙方拨付医保费用。\n"
+                   "第二条 乙方应当核验参保人员有效身份凭证，做到人证相符。\n", encoding="utf-8")
+    out = tmp_path / "d.json"
+    assert draft_cmd.main(["--new", str(src), "--title", "某省定点医疗机构服务协议", "--role", "doctor",
+                           "--role", "yibaoban", "--format", "json", "-o", str(out)]) == 0
+    for lesson in json.loads(out.read_text(encoding="utf-8")):
+        assert not any("个人信息保护" in a for a in lesson["actions"]), lesson["role"]
+
+
+def test_an_activity_before_de_qualifies_the_subject():
+    """"医保支付的药品、耗材应当…采购": the subject is the drugs (药剂科), not the window (医保支付)."""
+    from yibao.document import parse_document
+    from yibao.lessons.selection import subject_of, teachable_units
+    doc = parse_document("第一条 医保支付的药品、耗材应当按规定在平台上采购，并真实记录进销存情况。")
+    s = teachable_units(doc)[0].sentences[0]
+    assert "billing" not in subject_of(s) and "pharmacy" in subject_of(s)
