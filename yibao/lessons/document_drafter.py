@@ -265,6 +265,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
         the_case = {k: v for k, v in the_case.items() if k != "sentence"}
     limit = 5 if concern.level == "core" else 3
     numbers = duties_mod.key_facts(chosen, own[:duties_mod.MAX_ACTIONS], role, concern.actors, keywords)
+    numbers += duties_mod.safeguards(chosen, plan.units, role)   # what an inspector must show at the door
     duties_mod.quote_duties(numbers)
     bodies = provision_quiz.bodies_in([s.text for u in plan.units for s in u.sentences])
     quiz = provision_quiz.build_on_duties(own[:duties_mod.MAX_ACTIONS], plan.facts, short, limit, bodies)

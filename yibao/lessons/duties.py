@@ -18,9 +18,9 @@ HOSPITAL = frozenset({"medical_institution", "medical_staff", "pharmacy", "nursi
 OWN_SIDE = {"insured": frozenset({"insured"}), "employer_hr": frozenset({"employer"}),
             "agency": frozenset({"agency", "admin_dept"})}
 BUREAU = frozenset({"agency", "admin_dept"})
-VERB = {"fact": "记住这个数", "right": "您的权利", "prohibition": "守住红线", "penalty": "知晓后果", "obligation": "照此办理", "permission": "可以这样做",
+VERB = {"safeguard": "检查方须做到", "fact": "记住这个数", "right": "您的权利", "prohibition": "守住红线", "penalty": "知晓后果", "obligation": "照此办理", "permission": "可以这样做",
         "benefit": "按此结算"}
-RANK = {"fact": 5, "right": 0, "prohibition": 0, "penalty": 1, "obligation": 2, "benefit": 3, "permission": 4}
+RANK = {"safeguard": 5, "fact": 5, "right": 0, "prohibition": 0, "penalty": 1, "obligation": 2, "benefit": 3, "permission": 4}
 MAX_ACTIONS = 8
 MAX_CONTEXT = 2
 MAX_LINE = 260          # a lead-in with its items is cut after whole items past this length
@@ -445,5 +445,32 @@ def key_facts(chosen: list[Chosen], shown: list[Duty], role: str, actors: tuple[
             out.append(Duty(u.ref.replace("/", ""), "fact", text, False, True, u.order, False, c, s))
             break
         if len(out) >= limit:
+            break
+    return out
+
+
+MAX_SAFEGUARDS = 2
+# what an inspector or a bureau must do towards the hospital that the hospital can check on the spot
+_SAFEGUARD = re.compile(r"出示|送达|告知其|书面通知|至少有?\d|不少于\d|回避|听取[^，。]{0,8}意见|陈述|申辩|签字|确认")
+_INSPECTION = re.compile(r"检查组|检查人员|执法人员|现场检查|飞行检查|核查|稽核")
+
+
+def safeguards(chosen: list[Chosen], units: list, role: str) -> list[Duty]:
+    """"飞行检查组到达现场后，应当向被检查对象出示执法证件…", "现场检查应当至少有2名持有执法证件的检查人员
+    参加": the other side's duties during an inspection that the hospital's 医保办 and managers check at the
+    door (a role without work words of its own). Quoted whole, never as the hospital's to-do."""
+    if role not in ("yibaoban", "management"):
+        return []
+    out: list[Duty] = []
+    pool = [c.unit for c in chosen] + [u for u in units if all(u is not c.unit for c in chosen)]
+    for u in pool:
+        for s in u.sentences:
+            if duty_modality(s) != "obligation" or not _SAFEGUARD.search(s.text) or not _INSPECTION.search(s.text):
+                continue
+            if not (other_party(s.text) or subject_of(s) & BUREAU) or len(s.text) > MAX_LINE or is_fragment(s.text):
+                continue
+            out.append(Duty(u.ref.replace("/", ""), "safeguard", s.text, False, _counts(s), u.order, True, None, s))
+            break
+        if len(out) >= MAX_SAFEGUARDS:
             break
     return out

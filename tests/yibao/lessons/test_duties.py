@@ -224,3 +224,12 @@ def test_an_activity_before_de_qualifies_the_subject():
     doc = parse_document("第一条 医保支付的药品、耗材应当按规定在平台上采购，并真实记录进销存情况。")
     s = teachable_units(doc)[0].sentences[0]
     assert "billing" not in subject_of(s) and "pharmacy" in subject_of(s)
+
+
+def test_the_inspector_s_duties_the_hospital_checks_at_the_door(tmp_path):
+    d = draft(tmp_path, "inspection_banfa.txt", "某省医疗保障基金现场检查办法", "yibaoban", "doctor")
+    lines = d["yibaoban"]["actions"]
+    assert any(a.startswith("检查方须做到（第三条）") and "至少有2名" in a for a in lines)
+    assert any(a.startswith("检查方须做到（第二条）") for a in lines)
+    assert not any(a.startswith(("照此办理（第二条）", "照此办理（第三条）")) for a in lines)   # never our to-do
+    assert not any(a.startswith("检查方须做到") for a in d["doctor"]["actions"])
