@@ -124,7 +124,19 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
     else:
         when = ("什么时候开始执行，以官方通知为准。" if plain
                 else f"原文未写明施行日期（发布日期见文末）；请在{deadline_cn}前完成学习、测验并确认。")
+    gone = repealed(ctx.text)
+    if gone:   # what staff must stop following: "原《…》（…号）同时废止"
+        when += f"{gone}同时废止。"
     return [intro, key, when]
+
+
+_REPEALED = re.compile(r"((?:原)?《[^》]{4,80}》(?:[（(][^）)]{4,30}[）)])?(?:等[^，。；]{0,16}?)?)(?:同时)?(?:予以)?废止")
+
+
+def repealed(text: str) -> str | None:
+    """The earlier texts the document repeals, as printed ("原《…的通知》（青医保局发〔2019〕78号）等日间手术相关政策")."""
+    m = _REPEALED.search(text or "")
+    return m.group(1) if m else None
 
 
 def _first_whole(chosen: list[Chosen]) -> tuple[str, str] | None:

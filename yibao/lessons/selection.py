@@ -57,7 +57,8 @@ def _subject_text(sentence) -> str:
     """The words before the modal verb, or the agent a "应由X…" names right after it."""
     m = _MODAL.search(sentence.text)
     if not m:
-        return ""
+        agent = _AGENT_NO_MODAL.search(sentence.text)
+        return agent.group(1) if agent else ""   # "新增病种由各定点医疗机构…向…提出申请": the agent acts
     head = sentence.text[:m.start()]
     if _subjectless_condition(head):
         return ""
@@ -98,11 +99,19 @@ def outside_subject(sentence) -> bool | None:
     return bool(_OUTSIDE_BODY.search(text)) if text else None
 
 
+# "…由各定点医疗机构结合自身实际，向属地医保经办机构提出申请": a procedure naming who files it, without a modal
+_AGENT_NO_MODAL = re.compile(r"由((?:各|本)?(?:定点医疗机构|定点医药机构|医疗机构|乙方|参保人员|参保人|用人单位))"
+                             r"[^。；]{0,20}?(?:提出|申请|报送|上报|办理|负责|提交|备案)")
+
+
 def duty_modality(sentence) -> str:
     """The sentence's modality (the document model reads a bare-verb directive, "推进智能审核全覆盖。",
-    as an obligation), with a payment rule between the fund and the hospital read as one too."""
+    as an obligation), with a payment rule between the fund and the hospital read as one too, and a
+    procedure that names who files it ("由各定点医疗机构…向…提出申请") as that party's duty."""
     if sentence.modality != "statement":
         return sentence.modality
+    if _AGENT_NO_MODAL.search(sentence.text):
+        return "obligation"
     if _PAYS.search(sentence.text) and {"finance", "medical_institution"} <= set(sentence.actors):
         return "obligation"   # how the fund pays the hospital: a rule its finance office works by
     return sentence.modality

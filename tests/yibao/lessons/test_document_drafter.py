@@ -214,3 +214,10 @@ def test_a_warning_quotes_a_consequence_never_a_reporting_duty():
     assert consequence_at("受到市场监管部门行政处罚的，在决定书送达之日起5日内向医疗保障行政部门报送行政处罚相关信息；") < 0
     assert consequence_at("定点医疗机构违规申报费用，经审查核实的，经办机构不予支付。") > 0
     assert consequence_at("被检查对象不配合检查的，应当如实记录，并及时移交主管部门依法依规进行处置。") > 0
+
+
+def test_the_summary_says_which_earlier_text_is_repealed():
+    from yibao.lessons.document_drafter import repealed
+    text = "本通知自2030年1月1日起执行，原《某省关于手术付费有关问题的通知》（某医保发〔2019〕7号）同时废止。"
+    assert repealed(text) == "原《某省关于手术付费有关问题的通知》（某医保发〔2019〕7号）"
+    assert repealed("本办法自2030年1月1日起施行。") is None

@@ -233,3 +233,11 @@ def test_the_inspector_s_duties_the_hospital_checks_at_the_door(tmp_path):
     assert any(a.startswith("检查方须做到（第二条）") for a in lines)
     assert not any(a.startswith(("照此办理（第二条）", "照此办理（第三条）")) for a in lines)   # never our to-do
     assert not any(a.startswith("检查方须做到") for a in d["doctor"]["actions"])
+
+
+def test_a_procedure_naming_the_hospital_as_who_files_it_is_its_duty():
+    from yibao.document import parse_document
+    from yibao.lessons.selection import duty_modality, subject_of, teachable_units
+    doc = parse_document("一、新增病种由各定点医疗机构结合自身实际，向属地医保经办机构提出申请，逐级报省医疗保障局核定。")
+    s = teachable_units(doc)[0].sentences[0]
+    assert duty_modality(s) == "obligation" and "medical_institution" in subject_of(s)
