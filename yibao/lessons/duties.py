@@ -425,7 +425,8 @@ def key_facts(chosen: list[Chosen], shown: list[Duty], role: str, actors: tuple[
             continue
         for i, s in enumerate(u.sentences):
             if not any(f.kind in _NUMBERED and re.search(r"\d", f.text) and not re.search(r"版|号", f.text)
-                       for f in s.facts) or duty_modality(s) == "penalty":
+                       for f in s.facts) or (duty_modality(s) == "penalty" and
+                                             not re.search(r"(?:应当|应|须)在[^，。]{0,6}\d", s.text)):
                 continue   # a version ("2.0版") is no number to remember; a penalty is the warning's
             text = _whole(c, i)
             if _DESIGNATION.search(text) or _APPLICANT.search(_head(text)) or "申请材料" in text or \

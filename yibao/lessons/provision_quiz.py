@@ -264,7 +264,8 @@ def build_on_duties(duties: list, doc_facts: list, short: str, limit: int = 5,
 
     index = value_index(doc_facts)
     out: list[QuizItem] = []
-    later: list[QuizItem] = []
+    later: list[tuple[QuizItem, str]] = []
+    asked: set[str] = set()
     for d in duties:
         s = d.sentence
         if s is None or is_fragment(s.text) or is_boilerplate(s.text) or not 10 <= len(s.text) <= _MAX_STEM:
@@ -280,12 +281,14 @@ def build_on_duties(duties: list, doc_facts: list, short: str, limit: int = 5,
             best = tf if sum(q.kind == "truefalse" for q in out) < 2 else choice
         if best and all(best.question != q.question for q in out):
             out.append(best)
-        later += [it for it in (towards, choice) if it and it is not best]
+            asked.add(s.text)
+        later += [(it, s.text) for it in (towards, choice) if it and it is not best]
         if len(out) >= limit:
             break
-    for it in later:   # a second question on the same duties rather than a question on untaught text
-        if len(out) >= limit:
+    for it, text in later:   # a question on another taught duty rather than a question on untaught text,
+        if len(out) >= limit:   # never two questions on one sentence
             break
-        if all(it.question != q.question for q in out):
+        if text not in asked and all(it.question != q.question for q in out):
             out.append(it)
+            asked.add(text)
     return out

@@ -72,3 +72,17 @@ def test_a_duty_with_a_time_limit_is_asked_as_a_fill_in_not_a_modality_flip(tmp_
     limits = [q for q in quiz if q["answer"] in ("20个工作日", "20个工作日内", "2个月", "提前2个月")]
     assert limits and all(q["kind"] == "choice" for q in limits)
     assert sum(q["kind"] == "truefalse" for q in quiz) <= 2
+
+
+def test_never_two_questions_on_one_sentence(tmp_path):
+    import json
+    from pathlib import Path
+    from yibao.cli import draft_cmd
+    out = tmp_path / "d.json"
+    text = Path(__file__).parent / "texts" / "inspection_banfa.txt"
+    assert draft_cmd.main(["--new", str(text), "--title", "某省医疗保障基金现场检查办法", "--format", "json",
+                           "-o", str(out)]) == 0
+    for lesson in json.loads(out.read_text(encoding="utf-8")):
+        sentences = [q["explanation"].split("原文", 1)[-1].lstrip("：如此；") for q in lesson["quiz"]
+                     if "原文：" in q["explanation"]]
+        assert len(sentences) == len(set(sentences)), lesson["role"]
