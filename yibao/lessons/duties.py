@@ -18,7 +18,7 @@ HOSPITAL = frozenset({"medical_institution", "medical_staff", "pharmacy", "nursi
 OWN_SIDE = {"insured": frozenset({"insured"}), "employer_hr": frozenset({"employer"}),
             "agency": frozenset({"agency", "admin_dept"})}
 BUREAU = frozenset({"agency", "admin_dept"})
-VERB = {"safeguard": "检查方须做到", "fact": "记住这个数", "right": "您的权利", "prohibition": "守住红线", "penalty": "知晓后果", "obligation": "照此办理", "permission": "可以这样做",
+VERB = {"safeguard": "检查方须做到", "fact": "记住这个数", "right": "医院须做到", "prohibition": "守住红线", "penalty": "知晓后果", "obligation": "照此办理", "permission": "可以这样做",
         "benefit": "按此结算"}
 RANK = {"safeguard": 5, "fact": 5, "right": 0, "prohibition": 0, "penalty": 1, "obligation": 2, "benefit": 3, "permission": 4}
 MAX_ACTIONS = 8
@@ -43,7 +43,15 @@ class Duty:
     @property
     def line(self) -> str:
         verb = "您的待遇" if self.modality == "benefit" and self.for_insured else VERB[self.modality]
+        if self.for_insured and self.modality in ("obligation", "prohibition") and \
+                not _PATIENT_SUBJECT.match(_head(self.text) or self.text):
+            verb = "医院须做到"   # a patient is never told to "守住红线" of the hospital's
+        elif self.for_insured and self.modality in ("obligation", "prohibition"):
+            verb = "您要做到"
         return f"{verb}（{self.ref}）：{self.text}"
+
+
+_PATIENT_SUBJECT = re.compile(r"^\s*(?:参保人员|参保人|参保患者|患者|就医人员)(?![^，。]{0,30}的[，,])")
 
 
 def side_of(role: str) -> frozenset:
@@ -235,7 +243,8 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
             if m == "penalty" and not subject & BUREAU:   # the hospital's own duty in a penalty chapter
                 m = "prohibition" if re.search(r"不得|禁止|严禁", s.text) else "obligation"
             if role == "insured" and m in ("obligation", "prohibition") and subject & HOSPITAL and \
-                    "insured" in _actors_after_modal(s.text) and not is_generic(s.text):
+                    "insured" in s.actors and (_hospital_acts(u, s) or "insured" in _actors_after_modal(s.text)) \
+                    and not is_generic(s.text):
                 m, subject = "right", {"insured"}   # "…应当经参保人员或者其近亲属同意": the patient's right
             if not subject & side:
                 continue
@@ -289,6 +298,13 @@ def is_generic(text: str) -> bool:
     first = re.sub(r"^(?:应当|应|必须|须|要)", "", clauses[0]) if clauses else ""
     return bool(clauses) and all(_GENERIC_CLAUSE.search(c) or re.fullmatch(r"按照?规定[^，。；]{0,16}", c)
                                  for c in [first] + clauses[1:])
+
+
+def _hospital_acts(u, s) -> bool:
+    """The hospital is who acts ("乙方应当核验委托人的身份证明"), not what a bureau acts on ("对定点医疗机构…予以记分")."""
+    head = _head(s.text)
+    return bool(subject_of(s) & HOSPITAL) and not re.match(r"\s*对", head) and not _bureau_acts_on_object(u, s) \
+        and not _hospital_only_as_object(head or s.text)
 
 
 def _actors_after_modal(text: str) -> set[str]:

@@ -168,7 +168,7 @@ def test_a_condition_clause_is_not_the_subject(tmp_path):
     the doctor's to-do, and the patient's right — never a rule of the fund."""
     d = draft(tmp_path, "dingdian_banfa.txt", "某某医疗机构医保定点管理办法", "doctor", "insured")
     assert any(a.startswith("照此办理（第三条）：除急诊") for a in d["doctor"]["actions"])
-    assert any(a.startswith("您的权利（第三条）：除急诊") for a in d["insured"]["actions"])
+    assert any(a.startswith("医院须做到（第三条）：除急诊") for a in d["insured"]["actions"])
     assert not any("遵守医疗保障法律" in a for a in d["insured"]["actions"])
 
 
@@ -241,3 +241,18 @@ def test_a_procedure_naming_the_hospital_as_who_files_it_is_its_duty():
     doc = parse_document("一、新增病种由各定点医疗机构结合自身实际，向属地医保经办机构提出申请，逐级报省医疗保障局核定。")
     s = teachable_units(doc)[0].sentences[0]
     assert duty_modality(s) == "obligation" and "medical_institution" in subject_of(s)
+
+
+def test_a_patient_reads_the_hospital_s_duties_as_what_the_hospital_must_do(tmp_path):
+    src = tmp_path / "xieyi.txt"
+    src.write_text("某省定点医疗机构服务协议\n甲方（医疗保障经办机构）：\n乙方（医疗保障定点医疗机构）：\n"
+                   "第一条 参保人员委托他人代为购药的，乙方应当核验委托人和受托人的身份证明。\n"
+                   "第二条 乙方不得诱导、协助参保人员冒名就医。\n"
+                   "第三条 乙方应当遵守医疗保障法律法规政策。\n", encoding="utf-8")
+    out = tmp_path / "d.json"
+    assert draft_cmd.main(["--new", str(src), "--title", "某省定点医疗机构服务协议", "--role", "insured",
+                           "--format", "json", "-o", str(out)]) == 0
+    actions = json.loads(out.read_text(encoding="utf-8"))[0]["actions"]
+    assert not any(a.startswith(("守住红线", "照此办理")) for a in actions)
+    assert any(a.startswith("医院须做到（第一条）") for a in actions)
+    assert not any("遵守医疗保障法律" in a for a in actions)
