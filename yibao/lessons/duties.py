@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .selection import _PARTY as _PARTY_WORD
-from .selection import Chosen, _words, benefit_rule, duty_modality, subject_of
+from .selection import _PERMITTED, Chosen, _words, benefit_rule, duty_modality, subject_of
 
 HOSPITAL = frozenset({"medical_institution", "medical_staff", "pharmacy", "nursing", "billing"})
 # the subjects whose duties are each audience's own to-dos (the hospital roles get HOSPITAL)
@@ -180,6 +180,8 @@ def _bureau_acts_on_object(u, s) -> bool:
     subject is the bureau's instruction ("对定点医药机构相关人员…予以记分", "建设预警模块，推送至定点医药机构")."""
     if not (u.implied_outside and set(u.implied) & BUREAU):
         return False
+    if s.modality == "permission" and _PERMITTED.search(s.text):
+        return False   # "…允许医疗机构按规定自主备案采购": the hospital is who may act
     opening = re.sub(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)])", "", s.text)[:12]
     return opening.startswith("对") or not any(w in opening for w, a in _words() if a in HOSPITAL | {"insured"})
 
@@ -234,7 +236,9 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
                 continue   # "对定点医药机构相关人员…予以记分" in a notice to the bureaus: the bureau acts
             if m != "benefit" and _hospital_only_as_object(_head(s.text) or s.text):
                 continue   # "按协议约定及时足额向定点医疗机构拨付医保费用": the hospital receives, someone else acts
-            if m != "benefit" and other_party(s.text, named_hospital=_names_party(_head(s.text), side)):
+            permitted = m == "permission" and bool(_PERMITTED.search(s.text))   # "…允许医疗机构…"
+            if m != "benefit" and not permitted and \
+                    other_party(s.text, named_hospital=_names_party(_head(s.text), side)):
                 continue   # "飞行检查组应当…", "现场检查应当…": a party the actor list does not know
             if u.labels[i] and lead is not None and not _names_party(_head(lead.text) or lead.text, side) and \
                     other_party(lead.text):

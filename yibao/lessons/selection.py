@@ -54,7 +54,11 @@ _AGENT = re.compile(r"^(?:应当|必须|须|应|要)?(?:由|经)([^，。；：]
 
 
 def _subject_text(sentence) -> str:
-    """The words before the modal verb, or the agent a "应由X…" names right after it."""
+    """The words before the modal verb, or the agent a "应由X…" names right after it, or whom a permission
+    lets act ("允许医疗机构按规定自主备案采购")."""
+    allowed = _PERMITTED.search(sentence.text) if sentence.modality == "permission" else None
+    if allowed:
+        return allowed.group(1)
     m = _MODAL.search(sentence.text)
     if not m:
         agent = _AGENT_NO_MODAL.search(sentence.text)
@@ -99,6 +103,7 @@ def outside_subject(sentence) -> bool | None:
     return bool(_OUTSIDE_BODY.search(text)) if text else None
 
 
+_PERMITTED = re.compile(r"(?:允许|鼓励)((?:各级|公立)?(?:定点医疗机构|定点医药机构|医疗机构|医务人员|药师|参保人员|参保人))")
 # "…由各定点医疗机构结合自身实际，向属地医保经办机构提出申请": a procedure naming who files it, without a modal
 _AGENT_NO_MODAL = re.compile(r"由((?:各|本)?(?:定点医疗机构|定点医药机构|医疗机构|乙方|参保人员|参保人|用人单位))"
                              r"[^。；]{0,20}?(?:提出|申请|报送|上报|办理|负责|提交|备案)")

@@ -256,3 +256,9 @@ def test_a_patient_reads_the_hospital_s_duties_as_what_the_hospital_must_do(tmp_
     assert not any(a.startswith(("守住红线", "照此办理")) for a in actions)
     assert any(a.startswith("医院须做到（第一条）") for a in actions)
     assert not any("遵守医疗保障法律" in a for a in actions)
+
+
+def test_a_permission_that_lets_the_hospital_act_is_its_own_in_a_notice_to_the_bureaus(tmp_path):
+    """"平台上无企业挂网的短缺药品，允许医疗机构按规定自主备案采购": opens with a platform, yet the hospital may act."""
+    d = draft(tmp_path, "price_notice.txt", "某省医疗保障局关于做好药品价格管理工作的通知", "pharmacy")
+    assert any(a.startswith("可以这样做（四）") and "允许医疗机构" in a for a in d["pharmacy"]["actions"])
