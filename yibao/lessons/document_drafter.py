@@ -284,7 +284,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     seen = {q.question for q in quiz}   # then the numbers the lesson's top section quotes
     quiz += [q for q in provision_quiz.build_on_duties(numbers, plan.facts, short, limit, bodies)
              if q.question not in seen][:max(0, limit - len(quiz))]
-    for fallback in (duties_mod.quoted_duties(chosen, role), None):
+    for fallback in (duties_mod.quoted_duties(chosen, role, plan.addressed_to_bureaus), None):
         if len(quiz) >= 3:
             break
         # too few duties of its own: the other duties the lesson quotes, then any whole sentence

@@ -322,16 +322,21 @@ def _counts(s) -> bool:
     return any(f.kind != "list" for f in s.facts)
 
 
-def not_bureau_work(s) -> bool:
-    """A sentence that is not a bureau's, inspector's or firm's own duty (a quiz's fallback may ask it)."""
-    return not subject_of(s) & BUREAU and not other_party(s.text)
+def not_bureau_work(s, role: str = "", to_bureaus: bool = False) -> bool:
+    """A sentence that is not a bureau's, inspector's or firm's own duty (a quiz's fallback may ask it). In a
+    notice to the bureaus a sentence without the role's side as its subject is the bureau's ("基金预付要向…")."""
+    if subject_of(s) & BUREAU or other_party(s.text):
+        return False
+    if to_bureaus and role not in OWN_SIDE:
+        return _names_party(_head(s.text) or s.text[:20], side_of(role))
+    return True
 
 
-def quoted_duties(chosen: list[Chosen], role: str = "") -> list[Duty]:
+def quoted_duties(chosen: list[Chosen], role: str = "", to_bureaus: bool = False) -> list[Duty]:
     """Every strong sentence the lesson quotes (a quiz's fallback); for a hospital-side role, not the bureau's."""
     return [Duty(c.unit.ref.replace("/", ""), duty_modality(s), s.text, False, bool(s.facts), c.unit.order,
                  False, c, s) for c in chosen for s in c.sentences
-            if duty_modality(s) in VERB and (role in ("agency",) or not_bureau_work(s))]
+            if duty_modality(s) in VERB and (role in ("agency",) or not_bureau_work(s, role, to_bureaus))]
 
 
 def quote_duties(duties: list[Duty]) -> None:

@@ -62,8 +62,8 @@ def new_values_first(sentence: str, facts_here) -> list:
 def fill_item(ref: str, sentence: str, fact, doc_facts: list, short: str) -> QuizItem | None:
     if fact.kind not in ("number", "time_limit", "date") or not _blankable(sentence, fact) or len(sentence) > _MAX_STEM:
         return None
-    if not re.search(r"\d", fact.text):
-        return None  # "三种", "一批": counts in words make poor blanks (and poor distractors)
+    if not re.search(r"\d", fact.text) or _SERIAL.search(fact.text):
+        return None  # "三种", "一批": counts in words make poor blanks; "2.0版", "27号" are names, not amounts
     distractors = _same_kind_values(fact, doc_facts)[:3]
     if len(distractors) < 3 and fact.kind == "number":
         distractors += [d for d in number_distractors(fact.text, [], []) if d not in distractors][:3 - len(distractors)]
@@ -106,9 +106,13 @@ def same_reading(a: str, b: str) -> bool:
     return _SAME_READING.sub("", a) == _SAME_READING.sub("", b)
 
 
+_SERIAL = re.compile(r"[版号]$|^[Vv]")
+
+
 def swap_value(sentence: str, doc_facts: list, facts_here: list) -> str | None:
     for fact in facts_here:
-        if fact.kind != "number" or not re.search(r"\d", fact.text) or not _blankable(sentence, fact):
+        if fact.kind != "number" or not re.search(r"\d", fact.text) or not _blankable(sentence, fact) or \
+                _SERIAL.search(fact.text):
             continue
         others = [v for v in _same_kind_values(fact, doc_facts) if re.search(r"\d", v)]
         if others:

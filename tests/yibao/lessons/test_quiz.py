@@ -86,3 +86,23 @@ def test_never_two_questions_on_one_sentence(tmp_path):
         sentences = [q["explanation"].split("原文", 1)[-1].lstrip("：如此；") for q in lesson["quiz"]
                      if "原文：" in q["explanation"]]
         assert len(sentences) == len(set(sentences)), lesson["role"]
+
+
+def test_a_version_is_never_blanked_or_swapped():
+    from yibao.document.model import Fact
+    from yibao.lessons.provision_quiz import fill_item, swap_value
+    version = Fact("number", "2.0版", "2.0", "版", None)
+    other = Fact("number", "1版", "1", "版", None)
+    sentence = "各地要加强2.0版分组培训解读。"
+    assert fill_item("一", sentence, version, [version, other], "某通知") is None
+    assert swap_value(sentence, [version, other], [version]) is None
+
+
+def test_in_a_notice_to_the_bureaus_the_quiz_falls_back_on_the_hospital_s_sentences_only():
+    from yibao.document import parse_document
+    from yibao.lessons.duties import not_bureau_work
+    from yibao.lessons.selection import teachable_units
+    doc = parse_document("各省医疗保障局：\n一、基金预付要向管理规范的医疗机构倾斜。定点医疗机构应当按月上传结算清单。")
+    first, second = teachable_units(doc)[0].sentences
+    assert not not_bureau_work(first, "finance", to_bureaus=True)
+    assert not_bureau_work(second, "finance", to_bureaus=True)
