@@ -114,7 +114,8 @@ def swap_value(sentence: str, doc_facts: list, facts_here: list) -> str | None:
         if fact.kind != "number" or not re.search(r"\d", fact.text) or not _blankable(sentence, fact) or \
                 _SERIAL.search(fact.text):
             continue
-        others = [v for v in _same_kind_values(fact, doc_facts) if re.search(r"\d", v)]
+        # never a value the sentence already states ("从300元提高至520元" → "从520元提高至520元")
+        others = [v for v in _same_kind_values(fact, doc_facts) if re.search(r"\d", v) and v not in sentence]
         if others:
             return sentence.replace(fact.text, others[0], 1)
     return None
@@ -189,6 +190,8 @@ def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: st
         for other in _same_kind_values(fact, index):
             if len(wrong) >= 3:
                 break
+            if other in sentence:
+                continue
             wrong.append(sentence.replace(fact.text, other, 1))
     m = _MODAL_WORD.search(sentence)
     if m and plausible_flip(sentence):   # the other duties the sentence could have stated

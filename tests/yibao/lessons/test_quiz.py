@@ -106,3 +106,11 @@ def test_in_a_notice_to_the_bureaus_the_quiz_falls_back_on_the_hospital_s_senten
     first, second = teachable_units(doc)[0].sentences
     assert not not_bureau_work(first, "finance", to_bureaus=True)
     assert not_bureau_work(second, "finance", to_bureaus=True)
+
+
+def test_a_swapped_value_is_never_one_the_sentence_already_states():
+    from yibao.document.model import Fact
+    from yibao.lessons.provision_quiz import swap_value
+    old, new, third = (Fact("number", t, None, "元", None) for t in ("300元", "520元", "360元"))
+    sentence = "支付标准从300元提高至520元。"
+    assert swap_value(sentence, [old, new, third], [old, new]) == "支付标准从360元提高至520元。"
