@@ -381,14 +381,15 @@ def bureau_context(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> 
             if not (subject & BUREAU) or subject & side or BUREAU <= subject:   # (a bureau acting on a bureau)
                 continue
             reach = HOSPITAL if role != "insured" else {"insured"}
-            if not (set(s.actors) & reach) or is_fragment(s.text) or _NOT_A_DUTY.search(s.text) \
+            relief_for_patients = role == "insured" and bool(_EASED.search(s.text))   # "合理备药需求…放宽限制"
+            if not (set(s.actors) & reach or relief_for_patients) or is_fragment(s.text) or _NOT_A_DUTY.search(s.text) \
                     or _APPLICANT.search(_head(_whole(c, i))):
                 continue
             if len(s.text) < 24 and not s.actors:
                 continue   # "通过函询约谈等手段加强日常管理。": who and what are in the sentence before
             if _FIRM.search(_head(s.text)):
                 continue   # "经营者应按医疗保障部门要求…": a firm's duty, neither the bureau's work nor ours
-            weight = 2.0 * bool(set(s.actors) & set(actors)) + bool(_RELIEF.search(s.text)) \
+            weight = 2.0 * bool(set(s.actors) & set(actors)) + (3.0 if relief_for_patients else bool(_RELIEF.search(s.text))) \
                 - 2.0 * bool(_TIMETABLE.search(s.text))
             if role == "insured" and not (_RELIEF.search(s.text) or duty_modality(s) == "penalty"
                                           or re.search(r"参保人员|参保人|患者", s.text[:40])):
@@ -398,6 +399,7 @@ def bureau_context(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> 
 
 
 _FIRM = re.compile(r"经营者|企业|公司|厂家|厂商")
+_EASED = re.compile(r"放宽|不作限制|不受|从轻|从宽|减轻|免予")
 # what the bureau's work means for people: relief ("放宽限制", "不作限制", "从轻") or a check they will meet
 _RELIEF = re.compile(r"放宽|不作限制|不受|从轻|从宽|减轻|免予|提醒|推送|告知")
 _TIMETABLE = re.compile(r"\d{4}年[^，。]{0,8}(?:底|前)|试点地区|全覆盖|覆盖范围")

@@ -262,3 +262,10 @@ def test_a_permission_that_lets_the_hospital_act_is_its_own_in_a_notice_to_the_b
     """"平台上无企业挂网的短缺药品，允许医疗机构按规定自主备案采购": opens with a platform, yet the hospital may act."""
     d = draft(tmp_path, "price_notice.txt", "某省医疗保障局关于做好药品价格管理工作的通知", "pharmacy")
     assert any(a.startswith("可以这样做（四）") and "允许医疗机构" in a for a in d["pharmacy"]["actions"])
+
+
+def test_the_patient_reads_the_relief_first_in_a_notice_to_the_bureaus(tmp_path):
+    d = draft(tmp_path, "bureau_notice.txt", "某省医疗保障局关于加强超量开药监管工作的通知", "insured")
+    context = [a for a in d["insured"]["actions"] if a.startswith("医保部门将")]
+    assert context and "合理备药" in context[0]
+    assert not any("与我院相关" in a for a in context)
