@@ -208,7 +208,8 @@ def _subject(c: Chosen, s) -> set[str]:
     return set(c.unit.bound_of(s))
 
 
-def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_bureaus: bool = False) -> list[Duty]:
+def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_bureaus: bool = False,
+                keywords: tuple[str, ...] = ()) -> list[Duty]:
     """Every duty in the chosen units whose subject is on the role's side, best first:
     the role's own before the hospital's, prohibitions and penalties before obligations, numbers first.
     In a notice addressed to the bureaus a sentence without a named subject is the bureau's
@@ -243,6 +244,8 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
             if u.labels[i] and lead is not None and not _names_party(_head(lead.text) or lead.text, side) and \
                     other_party(lead.text):
                 continue   # "甲方履行以下义务：……（十）遵守个人信息保护…": an item of the other party's list
+            if m == "permission" and not permitted and _first_party(_head(s.text)) in BUREAU:
+                continue   # "经办机构发现定点医疗机构…的，可按协议…处理": what the bureau may do to us
             subject = {"insured", "billing"} if m == "benefit" else _subject(c, s)
             if m == "penalty" and not subject & BUREAU:   # the hospital's own duty in a penalty chapter
                 m = "prohibition" if re.search(r"不得|禁止|严禁", s.text) else "obligation"
@@ -273,8 +276,10 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
     # binds the role like a red line; the bureau's procedures ("经办机构对相关人员作出记分时，应核对…") do not.
     # A duty with a number or time limit the role must keep ("30个工作日内", "提前3个月") ranks with the
     # penalties: it is what staff forget; a duty that only says "obey the rules" comes last.
+    # a duty in the words of the role's work (实名/身份 at the window) before the hospital's other duties
     out.sort(key=lambda d: (is_generic(d.text), d.by_bureau and not d.named and not _consequence_for(d.text, mine),
-                            not d.own, not d.named, _rank(d), not d.has_fact, d.order))
+                            not d.own, not d.named, not any(k in d.text for k in keywords), _rank(d), not d.has_fact,
+                            d.order))
     return out
 
 
@@ -302,6 +307,12 @@ def is_generic(text: str) -> bool:
     first = re.sub(r"^(?:应当|应|必须|须|要)", "", clauses[0]) if clauses else ""
     return bool(clauses) and all(_GENERIC_CLAUSE.search(c) or re.fullmatch(r"按照?规定[^，。；]{0,16}", c)
                                  for c in [first] + clauses[1:])
+
+
+def _first_party(head: str) -> str | None:
+    """The actor of the first party word in the head ("经办机构发现定点医疗机构…" → agency)."""
+    at = [(head.find(w), a) for w, a in _words() if _PARTY_WORD.search(w) and w in head]
+    return min(at)[1] if at else None
 
 
 def _hospital_acts(u, s) -> bool:

@@ -269,3 +269,16 @@ def test_the_patient_reads_the_relief_first_in_a_notice_to_the_bureaus(tmp_path)
     context = [a for a in d["insured"]["actions"] if a.startswith("医保部门将")]
     assert context and "合理备药" in context[0]
     assert not any("与我院相关" in a for a in context)
+
+
+def test_what_the_bureau_may_do_to_the_hospital_is_not_its_permission(tmp_path):
+    src = tmp_path / "banfa.txt"
+    src.write_text("某办法\n第一条 经办机构发现定点医疗机构存在违反协议约定情形的，可按协议约定暂停拨付费用。\n"
+                   "第二条 定点医疗机构可以向经办机构申请调整预付金。\n"
+                   "第三条 定点医疗机构应当按月上传结算清单。\n", encoding="utf-8")
+    out = tmp_path / "d.json"
+    assert draft_cmd.main(["--new", str(src), "--title", "某办法", "--role", "management", "--format", "json",
+                           "-o", str(out)]) == 0
+    actions = json.loads(out.read_text(encoding="utf-8"))[0]["actions"]
+    assert not any(a.startswith("可以这样做（第一条）") for a in actions)
+    assert any(a.startswith("可以这样做（第二条）") for a in actions)
