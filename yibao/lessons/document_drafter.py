@@ -285,15 +285,23 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     seen = {q.question for q in quiz}   # then the numbers the lesson's top section quotes
     quiz += [q for q in provision_quiz.build_on_duties(numbers, plan.facts, short, limit, bodies)
              if q.question not in seen][:max(0, limit - len(quiz))]
-    for fallback in (duties_mod.quoted_duties(chosen, role, plan.addressed_to_bureaus), None):
+    taught = " ".join(text for _, text in context[:duties_mod.MAX_CONTEXT])   # the bureau lines the lesson shows
+    for fallback in (duties_mod.quoted_duties(chosen, role, plan.addressed_to_bureaus), "taught", None):
         if len(quiz) >= 3:
             break
-        # too few duties of its own: the other duties the lesson quotes, then any whole sentence
+        # too few duties of its own: the other duties the lesson quotes, the bureau lines its top section
+        # shows, then any whole sentence of its 条文
         seen = {q.question for q in quiz}
-        more = provision_quiz.build_on_duties(fallback, plan.facts, short, limit, bodies) if fallback is not None else \
-            provision_quiz.build(chosen, plan.facts, short, limit=limit,
-                                 keep=lambda s: not duties_mod.is_fragment(s.text)
-                                 and (role == "agency" or duties_mod.not_bureau_work(s)))
+        if fallback == "taught":
+            more = provision_quiz.build(chosen, plan.facts, short, limit=limit,
+                                        keep=lambda s: bool(taught) and s.text in taught
+                                        and not duties_mod.is_fragment(s.text))
+        elif fallback is not None:
+            more = provision_quiz.build_on_duties(fallback, plan.facts, short, limit, bodies)
+        else:
+            more = provision_quiz.build(chosen, plan.facts, short, limit=limit,
+                                        keep=lambda s: not duties_mod.is_fragment(s.text)
+                                        and (role == "agency" or duties_mod.not_bureau_work(s)))
         quiz += [q for q in more if q.question not in seen][:limit - len(quiz)]
     if len(quiz) < 3:
         flags.append("quiz_short")

@@ -114,3 +114,17 @@ def test_a_swapped_value_is_never_one_the_sentence_already_states():
     old, new, third = (Fact("number", t, None, "元", None) for t in ("300元", "520元", "360元"))
     sentence = "支付标准从300元提高至520元。"
     assert swap_value(sentence, [old, new, third], [old, new]) == "支付标准从360元提高至520元。"
+
+
+def test_a_role_without_duties_is_quizzed_on_the_bureau_lines_it_was_shown(tmp_path):
+    import json
+    from pathlib import Path
+    from yibao.cli import draft_cmd
+    out = tmp_path / "d.json"
+    text = Path(__file__).parent / "texts" / "bureau_notice.txt"
+    assert draft_cmd.main(["--new", str(text), "--title", "某省医疗保障局关于加强超量开药监管工作的通知", "--role",
+                           "doctor", "--format", "json", "-o", str(out)]) == 0
+    lesson = json.loads(out.read_text(encoding="utf-8"))[0]
+    shown = " ".join(a for a in lesson["actions"] if a.startswith("医保部门将"))
+    assert lesson["quiz"] and lesson["quiz"][0]["ref"] in shown
+    assert not any("试点地区" in q["question"] for q in lesson["quiz"][:2])
