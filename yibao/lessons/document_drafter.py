@@ -246,6 +246,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     short = doc_title(ctx.title)
     own = duties_mod.role_duties(chosen, role, concern.actors, to_bureaus=plan.addressed_to_bureaus,
                                  keywords=keywords)
+    own = duties_mod.about_the_role(own, role, concern.actors, keywords)
     duties_mod.quote_duties(own[:duties_mod.MAX_ACTIONS])
     context = duties_mod.bureau_context(chosen, role, concern.actors)
     summary = _summary(ctx, plan, role, concern, chosen, plain, deadline_cn, effective, own, context)

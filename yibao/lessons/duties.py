@@ -513,3 +513,30 @@ def safeguards(chosen: list[Chosen], units: list, role: str) -> list[Duty]:
         if len(out) >= MAX_SAFEGUARDS:
             break
     return out
+
+
+NARROW = frozenset({"doctor", "nurse", "cashier", "pharmacy", "finance"})
+# the care a doctor or nurse gives a patient ("提供…医药服务的，应当经参保人员同意")
+_CARE = re.compile(r"医药服务|医疗服务|诊疗|治疗|检查|住院|用药")
+MIN_DUTIES = 3
+
+
+def about_the_role(duties: list[Duty], role: str, actors: tuple[str, ...], keywords: tuple[str, ...]) -> list[Duty]:
+    """For a role with one line of work (doctor, nurse, window, pharmacy, finance) the hospital's duties that
+    speak of that work: its people named, its actors or work words in the sentence, a payment rule it
+    settles. The hospital's paperwork ("其他一般信息变更应及时书面告知", "不得为非定点医疗机构提供医保结算" for a
+    doctor) stays with 医保办 and 管理层; at least MIN_DUTIES are kept, best first."""
+    if role not in NARROW:
+        return duties
+
+    def relevant(d: Duty) -> bool:
+        named_here = d.sentence is not None and bool(set(getattr(d.sentence, "actors", ())) & set(actors))
+        at_bedside = role in ("doctor", "nurse") and d.sentence is not None and \
+            "insured" in getattr(d.sentence, "actors", ()) and bool(_CARE.search(d.text))
+        return d.named or named_here or at_bedside or d.modality == "benefit" or any(k in d.text for k in keywords)
+
+    mine = [d for d in duties if relevant(d)]
+    if len(mine) >= MIN_DUTIES:
+        return mine
+    rest = [d for d in duties if d not in mine][:MIN_DUTIES - len(mine)]
+    return sorted(mine + rest, key=duties.index)

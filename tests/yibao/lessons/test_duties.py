@@ -282,3 +282,20 @@ def test_what_the_bureau_may_do_to_the_hospital_is_not_its_permission(tmp_path):
     actions = json.loads(out.read_text(encoding="utf-8"))[0]["actions"]
     assert not any(a.startswith("可以这样做（第一条）") for a in actions)
     assert any(a.startswith("可以这样做（第二条）") for a in actions)
+
+
+def test_a_doctor_s_to_dos_leave_the_hospital_s_paperwork_to_the_yibaoban(tmp_path):
+    src = tmp_path / "banfa.txt"
+    src.write_text("某办法\n第一条 定点医疗机构不得为非定点医疗机构提供医保结算。\n"
+                   "第二条 其他一般信息变更应及时书面告知经办机构。\n"
+                   "第三条 定点医疗机构及其工作人员不得分解住院、挂床住院，不得超量开药。\n"
+                   "第四条 医务人员应当规范书写病历。\n"
+                   "第五条 定点医疗机构提供支付范围以外的医药服务的，应当经参保人员同意。\n", encoding="utf-8")
+    out = tmp_path / "d.json"
+    assert draft_cmd.main(["--new", str(src), "--title", "某办法", "--role", "doctor", "--role", "yibaoban",
+                           "--format", "json", "-o", str(out)]) == 0
+    d = {x["role"]: x for x in json.loads(out.read_text(encoding="utf-8"))}
+    doctor = " ".join(d["doctor"]["actions"])
+    assert "病历" in doctor and "分解住院" in doctor and "经参保人员同意" in doctor
+    assert "非定点医疗机构" not in doctor and "书面告知" not in doctor
+    assert "非定点医疗机构" in " ".join(d["yibaoban"]["actions"])
