@@ -106,8 +106,8 @@ def _acts(text: str) -> list[str]:
         phrase = m.group(1).strip("，、；。 ")
         if re.match(r"(?:超过|低于|少于|多于|高于)", phrase):
             continue   # "不得超过180日": a limit, not an act
-        if re.match(r"[受被]", phrase):
-            continue   # "不得受乙方库存药品限制": a passive, not something a person proposes
+        if re.match(r"[受被]|作为|视为|列为|计入|用于", phrase):
+            continue   # "不得受…限制" (a passive), "…不得作为医保欠费处理" (its object came before): no proposal
         if re.match(r"[以因将把对向为]", phrase):   # "不得以…为由，要求患者…": the act runs past the comma
             whole = re.match(r"[^。；]{2,70}", text[m.start(1):])
             if whole and not whole.group(0).endswith(("，", "、")) and len(whole.group(0)) < 70:

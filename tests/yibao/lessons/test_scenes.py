@@ -46,3 +46,9 @@ def test_a_payment_rule_is_a_question_at_the_window_and_a_check_at_finance(tmp_p
     assert "患者" in d["cashier"]["scenario"]["text"] and "在收费结算窗口" in d["cashier"]["scenario"]["text"]
     if d.get("finance", {}).get("scenario"):
         assert "患者问" not in d["finance"]["scenario"]["text"]
+
+
+def test_an_act_whose_object_came_before_is_not_proposed():
+    from yibao.lessons.scenes import _acts
+    assert _acts("经办机构不予支付的费用，定点医疗机构不得作为医保欠费处理。") == []
+    assert _acts("定点医疗机构不得分解住院、挂床住院，不得重复收费。") == ["分解住院、挂床住院", "重复收费"]
