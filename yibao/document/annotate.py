@@ -125,10 +125,19 @@ def actor_names() -> dict[str, str]:
     return {aid: (spec or {}).get("name", aid) for aid, spec in (load_config("actors.yaml").get("actors") or {}).items()}
 
 
+# a common word whose tail and the next character read as a signal word: "公开药品…" is not "开药"
+_FALSE_JOIN = re.compile(r"(?:公|展|召|离|打|分)开(?=药)")
+
+
+def mask_false_joins(text: str) -> str:
+    """The text with such words blanked (same length), for actor matching only."""
+    return _FALSE_JOIN.sub(lambda m: "　" * len(m.group(0)), text)
+
+
 def actors_of(sentence: str) -> tuple[str, ...]:
     """Actor ids signalled in a sentence, in order of first mention."""
     pattern, word_actor = _actor_matcher(_config_key())
-    return tuple(dict.fromkeys(word_actor[m.group(0)] for m in pattern.finditer(sentence)))
+    return tuple(dict.fromkeys(word_actor[m.group(0)] for m in pattern.finditer(mask_false_joins(sentence))))
 
 
 def _config_key() -> str:

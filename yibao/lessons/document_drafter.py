@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from . import facts
 from . import notes as notes_mod
 from . import duties as duties_mod
-from . import provision_quiz, stories
+from . import parties, provision_quiz, stories
 from .concern import Concern, concern_config, role_concerns
 from .docmodel import parse_document
 from .model import DocContext, LessonDraft
@@ -48,7 +48,34 @@ def plan_document(ctx: DocContext, topics: list[str]) -> DocumentPlan:
     units = teachable_units(doc)
     addressees = _addressees(doc, ctx.text)
     to_bureaus = bool(addressees) and all(_PROVINCIAL.search(a) for a in addressees)
-    return DocumentPlan(doc, units, role_concerns(units, topics), topics, all_facts(doc), to_bureaus)
+    plan = DocumentPlan(doc, units, role_concerns(units, topics), topics, all_facts(doc), to_bureaus)
+    for role, concern in plan.concerns.items():
+        named = any(set(s.actors) & set(concern.actors) for u in units for s in u.sentences)
+        if concern.level != "none" and not concern.bound and not named and role not in duties_mod.OWN_SIDE \
+                and not any(d.own for d in _own_duties(plan, role)):
+            # raised by its topic alone: the text never names the role's people, binds none of them, and
+            # gives it no duty of its own (a price notice on drugs and the doctor) — no lesson; the trainer
+            # can add it back
+            concern.level = "none"
+            concern.reason = f"文件只有医保部门等其他方面的工作安排，没有要求{ROLES[role]}办理的事项"
+    return plan
+
+
+def _chosen_for(plan: DocumentPlan, role: str, concern: Concern, level: str) -> tuple[list[Chosen], int]:
+    """The role's provisions, best first, and the lesson's size (how many are quoted)."""
+    size = int((concern_config().get("size") or {}).get(level, 6))
+    open_places = (concern_config().get("open_places") or {}).get(level)
+    keywords = tuple((roles_config().get("keywords") or {}).get(role) or ())
+    size = lesson_size(plan.units, concern, keywords, size, level)
+    chosen = choose(plan.units, concern.actors, concern.brief_actors, size + 2, affected_binds=concern.affected,
+                    keywords=keywords, open_places=open_places)
+    return chosen, size
+
+
+def _own_duties(plan: DocumentPlan, role: str) -> list:
+    concern = plan.concerns[role]
+    chosen, size = _chosen_for(plan, role, concern, concern.level)
+    return duties_mod.role_duties(chosen[:size], role, concern.actors, to_bureaus=plan.addressed_to_bureaus)
 
 
 def _plain_ref(ref: str) -> str:
@@ -97,7 +124,19 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
     else:
         when = ("什么时候开始执行，以官方通知为准。" if plain
                 else f"原文未写明施行日期（发布日期见文末）；请在{deadline_cn}前完成学习、测验并确认。")
+    gone = repealed(ctx.text)
+    if gone:   # what staff must stop following: "原《…》（…号）同时废止"
+        when += f"{gone}同时废止。"
     return [intro, key, when]
+
+
+_REPEALED = re.compile(r"((?:原)?《[^》]{4,80}》(?:[（(][^）)]{4,30}[）)])?(?:等[^，。；]{0,16}?)?)(?:同时)?(?:予以)?废止")
+
+
+def repealed(text: str) -> str | None:
+    """The earlier texts the document repeals, as printed ("原《…的通知》（青医保局发〔2019〕78号）等日间手术相关政策")."""
+    m = _REPEALED.search(text or "")
+    return m.group(1) if m else None
 
 
 def _first_whole(chosen: list[Chosen]) -> tuple[str, str] | None:
@@ -111,19 +150,28 @@ def _first_whole(chosen: list[Chosen]) -> tuple[str, str] | None:
     return None
 
 
-def _actions(duties: list, context: list[str], directives, deadline_cn: str, plain: bool) -> list[str]:
+def _actions(duties: list, context: list[str], directives, deadline_cn: str, plain: bool,
+             numbers: list = ()) -> list[str]:
     """The top section: the role's own duties (at most duties.MAX_ACTIONS, whole sentences), then what
     the bureau will do that reaches the hospital, never as the role's to-do."""
     out = ["培训重点：" + "；".join(directives.emphasis)] if directives.emphasis else []
     out += [d.line for d in duties[:duties_mod.MAX_ACTIONS]]
+    out += [d.line for d in numbers]   # the numbers and time limits of its provisions the to-dos do not quote
     if context and not duties:   # the bureau's work is context, set apart from any to-do
-        out.append("本岗位无须自行办理新事项；以下是医保部门将要做、会影响我院的事，仅供了解：")
-    out += [duties_mod.context_line(ref, text) for ref, text in context[:duties_mod.MAX_CONTEXT]]
+        out.append("您不需要自行办理新事项；以下是医保部门将要做、和您看病买药有关的事：" if plain else
+                   "本岗位无须自行办理新事项；以下是医保部门将要做、会影响我院的事，仅供了解：")
+    if not duties:   # the role's own duties leave no room for the bureau's work in its to-do list
+        out += [duties_mod.context_line(ref, text, plain=plain) for ref, text in context[:duties_mod.MAX_CONTEXT]]
     if plain:
         out.append("有疑问可咨询医院医保窗口或当地医保经办机构。")
     else:
         out.append(f"{deadline_cn}前完成本课学习与测验。")
     return out
+
+
+def _outside_quotes(text: str, rewrite) -> str:
+    """Rewrite the lesson's own words, never a quotation of the text (“…”)."""
+    return "".join(part if part.startswith("“") else rewrite(part) for part in re.split(r"(“[^”]*”)", text))
 
 
 def doc_title(title: str) -> str:
@@ -185,13 +233,9 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     concern = plan.concerns[role]
     directives = notes_mod.parse_notes(notes)
     level = concern.level if concern.level != "none" else "brief"
-    size = (concern_config().get("size") or {}).get(level, 6)
-    open_places = (concern_config().get("open_places") or {}).get(level)
+    chosen, size = _chosen_for(plan, role, concern, level)
+    chosen = _apply_notes(chosen, directives)[:size]
     keywords = tuple((roles_config().get("keywords") or {}).get(role) or ())
-    size = lesson_size(plan.units, concern, keywords, int(size), level)
-    chosen = choose(plan.units, concern.actors, concern.brief_actors, int(size) + 2, affected_binds=concern.affected,
-                    keywords=keywords, open_places=open_places)
-    chosen = _apply_notes(chosen, directives)[: int(size)]
     flags = (["trainer_notes"] if directives.raw else []) + (["not_concerned_added"] if concern.level == "none" else [])
     if plan.addressed_to_bureaus:
         flags.append("addressed_to_bureaus")
@@ -200,7 +244,9 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
         flags.append("effective_date_missing")
     deadline_cn = facts.fmt_cn_date(ctx.deadline)
     short = doc_title(ctx.title)
-    own = duties_mod.role_duties(chosen, role, concern.actors, to_bureaus=plan.addressed_to_bureaus)
+    own = duties_mod.role_duties(chosen, role, concern.actors, to_bureaus=plan.addressed_to_bureaus,
+                                 keywords=keywords)
+    own = duties_mod.about_the_role(own, role, concern.actors, keywords)
     duties_mod.quote_duties(own[:duties_mod.MAX_ACTIONS])
     context = duties_mod.bureau_context(chosen, role, concern.actors)
     summary = _summary(ctx, plan, role, concern, chosen, plain, deadline_cn, effective, own, context)
@@ -232,23 +278,38 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     if the_case:
         the_case = {k: v for k, v in the_case.items() if k != "sentence"}
     limit = 5 if concern.level == "core" else 3
-    quiz = provision_quiz.build_on_duties(own[:duties_mod.MAX_ACTIONS], plan.facts, short, limit)
-    for fallback in (duties_mod.quoted_duties(chosen, role), None):
+    numbers = duties_mod.key_facts(chosen, own[:duties_mod.MAX_ACTIONS], role, concern.actors, keywords)
+    numbers += duties_mod.safeguards(chosen, plan.units, role)   # what an inspector must show at the door
+    duties_mod.quote_duties(numbers)
+    bodies = provision_quiz.bodies_in([s.text for u in plan.units for s in u.sentences])
+    quiz = provision_quiz.build_on_duties(own[:duties_mod.MAX_ACTIONS], plan.facts, short, limit, bodies)
+    seen = {q.question for q in quiz}   # then the numbers the lesson's top section quotes
+    quiz += [q for q in provision_quiz.build_on_duties(numbers, plan.facts, short, limit, bodies)
+             if q.question not in seen][:max(0, limit - len(quiz))]
+    taught = " ".join(text for _, text in context[:duties_mod.MAX_CONTEXT])   # the bureau lines the lesson shows
+    for fallback in (duties_mod.quoted_duties(chosen, role, plan.addressed_to_bureaus), "taught", None):
         if len(quiz) >= 3:
             break
-        # too few duties of its own: the other duties the lesson quotes, then any whole sentence
+        # too few duties of its own: the other duties the lesson quotes, the bureau lines its top section
+        # shows, then any whole sentence of its 条文
         seen = {q.question for q in quiz}
-        more = provision_quiz.build_on_duties(fallback, plan.facts, short, limit) if fallback is not None else \
-            provision_quiz.build(chosen, plan.facts, short, limit=limit,
-                                 keep=lambda s: not duties_mod.is_fragment(s.text)
-                                 and (role == "agency" or duties_mod.not_bureau_work(s)))
+        if fallback == "taught":
+            more = provision_quiz.build(chosen, plan.facts, short, limit=limit,
+                                        keep=lambda s: bool(taught) and s.text in taught
+                                        and not duties_mod.is_fragment(s.text))
+        elif fallback is not None:
+            more = provision_quiz.build_on_duties(fallback, plan.facts, short, limit, bodies)
+        else:
+            more = provision_quiz.build(chosen, plan.facts, short, limit=limit,
+                                        keep=lambda s: not duties_mod.is_fragment(s.text)
+                                        and (role == "agency" or duties_mod.not_bureau_work(s)))
         quiz += [q for q in more if q.question not in seen][:limit - len(quiz)]
     if len(quiz) < 3:
         flags.append("quiz_short")
     # 条文（按章）: the provisions in reading order, grouped by the part (章, 一、) they sit in
     shown = sorted(chosen, key=lambda c: c.unit.order)
     changes = [_change(c) for c in shown]
-    actions = _actions(own, context, directives, deadline_cn, plain)
+    actions = _actions(own, context, directives, deadline_cn, plain, numbers)
     year = _document_year(ctx, plan)
     if year:   # "今年9月底前" → "2024年9月底前": the document's own year, never the reader's
         dated = lambda t: facts.date_relative_years(t, year)   # noqa: E731
@@ -261,6 +322,16 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
         for q in quiz:
             q.question, q.explanation, q.answer = dated(q.question), dated(q.explanation), dated(q.answer)
             q.distractors = [dated(x) for x in q.distractors]
+    names = parties.party_names(ctx.text, plain=plain)
+    if names:   # an agreement: "乙方" is this hospital, "甲方" the 医保经办机构 (the 条文 stay as printed)
+        summary = [parties.in_own_words(x, names) for x in summary]
+        actions = [parties.in_own_words(x, names) for x in actions]
+        headline = parties.in_own_words(headline, names)
+        for part in (the_scene, the_case):
+            if part:
+                for k in ("title", "text"):
+                    if part.get(k):
+                        part[k] = _outside_quotes(part[k], lambda t: parties.in_own_words(t, names))
     if plain:  # 参保人: jargon explained at first use (roles.yaml insured.plain_terms)
         headline, summary, actions = _plainify(rc, headline, summary, actions, changes, the_scene, the_case, quiz)
     return LessonDraft(

@@ -11,16 +11,16 @@ import re
 from dataclasses import dataclass
 
 from .selection import _PARTY as _PARTY_WORD
-from .selection import Chosen, _words, benefit_rule, duty_modality, subject_of
+from .selection import _PERMITTED, Chosen, _words, benefit_rule, duty_modality, subject_of
 
 HOSPITAL = frozenset({"medical_institution", "medical_staff", "pharmacy", "nursing", "billing"})
 # the subjects whose duties are each audience's own to-dos (the hospital roles get HOSPITAL)
 OWN_SIDE = {"insured": frozenset({"insured"}), "employer_hr": frozenset({"employer"}),
             "agency": frozenset({"agency", "admin_dept"})}
 BUREAU = frozenset({"agency", "admin_dept"})
-VERB = {"prohibition": "守住红线", "penalty": "知晓后果", "obligation": "照此办理", "permission": "可以这样做",
+VERB = {"safeguard": "检查方须做到", "fact": "记住这个数", "right": "医院须做到", "prohibition": "守住红线", "penalty": "知晓后果", "obligation": "照此办理", "permission": "可以这样做",
         "benefit": "按此结算"}
-RANK = {"prohibition": 0, "penalty": 1, "obligation": 2, "benefit": 3, "permission": 4}
+RANK = {"safeguard": 5, "fact": 5, "right": 0, "prohibition": 0, "penalty": 1, "obligation": 2, "benefit": 3, "permission": 4}
 MAX_ACTIONS = 8
 MAX_CONTEXT = 2
 MAX_LINE = 260          # a lead-in with its items is cut after whole items past this length
@@ -38,11 +38,20 @@ class Duty:
     source: Chosen | None = None   # the provision it comes from
     sentence: object = None        # its document-model Sentence (facts, modality)
     named: bool = False            # the role's own actor is the subject ("医务人员不得…")
+    for_insured: bool = False      # drafted for the 参保人 (a payment rule is "您的待遇")
 
     @property
     def line(self) -> str:
-        verb = "您的待遇" if self.modality == "benefit" and self.own and "insured" in self.text else VERB[self.modality]
+        verb = "您的待遇" if self.modality == "benefit" and self.for_insured else VERB[self.modality]
+        if self.for_insured and self.modality in ("obligation", "prohibition") and \
+                not _PATIENT_SUBJECT.match(_head(self.text) or self.text):
+            verb = "医院须做到"   # a patient is never told to "守住红线" of the hospital's
+        elif self.for_insured and self.modality in ("obligation", "prohibition"):
+            verb = "您要做到"
         return f"{verb}（{self.ref}）：{self.text}"
+
+
+_PATIENT_SUBJECT = re.compile(r"^\s*(?:参保人员|参保人|参保患者|患者|就医人员)(?![^，。]{0,30}的[，,])")
 
 
 def side_of(role: str) -> frozenset:
@@ -171,6 +180,8 @@ def _bureau_acts_on_object(u, s) -> bool:
     subject is the bureau's instruction ("对定点医药机构相关人员…予以记分", "建设预警模块，推送至定点医药机构")."""
     if not (u.implied_outside and set(u.implied) & BUREAU):
         return False
+    if s.modality == "permission" and _PERMITTED.search(s.text):
+        return False   # "…允许医疗机构按规定自主备案采购": the hospital is who may act
     opening = re.sub(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)])", "", s.text)[:12]
     return opening.startswith("对") or not any(w in opening for w, a in _words() if a in HOSPITAL | {"insured"})
 
@@ -197,7 +208,8 @@ def _subject(c: Chosen, s) -> set[str]:
     return set(c.unit.bound_of(s))
 
 
-def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_bureaus: bool = False) -> list[Duty]:
+def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_bureaus: bool = False,
+                keywords: tuple[str, ...] = ()) -> list[Duty]:
     """Every duty in the chosen units whose subject is on the role's side, best first:
     the role's own before the hospital's, prohibitions and penalties before obligations, numbers first.
     In a notice addressed to the bureaus a sentence without a named subject is the bureau's
@@ -209,7 +221,8 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
         u = c.unit
         for i, s in enumerate(u.sentences):
             m = duty_modality(s)
-            if m in ("statement", "obligation") and _is_benefit(s):
+            carried_duty = s.modality == "obligation" and bool(set(u.bound_of(s)) & (HOSPITAL - {"billing"}))
+            if m in ("statement", "obligation") and _is_benefit(s) and not carried_duty:
                 m = "benefit"   # "参保人员…按住院政策报付，不设起付线": what the window settles, what the patient gets
             if m not in VERB or u.is_purpose or _REGION.search(_head(s.text)):
                 continue   # "具备条件的地区可…": a region's option, nobody's to-do in the hospital
@@ -224,11 +237,22 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
                 continue   # "对定点医药机构相关人员…予以记分" in a notice to the bureaus: the bureau acts
             if m != "benefit" and _hospital_only_as_object(_head(s.text) or s.text):
                 continue   # "按协议约定及时足额向定点医疗机构拨付医保费用": the hospital receives, someone else acts
-            if m != "benefit" and other_party(s.text, named_hospital=_names_party(_head(s.text), side)):
+            permitted = m == "permission" and bool(_PERMITTED.search(s.text))   # "…允许医疗机构…"
+            if m != "benefit" and not permitted and \
+                    other_party(s.text, named_hospital=_names_party(_head(s.text), side)):
                 continue   # "飞行检查组应当…", "现场检查应当…": a party the actor list does not know
+            if u.labels[i] and lead is not None and not _names_party(_head(lead.text) or lead.text, side) and \
+                    other_party(lead.text):
+                continue   # "甲方履行以下义务：……（十）遵守个人信息保护…": an item of the other party's list
+            if m == "permission" and not permitted and _first_party(_head(s.text)) in BUREAU:
+                continue   # "经办机构发现定点医疗机构…的，可按协议…处理": what the bureau may do to us
             subject = {"insured", "billing"} if m == "benefit" else _subject(c, s)
             if m == "penalty" and not subject & BUREAU:   # the hospital's own duty in a penalty chapter
                 m = "prohibition" if re.search(r"不得|禁止|严禁", s.text) else "obligation"
+            if role == "insured" and m in ("obligation", "prohibition") and subject & HOSPITAL and \
+                    "insured" in s.actors and (_hospital_acts(u, s) or "insured" in _actors_after_modal(s.text)) \
+                    and not is_generic(s.text):
+                m, subject = "right", {"insured"}   # "…应当经参保人员或者其近亲属同意": the patient's right
             if not subject & side:
                 continue
             if to_bureaus and role not in OWN_SIDE and m != "benefit" and \
@@ -246,25 +270,84 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
             seen.add(text)
             # the role is named as who acts (not just its work: 病历, 收费), or as who violates and bears the consequence
             named = bool(subject_of(s) & mine) or (m == "penalty" and _consequence_for(s.text, mine))
-            out.append(Duty(c.unit.ref.replace("/", ""), m, text, bool(subject & mine), bool(s.facts), u.order,
-                            bool(subject & BUREAU), c, s, named))
+            out.append(Duty(c.unit.ref.replace("/", ""), m, text, bool(subject & mine), _counts(s), u.order,
+                            bool(subject & BUREAU), c, s, named, role == "insured"))
     # a penalty the bureau imposes on the role's own people ("相关责任人员…达到9分，未达12分的，医保经办机构…暂停")
-    # binds the role like a red line; the bureau's procedures ("经办机构对相关人员作出记分时，应核对…") do not
-    out.sort(key=lambda d: (d.by_bureau and not _consequence_for(d.text, mine), not d.own, not d.named,
-                            RANK[d.modality], not d.has_fact, d.order))
+    # binds the role like a red line; the bureau's procedures ("经办机构对相关人员作出记分时，应核对…") do not.
+    # A duty with a number or time limit the role must keep ("30个工作日内", "提前3个月") ranks with the
+    # penalties: it is what staff forget; a duty that only says "obey the rules" comes last.
+    # a duty in the words of the role's work (实名/身份 at the window) before the hospital's other duties
+    out.sort(key=lambda d: (is_generic(d.text), d.by_bureau and not d.named and not _consequence_for(d.text, mine),
+                            not d.own, not d.named, not any(k in d.text for k in keywords), _rank(d), not d.has_fact,
+                            d.order))
     return out
 
 
-def not_bureau_work(s) -> bool:
-    """A sentence that is not a bureau's, inspector's or firm's own duty (a quiz's fallback may ask it)."""
-    return not subject_of(s) & BUREAU and not other_party(s.text)
+def _rank(d: Duty) -> int:
+    if d.modality in ("obligation", "benefit") and d.has_fact:
+        return RANK["penalty"]
+    return RANK[d.modality]
 
 
-def quoted_duties(chosen: list[Chosen], role: str = "") -> list[Duty]:
+_GENERIC_CLAUSE = re.compile(
+    r"^(?:应当|应|必须|须|要)?(?:严格|认真|自觉|切实)?(?:遵守|执行|遵循|贯彻|落实|坚持|按照规定|按规定|依法)"
+    r"[^，。；]{0,24}?(?:法律|法规|规章|政策|规定|约定|原则|要求|规范|制度)[^，。；]{0,6}$")
+
+
+def is_generic(text: str) -> bool:
+    """A duty that says only "obey the law / the agreement / the principles" ("定点医疗机构应当遵守医疗保障法律、
+    法规、规章及有关政策，按照规定向参保人员提供医疗服务。"): true of every document, nothing to act on."""
+    m = _MODAL.search(text)
+    if not m or re.search(r"\d", text):
+        return False
+    if re.search(r"(?:坚持|遵循)[^。]{0,40}原则", text) and not re.search(r"不得|禁止|严禁", text):
+        return True   # "…应坚持以人民健康为中心，遵循保障基本…的原则": a principle, not a task
+    rest = text[m.start():].rstrip("。；")
+    clauses = [c for c in re.split(r"[，；]", rest) if c]
+    first = re.sub(r"^(?:应当|应|必须|须|要)", "", clauses[0]) if clauses else ""
+    return bool(clauses) and all(_GENERIC_CLAUSE.search(c) or re.fullmatch(r"按照?规定[^，。；]{0,16}", c)
+                                 for c in [first] + clauses[1:])
+
+
+def _first_party(head: str) -> str | None:
+    """The actor of the first party word in the head ("经办机构发现定点医疗机构…" → agency)."""
+    at = [(head.find(w), a) for w, a in _words() if _PARTY_WORD.search(w) and w in head]
+    return min(at)[1] if at else None
+
+
+def _hospital_acts(u, s) -> bool:
+    """The hospital is who acts ("乙方应当核验委托人的身份证明"), not what a bureau acts on ("对定点医疗机构…予以记分")."""
+    head = _head(s.text)
+    return bool(subject_of(s) & HOSPITAL) and not re.match(r"\s*对", head) and not _bureau_acts_on_object(u, s) \
+        and not _hospital_only_as_object(head or s.text)
+
+
+def _actors_after_modal(text: str) -> set[str]:
+    from .selection import _actors_in
+    m = _MODAL.search(text)
+    return _actors_in(text[m.start():]) if m else set()
+
+
+def _counts(s) -> bool:
+    """The sentence carries a number, date or time limit (a list of items is not what staff forget)."""
+    return any(f.kind != "list" for f in s.facts)
+
+
+def not_bureau_work(s, role: str = "", to_bureaus: bool = False) -> bool:
+    """A sentence that is not a bureau's, inspector's or firm's own duty (a quiz's fallback may ask it). In a
+    notice to the bureaus a sentence without the role's side as its subject is the bureau's ("基金预付要向…")."""
+    if subject_of(s) & BUREAU or other_party(s.text):
+        return False
+    if to_bureaus and role not in OWN_SIDE:
+        return _names_party(_head(s.text) or s.text[:20], side_of(role))
+    return True
+
+
+def quoted_duties(chosen: list[Chosen], role: str = "", to_bureaus: bool = False) -> list[Duty]:
     """Every strong sentence the lesson quotes (a quiz's fallback); for a hospital-side role, not the bureau's."""
     return [Duty(c.unit.ref.replace("/", ""), duty_modality(s), s.text, False, bool(s.facts), c.unit.order,
                  False, c, s) for c in chosen for s in c.sentences
-            if duty_modality(s) in VERB and (role in ("agency",) or not_bureau_work(s))]
+            if duty_modality(s) in VERB and (role in ("agency",) or not_bureau_work(s, role, to_bureaus))]
 
 
 def quote_duties(duties: list[Duty]) -> None:
@@ -291,12 +374,13 @@ def lead_duty(chosen: list[Chosen], duties: list[Duty]) -> Duty | None:
 
 
 def bureau_context(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Bureau duties that name the role's side: what the 医保部门 will do that reaches the hospital,
-    as (ref, whole sentence)."""
-    if role in OWN_SIDE:
+    """Bureau duties that name the role's side: what the 医保部门 will do that reaches the hospital (or,
+    for the 参保人, the patient), as (ref, whole sentence), the ones about the role's own people and
+    the relief they get first; a bureau's own timetable ("2025年12月底前…纳入…") last."""
+    if role in OWN_SIDE and role != "insured":
         return []
-    side = side_of(role) | {"insured"}
-    out: list[str] = []
+    side = frozenset({"insured"}) if role == "insured" else side_of(role) | {"insured"}
+    found: list[tuple[float, int, str, str]] = []
     for c in chosen:
         u = c.unit
         for i, s in enumerate(u.sentences):
@@ -307,22 +391,37 @@ def bureau_context(chosen: list[Chosen], role: str, actors: tuple[str, ...]) -> 
                 continue   # "乙方履行以下义务：……（三）根据甲方要求…": the lead's party acts
             if not (subject & BUREAU) or subject & side or BUREAU <= subject:   # (a bureau acting on a bureau)
                 continue
-            if not (set(s.actors) & HOSPITAL) or is_fragment(s.text) or _NOT_A_DUTY.search(s.text) \
+            reach = HOSPITAL if role != "insured" else {"insured"}
+            relief_for_patients = role == "insured" and bool(_EASED.search(s.text))   # "合理备药需求…放宽限制"
+            if not (set(s.actors) & reach or relief_for_patients) or is_fragment(s.text) or _NOT_A_DUTY.search(s.text) \
                     or _APPLICANT.search(_head(_whole(c, i))):
                 continue
-            out.append((u.ref.replace("/", ""), _whole(c, i)))
-            break
-        if len(out) >= MAX_CONTEXT:
-            break
-    return out
+            if len(s.text) < 24 and not s.actors:
+                continue   # "通过函询约谈等手段加强日常管理。": who and what are in the sentence before
+            if _FIRM.search(_head(s.text)):
+                continue   # "经营者应按医疗保障部门要求…": a firm's duty, neither the bureau's work nor ours
+            weight = 2.0 * bool(set(s.actors) & set(actors)) + (3.0 if relief_for_patients else bool(_RELIEF.search(s.text))) \
+                - 2.0 * bool(_TIMETABLE.search(s.text))
+            if role == "insured" and not (_RELIEF.search(s.text) or duty_modality(s) == "penalty"
+                                          or re.search(r"参保人员|参保人|患者", s.text[:40])):
+                continue   # a bureau's procedure the patient never meets
+            found.append((-weight, len(found), u.ref.replace("/", ""), _whole(c, i)))
+    return [(ref, text) for _, _, ref, text in sorted(found)][:MAX_CONTEXT]
+
+
+_FIRM = re.compile(r"经营者|企业|公司|厂家|厂商")
+_EASED = re.compile(r"放宽|不作限制|不受|从轻|从宽|减轻|免予")
+# what the bureau's work means for people: relief ("放宽限制", "不作限制", "从轻") or a check they will meet
+_RELIEF = re.compile(r"放宽|不作限制|不受|从轻|从宽|减轻|免予|提醒|推送|告知")
+_TIMETABLE = re.compile(r"\d{4}年[^，。]{0,8}(?:底|前)|试点地区|全覆盖|覆盖范围")
 
 
 _PREP = re.compile(r"^(?:按照|根据|依据|对|在|于|为|经|由|将|把|以|与|向)")
 _MODAL = re.compile(r"应当|必须|不得|禁止|严禁|须|应|要|可以")
 
 
-def context_line(ref: str, text: str) -> str:
-    return f"医保部门将（{ref}，与我院相关）：{text}"
+def context_line(ref: str, text: str, *, plain: bool = False) -> str:
+    return f"医保部门将（{ref}）：{text}" if plain else f"医保部门将（{ref}，与我院相关）：{text}"
 
 
 def gist(duty_text: str) -> str | None:
@@ -344,3 +443,100 @@ def gist(duty_text: str) -> str | None:
             return clause
         return None
     return None
+
+
+MAX_FACTS = 3
+_NUMBERED = ("number", "time_limit", "frequency")
+
+
+def key_facts(chosen: list[Chosen], shown: list[Duty], role: str, actors: tuple[str, ...] = (),
+              keywords: tuple[str, ...] = (), *, limit: int = MAX_FACTS) -> list[Duty]:
+    """Numbers and time limits the role must know that its to-dos do not already quote: a sentence of the
+    lesson's provisions naming the hospital's side or the patients ("出院48小时以内完成的手术（不含门诊手术）
+    属日间手术范围", "特例单议病例…原则上不超过出院病例的5%"). Never a bureau's timetable or a firm's duty."""
+    reach = frozenset({"insured"}) if role == "insured" else HOSPITAL | {"insured"}
+    quoted = " ".join(d.text for d in shown)
+    out: list[Duty] = []
+    for c in chosen:
+        u = c.unit
+        if u.is_purpose:
+            continue
+        for i, s in enumerate(u.sentences):
+            if not any(f.kind in _NUMBERED and re.search(r"\d", f.text) and not re.search(r"版|号", f.text)
+                       for f in s.facts) or (duty_modality(s) == "penalty" and
+                                             not re.search(r"(?:应当|应|须)在[^，。]{0,6}\d", s.text)):
+                continue   # a version ("2.0版") is no number to remember; a penalty is the warning's
+            text = _whole(c, i)
+            if _DESIGNATION.search(text) or _APPLICANT.search(_head(text)) or "申请材料" in text or \
+                    ("评估" in text and "申请" in text) or \
+                    re.search(r"申请|评估", u.theme or "") and not u.bound_of(s) & HOSPITAL:
+                continue   # the conditions and procedure to become 定点: past for a 定点 hospital
+            if keywords and not (set(s.actors) & set(actors) or any(k in s.text for k in keywords)):
+                continue   # the window's 对账 deadline is not the doctor's number
+            if s.text in quoted or text in quoted or any(text == d.text for d in out) or is_fragment(s.text):
+                continue
+            if _TIMETABLE.search(s.text) or _FIRM.search(_head(s.text)) or _NOT_A_DUTY.search(s.text) and "是指" in s.text:
+                continue
+            if not set(s.actors) & reach and not set(u.bound_of(s)) & reach:
+                continue
+            if len(text) > MAX_LINE:
+                continue
+            out.append(Duty(u.ref.replace("/", ""), "fact", text, False, True, u.order, False, c, s))
+            break
+        if len(out) >= limit:
+            break
+    return out
+
+
+MAX_SAFEGUARDS = 2
+# what an inspector or a bureau must do towards the hospital that the hospital can check on the spot
+_SAFEGUARD = re.compile(r"出示|送达|告知其|书面通知|至少有?\d|不少于\d|回避|听取[^，。]{0,8}意见|陈述|申辩|签字|确认")
+_INSPECTION = re.compile(r"检查组|检查人员|执法人员|现场检查|飞行检查|核查|稽核")
+
+
+def safeguards(chosen: list[Chosen], units: list, role: str) -> list[Duty]:
+    """"飞行检查组到达现场后，应当向被检查对象出示执法证件…", "现场检查应当至少有2名持有执法证件的检查人员
+    参加": the other side's duties during an inspection that the hospital's 医保办 and managers check at the
+    door (a role without work words of its own). Quoted whole, never as the hospital's to-do."""
+    if role not in ("yibaoban", "management"):
+        return []
+    out: list[Duty] = []
+    pool = [c.unit for c in chosen] + [u for u in units if all(u is not c.unit for c in chosen)]
+    for u in pool:
+        for s in u.sentences:
+            if duty_modality(s) != "obligation" or not _SAFEGUARD.search(s.text) or not _INSPECTION.search(s.text):
+                continue
+            if not (other_party(s.text) or subject_of(s) & BUREAU) or len(s.text) > MAX_LINE or is_fragment(s.text):
+                continue
+            out.append(Duty(u.ref.replace("/", ""), "safeguard", s.text, False, _counts(s), u.order, True, None, s))
+            break
+        if len(out) >= MAX_SAFEGUARDS:
+            break
+    return out
+
+
+NARROW = frozenset({"doctor", "nurse", "cashier", "pharmacy", "finance"})
+# the care a doctor or nurse gives a patient ("提供…医药服务的，应当经参保人员同意")
+_CARE = re.compile(r"医药服务|医疗服务|诊疗|治疗|检查|住院|用药")
+MIN_DUTIES = 3
+
+
+def about_the_role(duties: list[Duty], role: str, actors: tuple[str, ...], keywords: tuple[str, ...]) -> list[Duty]:
+    """For a role with one line of work (doctor, nurse, window, pharmacy, finance) the hospital's duties that
+    speak of that work: its people named, its actors or work words in the sentence, a payment rule it
+    settles. The hospital's paperwork ("其他一般信息变更应及时书面告知", "不得为非定点医疗机构提供医保结算" for a
+    doctor) stays with 医保办 and 管理层; at least MIN_DUTIES are kept, best first."""
+    if role not in NARROW:
+        return duties
+
+    def relevant(d: Duty) -> bool:
+        named_here = d.sentence is not None and bool(set(getattr(d.sentence, "actors", ())) & set(actors))
+        at_bedside = role in ("doctor", "nurse") and d.sentence is not None and \
+            "insured" in getattr(d.sentence, "actors", ()) and bool(_CARE.search(d.text))
+        return d.named or named_here or at_bedside or d.modality == "benefit" or any(k in d.text for k in keywords)
+
+    mine = [d for d in duties if relevant(d)]
+    if len(mine) >= MIN_DUTIES:
+        return mine
+    rest = [d for d in duties if d not in mine][:MIN_DUTIES - len(mine)]
+    return sorted(mine + rest, key=duties.index)

@@ -62,8 +62,8 @@ def new_values_first(sentence: str, facts_here) -> list:
 def fill_item(ref: str, sentence: str, fact, doc_facts: list, short: str) -> QuizItem | None:
     if fact.kind not in ("number", "time_limit", "date") or not _blankable(sentence, fact) or len(sentence) > _MAX_STEM:
         return None
-    if not re.search(r"\d", fact.text):
-        return None  # "三种", "一批": counts in words make poor blanks (and poor distractors)
+    if not re.search(r"\d", fact.text) or _SERIAL.search(fact.text):
+        return None  # "三种", "一批": counts in words make poor blanks; "2.0版", "27号" are names, not amounts
     distractors = _same_kind_values(fact, doc_facts)[:3]
     if len(distractors) < 3 and fact.kind == "number":
         distractors += [d for d in number_distractors(fact.text, [], []) if d not in distractors][:3 - len(distractors)]
@@ -106,11 +106,16 @@ def same_reading(a: str, b: str) -> bool:
     return _SAME_READING.sub("", a) == _SAME_READING.sub("", b)
 
 
+_SERIAL = re.compile(r"[版号]$|^[Vv]")
+
+
 def swap_value(sentence: str, doc_facts: list, facts_here: list) -> str | None:
     for fact in facts_here:
-        if fact.kind != "number" or not re.search(r"\d", fact.text) or not _blankable(sentence, fact):
+        if fact.kind != "number" or not re.search(r"\d", fact.text) or not _blankable(sentence, fact) or \
+                _SERIAL.search(fact.text):
             continue
-        others = [v for v in _same_kind_values(fact, doc_facts) if re.search(r"\d", v)]
+        # never a value the sentence already states ("从300元提高至520元" → "从520元提高至520元")
+        others = [v for v in _same_kind_values(fact, doc_facts) if re.search(r"\d", v) and v not in sentence]
         if others:
             return sentence.replace(fact.text, others[0], 1)
     return None
@@ -185,6 +190,8 @@ def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: st
         for other in _same_kind_values(fact, index):
             if len(wrong) >= 3:
                 break
+            if other in sentence:
+                continue
             wrong.append(sentence.replace(fact.text, other, 1))
     m = _MODAL_WORD.search(sentence)
     if m and plausible_flip(sentence):   # the other duties the sentence could have stated
@@ -211,37 +218,84 @@ def _false_version(s, index: dict) -> str | None:
     return swap_value(s.text, index, list(s.facts)) or plausible_flip(s.text)
 
 
-def build_on_duties(duties: list, doc_facts: list, short: str, limit: int = 5) -> list[QuizItem]:
-    """Items on the role's own duties (the lesson's top section), kinds in turn: fill-in of a whole
-    fact, true/false with a modality flip (or as printed), single choice among the sentence and its
-    altered versions. Fragments and over-long sentences are never asked about."""
+# "向统筹地区经办机构提出变更申请": the body a duty is done towards (a wrong department is a real confusion)
+_TOWARDS = re.compile(r"向([^，。；、“”]{2,20}?(?:部门|机构|中心|局|委员会|平台|办公室|经办机构))"
+                      r"(?:提出|报送|报告|申请|备案|提交|报备|上报|反馈|说明|书面)")
+_BODY = re.compile(r"(?:[\u4e00-\u9fff]{0,8}?)(?:医疗保障行政部门|医疗保障部门|经办机构|卫生健康部门|市场监管部门|药品监管部门|"
+                   r"财政部门|集中采购机构|药品集中采购机构|公安机关|医保局|医疗保障局|医保经办机构)")
+
+
+def bodies_in(doc_text_sentences: list[str]) -> list[str]:
+    """The bodies the document names (as printed, shortest form), in order, once each."""
+    out: list[str] = []
+    for t in doc_text_sentences:
+        for m in _TOWARDS.finditer(t):
+            if m.group(1) not in out:
+                out.append(m.group(1))
+    return out
+
+
+def recipient_item(ref: str, sentence: str, bodies: list[str], short: str) -> QuizItem | None:
+    """"…应自批准之日起30个工作日内向（　　）提出变更申请": the right body among other bodies of the same document."""
+    m = _TOWARDS.search(sentence)
+    if not m or len(sentence) > _MAX_STEM:
+        return None
+    answer = m.group(1)
+    core = lambda b: re.sub(r"^(?:统筹地区|属地|所在地|当地|被检地|省级|市级|县级|各级|国家)", "", b)   # noqa: E731
+    others = []
+    for b in bodies:
+        if core(b) != core(answer) and core(answer) not in b and core(b) not in answer and \
+                all(core(b) != core(o) for o in others):
+            others.append(b)
+    if len(others) < 2:
+        return None
+    stem = sentence[:m.start(1)] + BLANK + sentence[m.end(1):]
+    return QuizItem("choice", f"根据《{short}》{ref}，填空：{stem}", answer, others[:3], ref,
+                    f"{ref}原文：{sentence}")
+
+
+def _swaps_value(item: QuizItem | None, sentence: str) -> bool:
+    """A "符合原文" item with at least one option whose value (not just its modal word) differs."""
+    return item is not None and any(re.sub(r"\D", "", d) != re.sub(r"\D", "", sentence) for d in item.distractors)
+
+
+def build_on_duties(duties: list, doc_facts: list, short: str, limit: int = 5,
+                    bodies: list[str] | None = None) -> list[QuizItem]:
+    """Items on the role's own duties (the lesson's top section), the question a trainer would ask
+    first: a number or time limit blanked (distractors: other values of the document), the body the
+    duty is done towards (other bodies of the document), "which is as printed" with a value swapped;
+    a true/false with a modality flip only when the duty has nothing else to ask. Fragments and
+    over-long sentences are never asked about; at most two true/false items."""
     from .duties import is_fragment
     from .selection import is_boilerplate
 
     index = value_index(doc_facts)
     out: list[QuizItem] = []
-    turn = 0
+    later: list[tuple[QuizItem, str]] = []
+    asked: set[str] = set()
     for d in duties:
         s = d.sentence
         if s is None or is_fragment(s.text) or is_boilerplate(s.text) or not 10 <= len(s.text) <= _MAX_STEM:
             continue
-        makers = [
-            lambda: next((it for f in new_values_first(s.text, s.facts)
-                          if (it := fill_item(d.ref, s.text, f, index, short))), None),
-            lambda: statement_choice(d.ref, s.text, s.facts, index, short),
-            # true/false only with a modality flip: a sentence as printed, "正确", tests nothing
-            # (every other one as printed, so the answer is not always 错误)
-            lambda: truefalse_item(d.ref, s.text, short,
-                                   false_version=_false_version(s, index)
-                                   if sum(q.kind == "truefalse" for q in out) % 2 == 0 else None)
-            if _false_version(s, index) else None,
-        ]
-        for k in range(3):   # this duty's item of the kind whose turn it is, else the next kind
-            item = makers[(turn + k) % 3]()
-            if item and all(item.question != q.question for q in out):
-                out.append(item)
-                turn += 1
-                break
+        fill = next((it for f in new_values_first(s.text, s.facts) if (it := fill_item(d.ref, s.text, f, index, short))),
+                    None)
+        towards = recipient_item(d.ref, s.text, bodies or [], short)
+        choice = statement_choice(d.ref, s.text, s.facts, index, short)
+        false_version = _false_version(s, index)
+        tf = truefalse_item(d.ref, s.text, short, false_version=false_version) if false_version else None
+        best = fill or towards or (choice if _swaps_value(choice, s.text) else None)
+        if best is None:
+            best = tf if sum(q.kind == "truefalse" for q in out) < 2 else choice
+        if best and all(best.question != q.question for q in out):
+            out.append(best)
+            asked.add(s.text)
+        later += [(it, s.text) for it in (towards, choice) if it and it is not best]
         if len(out) >= limit:
             break
+    for it, text in later:   # a question on another taught duty rather than a question on untaught text,
+        if len(out) >= limit:   # never two questions on one sentence
+            break
+        if text not in asked and all(it.question != q.question for q in out):
+            out.append(it)
+            asked.add(text)
     return out

@@ -39,7 +39,8 @@ _PARTY = re.compile(r"(?:人员|医师|医生|护士|患者|参保人|群众|机
 
 
 def _actors_in(text: str, *, activities_only: bool = False) -> set[str]:
-    found = set()
+    from yibao.document.annotate import mask_false_joins
+    found, text = set(), mask_false_joins(text)
     for w, a in _words():
         if w in text:
             if not (activities_only and _PARTY.search(w)):
@@ -53,21 +54,42 @@ _AGENT = re.compile(r"^(?:应当|必须|须|应|要)?(?:由|经)([^，。；：]
 
 
 def _subject_text(sentence) -> str:
-    """The words before the modal verb, or the agent a "应由X…" names right after it."""
+    """The words before the modal verb, or the agent a "应由X…" names right after it, or whom a permission
+    lets act ("允许医疗机构按规定自主备案采购")."""
+    allowed = _PERMITTED.search(sentence.text) if sentence.modality == "permission" else None
+    if allowed:
+        return allowed.group(1)
     m = _MODAL.search(sentence.text)
     if not m:
-        return ""
+        agent = _AGENT_NO_MODAL.search(sentence.text)
+        return agent.group(1) if agent else ""   # "新增病种由各定点医疗机构…向…提出申请": the agent acts
     head = sentence.text[:m.start()]
+    if _subjectless_condition(head):
+        return ""
     if _actors_in(head):
         return head
     agent = _AGENT.match(sentence.text[m.start():])
     return agent.group(1) if agent else ""
 
 
+def _subjectless_condition(head: str) -> bool:
+    """"（除…外，）提供医疗保障基金支付范围以外的医药服务的，应当…": the words before the modal are a
+    condition that opens with a verb; what it names (基金, 参保人员) is its object, the subject is carried over."""
+    if not re.search(r"的[，,]\s*$", head):
+        return False
+    cond = re.sub(r"^除[^，,]*外[，,]", "", head)
+    opens_with_actor = any(cond.find(w) in (0, 1, 2) for w, _ in _words())
+    return not opens_with_actor and not re.match(r"(?:对|凡|如|若|因|经|在)", cond)
+
+
 def subject_of(sentence) -> set[str]:
     """Actors named before the sentence's modal verb (its grammatical subject), or the agent a
     "应由X…" names right after it; empty when the sentence has neither."""
-    return _actors_in(_subject_text(sentence))
+    head = _subject_text(sentence)
+    for w, _ in _words():   # "医保支付的药品、耗材应当…": an activity before 的 qualifies the subject, it is not it
+        if not _PARTY.search(w) and w + "的" in head:
+            head = head.replace(w + "的", "　" * (len(w) + 1))
+    return _actors_in(head)
 
 
 # bodies outside the hospital that carry out the same activities (a 零售药店 settles its own sales):
@@ -81,11 +103,20 @@ def outside_subject(sentence) -> bool | None:
     return bool(_OUTSIDE_BODY.search(text)) if text else None
 
 
+_PERMITTED = re.compile(r"(?:允许|鼓励)((?:各级|公立)?(?:定点医疗机构|定点医药机构|医疗机构|医务人员|药师|参保人员|参保人))")
+# "…由各定点医疗机构结合自身实际，向属地医保经办机构提出申请": a procedure naming who files it, without a modal
+_AGENT_NO_MODAL = re.compile(r"由((?:各|本)?(?:定点医疗机构|定点医药机构|医疗机构|乙方|参保人员|参保人|用人单位))"
+                             r"[^。；]{0,20}?(?:提出|申请|报送|上报|办理|负责|提交|备案)")
+
+
 def duty_modality(sentence) -> str:
     """The sentence's modality (the document model reads a bare-verb directive, "推进智能审核全覆盖。",
-    as an obligation), with a payment rule between the fund and the hospital read as one too."""
+    as an obligation), with a payment rule between the fund and the hospital read as one too, and a
+    procedure that names who files it ("由各定点医疗机构…向…提出申请") as that party's duty."""
     if sentence.modality != "statement":
         return sentence.modality
+    if _AGENT_NO_MODAL.search(sentence.text):
+        return "obligation"
     if _PAYS.search(sentence.text) and {"finance", "medical_institution"} <= set(sentence.actors):
         return "obligation"   # how the fund pays the hospital: a rule its finance office works by
     return sentence.modality
@@ -93,14 +124,20 @@ def duty_modality(sentence) -> str:
 
 # a benefit rule: the patient is the subject and the sentence says what is paid ("参保人使用乙类药品…先由
 # 参保人自付一定比例"): it concerns the insured and the window that settles and explains it
-_PAYS = re.compile(r"自付|支付|报销|分担|个人负担|起付|待遇")
+_PAYS = re.compile(r"自付|支付|报销|报付|分担|个人负担|起付|待遇|结算范围")
 
 
 def benefit_rule(sentence) -> set[str]:
-    head = sentence.text.lstrip("“”\"")[:5]   # the sentence opens with the patient as its subject
-    if _actors_in(head) == {"insured"} and _PAYS.search(sentence.text):
+    text = sentence.text.lstrip("“”\"")
+    head = text[:5]   # the sentence opens with the patient as its subject ("参保人使用…", or a first
+    first = re.split(r"[，,：:]", text, maxsplit=1)[0]   # clause naming only them: "全省…医疗保险参保人员，在…")
+    if (_actors_in(head) == {"insured"} or (len(first) <= 30 and _actors_in(first) == {"insured"}
+                                             and first.endswith(_INSURED_END))) and _PAYS.search(text):
         return {"insured", "billing"}
     return set()
+
+
+_INSURED_END = ("参保人员", "参保人", "参保患者", "患者", "参保群众")
 
 
 def bound_actors(sentence, implied: set[str] | None = None, outside: bool = False) -> set[str]:

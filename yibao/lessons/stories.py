@@ -32,6 +32,21 @@ def scene(role: str, duties: list, *, avoid: str = "") -> dict | None:
     """The role in the situation of one of its own duties (a prohibition first), quoted whole. The
     role's workplace sets the scene only when the duty names the role itself; a duty of the hospital
     as a whole is met at the department's self-check."""
+    from . import scenes
+
+    def prefer(d) -> tuple:
+        first = {"benefit": 0, "right": 0, "prohibition": 1} if role in ("cashier", "insured") else {"prohibition": 0}
+        # a forbidden act of the role's own work (scenes.build checks the act) beats the hospital's paperwork
+        return (first.get(d.modality, 1 if d.has_fact else 2), not d.own, not d.named)
+
+    for loose in (False, True):   # a situation of the role's own work first, then any duty it carries out
+        for d in sorted(duties, key=prefer):
+            s = d.sentence
+            if s is None or s.text == avoid or len(d.text) < 12 or d.modality == "permission":
+                continue
+            built = scenes.build(role, d, loose=loose)
+            if built:
+                return {"id": f"doc:{d.ref}", **built, "ref": d.ref}
     for d in sorted(duties, key=lambda d: (not d.own, {"prohibition": 0, "obligation": 1}.get(d.modality, 2))):
         s = d.sentence
         if s is None or d.modality not in ("prohibition", "obligation", "benefit") or s.text == avoid or len(s.text) < 12:
@@ -53,46 +68,70 @@ def scene(role: str, duties: list, *, avoid: str = "") -> dict | None:
     return None
 
 
+# a consequence imposed on whoever violates: never "处罚" inside "报送行政处罚相关信息"
+_CONSEQUENCE = re.compile(r"罚款|解除(?:医保|服务)?协议|中止(?:医保|服务)?协议|终止|暂停|追回|扣除|扣减|拒付|"
+                          r"不予(?:支付|拨付|结算)|移交|移送|记分|约谈|通报|责令|退回|没收|吊销|"
+                          r"(?:给予|予以|依法)[^，。；]{0,10}处罚|处置|追究")
+
+
+def consequence_at(text: str) -> int:
+    """Where the consequence starts in "<violation>…的，<consequence>", or -1."""
+    for m in re.finditer(r"的[，,]", text):
+        if _CONSEQUENCE.search(text[m.end():]) and not re.search(r"报送|报告|告知", text[m.end():][:30]):
+            return m.end()
+    return -1
+
+
 def case(role: str, chosen: list, units: list, actors: tuple[str, ...]) -> dict | None:
-    """A warning from a penalty or prohibition the document states: one that binds the role's actors
-    (in its lesson first, then anywhere in the document), else one that binds the hospital's side."""
-    from .duties import other_party
+    """A warning quotes a consequence the document states ("…的，经办机构应解除医保协议"): the violation
+    names the role's people (in its lesson first, then anywhere in the document), else the hospital's side.
+    A document that states no consequence gets no warning (a prohibition alone is in the to-do list)."""
+    from .selection import _actors_in
 
-    def fits(u, s, who) -> bool:   # a consequence or a prohibition stated in the sentence itself
-        return s.modality in ("penalty", "prohibition") and bool(u.bound_of(s) & who) and len(s.text) >= 12 \
-            and (s.modality == "penalty" or not other_party(s.text)) \
-            and (not subject_of(s) <= _BUREAU or bool(_VIOLATION.search(s.text))) \
-            and bool(_PENALTY.search(s.text) or _PROHIBITED.search(s.text))
+    def fits(u, s, who) -> bool:
+        at = consequence_at(s.text)
+        if "是指" in s.text or len(s.text) < 12:
+            return False
+        if at < 0:   # "对定点医药机构相关人员…予以记分，暂停、终止医保支付资格": the bureau acts on them
+            opening = re.match(r"对([^，。；]{2,24})[，,]?", s.text)
+            return bool(opening and _CONSEQUENCE.search(s.text[opening.end():]) and _actors_in(opening.group(1)) & who
+                        and s.modality == "penalty")
+        violator = _actors_in(s.text[:at]) | (set(u.bound_of(s)) if s.text[:at].startswith(("有", "存在")) else set())
+        return bool(violator & who)
 
-    pairs = [(c.unit, s) for c in chosen for s in c.sentences if fits(c.unit, s, set(actors))]
-    pairs += [(u, s) for u in units for s in u.sentences if fits(u, s, set(actors))]
+    def lead_in(u, s) -> str:
+        at = next((i for i, x in enumerate(u.sentences) if x is s), 0)
+        lead = next((x.text for x in reversed(u.sentences[:at]) if x.text.endswith(("：", ":"))), "")
+        return lead if lead and not re.search(r"享有|权利", lead) and consequence_at(lead) >= 0 else ""
+
+    def lead_fits(u, s, who) -> bool:   # "有下列情形之一的，…解除医保协议：" over items that are the violations
+        if not s.text.rstrip().endswith(("：", ":")) or consequence_at(s.text) < 0:
+            return False
+        return bool((_actors_in(s.text) | set(u.bound_of(s))) & who)
+
+    groups = [set(actors)]
     if role not in ("insured", "employer_hr"):   # a patient is not warned with the hospital's penalties
-        pairs += [(u, s) for u in units for s in u.sentences if fits(u, s, HOSPITAL_SIDE - {"insured", "employer"})]
-    if not pairs:
-        return None
-    pairs = [(u, s) for u, s in pairs if "是指" not in s.text]   # a definition is no warning
-    if not pairs:
-        return None
-    # a violation and its consequence ("…的，…解除医保协议") first, then other penalties, then prohibitions
-    unit, s = sorted(pairs[:12], key=lambda us: (us[1].modality != "penalty",
-                                                 not _VIOLATION.search(us[1].text)))[0]
+        groups.append(HOSPITAL_SIDE - {"insured", "employer"})
+    in_lesson = {id(c.unit) for c in chosen}
+    pool = [c.unit for c in chosen] + [u for u in units if id(u) not in in_lesson]
+    for who in groups:
+        for u in pool:
+            for s in u.sentences:
+                if fits(u, s, who) or lead_fits(u, s, who):
+                    return _warning(u, s, lead_in(u, s))
+    return None
+
+
+def _warning(unit, s, lead: str) -> dict:
     ref = unit.ref.replace("/", "")
     at = next((i for i, x in enumerate(unit.sentences) if x is s), 0)
-    lead = next((x.text for x in reversed(unit.sentences[:at]) if x.text.endswith(("：", ":"))), "")
-    if re.search(r"享有|权利", lead):
-        return None   # "甲方享有以下权利：……" lists what the other party may do, not a consequence
-    if lead and not (_PENALTY.search(lead) or _PROHIBITED.search(lead) or "下列" in lead):
-        lead = ""   # "甲方享有以下权利：" is no part of the consequence
-    quote = f"{lead}……{s.text}" if lead else s.text  # a list item with its lead-in
+    quote = f"{lead}……{s.text}" if lead else s.text
     if s.text.rstrip().endswith(("：", ":")):   # a lead-in "有下列情形之一的，…中止医保协议：" with its items
         from .duties import _whole
         from .selection import Chosen
         quote = _whole(Chosen(unit, 0.0, []), at)
-    if s.modality == "penalty":
-        text, title = f"{ref}写明了后果：“{quote}”", f"{unit.heading or ref}的处理后果"
-    else:
-        text, title = f"{ref}明令禁止：“{quote}”", f"{unit.heading or ref}的红线"
-    return {"id": f"doc:{ref}", "kind": "警示", "title": title, "text": text, "ref": ref, "sentence": s.text}
+    return {"id": f"doc:{ref}", "kind": "警示", "title": f"{ref}：违反的后果",
+            "text": f"{ref}写明了后果：“{quote}”", "ref": ref, "sentence": s.text}
 
 
 def curated(section: str, role: str, topics: list[str], actors: set[str], values: dict,

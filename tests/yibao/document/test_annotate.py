@@ -192,3 +192,10 @@ def test_an_agreements_parties_are_its_actors():
     first, second = doc.provisions
     assert first.subjects == ("retail_pharmacy",) and "insured" in first.actors
     assert second.subjects == ("agency",)
+
+
+def test_gongkai_yaopin_is_not_prescribing():
+    """"公开药品经营者的…信息": 公开 + 药品 never reads as the clinical word 开药."""
+    from yibao.document.annotate import actors_of
+    assert "medical_staff" not in actors_of("适时公开药品经营者的价格招采信用信息。")
+    assert "medical_staff" in actors_of("医师不得超量开药。")

@@ -161,7 +161,7 @@ def test_cases_come_from_a_prohibition_or_penalty_of_the_document():
         for role, d in drafts.items():
             if d.case.get("id", "").startswith("doc:"):
                 quoted = re.search(r"“(.+)”", d.case["text"]).group(1)
-                assert all(squash(part) in source for part in quoted.split("……")) and re.search(r"不得|禁止|严禁|罚|暂停|解除|追回|中止|终止|处理|处分|记分|责令|拒付|扣|约谈|约束|惩戒|曝光|通报|取消|退回|没收|吊销|停止", quoted), (doc_id, role, quoted)
+                assert all(squash(part) in source for part in quoted.split("……")) and re.search(r"罚|暂停|解除|追回|中止|终止|处理|处分|记分|责令|拒付|不予支付|扣|约谈|约束|惩戒|曝光|通报|取消|退回|没收|吊销|停止|移交|处置", quoted), (doc_id, role, quoted)
 
 
 def _long_regulation(n_articles: int) -> str:
@@ -192,3 +192,32 @@ def test_a_long_regulation_gets_a_longer_lesson_grouped_by_chapter_without_repea
     runs = [g for i, g in enumerate(groups) if i == 0 or g != groups[i - 1]]
     assert len(runs) == len(set(runs)) >= 2          # after the 要点: chapter by chapter, each chapter once
     assert lesson_size([], None, (), 5, "brief") == 5   # a brief notice stays short
+
+
+def test_a_topic_alone_gives_no_lesson_to_a_role_the_text_never_names():
+    """A drug-price notice to the bureaus: its topic (药品目录) would raise the doctor, but the text never
+    names doctors and binds none: no lesson for them; the pharmacy keeps its duty."""
+    import datetime as dt
+    from pathlib import Path
+    from yibao.lessons import DocContext, document_concerns
+    text = (Path(__file__).parent / "texts" / "price_notice.txt").read_text(encoding="utf-8")
+    doc = DocContext(None, "某省医疗保障局关于做好药品价格管理工作的通知", None, None, dt.date(2025, 1, 20), None,
+                     None, None, "file", "new", None, text)
+    concerns = document_concerns(doc)
+    assert concerns["doctor"] == "none"
+    assert concerns["pharmacy"] != "none"
+
+
+def test_a_warning_quotes_a_consequence_never_a_reporting_duty():
+    """"受到…行政处罚的，…5日内…报送行政处罚相关信息" is a duty, not a consequence; "…的，经办机构不予支付" is."""
+    from yibao.lessons.stories import consequence_at
+    assert consequence_at("受到市场监管部门行政处罚的，在决定书送达之日起5日内向医疗保障行政部门报送行政处罚相关信息；") < 0
+    assert consequence_at("定点医疗机构违规申报费用，经审查核实的，经办机构不予支付。") > 0
+    assert consequence_at("被检查对象不配合检查的，应当如实记录，并及时移交主管部门依法依规进行处置。") > 0
+
+
+def test_the_summary_says_which_earlier_text_is_repealed():
+    from yibao.lessons.document_drafter import repealed
+    text = "本通知自2030年1月1日起执行，原《某省关于手术付费有关问题的通知》（某医保发〔2019〕7号）同时废止。"
+    assert repealed(text) == "原《某省关于手术付费有关问题的通知》（某医保发〔2019〕7号）"
+    assert repealed("本办法自2030年1月1日起施行。") is None

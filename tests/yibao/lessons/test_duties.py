@@ -25,7 +25,10 @@ def test_bureau_duties_are_context_never_the_hospitals_to_do(tmp_path):
     for role, lesson in d.items():
         todo = [a for a in lesson["actions"] if a.startswith(("照此办理", "守住红线", "可以这样做"))]
         assert not any("检查组应当" in a or a.split("：", 1)[1].startswith("经办机构") for a in todo), role
-        assert any(a.startswith("医保部门将（第六条") for a in lesson["actions"]), role
+        own = [a for a in lesson["actions"] if a.startswith(("照此办理", "守住红线", "知晓后果"))]
+        bureau = [a for a in lesson["actions"] if a.startswith("医保部门将")]
+        # the bureau's work is context only for a role with no duty of its own: never beside its to-dos
+        assert (bureau and not own) or (own and not bureau), role
         assert "检查组" not in lesson["summary"][1] and "检查组" not in lesson["headline"], role
     assert d["doctor"]["summary"][1] == "要点（第五条）：医务人员不得分解处方、超量开药、重复开药。"
 
@@ -138,3 +141,161 @@ def test_the_hospital_as_recipient_is_not_the_one_who_acts():
     pay = "按协议约定及时足额向定点医疗机构拨付医保费用，原则上应当在申报后30个工作日内拨付。"
     assert _hospital_only_as_object(_head(pay))
     assert not _hospital_only_as_object(_head("定点医疗机构应当向经办机构报送结算清单。"))
+
+
+def test_generic_obey_the_rules_duty_is_not_a_task():
+    from yibao.lessons.duties import is_generic
+    assert is_generic("定点医疗机构应当遵守医疗保障法律、法规、规章及有关政策，按照规定向参保人员提供医疗服务。")
+    assert is_generic("签订医保协议的双方应当严格执行协议约定。")
+    assert is_generic("乙方应当坚持以人民健康为中心，遵循保障基本、公平公正的原则，加强医保精细化管理。")
+    assert not is_generic("定点医疗机构应当制定相应的内部管理措施，严格掌握出入院指征。")
+    assert not is_generic("定点医疗机构应自有关部门批准之日起30个工作日内向经办机构提出变更申请。")
+
+
+def test_time_limits_the_hospital_must_keep_are_to_dos(tmp_path):
+    d = draft(tmp_path, "dingdian_banfa.txt", "某某医疗机构医保定点管理办法", "yibaoban")
+    actions = d["yibaoban"]["actions"]
+    todo = [a for a in actions if a.startswith(("照此办理", "守住红线", "知晓后果"))]
+    assert any("20个工作日内" in a for a in todo) and any("提前2个月" in a for a in todo)
+    # the numbered duties come before plain ones; "obey the law" is never ahead of them
+    first_plain = next(i for i, a in enumerate(todo) if "出入院指征" in a or "优化结算流程" in a)
+    assert all(i < first_plain for i, a in enumerate(todo) if "20个工作日内" in a or "提前2个月" in a)
+    assert not any("遵守医疗保障法律" in a for a in todo[:3])
+
+
+def test_a_condition_clause_is_not_the_subject(tmp_path):
+    """"提供医疗保障基金支付范围以外的医药服务的，应当经参保人员…同意": the hospital's duty (carried subject),
+    the doctor's to-do, and the patient's right — never a rule of the fund."""
+    d = draft(tmp_path, "dingdian_banfa.txt", "某某医疗机构医保定点管理办法", "doctor", "insured")
+    assert any(a.startswith("照此办理（第三条）：除急诊") for a in d["doctor"]["actions"])
+    assert any(a.startswith("医院须做到（第三条）：除急诊") for a in d["insured"]["actions"])
+    assert not any("遵守医疗保障法律" in a for a in d["insured"]["actions"])
+
+
+def test_a_payment_rule_for_patients_concerns_the_window_and_the_patient(tmp_path):
+    """"全省…参保人员，在医疗机构…按住院政策报付，不设起付线": the window settles it, the patient gets it."""
+    from yibao.cli import draft_cmd
+    out = tmp_path / "all.json"
+    assert draft_cmd.main(["--new", str(TEXTS / "day_surgery_notice.txt"), "--title", "某类手术医保支付政策的通知",
+                           "--format", "json", "-o", str(out)]) == 0
+    d = {x["role"]: x for x in json.loads(out.read_text(encoding="utf-8"))}
+    assert "cashier" in d and "insured" in d
+    assert any(a.startswith("按此结算（二）") and "不设起付线" in a for a in d["cashier"]["actions"])
+    assert any(a.startswith("您的待遇（二）") for a in d["insured"]["actions"])
+
+
+def test_in_a_notice_to_the_bureaus_the_context_is_what_reaches_the_role(tmp_path):
+    """The doctor reads the relief and the check on doctors, not the bureau's timetable nor a firm's duty."""
+    d = draft(tmp_path, "bureau_notice.txt", "某省医疗保障局关于加强超量开药监管工作的通知", "doctor")
+    context = [a for a in d["doctor"]["actions"] if a.startswith("医保部门将")]
+    assert context and not any("试点地区" in a or "经营者" in a for a in context)
+    assert any("不作限制" in a or "记分" in a for a in context)
+
+
+def test_numbers_the_to_dos_do_not_quote_are_in_the_top_section(tmp_path):
+    """"出院48小时以内完成的手术（不含门诊手术）属…范围" is a definition, no duty, yet the number is what the
+    window and the doctor must know: it is in the top section, and the quiz may ask it."""
+    d = draft(tmp_path, "day_surgery_notice.txt", "某类手术医保支付政策的通知", "yibaoban")
+    lesson = d["yibaoban"]
+    assert any(a.startswith("记住这个数（一）") and "48小时以内" in a for a in lesson["actions"])
+    taught = " ".join(lesson["actions"] + lesson["summary"])
+    for q in lesson["quiz"]:   # every fill-in's answer is in the top section
+        if q["kind"] == "choice" and "填空" in q["question"]:
+            assert q["answer"] in taught, q
+
+
+def test_an_item_of_the_other_party_s_list_is_not_the_hospital_s_duty(tmp_path):
+    src = tmp_path / "xieyi.txt"
+    src.write_text("某省定点医疗机构服务协议\n甲方（医疗保障经办机构）：\n乙方（医疗保障定点医疗机构）：\n"
+                   "第一条 甲方履行以下义务：\n（一）遵守个人信息保护和数据安全有关制度，保护乙方的商业秘密；\n"
+                   "（二）按时向乙方拨付医保费用。\n"
+                   "第二条 乙方应当核验参保人员有效身份凭证，做到人证相符。\n", encoding="utf-8")
+    out = tmp_path / "d.json"
+    assert draft_cmd.main(["--new", str(src), "--title", "某省定点医疗机构服务协议", "--role", "doctor",
+                           "--role", "yibaoban", "--format", "json", "-o", str(out)]) == 0
+    for lesson in json.loads(out.read_text(encoding="utf-8")):
+        assert not any("个人信息保护" in a for a in lesson["actions"]), lesson["role"]
+
+
+def test_an_activity_before_de_qualifies_the_subject():
+    """"医保支付的药品、耗材应当…采购": the subject is the drugs (药剂科), not the window (医保支付)."""
+    from yibao.document import parse_document
+    from yibao.lessons.selection import subject_of, teachable_units
+    doc = parse_document("第一条 医保支付的药品、耗材应当按规定在平台上采购，并真实记录进销存情况。")
+    s = teachable_units(doc)[0].sentences[0]
+    assert "billing" not in subject_of(s) and "pharmacy" in subject_of(s)
+
+
+def test_the_inspector_s_duties_the_hospital_checks_at_the_door(tmp_path):
+    d = draft(tmp_path, "inspection_banfa.txt", "某省医疗保障基金现场检查办法", "yibaoban", "doctor")
+    lines = d["yibaoban"]["actions"]
+    assert any(a.startswith("检查方须做到（第三条）") and "至少有2名" in a for a in lines)
+    assert any(a.startswith("检查方须做到（第二条）") for a in lines)
+    assert not any(a.startswith(("照此办理（第二条）", "照此办理（第三条）")) for a in lines)   # never our to-do
+    assert not any(a.startswith("检查方须做到") for a in d["doctor"]["actions"])
+
+
+def test_a_procedure_naming_the_hospital_as_who_files_it_is_its_duty():
+    from yibao.document import parse_document
+    from yibao.lessons.selection import duty_modality, subject_of, teachable_units
+    doc = parse_document("一、新增病种由各定点医疗机构结合自身实际，向属地医保经办机构提出申请，逐级报省医疗保障局核定。")
+    s = teachable_units(doc)[0].sentences[0]
+    assert duty_modality(s) == "obligation" and "medical_institution" in subject_of(s)
+
+
+def test_a_patient_reads_the_hospital_s_duties_as_what_the_hospital_must_do(tmp_path):
+    src = tmp_path / "xieyi.txt"
+    src.write_text("某省定点医疗机构服务协议\n甲方（医疗保障经办机构）：\n乙方（医疗保障定点医疗机构）：\n"
+                   "第一条 参保人员委托他人代为购药的，乙方应当核验委托人和受托人的身份证明。\n"
+                   "第二条 乙方不得诱导、协助参保人员冒名就医。\n"
+                   "第三条 乙方应当遵守医疗保障法律法规政策。\n", encoding="utf-8")
+    out = tmp_path / "d.json"
+    assert draft_cmd.main(["--new", str(src), "--title", "某省定点医疗机构服务协议", "--role", "insured",
+                           "--format", "json", "-o", str(out)]) == 0
+    actions = json.loads(out.read_text(encoding="utf-8"))[0]["actions"]
+    assert not any(a.startswith(("守住红线", "照此办理")) for a in actions)
+    assert any(a.startswith("医院须做到（第一条）") for a in actions)
+    assert not any("遵守医疗保障法律" in a for a in actions)
+
+
+def test_a_permission_that_lets_the_hospital_act_is_its_own_in_a_notice_to_the_bureaus(tmp_path):
+    """"平台上无企业挂网的短缺药品，允许医疗机构按规定自主备案采购": opens with a platform, yet the hospital may act."""
+    d = draft(tmp_path, "price_notice.txt", "某省医疗保障局关于做好药品价格管理工作的通知", "pharmacy")
+    assert any(a.startswith("可以这样做（四）") and "允许医疗机构" in a for a in d["pharmacy"]["actions"])
+
+
+def test_the_patient_reads_the_relief_first_in_a_notice_to_the_bureaus(tmp_path):
+    d = draft(tmp_path, "bureau_notice.txt", "某省医疗保障局关于加强超量开药监管工作的通知", "insured")
+    context = [a for a in d["insured"]["actions"] if a.startswith("医保部门将")]
+    assert context and "合理备药" in context[0]
+    assert not any("与我院相关" in a for a in context)
+
+
+def test_what_the_bureau_may_do_to_the_hospital_is_not_its_permission(tmp_path):
+    src = tmp_path / "banfa.txt"
+    src.write_text("某办法\n第一条 经办机构发现定点医疗机构存在违反协议约定情形的，可按协议约定暂停拨付费用。\n"
+                   "第二条 定点医疗机构可以向经办机构申请调整预付金。\n"
+                   "第三条 定点医疗机构应当按月上传结算清单。\n", encoding="utf-8")
+    out = tmp_path / "d.json"
+    assert draft_cmd.main(["--new", str(src), "--title", "某办法", "--role", "management", "--format", "json",
+                           "-o", str(out)]) == 0
+    actions = json.loads(out.read_text(encoding="utf-8"))[0]["actions"]
+    assert not any(a.startswith("可以这样做（第一条）") for a in actions)
+    assert any(a.startswith("可以这样做（第二条）") for a in actions)
+
+
+def test_a_doctor_s_to_dos_leave_the_hospital_s_paperwork_to_the_yibaoban(tmp_path):
+    src = tmp_path / "banfa.txt"
+    src.write_text("某办法\n第一条 定点医疗机构不得为非定点医疗机构提供医保结算。\n"
+                   "第二条 其他一般信息变更应及时书面告知经办机构。\n"
+                   "第三条 定点医疗机构及其工作人员不得分解住院、挂床住院，不得超量开药。\n"
+                   "第四条 医务人员应当规范书写病历。\n"
+                   "第五条 定点医疗机构提供支付范围以外的医药服务的，应当经参保人员同意。\n", encoding="utf-8")
+    out = tmp_path / "d.json"
+    assert draft_cmd.main(["--new", str(src), "--title", "某办法", "--role", "doctor", "--role", "yibaoban",
+                           "--format", "json", "-o", str(out)]) == 0
+    d = {x["role"]: x for x in json.loads(out.read_text(encoding="utf-8"))}
+    doctor = " ".join(d["doctor"]["actions"])
+    assert "病历" in doctor and "分解住院" in doctor and "经参保人员同意" in doctor
+    assert "非定点医疗机构" not in doctor and "书面告知" not in doctor
+    assert "非定点医疗机构" in " ".join(d["yibaoban"]["actions"])
