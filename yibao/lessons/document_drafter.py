@@ -287,7 +287,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     quiz += [q for q in provision_quiz.build_on_duties(numbers, plan.facts, short, limit, bodies)
              if q.question not in seen][:max(0, limit - len(quiz))]
     taught = " ".join(text for _, text in context[:duties_mod.MAX_CONTEXT])   # the bureau lines the lesson shows
-    for fallback in (duties_mod.quoted_duties(chosen, role, plan.addressed_to_bureaus), "taught", None):
+    for fallback in (duties_mod.quoted_duties(chosen, role, plan.addressed_to_bureaus), "taught", "strong", None):
         if len(quiz) >= 3:
             break
         # too few duties of its own: the other duties the lesson quotes, the bureau lines its top section
@@ -297,6 +297,12 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
             more = provision_quiz.build(chosen, plan.facts, short, limit=limit,
                                         keep=lambda s: bool(taught) and s.text in taught
                                         and not duties_mod.is_fragment(s.text))
+        elif fallback == "strong":   # a rule or a number of the 条文 that is not the bureau's, never a heading
+            more = provision_quiz.build(chosen, plan.facts, short, limit=limit,
+                                        keep=lambda s: not duties_mod.is_fragment(s.text)
+                                        and (s.modality != "statement" or bool(s.facts))
+                                        and (role == "agency" or duties_mod.not_bureau_work(
+                                            s, role, plan.addressed_to_bureaus)))
         elif fallback is not None:
             more = provision_quiz.build_on_duties(fallback, plan.facts, short, limit, bodies)
         else:
@@ -304,6 +310,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
                                         keep=lambda s: not duties_mod.is_fragment(s.text)
                                         and (role == "agency" or duties_mod.not_bureau_work(s)))
         quiz += [q for q in more if q.question not in seen][:limit - len(quiz)]
+    quiz = provision_quiz.fewer_verbatim_true(quiz)
     if len(quiz) < 3:
         flags.append("quiz_short")
     # 条文（按章）: the provisions in reading order, grouped by the part (章, 一、) they sit in

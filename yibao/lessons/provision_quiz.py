@@ -121,6 +121,40 @@ def swap_value(sentence: str, doc_facts: list, facts_here: list) -> str | None:
     return None
 
 
+# departments staff really confuse: a duty given to the wrong one is a believable false statement
+_DEPARTMENTS = ("医疗保障行政部门", "卫生健康行政部门", "市场监督管理部门", "财政部门", "药品监督管理部门")
+_DEPARTMENT_FORMS = {"医疗保障部门": "医疗保障行政部门", "卫生健康部门": "卫生健康行政部门",
+                     "市场监管部门": "市场监督管理部门", "药品监管部门": "药品监督管理部门"}
+
+
+def swap_department(sentence: str) -> str | None:
+    """The sentence with its first department replaced by another one ("医疗保障部门要…" → "卫生健康行政部门要…")."""
+    for printed in sorted({*_DEPARTMENTS, *_DEPARTMENT_FORMS}, key=len, reverse=True):
+        at = sentence.find(printed)
+        if at < 0:
+            continue
+        same = _DEPARTMENT_FORMS.get(printed, printed)
+        other = next(d for d in _DEPARTMENTS if d != same and d not in sentence)
+        return sentence[:at] + other + sentence[at + len(printed):]
+    return None
+
+
+def verbatim_true(item: QuizItem) -> bool:
+    return item.kind == "truefalse" and item.answer == "正确"
+
+
+def fewer_verbatim_true(quiz: list[QuizItem], keep_at_least: int = 3, most: int = 1) -> list[QuizItem]:
+    """Drop "mark this printed sentence 正确" items beyond `most`, never below `keep_at_least` items:
+    a row of them teaches that the answer is always 正确."""
+    out = list(quiz)
+    for item in reversed(quiz):
+        if len(out) <= keep_at_least or sum(map(verbatim_true, out)) <= most:
+            break
+        if verbatim_true(item):
+            out.remove(item)
+    return out
+
+
 def truefalse_item(ref: str, sentence: str, short: str, *, false_version: str | None) -> QuizItem:
     if false_version:
         return QuizItem("truefalse", f"判断：根据《{short}》{ref}，“{false_version}”", "错误", ["正确"], ref,
@@ -137,21 +171,28 @@ def _candidates(c, doc_facts: list, short: str, make_false: list[bool], keep=Non
     usable = [s for s in c.sentences if 10 <= len(s.text) <= _MAX_STEM and not is_boilerplate(s.text)
               and (keep is None or keep(s))]
     items: list[QuizItem] = []
+    asked: set[str] = set()   # never two questions on one sentence
     for s in usable:
         for fact in new_values_first(s.text, s.facts):
             item = fill_item(ref, s.text, fact, doc_facts, short)
             if item:
                 items.append(item)
+                asked.add(s.text)
                 break
-    for s in sorted(usable, key=lambda s: s.modality == "statement"):
+    index = doc_facts if isinstance(doc_facts, dict) else value_index(doc_facts)
+    for s in (s for s in usable if s.text not in asked):   # "as printed" with a value swapped, before true/false
+        choice = statement_choice(ref, s.text, s.facts, index, short)
+        if _swaps_value(choice, s.text):
+            items.append(choice)
+            asked.add(s.text)
+    for s in sorted((s for s in usable if s.text not in asked), key=lambda s: s.modality == "statement"):
         false_version = None
         if make_false[0]:  # a false statement needs a sentence that can be flipped or swapped
-            false_version = swap_value(s.text, doc_facts, list(s.facts)) or plausible_flip(s.text)
+            false_version = _false_version(s, doc_facts)
             if false_version is None:
-                other = next((x for x in usable if x is not s and (swap_value(x.text, doc_facts, list(x.facts))
-                                                                   or plausible_flip(x.text))), None)
+                other = next((x for x in usable if x is not s and _false_version(x, doc_facts)), None)
                 if other is not None:
-                    s, false_version = other, swap_value(other.text, doc_facts, list(other.facts)) or plausible_flip(other.text)
+                    s, false_version = other, _false_version(other, doc_facts)
         items.append(truefalse_item(ref, s.text, short, false_version=false_version))
         if false_version or not make_false[0]:
             make_false[0] = not make_false[0]
@@ -170,10 +211,13 @@ def build(chosen: list, doc_facts: list, short: str, limit: int = 5, keep=None) 
     while len(out) < limit and any(len(items) > depth for items in per_unit):
         for items in per_unit:
             if len(items) > depth and len(out) < limit and items[depth].question not in seen:
-                seen.add(items[depth].question)
-                out.append(items[depth])
+                item = items[depth]
+                seen.add(item.question)
+                out.append(item)
         depth += 1
     return out
+
+
 
 
 _MODAL_WORD = re.compile(r"不得|严禁|禁止|应当|必须|(?<![相对适反供回效响])应(?![用急对该收受])|(?<![必无])须|"
@@ -215,7 +259,7 @@ def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: st
 
 def _false_version(s, index: dict) -> str | None:
     """A false statement a person might believe: a value swapped from the same document, else a plausible flip."""
-    return swap_value(s.text, index, list(s.facts)) or plausible_flip(s.text)
+    return swap_value(s.text, index, list(s.facts)) or swap_department(s.text) or plausible_flip(s.text)
 
 
 # "向统筹地区经办机构提出变更申请": the body a duty is done towards (a wrong department is a real confusion)
