@@ -1,41 +1,41 @@
-"""A scrape holds no write lock on the SQLite store while it waits for the network.
+"""A scrape commits what it wrote before it waits for the network.
 
-On the embedded store a write transaction locks the whole database: a scrape of a slow or
-unreachable site that kept one open would stall every trainer's decision and every send.
-Here another process-like connection writes while the source's crawl is under way.
+A write transaction left open over a slow or unreachable site would hold its locks for the whole
+crawl (on SQLite the whole database: every trainer's decision and every send would wait). The
+source row a first poll inserts must be visible to another connection while the crawl runs.
 """
 from __future__ import annotations
 
-import sqlite3
+from sqlalchemy import create_engine, text
 
 from scrapers.config import load_sources
 from scrapers.http import Fetcher
 from yibao.mirror.content import nhsa_site
 from yibao.mirror.server import MirrorServer
 from yibao.pipeline import watch
-from yibao.store import open_session
+from yibao.store import migrate, open_session
 
 
-def test_other_writers_are_not_blocked_while_a_first_poll_crawls(yibao_db, monkeypatch):
+def test_nothing_is_left_uncommitted_while_a_first_poll_crawls(store_url, tmp_path, monkeypatch):
     import scrapers.crawl
 
+    monkeypatch.setenv("YIBAO_HOME", str(tmp_path))
+    migrate(store_url)
     real_crawl = scrapers.crawl.crawl_source
-    writes: list[str] = []
+    seen_by_others: list[int] = []
 
-    def crawl_while_someone_else_writes(*args, **kwargs):
-        other = sqlite3.connect(yibao_db.removeprefix("sqlite:///"), timeout=0.5)
-        try:   # a trainer's decision arriving mid-crawl: must not meet "database is locked"
-            other.execute("INSERT INTO events (level, stage, subject, message, data, at) "
-                          "VALUES ('info', 'review', 'lesson:1', 'decided meanwhile', '{}', '2026-12-05')")
-            other.commit()
-            writes.append("ok")
+    def crawl_while_another_connection_looks(*args, **kwargs):
+        other = create_engine(store_url)
+        try:
+            with other.connect() as conn:
+                seen_by_others.append(conn.scalar(text("SELECT count(*) FROM sources WHERE id = 'nhsa'")))
         finally:
-            other.close()
+            other.dispose()
         return real_crawl(*args, **kwargs)
 
-    monkeypatch.setattr(scrapers.crawl, "crawl_source", crawl_while_someone_else_writes)
+    monkeypatch.setattr(scrapers.crawl, "crawl_source", crawl_while_another_connection_looks)
     with MirrorServer(sites=[nhsa_site()]) as mirror:
         source = next(s for s in load_sources(overrides={"mirror_url": mirror.base_url}) if s.id == "nhsa")
-        with open_session() as session:
+        with open_session(store_url) as session:
             report = watch.scrape_source(session, source, Fetcher(min_delay_s=0, timeout_s=5, retries=0))
-    assert writes == ["ok"] and report.baseline_versions > 0
+    assert seen_by_others == [1] and report.baseline_versions > 0
