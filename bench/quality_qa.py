@@ -22,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -451,6 +452,37 @@ def main(total_docs: int = 1000, verbose: bool = False) -> list[dict]:
             os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
 
 
+@dataclass(frozen=True)
+class QuestionSet:
+    name: str
+    answerable: list
+    unanswerable: list
+    status: str                  # how far it may be trusted: looked at, a tuning set, never tuned on
+    show_misses: bool = True     # never print the misses of a set still blind
+
+
+# every set after the development one, in the order they were written
+QUESTION_SETS = [
+    QuestionSet("held out", HELD_OUT, HELD_OUT_UNANSWERABLE, "looked at once"),
+    QuestionSet("second held-out", HELD_OUT_2, HELD_OUT_2_UNANSWERABLE, "looked at once"),
+    QuestionSet("blind-3", BLIND_3, BLIND_3_UNANSWERABLE, "looked at since the retrieval rework"),
+    QuestionSet("blind-4", BLIND_4, BLIND_4_UNANSWERABLE,
+                "blind at 50% / 86%, a tuning set since the retrieval rework"),
+    QuestionSet("blind-5", BLIND_5, BLIND_5_UNANSWERABLE,
+                "never tuned on, misses not shown; 76% / 86% before the retrieval rework", False),
+    QuestionSet("blind-6", BLIND_6, BLIND_6_UNANSWERABLE,
+                "blind at 77% / 57% with old and new code, then a tuning set"),
+    QuestionSet("blind-7", BLIND_7, BLIND_7_UNANSWERABLE,
+                "never tuned on, misses not shown; 72% / 86% with the code before the retrieval rework", False),
+    QuestionSet("blind-8", BLIND_8, BLIND_8_UNANSWERABLE,
+                "never tuned on, misses not shown; written before the corpus-feedback experiments", False),
+]
+
+
+def _figures(result: dict) -> str:
+    return f"top-3 hit {result['hit']:.0%}, 没有找到依据 {result['refused']:.0%}"
+
+
 def _run(total_docs: int, verbose: bool) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="yibao-qa-bench-") as home:
         os.environ["YIBAO_HOME"] = home
@@ -462,26 +494,10 @@ def _run(total_docs: int, verbose: bool) -> list[dict]:
             index = QaIndex()
             index.sync(session)
             small = evaluate(session, ids, index, verbose)
-            held = evaluate(session, ids, index, verbose, None, HELD_OUT, HELD_OUT_UNANSWERABLE)
-            blind = evaluate(session, ids, index, verbose, None, HELD_OUT_2, HELD_OUT_2_UNANSWERABLE)
-            blind3 = evaluate(session, ids, index, verbose, None, BLIND_3, BLIND_3_UNANSWERABLE)
-            blind4 = evaluate(session, ids, index, verbose, None, BLIND_4, BLIND_4_UNANSWERABLE)
-            blind5 = evaluate(session, ids, index, False, None, BLIND_5, BLIND_5_UNANSWERABLE)
-            print(f"blind-4 ({len(BLIND_4)} + {len(BLIND_4_UNANSWERABLE)} questions, a tuning set since the "
-                  f"retrieval rework): top-3 hit {blind4['hit']:.0%}, 没有找到依据 {blind4['refused']:.0%}")
-            blind6 = evaluate(session, ids, index, verbose, None, BLIND_6, BLIND_6_UNANSWERABLE)
-            blind7 = evaluate(session, ids, index, False, None, BLIND_7, BLIND_7_UNANSWERABLE)
-            blind8 = evaluate(session, ids, index, False, None, BLIND_8, BLIND_8_UNANSWERABLE)
-            print(f"blind-5 ({len(BLIND_5)} + {len(BLIND_5_UNANSWERABLE)} questions, never tuned on, misses not "
-                  f"shown): top-3 hit {blind5['hit']:.0%}, 没有找到依据 {blind5['refused']:.0%}")
-            print(f"blind-6 ({len(BLIND_6)} + {len(BLIND_6_UNANSWERABLE)} questions, a tuning set since it was scored "
-                  f"blind): top-3 hit {blind6['hit']:.0%}, 没有找到依据 {blind6['refused']:.0%}")
-            print(f"blind-7 ({len(BLIND_7)} + {len(BLIND_7_UNANSWERABLE)} questions, never tuned on, misses not "
-                  f"shown): top-3 hit {blind7['hit']:.0%}, 没有找到依据 {blind7['refused']:.0%}")
-            print(f"blind-8 ({len(BLIND_8)} + {len(BLIND_8_UNANSWERABLE)} questions, never tuned on, misses not "
-                  f"shown): top-3 hit {blind8['hit']:.0%}, 没有找到依据 {blind8['refused']:.0%}")
+            per_set = [(qs, evaluate(session, ids, index, verbose and qs.show_misses, None,
+                                     qs.answerable, qs.unanswerable)) for qs in QUESTION_SETS]
+            _print_sets(small, per_set, len(ids))
             if total_docs <= 0:   # --docs 0: the quality figures only
-                _print_small(small, held, blind, blind3, len(ids))
                 return []
             copies: dict = {}
             n = synthesise(session, total_docs, copies)
@@ -491,7 +507,6 @@ def _run(total_docs: int, verbose: bool) -> list[dict]:
             versions, passages = index.count()
             big = evaluate(session, ids, index, verbose)
             big_copies = evaluate(session, ids, index, False, copies)
-    _print_small(small, held, blind, blind3, len(ids))
     print(f"{n} documents ({passages} provisions, indexed in {build_s:.1f} s): top-3 hit {big['hit']:.0%} "
           f"(the original text; {big_copies['hit']:.0%} counting its synthetic copies), "
           f"没有找到依据 {big['refused']:.0%}, median latency {big['median_ms']:.1f} ms")
@@ -499,30 +514,8 @@ def _run(total_docs: int, verbose: bool) -> list[dict]:
         {"case": f"top-3 hit rate, {len(ANSWERABLE)} staff questions (target ≥ 90%)", "median_s": None,
          "baseline": "", "ratio": None, "note": f"{small['hit']:.0%} on the corpus; among {n} docs {big_copies['hit']:.0%} "
                                                 "(original or a synthetic copy)"},
-        {"case": f"held-out questions ({len(HELD_OUT)} + {len(HELD_OUT_UNANSWERABLE)} unanswerable, looked at once)",
-         "median_s": None, "baseline": "", "ratio": None,
-         "note": f"top-3 hit {held['hit']:.0%}, 没有找到依据 {held['refused']:.0%}"},
-        {"case": f"second held-out ({len(HELD_OUT_2)} + {len(HELD_OUT_2_UNANSWERABLE)} unanswerable, looked at once)",
-         "median_s": None, "baseline": "", "ratio": None,
-         "note": f"top-3 hit {blind['hit']:.0%}, 没有找到依据 {blind['refused']:.0%}"},
-        {"case": f"blind-3 questions ({len(BLIND_3)} + {len(BLIND_3_UNANSWERABLE)} unanswerable, looked at since the retrieval rework)",
-         "median_s": None, "baseline": "", "ratio": None,
-         "note": f"top-3 hit {blind3['hit']:.0%}, 没有找到依据 {blind3['refused']:.0%}"},
-        {"case": f"blind-4 questions ({len(BLIND_4)} + {len(BLIND_4_UNANSWERABLE)} unanswerable, blind at 50% / 86%, "
-                 "a tuning set since the retrieval rework)", "median_s": None, "baseline": "", "ratio": None,
-         "note": f"top-3 hit {blind4['hit']:.0%}, 没有找到依据 {blind4['refused']:.0%}"},
-        {"case": f"blind-5 questions ({len(BLIND_5)} + {len(BLIND_5_UNANSWERABLE)} unanswerable, never tuned on; "
-                 "76% / 86% before the retrieval rework)", "median_s": None, "baseline": "", "ratio": None,
-         "note": f"top-3 hit {blind5['hit']:.0%}, 没有找到依据 {blind5['refused']:.0%}"},
-        {"case": f"blind-6 questions ({len(BLIND_6)} + {len(BLIND_6_UNANSWERABLE)} unanswerable, blind at 77% / 57% "
-                 "with old and new code, then a tuning set)", "median_s": None, "baseline": "", "ratio": None,
-         "note": f"top-3 hit {blind6['hit']:.0%}, 没有找到依据 {blind6['refused']:.0%}"},
-        {"case": f"blind-7 questions ({len(BLIND_7)} + {len(BLIND_7_UNANSWERABLE)} unanswerable, never tuned on; "
-                 "72% / 86% with the code before the retrieval rework)", "median_s": None, "baseline": "",
-         "ratio": None, "note": f"top-3 hit {blind7['hit']:.0%}, 没有找到依据 {blind7['refused']:.0%}"},
-        {"case": f"blind-8 questions ({len(BLIND_8)} + {len(BLIND_8_UNANSWERABLE)} unanswerable, never tuned on; "
-                 "written before the corpus-feedback experiments)", "median_s": None, "baseline": "",
-         "ratio": None, "note": f"top-3 hit {blind8['hit']:.0%}, 没有找到依据 {blind8['refused']:.0%}"},
+        *[{"case": f"{qs.name} questions ({len(qs.answerable)} + {len(qs.unanswerable)} unanswerable, {qs.status})",
+           "median_s": None, "baseline": "", "ratio": None, "note": _figures(result)} for qs, result in per_set],
         {"case": f"没有找到依据 on {len(UNANSWERABLE)} unanswerable (target 100%)", "median_s": None,
          "baseline": "", "ratio": None, "note": f"{small['refused']:.0%} on the corpus, {big['refused']:.0%} among {n} docs"},
         {"case": f"ask, median over {n} stored documents (target < 200 ms)", "median_s": big["median_ms"] / 1000,
@@ -530,15 +523,11 @@ def _run(total_docs: int, verbose: bool) -> list[dict]:
     ]
 
 
-def _print_small(small, held, blind, blind3, n_texts):
+def _print_sets(small: dict, per_set: list, n_texts: int) -> None:
     print(f"corpus ({n_texts} texts): top-3 hit {small['hit']:.0%} ({len(ANSWERABLE)} questions), "
           f"没有找到依据 on unanswerable {small['refused']:.0%} ({len(UNANSWERABLE)}), median {small['median_ms']:.1f} ms")
-    print(f"held out ({len(HELD_OUT)} + {len(HELD_OUT_UNANSWERABLE)} questions, looked at once): "
-          f"top-3 hit {held['hit']:.0%}, 没有找到依据 {held['refused']:.0%}")
-    print(f"second held-out ({len(HELD_OUT_2)} + {len(HELD_OUT_2_UNANSWERABLE)} questions, looked at once): "
-          f"top-3 hit {blind['hit']:.0%}, 没有找到依据 {blind['refused']:.0%}")
-    print(f"blind-3 ({len(BLIND_3)} + {len(BLIND_3_UNANSWERABLE)} questions, looked at since the retrieval rework): "
-          f"top-3 hit {blind3['hit']:.0%}, 没有找到依据 {blind3['refused']:.0%}")
+    for qs, result in per_set:
+        print(f"{qs.name} ({len(qs.answerable)} + {len(qs.unanswerable)} questions, {qs.status}): {_figures(result)}")
 
 
 if __name__ == "__main__":
