@@ -9,15 +9,26 @@ from yibao.lessons.duties import gist, is_fragment
 TEXTS = Path(__file__).parent / "texts"
 
 
-def draft(tmp_path, name: str, title: str, *roles: str) -> dict:
+def draft(tmp_path, name: str, title: str, *roles: str, source=None) -> dict:
+    """`yibao draft --new` on a text of the fixtures folder (or on `source`), as {role: lesson}."""
     out = tmp_path / "d.json"
-    args = ["--new", str(TEXTS / name), "--title", title, "--format", "json", "-o", str(out)]
+    args = ["--new", str(source or TEXTS / name), "--title", title, "--format", "json", "-o", str(out)]
     for r in roles:
         args += ["--role", r]
     assert draft_cmd.main(args) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     drafts = data if isinstance(data, list) else data.get("drafts", data.get("lessons", [data]))
     return {d["role"]: d for d in drafts}
+
+
+AGREEMENT_HEAD = "某省定点医疗机构服务协议\n甲方（医疗保障经办机构）：\n乙方（医疗保障定点医疗机构）：\n"
+
+
+def draft_agreement(tmp_path, articles: str, *roles: str) -> dict:
+    """Lessons on a small hospital agreement (甲方 the 经办机构, 乙方 the hospital) made of `articles`."""
+    src = tmp_path / "xieyi.txt"
+    src.write_text(AGREEMENT_HEAD + articles, encoding="utf-8")
+    return draft(tmp_path, "", "某省定点医疗机构服务协议", *roles, source=src)
 
 
 def test_bureau_duties_are_context_never_the_hospitals_to_do(tmp_path):
@@ -205,16 +216,11 @@ def test_numbers_the_to_dos_do_not_quote_are_in_the_top_section(tmp_path):
 
 
 def test_an_item_of_the_other_party_s_list_is_not_the_hospital_s_duty(tmp_path):
-    src = tmp_path / "xieyi.txt"
-    src.write_text("某省定点医疗机构服务协议\n甲方（医疗保障经办机构）：\n乙方（医疗保障定点医疗机构）：\n"
-                   "第一条 甲方履行以下义务：\n（一）遵守个人信息保护和数据安全有关制度，保护乙方的商业秘密；\n"
-                   "（二）按时向乙方拨付医保费用。\n"
-                   "第二条 乙方应当核验参保人员有效身份凭证，做到人证相符。\n", encoding="utf-8")
-    out = tmp_path / "d.json"
-    assert draft_cmd.main(["--new", str(src), "--title", "某省定点医疗机构服务协议", "--role", "doctor",
-                           "--role", "yibaoban", "--format", "json", "-o", str(out)]) == 0
-    for lesson in json.loads(out.read_text(encoding="utf-8")):
-        assert not any("个人信息保护" in a for a in lesson["actions"]), lesson["role"]
+    lessons = draft_agreement(tmp_path, "第一条 甲方履行以下义务：\n（一）遵守个人信息保护和数据安全有关制度，保护乙方的商业秘密；\n"
+                              "（二）按时向乙方拨付医保费用。\n"
+                              "第二条 乙方应当核验参保人员有效身份凭证，做到人证相符。\n", "doctor", "yibaoban")
+    for role, lesson in lessons.items():
+        assert not any("个人信息保护" in a for a in lesson["actions"]), role
 
 
 def test_an_activity_before_de_qualifies_the_subject():
@@ -244,15 +250,9 @@ def test_a_procedure_naming_the_hospital_as_who_files_it_is_its_duty():
 
 
 def test_a_patient_reads_the_hospital_s_duties_as_what_the_hospital_must_do(tmp_path):
-    src = tmp_path / "xieyi.txt"
-    src.write_text("某省定点医疗机构服务协议\n甲方（医疗保障经办机构）：\n乙方（医疗保障定点医疗机构）：\n"
-                   "第一条 参保人员委托他人代为购药的，乙方应当核验委托人和受托人的身份证明。\n"
-                   "第二条 乙方不得诱导、协助参保人员冒名就医。\n"
-                   "第三条 乙方应当遵守医疗保障法律法规政策。\n", encoding="utf-8")
-    out = tmp_path / "d.json"
-    assert draft_cmd.main(["--new", str(src), "--title", "某省定点医疗机构服务协议", "--role", "insured",
-                           "--format", "json", "-o", str(out)]) == 0
-    actions = json.loads(out.read_text(encoding="utf-8"))[0]["actions"]
+    actions = draft_agreement(tmp_path, "第一条 参保人员委托他人代为购药的，乙方应当核验委托人和受托人的身份证明。\n"
+                              "第二条 乙方不得诱导、协助参保人员冒名就医。\n"
+                              "第三条 乙方应当遵守医疗保障法律法规政策。\n", "insured")["insured"]["actions"]
     assert not any(a.startswith(("守住红线", "照此办理")) for a in actions)
     assert any(a.startswith("医院须做到（第一条）") for a in actions)
     assert not any("遵守医疗保障法律" in a for a in actions)
