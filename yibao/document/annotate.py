@@ -120,11 +120,6 @@ def _actor_matcher(_key: str = "") -> tuple[re.Pattern, dict[str, str]]:
     return re.compile("|".join(re.escape(w) for w in words) or "(?!)"), word_actor
 
 
-def actor_names() -> dict[str, str]:
-    from yibao.lessons.config import load_config
-    return {aid: (spec or {}).get("name", aid) for aid, spec in (load_config("actors.yaml").get("actors") or {}).items()}
-
-
 # a common word whose tail and the next character read as a signal word: "公开药品…" is not "开药"
 _FALSE_JOIN = re.compile(r"(?:公|展|召|离|打|分)开(?=药)")
 

@@ -23,11 +23,6 @@ _PROHIBITED = re.compile(r"不得|禁止|严禁")
 _ACT_AFTER = re.compile(r"(?:不得|禁止|严禁)([^。；，]{4,40})")
 
 
-def _strong(chosen, kinds) -> list[tuple[object, object]]:
-    """(chosen unit, sentence) pairs whose sentence has one of the modalities, best unit first."""
-    return [(c, s) for c in chosen for s in c.sentences if s.modality in kinds]
-
-
 def scene(role: str, duties: list, *, avoid: str = "") -> dict | None:
     """The role in the situation of one of its own duties (a prohibition first), quoted whole. The
     role's workplace sets the scene only when the duty names the role itself; a duty of the hospital
