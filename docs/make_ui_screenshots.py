@@ -69,8 +69,7 @@ def drive_pipeline(af, lessons: dict[str, list[int]]) -> None:
     from yibao.web.standalone import wait_for
 
     api = af.api(USER)
-    for dag_id in ("yibao_review", "yibao_deliver"):
-        af.wait_for_dag(api, dag_id, timeout=180)
+    af.activate(api, ("yibao_review", "yibao_deliver"), timeout=180)
     all_ids = lessons["national"] + lessons["provincial"]
     af.emit_asset_event(api, "yibao_review_requests", {"lesson_ids": all_ids})
 

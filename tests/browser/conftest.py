@@ -58,10 +58,7 @@ def stack(tmp_path_factory):
     subscriptions = work / "subscriptions.yaml"
     subscriptions.write_text(SUBSCRIPTIONS, encoding="utf-8")
     smtp = CaptureSmtpServer().start()
-    # only the DAGs under test run: a scheduled scrape of unreachable real sites or the daily round
-    # starting with the standalone would compete for the 2 cores and the SQLite store
-    env = {"AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
-           "YIBAO_HOME": str(work / "yibao"), "YIBAO_SUBSCRIPTIONS_FILE": str(subscriptions),
+    env = {"YIBAO_HOME": str(work / "yibao"), "YIBAO_SUBSCRIPTIONS_FILE": str(subscriptions),
            "YIBAO_SMTP_HOST": "127.0.0.1", "YIBAO_SMTP_PORT": str(smtp.port),
            "YIBAO_SMTP_SECURITY": "plain", "YIBAO_SMTP_FROM": "yibao@hospital.example"}
     old = {k: os.environ.get(k) for k in env}
@@ -75,9 +72,7 @@ def stack(tmp_path_factory):
         _log_paths.append(af.log_path)
         with af:
             api = af.api("trainer1")
-            for dag_id in ("yibao_review", "yibao_deliver"):
-                af.wait_for_dag(api, dag_id, timeout=150)
-                af.unpause(api, dag_id)
+            af.activate(api, ("yibao_review", "yibao_deliver"))
             yield Stack(af, smtp, lesson_ids)
     finally:
         smtp.stop()

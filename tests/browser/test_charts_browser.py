@@ -35,8 +35,7 @@ def effect_stack(tmp_path_factory):
     work = tmp_path_factory.mktemp("effect")
     subscriptions = work / "subscriptions.yaml"
     subscriptions.write_text(subscriptions_yaml(), encoding="utf-8")
-    env = {"YIBAO_HOME": str(work / "yibao"), "YIBAO_SUBSCRIPTIONS_FILE": str(subscriptions),
-           "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True"}   # pages only: no DAG needs to run
+    env = {"YIBAO_HOME": str(work / "yibao"), "YIBAO_SUBSCRIPTIONS_FILE": str(subscriptions)}
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:

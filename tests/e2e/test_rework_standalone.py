@@ -65,8 +65,7 @@ def test_rework_loop_through_airflow(tmp_path):
     subs = tmp_path / "subscriptions.yaml"
     subs.write_text(subscriptions(), encoding="utf-8")
     smtp = CaptureSmtpServer().start()
-    env = {"AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",   # only the DAGs under test run (unpaused below)
-           "YIBAO_HOME": str(tmp_path / "yibao"), "YIBAO_SUBSCRIPTIONS_FILE": str(subs),
+    env = {"YIBAO_HOME": str(tmp_path / "yibao"), "YIBAO_SUBSCRIPTIONS_FILE": str(subs),
            "YIBAO_SMTP_HOST": "127.0.0.1", "YIBAO_SMTP_PORT": str(smtp.port), "YIBAO_SMTP_SECURITY": "plain",
            "YIBAO_SMTP_FROM": "yibao@hospital.example"}
     af = AirflowStandalone(tmp_path, {USER: PASSWORD}, extra_env=env, startup_timeout=300)
@@ -87,9 +86,7 @@ def test_rework_loop_through_airflow(tmp_path):
         smtp.reset()
         with af:
             api = af.api(USER)
-            for dag_id in ("yibao_daily", "yibao_review", "yibao_deliver"):
-                af.wait_for_dag(api, dag_id, timeout=180)
-                af.unpause(api, dag_id)
+            af.activate(api, ("yibao_daily", "yibao_review", "yibao_deliver"), timeout=180)
             _answer_quizzes(af, tokens)
 
             # (the scheduler may also start the day's round on its own: whichever run checks first flags it)

@@ -50,8 +50,7 @@ def _seed(base_url: str) -> dict:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     work = tmp_path_factory.mktemp("qa-standalone")
-    env = {"AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",   # pages and API only: no DAG needs to run
-           "YIBAO_HOME": str(work / "yibao"), "YIBAO_LINK_SECRET": LINK_SECRET,
+    env = {"YIBAO_HOME": str(work / "yibao"), "YIBAO_LINK_SECRET": LINK_SECRET,
            "YIBAO_DINGTALK_APP_SECRET": APP_SECRET}
     old = {k: os.environ.get(k) for k in [*env, "YIBAO_PUBLIC_URL", "YIBAO_DATABASE_URL"]}
     os.environ.pop("YIBAO_DATABASE_URL", None)
