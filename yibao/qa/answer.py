@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from yibao.qa import synthesis
 from yibao.qa.bigrams import bigram_scores, question_bigrams
 from yibao.qa.index import Hit, QaIndex
-from yibao.qa.intent import REQUIRED, holds, wanted
+from yibao.qa.intent import REQUIRED, holds, unit_asked, wanted
 from yibao.qa.roles import actor_words, role_actors
 from yibao.qa.segment import STOPWORDS, query_words, strip_asking
 from yibao.qa.synonyms import NEGATION_ASKED, NEGATION_WORDS, equivalents, phrases_in
@@ -125,10 +125,13 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
         return []
     need_terms = min(MIN_TERMS, scored[0].groups)
     required = [k for k in wanted(question) if k in REQUIRED]
+    unit = unit_asked(question)
     # a provision supports an answer when it covers enough of the question, holds at least one
     # question word whole (not only pieces: 护士长 → 护士, 绩效奖金 → 奖金) and what is required
-    if not any(s.coverage >= MIN_COVERAGE and s.matched >= need_terms and s.whole >= 1
-               and all(holds(k, s.hit.quote) for k in required) for s in scored):
+    def supports(s: _Scored) -> bool:
+        return (s.coverage >= MIN_COVERAGE and s.matched >= need_terms and s.whole >= 1
+                and all(holds(k, s.hit.quote) for k in required) and (unit is None or bool(unit.search(s.hit.quote))))
+    if not any(supports(s) for s in scored):
         return []   # no provision supports an answer
     # once one does, the provisions beside it may cite with less of the question's words
     scored = [s for s in scored if s.coverage >= CITE_COVERAGE and s.matched >= need_terms]
@@ -153,7 +156,7 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
         shortlist.append(best)
     # provisions that support an answer on their own first (in force before the rest), then
     # the weaker ones beside them
-    shortlist.sort(key=lambda s: (s.coverage < MIN_COVERAGE, not status[s.hit.version_id].in_force,
+    shortlist.sort(key=lambda s: (not supports(s), not status[s.hit.version_id].in_force,
                                   -s.relevance, s.hit.document_id))
     chosen = shortlist[:top_k]
     return _citations(session, chosen, status)

@@ -23,10 +23,28 @@ INTENTS: dict[str, tuple[re.Pattern, re.Pattern]] = {
                     re.compile(r"计算|乘以|除以|公式|折算|核算")),
     "frequency": (re.compile(r"(?:多久|多长时间|几年|几个月|几天)[^，。？?]{0,6}一次|(?:一年|每年|每月|一个月)[^，。？?]{0,4}几次|多少次"),
                   re.compile(rf"每(?:年|月|季度|季|周|日|天|{_CN}(?:年|个月|月|日|天))|{_CN}次|一年一")),
+    "materials": (re.compile(r"(?:什么|哪些|啥)(?:材料|资料|手续|证件|证明|表格?)|要带什么|要交什么"),
+                  re.compile(r"材料|资料|证件|证明|手续|表格|申请表|登记表|复印件|身份证|凭证")),
+    "ratio": (re.compile(r"比例|百分之几|几成|费率|比率|占比|百分比"),
+              re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之[零一二三四五六七八九十百]+|[一二三四五六七八九]成")),
+    "money": (re.compile(r"多少钱|多少元|几元|几块钱|多少万|金额是多少|补贴多少|补助多少|报多少钱"),
+              re.compile(rf"{_CN}(?:元|万元|块)|\d+(?:\.\d+)?(?:元|万元)")),
 }
 # kinds of answer without which a provision cannot answer at all: "护士执业证多久注册一次" is not
 # answered by a provision that mentions 护士 执业 注册 but no frequency
-REQUIRED = ("frequency",)
+REQUIRED = ("frequency", "ratio", "money", "materials")
+# "几天 / 几个月 / 几名": a provision without a number of that unit does not answer (飞检查几天 is
+# not answered by the provision defining 飞行检查)
+_UNIT_ASKED = re.compile(r"(?:几|多少)个?(工作日|小时|个月|天|日|月|年|名|人|次|盒|项|家|倍|元|块钱)")
+_UNIT_ANSWERS = {"工作日": "工作日|日|天", "天": "工作日|日|天", "日": "工作日|日|天", "小时": "小时|日|天",
+                 "个月": "个月|月|年", "月": "个月|月|年", "年": "年", "名": "名|人", "人": "名|人",
+                 "次": "次", "盒": "盒", "项": "项", "家": "家", "倍": "倍", "元": "元|万元", "块钱": "元|万元"}
+
+
+def unit_asked(question: str) -> re.Pattern | None:
+    """The number-with-unit a provision must hold to answer "几天 / 多少分 …", or None."""
+    m = _UNIT_ASKED.search(question)
+    return re.compile(rf"{_CN}\s*(?:个)?(?:{_UNIT_ANSWERS[m.group(1)]})") if m else None
 
 
 def wanted(question: str) -> tuple[str, ...]:

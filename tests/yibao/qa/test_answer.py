@@ -111,3 +111,24 @@ def test_colloquial_question_finds_the_clause_despite_the_cut(store):
     a = ask("特例单议申请没通过的病例怎么付费")
     assert any(c.document.startswith("关于印发《按病种付费") and c.clause == "第二十三条" for c in a.citations[:3]), \
         [(c.document, c.clause) for c in a.citations]
+
+
+def test_a_rate_no_text_states_gets_no_basis(store):
+    # 乙类 and 自付 are in 用药管理办法 第二十五条, which leaves the rate to the province
+    a = ask("乙类药品病人先自付的比例是百分之几")
+    assert a.citations == [] and a.answer == NO_BASIS
+
+
+def test_how_many_days_needs_a_provision_with_days(yibao_db):
+    with open_session() as s:
+        store_text(s, title="某市门诊慢特病管理办法", text="第一条 门诊慢特病病种认定由定点医疗机构按照认定标准办理，认定结果报经办机构备案。")
+    question = "门诊慢特病病种认定要几个工作日"
+    assert ask(question).answer == NO_BASIS        # the words are there, a number of days is not
+    with open_session() as s:
+        store_text(s, title="某市门诊慢特病认定规程", text="第一条 门诊慢特病病种认定应当自受理申请之日起10个工作日内办结。")
+    assert ask(question).citations[0].text.endswith("10个工作日内办结。")
+
+
+def test_which_papers_cites_a_provision_that_lists_them(store):
+    a = ask("医院申请医保定点需要准备哪些材料")
+    assert a.citations and "材料" in a.citations[0].text

@@ -1,5 +1,5 @@
 """What kind of answer a question wants, and whether a provision has it."""
-from yibao.qa.intent import holds, wanted
+from yibao.qa.intent import holds, unit_asked, wanted
 
 
 def test_how_often_wants_a_frequency():
@@ -16,3 +16,30 @@ def test_how_is_it_calculated():
 def test_conditions_in_either_wording():
     assert holds("conditions", "有下列情况之一的，经专家评审后，直接调出")
     assert holds("conditions", "有下列情形之一的")
+
+
+def test_a_rate_or_an_amount_needs_a_figure_of_that_kind():
+    assert "ratio" in wanted("职工医保单位和个人的缴费比例现在是多少")
+    assert holds("ratio", "政策范围内住院费用支付比例达到70%左右")
+    assert holds("ratio", "个人先行自付百分之十")
+    assert not holds("ratio", "乙类药品个人先行自付的比例由省级医疗保障行政部门确定。")
+    assert "money" in wanted("举报骗保查实了，奖金最多能拿多少钱")
+    assert holds("money", "奖励金额最高不超过10万元")
+    assert not holds("money", "对查证属实的举报，按规定予以奖励。")
+
+
+def test_which_papers_needs_a_provision_that_names_papers():
+    assert "materials" in wanted("申请医保预付金要填什么表、交哪些材料")
+    assert "materials" in wanted("异地就医备案需要什么手续")
+    assert holds("materials", "申请时应当提供以下材料：")
+    assert not holds("materials", "鼓励通过基金预付缓解医疗机构资金压力。")
+
+
+def test_a_number_with_its_unit():
+    days = unit_asked("医保飞行检查一般要在医院查几天")
+    assert days.search("自收到材料之日起5个工作日内") and days.search("十日内")
+    assert not days.search("本办法所称医疗保障基金飞行检查，是指……不预先告知的现场监督检查。")
+    assert unit_asked("飞检到现场至少要来几名检查人员").search("现场检查人员不少于5人")
+    assert unit_asked("药店申请医保定点要有几个执业药师") is None   # 几个 + a noun: counted, not required
+    assert unit_asked("医生一年记满多少分会暂停") is None   # 分 is in 记分, 部分 …: too loose to require
+    assert unit_asked("飞行检查会不会提前通知医院") is None
