@@ -4,8 +4,10 @@ Ranking: FTS5 BM25 over jieba tokens, re-ranked by how much of the question's we
 the provision covers (question words such as 怎么处理 / 是否 stripped first), plus a character-pair
 view that does not depend on jieba's cut (`bigrams.py`); provisions of documents in force rank
 above superseded ones, and a role's own provisions above others.  Without a provision covering
-enough of the question (`MIN_COVERAGE`, calibrated on questions the corpus cannot answer) the
-answer is NO_BASIS; once one does, provisions holding less (`CITE_COVERAGE`) may be cited after it.
+enough of the question (`MIN_COVERAGE`, calibrated on questions the corpus cannot answer) and
+holding the kind of answer asked for when it must (a rate, an amount, papers, a number of days:
+intent.py) the answer is NO_BASIS; once one does, provisions holding less (`CITE_COVERAGE`) may be
+cited after it, the supporting ones first.
 """
 from __future__ import annotations
 
@@ -92,6 +94,7 @@ class _Scored:
     held: tuple[str, ...] = ()
     pairs: float = 0.0        # share of the question's character pairs it holds
     whole: int = 0            # question words it holds whole (not only a piece of them)
+    topic: bool = True        # it holds the question's weightiest noun the texts have
 
 
 def ask(question: str, role: str | None = None, *, session: Session | None = None,
@@ -128,9 +131,12 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
     unit = unit_asked(question)
     # a provision supports an answer when it covers enough of the question, holds at least one
     # question word whole (not only pieces: 护士长 → 护士, 绩效奖金 → 奖金) and what is required
+    # (a rate, an amount, papers, a number of days …) — and then also the question's weightiest
+    # noun: "异地就医备案要什么手续" is not answered by a 手续 of 先行登记保存
     def supports(s: _Scored) -> bool:
         return (s.coverage >= MIN_COVERAGE and s.matched >= need_terms and s.whole >= 1
-                and all(holds(k, s.hit.quote) for k in required) and (unit is None or bool(unit.search(s.hit.quote))))
+                and all(holds(k, s.hit.quote) for k in required) and (unit is None or bool(unit.search(s.hit.quote)))
+                and (s.topic or not (required or unit)))
     if not any(supports(s) for s in scored):
         return []   # no provision supports an answer
     # once one does, the provisions beside it may cite with less of the question's words
@@ -176,6 +182,9 @@ def score_hits(index: QaIndex, question: str) -> list[_Scored]:
     unseen = index.unseen_idf() * UNSEEN_SHARE
     weights = [_weight(g, idf, unseen) for g in groups]
     total = sum(weights)
+    seen_nouns = [(w, i) for i, (g, w) in enumerate(zip(groups, weights))
+                  if g.noun and any(idf.get(x, 0) > 0 for x in g.words)]
+    topic = max(seen_nouns)[1] if seen_nouns else None
     intents = wanted(question)
     scored = []
     hits = index.search(index.search_terms(every, idf))
@@ -202,7 +211,7 @@ def score_hits(index: QaIndex, question: str) -> list[_Scored]:
                               + BM25_SCALE * hit.bm25 / top_bm25 + bonus + DOC_EVIDENCE * doc_cover[hit.document_id]
                               + TITLE_EVIDENCE * title_cover[hit.document_id] + PAIR_WEIGHT * pair_share,
                               len(groups), tuple(g.words[0] for g, h in zip(groups, share) if h), pair_share,
-                              sum(1 for h in share if h == 1.0)))
+                              sum(1 for h in share if h == 1.0), topic is None or share[topic] == 1.0))
     return scored
 
 

@@ -132,3 +132,9 @@ def test_how_many_days_needs_a_provision_with_days(yibao_db):
 def test_which_papers_cites_a_provision_that_lists_them(store):
     a = ask("医院申请医保定点需要准备哪些材料")
     assert a.citations and "材料" in a.citations[0].text
+
+
+def test_papers_asked_for_must_be_papers_of_the_subject_asked_about(store):
+    # 备案 ~ 登记 and 手续 meet in "先行登记保存 … 补办批准手续" (行政处罚程序), which is not about 异地就医
+    a = ask("异地就医备案在哪里办，需要什么手续")
+    assert a.citations == [] and a.answer == NO_BASIS
