@@ -53,7 +53,7 @@ production-check: setup
 	$(BIN)/python -m yibao.production.check
 
 bench: setup
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py $(BENCH)
 	$(BIN)/python bench/quality_lessons.py --md docs/quality-lessons.md
 
 clean:
