@@ -189,11 +189,15 @@ def create_app() -> FastAPI:
                 review = decisions.record_decision(
                     s, lesson_id, option=option, actor=_user_name(user), revision=payload.revision,
                     body_md=payload.body_md, quiz=payload.quiz, comment=payload.comment)
+                audit_id = review.id
+            # where the task waits is read only after the decision is committed: a task that writes its
+            # request later re-reads the store after it and finds the decision; read inside the same
+            # transaction, a request written meanwhile was missed and the task parked for good
+            with open_session() as s:
                 lesson = decisions.get_lesson(s, lesson_id)
                 ref = decisions.latest_request(s, lesson_id)
                 run_id, body, revision, status = (lesson.review_dag_run_id, lesson.body_md, lesson.revision,
                                                   lesson.status)
-                audit_id = review.id
         except REVIEW_ERRORS as exc:
             raise _error(exc) from None
         try:

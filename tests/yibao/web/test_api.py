@@ -212,3 +212,26 @@ def test_not_concerned_roles_are_listed_and_added_back_with_one_click(client, le
     lesson = client.get(f"/yibao/api/lessons/{r.json()['lesson_id']}", headers=h).json()
     assert lesson["role"] == "nurse" and any(a["action"] == "add_role" for a in lesson["audit"])
     assert client.post(f"/yibao/api/changes/{row['change_id']}/roles/janitor", headers=h).status_code == 422
+
+
+@pytest.mark.airflow
+def test_where_the_task_waits_is_read_only_after_the_decision_is_committed(client, lessons, monkeypatch):
+    # a review task writes its request, then re-reads the store once: the endpoint must look for that
+    # request only after its decision is visible to other connections, or a request written in
+    # between is missed and the task parks with nobody to resume it (seen under CeleryExecutor)
+    from yibao.review import decisions
+    from yibao.store.db import open_session
+
+    seen = []
+    real = decisions.latest_request
+
+    def latest_request(session, lesson_id):
+        with open_session() as other:          # another connection, like the task's
+            seen.append(decisions.current_decision(other, lesson_id) is not None)
+        return real(session, lesson_id)
+
+    monkeypatch.setattr(decisions, "latest_request", latest_request)
+    r = client.post(f"/yibao/api/lessons/{lessons[0]}/decision", headers=token(client, "trainer1"),
+                    json={"revision": 1, "action": "approve"})
+    assert r.status_code == 200, r.text
+    assert seen == [True]
