@@ -27,10 +27,13 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from yibao.lessons.roles import UnknownRoleError, role_id
     from yibao.qa import ask
+    from yibao.store import Version
     from yibao.store.db import open_session
 
     question = (args.question or "").strip()
-    if not question and not args.index:
+    if args.load and not Path(args.load).is_dir():
+        raise CliError(f"--load: {args.load} is not a folder")
+    if not question and not (args.index or args.load):
         raise CliError("the question is empty")
     if len(question) > 500:
         raise CliError("the question is longer than 500 characters")
@@ -43,12 +46,9 @@ def run(args) -> int:
             raise CliError(str(exc)) from None
     with open_session() as session:
         if args.load:
-            from yibao.qa.corpus import load_folder
-            folder = Path(args.load)
-            if not folder.is_dir():
-                raise CliError(f"--load: {folder} is not a folder")
-            print(f"stored {len(load_folder(session, folder))} texts from {folder}", file=sys.stderr)
-            session.commit()
+            _load(session, Path(args.load))
+            if not question and not args.index:
+                return 0
         if args.index:
             from yibao.qa.index import QaIndex
             index = QaIndex()
@@ -62,6 +62,9 @@ def run(args) -> int:
             if not question:
                 return 0
         answer = ask(question, args.role, session=session, top_k=args.top, synthesise=args.llm)
+        if not answer.found and not session.query(Version.id).limit(1).first():
+            print("note: no policy texts are stored yet — run a scrape (yibao scrape) or "
+                  "yibao ask --load DIR first", file=sys.stderr)
     if args.json:
         data = answer.to_dict()
         print(json.dumps({"answer": data["answer"], "citations": data["citations"]}, ensure_ascii=False, indent=2))
@@ -75,3 +78,24 @@ def run(args) -> int:
         if c.successor:
             print(f"    现行: 《{c.successor['title']}》 {c.successor['url']}")
     return 0
+
+
+def _load(session, folder: Path) -> None:
+    """Store the texts of FOLDER; say how many were new, already stored or left out, and why."""
+    from yibao.qa.corpus import LabelError, load_folder
+    from yibao.store import Version
+
+    before = session.query(Version).count()
+    skipped: list = []
+    try:
+        versions = load_folder(session, folder, skipped=skipped)
+    except LabelError as exc:
+        raise CliError(f"--load: {exc}") from None
+    session.commit()
+    new = session.query(Version).count() - before
+    print(f"stored {new} new texts from {folder} ({len(versions) - new} already stored)", file=sys.stderr)
+    for name, reason in skipped:
+        print(f"  left out {name}: {reason}", file=sys.stderr)
+    if not versions and not skipped:
+        print(f"  {folder} holds no <id>.json label files (each text needs <id>.txt + <id>.json with a title)",
+              file=sys.stderr)

@@ -40,6 +40,9 @@ def store_text(session: Session, *, title: str, text: str, doc_number: str | Non
         session.add(doc)
         session.flush()
     digest = hashlib.sha256(text.encode()).hexdigest()
+    stored = next((v for v in doc.versions if v.content_hash == digest), None)
+    if stored is not None:
+        return stored   # the same text again (a second --load): nothing new
     version = Version(document_id=doc.id, seq=len(doc.versions) + 1, content_hash=digest, raw_sha256=digest,
                       url=doc.url, title=title, text=text, meta={})
     session.add(version)
@@ -47,19 +50,31 @@ def store_text(session: Session, *, title: str, text: str, doc_number: str | Non
     return version
 
 
-def load_folder(session: Session, folder: Path, *, with_ids: bool = False) -> list:
-    """Every `<id>.txt` with an `<id>.json` label file beside it (normalized text preferred)."""
+class LabelError(ValueError):
+    """A label file that cannot be read: its path and why."""
+
+
+def load_folder(session: Session, folder: Path, *, with_ids: bool = False, skipped: list | None = None) -> list:
+    """Every `<id>.txt` with an `<id>.json` label file beside it (normalized text preferred).
+    Labels without a title or a text are left out, each noted in `skipped` as (file name, reason)."""
     out, identity = [], {}
     for label in sorted(Path(folder).glob("*.json")):
         stem = label.stem
         if stem.endswith(".lessons"):
             continue
-        meta = json.loads(label.read_text(encoding="utf-8"))
+        try:
+            meta = json.loads(label.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise LabelError(f"{label}: not a valid JSON label file ({exc})") from None
+        if not isinstance(meta, dict):
+            raise LabelError(f"{label}: a label file holds a JSON object (title, doc_number, …)")
         root = identity.get(meta.get("pair_with"), stem)   # versions of one document share the first's identity
         identity[stem] = root
         text_path = next((p for p in (label.with_name(f"{stem}.normalized.txt"), label.with_name(f"{stem}.txt"))
                           if p.exists()), None)
         if text_path is None or not meta.get("title"):
+            if skipped is not None:
+                skipped.append((label.name, f"no {stem}.txt beside it" if text_path is None else "no title in it"))
             continue
         version = (store_text(session, title=meta["title"], text=text_path.read_text(encoding="utf-8"),
                               doc_number=meta.get("doc_number"), identity=root, url=meta.get("url") or f"file://{text_path}",

@@ -30,3 +30,31 @@ def test_bad_input_is_one_line_exit_2(tmp_path):
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "unknown role" in r.stderr
     r = run(tmp_path, "   ")
     assert r.returncode == 2 and "empty" in r.stderr
+
+
+def test_loading_the_same_folder_twice_stores_nothing_new(tmp_path):
+    r = run(tmp_path, "--load", str(CORPUS))
+    assert r.returncode == 0 and "stored 12 new texts" in r.stderr, r.stderr
+    r = run(tmp_path, "--load", str(CORPUS), "飞行检查会提前通知医院吗")
+    assert r.returncode == 0, r.stderr
+    assert "stored 0 new texts" in r.stderr and "12 already stored" in r.stderr and "飞行检查" in r.stdout
+
+
+def test_a_broken_label_file_is_named_exit_2(tmp_path):
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "x.txt").write_text("第一条 医保基金", encoding="utf-8")
+    (folder / "x.json").write_text("{bad", encoding="utf-8")
+    r = run(tmp_path, "--load", str(folder), "医保基金")
+    assert r.returncode == 2 and "x.json: not a valid JSON label file" in r.stderr and "Traceback" not in r.stderr
+    (folder / "x.json").write_text('{"doc_number": "无标题"}', encoding="utf-8")
+    r = run(tmp_path, "--load", str(folder))
+    assert r.returncode == 0 and "left out x.json: no title" in r.stderr
+    r = run(tmp_path, "--load", "/etc/passwd")
+    assert r.returncode == 2 and "is not a folder" in r.stderr
+
+
+def test_an_empty_store_says_why_nothing_is_found(tmp_path):
+    r = run(tmp_path, "跨省就医要先备案吗")
+    assert r.returncode == 0 and r.stdout.strip() == "没有找到依据"
+    assert "no policy texts are stored yet" in r.stderr
