@@ -24,16 +24,38 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+EARLIEST = dt.date(2000, 1, 1)   # no training record is older; a typo such as 0001-01-01 is refused
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()   # Beijing
+
+
 def _date(value: str, flag: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise CliError(f"{flag} {value!r} is not a date; use YYYY-MM-DD, e.g. 2025-12-01") from None
+    if day < EARLIEST:
+        raise CliError(f"{flag} {value} is before {EARLIEST.isoformat()}; no training record is that old")
+    return day
 
 
-def _year_ago(until: dt.date | None) -> dt.date:
-    end = until or dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
-    return dt.date(end.year - 1, end.month, 1)
+def _range(args) -> tuple[dt.date, dt.date | None]:
+    """--since/--until checked: not before EARLIEST, --since not after today, --until not before --since;
+    an --until after today ends the report today (no empty future months)."""
+    today = _today()
+    until = _date(args.until, "--until") if args.until else None
+    if until and until > today:
+        print(f"note: --until {until.isoformat()} is after today; the report ends today ({today.isoformat()})",
+              file=sys.stderr)
+        until = None
+    since = _date(args.since, "--since") if args.since else dt.date((until or today).year - 1, (until or today).month, 1)
+    if since > today:
+        raise CliError(f"--since {since.isoformat()} is after today ({today.isoformat()})")
+    if until and until < since:
+        raise CliError("--until is before --since")
+    return since, until
 
 
 def _write_html(path: Path, since: dt.date, until: dt.date | None) -> int:
@@ -63,10 +85,9 @@ def run(args) -> int:
 
     if args.since is None and not args.html:
         raise CliError("--since is required (or use --html FILE)")
-    until = _date(args.until, "--until") if args.until else None
-    since = _date(args.since, "--since") if args.since else _year_ago(until)
-    if until and until < since:
-        raise CliError("--until is before --since")
+    if args.html and (args.csv or args.detail or args.output):
+        raise CliError("--html FILE writes the whole report to FILE; --csv, --detail and -o do not apply to it")
+    since, until = _range(args)
     if args.html:
         return _write_html(Path(args.html), since, until)
     with open_session() as session:

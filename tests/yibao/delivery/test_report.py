@@ -96,6 +96,27 @@ def test_report_command(session, capsys, tmp_path):
     assert "not a date" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("args, message", [
+    (["--since", "0001-01-01"], "before 2000-01-01"),
+    (["--since", "2025-12-01", "--until", "0001-01-01"], "before 2000-01-01"),
+    (["--since", "9999-12-31"], "after today"),
+    (["--html", "r.html", "--since", "9999-12-31"], "after today"),
+    (["--html", "r.html", "--csv"], "do not apply"),
+])
+def test_report_refuses_dates_and_flags_it_cannot_use(session, capsys, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    assert cli_main(["report", *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_report_until_after_today_ends_today(session, capsys, tmp_path):
+    page = tmp_path / "r.html"
+    assert cli_main(["report", "--since", "2025-12-01", "--until", "9999-12-31", "--html", str(page)]) == 0
+    assert "ends today" in capsys.readouterr().err
+    assert "9999" not in page.read_text(encoding="utf-8")
+
+
 def test_retakes_are_counted_but_the_first_attempt_is_the_score_of_record(session, capsys):
     """赵敏 failed (34 %), then retook twice and reached 100 %: the pass rate keeps her first attempt."""
     zhao = session.query(Acknowledgement).filter_by(person_id="zhao.min", kind="ack").one()
