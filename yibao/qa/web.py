@@ -21,6 +21,7 @@ from yibao.qa import ask
 from yibao.qa import dingtalk
 from yibao.store import Change
 from yibao.store.db import open_session
+from yibao.web.params import RowId
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "web" / "templates"))
 MAX_QUESTION = 500
@@ -57,7 +58,7 @@ def create_router() -> APIRouter:
         return ask(q, role).to_dict()
 
     @router.get("/qa/diff/{change_id}", response_class=HTMLResponse)
-    def qa_diff(change_id: int, user: GetUserDep):
+    def qa_diff(change_id: RowId, user: GetUserDep):
         from yibao.diff import compare_texts
         from yibao.diff.render_html import render_html
         with open_session() as s:

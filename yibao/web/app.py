@@ -32,6 +32,7 @@ from yibao.review import concerned, controlroom, decisions, queue, trainers
 from yibao.review.errors import LessonClosed, LessonNotFound, ReviewConflict, ReviewInputError
 from yibao.store.db import open_session
 from yibao.web import hitl_bridge
+from yibao.web.params import RowId
 from yibao.web.render import render_markdown
 from yibao.web.security import add_security
 
@@ -115,7 +116,7 @@ def create_app() -> FastAPI:
                                           {"rows": rows, "not_concerned": others, "user": _user_name(user)})
 
     @app.get("/review/lessons/{lesson_id}", response_class=HTMLResponse)
-    def lesson_page(request: Request, lesson_id: int, user: GetUserDep):
+    def lesson_page(request: Request, lesson_id: RowId, user: GetUserDep):
         _require(user, "GET")
         try:
             with open_session() as s:
@@ -149,7 +150,7 @@ def create_app() -> FastAPI:
             return concerned.as_dicts(concerned.not_concerned_rows(s, queue.OPEN_STATUSES))
 
     @app.post("/api/changes/{change_id}/roles/{role}")
-    def api_add_role(change_id: int, role: str, user: GetUserDep):
+    def api_add_role(change_id: RowId, role: str, user: GetUserDep):
         """A trainer adds back a role the document was judged not to concern: its lesson is drafted."""
         _require(user, "PUT")
         try:
@@ -160,7 +161,7 @@ def create_app() -> FastAPI:
         return {"lesson_id": lesson_id, "url": f"/yibao/review/lessons/{lesson_id}"}
 
     @app.get("/api/lessons/{lesson_id}")
-    def api_lesson(lesson_id: int, user: GetUserDep):
+    def api_lesson(lesson_id: RowId, user: GetUserDep):
         _require(user, "GET")
         try:
             with open_session() as s:
@@ -169,7 +170,7 @@ def create_app() -> FastAPI:
             raise _error(exc) from None
 
     @app.put("/api/lessons/{lesson_id}")
-    def api_save(lesson_id: int, payload: EditIn, user: GetUserDep):
+    def api_save(lesson_id: RowId, payload: EditIn, user: GetUserDep):
         _require(user, "PUT")
         try:
             with open_session() as s:
@@ -181,7 +182,7 @@ def create_app() -> FastAPI:
             raise _error(exc) from None
 
     @app.post("/api/lessons/{lesson_id}/decision")
-    def api_decide(lesson_id: int, payload: DecisionIn, user: GetUserDep):
+    def api_decide(lesson_id: RowId, payload: DecisionIn, user: GetUserDep):
         _require(user, "PUT")
         option = ACTION_TO_OPTION[payload.action]
         try:
@@ -211,7 +212,7 @@ def create_app() -> FastAPI:
                 "hitl": {"status": resolution.status, "detail": resolution.detail}}
 
     @app.get("/api/lessons/{lesson_id}/audit")
-    def api_lesson_audit(lesson_id: int, user: GetUserDep, format: Literal["json", "csv"] = "json"):
+    def api_lesson_audit(lesson_id: RowId, user: GetUserDep, format: Literal["json", "csv"] = "json"):
         _require(user, "GET")
         try:
             with open_session() as s:

@@ -235,3 +235,13 @@ def test_where_the_task_waits_is_read_only_after_the_decision_is_committed(clien
                     json={"revision": 1, "action": "approve"})
     assert r.status_code == 200, r.text
     assert seen == [True]
+
+
+@pytest.mark.airflow
+@pytest.mark.parametrize("path", ["/yibao/api/lessons/99999999999999999999999",
+                                  "/yibao/api/lessons/99999999999999999999999/audit",
+                                  "/yibao/review/lessons/99999999999999999999999",
+                                  "/yibao/qa/diff/99999999999999999999999"])
+def test_an_id_past_64_bits_is_refused_not_a_server_error(client, path):
+    r = client.get(path, headers=token(client, "trainer1"))
+    assert r.status_code in (404, 422), (r.status_code, r.text[:200])
