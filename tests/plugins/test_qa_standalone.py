@@ -111,7 +111,7 @@ def test_dingtalk_callback_signed_answers_and_bad_signature_is_refused(stack):
     msg = ok.json()
     assert msg["msgtype"] == "markdown" and "第二条" in msg["markdown"]["text"]
     assert "医疗保障基金飞行检查管理暂行办法" in msg["markdown"]["text"]
-    assert msg["at"]["atUserIds"] == ["staff-7"]
+    assert msg["at"]["atUserIds"] == ["staff-7"] and "@staff-7" in msg["markdown"]["text"]
     bad = httpx.post(url, json=body, headers=_dingtalk_headers("SECwrong"), timeout=30)
     assert bad.status_code == 403 and bad.json()["errcode"] == 310000
     stale = httpx.post(url, json=body, timeout=30,

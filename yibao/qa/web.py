@@ -7,7 +7,6 @@
 
 NB: no `from __future__ import annotations` — FastAPI must see GetUserDep as a real annotation.
 """
-import json
 from pathlib import Path
 from typing import Optional
 
@@ -37,6 +36,17 @@ def _checked(q: str, role: Optional[str]) -> tuple[str, Optional[str]]:
         except UnknownRoleError as exc:
             raise HTTPException(400, str(exc))
     return q, role or None
+
+
+async def _read_capped(request: Request, limit: int) -> bytes:
+    """The body, read only until it is past `limit` bytes (whatever Content-Length said)."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            break
+    return b"".join(chunks)
 
 
 def create_router() -> APIRouter:
@@ -81,13 +91,14 @@ def create_router() -> APIRouter:
         except dingtalk.CallbackRefused as exc:
             return JSONResponse(exc.body, status_code=403)
         try:
-            body = json.loads(await request.body())
-        except ValueError:
-            return JSONResponse({"errcode": 400, "errmsg": "body is not JSON"}, status_code=400)
-        question = dingtalk.question_of(body)[:MAX_QUESTION]
+            dingtalk.check_length(request.headers.get("content-length"))
+            question, sender = dingtalk.parse(await _read_capped(request, dingtalk.MAX_BODY_BYTES))
+        except dingtalk.BadCallback as exc:
+            return JSONResponse(exc.body, status_code=exc.status)
+        question = question[:MAX_QUESTION]
         if not question:
             return {"msgtype": "text", "text": {"content": "请在 @机器人 后写下您的医保政策问题。"}}
-        return dingtalk.reply(ask(question), body.get("senderStaffId"))
+        return dingtalk.reply(ask(question), sender)
 
     return router
 
