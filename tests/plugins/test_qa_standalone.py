@@ -98,7 +98,7 @@ def test_revised_provision_is_marked_and_the_diff_link_opens(stack):
     old = [c for c in mine if not c["in_force"]]
     assert old and "2年" in old[0]["text"] and "修订" in old[0]["status"]
     diff = api.get(mine[0]["diff_url"].removeprefix(af.base_url))
-    assert diff.status_code == 200 and "3年" in diff.text
+    assert diff.status_code == 200 and "3年" in diff.text and diff.text.count("<html") == 1   # one page, not two nested
 
 
 def test_dingtalk_callback_signed_answers_and_bad_signature_is_refused(stack):

@@ -77,9 +77,8 @@ def create_router() -> APIRouter:
                 raise HTTPException(404, f"对照表 {change_id} 不存在")
             old = change.old_version
             result = compare_texts(old.text if old else "", change.new_version.text)
-            body = render_html(result, title_old=old.title if old else "（无）", title_new=change.new_version.title)
-        return HTMLResponse(f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-                            f"<title>对照表 {change_id}</title></head><body>{body}</body></html>")
+            page = render_html(result, title_old=old.title if old else "（无）", title_new=change.new_version.title)
+        return HTMLResponse(page)   # render_html gives the whole page
 
     @router.post("/qa/im/dingtalk")
     async def dingtalk_callback(request: Request):
