@@ -71,8 +71,9 @@ def run_list(args) -> int:
     for r in rows:
         before = _pct(r["before"]["pass_rate"])
         after = _pct(r["after"]["pass_rate"]) if r["after"] else "—"
+        answered = f", {r['after']['responses']} answered" if r["after"] else ""
         print(f"#{r['lesson_id']} round {r['round']} {r['state']}: first-attempt pass rate {before} → {after} "
-              f"(re-sent to {r['redelivered']}) {r['title']}")
+              f"(re-sent to {r['redelivered']}{answered}) {r['title']}")
     sys.stdout.flush()
     return 0
 

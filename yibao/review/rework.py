@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yibao.delivery.quizstats import LessonStats, first_attempts, lesson_stats
@@ -144,6 +144,46 @@ def change_note(session: Session, rework: LessonRework, lesson: Lesson) -> str:
     return "\n".join(lines) or "课程已根据测验结果重新审核。"
 
 
+def approved_rework(session: Session, lesson_id: int, round_no: int) -> LessonRework | None:
+    """The approved rework that made version `round_no` (≥ 1) of the lesson."""
+    return session.scalar(select(LessonRework).where(LessonRework.lesson_id == lesson_id,
+                                                     LessonRework.round == round_no,
+                                                     LessonRework.state == "approved"))
+
+
+def version_audience(session: Session, lesson_id: int, round_no: int,
+                     before: dt.datetime | None = None) -> set[str]:
+    """People who were sent version `round_no` of the lesson (0: the original, n: after the n-th
+    rework), [only before `before`]: those first sent the lesson while it was that version, and,
+    for n ≥ 1, those the n-th rework was re-sent to."""
+    start = end = None
+    rework = approved_rework(session, lesson_id, round_no) if round_no else None
+    if round_no and rework is None:
+        return set()
+    if rework is not None:
+        start = rework.flagged_at
+    following = session.scalar(select(LessonRework.flagged_at).where(LessonRework.lesson_id == lesson_id,
+                                                                     LessonRework.round == round_no + 1))
+    for limit in (following, before):
+        if limit is not None and (end is None or limit < end):
+            end = limit
+    first_sent = session.execute(select(DeliveryItem.person_id, func.min(Delivery.created_at))
+                                 .join(Delivery, Delivery.id == DeliveryItem.delivery_id)
+                                 .where(DeliveryItem.lesson_id == lesson_id).group_by(DeliveryItem.person_id))
+    audience = {person for person, at in first_sent
+                if (start is None or at >= start) and (end is None or at < end)}
+    if rework is not None:
+        audience |= set((rework.figures or {}).get("redelivered_to") or [])
+    return audience
+
+
+def round_stats(session: Session, lesson_id: int, round_no: int) -> LessonStats:
+    """First-attempt figures of one round: for a reworked version only the first attempts of those
+    who were sent it (a retake by someone who passed an earlier version never counts)."""
+    people = version_audience(session, lesson_id, round_no) if round_no else None
+    return lesson_stats(session, lesson_id, round_no, people)
+
+
 # ---------------------------------------------------------------- the check
 @dataclass
 class Verdict:
@@ -161,7 +201,7 @@ class Verdict:
 def evaluate(session: Session, lesson: Lesson, rules: ReworkRules) -> Verdict:
     """The first-attempt figures of the lesson's current round against the thresholds."""
     round_no = current_round(session, lesson.id)
-    stats = lesson_stats(session, lesson.id, round_no)
+    stats = round_stats(session, lesson.id, round_no)
     reasons = []
     if stats.responses >= rules.min_responses and stats.pass_rate is not None \
             and stats.pass_rate < rules.pass_rate_below:
@@ -341,7 +381,7 @@ def rework_rows(session: Session) -> list[dict[str, Any]]:
     for rework, lesson in session.execute(select(LessonRework, Lesson).join(Lesson, Lesson.id == LessonRework.lesson_id)
                                           .order_by(LessonRework.flagged_at.desc(), LessonRework.id.desc())):
         sync_approved(session, lesson)
-        after = lesson_stats(session, lesson.id, rework.round) if rework.state == "approved" else None
+        after = round_stats(session, lesson.id, rework.round) if rework.state == "approved" else None
         figs = rework.figures or {}
         rows.append({"id": rework.id, "lesson_id": lesson.id, "title": lesson.title, "role": lesson.role,
                      "round": rework.round, "state": rework.state, "reasons": list(rework.reasons or []),

@@ -15,6 +15,7 @@ sys.path.insert(0, str(HERE.parent / "delivery"))
 from delivery_world import NOW  # noqa: E402
 from rework_world import FAILED_OR_UNACKED, RIGHT, answer, lesson_token, make_ward  # noqa: E402
 
+from yibao.cli import main  # noqa: E402
 from yibao.delivery.quizstats import lesson_stats  # noqa: E402
 from yibao.delivery.service import deliver  # noqa: E402
 from yibao.devservers.smtp import CaptureSmtpServer  # noqa: E402
@@ -113,6 +114,42 @@ def test_reworked_version_goes_only_to_failed_and_unacknowledged_once(ward):
     assert row["state"] == "approved" and row["redelivered"] == len(FAILED_OR_UNACKED)
     assert row["before"]["pass_rate"] == 0.4 and row["after"] == {"responses": 1, "pass_rate": 1.0}
     assert "增加病案首页质控的演示" in row["note"]
+
+
+def rework_and_redeliver(ward, now: dt.datetime, rules: ReworkRules | None = None) -> dict[str, str]:
+    """Flag the lesson, approve a reworked version, deliver it; person → link of the reworked version."""
+    session, config, smtp, server, client, lesson = ward
+    server.reset()
+    assert check_all(session, rules=rules or load_rules(), now=now).flagged_ids == [lesson.id]
+    session.expire_all()
+    body = session.get(Lesson, lesson.id).body_md + f"\n\n## 演示 {now:%m-%d}\n\n先核对主要诊断编码。\n"
+    decisions.record_decision(session, lesson.id, option="Approve", actor="trainer1", revision=None,
+                              body_md=body, comment="增加演示")
+    session.commit()
+    deliver(session, now=now + dt.timedelta(hours=1), smtp=smtp, config=config)
+    return {m.rcpt_tos[0].split("@")[0]: lesson_token(m) for m in server.messages
+            if m.message["Subject"].startswith("【课程已修订】")}
+
+
+def test_retakes_on_the_original_link_never_count_after_the_rework(ward, capsys):
+    session, config, smtp, server, client, lesson = ward
+    reworked = rework_and_redeliver(ward, LATER)
+    for pid in ("d01", "d02", "d04"):                    # passed the original; practise again on its link
+        answer(client, client.tokens[pid], RIGHT)
+    assert session.query(QuizAttempt).filter_by(round=1).count() == 3
+    [row] = rework_rows(session)
+    assert row["after"] == {"responses": 0, "pass_rate": None} and row["redelivered"] == 8
+    assert main(["rework", "list"]) == 0
+    assert "40% → — (re-sent to 8, 0 answered)" in capsys.readouterr().out
+    assert check_all(session, rules=ReworkRules(min_responses=1, min_question_responses=1),
+                     dry_run=True).flagged == []    # nor do they count for the next check
+
+    answer(client, reworked["d05"], {**RIGHT, "q1": "错误"})   # 2/3: a first attempt on the new version
+    answer(client, reworked["d05"], RIGHT)                    # … and d05's retake
+    [row] = rework_rows(session)
+    assert row["after"] == {"responses": 1, "pass_rate": 1.0}
+    assert main(["rework", "list"]) == 0
+    assert "40% → 100% (re-sent to 8, 1 answered)" in capsys.readouterr().out
 
 
 def test_rules_file_errors_are_clear(tmp_path):
