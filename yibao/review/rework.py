@@ -12,8 +12,8 @@ reworked version only to those who still need it.
    and a note on what changed (their comment, lines added/removed, quiz changes).
 3. `plan_redelivery` (called by every delivery run) plans the reworked version — digest kind
    `rework:<rework id>`, so the exactly-once ledger does not take it for the original — only
-   to people who got the original and failed their first attempt or never acknowledged it,
-   once per person.
+   to people who were sent the version it replaces and failed their first attempt on that
+   version or never acknowledged it, once per person.
 """
 from __future__ import annotations
 
@@ -310,19 +310,26 @@ def weak_line(weak: dict[str, Any]) -> str:
 
 
 # ---------------------------------------------------------------- targeted re-delivery
-def needs_reworked_version(session: Session, lesson_id: int, before: dt.datetime) -> list[str]:
-    """People who got the lesson before `before` and failed their first attempt or never acknowledged."""
-    got = set(session.scalars(select(DeliveryItem.person_id).join(Delivery, Delivery.id == DeliveryItem.delivery_id)
-                              .where(DeliveryItem.lesson_id == lesson_id, Delivery.created_at < before)))
-    firsts = {person: a for (person, _), a in first_attempts(session, [lesson_id]).items()}
+def needs_reworked_version(session: Session, rework: LessonRework) -> list[str]:
+    """Who gets the version a rework made: among those sent the version it replaces (round k−1,
+    before the flag), those whose first attempt on that version failed or who never acknowledged it."""
+    lesson_id, previous = rework.lesson_id, rework.round - 1
+    sent = version_audience(session, lesson_id, previous, before=rework.flagged_at)
+    firsts = {person: a for (person, _), a in first_attempts(session, [lesson_id], previous).items()}
     acks = {a.person_id: a for a in session.scalars(select(Acknowledgement).where(
         Acknowledgement.lesson_id == lesson_id, Acknowledgement.kind == "ack"))}
+    since = approved_rework(session, lesson_id, previous).approved_at if previous else None
     out = []
-    for person_id in sorted(got):
+    for person_id in sorted(sent):
         ack = acks.get(person_id)
         first = firsts.get(person_id)
-        score = first.score if first is not None else (ack.quiz_score if ack else None)
-        if ack is None or (score is not None and score < PASS_SCORE):
+        if previous:   # acknowledging an earlier version is not acknowledging this one
+            acked = first is not None or (ack is not None and ack.at >= since)
+            score = first.score if first is not None else None
+        else:          # (answers given before attempts were kept: the acknowledgement's score)
+            acked = ack is not None
+            score = first.score if first is not None else (ack.quiz_score if ack is not None else None)
+        if not acked or (score is not None and score < PASS_SCORE):
             out.append(person_id)
     return out
 
@@ -345,7 +352,7 @@ def plan_redelivery(session: Session, *, lesson_ids: list[int] | None, now: dt.d
             continue   # still waiting for the trainer
         key = f"{DIGEST_PREFIX}{rework.id}"
         sent_to = []
-        for person_id in needs_reworked_version(session, lesson.id, rework.flagged_at):
+        for person_id in needs_reworked_version(session, rework):
             person = session.get(Person, person_id)
             if person is None or not person.active:
                 continue

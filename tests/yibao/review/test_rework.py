@@ -152,6 +152,21 @@ def test_retakes_on_the_original_link_never_count_after_the_rework(ward, capsys)
     assert "40% → 100% (re-sent to 8, 1 answered)" in capsys.readouterr().out
 
 
+def test_second_rework_goes_to_those_who_failed_or_ignored_the_first_reworked_version(ward):
+    session, config, smtp, server, client, lesson = ward
+    first = rework_and_redeliver(ward, LATER)
+    assert sorted(first) == FAILED_OR_UNACKED                       # round 1: failed or unacknowledged original
+    wrong = {"q0": "2026年7月1日", "q1": "错误", "q2": "5"}
+    for pid, given in {"d05": RIGHT, "d06": wrong, "d07": RIGHT, "d08": wrong, "d09": wrong, "d11": wrong}.items():
+        answer(client, first[pid], given)                           # d10, d12: never answered the new version
+    answer(client, client.tokens["d01"], wrong)                     # d01 was not sent version 1: not counted
+    rules = ReworkRules(min_responses=5, min_question_responses=5)
+    second = rework_and_redeliver(ward, LATER + dt.timedelta(days=3), rules)
+    assert sorted(second) == ["d06", "d08", "d09", "d10", "d11", "d12"]   # not d05, d07: passed version 1
+    rows = rework_rows(session)
+    assert [(r["round"], r["redelivered"], r["before"]["pass_rate"]) for r in rows] == [(2, 6, 2 / 6), (1, 8, 0.4)]
+
+
 def test_rules_file_errors_are_clear(tmp_path):
     bad = tmp_path / "rework.yaml"
     bad.write_text("pass_rate_below: 1.5\n", encoding="utf-8")
