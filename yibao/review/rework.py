@@ -17,8 +17,10 @@ reworked version only to those who still need it.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import math
 import logging
 import os
 from dataclasses import asdict, dataclass, field
@@ -80,14 +82,27 @@ def load_rules(path: Path | None = None) -> ReworkRules:
         raise ReworkConfigError(f"{path}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     values: dict[str, Any] = {}
     for key, value in data.items():
-        default = getattr(ReworkRules, key)
-        try:
-            values[key] = type(default)(value)
-        except (TypeError, ValueError):
-            raise ReworkConfigError(f"{path}: {key} must be a number, got {value!r}") from None
-        if values[key] < 0 or (isinstance(default, float) and values[key] > 1):
-            raise ReworkConfigError(f"{path}: {key} = {value!r} is out of range")
+        share = isinstance(getattr(ReworkRules, key), float)
+        if not (_is_share(value) if share else _is_count(value)):
+            expected = ("a share between 0 and 1 (e.g. 0.6 for 60%)" if share
+                        else "a whole number of at least 1 (e.g. 10)")
+            hint = ""
+            if isinstance(value, str):
+                with contextlib.suppress(ValueError):
+                    float(value)
+                    hint = " (write a plain number: no quotes, no exponent)"
+            raise ReworkConfigError(f"{path}: {key} must be {expected}, got {value!r}{hint}")
+        values[key] = float(value) if share else value
     return ReworkRules(**values)
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _is_share(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) \
+        and 0 <= value <= 1
 
 
 # ---------------------------------------------------------------- rounds

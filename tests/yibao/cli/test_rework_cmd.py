@@ -49,7 +49,7 @@ def test_bad_rules_file_is_one_line_exit_2(tmp_path, monkeypatch, capsys, yibao_
     monkeypatch.setenv("YIBAO_REWORK_FILE", str(bad))
     assert main(["rework", "check"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "min_responses must be a number" in err[0]
+    assert len(err) == 1 and "min_responses must be a whole number of at least 1 (e.g. 10), got 'many'" in err[0]
     assert main(["rework"]) == 2
 
 

@@ -178,6 +178,37 @@ def test_rules_file_errors_are_clear(tmp_path):
     assert load_rules() == ReworkRules()                            # the shipped file holds the brief's figures
 
 
+@pytest.mark.parametrize("text, message", [
+    ("min_responses: 2.7", "min_responses must be a whole number of at least 1 (e.g. 10), got 2.7"),
+    ("min_responses: true", "min_responses must be a whole number of at least 1 (e.g. 10), got True"),
+    ("min_responses: 0", "min_responses must be a whole number of at least 1 (e.g. 10), got 0"),
+    ("min_question_responses: -3", "min_question_responses must be a whole number of at least 1"),
+    ("weakest_questions: '3'", "weakest_questions must be a whole number of at least 1 (e.g. 10), got '3'"),
+    ("min_responses: 1e9", "min_responses must be a whole number of at least 1 (e.g. 10), got '1e9' "
+                           "(write a plain number: no quotes, no exponent)"),
+    ("pass_rate_below: .nan", "pass_rate_below must be a share between 0 and 1 (e.g. 0.6 for 60%), got nan"),
+    ("pass_rate_below: .inf", "pass_rate_below must be a share between 0 and 1 (e.g. 0.6 for 60%), got inf"),
+    ("pass_rate_below: 60", "pass_rate_below must be a share between 0 and 1 (e.g. 0.6 for 60%), got 60"),
+    ("question_correct_below: 40%", "question_correct_below must be a share between 0 and 1 (e.g. 0.6 for 60%), "
+                                    "got '40%'"),
+    ("question_correct_below: false", "question_correct_below must be a share between 0 and 1"),
+])
+def test_rules_are_strict_counts_and_shares(tmp_path, text, message):
+    bad = tmp_path / "rework.yaml"
+    bad.write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(ReworkConfigError) as err:
+        load_rules(bad)
+    assert str(err.value).startswith(f"{bad}: ") and message in str(err.value)
+
+
+def test_rules_accept_whole_shares_and_large_counts(tmp_path):
+    good = tmp_path / "rework.yaml"
+    good.write_text("min_responses: 1000000000\npass_rate_below: 1\nquestion_correct_below: 0\n", encoding="utf-8")
+    rules = load_rules(good)
+    assert (rules.min_responses, rules.pass_rate_below, rules.question_correct_below) == (1_000_000_000, 1.0, 0.0)
+    assert isinstance(rules.pass_rate_below, float)
+
+
 def test_daily_round_check_flags_and_alerts_the_office(ward, monkeypatch):
     session, config, smtp, server, client, lesson = ward
     from yibao import flows
