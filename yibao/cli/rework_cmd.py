@@ -30,7 +30,7 @@ def register(subparsers) -> None:
 def run_check(args) -> int:
     from yibao.review.rework import ReworkConfigError, check_all, load_rules, send_alerts, weak_line
     from yibao.store.db import open_session
-    from yibao.store.models import utcnow
+    from yibao.store.models import Lesson, utcnow
 
     try:
         rules = load_rules()
@@ -38,6 +38,9 @@ def run_check(args) -> int:
         raise CliError(str(exc)) from None
     now = utcnow()
     with open_session() as session:
+        missing = [i for i in args.lesson or [] if session.get(Lesson, i) is None]
+        if missing:
+            raise CliError(f"no such lesson {', '.join(map(str, missing))}")
         report = check_all(session, rules=rules, now=now, lesson_ids=args.lesson, dry_run=args.dry_run)
         # (Airflow, asked for the SMTP connection, may log to stdout: keep it off --json)
         with contextlib.redirect_stdout(sys.stderr):

@@ -76,11 +76,20 @@ def test_check_says_when_the_alert_could_not_be_sent(ward, monkeypatch, capsys):
     assert main(["rework", "check"]) == 0                   # nothing flagged twice, nothing to send
 
 
-def assert_flagged(lesson) -> None:
+def test_check_of_an_unknown_lesson_is_one_line_exit_2(ward, capsys):
+    assert main(["rework", "check", "--lesson", "99999"]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.strip().splitlines()[-1].endswith("no such lesson 99999")
+    assert main(["rework", "check", "--lesson", str(ward.id), "--lesson", "99999", "--lesson", "99998"]) == 2
+    assert "no such lesson 99999, 99998" in capsys.readouterr().err
+    assert_flagged(ward, reworks=0)                          # nothing was checked
+
+
+def assert_flagged(lesson, reworks: int = 1) -> None:
     from yibao.store.db import open_session
     from yibao.store.models import Delivery, Lesson, LessonRework
 
     with open_session() as session:
-        assert session.get(Lesson, lesson.id).status == "in_review"
-        assert session.query(LessonRework).count() == 1
-        assert session.query(Delivery).filter(Delivery.digest_key.like("event:%")).count() == 1
+        assert session.get(Lesson, lesson.id).status == ("in_review" if reworks else "approved")
+        assert session.query(LessonRework).count() == reworks
+        assert session.query(Delivery).filter(Delivery.digest_key.like("event:%")).count() == reworks
