@@ -94,14 +94,12 @@ def daily_round(now: dt.datetime | None = None) -> dict:
 def rework_check(now: dt.datetime | None = None) -> dict:
     """迭代优化: send lessons whose first quiz attempts show people did not learn them back to
     review (返工), and alert the 医保办. Returns the report; `flagged_ids` go to review."""
-    from yibao.delivery.service import load_config_quietly, send_due
-    from yibao.review.rework import check_all
+    from yibao.review.rework import check_all, send_alerts
 
     now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     with open_session() as session:
         report = check_all(session, now=now)
-        if report.alert_ids:
-            send_due(session, now=now, config=load_config_quietly(), ids=report.alert_ids)
+        send_alerts(session, report, now)
         return {**report.to_dict(), "flagged_ids": report.flagged_ids}
 
 

@@ -101,9 +101,12 @@ class LessonStats:
                 "questions": [q.to_dict() for q in self.questions]}
 
 
-def lesson_stats(session: Session, lesson_id: int, round_no: int = 0) -> LessonStats:
-    """First-attempt figures of one lesson in one round, overall and per question."""
-    firsts = list(first_attempts(session, [lesson_id], round_no).values())
+def lesson_stats(session: Session, lesson_id: int, round_no: int = 0,
+                 people: set[str] | None = None) -> LessonStats:
+    """First-attempt figures of one lesson in one round, overall and per question (only of
+    `people` when given: yibao.review.rework.round_stats passes those sent that round's version)."""
+    firsts = [a for (person, _), a in first_attempts(session, [lesson_id], round_no).items()
+              if people is None or person in people]
     stats = LessonStats(lesson_id, round_no, responses=len(firsts),
                         passed=sum(1 for a in firsts if a.score is not None and a.score >= PASS_SCORE))
     by_index: dict[int, QuestionStat] = {}

@@ -67,8 +67,7 @@ def queue_rows(session: Session, *, statuses: tuple[str, ...] = OPEN_STATUSES,
 
 def lesson_view(session: Session, lesson_id: int, today: dt.date | None = None) -> dict[str, Any]:
     """Everything the lesson page shows."""
-    from yibao.delivery.quizstats import lesson_stats
-    from yibao.review.rework import current_round, lesson_rework
+    from yibao.review.rework import current_round, lesson_rework, round_stats
 
     lesson = get_lesson(session, lesson_id)
     change = session.get(Change, lesson.change_id)
@@ -89,7 +88,7 @@ def lesson_view(session: Session, lesson_id: int, today: dt.date | None = None) 
         "diff_html": diff_table_html(change),
         "audit": audit_rows(session, lesson.id),
         "rework": lesson_rework(session, lesson.id),
-        "quiz_stats": lesson_stats(session, lesson.id, current_round(session, lesson.id)).to_dict(),
+        "quiz_stats": round_stats(session, lesson.id, current_round(session, lesson.id)).to_dict(),
     }
 
 

@@ -12,20 +12,22 @@ reworked version only to those who still need it.
    and a note on what changed (their comment, lines added/removed, quiz changes).
 3. `plan_redelivery` (called by every delivery run) plans the reworked version — digest kind
    `rework:<rework id>`, so the exactly-once ledger does not take it for the original — only
-   to people who got the original and failed their first attempt or never acknowledged it,
-   once per person.
+   to people who were sent the version it replaces and failed their first attempt on that
+   version or never acknowledged it, once per person.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import math
 import logging
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yibao.delivery.quizstats import LessonStats, first_attempts, lesson_stats
@@ -80,14 +82,27 @@ def load_rules(path: Path | None = None) -> ReworkRules:
         raise ReworkConfigError(f"{path}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     values: dict[str, Any] = {}
     for key, value in data.items():
-        default = getattr(ReworkRules, key)
-        try:
-            values[key] = type(default)(value)
-        except (TypeError, ValueError):
-            raise ReworkConfigError(f"{path}: {key} must be a number, got {value!r}") from None
-        if values[key] < 0 or (isinstance(default, float) and values[key] > 1):
-            raise ReworkConfigError(f"{path}: {key} = {value!r} is out of range")
+        share = isinstance(getattr(ReworkRules, key), float)
+        if not (_is_share(value) if share else _is_count(value)):
+            expected = ("a share between 0 and 1 (e.g. 0.6 for 60%)" if share
+                        else "a whole number of at least 1 (e.g. 10)")
+            hint = ""
+            if isinstance(value, str):
+                with contextlib.suppress(ValueError):
+                    float(value)
+                    hint = " (write a plain number: no quotes, no exponent)"
+            raise ReworkConfigError(f"{path}: {key} must be {expected}, got {value!r}{hint}")
+        values[key] = float(value) if share else value
     return ReworkRules(**values)
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _is_share(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) \
+        and 0 <= value <= 1
 
 
 # ---------------------------------------------------------------- rounds
@@ -144,6 +159,46 @@ def change_note(session: Session, rework: LessonRework, lesson: Lesson) -> str:
     return "\n".join(lines) or "课程已根据测验结果重新审核。"
 
 
+def approved_rework(session: Session, lesson_id: int, round_no: int) -> LessonRework | None:
+    """The approved rework that made version `round_no` (≥ 1) of the lesson."""
+    return session.scalar(select(LessonRework).where(LessonRework.lesson_id == lesson_id,
+                                                     LessonRework.round == round_no,
+                                                     LessonRework.state == "approved"))
+
+
+def version_audience(session: Session, lesson_id: int, round_no: int,
+                     before: dt.datetime | None = None) -> set[str]:
+    """People who were sent version `round_no` of the lesson (0: the original, n: after the n-th
+    rework), [only before `before`]: those first sent the lesson while it was that version, and,
+    for n ≥ 1, those the n-th rework was re-sent to."""
+    start = end = None
+    rework = approved_rework(session, lesson_id, round_no) if round_no else None
+    if round_no and rework is None:
+        return set()
+    if rework is not None:
+        start = rework.flagged_at
+    following = session.scalar(select(LessonRework.flagged_at).where(LessonRework.lesson_id == lesson_id,
+                                                                     LessonRework.round == round_no + 1))
+    for limit in (following, before):
+        if limit is not None and (end is None or limit < end):
+            end = limit
+    first_sent = session.execute(select(DeliveryItem.person_id, func.min(Delivery.created_at))
+                                 .join(Delivery, Delivery.id == DeliveryItem.delivery_id)
+                                 .where(DeliveryItem.lesson_id == lesson_id).group_by(DeliveryItem.person_id))
+    audience = {person for person, at in first_sent
+                if (start is None or at >= start) and (end is None or at < end)}
+    if rework is not None:
+        audience |= set((rework.figures or {}).get("redelivered_to") or [])
+    return audience
+
+
+def round_stats(session: Session, lesson_id: int, round_no: int) -> LessonStats:
+    """First-attempt figures of one round: for a reworked version only the first attempts of those
+    who were sent it (a retake by someone who passed an earlier version never counts)."""
+    people = version_audience(session, lesson_id, round_no) if round_no else None
+    return lesson_stats(session, lesson_id, round_no, people)
+
+
 # ---------------------------------------------------------------- the check
 @dataclass
 class Verdict:
@@ -161,7 +216,7 @@ class Verdict:
 def evaluate(session: Session, lesson: Lesson, rules: ReworkRules) -> Verdict:
     """The first-attempt figures of the lesson's current round against the thresholds."""
     round_no = current_round(session, lesson.id)
-    stats = lesson_stats(session, lesson.id, round_no)
+    stats = round_stats(session, lesson.id, round_no)
     reasons = []
     if stats.responses >= rules.min_responses and stats.pass_rate is not None \
             and stats.pass_rate < rules.pass_rate_below:
@@ -194,6 +249,7 @@ class CheckReport:
     under_rework: list[int] = field(default_factory=list)          # already flagged, waiting for the trainer
     alert_ids: list[int] = field(default_factory=list, repr=False)
     dry_run: bool = False
+    alert_error: str | None = None                                 # why the 医保办 alert was not sent
 
     @property
     def flagged_ids(self) -> list[int]:
@@ -262,6 +318,26 @@ def flag(session: Session, lesson: Lesson, verdict: Verdict, now: dt.datetime) -
         return []
 
 
+def send_alerts(session: Session, report: CheckReport, now: dt.datetime) -> str | None:
+    """Send the 医保办 alerts of a check now. They carry no signed staff link, so a missing link
+    secret does not hold them back. Returns why they were not all sent (None: sent); the flags
+    stand either way, and an unsent alert stays queued for the next delivery run."""
+    from yibao.delivery.service import load_config_quietly, send_due
+
+    if not report.alert_ids:
+        return None
+    try:
+        sent = send_due(session, now=now, config=load_config_quietly(), ids=report.alert_ids, links_optional=True)
+    except Exception as exc:   # (the flags are committed already)
+        log.exception("the rework alert could not be sent")
+        session.rollback()
+        report.alert_error = f"{type(exc).__name__}: {exc}"
+    else:
+        if sent.errors or sent.failed_retryable or sent.failed_permanent:
+            report.alert_error = "; ".join(sent.errors) or "the mail server refused it"
+    return report.alert_error
+
+
 def weak_line(weak: dict[str, Any]) -> str:
     wrong = "、".join(f"“{w['answer']}”{w['count']}人" for w in weak.get("wrong_answers") or [])
     rate = weak.get("correct_rate")
@@ -270,19 +346,26 @@ def weak_line(weak: dict[str, Any]) -> str:
 
 
 # ---------------------------------------------------------------- targeted re-delivery
-def needs_reworked_version(session: Session, lesson_id: int, before: dt.datetime) -> list[str]:
-    """People who got the lesson before `before` and failed their first attempt or never acknowledged."""
-    got = set(session.scalars(select(DeliveryItem.person_id).join(Delivery, Delivery.id == DeliveryItem.delivery_id)
-                              .where(DeliveryItem.lesson_id == lesson_id, Delivery.created_at < before)))
-    firsts = {person: a for (person, _), a in first_attempts(session, [lesson_id]).items()}
+def needs_reworked_version(session: Session, rework: LessonRework) -> list[str]:
+    """Who gets the version a rework made: among those sent the version it replaces (round k−1,
+    before the flag), those whose first attempt on that version failed or who never acknowledged it."""
+    lesson_id, previous = rework.lesson_id, rework.round - 1
+    sent = version_audience(session, lesson_id, previous, before=rework.flagged_at)
+    firsts = {person: a for (person, _), a in first_attempts(session, [lesson_id], previous).items()}
     acks = {a.person_id: a for a in session.scalars(select(Acknowledgement).where(
         Acknowledgement.lesson_id == lesson_id, Acknowledgement.kind == "ack"))}
+    since = approved_rework(session, lesson_id, previous).approved_at if previous else None
     out = []
-    for person_id in sorted(got):
+    for person_id in sorted(sent):
         ack = acks.get(person_id)
         first = firsts.get(person_id)
-        score = first.score if first is not None else (ack.quiz_score if ack else None)
-        if ack is None or (score is not None and score < PASS_SCORE):
+        if previous:   # acknowledging an earlier version is not acknowledging this one
+            acked = first is not None or (ack is not None and ack.at >= since)
+            score = first.score if first is not None else None
+        else:          # (answers given before attempts were kept: the acknowledgement's score)
+            acked = ack is not None
+            score = first.score if first is not None else (ack.quiz_score if ack is not None else None)
+        if not acked or (score is not None and score < PASS_SCORE):
             out.append(person_id)
     return out
 
@@ -305,7 +388,7 @@ def plan_redelivery(session: Session, *, lesson_ids: list[int] | None, now: dt.d
             continue   # still waiting for the trainer
         key = f"{DIGEST_PREFIX}{rework.id}"
         sent_to = []
-        for person_id in needs_reworked_version(session, lesson.id, rework.flagged_at):
+        for person_id in needs_reworked_version(session, rework):
             person = session.get(Person, person_id)
             if person is None or not person.active:
                 continue
@@ -341,7 +424,7 @@ def rework_rows(session: Session) -> list[dict[str, Any]]:
     for rework, lesson in session.execute(select(LessonRework, Lesson).join(Lesson, Lesson.id == LessonRework.lesson_id)
                                           .order_by(LessonRework.flagged_at.desc(), LessonRework.id.desc())):
         sync_approved(session, lesson)
-        after = lesson_stats(session, lesson.id, rework.round) if rework.state == "approved" else None
+        after = round_stats(session, lesson.id, rework.round) if rework.state == "approved" else None
         figs = rework.figures or {}
         rows.append({"id": rework.id, "lesson_id": lesson.id, "title": lesson.title, "role": lesson.role,
                      "round": rework.round, "state": rework.state, "reasons": list(rework.reasons or []),

@@ -82,5 +82,6 @@ def make_ward(yibao_db: str, tmp_path, monkeypatch, server) -> tuple:
         if answers is not None:
             answer(client, tokens[pid], answers)
     answer(client, tokens["d07"], RIGHT)      # a second attempt: never counts as a first attempt
+    client.tokens = tokens                    # each person's link to the original version
     server.reset()
     return session, config, smtp, client, lesson

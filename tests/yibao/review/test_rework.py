@@ -15,6 +15,7 @@ sys.path.insert(0, str(HERE.parent / "delivery"))
 from delivery_world import NOW  # noqa: E402
 from rework_world import FAILED_OR_UNACKED, RIGHT, answer, lesson_token, make_ward  # noqa: E402
 
+from yibao.cli import main  # noqa: E402
 from yibao.delivery.quizstats import lesson_stats  # noqa: E402
 from yibao.delivery.service import deliver  # noqa: E402
 from yibao.devservers.smtp import CaptureSmtpServer  # noqa: E402
@@ -115,6 +116,57 @@ def test_reworked_version_goes_only_to_failed_and_unacknowledged_once(ward):
     assert "增加病案首页质控的演示" in row["note"]
 
 
+def rework_and_redeliver(ward, now: dt.datetime, rules: ReworkRules | None = None) -> dict[str, str]:
+    """Flag the lesson, approve a reworked version, deliver it; person → link of the reworked version."""
+    session, config, smtp, server, client, lesson = ward
+    server.reset()
+    assert check_all(session, rules=rules or load_rules(), now=now).flagged_ids == [lesson.id]
+    session.expire_all()
+    body = session.get(Lesson, lesson.id).body_md + f"\n\n## 演示 {now:%m-%d}\n\n先核对主要诊断编码。\n"
+    decisions.record_decision(session, lesson.id, option="Approve", actor="trainer1", revision=None,
+                              body_md=body, comment="增加演示")
+    session.commit()
+    deliver(session, now=now + dt.timedelta(hours=1), smtp=smtp, config=config)
+    return {m.rcpt_tos[0].split("@")[0]: lesson_token(m) for m in server.messages
+            if m.message["Subject"].startswith("【课程已修订】")}
+
+
+def test_retakes_on_the_original_link_never_count_after_the_rework(ward, capsys):
+    session, config, smtp, server, client, lesson = ward
+    reworked = rework_and_redeliver(ward, LATER)
+    for pid in ("d01", "d02", "d04"):                    # passed the original; practise again on its link
+        answer(client, client.tokens[pid], RIGHT)
+    assert session.query(QuizAttempt).filter_by(round=1).count() == 3
+    [row] = rework_rows(session)
+    assert row["after"] == {"responses": 0, "pass_rate": None} and row["redelivered"] == 8
+    assert main(["rework", "list"]) == 0
+    assert "40% → — (re-sent to 8, 0 answered)" in capsys.readouterr().out
+    assert check_all(session, rules=ReworkRules(min_responses=1, min_question_responses=1),
+                     dry_run=True).flagged == []    # nor do they count for the next check
+
+    answer(client, reworked["d05"], {**RIGHT, "q1": "错误"})   # 2/3: a first attempt on the new version
+    answer(client, reworked["d05"], RIGHT)                    # … and d05's retake
+    [row] = rework_rows(session)
+    assert row["after"] == {"responses": 1, "pass_rate": 1.0}
+    assert main(["rework", "list"]) == 0
+    assert "40% → 100% (re-sent to 8, 1 answered)" in capsys.readouterr().out
+
+
+def test_second_rework_goes_to_those_who_failed_or_ignored_the_first_reworked_version(ward):
+    session, config, smtp, server, client, lesson = ward
+    first = rework_and_redeliver(ward, LATER)
+    assert sorted(first) == FAILED_OR_UNACKED                       # round 1: failed or unacknowledged original
+    wrong = {"q0": "2026年7月1日", "q1": "错误", "q2": "5"}
+    for pid, given in {"d05": RIGHT, "d06": wrong, "d07": RIGHT, "d08": wrong, "d09": wrong, "d11": wrong}.items():
+        answer(client, first[pid], given)                           # d10, d12: never answered the new version
+    answer(client, client.tokens["d01"], wrong)                     # d01 was not sent version 1: not counted
+    rules = ReworkRules(min_responses=5, min_question_responses=5)
+    second = rework_and_redeliver(ward, LATER + dt.timedelta(days=3), rules)
+    assert sorted(second) == ["d06", "d08", "d09", "d10", "d11", "d12"]   # not d05, d07: passed version 1
+    rows = rework_rows(session)
+    assert [(r["round"], r["redelivered"], r["before"]["pass_rate"]) for r in rows] == [(2, 6, 2 / 6), (1, 8, 0.4)]
+
+
 def test_rules_file_errors_are_clear(tmp_path):
     bad = tmp_path / "rework.yaml"
     bad.write_text("pass_rate_below: 1.5\n", encoding="utf-8")
@@ -124,6 +176,37 @@ def test_rules_file_errors_are_clear(tmp_path):
     with pytest.raises(ReworkConfigError, match="unknown key"):
         load_rules(bad)
     assert load_rules() == ReworkRules()                            # the shipped file holds the brief's figures
+
+
+@pytest.mark.parametrize("text, message", [
+    ("min_responses: 2.7", "min_responses must be a whole number of at least 1 (e.g. 10), got 2.7"),
+    ("min_responses: true", "min_responses must be a whole number of at least 1 (e.g. 10), got True"),
+    ("min_responses: 0", "min_responses must be a whole number of at least 1 (e.g. 10), got 0"),
+    ("min_question_responses: -3", "min_question_responses must be a whole number of at least 1"),
+    ("weakest_questions: '3'", "weakest_questions must be a whole number of at least 1 (e.g. 10), got '3'"),
+    ("min_responses: 1e9", "min_responses must be a whole number of at least 1 (e.g. 10), got '1e9' "
+                           "(write a plain number: no quotes, no exponent)"),
+    ("pass_rate_below: .nan", "pass_rate_below must be a share between 0 and 1 (e.g. 0.6 for 60%), got nan"),
+    ("pass_rate_below: .inf", "pass_rate_below must be a share between 0 and 1 (e.g. 0.6 for 60%), got inf"),
+    ("pass_rate_below: 60", "pass_rate_below must be a share between 0 and 1 (e.g. 0.6 for 60%), got 60"),
+    ("question_correct_below: 40%", "question_correct_below must be a share between 0 and 1 (e.g. 0.6 for 60%), "
+                                    "got '40%'"),
+    ("question_correct_below: false", "question_correct_below must be a share between 0 and 1"),
+])
+def test_rules_are_strict_counts_and_shares(tmp_path, text, message):
+    bad = tmp_path / "rework.yaml"
+    bad.write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(ReworkConfigError) as err:
+        load_rules(bad)
+    assert str(err.value).startswith(f"{bad}: ") and message in str(err.value)
+
+
+def test_rules_accept_whole_shares_and_large_counts(tmp_path):
+    good = tmp_path / "rework.yaml"
+    good.write_text("min_responses: 1000000000\npass_rate_below: 1\nquestion_correct_below: 0\n", encoding="utf-8")
+    rules = load_rules(good)
+    assert (rules.min_responses, rules.pass_rate_below, rules.question_correct_below) == (1_000_000_000, 1.0, 0.0)
+    assert isinstance(rules.pass_rate_below, float)
 
 
 def test_daily_round_check_flags_and_alerts_the_office(ward, monkeypatch):
