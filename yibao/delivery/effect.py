@@ -137,7 +137,16 @@ def effect(session: Session, since: dt.date, until: dt.date | None = None,
             "by_department": _tally(found, scores, lambda a: a.department, today),
             "by_role": _tally(found, scores, lambda a: ROLES.get(a.role, a.role), today),
             "by_policy": on_time_by_policy(found, scores, policies, today),
-            "trend": trend, "reworks": rework_rows(session)}
+            "trend": trend, "reworks": _reworks_in(rework_rows(session), since, until)}
+
+
+def _reworks_in(rows: list[dict[str, Any]], since: dt.date, until: dt.date) -> list[dict[str, Any]]:
+    """The reworks flagged in [since, until] (Beijing dates), and any still open whenever flagged."""
+    def flagged_on(row: dict[str, Any]) -> dt.date:
+        at = dt.datetime.fromisoformat(row["flagged_at"])
+        at = at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
+        return at.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    return [r for r in rows if r["state"] == "flagged" and flagged_on(r) <= until or since <= flagged_on(r) <= until]
 
 
 def _notes(rows: list[dict[str, Any]], num: str, den: str) -> list[str]:

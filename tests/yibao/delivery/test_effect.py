@@ -83,3 +83,15 @@ def test_report_html_bad_input_is_one_line(tmp_path, capsys, yibao_db):
     assert main(["report", "--since", "2025-13-01", "--html", str(tmp_path / "r.html")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 3 and all(line.startswith("yibao report: error:") for line in err)
+
+
+def test_a_report_lists_the_reworks_flagged_in_its_range_and_those_still_open():
+    from yibao.delivery.effect import _reworks_in
+
+    rows = [{"id": 1, "state": "approved", "flagged_at": "2026-12-01T03:00:00"},   # 2026-12-01 in Beijing
+            {"id": 2, "state": "approved", "flagged_at": "2025-03-01T03:00:00"},
+            {"id": 3, "state": "flagged", "flagged_at": "2025-03-01T03:00:00"},    # still open: always shown
+            {"id": 4, "state": "flagged", "flagged_at": "2026-12-31T20:00:00"}]    # 2027-01-01 in Beijing
+    picked = _reworks_in(rows, dt.date(2026, 11, 1), dt.date(2026, 12, 31))
+    assert [r["id"] for r in picked] == [1, 3]
+    assert [r["id"] for r in _reworks_in(rows, dt.date(2025, 1, 1), dt.date(2025, 6, 30))] == [2, 3]
