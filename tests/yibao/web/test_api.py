@@ -59,6 +59,8 @@ def test_queue_sorted_by_deadline_with_urgency(client, lessons):
     assert row["urgency"] in ("red", "amber", "green") and row["doc_number"] and row["source"] == "国家医疗保障局"
     page = client.get("/yibao/review/", headers=token(client, "trainer1"))
     assert page.status_code == 200 and f'data-lesson="{lessons[0]}"' in page.text
+    assert ">审核中<" in page.text or ">草稿<" in page.text            # the status in words, not in_review
+    assert ">in_review<" not in page.text and ">draft<" not in page.text
 
 
 @pytest.mark.airflow
