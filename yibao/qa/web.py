@@ -54,11 +54,17 @@ def create_router() -> APIRouter:
 
     @router.get("/qa/", response_class=HTMLResponse)
     def qa_page(request: Request, user: GetUserDep, q: str = "", role: str = ""):
-        q, role = _checked(q, role)
-        answer = ask(q, role) if q else None
-        return templates.TemplateResponse(request, "qa.html", {"q": q, "role": role or "", "roles": ROLES,
+        error = None
+        try:
+            q, role = _checked(q, role)
+        except HTTPException as exc:   # the page again, with the reason above the form
+            error, answer = exc.detail, None
+        else:
+            answer = ask(q, role) if q else None
+        return templates.TemplateResponse(request, "qa.html", {"q": q[:MAX_QUESTION], "role": role or "", "roles": ROLES,
                                                                "user": str(user.get_name() or user.get_id()),
-                                                               "answer": answer})
+                                                               "answer": answer, "error": error},
+                                          status_code=400 if error else 200)
 
     @router.get("/qa/api/ask")
     def qa_api(user: GetUserDep, q: str, role: str = ""):

@@ -247,3 +247,12 @@ def test_where_the_task_waits_is_read_only_after_the_decision_is_committed(clien
 def test_an_id_past_64_bits_is_refused_not_a_server_error(client, path):
     r = client.get(path, headers=token(client, "trainer1"))
     assert r.status_code in (404, 422), (r.status_code, r.text[:200])
+
+
+@pytest.mark.airflow
+@pytest.mark.parametrize("params, message", [({"q": "跨省就医要先备案吗", "role": "厨师"}, "厨师"),
+                                             ({"q": "医" * 501}, "问题过长")])
+def test_qa_page_shows_bad_input_on_the_page_not_as_json(client, params, message):
+    page = client.get("/yibao/qa/", params=params, headers=token(client, "trainer1"))
+    assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+    assert 'id="error"' in page.text and message in page.text and 'id="ask"' in page.text
