@@ -72,7 +72,7 @@ def run(args) -> int:
     print(answer.answer)
     for n, c in enumerate(answer.citations, 1):
         print(f"\n[{n}] 《{c.document}》 {c.doc_number or ''} {c.clause}  {c.date or ''}  {c.status}")
-        print(f"    原文: {c.url}")
+        print(f"    原文: {c.url or '（本地收录文本，无在线原文）'}")
         if c.diff_url:
             print(f"    对照表: {c.diff_url}")
         if c.successor:

@@ -288,11 +288,16 @@ def _citations(session: Session, chosen: list[_Scored], status: dict) -> list[Ci
         date = doc.publish_date or doc.effective_date
         out.append(Citation(
             document=version.title or doc.title, doc_number=doc.doc_number, clause=s.hit.clause,
-            text=s.hit.quote, url=version.url or doc.url, in_force=st.in_force,
+            text=s.hit.quote, url=_public(version.url or doc.url), in_force=st.in_force,
             date=date.isoformat() if date else None, status=st.note, successor=successor,
             diff_url=f"{base}/qa/diff/{diffs[version.id]}" if version.id in diffs else None,
             document_id=doc.id, version_id=version.id, score=round(s.relevance, 3)))
     return out
+
+
+def _public(url: str | None) -> str:
+    """The source's web address; "" for a text loaded from a local file (no file:// path to staff)."""
+    return url if url and url.startswith(("http://", "https://")) else ""
 
 
 def quote_answer(citations: list[Citation]) -> str:

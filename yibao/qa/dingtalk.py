@@ -132,8 +132,10 @@ def reply(answer: Answer, sender_id: str | None = None) -> dict:
         mark = "" if c.in_force else f"（{plain(c.status)}）"
         lines.append(f"> [{n}] 《{plain(c.document)}》{plain(c.doc_number or '')} {plain(c.clause)}{mark}："
                      f"{plain(c.text[:300])}")
-        lines.append(f"> [原文]({c.url})" + (f" · [对照表]({c.diff_url})" if c.diff_url else "")
-                     + (f" · 现行：[{plain(c.successor['title'])}]({c.successor['url']})" if c.successor else ""))
+        links = ([f"[原文]({c.url})"] if c.url else []) + ([f"[对照表]({c.diff_url})"] if c.diff_url else []) \
+            + ([f"现行：[{plain(c.successor['title'])}]({c.successor['url']})"] if c.successor else [])
+        if links:
+            lines.append("> " + " · ".join(links))
         lines.append("")
     if at:
         lines.append(f"@{at}")

@@ -14,7 +14,7 @@ def answer_html(answer: Answer) -> str:
     out = ["<section id=\"qa-answer\"><h2>依据</h2><ol>"]
     for c in answer.citations:
         status = "" if c.in_force else f" <b class=\"bad\">{e(c.status)}</b>"
-        links = [f"<a href=\"{e(c.url)}\" target=\"_blank\" rel=\"noopener\">原文</a>"]
+        links = [f"<a href=\"{e(c.url)}\" target=\"_blank\" rel=\"noopener\">原文</a>"] if c.url else []
         if c.diff_url:
             links.append(f"<a href=\"{e(c.diff_url)}\">对照表</a>")
         if c.successor:

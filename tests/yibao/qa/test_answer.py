@@ -29,7 +29,7 @@ def test_answer_quotes_the_provision_with_its_document(store):
     top = a.citations[0]
     assert top.document == "医疗保障基金使用监督管理举报处理暂行办法"
     assert top.doc_number == "国家医疗保障局令第5号" and top.clause == "第八条"
-    assert "匿名举报" in top.text and top.in_force and top.url
+    assert "匿名举报" in top.text and top.in_force and top.url == ""   # a local file: no web address, no path
     assert "[1]" in a.answer and "第八条" in a.answer
 
 
@@ -138,3 +138,11 @@ def test_papers_asked_for_must_be_papers_of_the_subject_asked_about(store):
     # 备案 ~ 登记 and 手续 meet in "先行登记保存 … 补办批准手续" (行政处罚程序), which is not about 异地就医
     a = ask("异地就医备案在哪里办，需要什么手续")
     assert a.citations == [] and a.answer == NO_BASIS
+
+
+def test_a_text_loaded_from_a_file_is_cited_without_a_file_path(yibao_db):
+    with open_session() as s:
+        store_text(s, title="某市门诊慢特病管理办法", text="第一条 门诊慢特病病种认定由定点医疗机构按照认定标准办理。")
+    a = ask("门诊慢特病病种认定由谁办理")
+    assert a.citations and a.citations[0].url == ""
+    assert "file://" not in json.dumps(a.to_dict(), ensure_ascii=False)
