@@ -37,7 +37,8 @@ STOPWORDS = frozenset("""
 去 来 做 用 上 下 里 想 才 才行 快 那边 别的 一定 意思 什么样 哪天 开始 从 到 事 一时 整个 个别 看 听 写 搞 找 坏
 很 最 更 已经 一直 马上 立即 可能 大概 只 仅 总 总是 经常 究竟 不 没 没有 别 正在 刚 刚刚 然后 再 再次 一起 另外 今后
 还会 也会 就会 都会 一般来说 通常 是什么 什么是 指什么
-""".split())
+and or not the a an of to in on for is are be do does can what how why when who which
+""".split())   # the English line: "医保基金 AND" is not a question about a word "and"
 # jieba POS tags that never carry the subject of a question
 # (adverbs are not dropped by tag: "随机", "直接", "实名" are adverbs to jieba; the common ones are stopwords)
 _DROP_POS = ("r", "u", "y", "p", "c", "e", "o", "x", "w", "q", "f", "zg", "ul", "uj", "uz", "ud", "ug", "uv")

@@ -12,3 +12,8 @@ def test_question_words_are_stripped():
 def test_abbreviations_are_kept():
     assert "drg" in query_terms("DRG的支付标准是多少")
     assert "otc" in query_terms("OTC药品能进医保目录吗")
+
+
+def test_english_function_words_are_not_question_words():
+    assert "and" not in query_terms("医保基金 AND") and "医保" in query_terms("医保基金 AND")
+    assert query_terms("DRG OR DIP") == ["drg", "dip"]
