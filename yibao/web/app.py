@@ -32,6 +32,7 @@ from yibao.review import concerned, controlroom, decisions, queue, trainers
 from yibao.review.errors import LessonClosed, LessonNotFound, ReviewConflict, ReviewInputError
 from yibao.store.db import open_session
 from yibao.web import hitl_bridge
+from yibao.web.login_redirect import add_login_redirect
 from yibao.web.params import RowId
 from yibao.web.render import render_markdown
 from yibao.web.security import add_security
@@ -105,6 +106,7 @@ def create_app() -> FastAPI:
     _include_link_pages(app)
     _include_qa(app)
     add_security(app)
+    add_login_redirect(app)
 
     @app.get("/review/", response_class=HTMLResponse)
     def review_queue_page(request: Request, user: GetUserDep):

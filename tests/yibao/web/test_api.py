@@ -256,3 +256,13 @@ def test_qa_page_shows_bad_input_on_the_page_not_as_json(client, params, message
     page = client.get("/yibao/qa/", params=params, headers=token(client, "trainer1"))
     assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
     assert 'id="error"' in page.text and message in page.text and 'id="ask"' in page.text
+
+
+@pytest.mark.airflow
+@pytest.mark.parametrize("path", ["/yibao/review/lessons/1", "/yibao/control/", "/yibao/qa/?q=x"])
+def test_a_logged_out_browser_is_sent_to_the_login_page_and_back(client, path):
+    r = client.get(path, headers={"accept": "text/html,application/xhtml+xml"}, follow_redirects=False)
+    location = r.headers["location"]
+    assert r.status_code == 303 and "login" in location and "next=" in location and "yibao" in location, location
+    assert client.get(path, follow_redirects=False).status_code == 401          # scripts keep their 401
+    assert client.get("/yibao/api/queue", headers={"accept": "text/html"}).status_code == 401
