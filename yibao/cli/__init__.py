@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 
@@ -65,6 +66,34 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:   # `yibao … | head`: the reader has gone, nothing is wrong
+        sys.stdout = open(os.devnull, "w")
+        return 0
+    except Exception as exc:  # input and environment problems as one line; -v shows the traceback
+        known = _one_line(exc)
+        if known is None or args.verbose:
+            raise
+        print(f"yibao {args.command}: error: {known[1]}", file=sys.stderr)
+        return known[0]
+
+
+def _one_line(exc: Exception) -> tuple[int, str] | None:
+    """(exit code, message) for problems of input or environment, None for anything else (a bug)."""
+    from sqlalchemy.exc import DatabaseError
+
+    from yibao.workdays import HolidayFileError
+
+    if isinstance(exc, HolidayFileError):
+        return 2, str(exc)
+    if isinstance(exc, OverflowError):
+        return 2, f"a number or date is out of range ({exc})"
+    if isinstance(exc, OSError) and exc.filename:
+        return 2, f"{exc.filename}: {exc.strerror or exc}"
+    if isinstance(exc, DatabaseError):
+        from yibao.settings import get_settings
+        return 1, (f"the store cannot be used (YIBAO_HOME={get_settings().home}): "
+                   f"{str(exc.orig or exc).splitlines()[0]}")
+    return None
 
 
 if __name__ == "__main__":

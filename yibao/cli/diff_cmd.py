@@ -13,6 +13,7 @@ at an extraction limit) or the comparison took longer than --timeout.
 from __future__ import annotations
 
 import argparse
+import math
 import contextlib
 import json
 import os
@@ -52,9 +53,20 @@ def register(subparsers) -> None:
     kind.add_argument("--versions", dest="successor", action="store_const", const=False,
                       help="OLD and NEW are versions of one document: clause-by-clause 对照表")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
-    p.add_argument("--timeout", type=float, metavar="SECONDS",
+    p.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                    help=f"give up after this long (default: YIBAO_DIFF_TIMEOUT_S or {DEFAULT_TIMEOUT_S:g})")
     p.set_defaults(func=run, format="md", truncated_tail=None, successor=None)
+
+
+def _seconds(value: str) -> float:
+    """--timeout: a positive, finite number of seconds (nan, inf, 0 and negatives are refused)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not math.isfinite(seconds) or seconds <= 0 or seconds > 86400:
+        raise argparse.ArgumentTypeError(f"{value!r}: give a number of seconds between 0 and 86400")
+    return seconds
 
 
 def _fail(message: str) -> int:
