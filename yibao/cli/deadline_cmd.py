@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sys
 
 from yibao.cli import CliError
@@ -28,6 +29,7 @@ def run(args) -> int:
         raise CliError(f"{args.date!r} is not a date; use YYYY-MM-DD, e.g. 2025-12-07") from None
     if not 0 <= args.days <= MAX_DAYS:
         raise CliError(f"--days must be between 0 and {MAX_DAYS} working days")
+    logging.getLogger("yibao.workdays").setLevel(logging.ERROR)   # its warning is printed below, once
     try:
         deadline = add_workdays(published, args.days)
     except OverflowError:

@@ -127,6 +127,8 @@ def load_source(operand: str) -> str:
     if re.match(r"https?://", operand, re.I):
         return _fetch(operand)
     path = Path(operand)
+    if path.is_dir():
+        raise SourceError(f"{operand} is a folder; give a file, a stored version id or a URL")
     if not path.is_file():
         raise SourceError(f"no such file: {operand}")
     return _file_text(path, operand)

@@ -65,3 +65,12 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
 def test_verbose_shows_the_traceback(tmp_path):
     r = _yibao(tmp_path, "-v", "diff", "99999999999999999999", "1")
     assert r.returncode != 0 and "Traceback" in r.stderr
+
+
+def test_diff_of_a_folder_says_it_is_a_folder(tmp_path):
+    _one_line(_yibao(tmp_path, "diff", str(tmp_path), str(tmp_path)), 2, "is a folder")
+
+
+def test_deadline_in_an_unknown_year_warns_once(tmp_path):
+    r = _yibao(tmp_path, "deadline", "2030-09-30")
+    assert r.returncode == 0 and r.stderr.count("holiday data for 2030") == 1, r.stderr
