@@ -209,7 +209,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("extract", help="document metadata (发文字号, dates, 施行, 废止, 附件) of a page, text or attachment")
+    parser = subparsers.add_parser(
+        "extract", help="document metadata (发文字号, dates, 施行, 废止, 附件) of a page, text or attachment",
+        description="Read one saved page (.html), text (.txt) or attachment (.pdf, .docx, .doc, .wps, .xlsx, .xls, "
+                    ".ofd, .zip) and print its 公文 metadata; --provisions shows the document model.")
     add_arguments(parser)
     parser.set_defaults(func=run)
 

@@ -14,7 +14,10 @@ SCENARIOS = ("default",)
 def register(subparsers) -> None:
     p = subparsers.add_parser("mirror", help="serve a local mirror of the 医保局 sites (tests, demo)")
     sub = p.add_subparsers(dest="mirror_command", metavar="ACTION")
-    serve = sub.add_parser("serve", help="serve the mirror until Ctrl-C")
+    serve = sub.add_parser("serve", help="serve the mirror until Ctrl-C",
+                           description="Serve the saved pages of the bureau sites over real HTTP. Point the scrapers "
+                                       "at it with the YIBAO_MIRROR_URL it prints (e.g. export "
+                                       "YIBAO_MIRROR_URL=http://127.0.0.1:8765), then run yibao scrape.")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--scenario", default="default", choices=SCENARIOS)

@@ -11,7 +11,9 @@ RED, GREEN, YELLOW, RESET = "\033[31m", "\033[32m", "\033[33m", "\033[0m"
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("sources", help="source health: last poll, last success, problems")
+    p = subparsers.add_parser("sources", help="source health: last poll, last success, problems",
+                              description="Every configured source with its last poll, last success, last full "
+                                          "re-check, archived and possibly withdrawn documents, and current problems.")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run)
 
