@@ -121,7 +121,7 @@ def build(args) -> str:
     from yibao.lessons.export import to_gift, to_moodle_xml
     from yibao.lessons.render import render_lesson, render_lesson_pack
 
-    roles = [role_id(r) for r in args.role] if args.role else None
+    roles = list(dict.fromkeys(role_id(r) for r in args.role)) if args.role else None   # 医保办 and yibaoban: one lesson
     if args.drafter == "llm":
         from yibao.lessons.llm_drafter import CONN_ID, llm_config
         if llm_config() is None:

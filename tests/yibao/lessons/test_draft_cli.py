@@ -79,3 +79,11 @@ def test_store_document_latest_change(corpus_dir, capsys):
     assert "第七条（十四）" in out and "三结算" in out
     code, _, err = _run(capsys, "--doc", "999999", "--role", "yibaoban")
     assert code == 2 and "999999" in err
+
+
+def test_the_same_role_by_name_and_by_id_is_drafted_once(corpus_dir, capsys):
+    code, out, err = _run(capsys, "--new", str(corpus_dir / "qinghai-texts" / "qh_shengyu_2025.txt"),
+                          "--role", "收费员", "--role", "cashier", "--role", "cashier",
+                          "--publish-date", "2025-07-24", "--format", "json")
+    assert code == 0, err
+    assert [d["role"] for d in json.loads(out)] == ["cashier"]
