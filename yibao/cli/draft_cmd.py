@@ -66,6 +66,16 @@ def read_text(path: str) -> str:
         raise DraftInputError(str(exc)) from exc
 
 
+def _printed_title(path: str) -> str | None:
+    """The document's own title as `yibao extract FILE` reads it (a page's heading, the text's title line)."""
+    from yibao.cli.extract_cmd import ExtractInputError, build_report, load_target
+
+    try:
+        return build_report(load_target(path))[0].get("title") or None
+    except (ExtractInputError, OSError, ValueError):
+        return None
+
+
 def _from_files(args):
     from yibao.lessons import DocContext
     from yibao.lessons.model import response_deadline
@@ -74,13 +84,18 @@ def _from_files(args):
     new_text = read_text(args.new)
     old_text = read_text(args.old) if args.old else None
     publish, origin = _date(args.publish_date, "--publish-date"), "given"
-    if publish is None:   # no date given: the document's own 成文日期, else today (the lesson says which)
+    parsed = None
+    if publish is None or not args.title:
         from yibao.document import parse_document
-        publish, origin = parse_document(new_text, title=args.title).signed_date, "text"
+        parsed = parse_document(new_text, title=args.title)
+    if publish is None:   # no date given: the document's own 成文日期, else today (the lesson says which)
+        publish, origin = parsed.signed_date, "text"
         if publish is None:
             publish, origin = dt.date.today(), "today"
+    # the title the text prints (as `yibao extract` reads it), else the file's name
+    title = args.title or _printed_title(args.new) or (parsed.title if parsed else None) or Path(args.new).stem
     doc = DocContext(
-        doc_id=None, title=args.title or Path(args.new).stem, doc_number=args.doc_number, issuer=None,
+        doc_id=None, title=title, doc_number=args.doc_number, issuer=None,
         publish_date=publish, effective_date=_date(args.effective_date, "--effective-date"),
         # staff answer within 7 working days of receiving the lesson, not of a 2020 成文日期
         deadline=response_deadline(dt.date.today()) if origin == "text" else None,

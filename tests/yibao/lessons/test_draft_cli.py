@@ -87,3 +87,11 @@ def test_the_same_role_by_name_and_by_id_is_drafted_once(corpus_dir, capsys):
                           "--publish-date", "2025-07-24", "--format", "json")
     assert code == 0, err
     assert [d["role"] for d in json.loads(out)] == ["cashier"]
+
+
+def test_a_file_s_lessons_carry_the_printed_title_not_the_file_name(corpus_dir, capsys):
+    code, out, err = _run(capsys, "--new", str(corpus_dir / "qinghai-texts" / "qh_shengyu_2025.txt"),
+                          "--role", "cashier", "--publish-date", "2025-07-24", "--format", "json")
+    assert code == 0, err
+    title = json.loads(out)[0]["source"]["title"]
+    assert "qh_shengyu_2025" not in title and "生育医疗保障待遇" in title
