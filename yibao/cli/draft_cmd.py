@@ -49,7 +49,11 @@ def _date(value: str | None, what: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
+        day + dt.timedelta(days=366)   # deadlines and 学习期限 are counted from it
+        return day
+    except OverflowError as exc:
+        raise DraftInputError(f"{what} is out of range: {value!r}") from exc
     except ValueError as exc:
         raise DraftInputError(f"{what} must be YYYY-MM-DD, got {value!r}") from exc
 
@@ -103,6 +107,8 @@ def _from_files(args):
         kind="revised" if old_text is not None else "new",
         predecessor_title=Path(args.old).stem if args.old else None, text=new_text, publish_date_origin=origin)
     diff = compare(old_text, new_text) if old_text is not None else None
+    if diff is not None and (old_text == new_text or not diff.get("changes")):
+        raise DraftInputError("--old and --new are identical texts: no change to teach")
     return doc, diff
 
 
@@ -174,7 +180,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"yibao draft: error: {exc}", file=sys.stderr)
         return 2
     if args.output:
-        Path(args.output).write_text(out, encoding="utf-8")
+        try:
+            Path(args.output).write_text(out, encoding="utf-8")
+        except OSError as exc:   # a directory, a read-only place: one line, as `yibao diff -o`
+            print(f"yibao draft: error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+            return 2
     else:
         sys.stdout.write(out)
     return 0
