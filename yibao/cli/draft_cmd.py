@@ -49,7 +49,11 @@ def _date(value: str | None, what: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
+        day + dt.timedelta(days=366)   # deadlines and 学习期限 are counted from it
+        return day
+    except OverflowError as exc:
+        raise DraftInputError(f"{what} is out of range: {value!r}") from exc
     except ValueError as exc:
         raise DraftInputError(f"{what} must be YYYY-MM-DD, got {value!r}") from exc
 
@@ -66,6 +70,16 @@ def read_text(path: str) -> str:
         raise DraftInputError(str(exc)) from exc
 
 
+def _printed_title(path: str) -> str | None:
+    """The document's own title as `yibao extract FILE` reads it (a page's heading, the text's title line)."""
+    from yibao.cli.extract_cmd import ExtractInputError, build_report, load_target
+
+    try:
+        return build_report(load_target(path))[0].get("title") or None
+    except (ExtractInputError, OSError, ValueError):
+        return None
+
+
 def _from_files(args):
     from yibao.lessons import DocContext
     from yibao.lessons.model import response_deadline
@@ -74,13 +88,18 @@ def _from_files(args):
     new_text = read_text(args.new)
     old_text = read_text(args.old) if args.old else None
     publish, origin = _date(args.publish_date, "--publish-date"), "given"
-    if publish is None:   # no date given: the document's own 成文日期, else today (the lesson says which)
+    parsed = None
+    if publish is None or not args.title:
         from yibao.document import parse_document
-        publish, origin = parse_document(new_text, title=args.title).signed_date, "text"
+        parsed = parse_document(new_text, title=args.title)
+    if publish is None:   # no date given: the document's own 成文日期, else today (the lesson says which)
+        publish, origin = parsed.signed_date, "text"
         if publish is None:
             publish, origin = dt.date.today(), "today"
+    # the title the text prints (as `yibao extract` reads it), else the file's name
+    title = args.title or _printed_title(args.new) or (parsed.title if parsed else None) or Path(args.new).stem
     doc = DocContext(
-        doc_id=None, title=args.title or Path(args.new).stem, doc_number=args.doc_number, issuer=None,
+        doc_id=None, title=title, doc_number=args.doc_number, issuer=None,
         publish_date=publish, effective_date=_date(args.effective_date, "--effective-date"),
         # staff answer within 7 working days of receiving the lesson, not of a 2020 成文日期
         deadline=response_deadline(dt.date.today()) if origin == "text" else None,
@@ -88,6 +107,8 @@ def _from_files(args):
         kind="revised" if old_text is not None else "new",
         predecessor_title=Path(args.old).stem if args.old else None, text=new_text, publish_date_origin=origin)
     diff = compare(old_text, new_text) if old_text is not None else None
+    if diff is not None and (old_text == new_text or not diff.get("changes")):
+        raise DraftInputError("--old and --new are identical texts: no change to teach")
     return doc, diff
 
 
@@ -121,7 +142,7 @@ def build(args) -> str:
     from yibao.lessons.export import to_gift, to_moodle_xml
     from yibao.lessons.render import render_lesson, render_lesson_pack
 
-    roles = [role_id(r) for r in args.role] if args.role else None
+    roles = list(dict.fromkeys(role_id(r) for r in args.role)) if args.role else None   # 医保办 and yibaoban: one lesson
     if args.drafter == "llm":
         from yibao.lessons.llm_drafter import CONN_ID, llm_config
         if llm_config() is None:
@@ -159,7 +180,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"yibao draft: error: {exc}", file=sys.stderr)
         return 2
     if args.output:
-        Path(args.output).write_text(out, encoding="utf-8")
+        try:
+            Path(args.output).write_text(out, encoding="utf-8")
+        except OSError as exc:   # a directory, a read-only place: one line, as `yibao diff -o`
+            print(f"yibao draft: error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+            return 2
     else:
         sys.stdout.write(out)
     return 0

@@ -479,6 +479,8 @@ def key_facts(chosen: list[Chosen], shown: list[Duty], role: str, actors: tuple[
                 continue
             if not set(s.actors) & reach and not set(u.bound_of(s)) & reach:
                 continue
+            if role != "insured" and "retail_pharmacy" in u.bound_of(s) and not u.bound_of(s) & HOSPITAL:
+                continue   # "纸质处方保存期限不少于2年" binds the 药店 (乙方), not the hospital's people
             if len(text) > MAX_LINE:
                 continue
             out.append(Duty(u.ref.replace("/", ""), "fact", text, False, True, u.order, False, c, s))

@@ -180,16 +180,20 @@ class Unit:
     theme: str = ""            # that part's title as printed: "第三章 定点医疗机构运行管理", "二、提升…水平"
     order: int = 0             # position in reading order
 
-    def finish(self) -> "Unit":
+    def finish(self, party: frozenset = frozenset()) -> "Unit":
         """Bind each sentence (a sentence without a subject of its own keeps the previous one's, the
         first one the heading's actors) and keep what ranking needs per sentence:
-        (bound actors, named actors, strong?, modality)."""
+        (bound actors, named actors, strong?, modality).  party: the actors of an agreement's 乙方 when it
+        is a body outside the hospital (a 定点零售药店): its 收费, 药师, 处方 … are that body's, not the hospital's."""
         self.bound, carried, outside = [], set(self.implied), self.implied_outside
         for s in self.sentences:
             own = subject_of(s)
             if own:
                 carried, outside = own, bool(outside_subject(s))
-            self.bound.append(bound_actors(s, carried, outside))
+            b = bound_actors(s, carried, outside)
+            if party and b & _PARTY_ACTIVITIES:
+                b = (b - _PARTY_ACTIVITIES) | set(party)
+            self.bound.append(b)
         self.per_sentence = [(b, set(s.actors), duty_modality(s) in STRONG, duty_modality(s))
                              for s, b in zip(self.sentences, self.bound)]
         self.base = _fact_weight(self) - (8 if self.is_purpose else 0) - \
@@ -313,11 +317,33 @@ def teachable_units(doc) -> list[Unit]:
 
     # a notice to the bureaus (各省医保局) instructs them where a sentence names no one
     addressed = frozenset(a for line in (getattr(doc, "addressees", None) or []) for a in _actors_in(line))
+    party = outside_party(doc)
     for top in doc.provisions:
-        visit(top, None, addressed if "admin_dept" in addressed else frozenset(), outside="admin_dept" in addressed)
+        if party:   # an agreement with a 药店: a sentence that names no one speaks of 甲方 or 乙方, never the hospital
+            visit(top, None, party, outside=True)
+        else:
+            visit(top, None, addressed if "admin_dept" in addressed else frozenset(), outside="admin_dept" in addressed)
     for k, u in enumerate(units):
         u.order = k
-    return [u.finish() for u in units]
+    return [u.finish(party) for u in units]
+
+
+# the hospital's own activities and staff words (收费, 药师, 护理): in an agreement whose 乙方 is a body
+# outside the hospital they are that body's
+_PARTY_ACTIVITIES = frozenset({"pharmacy", "nursing", "billing"})
+
+
+def outside_party(doc) -> frozenset:
+    """The actors of an agreement's 乙方 (or 丙方) when the text defines it as a body outside the hospital:
+    "乙方（医疗保障定点零售药店）", "乙方为定点零售药店" → {retail_pharmacy}; empty for an agreement whose 乙方
+    is the hospital ("乙方（医疗保障定点医疗机构）") and for any other 公文."""
+    from yibao.document.annotate import party_actors
+    head = "\n".join(z.text for z in (getattr(doc, "zones", None) or []))[:6000]
+    found: set[str] = set()
+    for label, actors in party_actors(head).items():
+        if label != "甲方" and not set(actors) & (HOSPITAL_SIDE | {"agency", "admin_dept", "finance"}):
+            found |= set(actors)
+    return frozenset(found)
 
 
 def _fact_weight(unit: Unit) -> float:

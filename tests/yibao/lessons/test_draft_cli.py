@@ -79,3 +79,33 @@ def test_store_document_latest_change(corpus_dir, capsys):
     assert "第七条（十四）" in out and "三结算" in out
     code, _, err = _run(capsys, "--doc", "999999", "--role", "yibaoban")
     assert code == 2 and "999999" in err
+
+
+def test_the_same_role_by_name_and_by_id_is_drafted_once(corpus_dir, capsys):
+    code, out, err = _run(capsys, "--new", str(corpus_dir / "qinghai-texts" / "qh_shengyu_2025.txt"),
+                          "--role", "收费员", "--role", "cashier", "--role", "cashier",
+                          "--publish-date", "2025-07-24", "--format", "json")
+    assert code == 0, err
+    assert [d["role"] for d in json.loads(out)] == ["cashier"]
+
+
+def test_a_file_s_lessons_carry_the_printed_title_not_the_file_name(corpus_dir, capsys):
+    code, out, err = _run(capsys, "--new", str(corpus_dir / "qinghai-texts" / "qh_shengyu_2025.txt"),
+                          "--role", "cashier", "--publish-date", "2025-07-24", "--format", "json")
+    assert code == 0, err
+    title = json.loads(out)[0]["source"]["title"]
+    assert "qh_shengyu_2025" not in title and "生育医疗保障待遇" in title
+
+
+def test_identical_old_and_new_say_so(corpus_dir, capsys):
+    f = str(corpus_dir / "qinghai-texts" / "qh_shengyu_2025.txt")
+    code, out, err = _run(capsys, "--old", f, "--new", f, "--publish-date", "2025-07-24")
+    assert code == 2 and "identical" in err and "no role is concerned" not in err
+
+
+@pytest.mark.parametrize("extra", [["-o", "/proc/x.md"], ["-o", "DIR"], ["--publish-date", "9999-12-31"]])
+def test_unwritable_output_and_far_dates_are_one_line_errors(corpus_dir, capsys, tmp_path, extra):
+    extra = [str(tmp_path) if x == "DIR" else x for x in extra]
+    code, out, err = _run(capsys, "--new", str(corpus_dir / "qinghai-texts" / "qh_shengyu_2025.txt"),
+                          "--role", "cashier", *extra)
+    assert code == 2 and err.startswith("yibao draft: error:") and len(err.strip().splitlines()) == 1

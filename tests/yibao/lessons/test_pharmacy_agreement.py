@@ -1,0 +1,45 @@
+"""An agreement whose 乙方 is a 定点零售药店 (qh_ydxy_2025): its duties are the 药店's, not the hospital's."""
+import datetime as dt
+
+from yibao.document import parse_document
+from yibao.lessons import DocContext, draft_lessons
+from yibao.lessons.document_drafter import plan_document
+from yibao.lessons.selection import outside_party
+from yibao.lessons import classify
+
+PHARMACY = ("某省医疗保障定点零售药店服务协议\n甲方（医疗保障经办机构）：\n乙方（医疗保障定点零售药店）：\n"
+            "第一条 甲方为医疗保障经办机构，乙方为定点零售药店。\n"
+            "第二条 乙方应如实向参保人员出具费用单据，规范开具票据。乙方不得串换药械，不得重复收费。\n"
+            "第三条 乙方应确保执业药师在岗，处方保存期限不少于2年。\n"
+            "第四条 乙方应当按规定做好结算，结算单明细必须与处方相符。\n")
+HOSPITAL = PHARMACY.replace("零售药店", "医疗机构")
+
+
+def _ctx(text):
+    return DocContext(None, "协议", None, None, dt.date(2025, 1, 2), None, None, None, None, "new", None, text)
+
+
+def test_the_party_is_read_from_the_agreement():
+    assert outside_party(parse_document(PHARMACY)) == {"retail_pharmacy"}
+    assert outside_party(parse_document(HOSPITAL)) == frozenset()
+
+
+def test_a_pharmacy_s_duties_bind_no_hospital_role():
+    ctx = _ctx(PHARMACY)
+    plan = plan_document(ctx, classify(ctx, None))
+    for role in ("cashier", "doctor", "nurse", "management", "yibaoban", "pharmacy"):
+        assert plan.concerns[role].level != "core", role
+    assert all(not (set(b) & {"billing", "pharmacy", "nursing"}) for u in plan.units for b in u.bound)
+    # the same text with a hospital as 乙方 still binds the window
+    hctx = _ctx(HOSPITAL)
+    hplan = plan_document(hctx, classify(hctx, None))
+    assert hplan.concerns["cashier"].level != "none"
+    assert any(set(b) & {"billing", "pharmacy"} for u in hplan.units for b in u.bound)
+
+
+def test_ydxy_lessons_teach_no_pharmacy_duty_to_hospital_staff(qh):
+    ctx = qh("qh_ydxy_2025")
+    for d in draft_lessons(ctx, None):
+        if d.role in ("doctor", "cashier", "nurse", "finance"):
+            lines = " ".join(d.actions + d.summary)
+            assert "串换药械" not in lines and "不少于2年" not in lines, (d.role, lines)
