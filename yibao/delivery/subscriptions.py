@@ -178,9 +178,7 @@ def parse_subscriptions(text: str, where: str = "subscriptions.yaml", *, path: P
     v.robots(data.get("robots"), data.key_lines.get("robots", 1), check_secret)
     v.people(data.get("people"), data.key_lines.get("people", 1), default_region, default_period)
     v.alerts(data.get("alerts"), data.key_lines.get("alerts", 1))
-    for message in cfg.errors:
-        log.warning("subscriptions: %s", message)
-    return cfg
+    return cfg   # the caller reports cfg.errors (the CLI on stderr, the DAG in its log): once
 
 
 class _Validator:
