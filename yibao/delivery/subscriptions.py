@@ -149,7 +149,17 @@ def load_subscriptions(path: Path | str | None = None, *,
     if not path.exists():
         raise SubscriptionFileError(f"{path}: subscriptions file not found "
                                     "(set YIBAO_SUBSCRIPTIONS_FILE or create config/subscriptions.yaml)")
-    return parse_subscriptions(path.read_text(encoding="utf-8"), str(path), path=path, check_secret=check_secret)
+    return parse_subscriptions(read_subscriptions_text(path), str(path), path=path, check_secret=check_secret)
+
+
+def read_subscriptions_text(path: Path) -> str:
+    """The file's text; a folder or a non-UTF-8 file (e.g. saved as GBK) is a SubscriptionFileError."""
+    if path.is_dir():
+        raise SubscriptionFileError(f"{path} is a folder, not a subscriptions file")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SubscriptionFileError(f"{path} is not UTF-8 text (save it as UTF-8, not GBK)") from None
 
 
 def parse_subscriptions(text: str, where: str = "subscriptions.yaml", *, path: Path | None = None,

@@ -1,7 +1,9 @@
-"""`yibao subscribers unsubscribed|resubscribe` on a real store."""
+"""`yibao subscribers`: opt-outs on a real store; a bad --file is one line, not a traceback."""
 from __future__ import annotations
 
 import datetime as dt
+
+import pytest
 
 from yibao.cli import main
 from yibao.delivery.unsubscribes import unsubscribe
@@ -41,3 +43,15 @@ def test_resubscribe_without_an_opt_out_or_person_says_so(yibao_db, capsys):
     assert "no opt-out" in capsys.readouterr().err
     assert main(["subscribers", "resubscribe", "--id", "nobody"]) == 2
     assert "no person 'nobody'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("action", [["validate", "--no-secrets"], ["list"], ["remove", "--id", "zhang.wei"],
+                                    ["add", "--id", "li.na", "--name", "李娜", "--role", "doctor"]])
+def test_a_gbk_file_or_a_folder_is_one_line_not_a_traceback(action, tmp_path, capsys):
+    gbk = tmp_path / "subscriptions.yaml"
+    gbk.write_bytes("people:\n  - {id: zhang.wei, name: 张伟, roles: [doctor], email: z@h.example.cn}\n".encode("gbk"))
+    for path, says in ((gbk, f"{gbk} is not UTF-8 text"), (tmp_path, f"{tmp_path} is a folder")):
+        assert main(["subscribers", "--file", str(path), *action]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("yibao subscribers: error: ") and says in err[0], err
+    assert gbk.read_bytes().decode("gbk").startswith("people:")     # left as it was
