@@ -199,8 +199,12 @@ def run_unsubscribed(args) -> int:
 
 
 def run_resubscribe(args) -> int:
+    from yibao.delivery.subscriptions import CHANNEL_FORMS, is_channel
     from yibao.delivery.unsubscribes import UnknownPerson, resubscribe
     from yibao.store.db import open_session
+    unknown = [c for c in args.channel or [] if not is_channel(c)]
+    if unknown:
+        raise CliError(f"unknown channel {', '.join(map(repr, unknown))}: a channel is {CHANNEL_FORMS}")
     with open_session() as session:
         try:
             channels = resubscribe(session, args.id, args.channel, actor=args.actor)
