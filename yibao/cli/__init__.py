@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import logging
 import os
 import pkgutil
@@ -50,12 +51,70 @@ def _register_broken(subparsers, command: str, exc: Exception) -> None:
     subparsers.add_parser(command, help=f"(unavailable: {exc})").set_defaults(func=fail)
 
 
+def _log_to_stderr(level: int) -> None:
+    """Logs go to stderr, one line each; stdout carries only the command's output (e.g. --json).
+
+    Importing Airflow (done lazily, by whichever command needs a Connection) reconfigures
+    logging to write to stdout, so stderr is put back right after Airflow has done that."""
+    def apply(force: bool = False) -> None:
+        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s",
+                            stream=sys.stderr, force=force)
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+        structlog = sys.modules.get("structlog")
+        factory = structlog.get_config().get("logger_factory") if structlog else None
+        if force and getattr(factory, "io", ...) is None:    # Airflow's structlog factory: None means stdout
+            factory.io = sys.stderr.buffer if "Bytes" in getattr(factory.cls, "__name__", "") else sys.stderr
+
+    apply()
+    if "airflow.logging_config" in sys.modules:
+        _after_airflow_logging(apply)
+    elif not any(isinstance(f, _AirflowLoggingHook) for f in sys.meta_path):
+        sys.meta_path.insert(0, _AirflowLoggingHook(apply))
+
+
+def _after_airflow_logging(apply) -> None:
+    module = sys.modules["airflow.logging_config"]
+    configure = module.configure_logging
+    if getattr(configure, "yibao_cli", False):
+        return
+
+    def configure_then_stderr(*args, **kwargs):
+        try:
+            return configure(*args, **kwargs)
+        finally:
+            apply(force=True)
+
+    configure_then_stderr.yibao_cli = True
+    module.configure_logging = configure_then_stderr
+
+
+class _AirflowLoggingHook:
+    """Wraps `airflow.logging_config.configure_logging` as that module is first imported."""
+
+    def __init__(self, apply):
+        self.apply = apply
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != "airflow.logging_config":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module, apply = spec.loader.exec_module, self.apply
+
+        def exec_then_wrap(module):
+            exec_module(module)
+            _after_airflow_logging(apply)
+
+        spec.loader.exec_module = exec_then_wrap
+        return spec
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    _log_to_stderr(logging.DEBUG if args.verbose else logging.INFO)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

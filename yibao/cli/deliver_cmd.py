@@ -16,7 +16,9 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--retry-failed", action="store_true",
                    help="first put permanently failed messages back in the queue (after fixing an address/robot)")
-    p.add_argument("--person", action="append", metavar="ID", help="with --retry-failed: only these people")
+    p.add_argument("--person", action="append", metavar="ID",
+                   help="with --retry-failed only: requeue only these people's failed messages "
+                        "(the run still sends everything due to everyone; refused without --retry-failed)")
     p.set_defaults(func=run)
 
 
@@ -26,6 +28,8 @@ def run(args) -> int:
     from yibao.delivery.tokens import LinkSecretMissing
     from yibao.store.db import open_session
 
+    if args.person and not args.retry_failed:   # deliver never narrows to a person: refuse, never mail everyone
+        raise CliError("--person works only with --retry-failed")
     try:
         config = load_subscriptions()
     except SubscriptionFileError as exc:

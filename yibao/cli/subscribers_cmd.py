@@ -68,6 +68,14 @@ def _load(args, check: bool = False):
         raise CliError(str(exc)) from None
 
 
+def _read(path: Path) -> str:
+    from yibao.delivery.subscriptions import SubscriptionFileError, read_subscriptions_text
+    try:
+        return read_subscriptions_text(path)
+    except SubscriptionFileError as exc:
+        raise CliError(str(exc)) from None
+
+
 def run_list(args) -> int:
     cfg = _load(args)
     if args.json:
@@ -101,7 +109,7 @@ def run_validate(args) -> int:
 def run_add(args) -> int:
     from yibao.delivery.subscriptions import SubscriptionFileError, parse_subscriptions
     path = _path(args)
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = _read(path) if path.exists() else ""
     before = _parse(text, path)
     if before.person(args.id):
         raise CliError(f"a person with id {args.id!r} exists already ({path}:{before.person(args.id).line})")
@@ -130,7 +138,7 @@ def run_remove(args) -> int:
     path = _path(args)
     if not path.exists():
         raise CliError(f"{path}: subscriptions file not found")
-    text = path.read_text(encoding="utf-8")
+    text = _read(path)
     new_text = remove_person(text, args.id)
     if new_text is None:
         raise CliError(f"no person with id {args.id!r} in {path}")
@@ -191,8 +199,12 @@ def run_unsubscribed(args) -> int:
 
 
 def run_resubscribe(args) -> int:
+    from yibao.delivery.subscriptions import CHANNEL_FORMS, is_channel
     from yibao.delivery.unsubscribes import UnknownPerson, resubscribe
     from yibao.store.db import open_session
+    unknown = [c for c in args.channel or [] if not is_channel(c)]
+    if unknown:
+        raise CliError(f"unknown channel {', '.join(map(repr, unknown))}: a channel is {CHANNEL_FORMS}")
     with open_session() as session:
         try:
             channels = resubscribe(session, args.id, args.channel, actor=args.actor)

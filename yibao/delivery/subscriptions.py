@@ -37,6 +37,21 @@ EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0
                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 REGION_RE = re.compile(r"^(national|\d{2}(\d{2}){0,2})$")
+# GB/T 2260 province-level codes: a region is 'national' or a code starting with one of these
+PROVINCE_CODES = ("11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+                  "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+                  "65", "71", "81", "82")
+CHANNEL_FORMS = "'email' or '<wecom|dingtalk|feishu>:<robot>'"
+
+
+def is_region(region: str) -> bool:
+    return bool(REGION_RE.match(region)) and (region == "national" or region[:2] in PROVINCE_CODES)
+
+
+def is_channel(channel: str) -> bool:
+    """'email' or '<platform>:<robot>' (whether that robot is configured is checked elsewhere)."""
+    platform, sep, robot = channel.partition(":")
+    return channel == "email" or (bool(sep) and platform in IM_PLATFORMS and bool(ID_RE.match(robot)))
 
 
 class SubscriptionFileError(ValueError):
@@ -149,7 +164,17 @@ def load_subscriptions(path: Path | str | None = None, *,
     if not path.exists():
         raise SubscriptionFileError(f"{path}: subscriptions file not found "
                                     "(set YIBAO_SUBSCRIPTIONS_FILE or create config/subscriptions.yaml)")
-    return parse_subscriptions(path.read_text(encoding="utf-8"), str(path), path=path, check_secret=check_secret)
+    return parse_subscriptions(read_subscriptions_text(path), str(path), path=path, check_secret=check_secret)
+
+
+def read_subscriptions_text(path: Path) -> str:
+    """The file's text; a folder or a non-UTF-8 file (e.g. saved as GBK) is a SubscriptionFileError."""
+    if path.is_dir():
+        raise SubscriptionFileError(f"{path} is a folder, not a subscriptions file")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SubscriptionFileError(f"{path} is not UTF-8 text (save it as UTF-8, not GBK)") from None
 
 
 def parse_subscriptions(text: str, where: str = "subscriptions.yaml", *, path: Path | None = None,
@@ -178,9 +203,7 @@ def parse_subscriptions(text: str, where: str = "subscriptions.yaml", *, path: P
     v.robots(data.get("robots"), data.key_lines.get("robots", 1), check_secret)
     v.people(data.get("people"), data.key_lines.get("people", 1), default_region, default_period)
     v.alerts(data.get("alerts"), data.key_lines.get("alerts", 1))
-    for message in cfg.errors:
-        log.warning("subscriptions: %s", message)
-    return cfg
+    return cfg   # the caller reports cfg.errors (the CLI on stderr, the DAG in its log): once
 
 
 class _Validator:
@@ -294,9 +317,10 @@ class _Validator:
             if key not in allowed:
                 self.err(at(key), f"{label}: unknown field {key!r} (allowed: {', '.join(sorted(allowed))})")
         region = str(raw.get("region", default_region)).strip()
-        if not REGION_RE.match(region):
+        if not is_region(region):
             self.err(at("region"), f"{label}: region {region!r} must be 'national' or a 2/4/6-digit "
-                                   "administrative code like '44'; entry skipped")
+                                   "administrative code starting with a province code "
+                                   f"({', '.join(PROVINCE_CODES)}), like '44'; entry skipped")
             return None
         period = str(raw.get("period", default_period))
         if period not in PERIODS:
@@ -352,10 +376,9 @@ class _Validator:
                     self.err(iline, f"{label}: channel 'email' needs a valid email: address; channel skipped")
                     continue
             else:
-                platform, sep, robot = channel.partition(":")
-                if not sep or platform not in IM_PLATFORMS:
-                    self.err(iline, f"{label}: channel {channel!r} must be 'email' or "
-                                    "'<wecom|dingtalk|feishu>:<robot>'; channel skipped")
+                platform, _, robot = channel.partition(":")
+                if not is_channel(channel):
+                    self.err(iline, f"{label}: channel {channel!r} must be {CHANNEL_FORMS}; channel skipped")
                     continue
                 entry = self.cfg.robots.get(robot)
                 if entry is None:

@@ -8,9 +8,10 @@ On PostgreSQL the id sequences are moved past the copied ids, so new rows get fr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, make_url, select, text, update
 from sqlalchemy.engine import Connection
 
 from yibao.store.db import get_engine, migrate
@@ -39,6 +40,7 @@ SEEDED_BY_MIGRATIONS = {"audit_chain_head"}
 def copy_store(source_url: str, target_url: str, *, progress: Callable[[str], None] | None = None) -> CopyReport:
     if source_url == target_url:
         raise StoreCopyError("--from and --to name the same database")
+    _require_existing_sqlite_file(source_url)
     migrate(source_url)
     migrate(target_url)
     tables = Base.metadata.sorted_tables
@@ -60,6 +62,15 @@ def copy_store(source_url: str, target_url: str, *, progress: Callable[[str], No
             _move_sequences(target, tables)
     _verify(target_url, report)
     return report
+
+
+def _require_existing_sqlite_file(url: str) -> None:
+    """A mistyped SQLite source would otherwise be created (and migrated) as an empty store."""
+    parsed = make_url(url)
+    path = parsed.database
+    if parsed.get_backend_name() == "sqlite" and path and path != ":memory:" and not path.startswith("file:") \
+            and not Path(path).is_file():
+        raise StoreCopyError(f"no such database: {path}")
 
 
 def _copy_table(source: Connection, target: Connection, table) -> int:

@@ -54,3 +54,12 @@ def test_copy_with_a_bad_url_is_one_clear_line(tmp_path, capsys):
     assert main(["store", "copy", "--from", "nonsense://x", "--to", f"sqlite:///{tmp_path / 'b.db'}"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("yibao store: error:")
+
+
+def test_copy_from_a_missing_sqlite_file_is_refused_and_creates_nothing(tmp_path, capsys):
+    typo, new = tmp_path / "typo.db", tmp_path / "new.db"
+    assert main(["store", "copy", "--from", f"sqlite:///{typo}", "--to", f"sqlite:///{new}"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.strip() == f"yibao store: error: no such database: {typo}"
+    assert "copied" not in captured.out
+    assert not typo.exists() and not new.exists()
