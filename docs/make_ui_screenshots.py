@@ -140,7 +140,10 @@ def main(argv: list[str] | None = None) -> list[Path]:
     from yibao.devservers.smtp import CaptureSmtpServer
 
     smtp = CaptureSmtpServer().start()
+    trainers = work / "trainers.yaml"   # only trainers may approve (config/trainers.yaml names the demo's)
+    trainers.write_text(f"trainers: [{USER}]\ntrainer_roles: []\n", encoding="utf-8")
     env = {"YIBAO_HOME": str(work / "yibao"), "YIBAO_SUBSCRIPTIONS_FILE": str(subscriptions),
+           "YIBAO_TRAINERS_FILE": str(trainers),
            "YIBAO_SMTP_HOST": "127.0.0.1", "YIBAO_SMTP_PORT": str(smtp.port), "YIBAO_SMTP_SECURITY": "plain",
            "YIBAO_SMTP_FROM": "yibao@hospital.example.cn",
            "YIBAO_LINK_SECRET": os.environ.get("YIBAO_LINK_SECRET") or secrets.token_hex(32)}
