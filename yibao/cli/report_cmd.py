@@ -27,10 +27,6 @@ def register(subparsers) -> None:
 EARLIEST = dt.date(2000, 1, 1)   # no training record is older; a typo such as 0001-01-01 is refused
 
 
-def _today() -> dt.date:
-    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()   # Beijing
-
-
 def _date(value: str, flag: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(value)
@@ -44,7 +40,9 @@ def _date(value: str, flag: str) -> dt.date:
 def _range(args) -> tuple[dt.date, dt.date | None]:
     """--since/--until checked: not before EARLIEST, --since not after today, --until not before --since;
     an --until after today ends the report today (no empty future months)."""
-    today = _today()
+    from yibao.review.queue import today_local   # Beijing date
+
+    today = today_local()
     until = _date(args.until, "--until") if args.until else None
     if until and until > today:
         print(f"note: --until {until.isoformat()} is after today; the report ends today ({today.isoformat()})",

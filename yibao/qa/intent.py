@@ -36,15 +36,16 @@ REQUIRED = ("frequency", "ratio", "money", "materials")
 # "几天 / 几个月 / 几名": a provision without a number of that unit does not answer (飞检查几天 is
 # not answered by the provision defining 飞行检查)
 _UNIT_ASKED = re.compile(r"(?:几|多少)个?(工作日|小时|个月|天|日|月|年|名|人|次|盒|项|家|倍|元|块钱)")
-_UNIT_ANSWERS = {"工作日": "工作日|日|天", "天": "工作日|日|天", "日": "工作日|日|天", "小时": "小时|日|天",
-                 "个月": "个月|月|年", "月": "个月|月|年", "年": "年", "名": "名|人", "人": "名|人",
-                 "次": "次", "盒": "盒", "项": "项", "家": "家", "倍": "倍", "元": "元|万元", "块钱": "元|万元"}
+_UNIT_ANSWERS = {unit: re.compile(rf"{_CN}\s*(?:个)?(?:{answers})") for unit, answers in {
+    "工作日": "工作日|日|天", "天": "工作日|日|天", "日": "工作日|日|天", "小时": "小时|日|天",
+    "个月": "个月|月|年", "月": "个月|月|年", "年": "年", "名": "名|人", "人": "名|人",
+    "次": "次", "盒": "盒", "项": "项", "家": "家", "倍": "倍", "元": "元|万元", "块钱": "元|万元"}.items()}
 
 
 def unit_asked(question: str) -> re.Pattern | None:
-    """The number-with-unit a provision must hold to answer "几天 / 多少分 …", or None."""
+    """The number-with-unit a provision must hold to answer "几天 / 几个月 / 几名 …", or None."""
     m = _UNIT_ASKED.search(question)
-    return re.compile(rf"{_CN}\s*(?:个)?(?:{_UNIT_ANSWERS[m.group(1)]})") if m else None
+    return _UNIT_ANSWERS[m.group(1)] if m else None
 
 
 def wanted(question: str) -> tuple[str, ...]:

@@ -119,13 +119,16 @@ def test_a_rate_no_text_states_gets_no_basis(store):
     assert a.citations == [] and a.answer == NO_BASIS
 
 
-def test_how_many_days_needs_a_provision_with_days(yibao_db):
+def _store_local(title: str, text: str) -> None:
     with open_session() as s:
-        store_text(s, title="某市门诊慢特病管理办法", text="第一条 门诊慢特病病种认定由定点医疗机构按照认定标准办理，认定结果报经办机构备案。")
+        store_text(s, title=title, text=text)
+
+
+def test_how_many_days_needs_a_provision_with_days(yibao_db):
+    _store_local("某市门诊慢特病管理办法", "第一条 门诊慢特病病种认定由定点医疗机构按照认定标准办理，认定结果报经办机构备案。")
     question = "门诊慢特病病种认定要几个工作日"
     assert ask(question).answer == NO_BASIS        # the words are there, a number of days is not
-    with open_session() as s:
-        store_text(s, title="某市门诊慢特病认定规程", text="第一条 门诊慢特病病种认定应当自受理申请之日起10个工作日内办结。")
+    _store_local("某市门诊慢特病认定规程", "第一条 门诊慢特病病种认定应当自受理申请之日起10个工作日内办结。")
     assert ask(question).citations[0].text.endswith("10个工作日内办结。")
 
 
@@ -141,8 +144,7 @@ def test_papers_asked_for_must_be_papers_of_the_subject_asked_about(store):
 
 
 def test_a_text_loaded_from_a_file_is_cited_without_a_file_path(yibao_db):
-    with open_session() as s:
-        store_text(s, title="某市门诊慢特病管理办法", text="第一条 门诊慢特病病种认定由定点医疗机构按照认定标准办理。")
+    _store_local("某市门诊慢特病管理办法", "第一条 门诊慢特病病种认定由定点医疗机构按照认定标准办理。")
     a = ask("门诊慢特病病种认定由谁办理")
     assert a.citations and a.citations[0].url == ""
     assert "file://" not in json.dumps(a.to_dict(), ensure_ascii=False)
