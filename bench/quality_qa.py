@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 from qa_blind9 import BLIND_9, BLIND_9_UNANSWERABLE  # noqa: E402  (kept in its own file: never read while tuning)
 from qa_tuning9 import TUNING_9, TUNING_9_UNANSWERABLE  # noqa: E402
+from qa_blind10 import BLIND_10, BLIND_10_UNANSWERABLE  # noqa: E402  (never read while tuning)
 CORPUS = REPO.parent / "shared" / "corpus"
 
 # (question, corpus id, clause) — the clause a trainer would point to; "A|id:B" when another
@@ -486,6 +487,9 @@ QUESTION_SETS = [
     QuestionSet("blind-9", BLIND_9, BLIND_9_UNANSWERABLE,
                 "never tuned on, misses not shown; written by a helper who never ran the retriever; "
                 "65% / 30% with the code before it", False),
+    QuestionSet("blind-10", BLIND_10, BLIND_10_UNANSWERABLE,
+                "never tuned on, misses not shown; written by a helper who never ran the retriever, "
+                "after the sentence-vector fusion was chosen on the other sets", False),
 ]
 
 

@@ -22,6 +22,8 @@ os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO / "dags")
 os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(REPO / "plugins")
 os.environ["YIBAO_HOME"] = str(_session_dir / "yibao")
 os.environ.pop("YIBAO_DATABASE_URL", None)
+# sentence vectors are stored by text hash: one cache for the session, so the corpus is encoded once
+os.environ.setdefault("YIBAO_QA_VECTORS_PATH", str(_session_dir / "qa-vectors.sqlite"))
 os.environ.setdefault("YIBAO_LINK_SECRET", "test-link-secret-not-for-production")
 os.environ.setdefault("YIBAO_DEV", "1")
 

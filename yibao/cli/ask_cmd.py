@@ -52,8 +52,9 @@ def run(args) -> int:
         if args.index:
             from yibao.qa.index import QaIndex
             index = QaIndex()
-            added = index.sync(session, progress=lambda n, total: print(f"\rindexing {n}/{total} versions",
-                                                                         end="", file=sys.stderr))
+            def progress(n, total, what="versions"):
+                print(f"\rindexing {n}/{total} {what}", end="", file=sys.stderr)
+            added = index.sync(session, progress=progress)
             versions, provisions = index.count()
             if added:
                 print(file=sys.stderr)

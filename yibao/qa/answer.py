@@ -46,6 +46,13 @@ VERB_WEIGHT = 0.5        # verbs and adjectives weigh half a noun
 DOC_EVIDENCE = 5.0      # rank: share of the question the provision's whole document covers (its topic)
 TITLE_EVIDENCE = 10.0     # rank: share of the question the document's title holds
 PAIR_WEIGHT = 6.0         # rank: share of the question's character pairs held
+# sentence vectors (vectors.py), when on: a provision close in meaning supports an answer with
+# fewer of the question's words, and the final order fuses the word ranking with the meaning one
+SIMILAR = 0.9             # cosine at which a provision is close in meaning to the question
+SIMILAR_COVERAGE = 0.2    # … and the share of the question's weight it must still hold
+MIN_SIMILARITY = 0.89     # below this a provision supports no answer, whatever words it shares
+FUSION_K = 1.0            # reciprocal-rank fusion: 1 / (K + rank), ranks counted from 0
+WORDS_SHARE = 1.5         # … the word ranking's weight (the meaning ranking's is 1)
 
 
 @dataclass
@@ -95,6 +102,8 @@ class _Scored:
     pairs: float = 0.0        # share of the question's character pairs it holds
     whole: int = 0            # question words it holds whole (not only a piece of them)
     topic: bool = True        # it holds the question's weightiest noun the texts have
+    similarity: float | None = None   # cosine of its sentence vector with the question's
+    base_relevance: float = 0.0       # relevance before the role and in-force factors
 
 
 def ask(question: str, role: str | None = None, *, session: Session | None = None,
@@ -133,10 +142,15 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
     # question word whole (not only pieces: 护士长 → 护士, 绩效奖金 → 奖金) and what is required
     # (a rate, an amount, papers, a number of days …) — and then also the question's weightiest
     # noun: "异地就医备案要什么手续" is not answered by a 手续 of 先行登记保存
+    # — or when it is close in meaning and holds some of the question's words
     def supports(s: _Scored) -> bool:
-        return (s.coverage >= MIN_COVERAGE and s.matched >= need_terms and s.whole >= 1
-                and all(holds(k, s.hit.quote) for k in required) and (unit is None or bool(unit.search(s.hit.quote)))
+        kind = (all(holds(k, s.hit.quote) for k in required) and (unit is None or bool(unit.search(s.hit.quote)))
                 and (s.topic or not (required or unit)))
+        words = s.coverage >= MIN_COVERAGE and s.matched >= need_terms and s.whole >= 1
+        if s.similarity is None:
+            return kind and words
+        meaning = s.similarity >= SIMILAR and s.coverage >= SIMILAR_COVERAGE
+        return kind and s.similarity >= MIN_SIMILARITY and (words or meaning)
     if not any(supports(s) for s in scored):
         return []   # no provision supports an answer
     # once one does, the provisions beside it may cite with less of the question's words
@@ -160,12 +174,28 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
         if not status[best.hit.version_id].in_force:
             best.relevance *= NOT_IN_FORCE
         shortlist.append(best)
+    order = _fused(shortlist)
     # provisions that support an answer on their own first (in force before the rest), then
     # the weaker ones beside them
     shortlist.sort(key=lambda s: (not supports(s), not status[s.hit.version_id].in_force,
-                                  -s.relevance, s.hit.document_id))
+                                  -order[id(s)], s.hit.document_id))
     chosen = shortlist[:top_k]
     return _citations(session, chosen, status)
+
+
+def _fused(shortlist: list[_Scored]) -> dict[int, float]:
+    """Each provision's place: its relevance, or with sentence vectors the reciprocal-rank fusion
+    of the word ranking (relevance) and the meaning ranking (cosine, with the same role and
+    in-force factors)."""
+    if not shortlist or shortlist[0].similarity is None:
+        return {id(s): s.relevance for s in shortlist}
+    by_words = sorted(shortlist, key=lambda s: (-s.relevance, s.hit.document_id))
+    factor = {id(s): s.relevance / s.base_relevance if s.base_relevance else 1.0 for s in shortlist}
+    by_meaning = sorted(shortlist, key=lambda s: (-(s.similarity or 0.0) * factor[id(s)], s.hit.document_id))
+    order = {id(s): WORDS_SHARE / (FUSION_K + n) for n, s in enumerate(by_words)}
+    for n, s in enumerate(by_meaning):
+        order[id(s)] += 1.0 / (FUSION_K + n)
+    return order
 
 
 def score_hits(index: QaIndex, question: str) -> list[_Scored]:
@@ -204,14 +234,18 @@ def score_hits(index: QaIndex, question: str) -> list[_Scored]:
                                                if any(x in hit.title_terms for x in g.words)) / total
     pairs = question_bigrams(question)
     by_pairs = bigram_scores(pairs, [f"{h.quote} {h.heading}" for h in hits])
-    for hit, share, pair_share in zip(hits, shares, by_pairs):
+    similar = index.similarities(question, hits) or [None] * len(hits)
+    for hit, share, pair_share, similarity in zip(hits, shares, by_pairs, similar):
         coverage = sum(w * h for w, h in zip(weights, share)) / total
         bonus = sum(INTENT_BONUS for kind in intents if holds(kind, hit.quote))
         scored.append(_Scored(hit, coverage, sum(1 for h in share if h), coverage * RELEVANCE_COVERAGE
                               + BM25_SCALE * hit.bm25 / top_bm25 + bonus + DOC_EVIDENCE * doc_cover[hit.document_id]
                               + TITLE_EVIDENCE * title_cover[hit.document_id] + PAIR_WEIGHT * pair_share,
                               len(groups), tuple(g.words[0] for g, h in zip(groups, share) if h), pair_share,
-                              sum(1 for h in share if h == 1.0), topic is None or share[topic] == 1.0))
+                              sum(1 for h in share if h == 1.0), topic is None or share[topic] == 1.0,
+                              similarity))
+    for s in scored:
+        s.base_relevance = s.relevance
     return scored
 
 

@@ -8,6 +8,7 @@ ranks whole words rather than single characters.
 """
 from __future__ import annotations
 
+import logging
 import math
 import sqlite3
 import threading
@@ -17,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yibao.qa import vectors
 from yibao.qa.provisions import passages_of
 from yibao.qa.segment import VOCABULARY_VERSION, tokens
 from yibao.settings import get_settings
@@ -27,11 +29,13 @@ CREATE TABLE IF NOT EXISTS indexed_versions (
     version_id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL, content_hash TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL, document_id INTEGER NOT NULL,
-    seq INTEGER NOT NULL, clause TEXT NOT NULL, quote TEXT NOT NULL, actors TEXT NOT NULL DEFAULT '');
+    seq INTEGER NOT NULL, clause TEXT NOT NULL, quote TEXT NOT NULL, actors TEXT NOT NULL DEFAULT '',
+    vector_key TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS ix_passages_version ON passages(version_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS passage_fts USING fts5(body, heading, title, tokenize='unicode61');
 CREATE VIRTUAL TABLE IF NOT EXISTS passage_vocab USING fts5vocab(passage_fts, 'row');
 """
+log = logging.getLogger(__name__)
 TITLE_WEIGHT = 0.3     # a document-title word counts for less than the provision's own words
 HEADING_WEIGHT = 0.8   # a heading-path word (章 title, 一、/（一） lead phrase) nearly as much
 CANDIDATES = 200       # rows FTS5 hands to the re-ranker
@@ -50,6 +54,7 @@ class Hit:
     actors: tuple[str, ...] = ()   # actor ids the provision binds
     title_terms: frozenset[str] = frozenset()   # its document title's tokens
     heading: str = ""    # its heading path's tokens, run together (for character matching)
+    vector_key: str = ""  # where its sentence vector is stored (vectors.py)
 
 
 def default_path() -> Path:
@@ -57,12 +62,21 @@ def default_path() -> Path:
 
 
 class QaIndex:
-    def __init__(self, path: Path | str | None = None):
+    def __init__(self, path: Path | str | None = None, vector_store: vectors.VectorStore | None = None):
         self.path = Path(path or default_path())
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         with self._db() as db:
             db.executescript(SCHEMA)
+        self._vectors = vector_store
+        self._vectors_checked = False
+
+    @property
+    def vectors(self) -> vectors.VectorStore | None:
+        """The provisions' sentence vectors, or None when the model is off or cannot load here."""
+        if self._vectors is None and vectors.enabled():
+            self._vectors = vectors.VectorStore()
+        return self._vectors if vectors.enabled() else None
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -83,6 +97,7 @@ class QaIndex:
         stale = [vid for vid, h in indexed.items() if vid not in stored or stored[vid][1] != h]
         new = sorted(vid for vid in stored if vid not in indexed or vid in stale)
         if not new and not stale:
+            self._fill_vectors(progress)
             return 0
         titles = {i: t for i, t in session.execute(select(Document.id, Document.title))}
         with _write(db):
@@ -90,22 +105,39 @@ class QaIndex:
                 self._drop(db, vid)
         for n, vid in enumerate(new, 1):
             version = session.get(Version, vid)
-            rows = [(p.clause, p.quote, " ".join(tokens(p.quote)), " ".join(tokens(p.heading)), " ".join(p.actors))
+            rows = [(p.clause, p.quote, " ".join(tokens(p.quote)), " ".join(tokens(p.heading)), " ".join(p.actors),
+                     vectors.text_key(vectors.passage_text(p.quote)))
                     for p in passages_of(version.text, title=version.title)]
             title_terms = " ".join(tokens(version.title or titles.get(version.document_id, "")))
             with _write(db):
                 if db.execute("SELECT 1 FROM indexed_versions WHERE version_id=?", (vid,)).fetchone():
                     continue  # another process got there first
-                for seq, (clause, quote, body, heading, actors) in enumerate(rows):
-                    cur = db.execute("INSERT INTO passages(version_id, document_id, seq, clause, quote, actors) "
-                                     "VALUES (?,?,?,?,?,?)", (vid, version.document_id, seq, clause, quote, actors))
+                for seq, (clause, quote, body, heading, actors, key) in enumerate(rows):
+                    cur = db.execute("INSERT INTO passages(version_id, document_id, seq, clause, quote, actors, "
+                                     "vector_key) VALUES (?,?,?,?,?,?,?)",
+                                     (vid, version.document_id, seq, clause, quote, actors, key))
                     db.execute("INSERT INTO passage_fts(rowid, body, heading, title) VALUES (?,?,?,?)",
                                (cur.lastrowid, body, heading, title_terms))
                 db.execute("INSERT INTO indexed_versions VALUES (?,?,?)",
                            (vid, version.document_id, version.content_hash))
             if progress:
                 progress(n, len(new))
+        self._vectors_checked = False
+        self._fill_vectors(progress)
         return len(new)
+
+    def _fill_vectors(self, progress=None) -> None:
+        """Encode the provisions without a sentence vector (new ones, or all of them when the
+        model was off when they were indexed); once per process unless sync adds versions."""
+        store = self.vectors
+        if store is None or self._vectors_checked:
+            return
+        rows = self._db().execute("SELECT DISTINCT vector_key, quote FROM passages").fetchall()
+        texts = {key: vectors.passage_text(quote) for key, quote in rows}
+        added = store.add(texts, progress=(lambda n, total: progress(n, total, "provisions encoded")) if progress else None)
+        if added:
+            log.info("encoded %d provisions", added)
+        self._vectors_checked = True
 
     @staticmethod
     def _drop(db: sqlite3.Connection, version_id: int) -> None:
@@ -146,12 +178,22 @@ class QaIndex:
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
         rows = self._db().execute(
             "SELECT p.id, p.version_id, p.document_id, p.clause, p.quote, p.actors, "
-            f"bm25(passage_fts, 1.0, {HEADING_WEIGHT}, {TITLE_WEIGHT}) AS score, f.body, f.heading, f.title "
+            f"bm25(passage_fts, 1.0, {HEADING_WEIGHT}, {TITLE_WEIGHT}) AS score, f.body, f.heading, f.title, "
+            "p.vector_key "
             "FROM passage_fts f JOIN passages p ON p.id = f.rowid "
             "WHERE passage_fts MATCH ? ORDER BY score LIMIT ?", (match, limit or CANDIDATES)).fetchall()
         return [Hit(pid, vid, did, clause, quote, -score, frozenset(f"{body} {heading} {title}".split()),
-                    tuple(actors.split()), frozenset(title.split()), heading.replace(" ", ""))
-                for pid, vid, did, clause, quote, actors, score, body, heading, title in rows]
+                    tuple(actors.split()), frozenset(title.split()), heading.replace(" ", ""), key)
+                for pid, vid, did, clause, quote, actors, score, body, heading, title, key in rows]
+
+    def similarities(self, question: str, hits: list[Hit]) -> list[float] | None:
+        """Each hit's cosine with the question, or None when sentence vectors are off."""
+        store = self.vectors
+        if store is None or not hits:
+            return None
+        query = vectors.query_vector(question)
+        stored = store.get([h.vector_key for h in hits])
+        return [vectors.cosine(query, stored[h.vector_key]) if h.vector_key in stored else 0.0 for h in hits]
 
     def count(self) -> tuple[int, int]:
         db = self._db()

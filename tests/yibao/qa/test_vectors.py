@@ -1,0 +1,46 @@
+"""Sentence vectors: stored once per text, filled in when the model is turned on later, off on request."""
+import math
+
+from yibao.qa import vectors
+from yibao.qa.index import QaIndex
+from yibao.qa.corpus import store_text
+from yibao.store.db import open_session
+
+TEXT = "第一条 参保人员跨省异地就医，应当先办理备案手续。\n第二条 定点医疗机构应当如实上传结算清单。"
+
+
+def test_a_text_is_encoded_once_and_comes_back_unit_length(tmp_path):
+    store = vectors.VectorStore(tmp_path / "v.sqlite")
+    texts = {vectors.text_key(t): t for t in ("跨省就医要先备案", "结算清单如实上传")}
+    assert store.add(texts) == 2
+    assert store.add(texts) == 0                    # stored by text hash: nothing to encode again
+    got = store.get(list(texts))
+    assert set(got) == set(texts)
+    for vector in got.values():
+        assert len(vector) == 384 and math.isclose(sum(x * x for x in vector), 1.0, rel_tol=1e-3)
+
+
+def test_the_closest_provision_in_meaning_scores_highest(yibao_db, tmp_path):
+    with open_session() as s:
+        store_text(s, title="测试办法", text=TEXT)
+        index = QaIndex(tmp_path / "index.sqlite", vectors.VectorStore(tmp_path / "v.sqlite"))
+        index.sync(s)
+    hits = index.search(["备案", "结算清单"])
+    scores = index.similarities("去外省看病之前要办什么", hits)
+    by_clause = dict(zip((h.clause for h in hits), scores))
+    assert by_clause["第一条"] > by_clause["第二条"]
+
+
+def test_provisions_indexed_with_the_model_off_get_vectors_once_it_is_on(yibao_db, tmp_path, monkeypatch):
+    vector_file = tmp_path / "v.sqlite"
+    monkeypatch.setenv("YIBAO_QA_VECTORS_PATH", str(vector_file))
+    monkeypatch.setenv("YIBAO_QA_VECTORS", "0")
+    with open_session() as s:
+        store_text(s, title="测试办法", text=TEXT)
+        index = QaIndex(tmp_path / "index.sqlite")
+        index.sync(s)
+        assert index.vectors is None and index.similarities("备案", index.search(["备案"])) is None
+        monkeypatch.setenv("YIBAO_QA_VECTORS", "1")
+        QaIndex(tmp_path / "index.sqlite").sync(s)          # nothing new to index, but vectors to fill
+    keys = [k for (k,) in QaIndex(tmp_path / "index.sqlite")._db().execute("SELECT vector_key FROM passages")]
+    assert len(keys) == 2 and not vectors.VectorStore(vector_file).missing(keys)

