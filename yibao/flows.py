@@ -44,8 +44,12 @@ def refresh_qa_index(session) -> None:
 
     from yibao.qa.index import QaIndex
 
+    def progress(n: int, total: int, what: str = "versions") -> None:
+        if n == total or n % 200 == 0:
+            logging.getLogger(__name__).info("政策问答 index: %d/%d %s", n, total, what)
+
     try:
-        added = QaIndex().sync(session)
+        added = QaIndex().sync(session, progress=progress)
         if added:
             logging.getLogger(__name__).info("政策问答 index: %d new versions indexed", added)
     except Exception:  # noqa: BLE001 - the index is a cache of the store

@@ -28,12 +28,15 @@ def _seed(base_url: str) -> dict:
     from yibao.delivery import ledger
     from yibao.delivery.compose import LinkMaker
     from yibao.qa.corpus import load_folder
+    from yibao.qa.index import QaIndex
     from yibao.review.sample import seed
     from yibao.store import Lesson, Person
     from yibao.store.db import open_session
 
     with open_session() as s:
         load_folder(s, CORPUS)
+        s.commit()
+        QaIndex().sync(s)    # as the scrape DAG does after storing: provisions and their sentence vectors
         (lesson_id,) = seed(s, published=dt.date.today(), roles=("cashier",))
         lesson = s.get(Lesson, lesson_id)
         lesson.status = "approved"

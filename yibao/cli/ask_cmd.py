@@ -47,19 +47,21 @@ def run(args) -> int:
     with open_session() as session:
         if args.load:
             _load(session, Path(args.load))
-            if not question and not args.index:
-                return 0
-        if args.index:
+        if args.load or args.index:   # loaded texts are indexed now, with progress, not at the question
             from yibao.qa.index import QaIndex
             index = QaIndex()
+            shown: list[str] = []
+
             def progress(n, total, what="versions"):
                 print(f"\rindexing {n}/{total} {what}", end="", file=sys.stderr)
+                shown.append(what)
             added = index.sync(session, progress=progress)
             versions, provisions = index.count()
-            if added:
+            if shown:
                 print(file=sys.stderr)
-            print(f"indexed {added} new versions; {versions} versions, {provisions} provisions in {index.path}",
-                  file=sys.stderr)
+            meaning = "ready" if index.vectors_ready() else "off (answers use words only)"
+            print(f"indexed {added} new versions; {versions} versions, {provisions} provisions in {index.path}; "
+                  f"sentence vectors {meaning}", file=sys.stderr)
             if not question:
                 return 0
         answer = ask(question, args.role, session=session, top_k=args.top, synthesise=args.llm)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from yibao.qa import synthesis
 from yibao.qa.bigrams import bigram_scores, question_bigrams
-from yibao.qa.index import Hit, QaIndex
+from yibao.qa.index import ASK_ENCODE_LIMIT, Hit, QaIndex
 from yibao.qa.intent import REQUIRED, holds, unit_asked, wanted
 from yibao.qa.roles import actor_words, role_actors
 from yibao.qa.segment import STOPWORDS, query_words, strip_asking
@@ -51,6 +51,8 @@ PAIR_WEIGHT = 6.0         # rank: share of the question's character pairs held
 SIMILAR = 0.9             # cosine at which a provision is close in meaning to the question
 SIMILAR_COVERAGE = 0.2    # … and the share of the question's weight it must still hold
 MIN_SIMILARITY = 0.89     # below this a provision supports no answer, whatever words it shares
+NEAREST = 3               # once the answer is supported, the provisions closest in meaning …
+NEAREST_SIMILARITY = 0.91  # … at this cosine or above may be cited with few of the question's words
 FUSION_K = 1.0            # reciprocal-rank fusion: 1 / (K + rank), ranks counted from 0
 WORDS_SHARE = 1.5         # … the word ranking's weight (the meaning ranking's is 1)
 
@@ -115,7 +117,7 @@ def ask(question: str, role: str | None = None, *, session: Session | None = Non
             return ask(question, role, session=s, index=index, top_k=top_k, synthesise=synthesise)
     start = time.perf_counter()
     index = index or QaIndex()
-    index.sync(session)
+    index.sync(session, encode_limit=ASK_ENCODE_LIMIT)
     words = actor_words(role) if role else ()
     citations = rank(session, index, question, words, top_k, role_actors(role) if role else ())
     if not citations:
@@ -153,8 +155,11 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
         return kind and s.similarity >= MIN_SIMILARITY and (words or meaning)
     if not any(supports(s) for s in scored):
         return []   # no provision supports an answer
-    # once one does, the provisions beside it may cite with less of the question's words
-    scored = [s for s in scored if s.coverage >= CITE_COVERAGE and s.matched >= need_terms]
+    # once one does, the provisions beside it may cite with less of the question's words, and
+    # the ones closest in meaning with fewer still (staff paraphrase: 退到哪里去 / 退回…专户)
+    nearest = {id(s) for s in sorted((s for s in scored if s.similarity is not None), key=lambda s: -s.similarity)
+               [:NEAREST] if s.similarity >= NEAREST_SIMILARITY}
+    scored = [s for s in scored if (s.coverage >= CITE_COVERAGE and s.matched >= need_terms) or id(s) in nearest]
     for s in scored:
         if (actors and set(actors) & set(s.hit.actors)) or (role_words and any(w in s.hit.quote for w in role_words)):
             s.relevance *= ROLE_BOOST

@@ -12,6 +12,7 @@ import logging
 import math
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY, version_id INTEGER NOT NULL, document_id INTEGER NOT NULL,
     seq INTEGER NOT NULL, clause TEXT NOT NULL, quote TEXT NOT NULL, actors TEXT NOT NULL DEFAULT '',
     vector_key TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS ix_passages_version ON passages(version_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS passage_fts USING fts5(body, heading, title, tokenize='unicode61');
 CREATE VIRTUAL TABLE IF NOT EXISTS passage_vocab USING fts5vocab(passage_fts, 'row');
@@ -40,6 +42,9 @@ TITLE_WEIGHT = 0.3     # a document-title word counts for less than the provisio
 HEADING_WEIGHT = 0.8   # a heading-path word (章 title, 一、/（一） lead phrase) nearly as much
 CANDIDATES = 200       # rows FTS5 hands to the re-ranker
 COMMON_SHARE = 0.5     # a term in more than this share of the provisions is not searched for (see search_terms)
+ASK_ENCODE_LIMIT = 64  # provisions a question may wait to have encoded (a new document); more: words only
+RECHECK_S = 60.0       # while vectors are incomplete, how often a question looks whether they are done
+_last_check: dict[str, float] = {}   # index path → when a question last looked (per process)
 
 
 @dataclass
@@ -69,7 +74,6 @@ class QaIndex:
         with self._db() as db:
             db.executescript(SCHEMA)
         self._vectors = vector_store
-        self._vectors_checked = False
 
     @property
     def vectors(self) -> vectors.VectorStore | None:
@@ -87,8 +91,10 @@ class QaIndex:
         return db
 
     # ------------------------------------------------------------------ keeping it current
-    def sync(self, session: Session, *, progress=None) -> int:
-        """Index every stored version not yet indexed; drop versions gone from the store.
+    def sync(self, session: Session, *, progress=None, encode_limit: int | None = None) -> int:
+        """Index every stored version not yet indexed; drop versions gone from the store; encode
+        the provisions' sentence vectors — all of them, or, for a question (`encode_limit`), only
+        as many as it may wait for (the scrape DAG and `yibao ask --index` encode the rest).
         Returns the number of versions added."""
         db = self._db()
         stored = {vid: (did, h) for vid, did, h in
@@ -97,7 +103,7 @@ class QaIndex:
         stale = [vid for vid, h in indexed.items() if vid not in stored or stored[vid][1] != h]
         new = sorted(vid for vid in stored if vid not in indexed or vid in stale)
         if not new and not stale:
-            self._fill_vectors(progress)
+            self._fill_vectors(progress, encode_limit)
             return 0
         titles = {i: t for i, t in session.execute(select(Document.id, Document.title))}
         with _write(db):
@@ -120,24 +126,41 @@ class QaIndex:
                                (cur.lastrowid, body, heading, title_terms))
                 db.execute("INSERT INTO indexed_versions VALUES (?,?,?)",
                            (vid, version.document_id, version.content_hash))
+                db.execute("DELETE FROM meta WHERE key='vectors'")   # new provisions to encode
             if progress:
                 progress(n, len(new))
-        self._vectors_checked = False
-        self._fill_vectors(progress)
+        _last_check.pop(str(self.path), None)
+        self._fill_vectors(progress, encode_limit)
         return len(new)
 
-    def _fill_vectors(self, progress=None) -> None:
-        """Encode the provisions without a sentence vector (new ones, or all of them when the
-        model was off when they were indexed); once per process unless sync adds versions."""
+    def vectors_ready(self) -> bool:
+        """Every provision has its sentence vector (else questions are answered on words alone)."""
+        row = self._db().execute("SELECT value FROM meta WHERE key='vectors'").fetchone()
+        return row is not None and row[0] == vectors.MODEL
+
+    def _fill_vectors(self, progress=None, limit: int | None = None) -> None:
+        """Encode the provisions that have no sentence vector (new ones, or all of them when the
+        model was off when they were indexed), unless there are more than `limit`."""
         store = self.vectors
-        if store is None or self._vectors_checked:
+        if store is None or self.vectors_ready():
             return
+        if limit is not None:
+            now = time.monotonic()
+            if now - _last_check.get(str(self.path), -RECHECK_S) < RECHECK_S:
+                return
+            _last_check[str(self.path)] = now
         rows = self._db().execute("SELECT DISTINCT vector_key, quote FROM passages").fetchall()
-        texts = {key: vectors.passage_text(quote) for key, quote in rows}
+        missing = store.missing([key for key, _ in rows])
+        if limit is not None and len(missing) > limit:
+            log.warning("%d provisions have no sentence vector yet: answering on words alone until "
+                        "`yibao ask --index` or the scrape DAG encodes them", len(missing))
+            return
+        texts = {key: vectors.passage_text(quote) for key, quote in rows if key in missing}
         added = store.add(texts, progress=(lambda n, total: progress(n, total, "provisions encoded")) if progress else None)
         if added:
             log.info("encoded %d provisions", added)
-        self._vectors_checked = True
+        with _write(self._db()) as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('vectors', ?)", (vectors.MODEL,))
 
     @staticmethod
     def _drop(db: sqlite3.Connection, version_id: int) -> None:
@@ -189,7 +212,7 @@ class QaIndex:
     def similarities(self, question: str, hits: list[Hit]) -> list[float] | None:
         """Each hit's cosine with the question, or None when sentence vectors are off."""
         store = self.vectors
-        if store is None or not hits:
+        if store is None or not hits or not self.vectors_ready():
             return None
         query = vectors.query_vector(question)
         stored = store.get([h.vector_key for h in hits])
@@ -208,6 +231,7 @@ class _write:
 
     def __enter__(self):
         self.db.execute("BEGIN IMMEDIATE")
+        return self.db
 
     def __exit__(self, exc_type, *_):
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")

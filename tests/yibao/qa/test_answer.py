@@ -20,6 +20,8 @@ def _text(stem: str) -> str:
 def store(yibao_db):
     with open_session() as s:
         load_folder(s, CORPUS)
+        s.commit()
+        QaIndex().sync(s)    # as the scrape DAG does: provisions and their sentence vectors
     return yibao_db
 
 
@@ -73,9 +75,10 @@ def test_role_ranks_its_own_provisions_higher(store):
     assert any(w in pharmacy.citations[0].text for w in ("药品", "药师", "处方", "药店"))
 
 
-def test_index_is_persisted_and_updated_incrementally(store, tmp_path):
+def test_index_is_persisted_and_updated_incrementally(yibao_db, tmp_path):
     index = QaIndex()
     with open_session() as s:
+        load_folder(s, CORPUS)
         assert index.sync(s) == 12
         assert index.sync(s) == 0              # nothing new: nothing re-indexed
         store_text(s, title="某省关于日间手术医保结算的通知", text="一、日间手术费用纳入住院统筹基金支付，不设起付线。")

@@ -44,3 +44,35 @@ def test_provisions_indexed_with_the_model_off_get_vectors_once_it_is_on(yibao_d
         QaIndex(tmp_path / "index.sqlite").sync(s)          # nothing new to index, but vectors to fill
     keys = [k for (k,) in QaIndex(tmp_path / "index.sqlite")._db().execute("SELECT vector_key FROM passages")]
     assert len(keys) == 2 and not vectors.VectorStore(vector_file).missing(keys)
+
+
+def test_a_question_does_not_wait_for_a_large_backlog_and_answers_on_words(yibao_db, tmp_path, monkeypatch):
+    from yibao.qa import ask
+    from yibao.qa import index as index_module
+
+    monkeypatch.setattr(index_module, "ASK_ENCODE_LIMIT", 1)
+    monkeypatch.setattr("yibao.qa.answer.ASK_ENCODE_LIMIT", 1)
+    monkeypatch.setenv("YIBAO_QA_VECTORS_PATH", str(tmp_path / "v.sqlite"))
+    with open_session() as s:
+        store_text(s, title="测试办法", text=TEXT)     # two provisions to encode: more than the question may wait for
+        s.commit()
+        index = QaIndex(tmp_path / "index.sqlite")
+        answer = ask("跨省异地就医要先备案吗", session=s, index=index)
+        assert answer.citations and answer.citations[0].clause == "第一条"      # answered on words
+        assert not index.vectors_ready() and index.similarities("备案", index.search(["备案"])) is None
+        index.sync(s)                                    # the scrape DAG / yibao ask --index: everything
+        assert index.vectors_ready() and index.similarities("备案", index.search(["备案"]))
+
+
+def test_a_new_version_makes_the_vectors_incomplete_until_it_is_encoded(yibao_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("YIBAO_QA_VECTORS_PATH", str(tmp_path / "v.sqlite"))
+    with open_session() as s:
+        store_text(s, title="测试办法", text=TEXT)
+        s.commit()
+        index = QaIndex(tmp_path / "index.sqlite")
+        index.sync(s)
+        assert index.vectors_ready()
+        store_text(s, title="另一办法", text="第一条 定点零售药店应当凭处方销售处方药。")
+        s.commit()
+        index.sync(s, encode_limit=10)                   # one new provision: a question may wait for it
+        assert index.vectors_ready()
