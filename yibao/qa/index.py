@@ -216,7 +216,8 @@ class QaIndex:
             return None
         query = vectors.query_vector(question)
         stored = store.get([h.vector_key for h in hits])
-        return [vectors.cosine(query, stored[h.vector_key]) if h.vector_key in stored else 0.0 for h in hits]
+        # unit vectors: the cosine is the dot product
+        return [float(stored[h.vector_key] @ query) if h.vector_key in stored else 0.0 for h in hits]
 
     def count(self) -> tuple[int, int]:
         db = self._db()

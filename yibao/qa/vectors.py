@@ -16,8 +16,9 @@ import logging
 import os
 import sqlite3
 import threading
-from array import array
 from pathlib import Path
+
+import numpy as np
 
 from yibao.settings import get_settings
 
@@ -56,14 +57,9 @@ def text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def query_vector(question: str) -> list[float] | None:
+def query_vector(question: str) -> np.ndarray | None:
     model = _load()
-    return [float(x) for x in model.query(question)] if model else None
-
-
-def cosine(a: list[float], b: array) -> float:
-    """Both are unit length: the dot product."""
-    return sum(x * y for x, y in zip(a, b))
+    return np.asarray(model.query(question), dtype=np.float32) if model else None
 
 
 def default_path() -> Path:
@@ -103,17 +99,18 @@ class VectorStore:
             keys = todo[i:i + BATCH]
             rows = model.passage([texts[k] for k in keys])
             self._db().executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)",
-                                   [(k, array("f", (float(x) for x in row)).tobytes()) for k, row in zip(keys, rows)])
+                                   [(k, np.asarray(row, dtype=np.float32).tobytes()) for k, row in zip(keys, rows)])
             if progress:
                 progress(min(i + BATCH, len(todo)), len(todo))
         return len(todo)
 
-    def get(self, keys: list[str]) -> dict[str, array]:
-        out: dict[str, array] = {}
+    def get(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """key → unit vector (float32); keys without one are left out."""
+        out: dict[str, np.ndarray] = {}
         unique = sorted(set(keys))
         for i in range(0, len(unique), 500):
             part = unique[i:i + 500]
             for key, blob in self._db().execute(
                     f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(part))})", part):
-                out[key] = array("f", blob)
+                out[key] = np.frombuffer(blob, dtype=np.float32)
         return out
