@@ -27,7 +27,7 @@ MODEL = "multilingual-e5-small-q4"
 BATCH = 32
 
 _model = None
-_model_lock = threading.Lock()
+_model_lock = threading.Lock()    # loading, and each call into the C engine (ctypes drops the GIL)
 
 
 def enabled() -> bool:
@@ -37,6 +37,8 @@ def enabled() -> bool:
 def _load():
     """The bundled model, loaded once per process; None when the package cannot load here."""
     global _model
+    if _model is not None:
+        return _model or None
     with _model_lock:
         if _model is None:
             try:
@@ -59,7 +61,10 @@ def text_key(text: str) -> str:
 
 def query_vector(question: str) -> np.ndarray | None:
     model = _load()
-    return np.asarray(model.query(question), dtype=np.float32) if model else None
+    if not model:
+        return None
+    with _model_lock:
+        return np.asarray(model.query(question), dtype=np.float32)
 
 
 def default_path() -> Path:
@@ -97,7 +102,8 @@ class VectorStore:
         todo = sorted(self.missing(list(texts))) if model else []
         for i in range(0, len(todo), BATCH):
             keys = todo[i:i + BATCH]
-            rows = model.passage([texts[k] for k in keys])
+            with _model_lock:
+                rows = model.passage([texts[k] for k in keys])
             self._db().executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)",
                                    [(k, np.asarray(row, dtype=np.float32).tobytes()) for k, row in zip(keys, rows)])
             if progress:
