@@ -51,7 +51,7 @@ def draft_lessons(doc: DocContext, diff: dict | None, *, roles: list[str] | None
     if doc.kind == "new":
         return _draft_new_document(doc, topics, roles, drafter, notes)
     work = with_table_changes(diff) if diff is not None else provisions_diff(doc.text)
-    rel = relevant_roles(topics, work)
+    rel = _concerned_only(doc, topics, relevant_roles(topics, work))
     targets = [role_id(r) for r in roles] if roles else list(rel)
     drafts = []
     for role in targets:
@@ -66,6 +66,17 @@ def draft_lessons(doc: DocContext, diff: dict | None, *, roles: list[str] | None
             draft = refine_with_llm(draft, doc, changes, notes=notes)
         drafts.append(draft)
     return drafts
+
+
+def _concerned_only(doc: DocContext, topics: list[str], rel: dict[str, list[int]]) -> dict[str, list[int]]:
+    """A revision's roles, less those the revised document itself does not concern (it binds none of
+    their people: a retail-pharmacy agreement and the hospital's nurses); all of them when the text
+    binds no role at all (a short notice the document model cannot read), so no change goes untaught."""
+    from .document_drafter import plan_document
+
+    concerns = plan_document(doc, topics).concerns
+    kept = {r: v for r, v in rel.items() if concerns.get(r) is None or concerns[r].level != "none"}
+    return kept or rel
 
 
 def document_concerns(doc: DocContext) -> dict[str, str]:

@@ -50,8 +50,25 @@ def test_attachment_table_rows_become_lesson_changes():
                                        "removed": [],
                                        "changed": [{"key": ["阿托伐他汀钙片"], "columns": {"中选价格": ["0.52", "0.36"]}}]}]}
     drafts = {d.role: d for d in draft_lessons(doc, diff)}
-    assert "pharmacy" in drafts and "doctor" in drafts and "employer_hr" not in drafts
+    # a price table binds no one but the pharmacy (as the new-document path decides): no doctor lesson
+    assert "pharmacy" in drafts and "doctor" not in drafts and "employer_hr" not in drafts
     ph = drafts["pharmacy"]
     assert ph.changes[0]["ref"] == "附表1「阿托伐他汀钙片」" and ph.changes[0]["old"] == "0.52" and ph.changes[0]["new"] == "0.36"
     assert any("瑞舒伐他汀钙片" in c["text"] for c in ph.changes)
     assert any(q.answer == "0.36" and "0.52" in q.distractors for q in ph.quiz)
+
+
+def test_a_revision_is_taught_only_to_roles_the_revised_document_concerns(corpus_dir, capsys):
+    # a retail-pharmacy agreement revised: the hospital's nurses, finance and HR are bound by none of it
+    import json
+
+    from yibao.cli.draft_cmd import main
+    d = corpus_dir / "qinghai-texts"
+    code = main(["--old", str(d / "qh_ydxy_2025.txt"), "--new", str(d / "qh_ydxy_2025r.txt"), "--format", "json",
+                 "--publish-date", "2025-06-01"])
+    out = capsys.readouterr().out
+    assert code == 0
+    data = json.loads(out)
+    roles = {x["role"] for x in (data if isinstance(data, list) else data["lessons"])}
+    assert {"yibaoban", "agency"} <= roles
+    assert not roles & {"nurse", "finance", "employer_hr"}
