@@ -69,13 +69,17 @@ def draft_lessons(doc: DocContext, diff: dict | None, *, roles: list[str] | None
 
 
 def _concerned_only(doc: DocContext, topics: list[str], rel: dict[str, list[int]]) -> dict[str, list[int]]:
-    """A revision's roles, less those the revised document itself does not concern (it binds none of
-    their people: a retail-pharmacy agreement and the hospital's nurses); all of them when the text
-    binds no role at all (a short notice the document model cannot read), so no change goes untaught."""
+    """A revision's roles, less those the revised document itself does not concern: it binds none of
+    their people and its topics do not call for them (`roles.yaml` concern → topics: 物价 for 财务科)
+    — a retail-pharmacy agreement and the hospital's nurses. All of them when the text binds no role
+    at all (a short notice the document model cannot read), so no change goes untaught."""
+    from .concern import concern_config
     from .document_drafter import plan_document
 
     concerns = plan_document(doc, topics).concerns
-    kept = {r: v for r, v in rel.items() if concerns.get(r) is None or concerns[r].level != "none"}
+    by_topic = {r for t, roles in (concern_config().get("topics") or {}).items() if t in topics for r in roles or {}}
+    kept = {r: v for r, v in rel.items()
+            if r in by_topic or concerns.get(r) is None or concerns[r].level != "none"}
     return kept or rel
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import math
 import sqlite3
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 from yibao.qa import vectors
 from yibao.qa.provisions import passages_of
 from yibao.qa.segment import VOCABULARY_VERSION, tokens
+from yibao.qa.sqlite_file import PerThreadConnection
 from yibao.settings import get_settings
 from yibao.store import Document, Version
 
@@ -70,7 +70,7 @@ class QaIndex:
     def __init__(self, path: Path | str | None = None, vector_store: vectors.VectorStore | None = None):
         self.path = Path(path or default_path())
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
+        self._db = PerThreadConnection(self.path)
         with self._db() as db:
             db.executescript(SCHEMA)
         self._vectors = vector_store
@@ -81,14 +81,6 @@ class QaIndex:
         if self._vectors is None and vectors.enabled():
             self._vectors = vectors.VectorStore()
         return self._vectors if vectors.enabled() else None
-
-    def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            self._local.db = db
-        return db
 
     # ------------------------------------------------------------------ keeping it current
     def sync(self, session: Session, *, progress=None, encode_limit: int | None = None) -> int:

@@ -14,12 +14,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import sqlite3
 import threading
 from pathlib import Path
 
 import numpy as np
 
+from yibao.qa.sqlite_file import PerThreadConnection
 from yibao.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -77,16 +77,8 @@ class VectorStore:
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path or default_path())
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
+        self._db = PerThreadConnection(self.path)
         self._db().execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
-
-    def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            self._local.db = db
-        return db
 
     def missing(self, keys: list[str]) -> set[str]:
         have: set[str] = set()

@@ -50,8 +50,7 @@ def test_attachment_table_rows_become_lesson_changes():
                                        "removed": [],
                                        "changed": [{"key": ["阿托伐他汀钙片"], "columns": {"中选价格": ["0.52", "0.36"]}}]}]}
     drafts = {d.role: d for d in draft_lessons(doc, diff)}
-    # a price table binds no one but the pharmacy (as the new-document path decides): no doctor lesson
-    assert "pharmacy" in drafts and "doctor" not in drafts and "employer_hr" not in drafts
+    assert "pharmacy" in drafts and "doctor" in drafts and "employer_hr" not in drafts
     ph = drafts["pharmacy"]
     assert ph.changes[0]["ref"] == "附表1「阿托伐他汀钙片」" and ph.changes[0]["old"] == "0.52" and ph.changes[0]["new"] == "0.36"
     assert any("瑞舒伐他汀钙片" in c["text"] for c in ph.changes)
