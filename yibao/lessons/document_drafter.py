@@ -17,7 +17,7 @@ from .docmodel import parse_document
 from .model import DocContext, LessonDraft
 from .relevance import roles_config
 from .roles import ROLES
-from .selection import Chosen, Unit, all_facts, choose, teachable_units, touches
+from .selection import Chosen, Unit, all_facts, choose, outside_party, teachable_units, touches
 
 CATEGORY = {"prohibition": "obligation", "obligation": "obligation", "penalty": "penalty",
             "permission": "scope", "statement": "other"}
@@ -247,6 +247,9 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     own = duties_mod.role_duties(chosen, role, concern.actors, to_bureaus=plan.addressed_to_bureaus,
                                  keywords=keywords)
     own = duties_mod.about_the_role(own, role, concern.actors, keywords)
+    if "retail_pharmacy" in outside_party(plan.doc):   # the agreement's 乙方 is a 药店: "药店须做到"
+        for d in own:
+            d.second_party = "药店"
     duties_mod.quote_duties(own[:duties_mod.MAX_ACTIONS])
     context = duties_mod.bureau_context(chosen, role, concern.actors)
     summary = _summary(ctx, plan, role, concern, chosen, plain, deadline_cn, effective, own, context)

@@ -39,16 +39,37 @@ class Duty:
     sentence: object = None        # its document-model Sentence (facts, modality)
     named: bool = False            # the role's own actor is the subject ("医务人员不得…")
     for_insured: bool = False      # drafted for the 参保人 (a payment rule is "您的待遇")
+    second_party: str = "医院"      # who an agreement's 乙方 is, in the 参保人's words
 
     @property
     def line(self) -> str:
         verb = "您的待遇" if self.modality == "benefit" and self.for_insured else VERB[self.modality]
-        if self.for_insured and self.modality in ("obligation", "prohibition") and \
-                not _PATIENT_SUBJECT.match(_head(self.text) or self.text):
-            verb = "医院须做到"   # a patient is never told to "守住红线" of the hospital's
-        elif self.for_insured and self.modality in ("obligation", "prohibition"):
-            verb = "您要做到"
+        if self.for_insured and self.modality in ("obligation", "prohibition"):
+            verb = _who_must(self.text, self.second_party)   # never "守住红线" of the hospital's to a patient
         return f"{verb}（{self.ref}）：{self.text}"
+
+
+# who must act, for the 参保人's lesson: the party named last before the first modal verb of its clause
+# ("参保人员…的，乙方应当核验…" → 乙方: the pharmacy or hospital of the agreement, not the patient)
+_MODAL_CLAUSE = re.compile(r"([^，,；;。：:]*?)(?:应当|应|须|必须|不得|严禁)")
+_PARTY_WORDS = (("乙方", "{}须做到"), ("丙方", "丙方须做到"), ("甲方", "医保部门须做到"),
+                ("经办机构", "医保部门须做到"), ("医疗保障", "医保部门须做到"), ("医保部门", "医保部门须做到"),
+                ("零售药店", "药店须做到"), ("药店", "药店须做到"), ("参保人", "您要做到"), ("患者", "您要做到"),
+                ("就医人员", "您要做到"))
+
+
+def _who_must(text: str, second_party: str = "医院") -> str:
+    m = _MODAL_CLAUSE.search(text)
+    before = m.group(1) if m else ""
+    found = [(before.rfind(word), label) for word, label in _PARTY_WORDS if word in before]
+    if found:
+        return max(found)[1].format(second_party)
+    if not m:   # no modal verb: a clause that opens with a party ("…的，乙方核验调剂后按规定留存处方")
+        for clause in re.split(r"[，,；;]", text)[1:]:
+            for word, label in _PARTY_WORDS:
+                if clause.startswith(word):
+                    return label.format(second_party)
+    return "您要做到" if _PATIENT_SUBJECT.match(_head(text) or text) else "医院须做到"
 
 
 _PATIENT_SUBJECT = re.compile(r"^\s*(?:参保人员|参保人|参保患者|患者|就医人员)(?![^，。]{0,30}的[，,])")

@@ -43,3 +43,13 @@ def test_ydxy_lessons_teach_no_pharmacy_duty_to_hospital_staff(qh):
         if d.role in ("doctor", "cashier", "nurse", "finance"):
             lines = " ".join(d.actions + d.summary)
             assert "串换药械" not in lines and "不少于2年" not in lines, (d.role, lines)
+
+
+def test_the_insured_are_told_who_must_act():
+    from yibao.lessons.duties import _who_must
+    assert _who_must("参保人员因特殊原因需要委托他人代为购买药械的，乙方应当核验委托人和受托人的有效身份凭证。", "药店") == "药店须做到"
+    assert _who_must("参保人员使用纸质处方的，乙方核验调剂后按规定留存处方，纸质处方保存期限不少于2年。", "药店") == "药店须做到"
+    assert _who_must("乙方应当核验参保人员医保凭证。") == "医院须做到"      # a hospital agreement
+    assert _who_must("参保人员应凭本人参保凭证就医。") == "您要做到"
+    assert _who_must("定点医疗机构应当核验参保人员医保凭证。") == "医院须做到"
+    assert _who_must("经办机构应当在10个工作日内办结。") == "医保部门须做到"
