@@ -32,6 +32,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yibao import beijing
 from yibao.delivery import ledger, quizstats, unsubscribes
 from yibao.delivery.report import PASS_SCORE
 from yibao.delivery.tokens import (LinkSecretMissing, TokenClaims, TokenExpired, TokenInvalid, link_secret,
@@ -445,5 +446,5 @@ def render_unsubscribe(target: LinkTarget, done: bool) -> str:
 
 
 def _cn_time(value: dt.datetime) -> str:
-    local = value.replace(tzinfo=dt.timezone.utc).astimezone(dt.timezone(dt.timedelta(hours=8)))
+    local = beijing.local(value)
     return local.strftime("%Y-%m-%d %H:%M")

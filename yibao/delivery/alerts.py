@@ -15,12 +15,12 @@ from typing import Any, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yibao import beijing
 from yibao.delivery import ledger
 from yibao.store.models import Event, Person, Subscription, utcnow
 
 log = logging.getLogger(__name__)
 
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 LEVELS = ("info", "warning", "alert")
 
 
@@ -93,10 +93,8 @@ def already_alerted(session: Session, subject: str, now: dt.datetime) -> bool:
 
 def china_day_bounds(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     """[start, end) of the Beijing calendar day containing `now`, as naive UTC."""
-    local = now.replace(tzinfo=dt.timezone.utc).astimezone(CHINA_TZ)
-    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    to_utc = lambda t: t.astimezone(dt.timezone.utc).replace(tzinfo=None)  # noqa: E731
-    return to_utc(start), to_utc(start + dt.timedelta(days=1))
+    day = beijing.today(now)
+    return beijing.day_start_utc(day), beijing.day_start_utc(day + dt.timedelta(days=1))
 
 
 def _recipients(session: Session, explicit: list[str] | None) -> list[Person]:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from yibao import beijing
 from yibao.delivery.charts import Series, bar_chart, line_chart
 from yibao.delivery.quizstats import first_scores
 from yibao.delivery.report import PASS_SCORE, Assignment, assignments
@@ -98,7 +99,7 @@ def _first_sent(session: Session) -> dict[tuple[str, int], dt.datetime]:
 
 
 def _china_month(value: dt.datetime) -> str:
-    return value.replace(tzinfo=dt.timezone.utc).astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m")
+    return beijing.local(value).strftime("%Y-%m")
 
 
 def months(since: dt.date, until: dt.date) -> list[tuple[dt.date, dt.date]]:
@@ -115,7 +116,7 @@ def effect(session: Session, since: dt.date, until: dt.date | None = None,
     """Every figure the charts and tables show, for lessons first sent in [since, until]."""
     from yibao.review.rework import rework_rows
 
-    today = today or dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    today = today or beijing.today()
     until = until or today
     found = assignments(session, since, until)
     scores = _first_scores(session, found)
@@ -143,9 +144,7 @@ def effect(session: Session, since: dt.date, until: dt.date | None = None,
 def _reworks_in(rows: list[dict[str, Any]], since: dt.date, until: dt.date) -> list[dict[str, Any]]:
     """The reworks flagged in [since, until] (Beijing dates), and any still open whenever flagged."""
     def flagged_on(row: dict[str, Any]) -> dt.date:
-        at = dt.datetime.fromisoformat(row["flagged_at"])
-        at = at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
-        return at.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+        return beijing.today(dt.datetime.fromisoformat(row["flagged_at"]))
     return [r for r in rows if r["state"] == "flagged" and flagged_on(r) <= until or since <= flagged_on(r) <= until]
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
+from yibao import beijing
 from yibao.delivery.effect import charts, effect
 from yibao.delivery.report import COLUMNS, as_records, completion
 
@@ -39,4 +40,4 @@ def render_html_report(session: Session, since: dt.date, until: dt.date | None =
         title=title, css=CSS, hospital=hospital, effect=figures, charts=charts(figures), open_tables=True,
         columns=COLUMNS, completion=as_records(completion(session, since, until, today)),
         link_base=public_url.rstrip("/"),
-        generated=dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M"))
+        generated=dt.datetime.now(beijing.BEIJING).strftime("%Y-%m-%d %H:%M"))

@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from yibao import beijing
 from yibao.delivery import ledger
 from yibao.delivery.alerts import record_alert
 from yibao.delivery.report import assignments
@@ -44,7 +45,6 @@ from yibao.workdays import is_workday, workdays_between
 
 log = logging.getLogger(__name__)
 
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 OVERDUE_REMINDER_WORKDAYS = 5       # keep reminding this long after a missed deadline
 LOOKBACK = dt.timedelta(days=45)    # assignments older than this are not followed up
 UNAPPROVED = ("draft", "in_review", "regenerating", "escalated")
@@ -68,7 +68,7 @@ class ReminderReport:
 
 
 def china_today(now: dt.datetime) -> dt.date:
-    return now.replace(tzinfo=dt.timezone.utc).astimezone(CHINA_TZ).date()
+    return beijing.today(now)
 
 
 def run_daily(session: Session, now: dt.datetime | None = None, *, config: SubscriptionConfig | None = None,

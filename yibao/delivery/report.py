@@ -24,11 +24,11 @@ from dataclasses import asdict, dataclass, fields
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from yibao import beijing
 from yibao.delivery.ledger import DELIVERED_STATES
 from yibao.lessons.roles import ROLES
 from yibao.store.models import Acknowledgement, Delivery, DeliveryItem, Lesson, Person
 
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
 TOTAL = "合计"
 PASS_SCORE = 0.6           # a quiz counts as passed from 60 % correct
 
@@ -89,7 +89,7 @@ class Assignment:
 
 
 def china_midnight_utc(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), CHINA_TZ).astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return beijing.day_start_utc(day)
 
 
 def assignments(session: Session, since: dt.date, until: dt.date | None = None,
@@ -172,7 +172,7 @@ def attestation_csv(session: Session, since: dt.date, until: dt.date | None = No
 def _cn(value: dt.datetime | None) -> str:
     if value is None:
         return ""
-    return value.replace(tzinfo=dt.timezone.utc).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+    return beijing.local(value).strftime("%Y-%m-%d %H:%M")
 
 
 def completion(session: Session, since: dt.date, until: dt.date | None = None,
@@ -209,7 +209,7 @@ def department_rates(session: Session, lesson_ids: list[int], since: dt.date) ->
 
 
 def _china_date(value: dt.datetime) -> dt.date:
-    return value.replace(tzinfo=dt.timezone.utc).astimezone(CHINA_TZ).date()
+    return beijing.today(value)
 
 
 def _pct(value: float | None) -> str:

@@ -1,0 +1,19 @@
+"""Beijing dates from the store's naive UTC datetimes."""
+import datetime as dt
+
+from yibao import beijing
+
+
+def test_a_stored_utc_evening_is_the_next_beijing_day():
+    stored = dt.datetime(2026, 1, 31, 16, 30)            # naive = UTC
+    assert beijing.today(stored) == dt.date(2026, 2, 1)
+    assert beijing.local(stored).strftime("%H:%M") == "00:30"
+
+
+def test_the_start_of_a_beijing_day_in_utc():
+    assert beijing.day_start_utc(dt.date(2026, 2, 1)) == dt.datetime(2026, 1, 31, 16, 0)
+
+
+def test_an_aware_datetime_is_converted_not_relabelled():
+    aware = dt.datetime(2026, 2, 1, 1, 0, tzinfo=dt.timezone.utc)
+    assert beijing.local(aware).hour == 9
