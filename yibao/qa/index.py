@@ -77,10 +77,17 @@ class QaIndex:
 
     @property
     def vectors(self) -> vectors.VectorStore | None:
-        """The provisions' sentence vectors, or None when the model is off or cannot load here."""
-        if self._vectors is None and vectors.enabled():
-            self._vectors = vectors.VectorStore()
-        return self._vectors if vectors.enabled() else None
+        """The provisions' sentence vectors, or None when the model is off, cannot load here, or
+        its file cannot be opened (then questions are answered on words alone, with a warning)."""
+        if not vectors.enabled():
+            return None
+        if self._vectors is None:
+            try:
+                self._vectors = vectors.VectorStore()
+            except (sqlite3.Error, OSError) as exc:
+                log.warning("sentence vectors off: cannot open %s: %s", vectors.default_path(), exc)
+                return None
+        return self._vectors
 
     # ------------------------------------------------------------------ keeping it current
     def sync(self, session: Session, *, progress=None, encode_limit: int | None = None) -> int:
@@ -141,6 +148,14 @@ class QaIndex:
             if now - _last_check.get(str(self.path), -RECHECK_S) < RECHECK_S:
                 return
             _last_check[str(self.path)] = now
+            try:   # a question is answered on words rather than fail on its vectors' file
+                self._encode_missing(store, progress, limit)
+            except (sqlite3.Error, OSError) as exc:
+                log.warning("sentence vectors not updated (%s): answering on words alone", exc)
+            return
+        self._encode_missing(store, progress, limit)
+
+    def _encode_missing(self, store: vectors.VectorStore, progress, limit: int | None) -> None:
         rows = self._db().execute("SELECT DISTINCT vector_key, quote FROM passages").fetchall()
         missing = store.missing([key for key, _ in rows])
         if limit is not None and len(missing) > limit:
@@ -207,9 +222,20 @@ class QaIndex:
         if store is None or not hits or not self.vectors_ready():
             return None
         query = vectors.query_vector(question)
-        stored = store.get([h.vector_key for h in hits])
+        try:
+            stored = store.get([h.vector_key for h in hits])
+        except sqlite3.Error as exc:
+            log.warning("sentence vectors unreadable (%s): answering on words alone", exc)
+            return None
+        if any(h.vector_key not in stored for h in hits):
+            # the vectors' file was replaced or emptied since they were complete: answer on words (a
+            # missing vector must not read as "far in meaning") and encode them again at the next sync
+            log.warning("sentence vectors missing for some provisions: answering on words alone until re-encoded")
+            with _write(self._db()) as db:
+                db.execute("DELETE FROM meta WHERE key='vectors'")
+            return None
         # unit vectors: the cosine is the dot product
-        return [float(stored[h.vector_key] @ query) if h.vector_key in stored else 0.0 for h in hits]
+        return [float(stored[h.vector_key] @ query) for h in hits]
 
     def count(self) -> tuple[int, int]:
         db = self._db()

@@ -24,6 +24,7 @@ from yibao.settings import get_settings
 
 log = logging.getLogger(__name__)
 MODEL = "multilingual-e5-small-q4"
+DIMENSIONS = 384
 BATCH = 32
 
 _model = None
@@ -110,5 +111,6 @@ class VectorStore:
             part = unique[i:i + 500]
             for key, blob in self._db().execute(
                     f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(part))})", part):
-                out[key] = np.frombuffer(blob, dtype=np.float32)
+                if len(blob) == DIMENSIONS * 4:   # another model's vector is as good as none
+                    out[key] = np.frombuffer(blob, dtype=np.float32)
         return out

@@ -76,3 +76,34 @@ def test_a_new_version_makes_the_vectors_incomplete_until_it_is_encoded(yibao_db
         s.commit()
         index.sync(s, encode_limit=10)                   # one new provision: a question may wait for it
         assert index.vectors_ready()
+
+
+def test_a_lost_vectors_file_means_words_alone_then_encoding_again_never_no_basis(yibao_db, tmp_path, monkeypatch):
+    from yibao.qa import ask
+
+    vector_file = tmp_path / "v.sqlite"
+    monkeypatch.setenv("YIBAO_QA_VECTORS_PATH", str(vector_file))
+    with open_session() as s:
+        store_text(s, title="测试办法", text=TEXT)
+        s.commit()
+        QaIndex(tmp_path / "index.sqlite").sync(s)
+        for leftover in tmp_path.glob("v.sqlite*"):
+            leftover.unlink()                              # the vectors' file is lost
+        index = QaIndex(tmp_path / "index.sqlite")
+        answer = ask("跨省异地就医要先备案吗", session=s, index=index)
+        assert answer.citations and answer.citations[0].clause == "第一条"   # on words, not 没有找到依据
+        assert not index.vectors_ready()
+        index.sync(s)
+        assert index.vectors_ready()
+
+
+def test_an_unopenable_vectors_path_means_words_alone(yibao_db, tmp_path, monkeypatch):
+    from yibao.qa import ask
+
+    (tmp_path / "a-folder").mkdir()
+    monkeypatch.setenv("YIBAO_QA_VECTORS_PATH", str(tmp_path / "a-folder"))
+    with open_session() as s:
+        store_text(s, title="测试办法", text=TEXT)
+        s.commit()
+        answer = ask("跨省异地就医要先备案吗", session=s, index=QaIndex(tmp_path / "index.sqlite"))
+    assert answer.citations and answer.citations[0].clause == "第一条"
