@@ -12,6 +12,7 @@ import importlib.util
 import logging
 import os
 import pkgutil
+import sqlite3
 import sys
 
 from yibao import __version__
@@ -152,6 +153,11 @@ def _one_line(exc: Exception) -> tuple[int, str] | None:
         from yibao.settings import get_settings
         return 1, (f"the store cannot be used (YIBAO_HOME={get_settings().home}): "
                    f"{str(exc.orig or exc).splitlines()[0]}")
+    if isinstance(exc, sqlite3.Error):   # the Q&A index or its vectors' file (yibao/qa/)
+        from yibao.qa import vectors
+        from yibao.qa.index import default_path
+        return 1, (f"the 政策问答 index ({default_path()}) or its vectors ({vectors.default_path()}) "
+                   f"cannot be used: {exc}")
     return None
 
 

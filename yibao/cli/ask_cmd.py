@@ -50,16 +50,11 @@ def run(args) -> int:
         if args.load or args.index:   # loaded texts are indexed now, with progress, not at the question
             from yibao.qa.index import QaIndex
             index = QaIndex()
-            shown: list[str] = []
-
             def progress(n, total, what="versions"):
-                print(f"\rindexing {n}/{total} {what}", end="", file=sys.stderr)
-                shown.append(what)
+                print(f"\rindexing {n}/{total} {what}", end="\n" if n == total else "", file=sys.stderr)
             added = index.sync(session, progress=progress)
             versions, provisions = index.count()
-            if shown:
-                print(file=sys.stderr)
-            meaning = "ready" if index.vectors_ready() else "off (answers use words only)"
+            meaning = "ready" if index.vectors is not None and index.vectors_ready() else "off (answers use words only)"
             print(f"indexed {added} new versions; {versions} versions, {provisions} provisions in {index.path}; "
                   f"sentence vectors {meaning}", file=sys.stderr)
             if not question:

@@ -73,19 +73,20 @@ class QaIndex:
         self._db = PerThreadConnection(self.path)
         with self._db() as db:
             db.executescript(SCHEMA)
-        self._vectors = vector_store
+        self._vectors: vectors.VectorStore | None | bool = vector_store
 
     @property
     def vectors(self) -> vectors.VectorStore | None:
         """The provisions' sentence vectors, or None when the model is off, cannot load here, or
         its file cannot be opened (then questions are answered on words alone, with a warning)."""
-        if not vectors.enabled():
+        if not vectors.enabled() or self._vectors is False:
             return None
         if self._vectors is None:
             try:
                 self._vectors = vectors.VectorStore()
             except (sqlite3.Error, OSError) as exc:
                 log.warning("sentence vectors off: cannot open %s: %s", vectors.default_path(), exc)
+                self._vectors = False    # said once
                 return None
         return self._vectors
 
@@ -108,6 +109,7 @@ class QaIndex:
         with _write(db):
             for vid in stale:
                 self._drop(db, vid)
+        added = 0
         for n, vid in enumerate(new, 1):
             version = session.get(Version, vid)
             rows = [(p.clause, p.quote, " ".join(tokens(p.quote)), " ".join(tokens(p.heading)), " ".join(p.actors),
@@ -126,11 +128,12 @@ class QaIndex:
                 db.execute("INSERT INTO indexed_versions VALUES (?,?,?)",
                            (vid, version.document_id, version.content_hash))
                 db.execute("DELETE FROM meta WHERE key='vectors'")   # new provisions to encode
+                added += 1
             if progress:
                 progress(n, len(new))
         _last_check.pop(str(self.path), None)
         self._fill_vectors(progress, encode_limit)
-        return len(new)
+        return added
 
     def vectors_ready(self) -> bool:
         """Every provision has its sentence vector (else questions are answered on words alone)."""
@@ -165,9 +168,11 @@ class QaIndex:
         texts = {key: vectors.passage_text(quote) for key, quote in rows if key in missing}
         added = store.add(texts, progress=(lambda n, total: progress(n, total, "provisions encoded")) if progress else None)
         if added:
-            log.info("encoded %d provisions", added)
-        with _write(self._db()) as db:
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('vectors', ?)", (vectors.MODEL,))
+            log.debug("encoded %d provisions", added)
+        with _write(self._db()) as db:   # complete only if no provision came in meanwhile (another process)
+            keys = [key for (key,) in db.execute("SELECT DISTINCT vector_key FROM passages")]
+            if not store.missing(keys):
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('vectors', ?)", (vectors.MODEL,))
 
     @staticmethod
     def _drop(db: sqlite3.Connection, version_id: int) -> None:
@@ -221,11 +226,11 @@ class QaIndex:
         store = self.vectors
         if store is None or not hits or not self.vectors_ready():
             return None
-        query = vectors.query_vector(question)
         try:
+            query = vectors.query_vector(question)
             stored = store.get([h.vector_key for h in hits])
-        except sqlite3.Error as exc:
-            log.warning("sentence vectors unreadable (%s): answering on words alone", exc)
+        except Exception as exc:  # noqa: BLE001 - the vectors only re-rank: words alone still answer
+            log.warning("sentence vectors unusable (%s): answering on words alone", exc)
             return None
         if any(h.vector_key not in stored for h in hits):
             # the vectors' file was replaced or emptied since they were complete: answer on words (a

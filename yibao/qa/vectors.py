@@ -57,7 +57,13 @@ def passage_text(quote: str) -> str:
 
 
 def text_key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    """Where a text's vector is stored: its hash with the model's name (a shared file never mixes models)."""
+    return hashlib.sha1(f"{MODEL}\n{text}".encode("utf-8", "replace")).hexdigest()
+
+
+def _clean(text: str) -> str:
+    """What the engine can encode: UTF-8 (a lone surrogate from a robot callback becomes "?")."""
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def query_vector(question: str) -> np.ndarray | None:
@@ -65,7 +71,7 @@ def query_vector(question: str) -> np.ndarray | None:
     if not model:
         return None
     with _model_lock:
-        return np.asarray(model.query(question), dtype=np.float32)
+        return np.asarray(model.query(_clean(question)), dtype=np.float32)
 
 
 def default_path() -> Path:
@@ -93,15 +99,18 @@ class VectorStore:
         """Encode and store the texts (key → text) not stored yet; returns how many were encoded."""
         model = _load()
         todo = sorted(self.missing(list(texts))) if model else []
+        encoded = 0
         for i in range(0, len(todo), BATCH):
-            keys = todo[i:i + BATCH]
-            with _model_lock:
-                rows = model.passage([texts[k] for k in keys])
-            self._db().executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)",
-                                   [(k, np.asarray(row, dtype=np.float32).tobytes()) for k, row in zip(keys, rows)])
+            keys = sorted(self.missing(todo[i:i + BATCH]))   # another process may have encoded some meanwhile
+            if keys:
+                with _model_lock:
+                    rows = model.passage([_clean(texts[k]) for k in keys])
+                self._db().executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)",
+                                       [(k, np.asarray(row, dtype=np.float32).tobytes()) for k, row in zip(keys, rows)])
+                encoded += len(keys)
             if progress:
                 progress(min(i + BATCH, len(todo)), len(todo))
-        return len(todo)
+        return encoded
 
     def get(self, keys: list[str]) -> dict[str, np.ndarray]:
         """key → unit vector (float32); keys without one are left out."""

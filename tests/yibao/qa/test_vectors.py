@@ -107,3 +107,41 @@ def test_an_unopenable_vectors_path_means_words_alone(yibao_db, tmp_path, monkey
         s.commit()
         answer = ask("跨省异地就医要先备案吗", session=s, index=QaIndex(tmp_path / "index.sqlite"))
     assert answer.citations and answer.citations[0].clause == "第一条"
+
+
+def test_vectors_are_marked_complete_only_if_no_provision_came_in_meanwhile(yibao_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("YIBAO_QA_VECTORS_PATH", str(tmp_path / "v.sqlite"))
+    with open_session() as s:
+        store_text(s, title="测试办法", text=TEXT)
+        s.commit()
+        index = QaIndex(tmp_path / "index.sqlite")
+        store = index.vectors
+        encode = store.add
+
+        def encode_while_another_process_indexes(texts, progress=None):
+            done = encode(texts, progress)
+            index._db().execute("INSERT INTO passages(version_id, document_id, seq, clause, quote, vector_key) "
+                                "VALUES (999, 999, 0, '第一条', '另一进程刚写入的条款。', 'not-encoded')")
+            return done
+        monkeypatch.setattr(store, "add", encode_while_another_process_indexes)
+        index.sync(s)
+        assert not index.vectors_ready()        # the newcomer has no vector: not complete
+
+
+def test_a_broken_character_or_another_model_s_vectors_do_not_break_a_question(yibao_db, tmp_path, monkeypatch):
+    import sqlite3
+
+    from yibao.qa import ask
+    vector_file = tmp_path / "v.sqlite"
+    monkeypatch.setenv("YIBAO_QA_VECTORS_PATH", str(vector_file))
+    with open_session() as s:
+        store_text(s, title="测试办法", text=TEXT)
+        s.commit()
+        index = QaIndex(tmp_path / "index.sqlite")
+        index.sync(s)
+        assert ask("\udcff跨省异地就医要先备案吗", session=s, index=index).citations   # a lone surrogate (robot)
+        db = sqlite3.connect(vector_file)
+        db.execute("UPDATE vectors SET vector = zeroblob(768 * 4)")          # a 768-dimension model's
+        db.commit()
+        answer = ask("跨省异地就医要先备案吗", session=s, index=QaIndex(tmp_path / "index.sqlite"))
+        assert answer.citations and answer.citations[0].clause == "第一条"
