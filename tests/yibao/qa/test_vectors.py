@@ -9,6 +9,16 @@ from yibao.store.db import open_session
 TEXT = "第一条 参保人员跨省异地就医，应当先办理备案手续。\n第二条 定点医疗机构应当如实上传结算清单。"
 
 
+def _stored_text(tmp_path, monkeypatch, title="测试办法", text=TEXT):
+    """TEXT in the store (committed), its vectors to go to tmp_path/v.sqlite; returns that path."""
+    vector_file = tmp_path / "v.sqlite"
+    monkeypatch.setenv("YIBAO_QA_VECTORS_PATH", str(vector_file))
+    with open_session() as s:
+        store_text(s, title=title, text=text)
+        s.commit()
+    return vector_file
+
+
 def test_a_text_is_encoded_once_and_comes_back_unit_length(tmp_path):
     store = vectors.VectorStore(tmp_path / "v.sqlite")
     texts = {vectors.text_key(t): t for t in ("跨省就医要先备案", "结算清单如实上传")}
@@ -65,10 +75,8 @@ def test_a_question_does_not_wait_for_a_large_backlog_and_answers_on_words(yibao
 
 
 def test_a_new_version_makes_the_vectors_incomplete_until_it_is_encoded(yibao_db, tmp_path, monkeypatch):
-    monkeypatch.setenv("YIBAO_QA_VECTORS_PATH", str(tmp_path / "v.sqlite"))
+    _stored_text(tmp_path, monkeypatch)
     with open_session() as s:
-        store_text(s, title="测试办法", text=TEXT)
-        s.commit()
         index = QaIndex(tmp_path / "index.sqlite")
         index.sync(s)
         assert index.vectors_ready()
@@ -81,11 +89,8 @@ def test_a_new_version_makes_the_vectors_incomplete_until_it_is_encoded(yibao_db
 def test_a_lost_vectors_file_means_words_alone_then_encoding_again_never_no_basis(yibao_db, tmp_path, monkeypatch):
     from yibao.qa import ask
 
-    vector_file = tmp_path / "v.sqlite"
-    monkeypatch.setenv("YIBAO_QA_VECTORS_PATH", str(vector_file))
+    vector_file = _stored_text(tmp_path, monkeypatch)
     with open_session() as s:
-        store_text(s, title="测试办法", text=TEXT)
-        s.commit()
         QaIndex(tmp_path / "index.sqlite").sync(s)
         for leftover in tmp_path.glob("v.sqlite*"):
             leftover.unlink()                              # the vectors' file is lost
@@ -110,10 +115,8 @@ def test_an_unopenable_vectors_path_means_words_alone(yibao_db, tmp_path, monkey
 
 
 def test_vectors_are_marked_complete_only_if_no_provision_came_in_meanwhile(yibao_db, tmp_path, monkeypatch):
-    monkeypatch.setenv("YIBAO_QA_VECTORS_PATH", str(tmp_path / "v.sqlite"))
+    _stored_text(tmp_path, monkeypatch)
     with open_session() as s:
-        store_text(s, title="测试办法", text=TEXT)
-        s.commit()
         index = QaIndex(tmp_path / "index.sqlite")
         store = index.vectors
         encode = store.add
@@ -132,11 +135,8 @@ def test_a_broken_character_or_another_model_s_vectors_do_not_break_a_question(y
     import sqlite3
 
     from yibao.qa import ask
-    vector_file = tmp_path / "v.sqlite"
-    monkeypatch.setenv("YIBAO_QA_VECTORS_PATH", str(vector_file))
+    vector_file = _stored_text(tmp_path, monkeypatch)
     with open_session() as s:
-        store_text(s, title="测试办法", text=TEXT)
-        s.commit()
         index = QaIndex(tmp_path / "index.sqlite")
         index.sync(s)
         assert ask("\udcff跨省异地就医要先备案吗", session=s, index=index).citations   # a lone surrogate (robot)
