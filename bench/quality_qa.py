@@ -30,7 +30,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 from qa_blind9 import BLIND_9, BLIND_9_UNANSWERABLE  # noqa: E402  (kept in its own file: never read while tuning)
 from qa_tuning9 import TUNING_9, TUNING_9_UNANSWERABLE  # noqa: E402
-from qa_blind10 import BLIND_10, BLIND_10_UNANSWERABLE  # noqa: E402  (never read while tuning)
+from qa_blind10 import BLIND_10, BLIND_10_UNANSWERABLE  # noqa: E402
+from qa_blind11 import BLIND_11, BLIND_11_UNANSWERABLE  # noqa: E402  (never read while tuning)
 CORPUS = REPO.parent / "shared" / "corpus"
 
 # (question, corpus id, clause) — the clause a trainer would point to; "A|id:B" when another
@@ -491,6 +492,9 @@ QUESTION_SETS = [
     QuestionSet("blind-10", BLIND_10, BLIND_10_UNANSWERABLE,
                 "never tuned on, misses not shown; written by a helper who never ran the retriever, "
                 "after the sentence-vector fusion was chosen on the other sets", False),
+    QuestionSet("blind-11", BLIND_11, BLIND_11_UNANSWERABLE,
+                "never tuned on, misses not shown; written by a helper who never ran the retriever, "
+                "before the session-7 changes, and scored once after them", False),
 ]
 
 

@@ -51,6 +51,8 @@ PAIR_WEIGHT = 6.0         # rank: share of the question's character pairs held
 SIMILAR = 0.9             # cosine at which a provision is close in meaning to the question
 SIMILAR_COVERAGE = 0.2    # … and the share of the question's weight it must still hold
 MIN_SIMILARITY = 0.89     # below this a provision supports no answer, whatever words it shares
+TOPIC_SIMILARITY = 0.92   # at this cosine a provision holding the kind of answer asked for (a number of
+                          # days, a date) needs not hold the question's weightiest noun
 NEAREST = 3               # once the answer is supported, the provisions closest in meaning …
 NEAREST_SIMILARITY = 0.91  # … at this cosine or above may be cited with few of the question's words
 FUSION_K = 1.0            # reciprocal-rank fusion: 1 / (K + rank), ranks counted from 0
@@ -147,7 +149,7 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
     # — or when it is close in meaning and holds some of the question's words
     def supports(s: _Scored) -> bool:
         kind = (all(holds(k, s.hit.quote) for k in required) and (unit is None or bool(unit.search(s.hit.quote)))
-                and (s.topic or not (required or unit)))
+                and (s.topic or not (required or unit) or (s.similarity or 0.0) >= TOPIC_SIMILARITY))
         words = s.coverage >= MIN_COVERAGE and s.matched >= need_terms and s.whole >= 1
         if s.similarity is None:
             return kind and words

@@ -19,6 +19,8 @@ INTENTS: dict[str, tuple[re.Pattern, re.Pattern]] = {
              re.compile(rf"{_CN}(?:个)?(?:工作日|日|天|个月|月|年|小时)|\d{{4}}年\d{{1,2}}月|[年月]底前|期满前|之日起")),
     "number": (re.compile(r"多少|几个|几名|几人|几次|比例|标准是|几分|几项"),
                re.compile(rf"{_CN}(?:名|人|次|分|项|种|家|元|万元|%|％|个百分点|倍)|\d+(?:\.\d+)?[%％]|百分之")),
+    "date": (re.compile(r"哪一天|哪天|几号|几月几[日号]|(?:最晚|截止到?|最迟)(?:到|在)?什么时候"),
+             re.compile(rf"{_CN}月{_CN}[日号]|{_CN}[日号](?:前|之前|起|以前)|[年月季]底前|次月|之日起")),
     "calculation": (re.compile(r"怎么算|如何算|怎样算|怎么计算|如何计算|怎样计算|算出来|计算方法|算法"),
                     re.compile(r"计算|乘以|除以|公式|折算|核算")),
     "frequency": (re.compile(r"(?:多久|多长时间|几年|几个月|几天)[^，。？?]{0,6}一次|(?:一年|每年|每月|一个月)[^，。？?]{0,4}几次|多少次"),
@@ -27,29 +29,39 @@ INTENTS: dict[str, tuple[re.Pattern, re.Pattern]] = {
                   re.compile(r"材料|资料|证件|证明|手续|表格|申请表|登记表|复印件|身份证|凭证")),
     "ratio": (re.compile(r"比例|百分之几|几成|费率|比率|占比|百分比"),
               re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之[零一二三四五六七八九十百]+|[一二三四五六七八九]成")),
-    "money": (re.compile(r"多少钱|多少元|几元|几块钱|多少万|金额是多少|补贴多少|补助多少|报多少钱"),
+    "money": (re.compile(r"多少钱|多少元|几元|几块钱|多少万|金额是多少|补贴多少|补助多少|报多少钱"
+                         r"|多少(?:奖金|奖励金|补贴|补助|工资|报酬|费用)"),
               re.compile(rf"{_CN}(?:元|万元|块)|\d+(?:\.\d+)?(?:元|万元)")),
 }
 # kinds of answer without which a provision cannot answer at all: "护士执业证多久注册一次" is not
 # answered by a provision that mentions 护士 执业 注册 but no frequency
-REQUIRED = ("frequency", "ratio", "money", "materials")
+REQUIRED = ("frequency", "ratio", "money", "materials", "date")
 # "几天 / 几个月 / 几名": a provision without a number of that unit does not answer (飞检查几天 is
 # not answered by the provision defining 飞行检查)
-_UNIT_ASKED = re.compile(r"(?:几|多少)个?(工作日|小时|个月|天|日|月|年|名|人|次|盒|项|家|倍|元|块钱)")
+_UNIT_ASKED = re.compile(r"(?<![好这那头前后])(?:几|多少)个?(工作日|小时|个月|天|日|月|年|名|人|次|盒|项|家|倍|元|块钱|分)(?!钟)")
 _UNIT_ANSWERS = {unit: re.compile(rf"{_CN}\s*(?:个)?(?:{answers})") for unit, answers in {
     "工作日": "工作日|日|天", "天": "工作日|日|天", "日": "工作日|日|天", "小时": "小时|日|天",
     "个月": "个月|月|年", "月": "个月|月|年", "年": "年", "名": "名|人", "人": "名|人",
-    "次": "次", "盒": "盒", "项": "项", "家": "家", "倍": "倍", "元": "元|万元", "块钱": "元|万元"}.items()}
+    "次": "次", "盒": "盒", "项": "项", "家": "家", "倍": "倍", "元": "元|万元", "块钱": "元|万元", "分": "分"}.items()}
+# "比例由谁定 / 罚款归哪个部门管": who is asked, not the number the question names
+_WHO_ASKED = re.compile(r"谁|哪个部门|哪个单位|哪一级|哪级|哪个机构|什么部门|什么机构")
+_NUMBER_KINDS = ("number", "ratio", "money", "time", "frequency", "date")
 
 
 def unit_asked(question: str) -> re.Pattern | None:
     """The number-with-unit a provision must hold to answer "几天 / 几个月 / 几名 …", or None."""
     m = _UNIT_ASKED.search(question)
+    if m and _WHO_ASKED.search(question, m.end()):
+        return None   # "罚款多少元由谁定" asks who
     return _UNIT_ANSWERS[m.group(1)] if m else None
 
 
 def wanted(question: str) -> tuple[str, ...]:
-    return tuple(name for name, (ask, _) in INTENTS.items() if ask.search(question))
+    kinds = {name: ask.search(question) for name, (ask, _) in INTENTS.items()}
+    who = _WHO_ASKED.search(question)
+    if who:   # "乙类药自付比例由谁定": the number named before "谁" is the subject, not the answer
+        kinds = {k: m for k, m in kinds.items() if not (m and k in _NUMBER_KINDS and m.end() <= who.start())}
+    return tuple(name for name, m in kinds.items() if m)
 
 
 def holds(kind: str, text: str) -> bool:

@@ -168,3 +168,14 @@ def test_a_text_loaded_from_a_file_is_cited_without_a_file_path(yibao_db):
     a = ask("门诊慢特病病种认定由谁办理")
     assert a.citations and a.citations[0].url == ""
     assert "file://" not in json.dumps(a.to_dict(), ensure_ascii=False)
+
+
+def test_who_decides_a_rate_is_answered_by_who_not_by_a_figure(store):
+    # "比例由谁定" asks who: the provision naming the 医疗保障行政部门 answers, though it holds no %
+    a = ask("乙类药病人先自己付的比例由谁定")
+    assert any(c.clause.startswith("第二十五条") and "行政部门确定" in c.text for c in a.citations[:3]), a.answer
+
+
+def test_which_day_is_not_answered_by_how_often(store):
+    # the texts say 特例单议 is filed quarterly or monthly, never by which day
+    assert ask("DRG特例单议每个季度最晚哪一天之前要把病例报给医保").answer == NO_BASIS

@@ -41,5 +41,33 @@ def test_a_number_with_its_unit():
     assert not days.search("本办法所称医疗保障基金飞行检查，是指……不预先告知的现场监督检查。")
     assert unit_asked("飞检到现场至少要来几名检查人员").search("现场检查人员不少于5人")
     assert unit_asked("药店申请医保定点要有几个执业药师") is None   # 几个 + a noun: counted, not required
-    assert unit_asked("医生一年记满多少分会暂停") is None   # 分 is in 记分, 部分 …: too loose to require
+    assert unit_asked("医生一年记满多少分会暂停").search("记分累计达到12分的")
+    assert unit_asked("多少分钟能办完") is None
     assert unit_asked("飞行检查会不会提前通知医院") is None
+
+
+def test_a_vague_number_is_not_asked():
+    # "好几家 / 这几天 / 前几年" name no number to answer
+    assert unit_asked("病人短时间内跑好几家医院重复开同样的药，医保会盯吗") is None
+    assert unit_asked("这几天医保系统老是卡") is None
+    assert unit_asked("跑了几家药店") is not None
+
+
+def test_who_is_asked_not_the_number_it_names():
+    assert wanted("乙类药病人先自己付的比例由谁定") == ()
+    assert unit_asked("罚款多少元由哪个部门决定") is None
+    assert "ratio" in wanted("谁来定，比例是多少")   # the number comes after "谁": still asked
+    assert unit_asked("谁审核，几天内审完").search("5个工作日内")
+
+
+def test_an_amount_of_a_named_kind_of_money():
+    assert "money" in wanted("举报人一般能拿到多少奖金")
+    assert "money" in wanted("夜班补贴多少")
+
+
+def test_which_day_wants_a_date():
+    assert "date" in wanted("每个月几号前要把费用报上去")
+    assert "date" in wanted("DRG特例单议每个季度最晚哪一天之前要报")
+    assert holds("date", "定点医药机构原则上在次月10日前申报医药费用")
+    assert holds("date", "自2024年1月1日起正式执行")
+    assert not holds("date", "按季度或按月等方式开展")
