@@ -49,13 +49,14 @@ class _Doc:
 
 def looks_truncated(text: str) -> bool:
     """True when the (normalized) text stops mid-sentence, as excerpts cut after N PDF
-    pages do.  A last line that is a date, a signature (…局/厅/委/中心) or a heading doesn't count."""
+    pages do.  A last line that is a date, a signature (…局/厅/委/中心), a heading or an attachment
+    (【附件：…】, whose table rows end without punctuation) doesn't count."""
     stripped = text.rstrip()
     if not stripped or stripped[-1] in _TERMINATORS:
         return False
     last_line = stripped.rsplit("\n", 1)[-1].strip()
-    if _SIGNOFF.search(last_line) or _HEADING_LINE.match(last_line):
-        return False
+    if _SIGNOFF.search(last_line) or _HEADING_LINE.match(last_line) or last_line.startswith("【附件："):
+        return False   # an attachment (a table, a form) ends the text: no sentence to be cut
     return len(last_line) >= _TRUNC_MIN_LAST_LINE or stripped[-1] in "，、（《“的和及与或"  or \
         (len(last_line) >= 6 and bool(re.match(r"[\u4e00-\u9fff]", stripped[-1])))
 

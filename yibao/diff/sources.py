@@ -4,8 +4,11 @@ Files are read by the same reader as `yibao extract` (yibao.attachments.files): 
 encoding it takes, the same limits, and the reason when a file cannot be read."""
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 class SourceError(Exception):
@@ -92,11 +95,11 @@ def _file_text(path: Path, operand: str) -> str:
     return result.text
 
 
-def _fetch(url: str) -> str:
+def _download(url: str) -> tuple[bytes, str | None]:
+    """The bytes at `url` (up to the extraction limit) and the charset its header declares."""
     import requests
 
     from yibao.attachments import Limits
-    from yibao.attachments.plain import decode_text
 
     limit = Limits.from_env().max_bytes
     try:
@@ -112,12 +115,54 @@ def _fetch(url: str) -> str:
             declared = resp.encoding if resp.encoding and resp.encoding.lower() != "iso-8859-1" else None
     except requests.RequestException as exc:
         raise SourceError(f"cannot fetch {url}: {exc}") from None
-    content = b"".join(body)
+    return b"".join(body), declared
+
+
+def _fetch(url: str) -> str:
+    from yibao.attachments.plain import decode_text
+
+    content, declared = _download(url)
     try:
-        text = content.decode(declared) if declared else decode_text(content)
+        html = content.decode(declared) if declared else decode_text(content)
     except (LookupError, UnicodeDecodeError):
-        text = decode_text(content)   # a wrong charset header: UTF-8, else GB18030, as for files
-    return html_to_text(text)
+        html = decode_text(content)   # a wrong charset header: UTF-8, else GB18030, as for files
+    return article_text(html, url)
+
+
+def article_text(html: str, url: str) -> str:
+    """A page's text as the watcher stores it, so that `yibao diff <version> <its URL>` compares like
+    with like: the site family's parser, the page furniture (footer, counters) stripped, then each
+    attachment's text.  A page no parser knows: the generic reader."""
+    from types import SimpleNamespace
+    from urllib.parse import urljoin
+
+    from scrapers.base import strip_furniture
+    from yibao.pipeline.versions import _filename, combined_text
+
+    try:
+        from scrapers.registry import parse_article
+        page = parse_article(html, url)
+    except Exception:  # noqa: BLE001 - unknown family or layout drift: the generic reader
+        return html_to_text(html)
+    attachments = []
+    for link in page.attachments:
+        attachments.append(SimpleNamespace(name=link.name, text=_attachment_text(urljoin(url, link.url), _filename(link))))
+    return combined_text(strip_furniture(page.body_text), attachments)
+
+
+def _attachment_text(url: str, name: str) -> str:
+    from yibao.attachments import extract_bytes
+
+    try:
+        data, _ = _download(url)
+    except SourceError as exc:
+        log.warning("attachment left out of the comparison: %s", exc)
+        return ""
+    result = extract_bytes(data, name)
+    if result.status != "ok":
+        log.warning("attachment %s left out of the comparison: %s", url, result.reason)
+        return ""
+    return result.text
 
 
 def load_source(operand: str) -> str:
