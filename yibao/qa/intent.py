@@ -21,6 +21,9 @@ INTENTS: dict[str, tuple[re.Pattern, re.Pattern]] = {
                re.compile(rf"{_CN}(?:名|人|次|分|项|种|家|元|万元|%|％|个百分点|倍)|\d+(?:\.\d+)?[%％]|百分之")),
     "date": (re.compile(r"哪一天|哪天|几号|几月几[日号]|(?:最晚|截止到?|最迟)(?:到|在)?什么时候"),
              re.compile(rf"{_CN}月{_CN}[日号]|{_CN}[日号](?:前|之前|起|以前)|[年月季]底前|次月|之日起")),
+    "procedure": (re.compile(r"(?:怎么|如何|怎样|要怎么)(?:办理|申请|补办)|(?:在|去|到)哪(?:里|儿)?(?:办|申请|补办|报|交)"
+                             r"|找谁(?:申请|办)"),
+                  re.compile(r"申请|办理|提交|提出|报送|备案|登记|补办|向[^。；]{1,30}(?:提出|申请|报送|提交|报告)")),
     "calculation": (re.compile(r"怎么算|如何算|怎样算|怎么计算|如何计算|怎样计算|算出来|计算方法|算法"),
                     re.compile(r"计算|乘以|除以|公式|折算|核算")),
     "frequency": (re.compile(r"(?:多久|多长时间|几年|几个月|几天)[^，。？?]{0,6}一次|(?:一年|每年|每月|一个月)[^，。？?]{0,4}几次|多少次"),
@@ -35,7 +38,7 @@ INTENTS: dict[str, tuple[re.Pattern, re.Pattern]] = {
 }
 # kinds of answer without which a provision cannot answer at all: "护士执业证多久注册一次" is not
 # answered by a provision that mentions 护士 执业 注册 but no frequency
-REQUIRED = ("frequency", "ratio", "money", "materials", "date")
+REQUIRED = ("frequency", "ratio", "money", "materials", "date", "procedure")
 # "几天 / 几个月 / 几名": a provision without a number of that unit does not answer (飞检查几天 is
 # not answered by the provision defining 飞行检查)
 _UNIT_ASKED = re.compile(r"(?<![好这那头前后])(?:几|多少)个?(工作日|小时|个月|天|日|月|年|名|人|次|盒|项|家|倍|元|块钱|分)(?!钟)")

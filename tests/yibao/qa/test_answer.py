@@ -179,3 +179,25 @@ def test_who_decides_a_rate_is_answered_by_who_not_by_a_figure(store):
 def test_which_day_is_not_answered_by_how_often(store):
     # the texts say 特例单议 is filed quarterly or monthly, never by which day
     assert ask("DRG特例单议每个季度最晚哪一天之前要把病例报给医保").answer == NO_BASIS
+
+
+@pytest.fixture()
+def every_text(yibao_db):
+    """The national and the Qinghai texts (agreements with 医保凭证, 转借 … in other words)."""
+    with open_session() as s:
+        load_folder(s, CORPUS)
+        load_folder(s, CORPUS.parent / "qinghai-texts")
+        s.commit()
+        QaIndex().sync(s)
+    return yibao_db
+
+
+def test_where_to_apply_is_not_answered_by_a_provision_naming_the_subject(every_text):
+    # the texts name 医保凭证 but say nowhere how to replace a lost card
+    assert ask("病人的医保卡丢了去哪里补办").answer == NO_BASIS
+
+
+def test_staff_words_for_things(every_text):
+    # 机器 → 设备, 借给 → 转借: "将医保结算设备转借或赠与他人" (定点零售药店管理暂行办法 第四十条)
+    a = ask("药店的医保结算机器能借给别的店用吗")
+    assert any(c.clause.startswith("第四十条") and "转借" in c.text for c in a.citations[:3]), a.answer

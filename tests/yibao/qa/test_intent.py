@@ -71,3 +71,10 @@ def test_which_day_wants_a_date():
     assert holds("date", "定点医药机构原则上在次月10日前申报医药费用")
     assert holds("date", "自2024年1月1日起正式执行")
     assert not holds("date", "按季度或按月等方式开展")
+
+
+def test_where_or_how_to_apply_wants_a_procedure():
+    for question in ("异地就医备案在哪里办", "病人的医保卡丢了去哪里补办", "医生的处方权要怎么申请", "新增病种要找谁申请"):
+        assert "procedure" in wanted(question), question
+    assert holds("procedure", "零售药店向统筹地区经办机构提出医疗保障定点申请")
+    assert not holds("procedure", "应依托医保电子凭证（医保码）进行实名认证，确保参保人员真实身份；")
