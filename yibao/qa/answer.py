@@ -48,12 +48,12 @@ TITLE_EVIDENCE = 10.0     # rank: share of the question the document's title hol
 PAIR_WEIGHT = 6.0         # rank: share of the question's character pairs held
 # sentence vectors (vectors.py), when on: a provision close in meaning supports an answer with
 # fewer of the question's words, and the final order fuses the word ranking with the meaning one
-SIMILAR = 0.9             # cosine at which a provision is close in meaning to the question
+SIMILAR = 0.905           # cosine at which a provision is close in meaning to the question
 SIMILAR_COVERAGE = 0.2    # … and the share of the question's weight it must still hold
 MIN_SIMILARITY = 0.89     # below this a provision supports no answer, whatever words it shares
 TOPIC_SIMILARITY = 0.92   # at this cosine a provision holding the kind of answer asked for (a number of
                           # days, a date) needs not hold the question's weightiest noun
-NEAREST = 3               # once the answer is supported, the provisions closest in meaning …
+NEAREST = 6               # once the answer is supported, the provisions closest in meaning …
 NEAREST_SIMILARITY = 0.91  # … at this cosine or above may be cited with few of the question's words
 FUSION_K = 1.0            # reciprocal-rank fusion: 1 / (K + rank), ranks counted from 0
 WORDS_SHARE = 1.5         # … the word ranking's weight (the meaning ranking's is 1)
@@ -274,7 +274,7 @@ def _weight(g: _Group, idf: dict[str, float], unseen: float) -> float:
 def _held(group: _Group, hit: Hit) -> float:
     """1 when the provision holds the word (or an equivalent), PART_CREDIT when only a piece of it."""
     def has(x: str) -> bool:
-        return x in hit.terms or (len(x) > 1 and x in hit.quote)
+        return x in hit.terms or ((len(x) > 1 or not x.isalnum()) and x in hit.quote)   # "□": a symbol
     if any(has(x) for x in group.words):
         return 1.0
     return PART_CREDIT if any(has(x) for x in group.parts) else 0.0

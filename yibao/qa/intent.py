@@ -47,7 +47,8 @@ _UNIT_ANSWERS = {unit: re.compile(rf"{_CN}\s*(?:个)?(?:{answers})") for unit, a
     "个月": "个月|月|年", "月": "个月|月|年", "年": "年", "名": "名|人", "人": "名|人",
     "次": "次", "盒": "盒", "项": "项", "家": "家", "倍": "倍", "元": "元|万元", "块钱": "元|万元", "分": "分"}.items()}
 # "比例由谁定 / 罚款归哪个部门管": who is asked, not the number the question names
-_WHO_ASKED = re.compile(r"谁|哪个部门|哪个单位|哪一级|哪级|哪个机构|什么部门|什么机构")
+_WHO_ASKED = re.compile(r"谁|哪个部门|哪个单位|哪一级|哪级|哪个机构|什么部门|什么机构"
+                        r"|(?:定|管|批|规定|制定)的?[，,]?\s*还是")   # "国家统一定的，还是各地自己定"
 _NUMBER_KINDS = ("number", "ratio", "money", "time", "frequency", "date")
 
 

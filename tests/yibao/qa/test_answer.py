@@ -201,3 +201,13 @@ def test_staff_words_for_things(every_text):
     # 机器 → 设备, 借给 → 转借: "将医保结算设备转借或赠与他人" (定点零售药店管理暂行办法 第四十条)
     a = ask("药店的医保结算机器能借给别的店用吗")
     assert any(c.clause.startswith("第四十条") and "转借" in c.text for c in a.citations[:3]), a.answer
+
+
+@pytest.mark.parametrize("question, clause, words", [
+    ("罚款逾期不交是不是按天加罚", "第五十五条", "每日"),                     # 按天 → 每日
+    ("目录里标了方框的中药饮片能单独报销吗", "四、（十六）", "□"),            # 方框 → the symbol itself
+    ("乙类药自付比例是国家定的还是省里定的", "第二十五条", "行政部门确定"),   # "…定的还是…" asks who
+])
+def test_staff_words_and_who_decides(every_text, question, clause, words):
+    a = ask(question)
+    assert any(c.clause.startswith(clause) and words in c.text for c in a.citations[:3]), a.answer

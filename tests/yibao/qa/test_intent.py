@@ -78,3 +78,7 @@ def test_where_or_how_to_apply_wants_a_procedure():
         assert "procedure" in wanted(question), question
     assert holds("procedure", "零售药店向统筹地区经办机构提出医疗保障定点申请")
     assert not holds("procedure", "应依托医保电子凭证（医保码）进行实名认证，确保参保人员真实身份；")
+
+
+def test_this_or_that_body_decides_asks_who():
+    assert "ratio" not in wanted("这个先掏的比例是国家统一定的，还是各地自己定？")
