@@ -2,7 +2,8 @@
 [--successor|--versions] [-o FILE]`.
 
 OLD/NEW: stored version id, file (every type `yibao extract` reads: .txt/.md in UTF-8 or GBK,
-.html, .pdf, .docx, .xlsx, .xls, .doc, .wps, .ofd, .zip) or http(s) URL.
+.html, .pdf, .docx, .xlsx, .xls, .doc, .wps, .ofd, .zip) or http(s) URL (read as the watcher stores
+it: the site family's parser, page furniture stripped, attachments extracted).
 Two versions of one document get the clause-by-clause 对照表.  A successor (a later notice with its own
 发文字号, on the same topic, that does not repeal the earlier one) gets "what is new or different":
 new obligations, changed numbers with units, provisions dropped.  The choice is automatic (both texts

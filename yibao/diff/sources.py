@@ -137,7 +137,7 @@ def article_text(html: str, url: str) -> str:
     from urllib.parse import urljoin
 
     from scrapers.base import strip_furniture
-    from yibao.pipeline.versions import _filename, combined_text
+    from yibao.pipeline.versions import attachment_filename, combined_text
 
     try:
         from scrapers.registry import parse_article
@@ -146,7 +146,7 @@ def article_text(html: str, url: str) -> str:
         return html_to_text(html)
     attachments = []
     for link in page.attachments:
-        attachments.append(SimpleNamespace(name=link.name, text=_attachment_text(urljoin(url, link.url), _filename(link))))
+        attachments.append(SimpleNamespace(name=link.name, text=_attachment_text(urljoin(url, link.url), attachment_filename(link))))
     return combined_text(strip_furniture(page.body_text), attachments)
 
 

@@ -88,14 +88,15 @@ def extract_attachments(fetched_attachments, blobs: BlobStore, known: dict[str, 
             out.append(ExtractedAttachment(link.name, link.url, sha, prev.kind, prev.status, prev.reason,
                                            prev.text, list(prev.rows or [])))
             continue
-        result = extract_bytes(fa.data, _filename(link))
+        result = extract_bytes(fa.data, attachment_filename(link))
         out.append(ExtractedAttachment(link.name, link.url, sha, result.kind, result.status, result.reason,
                                        result.text if result.status == "ok" else "",
                                        list(getattr(result, "rows", None) or [])))
     return out
 
 
-def _filename(link) -> str:
+def attachment_filename(link) -> str:
+    """The name to extract an attachment by: its URL's last part when that has an extension, else the link text."""
     tail = re.split(r"[=/]", link.url)[-1]
     return tail if "." in tail else link.name
 
