@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
@@ -144,10 +145,29 @@ def article_text(html: str, url: str) -> str:
         page = parse_article(html, url)
     except Exception:  # noqa: BLE001 - unknown family or layout drift: the generic reader
         return html_to_text(html)
+    allowed = _attachment_hosts(url)
     attachments = []
     for link in page.attachments:
-        attachments.append(SimpleNamespace(name=link.name, text=_attachment_text(urljoin(url, link.url), attachment_filename(link))))
+        link_url = urljoin(url, link.url)
+        if (urlsplit(link_url).hostname or "").lower() not in allowed or not link_url.startswith(("http://", "https://")):
+            log.warning("attachment %s left out of the comparison: not on the page's site", link_url)
+            continue   # as the watcher does: attachments only from the source's own hosts
+        attachments.append(SimpleNamespace(name=link.name, text=_attachment_text(link_url, attachment_filename(link))))
     return combined_text(strip_furniture(page.body_text), attachments)
+
+
+def _attachment_hosts(url: str) -> set[str]:
+    """Where the page's attachments may be fetched from: the hosts of its configured source, else its own host."""
+    host = (urlsplit(url).hostname or "").lower()
+    try:
+        from scrapers.config import load_sources
+        sources = load_sources()
+    except Exception:  # noqa: BLE001 - no usable sources config: the page's own host only
+        sources = []
+    for source in sources:
+        if source.host_allowed(url):
+            return {h.lower() for h in source.allowed_hosts}
+    return {host}
 
 
 def _attachment_text(url: str, name: str) -> str:

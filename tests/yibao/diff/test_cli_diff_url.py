@@ -61,3 +61,40 @@ def test_a_page_revised_in_place_shows_the_revision(stored_site, capsys):
     mirror.revise_in_place(site.id, doc.doc_id, sentence, sentence[:-1] + "，自2027年1月1日起施行。")
     result = _diff(capsys, str(version.id), version.url)
     assert any("2027年1月1日" in (c.get("new_text") or "") for c in result["changes"]), result["changes"]
+
+
+def test_attachments_are_fetched_only_from_the_pages_site(stored_site, monkeypatch, caplog):
+    # a page whose attachment links point elsewhere (an internal address): left out, as the watcher does
+    import requests
+
+    from yibao.diff import sources
+
+    _, _, session = stored_site
+    version = next((v for v in session.scalars(select(Version)) if "【附件：" in v.text), None)
+    if version is None:
+        pytest.skip("this family's mirror pages carry no attachment")
+    html = requests.get(version.url, timeout=10).text
+    first = sources.article_text(html, version.url)
+    assert "【附件：" in first
+    fetched = []
+    monkeypatch.setattr(sources, "_download", lambda url: fetched.append(url) or (b"", None))
+    hostile = _links_elsewhere(html, version.url)
+    text = sources.article_text(hostile, version.url)
+    assert "【附件：" not in text and not any("169.254.169.254" in u for u in fetched)
+    assert "not on the page's site" in caplog.text
+
+
+def _links_elsewhere(html: str, url: str) -> str:
+    """The page with every attachment link pointing at an internal address."""
+    from urllib.parse import urljoin
+
+    from bs4 import BeautifulSoup
+
+    from scrapers.registry import parse_article
+
+    targets = {a.url for a in parse_article(html, url).attachments}
+    soup = BeautifulSoup(html, "lxml")
+    for a in soup.find_all("a", href=True):
+        if urljoin(url, a["href"]) in targets:
+            a["href"] = "http://169.254.169.254/latest/secret.pdf"
+    return str(soup)
