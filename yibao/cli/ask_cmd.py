@@ -25,11 +25,6 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from yibao.lessons.roles import UnknownRoleError, role_id
-    from yibao.qa import ask
-    from yibao.store import Version
-    from yibao.store.db import open_session
-
     question = (args.question or "").strip()
     if args.load and not Path(args.load).is_dir():
         raise CliError(f"--load: {args.load} is not a folder")
@@ -39,6 +34,12 @@ def run(args) -> int:
         raise CliError("the question is longer than 500 characters")
     if args.top < 1:
         raise CliError("--top must be 1 or more")
+    # checked before the heavy imports (the index, jieba, the sentence model): bad input answers at once
+    from yibao.lessons.roles import UnknownRoleError, role_id
+    from yibao.qa import ask
+    from yibao.store import Version
+    from yibao.store.db import open_session
+
     if args.role:
         try:
             role_id(args.role)

@@ -1,15 +1,11 @@
-"""Resolve a `yibao diff` operand to text: stored version id, file or URL.
+"""Resolve a `yibao diff` operand to text: stored version id, file or URL (page_source.py).
 
 Files are read by the same reader as `yibao extract` (yibao.attachments.files): every type and
 encoding it takes, the same limits, and the reason when a file cannot be read."""
 from __future__ import annotations
 
-import logging
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
-
-log = logging.getLogger(__name__)
 
 
 class SourceError(Exception):
@@ -96,101 +92,16 @@ def _file_text(path: Path, operand: str) -> str:
     return result.text
 
 
-def _download(url: str) -> tuple[bytes, str | None]:
-    """The bytes at `url` (up to the extraction limit) and the charset its header declares."""
-    import requests
-
-    from yibao.attachments import Limits
-
-    limit = Limits.from_env().max_bytes
-    try:
-        with requests.get(url, timeout=30, headers={"User-Agent": "yibao-diff/0.1"}, stream=True) as resp:
-            resp.raise_for_status()
-            body, size = [], 0
-            for chunk in resp.iter_content(64 * 1024):
-                size += len(chunk)
-                if size > limit:
-                    raise SourceError(f"{url} is larger than the limit of {limit} bytes "
-                                      f"({Limits.env_name('max_bytes')})")
-                body.append(chunk)
-            declared = resp.encoding if resp.encoding and resp.encoding.lower() != "iso-8859-1" else None
-    except requests.RequestException as exc:
-        raise SourceError(f"cannot fetch {url}: {exc}") from None
-    return b"".join(body), declared
-
-
-def _fetch(url: str) -> str:
-    from yibao.attachments.plain import decode_text
-
-    content, declared = _download(url)
-    try:
-        html = content.decode(declared) if declared else decode_text(content)
-    except (LookupError, UnicodeDecodeError):
-        html = decode_text(content)   # a wrong charset header: UTF-8, else GB18030, as for files
-    return article_text(html, url)
-
-
-def article_text(html: str, url: str) -> str:
-    """A page's text as the watcher stores it, so that `yibao diff <version> <its URL>` compares like
-    with like: the site family's parser, the page furniture (footer, counters) stripped, then each
-    attachment's text.  A page no parser knows: the generic reader."""
-    from types import SimpleNamespace
-    from urllib.parse import urljoin
-
-    from scrapers.base import strip_furniture
-    from yibao.pipeline.versions import attachment_filename, combined_text
-
-    try:
-        from scrapers.registry import parse_article
-        page = parse_article(html, url)
-    except Exception:  # noqa: BLE001 - unknown family or layout drift: the generic reader
-        return html_to_text(html)
-    allowed = _attachment_hosts(url)
-    attachments = []
-    for link in page.attachments:
-        link_url = urljoin(url, link.url)
-        if (urlsplit(link_url).hostname or "").lower() not in allowed or not link_url.startswith(("http://", "https://")):
-            log.warning("attachment %s left out of the comparison: not on the page's site", link_url)
-            continue   # as the watcher does: attachments only from the source's own hosts
-        attachments.append(SimpleNamespace(name=link.name, text=_attachment_text(link_url, attachment_filename(link))))
-    return combined_text(strip_furniture(page.body_text), attachments)
-
-
-def _attachment_hosts(url: str) -> set[str]:
-    """Where the page's attachments may be fetched from: the hosts of its configured source, else its own host."""
-    host = (urlsplit(url).hostname or "").lower()
-    try:
-        from scrapers.config import load_sources
-        sources = load_sources()
-    except Exception:  # noqa: BLE001 - no usable sources config: the page's own host only
-        sources = []
-    for source in sources:
-        if source.host_allowed(url):
-            return {h.lower() for h in source.allowed_hosts}
-    return {host}
-
-
-def _attachment_text(url: str, name: str) -> str:
-    from yibao.attachments import extract_bytes
-
-    try:
-        data, _ = _download(url)
-    except SourceError as exc:
-        log.warning("attachment left out of the comparison: %s", exc)
-        return ""
-    result = extract_bytes(data, name)
-    if result.status != "ok":
-        log.warning("attachment %s left out of the comparison: %s", url, result.reason)
-        return ""
-    return result.text
-
-
 def load_source(operand: str) -> str:
     """Text of OLD/NEW: an integer = stored version id; http(s) URL = HTML page; else a file path."""
     if re.fullmatch(r"\d+", operand) and not Path(operand).exists():
         return _version_text(int(operand))
     if re.match(r"https?://", operand, re.I):
-        return _fetch(operand)
+        from yibao.diff.page_source import page_text
+        return page_text(operand)
+    scheme = re.match(r"([a-z][a-z0-9+.-]*)://", operand, re.I)
+    if scheme:
+        raise SourceError(f"unsupported URL scheme {scheme.group(1)}: give an http(s) URL, a file or a stored version id")
     path = Path(operand)
     if path.is_dir():
         raise SourceError(f"{operand} is a folder; give a file, a stored version id or a URL")

@@ -39,14 +39,47 @@ def _diff(capsys, old: str, new: str) -> dict:
     return json.loads(capsys.readouterr().out)
 
 
-def test_a_stored_version_against_its_own_page_shows_no_change(stored_site, capsys):
-    _, _, session = stored_site
+def test_a_stored_version_against_its_own_page_shows_no_change(stored_site, capsys, monkeypatch):
+    mirror, _, session = stored_site
+    # as a user of the mirror runs it: every configured source then claims the mirror's one host
+    monkeypatch.setenv("YIBAO_MIRROR_URL", mirror.base_url)
     versions = session.scalars(select(Version).order_by(Version.id)).all()
     with_attachment = [v for v in versions if "【附件：" in v.text][:2]
     for version in with_attachment + versions[:3]:
         result = _diff(capsys, str(version.id), version.url)
         assert result["changes"] == [], (version.url, result["changes"][:2])
         assert not result["stats"]["truncated_old"] and not result["stats"]["truncated_new"], version.url
+
+
+def test_a_document_served_at_a_url_is_extracted_like_a_file(stored_site, capsys):
+    import re
+
+    _, _, session = stored_site
+    version = next((v for v in session.scalars(select(Version)) if "【附件：" in v.text), None)
+    if version is None:
+        pytest.skip("this family's mirror pages carry no attachment")
+    import requests
+    from scrapers.registry import parse_article
+    link = parse_article(requests.get(version.url, timeout=10).text, version.url, sources=[]).attachments[0]
+    result = _diff(capsys, link.url, link.url)
+    assert result["changes"] == []
+    from yibao.diff.page_source import page_text
+    text = page_text(link.url)
+    assert text.strip() and not re.match(r"%PDF|PK", text)
+
+
+def test_an_empty_page_is_refused(monkeypatch):
+    from yibao.diff import page_source
+    from yibao.diff.sources import SourceError
+
+    monkeypatch.setattr(page_source, "download", lambda url, allowed=None: page_source.Download(b" \n", None, url))
+    with pytest.raises(SourceError, match="empty page"):
+        page_source.page_text("http://example.org/empty")
+
+
+def test_other_url_schemes_get_a_clear_error(capsys):
+    assert main(["diff", "ftp://example.org/a.txt", "ftp://example.org/b.txt"]) == 2
+    assert "unsupported URL scheme ftp" in capsys.readouterr().err
 
 
 def test_a_page_revised_in_place_shows_the_revision(stored_site, capsys):
@@ -64,37 +97,54 @@ def test_a_page_revised_in_place_shows_the_revision(stored_site, capsys):
 
 
 def test_attachments_are_fetched_only_from_the_pages_site(stored_site, monkeypatch, caplog):
-    # a page whose attachment links point elsewhere (an internal address): left out, as the watcher does
+    # a page whose attachment links point elsewhere (an internal address): never requested, left out
     import requests
 
-    from yibao.diff import sources
+    from yibao.diff import page_source
 
     _, _, session = stored_site
     version = next((v for v in session.scalars(select(Version)) if "【附件：" in v.text), None)
     if version is None:
         pytest.skip("this family's mirror pages carry no attachment")
     html = requests.get(version.url, timeout=10).text
-    first = sources.article_text(html, version.url)
-    assert "【附件：" in first
-    fetched = []
-    monkeypatch.setattr(sources, "_download", lambda url: fetched.append(url) or (b"", None))
-    hostile = _links_elsewhere(html, version.url)
-    text = sources.article_text(hostile, version.url)
-    assert "【附件：" not in text and not any("169.254.169.254" in u for u in fetched)
+    assert "【附件：" in page_source.article_text(html, version.url)
+    requested, real_get = [], requests.get
+    monkeypatch.setattr(requests, "get", lambda url, **kw: requested.append(url) or real_get(url, **kw))
+    text = page_source.article_text(_links_elsewhere(html, version.url), version.url)
+    assert "【附件：" not in text and not any("169.254.169.254" in u for u in requested)
     assert "not on the page's site" in caplog.text
 
 
-def _links_elsewhere(html: str, url: str) -> str:
-    """The page with every attachment link pointing at an internal address."""
-    from urllib.parse import urljoin
+def test_a_redirect_to_another_host_is_not_followed_for_an_attachment(stored_site, monkeypatch):
+    from yibao.diff import page_source
+    from yibao.diff.sources import SourceError
 
-    from bs4 import BeautifulSoup
+    mirror, _, _ = stored_site
+    allowed = {"127.0.0.1"}
+
+    class Redirect:   # the page's host answers 302 to an internal address
+        is_redirect, status_code, headers = True, 302, {"location": "http://169.254.169.254/secret"}
+        def __enter__(self): return self
+        def __exit__(self, *a): return False
+
+    requested = []
+    monkeypatch.setattr("requests.get", lambda url, **kw: requested.append(url) or Redirect())
+    with pytest.raises(SourceError, match="not on the page's site"):
+        page_source.download(f"{mirror.base_url}/a.pdf", allowed)
+    assert requested == [f"{mirror.base_url}/a.pdf"]
+
+
+def _links_elsewhere(html: str, url: str) -> str:
+    """The page with every attachment address (in links, scripts or text) pointing at an internal address."""
+    from urllib.parse import urlsplit
 
     from scrapers.registry import parse_article
 
-    targets = {a.url for a in parse_article(html, url).attachments}
-    soup = BeautifulSoup(html, "lxml")
-    for a in soup.find_all("a", href=True):
-        if urljoin(url, a["href"]) in targets:
-            a["href"] = "http://169.254.169.254/latest/secret.pdf"
-    return str(soup)
+    for link in parse_article(html, url).attachments:
+        parts = urlsplit(link.url)
+        relative = parts.path + (f"?{parts.query}" if parts.query else "")
+        folder = url.rsplit("/", 1)[0] + "/"
+        beside = link.url.removeprefix(folder)   # relative to the page's folder (TRS pages)
+        for form in (link.url, relative, relative.replace("&", "&amp;"), beside):
+            html = html.replace(form, "http://169.254.169.254/latest/secret.pdf")
+    return html
