@@ -502,7 +502,7 @@ QUESTION_SETS = [
                 "(75% / 80%), its misses studied since"),
     QuestionSet("blind-13", BLIND_13, BLIND_13_UNANSWERABLE,
                 "never tuned on, misses not shown; written by a third helper who never ran the retriever, "
-                "in session 7, and scored once at its end", False),
+                "in session 7, and scored at its end (before and after the last change: the same figures)", False),
 ]
 
 

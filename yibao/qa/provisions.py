@@ -1,8 +1,8 @@
 """The one adapter between a document's text and the passages the index holds.
 
-It reads the document model (`yibao.document.parse_document`): only the body's provisions
-become passages — the title block, 主送, 公布 lines, signature, date, 附件 list and 版记 never
-do.  A passage is one provision: its citation, its heading path (章 title, 一、 / （一） lead
+It reads the document model (`yibao.document.parse_document`): the body's provisions become
+passages, and a 令's order of promulgation when it gives the date it takes effect ("自…起施行");
+the title block, 主送, signature, date, 附件 list and 版记 never do.  A passage is one provision: its citation, its heading path (章 title, 一、 / （一） lead
 phrases of it and its parents: a question that matches the heading finds the clause), the
 text to quote and the actors it binds (for the --role boost).
 """
@@ -17,6 +17,8 @@ from yibao.document.model import Provision
 QUOTE_LIMIT = 600          # characters of a quote (a provision with its items)
 _LEAD_IN = re.compile(r"[：:]\s*$")
 _HEADING_ONLY = ("chapter", "section")
+PROMULGATION = "公布令"      # the clause name of a 令's order of promulgation
+_IN_FORCE_FROM = re.compile(r"施行|执行")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ def passages_of(text: str, *, title: str | None = None) -> list[Passage]:
             quote = quote[:QUOTE_LIMIT] + "…"
         heading = " ".join(dict.fromkeys(h for h in (x.heading for x in path) if h))
         out.append(Passage(clause=p.ref or p.id, heading=heading, quote=quote, actors=tuple(p.actors)))
+    # a 令's order "…现予公布，自2023年5月1日起施行" is the only place its start date is printed
+    out.extend(Passage(clause=PROMULGATION, heading="", quote=z.text.strip()[:QUOTE_LIMIT])
+               for z in doc.zones if z.kind == "promulgation" and _IN_FORCE_FROM.search(z.text))
     return out
 
 

@@ -18,7 +18,7 @@ jieba.setLogLevel(logging.WARNING)
 
 # 医保 words jieba's general dictionary cuts apart; the index file name carries VOCABULARY_VERSION,
 # so a change here builds a fresh index instead of mixing two segmentations.
-VOCABULARY_VERSION = 6   # 6: passages carry the key of their sentence vector (vectors.py)
+VOCABULARY_VERSION = 7   # 7: a 令's order of promulgation is a passage (its 施行 date); 6: vector keys
 DOMAIN_WORDS = """
 起付线 起付标准 封顶线 医保 医保局 医保办 定点医疗机构 定点医药机构 定点零售药店 异地就医 跨省异地就医 门诊慢特病
 门诊统筹 特例单议 飞行检查 日间手术 即时结算 追溯码 带量采购 集中带量采购 集采 谈判药品 医保目录 药品目录 个人账户

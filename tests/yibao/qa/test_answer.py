@@ -211,3 +211,8 @@ def test_staff_words_for_things(every_text):
 def test_staff_words_and_who_decides(every_text, question, clause, words):
     a = ask(question)
     assert any(c.clause.startswith(clause) and words in c.text for c in a.citations[:3]), a.answer
+
+
+def test_the_start_date_of_a_decree_is_answered_from_its_order(store):
+    a = ask("飞行检查办法几号施行")
+    assert a.citations and a.citations[0].clause == "公布令" and "2023年5月1日" in a.citations[0].text, a.answer

@@ -1,7 +1,8 @@
-"""passages_of reads the document model: body provisions only, each with its heading path and actors."""
+"""passages_of reads the document model: body provisions (and a 令's order of promulgation), each with
+its heading path and actors."""
 from pathlib import Path
 
-from yibao.qa.provisions import passages_of
+from yibao.qa.provisions import PROMULGATION, passages_of
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
 
@@ -37,3 +38,12 @@ def test_articles_carry_chapter_titles():
     by_clause = {p.clause: p for p in passages}
     assert "第六条" in by_clause and "定点医疗机构的确定" in by_clause["第六条"].heading
     assert not any(p.clause.startswith("第") and p.clause.endswith("章") for p in passages)
+
+
+def test_the_order_of_promulgation_is_a_passage_when_it_gives_the_start_date():
+    corpus = CORPUS / "nhsa-texts"
+    text = (corpus / "nhsa_fjjc_2023.txt").read_text(encoding="utf-8")
+    order = [p for p in passages_of(text) if p.clause == PROMULGATION]
+    assert len(order) == 1 and "自2023年5月1日起施行" in order[0].quote
+    notice = (corpus / "nhsa_jsjs_2025.txt").read_text(encoding="utf-8")   # a 通知: no order of promulgation
+    assert not [p for p in passages_of(notice) if p.clause == PROMULGATION]
