@@ -8,7 +8,6 @@ XLSX …) is extracted like a file; a page no parser reads falls back to its who
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 from urllib.parse import urljoin, urlsplit
@@ -162,4 +161,6 @@ def _host(url: str) -> str:
 
 
 def _name_of(url: str) -> str:
-    return re.split(r"[=/]", urlsplit(url).path + ("=" + urlsplit(url).query if urlsplit(url).query else ""))[-1]
+    """The file name a URL serves, by the watcher's rule ("downfile.jsp?…&filename=a.pdf" → "a.pdf")."""
+    from yibao.pipeline.versions import attachment_filename
+    return attachment_filename(SimpleNamespace(url=url, name="download"))

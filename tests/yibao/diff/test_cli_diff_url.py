@@ -115,23 +115,34 @@ def test_attachments_are_fetched_only_from_the_pages_site(stored_site, monkeypat
     assert "not on the page's site" in caplog.text
 
 
-def test_a_redirect_to_another_host_is_not_followed_for_an_attachment(stored_site, monkeypatch):
+def test_a_redirect_to_another_host_is_not_followed_for_an_attachment():
+    # a real HTTP server on an allowed host answering 302 to an internal address: the hop is refused
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
     from yibao.diff import page_source
     from yibao.diff.sources import SourceError
 
-    mirror, _, _ = stored_site
-    allowed = {"127.0.0.1"}
-
-    class Redirect:   # the page's host answers 302 to an internal address
-        is_redirect, status_code, headers = True, 302, {"location": "http://169.254.169.254/secret"}
-        def __enter__(self): return self
-        def __exit__(self, *a): return False
-
     requested = []
-    monkeypatch.setattr("requests.get", lambda url, **kw: requested.append(url) or Redirect())
-    with pytest.raises(SourceError, match="not on the page's site"):
-        page_source.download(f"{mirror.base_url}/a.pdf", allowed)
-    assert requested == [f"{mirror.base_url}/a.pdf"]
+
+    class Redirect(BaseHTTPRequestHandler):
+        def do_GET(self):
+            requested.append(self.path)
+            self.send_response(302)
+            self.send_header("Location", "http://169.254.169.254/secret")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(SourceError, match="not on the page's site"):
+            page_source.download(f"http://127.0.0.1:{server.server_port}/a.pdf", {"127.0.0.1"})
+    finally:
+        server.shutdown()
+    assert requested == ["/a.pdf"]
 
 
 def _links_elsewhere(html: str, url: str) -> str:
