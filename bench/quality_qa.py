@@ -9,10 +9,10 @@ Run: .venv/bin/python bench/quality_qa.py [--docs 1000]   (`make bench` runs it 
 - median latency of a question over ≥1,000 stored documents (the corpus texts loaded again and
   again with other provinces, years and numbers), the index already built.
 
-Question sets: every set but blind-13 has been looked at while changing the retriever (tuning sets;
-blind-5, 7 … 12 were never tuned on until session 7, each scored blind first).  BLIND_13
-(bench/qa_blind13.py, written by a helper who never ran the retriever) never has: its misses are not
-printed, even with -v; read it as the expectation on unseen questions.
+Question sets: every set but blind-14 and blind-15 has been looked at while changing the retriever
+(tuning sets; blind-5, 7 … 13 were each scored blind first).  BLIND_14 and BLIND_15
+(bench/qa_blind14.py, qa_blind15.py, written in session 8 by two helpers who never ran the retriever)
+never have: their misses are not printed, even with -v; read them as the expectation on unseen questions.
 """
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ from qa_tuning9 import TUNING_9, TUNING_9_UNANSWERABLE  # noqa: E402
 from qa_blind10 import BLIND_10, BLIND_10_UNANSWERABLE  # noqa: E402
 from qa_blind11 import BLIND_11, BLIND_11_UNANSWERABLE  # noqa: E402
 from qa_blind12 import BLIND_12, BLIND_12_UNANSWERABLE  # noqa: E402
-from qa_blind13 import BLIND_13, BLIND_13_UNANSWERABLE  # noqa: E402  (never read while tuning)
+from qa_blind13 import BLIND_13, BLIND_13_UNANSWERABLE  # noqa: E402
+from qa_blind14 import BLIND_14, BLIND_14_UNANSWERABLE  # noqa: E402  (never read while tuning)
+from qa_blind15 import BLIND_15, BLIND_15_UNANSWERABLE  # noqa: E402  (never read while tuning)
 CORPUS = REPO.parent / "shared" / "corpus"
 
 # (question, corpus id, clause) — the clause a trainer would point to; "A|id:B" when another
@@ -501,8 +503,14 @@ QUESTION_SETS = [
                 "written by a second helper who never ran the retriever; scored blind once in session 7 "
                 "(75% / 80%), its misses studied since"),
     QuestionSet("blind-13", BLIND_13, BLIND_13_UNANSWERABLE,
-                "never tuned on, misses not shown; written by a third helper who never ran the retriever, "
-                "in session 7, and scored at its end (before and after the last change: the same figures)", False),
+                "written by a third helper who never ran the retriever; scored blind at the end of session 7 "
+                "(75% / 80%), its misses studied in session 8"),
+    QuestionSet("blind-14", BLIND_14, BLIND_14_UNANSWERABLE,
+                "never tuned on, misses not shown; written in session 8 by a helper who never ran the retriever "
+                "(front-line staff); 75% / 80% with the session-7 code", False),
+    QuestionSet("blind-15", BLIND_15, BLIND_15_UNANSWERABLE,
+                "never tuned on, misses not shown; written in session 8 by a second helper who never ran the "
+                "retriever (back office); 82% / 70% with the session-7 code", False),
 ]
 
 

@@ -49,7 +49,8 @@ PAIR_WEIGHT = 6.0         # rank: share of the question's character pairs held
 # sentence vectors (vectors.py), when on: a provision close in meaning supports an answer with
 # fewer of the question's words, and the final order fuses the word ranking with the meaning one
 SIMILAR = 0.905           # cosine at which a provision is close in meaning to the question
-SIMILAR_COVERAGE = 0.2    # … and the share of the question's weight it must still hold
+SIMILAR_COVERAGE = 0.2    # … and the share of the question's weight it must still hold,
+SIMILAR_WHOLE = 2         # … or this many of its words whole (a long question full of staff context)
 MIN_SIMILARITY = 0.89     # below this a provision supports no answer, whatever words it shares
 TOPIC_SIMILARITY = 0.92   # at this cosine a provision holding the kind of answer asked for (a number of
                           # days, a date) needs not hold the question's weightiest noun
@@ -153,7 +154,7 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
         words = s.coverage >= MIN_COVERAGE and s.matched >= need_terms and s.whole >= 1
         if s.similarity is None:
             return kind and words
-        meaning = s.similarity >= SIMILAR and s.coverage >= SIMILAR_COVERAGE
+        meaning = s.similarity >= SIMILAR and (s.coverage >= SIMILAR_COVERAGE or s.whole >= SIMILAR_WHOLE)
         return kind and s.similarity >= MIN_SIMILARITY and (words or meaning)
     if not any(supports(s) for s in scored):
         return []   # no provision supports an answer

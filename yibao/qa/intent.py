@@ -17,6 +17,9 @@ INTENTS: dict[str, tuple[re.Pattern, re.Pattern]] = {
              re.compile(r"下列|以下|包括[：:]|[：:]（一）|[：:]\(1\)|一是")),
     "time": (re.compile(r"多久|多长时间|多少天|几天|几个月|几年|期限|什么时候|哪天|何时|最长|最晚|截止|时限|多少个工作日"),
              re.compile(rf"{_CN}(?:个)?(?:工作日|日|天|个月|月|年|小时)|\d{{4}}年\d{{1,2}}月|[年月]底前|期满前|之日起")),
+    # "多久内 / 几天内 / 多久能批下来": a time limit is the answer itself (not "一般要多久" small talk)
+    "time_limit": (re.compile(r"(?:多久|多长时间)(?:之内|以内|内|能|才能|可以)|(?:几|多少)个?(?:天|日|工作日|个月|月)(?:之内|以内|内)"),
+                   re.compile(rf"{_CN}(?:个)?(?:工作日|日|天|个月|月|年|小时)|\d{{4}}年\d{{1,2}}月|[年月]底前|期满前")),
     "number": (re.compile(r"多少|几个|几名|几人|几次|比例|标准是|几分|几项"),
                re.compile(rf"{_CN}(?:名|人|次|分|项|种|家|元|万元|%|％|个百分点|倍)|\d+(?:\.\d+)?[%％]|百分之")),
     "date": (re.compile(r"哪一天|哪天|几号|几月几[日号]|(?:最晚|截止到?|最迟)(?:到|在)?什么时候"),
@@ -38,10 +41,11 @@ INTENTS: dict[str, tuple[re.Pattern, re.Pattern]] = {
 }
 # kinds of answer without which a provision cannot answer at all: "护士执业证多久注册一次" is not
 # answered by a provision that mentions 护士 执业 注册 but no frequency
-REQUIRED = ("frequency", "ratio", "money", "materials", "date", "procedure")
+REQUIRED = ("frequency", "ratio", "money", "materials", "date", "procedure", "time_limit")
 # "几天 / 几个月 / 几名": a provision without a number of that unit does not answer (飞检查几天 is
-# not answered by the provision defining 飞行检查)
-_UNIT_ASKED = re.compile(r"(?<![好这那头前后])(?:几|多少)个?(工作日|小时|个月|天|日|月|年|名|人|次|盒|项|家|倍|元|块钱|分)(?!钟)")
+# not answered by the provision defining 飞行检查); "前几天 / 好几家" name no number to answer,
+# but "提前多少天 / 以后几天内" do
+_UNIT_ASKED = re.compile(r"(?:(?<![好这那头前后])几|(?<=以[前后])几|多少)个?(工作日|小时|个月|天|日|月|年|名|人|次|盒|项|家|倍|元|块钱|分)(?!钟)")
 _UNIT_ANSWERS = {unit: re.compile(rf"{_CN}\s*(?:个)?(?:{answers})") for unit, answers in {
     "工作日": "工作日|日|天", "天": "工作日|日|天", "日": "工作日|日|天", "小时": "小时|日|天",
     "个月": "个月|月|年", "月": "个月|月|年", "年": "年", "名": "名|人", "人": "名|人",
@@ -49,7 +53,7 @@ _UNIT_ANSWERS = {unit: re.compile(rf"{_CN}\s*(?:个)?(?:{answers})") for unit, a
 # "比例由谁定 / 罚款归哪个部门管": who is asked, not the number the question names
 _WHO_ASKED = re.compile(r"谁|哪个部门|哪个单位|哪一级|哪级|哪个机构|什么部门|什么机构"
                         r"|(?:定|管|批|规定|制定)的?[，,]?\s*还是")   # "国家统一定的，还是各地自己定"
-_NUMBER_KINDS = ("number", "ratio", "money", "time", "frequency", "date")
+_NUMBER_KINDS = ("number", "ratio", "money", "time", "time_limit", "frequency", "date")
 
 
 def unit_asked(question: str) -> re.Pattern | None:

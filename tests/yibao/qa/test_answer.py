@@ -216,3 +216,18 @@ def test_staff_words_and_who_decides(every_text, question, clause, words):
 def test_the_start_date_of_a_decree_is_answered_from_its_order(store):
     a = ask("飞行检查办法几号施行")
     assert a.citations and a.citations[0].clause == "公布令" and "2023年5月1日" in a.citations[0].text, a.answer
+
+
+def test_within_how_long_needs_a_provision_with_a_time_limit(yibao_db):
+    _store_local("某省日间手术管理通知", "一、医疗机构新增日间手术病种，应当报省医疗保障局备案。")
+    question = "我们新增一个日间手术病种，报到省医保局以后多久能批下来？"
+    assert ask(question).answer == NO_BASIS        # the subject is there, a time limit is not
+    _store_local("某省日间手术备案规程", "一、省医疗保障局应当自收到医疗机构新增日间手术病种备案之日起20个工作日内完成审核。")
+    assert "20个工作日" in ask(question).citations[0].text
+
+
+def test_a_long_question_full_of_context_is_answered_by_meaning(store):
+    # most of the question's words are its setting (县里, 班子会, 管得太严); the provision close in
+    # meaning holds two of them whole (定点医疗机构 for 医院, 申请 … 解除): 定点医疗机构管理暂行办法 第四十四条
+    a = ask("我们是县里的公立医院，班子会上有人说医保管得太严，干脆不做定点了，公立医院可以自己申请退出吗？")
+    assert any(c.clause.startswith("第四十四条") for c in a.citations[:3]), a.answer

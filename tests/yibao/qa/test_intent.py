@@ -1,5 +1,5 @@
 """What kind of answer a question wants, and whether a provision has it."""
-from yibao.qa.intent import holds, unit_asked, wanted
+from yibao.qa.intent import REQUIRED, holds, unit_asked, wanted
 
 
 def test_how_often_wants_a_frequency():
@@ -51,6 +51,21 @@ def test_a_vague_number_is_not_asked():
     assert unit_asked("病人短时间内跑好几家医院重复开同样的药，医保会盯吗") is None
     assert unit_asked("这几天医保系统老是卡") is None
     assert unit_asked("跑了几家药店") is not None
+    # but "提前多少天 / 以后几天内" do ask for a number
+    assert unit_asked("日间手术前的门诊检查最早提前多少天做还能报").search("术前7日内")
+    assert unit_asked("处方开出来以后几天内有效").search("处方3日内有效")
+    assert unit_asked("前几天有个病人问报销比例") is None
+
+
+def test_within_how_long_wants_a_time_limit():
+    # "多久内 / 几天内 / 多久能批下来": the time limit is the answer
+    for question in ("新生儿出生后多久内要办参保", "新增日间手术病种报上去多久能批下来", "整改措施几天内要报上去"):
+        assert "time_limit" in wanted(question), question
+        assert "time_limit" in REQUIRED
+    assert holds("time_limit", "应当自收到申请之日起20个工作日内完成审核")
+    assert not holds("time_limit", "医疗机构新增日间手术病种，应报省医疗保障局备案")
+    # "一般要多久" is small talk around the subject, not a limit asked for
+    assert "time_limit" not in wanted("飞行检查一般要查多久")
 
 
 def test_who_is_asked_not_the_number_it_names():
