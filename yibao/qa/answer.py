@@ -23,7 +23,7 @@ from yibao.qa.index import ASK_ENCODE_LIMIT, Hit, QaIndex
 from yibao.qa.intent import REQUIRED, holds, unit_asked, wanted
 from yibao.qa.roles import actor_words, role_actors
 from yibao.qa.segment import STOPWORDS, query_words, strip_asking
-from yibao.qa.synonyms import NEGATION_ASKED, NEGATION_WORDS, equivalents, phrases_in
+from yibao.qa.synonyms import NEGATION_ASKED, NEGATION_WORDS, equivalents, pattern_words, phrases_in
 from yibao.qa.status import change_ids, statuses
 from yibao.settings import get_settings
 from yibao.store import Document, Version
@@ -302,6 +302,9 @@ def query_groups(question: str) -> list[_Group]:
         groups.append(_Group(equivalents(w.word), parts, w.noun))
     if NEGATION_ASKED.search(question):
         groups.append(_Group(NEGATION_WORDS, noun=False))
+    for word in pattern_words(question):
+        if not any(word in g.words for g in groups):
+            groups.append(_Group(equivalents(word)))
     return groups
 
 

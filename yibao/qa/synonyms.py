@@ -67,6 +67,17 @@ for _group in GROUPS:
         _BY_WORD[_word] = tuple(dict.fromkeys(_BY_WORD.get(_word, ()) + _group))
 
 
+# Staff phrasings split by other words: "被扣了10分 / 记了6分" is 记分 (the doctors' 医保 points)
+PATTERNS: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"(?:扣|记)(?:了|到了|到|满)?\s*(?:\d+|[一二三四五六七八九十两几]+)\s*分(?!钟)"), "记分"),
+)
+
+
+def pattern_words(question: str) -> list[str]:
+    """The policy words for the staff phrasings of PATTERNS found in the question."""
+    return [word for pattern, word in PATTERNS if pattern.search(question)]
+
+
 # A question that says "not" looks for the provisions that say it (不予受理, 不得, 不再给予…).
 NEGATION_ASKED = re.compile(r"不会|不能|不可以|不用|不给|不算|不再|不予|不准|不让|不行|不得|不属于|不纳入|不报")
 NEGATION_WORDS = ("不予", "不再", "不纳入", "不属于", "不支付", "不计入", "不列入", "不能", "禁止", "严禁")

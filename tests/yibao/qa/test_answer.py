@@ -231,3 +231,11 @@ def test_a_long_question_full_of_context_is_answered_by_meaning(store):
     # meaning holds two of them whole (定点医疗机构 for 医院, 申请 … 解除): 定点医疗机构管理暂行办法 第四十四条
     a = ask("我们是县里的公立医院，班子会上有人说医保管得太严，干脆不做定点了，公立医院可以自己申请退出吗？")
     assert any(c.clause.startswith("第四十四条") for c in a.citations[:3]), a.answer
+
+
+def test_points_taken_is_the_doctors_record(store):
+    # "被扣了10分" is 记分 (医保支付资格管理); its "10" must not pull in "10个工作日内拨付"
+    from yibao.qa.synonyms import pattern_words
+    assert pattern_words("医生被扣了10分") == ["记分"] and pattern_words("等了30分钟") == []
+    a = ask("科里一个医生今年医保已经被扣了10分，接下来会怎么处理他？")
+    assert any(c.clause.startswith("第二十九条") and "记分" in c.text for c in a.citations[:3]), a.answer
