@@ -31,7 +31,7 @@ from yibao.store.db import open_session
 
 NO_BASIS = "没有找到依据"
 MIN_COVERAGE = 0.5       # share of the question's idf weight the best provision must hold
-CITE_COVERAGE = 0.25     # … and, once one does, the share each other cited provision must hold
+CITE_COVERAGE = 0.2      # … and, once one does, the share each other cited provision must hold
 MIN_TERMS = 2            # … and at least this many distinct question terms (one when the question has one)
 NOT_IN_FORCE = 0.6       # rank factor of a superseded / revised / expired provision
 ROLE_BOOST = 1.25        # rank factor of a provision naming the role's own actors

@@ -216,6 +216,9 @@ def test_staff_words_and_who_decides(every_text, question, clause, words):
 def test_the_start_date_of_a_decree_is_answered_from_its_order(store):
     a = ask("飞行检查办法几号施行")
     assert a.citations and a.citations[0].clause == "公布令" and "2023年5月1日" in a.citations[0].text, a.answer
+    # "开始执行 / 生效" is 施行 in a 令's words
+    a = ask("定点医疗机构管理办法什么时候开始执行")
+    assert a.citations and "2021年2月1日起施行" in a.citations[0].text, a.answer
 
 
 def test_within_how_long_needs_a_provision_with_a_time_limit(yibao_db):
