@@ -8,10 +8,12 @@ ranks whole words rather than single characters.
 """
 from __future__ import annotations
 
+import fcntl
 import logging
 import math
 import sqlite3
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,7 +97,28 @@ class QaIndex:
         """Index every stored version not yet indexed; drop versions gone from the store; encode
         the provisions' sentence vectors — all of them, or, for a question (`encode_limit`), only
         as many as it may wait for (the scrape DAG and `yibao ask --index` encode the rest).
-        Returns the number of versions added."""
+        Returns the number of versions added.  Whole syncs (`yibao ask --index`, the scrape DAG) take
+        turns: a second one waits for the first, then finds the work done."""
+        if encode_limit is None:
+            with self._build_lock():
+                return self._sync(session, progress, encode_limit)
+        return self._sync(session, progress, encode_limit)
+
+    @contextmanager
+    def _build_lock(self):
+        """An exclusive lock on the index file's companion `.lock` (released if the process dies)."""
+        with open(self.path.with_suffix(".lock"), "a+") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log.warning("another process is building the Q&A index %s: waiting for it", self.path)
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _sync(self, session: Session, progress, encode_limit: int | None) -> int:
         db = self._db()
         stored = {vid: (did, h) for vid, did, h in
                   session.execute(select(Version.id, Version.document_id, Version.content_hash))}

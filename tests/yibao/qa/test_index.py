@@ -18,3 +18,26 @@ def test_words_in_up_to_half_the_provisions_are_searched_only_commoner_ones_are_
     assert idf["医院"] > 0 and idf["备案"] > idf["医院"]
     assert index.search_terms(terms, idf) == ["备案"]
     assert all("备案" in h.quote for h in index.search(["备案"]))
+
+
+def test_a_second_whole_build_waits_for_the_first_and_a_question_does_not(yibao_db, caplog):
+    import threading
+    with open_session() as s:
+        store_text(s, title="某市办法", text="第一条 医院应当备案。")
+    index = QaIndex()
+    done = threading.Event()
+
+    def build():
+        with open_session() as s:
+            QaIndex(index.path).sync(s)
+        done.set()
+
+    with index._build_lock():           # as another `yibao ask --index` holding it
+        worker = threading.Thread(target=build)
+        worker.start()
+        assert not done.wait(1.0)          # the second build waits …
+        with open_session() as s:
+            index.sync(s, encode_limit=64)   # … a question does not
+    assert done.wait(60) and index.count()[0] == 1
+    worker.join()
+    assert "another process is building the Q&A index" in caplog.text
