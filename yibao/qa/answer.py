@@ -51,7 +51,8 @@ PAIR_WEIGHT = 6.0         # rank: share of the question's character pairs held
 SIMILAR = 0.905           # cosine at which a provision is close in meaning to the question
 SIMILAR_COVERAGE = 0.2    # … and the share of the question's weight it must still hold,
 SIMILAR_WHOLE = 2         # … or this many of its words whole (a long question full of staff context)
-MIN_SIMILARITY = 0.89     # below this a provision supports no answer, whatever words it shares
+MIN_SIMILARITY = 0.89     # below this a provision supports no answer, whatever words it shares …
+PLAIN_COVERAGE = 0.8      # … unless it holds this share of the question's weight, two words of it whole
 TOPIC_SIMILARITY = 0.92   # at this cosine a provision holding the kind of answer asked for (a number of
                           # days, a date) needs not hold the question's weightiest noun
 NEAREST = 6               # once the answer is supported, the provisions closest in meaning …
@@ -148,15 +149,18 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
     # (a rate, an amount, papers, a number of days …) — and then also the question's weightiest
     # noun: "异地就医备案要什么手续" is not answered by a 手续 of 先行登记保存
     # — or when it is close in meaning and holds some of the question's words
-    def supports(s: _Scored) -> bool:
+    def supports(s: _Scored, plain_words: bool = False) -> bool:
         kind = (all(holds(k, s.hit.quote) for k in required) and (unit is None or bool(unit.search(s.hit.quote)))
                 and (s.topic or not (required or unit) or (s.similarity or 0.0) >= TOPIC_SIMILARITY))
         words = s.coverage >= MIN_COVERAGE and s.matched >= need_terms and s.whole >= 1
         if s.similarity is None:
             return kind and words
         meaning = s.similarity >= SIMILAR and (s.coverage >= SIMILAR_COVERAGE or s.whole >= SIMILAR_WHOLE)
-        return kind and s.similarity >= MIN_SIMILARITY and (words or meaning)
-    if not any(supports(s) for s in scored):
+        # a short question scores low cosines: plain words holding most of it are not overruled (this
+        # lets it be answered; it does not move such a provision ahead of the others)
+        plain = plain_words and words and s.coverage >= PLAIN_COVERAGE and s.whole >= SIMILAR_WHOLE
+        return kind and (s.similarity >= MIN_SIMILARITY or plain) and (words or meaning)
+    if not any(supports(s, plain_words=True) for s in scored):
         return []   # no provision supports an answer
     # once one does, the provisions beside it may cite with less of the question's words, and
     # the ones closest in meaning with fewer still (staff paraphrase: 退到哪里去 / 退回…专户)

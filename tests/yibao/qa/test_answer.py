@@ -242,3 +242,10 @@ def test_points_taken_is_the_doctors_record(store):
     assert pattern_words("医生被扣了10分") == ["记分"] and pattern_words("等了30分钟") == []
     a = ask("科里一个医生今年医保已经被扣了10分，接下来会怎么处理他？")
     assert any(c.clause.startswith("第二十九条") and "记分" in c.text for c in a.citations[:3]), a.answer
+
+
+def test_a_short_question_held_by_plain_words_is_not_overruled_by_a_low_cosine(store):
+    # short questions score low cosines (0.86 here): 飞检 and 提前 (预先) hold most of it in
+    # 飞行检查管理暂行办法 第二条 ("不预先告知的现场监督检查")
+    a = ask("飞检会提前打招呼吗")
+    assert any(c.clause.startswith("第二条") and "不预先告知" in c.text for c in a.citations[:3]), a.answer
