@@ -70,6 +70,9 @@ for _group in GROUPS:
 # Staff phrasings split by other words: "被扣了10分 / 记了6分" is 记分 (the doctors' 医保 points)
 PATTERNS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"(?:扣|记)(?:了|到了|到|满)?\s*(?:\d+|[一二三四五六七八九十两几]+)\s*分(?!钟)"), "记分"),
+    # "三年前的事现在才查出来，还能罚吗": the time limit of a penalty (行政处罚法: 二年内未被发现的，不再给予)
+    (re.compile(r"(?:[\d一二两三四五六七八九十几好]+年多?(?:以)?前|(?:过|隔)了?这么(?:久|长时间)|这么久以前|很久以前)"
+                r"[^？?]*(?:还|能不能|会不会|可不可以)[^？?]{0,10}(?:罚|处罚|追究)"), "未被发现"),
 )
 
 

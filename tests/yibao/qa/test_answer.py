@@ -249,3 +249,11 @@ def test_a_short_question_held_by_plain_words_is_not_overruled_by_a_low_cosine(s
     # 飞行检查管理暂行办法 第二条 ("不预先告知的现场监督检查")
     a = ask("飞检会提前打招呼吗")
     assert any(c.clause.startswith("第二条") and "不预先告知" in c.text for c in a.citations[:3]), a.answer
+
+
+def test_is_it_too_late_to_be_fined_finds_the_time_limit_of_a_penalty(store):
+    # "三年前的事…还能罚吗" asks the time limit: "违法行为在二年内未被发现的，不再给予行政处罚"
+    from yibao.qa.synonyms import pattern_words
+    assert pattern_words("三年前的罚款还没交") == []
+    a = ask("三年前多收病人的钱一直没人发现，现在被医保查出来了，还会被处罚吗？")
+    assert any(c.clause.startswith("第六条") and "二年内未被发现" in c.text for c in a.citations[:3]), a.answer
