@@ -31,6 +31,7 @@ def test_a_rate_or_an_amount_needs_a_figure_of_that_kind():
 def test_which_papers_needs_a_provision_that_names_papers():
     assert "materials" in wanted("申请医保预付金要填什么表、交哪些材料")
     assert "materials" in wanted("异地就医备案需要什么手续")
+    assert "materials" in wanted("续签的时候要交哪几样材料")
     assert holds("materials", "申请时应当提供以下材料：")
     assert not holds("materials", "鼓励通过基金预付缓解医疗机构资金压力。")
 
@@ -78,6 +79,8 @@ def test_who_is_asked_not_the_number_it_names():
 def test_an_amount_of_a_named_kind_of_money():
     assert "money" in wanted("举报人一般能拿到多少奖金")
     assert "money" in wanted("夜班补贴多少")
+    assert "money" in wanted("给举报人发的奖金最多能拿多少")      # the money named before 多少
+    assert "money" not in wanted("举报奖励有几次")
 
 
 def test_which_day_wants_a_date():
