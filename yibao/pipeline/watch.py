@@ -126,7 +126,7 @@ def scrape_source(session: Session, source, fetcher, *, deep: bool = False,
                        recheck_not_modified=result.recheck_not_modified, recheck_deferred=result.recheck_deferred)
     blobs = BlobStore()
     window_start = (now + dt.timedelta(hours=8)).date() - dt.timedelta(days=source.poll.news_window_days)
-    for fetched in result.articles:
+    for fetched in _in_publication_order(result.articles):
         try:
             outcome = _record_once(session, source.id, fetched, blobs, now)
         except Exception as exc:  # keep the item for the next poll instead of losing it
@@ -162,6 +162,13 @@ def scrape_source(session: Session, source, fetcher, *, deep: bool = False,
         session.commit()  # what was found is kept even if sending the alert fails
         _alert_withdrawn(session, row, withdrawn)
     return rep
+
+
+def _in_publication_order(articles: list) -> list:
+    """Oldest first (undated last, listing order kept among equals): when several new pages are one
+    document (a notice re-issued under its 文号), the latest published becomes its current version,
+    not whichever the newest-first listing happened to yield last."""
+    return sorted(articles, key=lambda f: (f.page.publish_date is None, f.page.publish_date or ""))
 
 
 def _too_old(session: Session, outcome, window_start: dt.date) -> bool:
