@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import math
+import os
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -45,6 +46,7 @@ HEADING_WEIGHT = 0.8   # a heading-path word (章 title, 一、/（一） lead p
 CANDIDATES = 200       # rows FTS5 hands to the re-ranker
 COMMON_SHARE = 0.5     # a term in more than this share of the provisions is not searched for (see search_terms)
 ASK_ENCODE_LIMIT = 64  # provisions a question may wait to have encoded (a new document); more: words only
+LOCK_WAIT_S = 600      # how long a whole build waits for another before going ahead
 RECHECK_S = 60.0       # while vectors are incomplete, how often a question looks whether they are done
 _last_check: dict[str, float] = {}   # index path → when a question last looked (per process)
 
@@ -106,17 +108,46 @@ class QaIndex:
 
     @contextmanager
     def _build_lock(self):
-        """An exclusive lock on the index file's companion `.lock` (released if the process dies)."""
-        with open(self.path.with_suffix(".lock"), "a+") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                log.warning("another process is building the Q&A index %s: waiting for it", self.path)
-                fcntl.flock(lock, fcntl.LOCK_EX)
+        """An exclusive lock on the index file's companion `.lock` (released if the process dies).
+        A build waits at most LOCK_WAIT_S for another (a stopped one would hold it for ever), then
+        goes ahead without it: two builds at once are safe, only wasteful."""
+        path = self.path.with_suffix(".lock")
+        try:
+            lock = open(path, "a+")
+        except PermissionError:   # made by another account: flock needs only a readable file
+            lock = open(path)
+        with lock:
+            held = self._take(lock, path)
             try:
                 yield
             finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+                if held:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _take(self, lock, path: Path) -> bool:
+        deadline = time.monotonic() + LOCK_WAIT_S
+        warned = False
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    log.warning("the Q&A index is still locked after %d s (%s): building anyway", LOCK_WAIT_S, path)
+                    return False
+                if not warned:
+                    lock.seek(0)
+                    holder = lock.read().strip() or "another process"
+                    log.warning("the Q&A index %s is being built by %s: waiting for it (at most %d s)",
+                                self.path, holder, LOCK_WAIT_S)
+                    warned = True
+                time.sleep(0.5)
+        if lock.writable():
+            lock.seek(0)
+            lock.truncate()
+            lock.write(f"process {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+            lock.flush()
+        return True
 
     def _sync(self, session: Session, progress, encode_limit: int | None) -> int:
         db = self._db()

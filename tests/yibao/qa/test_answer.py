@@ -257,3 +257,8 @@ def test_is_it_too_late_to_be_fined_finds_the_time_limit_of_a_penalty(store):
     assert pattern_words("三年前的罚款还没交") == []
     a = ask("三年前多收病人的钱一直没人发现，现在被医保查出来了，还会被处罚吗？")
     assert any(c.clause.startswith("第六条") and "二年内未被发现" in c.text for c in a.citations[:3]), a.answer
+
+
+def test_since_when_is_refused_when_the_text_prints_no_date(yibao_db):
+    _store_local("某市药品价格管理工作的意见", "一、各地要加强药品价格监测，及时发现价格异常。")
+    assert ask("药品价格管理工作的意见什么时候开始执行").answer == NO_BASIS

@@ -40,4 +40,27 @@ def test_a_second_whole_build_waits_for_the_first_and_a_question_does_not(yibao_
             index.sync(s, encode_limit=64)   # … a question does not
     assert done.wait(60) and index.count()[0] == 1
     worker.join()
-    assert "another process is building the Q&A index" in caplog.text
+    assert "is being built by process" in caplog.text
+
+
+def test_a_build_goes_ahead_after_waiting_its_limit_and_reads_a_lock_it_cannot_write(yibao_db, caplog, monkeypatch):
+    from yibao.qa import index as index_module
+    with open_session() as s:
+        store_text(s, title="某市办法", text="第一条 医院应当备案。")
+    index = QaIndex()
+    monkeypatch.setattr(index_module, "LOCK_WAIT_S", 1)
+    with index._build_lock():            # a builder that stopped (Ctrl-Z) holds it for ever
+        with open_session() as s:
+            QaIndex(index.path).sync(s)      # waits a second, then builds anyway
+    assert "still locked after 1 s" in caplog.text and index.count()[0] == 1
+    import builtins
+
+    def open_as_another_account(path, mode="r", *args, **kwargs):
+        if "a" in mode or "w" in mode:
+            raise PermissionError(13, "Permission denied", str(path))
+        return builtins.open(path, mode, *args, **kwargs)
+    monkeypatch.setattr(index_module, "open", open_as_another_account, raising=False)
+    with open_session() as s:
+        store_text(s, title="某市办法二", text="第一条 药店应当登记。")
+    with open_session() as s:
+        assert QaIndex(index.path).sync(s) == 1   # no Permission denied: a read-only lock file still locks

@@ -91,6 +91,13 @@ def test_which_day_wants_a_date():
     assert not holds("date", "按季度或按月等方式开展")
 
 
+def test_since_when_in_force_wants_a_date():
+    for question in ("定点医疗机构管理办法什么时候开始执行", "这个通知何时生效", "规程什么时候起施行"):
+        assert "date" in wanted(question), question
+    assert holds("date", "本办法自2021年2月1日起施行。") and holds("date", "本通知自印发之日起施行。")
+    assert not holds("date", "各地要高度重视，抓好落实。")
+
+
 def test_where_or_how_to_apply_wants_a_procedure():
     for question in ("异地就医备案在哪里办", "病人的医保卡丢了去哪里补办", "医生的处方权要怎么申请", "新增病种要找谁申请"):
         assert "procedure" in wanted(question), question
