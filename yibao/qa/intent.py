@@ -58,12 +58,25 @@ _WHO_ASKED = re.compile(r"谁|哪个部门|哪个单位|哪一级|哪级|哪个�
 _NUMBER_KINDS = ("number", "ratio", "money", "time", "time_limit", "frequency", "date")
 
 
+# "多开几个月的药，医保会不会拦": in a yes/no question 几 means "a few", it asks no number
+_YES_NO = re.compile(r"吗|(?:会|能|可|是|算|要|有|行|让|给)不(?:会|能|可以|可|是|算|要|有|行|让|给)|有没有")
+
+
 def unit_asked(question: str) -> re.Pattern | None:
     """The number-with-unit a provision must hold to answer "几天 / 几个月 / 几名 …", or None."""
-    m = _UNIT_ASKED.search(question)
+    m = next((m for m in _UNIT_ASKED.finditer(question) if not _indefinite(question, m)), None)
     if m and _WHO_ASKED.search(question, m.end()):
         return None   # "罚款多少元由谁定" asks who
     return _UNIT_ANSWERS[m.group(1)] if m else None
+
+
+def _indefinite(question: str, m: re.Match) -> bool:
+    """A 几 in a sentence that asks yes or no."""
+    if not m.group(0).startswith("几"):
+        return False
+    start = max(question.rfind(c, 0, m.start()) for c in "？?。！!") + 1
+    ends = [i for i in (question.find(c, m.end()) for c in "？?。！!") if i >= 0]
+    return bool(_YES_NO.search(question, start, min(ends, default=len(question))))
 
 
 def wanted(question: str) -> tuple[str, ...]:

@@ -18,13 +18,13 @@ jieba.setLogLevel(logging.WARNING)
 
 # 医保 words jieba's general dictionary cuts apart; the index file name carries VOCABULARY_VERSION,
 # so a change here builds a fresh index instead of mixing two segmentations.
-VOCABULARY_VERSION = 7   # 7: a 令's order of promulgation is a passage (its 施行 date); 6: vector keys
+VOCABULARY_VERSION = 8   # 8: 二线用药; 7: a 令's order of promulgation is a passage (its 施行 date); 6: vector keys
 DOMAIN_WORDS = """
 起付线 起付标准 封顶线 医保 医保局 医保办 定点医疗机构 定点医药机构 定点零售药店 异地就医 跨省异地就医 门诊慢特病
 门诊统筹 特例单议 飞行检查 日间手术 即时结算 追溯码 带量采购 集中带量采购 集采 谈判药品 医保目录 药品目录 个人账户
 统筹基金 支付标准 医保支付资格 执业药师 结算清单 两病 参保人员 参保人 经办机构 医保经办 服务协议 医保协议 协议管理
 违约金 记分 登记备案 多点执业 互联网医院 复诊 挂网 短缺药品 中药饮片 医用耗材 按病种付费 病组 分值 预付 结余留用
-人流 家庭共济 近亲属 应付未付 预交金 飞检 生育津贴 生育保险 职工医保 居民医保 大病保险 长期护理保险 长护险 处方药 甲类 乙类 自付 自费 先行自付
+一线用药 二线用药 一线药品 人流 家庭共济 近亲属 应付未付 预交金 飞检 生育津贴 生育保险 职工医保 居民医保 大病保险 长期护理保险 长护险 处方药 甲类 乙类 自付 自费 先行自付
 """.split()
 for _w in DOMAIN_WORDS:
     jieba.add_word(_w, freq=20000, tag="n")
@@ -82,9 +82,13 @@ def query_words(question: str) -> list[QueryWord]:
             continue  # 一年, 几篇 … but keep 2024
         if len(word) == 1 and not _has_equivalents(word):
             continue  # 内, 证, 走: a lone character says little and matches almost everything
-        parts = tuple(p for p in jieba.cut_for_search(word) if len(p) >= 2 and p != word and p not in STOPWORDS)
-        out.setdefault(word, QueryWord(word, parts, flag[:1] in ("n", "j", "l", "i", "e") or flag in ("vn", "eng", "m")))
+        out.setdefault(word, QueryWord(word, search_parts(word), flag[:1] in ("n", "j", "l", "i", "e") or flag in ("vn", "eng", "m")))
     return list(out.values())
+
+
+def search_parts(word: str) -> tuple[str, ...]:
+    """The word's search-mode pieces of two characters or more."""
+    return tuple(p for p in jieba.cut_for_search(word) if len(p) >= 2 and p != word and p not in STOPWORDS)
 
 
 def word_bounds(text: str) -> set[int]:

@@ -35,7 +35,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("欠", "应付未付", "拖欠"), ("拨下来", "拨付", "结算资金"), ("回款", "拨付", "结算资金"), ("到账", "拨付", "拨付到位"),
     ("人流", "人工流产"), ("上环", "放置节育器", "节育器"), ("取环", "取出节育器", "节育器"), ("顺产", "分娩", "生育"),
     ("剖宫产", "分娩", "生育"), ("不报", "支付范围以外", "自费", "不予支付"), ("签字", "签字同意", "签字确认", "确认"),
-    ("清理", "清算", "清理"), ("医保卡", "医保凭证", "医疗保障凭证", "电子凭证"), ("社保卡", "医保凭证", "医疗保障凭证", "社会保障卡"),
+    ("清理", "清算", "清理"), ("医保卡", "医保凭证", "医疗保障凭证", "电子凭证", "身份凭证"), ("社保卡", "医保凭证", "医疗保障凭证", "社会保障卡"),
     ("押金", "预交金"), ("发票", "票据", "收费票据"), ("报销比例", "支付比例"), ("自付", "个人负担", "个人自付"),
     ("慢病", "门诊慢特病", "慢性病", "特殊疾病"), ("慢性病", "门诊慢特病", "慢性病"), ("特殊病", "门诊慢特病", "特殊疾病"),
     ("外地", "异地"), ("外省", "异地", "跨省"), ("转院", "转诊转院", "转诊"), ("扣钱", "扣减", "拒付", "不予支付", "追回"),
@@ -59,6 +59,8 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("今年", "当年", "本年度", "自然年度"), ("明年", "下一年度", "次年", "下一个自然年度"), ("去年", "上一年度", "上年度"),
     ("按天", "每日", "按日"), ("每天", "每日", "按日"), ("保管", "留存", "保存", "收集"), ("带着", "转入", "累计", "延续"),
     ("扣", "抵扣", "扣减", "扣除"), ("开始执行", "施行", "起施行"), ("开始实施", "施行", "起施行"), ("生效", "施行", "起施行"), ("地方", "各地", "统筹地区", "地区"), ("一年", "自然年度", "年度"), ("几年", "二年", "年内"), ("续签", "续签协议", "期满"),
+    ("国谈药", "谈判药品", "协议期内谈判药品"), ("谈判药", "谈判药品"), ("打招呼", "告知", "预先告知", "通知"),
+    ("床", "床位"), ("张床", "床位"), ("进场", "现场检查", "进驻"), ("买药", "购药", "购买药品"),
 )
 
 _BY_WORD: dict[str, tuple[str, ...]] = {}
@@ -71,6 +73,8 @@ for _group in GROUPS:
 PATTERNS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"(?:扣|记)(?:了|到了|到|满)?\s*(?:\d+|[一二三四五六七八九十两几]+)\s*分(?!钟)"), "记分"),
     # "三年前的事现在才查出来，还能罚吗": the time limit of a penalty (行政处罚法: 二年内未被发现的，不再给予)
+    # "不想留名字 / 不愿意留姓名": anonymous
+    (re.compile(r"不(?:想|愿|愿意|用|必|要)?留(?:下)?(?:真实)?(?:名字|姓名|名)"), "匿名"),
     (re.compile(r"(?:[\d一二两三四五六七八九十几好]+年多?(?:以)?前|(?:过|隔)了?这么(?:久|长时间)|这么久以前|很久以前)"
                 r"[^？?]{0,60}(?:还|能不能|会不会|可不可以)[^？?]{0,10}(?:罚|处罚|追究)"), "未被发现"),
 )
@@ -97,12 +101,21 @@ def phrases_in(question: str) -> list[str]:
     for word in sorted(_BY_WORD, key=len, reverse=True):
         start = taken.find(word) if len(word) >= 2 and word not in STOPWORDS else -1
         while start >= 0:
-            if start in bounds and start + len(word) in bounds:
+            if _on_bounds(start, start + len(word), bounds):
                 found.append(word)
                 taken = taken[:start] + "　" * len(word) + taken[start + len(word):]
                 break
             start = taken.find(word, start + 1)
     return found
+
+
+def _on_bounds(start: int, end: int, bounds: set[int]) -> bool:
+    """A phrase on jieba's word boundaries, or on one of them when jieba glued a lone character to
+    its other end ("几天内到账" → 内到 | 账): not a piece of one longer word ("非处方药")."""
+    if start in bounds and end in bounds:
+        return True
+    inside = [b for b in bounds if start < b < end]
+    return (start in bounds or end in bounds) and bool(inside)
 
 
 def equivalents(term: str) -> tuple[str, ...]:

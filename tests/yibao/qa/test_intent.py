@@ -107,3 +107,12 @@ def test_where_or_how_to_apply_wants_a_procedure():
 
 def test_this_or_that_body_decides_asks_who():
     assert "ratio" not in wanted("这个先掏的比例是国家统一定的，还是各地自己定？")
+
+
+def test_a_few_in_a_yes_no_question_asks_no_number():
+    # "多开几个月的药" means "a few months": the question asks whether, not how many
+    assert unit_asked("想让医生一次多开几个月的降压药带走，医保会不会当成超量开药拦下来？") is None
+    assert unit_asked("住院几天能报吗") is None
+    assert unit_asked("医保飞行检查一般要在医院查几天") is not None
+    # the 几 of another sentence is still asked
+    assert unit_asked("记分攒到几分会被停？停了以后还能看病吗") is not None

@@ -17,3 +17,8 @@ def test_abbreviations_are_kept():
 def test_english_function_words_are_not_question_words():
     assert "and" not in query_terms("医保基金 AND") and "医保" in query_terms("医保基金 AND")
     assert query_terms("DRG OR DIP") == ["drg", "dip"]
+
+
+def test_second_line_drugs_are_one_word():
+    from yibao.qa.segment import query_terms
+    assert "二线用药" in query_terms("医生说这个药是二线用药，能报吗")

@@ -1,0 +1,24 @@
+"""Staff words and phrases → the words policy texts use."""
+from yibao.qa.synonyms import equivalents, pattern_words, phrases_in
+
+
+def test_a_phrase_jieba_glued_to_a_lone_character_is_found():
+    # jieba cuts 几天内到账 as 几天 | 内到 | 账
+    assert "到账" in phrases_in("即时结算款几天内到账？")
+    assert "拨付" in equivalents("到账")
+
+
+def test_a_phrase_inside_one_longer_word_is_not():
+    assert "处方" not in phrases_in("非处方药能不能刷医保")
+
+
+def test_everyday_words_of_staff():
+    assert "谈判药品" in equivalents("国谈药")
+    assert "预先告知" in equivalents("打招呼")
+    assert "床位" in equivalents("张床")
+    assert "购药" in equivalents("买药")
+
+
+def test_not_leaving_a_name_is_anonymous():
+    assert pattern_words("想举报但不想留名字，行不行？") == ["匿名"]
+    assert pattern_words("举报要留名字吗") == []
