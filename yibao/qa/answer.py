@@ -30,6 +30,8 @@ from yibao.store import Document, Version
 from yibao.store.db import open_session
 
 NO_BASIS = "没有找到依据"
+# words that say when, not what: never the subject a provision must hold ("每个月几号前报")
+WHEN = re.compile(r"每(?:个)?(?:月|年|季度?|周|天|日)|[今明去前]年|本月|下个?月|上个?月|期限|时限|时间|日期|一年|年底|月底")
 MIN_COVERAGE = 0.5       # share of the question's idf weight the best provision must hold
 CITE_COVERAGE = 0.2      # … and, once one does, the share each other cited provision must hold
 MIN_TERMS = 2            # … and at least this many distinct question terms (one when the question has one)
@@ -225,7 +227,7 @@ def score_hits(index: QaIndex, question: str) -> list[_Scored]:
     weights = [_weight(g, idf, unseen) for g in groups]
     total = sum(weights)
     seen_nouns = [(w, i) for i, (g, w) in enumerate(zip(groups, weights))
-                  if g.noun and any(idf.get(x, 0) > 0 for x in g.words)]
+                  if g.noun and not WHEN.fullmatch(g.words[0]) and any(idf.get(x, 0) > 0 for x in g.words)]
     topic = max(seen_nouns)[1] if seen_nouns else None
     intents = wanted(question)
     scored = []

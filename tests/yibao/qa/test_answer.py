@@ -262,3 +262,9 @@ def test_is_it_too_late_to_be_fined_finds_the_time_limit_of_a_penalty(store):
 def test_since_when_is_refused_when_the_text_prints_no_date(yibao_db):
     _store_local("某市药品价格管理工作的意见", "一、各地要加强药品价格监测，及时发现价格异常。")
     assert ask("药品价格管理工作的意见什么时候开始执行").answer == NO_BASIS
+
+
+def test_a_word_that_says_when_is_not_the_subject():
+    # "每个月几号前报": the provision must hold a date, not the word 每个月
+    from yibao.qa.answer import WHEN
+    assert WHEN.fullmatch("每个月") and WHEN.fullmatch("期限") and not WHEN.fullmatch("即时结算")
