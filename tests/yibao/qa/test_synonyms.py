@@ -22,3 +22,13 @@ def test_everyday_words_of_staff():
 def test_not_leaving_a_name_is_anonymous():
     assert pattern_words("想举报但不想留名字，行不行？") == ["匿名"]
     assert pattern_words("举报要留名字吗") == []
+
+
+def test_no_real_name_is_anonymous():
+    assert pattern_words("可以不报真名吗") == ["匿名"]
+    assert pattern_words("能不能不留真名") == ["匿名"]
+
+
+def test_the_points_someone_was_given_are_记分():
+    assert pattern_words("医生今年被记的分到明年还算吗") == ["记分"]
+    assert pattern_words("扣的分能消吗") == ["记分"]
