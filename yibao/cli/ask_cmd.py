@@ -21,6 +21,9 @@ def register(subparsers) -> None:
     p.add_argument("--load", metavar="DIR", help="first store the policy texts in DIR (<id>.txt + <id>.json)")
     p.add_argument("--index", action="store_true", help="bring the provision index up to date and print its size "
                                                         "(e.g. after a scrape), then answer QUESTION if given")
+    p.add_argument("--explain", action="store_true", help="show why: the question's words and weights, the kind "
+                                                          "of answer it asks for, and why the best provisions do or "
+                                                          "do not support an answer")
     p.set_defaults(func=run)
 
 
@@ -60,6 +63,8 @@ def run(args) -> int:
                   f"sentence vectors {meaning}", file=sys.stderr)
             if not question:
                 return 0
+        if args.explain:
+            return _explain(session, question, args.json)
         answer = ask(question, args.role, session=session, top_k=args.top, synthesise=args.llm)
         if not answer.found and not session.query(Version.id).limit(1).first():
             print("note: no policy texts are stored yet — run a scrape (yibao scrape) or "
@@ -76,6 +81,23 @@ def run(args) -> int:
             print(f"    对照表: {c.diff_url}")
         if c.successor:
             print(f"    现行: 《{c.successor['title']}》 {c.successor['url']}")
+    return 0
+
+
+def _explain(session, question: str, as_json: bool) -> int:
+    from dataclasses import asdict
+
+    from yibao.qa.explain import explain, render
+    from yibao.qa.index import ASK_ENCODE_LIMIT, QaIndex
+    from yibao.store import Document
+
+    index = QaIndex()
+    index.sync(session, encode_limit=ASK_ENCODE_LIMIT)
+    why = explain(index, question)
+    if as_json:
+        print(json.dumps(asdict(why), ensure_ascii=False, indent=2))
+    else:
+        print(render(why, dict(session.query(Document.id, Document.title).all())))
     return 0
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .selection import _PARTY as _PARTY_WORD
-from .selection import _PERMITTED, Chosen, _words, benefit_rule, duty_modality, subject_of
+from .selection import _PERMITTED, Chosen, _words, benefit_rule, duty_modality, is_boilerplate, subject_of
 
 HOSPITAL = frozenset({"medical_institution", "medical_staff", "pharmacy", "nursing", "billing"})
 # the subjects whose duties are each audience's own to-dos (the hospital roles get HOSPITAL)
@@ -248,7 +248,7 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
             if m not in VERB or u.is_purpose or _REGION.search(_head(s.text)):
                 continue   # "具备条件的地区可…": a region's option, nobody's to-do in the hospital
             lead = _lead_of(u, i)
-            if _NOT_A_DUTY.search(s.text) or _APPLICANT.search(_head(_whole(c, i))) or \
+            if _NOT_A_DUTY.search(s.text) or is_boilerplate(s.text) or _APPLICANT.search(_head(_whole(c, i))) or \
                     (lead is not None and (_APPLICANT.search(_head(lead.text)) or _DESIGNATION.search(lead.text))):
                 continue   # a definition ("…是指…"), a bureau's right ("有权"), a condition to apply for 定点
             if i > 0 and u.labels[i] and any(x.text.rstrip().endswith(("：", ":")) and duty_modality(x) in VERB
@@ -368,7 +368,8 @@ def quoted_duties(chosen: list[Chosen], role: str = "", to_bureaus: bool = False
     """Every strong sentence the lesson quotes (a quiz's fallback); for a hospital-side role, not the bureau's."""
     return [Duty(c.unit.ref.replace("/", ""), duty_modality(s), s.text, False, bool(s.facts), c.unit.order,
                  False, c, s) for c in chosen for s in c.sentences
-            if duty_modality(s) in VERB and (role in ("agency",) or not_bureau_work(s, role, to_bureaus))]
+            if duty_modality(s) in VERB and not is_boilerplate(s.text)
+            and (role in ("agency",) or not_bureau_work(s, role, to_bureaus))]
 
 
 def quote_duties(duties: list[Duty]) -> None:

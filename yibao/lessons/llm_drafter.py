@@ -279,8 +279,9 @@ def build_provision_messages(draft: LessonDraft, doc: DocContext, plan, notes: s
 
 def fact_problems(out: LessonDraft, rule_draft: LessonDraft, doc: DocContext, plan) -> list[str]:
     """Numbers with units, dates and actors the model wrote that the selected provisions do not state."""
-    allowed_text = re.sub(r"\s+", "", "\n".join([c["text"] for c in rule_draft.changes] + [doc.title or "",
-                                                  doc.doc_number or ""]))
+    allowed_text = re.sub(r"\s+", "", "\n".join([c["text"] for c in rule_draft.changes] +
+                                                 [c.get("heading") or "" for c in rule_draft.changes] +
+                                                 [doc.title or "", doc.doc_number or ""]))
     selected_facts = {re.sub(r"\s+", "", f) for c in rule_draft.changes for f in c.get("facts", [])}
     dates, _ = _dates(allowed_text)
     dates |= {d for d in (doc.publish_date, doc.effective_date, doc.deadline, rule_draft.effective_date) if d}

@@ -19,7 +19,9 @@ from .docmodel import actor_words, iter_provisions
 
 MODALITY_WEIGHT = {"prohibition": 3, "penalty": 3, "obligation": 2, "permission": 1, "statement": 0}
 QUOTE_LIMIT = 400          # characters of whole sentences quoted per provision
-_BOILERPLATE = re.compile(r"负责解释|自.{0,16}(?:起|之日起)(?:施行|实施|执行)|同时废止|以本.{1,4}为准|从其规定|参照本.{1,3}执行")
+_BOILERPLATE = re.compile(r"负责解释|自.{0,16}(?:起|之日起)(?:正式)?(?:施行|实施|执行)|同时废止|以本.{1,4}为准|从其规定|参照本.{1,3}执行"
+                          # a notice's closing "…过程中遇有重大问题，请及时向省医保局报告"
+                          r"|(?:遇有|遇到|如有)(?:重大|重要|新的)?(?:问题|情况)[^。]{0,12}?及时[^。]{0,40}?(?:报告|反馈)")
 
 
 STRONG = ("prohibition", "obligation", "penalty")
@@ -252,6 +254,16 @@ def _own_sentences(p) -> list:
     return [s for s in p.sentences if len(s.text.strip("。；，：: ")) >= 4]
 
 
+def _without_run_in_title(p, own: list) -> list:
+    """Its sentences without its run-in title ("二、提高部分职工生育门诊手术支付标准。将…": the title is
+    the part's heading, never a duty, a 要点 or a quiz statement), when others remain."""
+    title = (p.heading or "").strip().rstrip("。；;：: ")
+    if not title or (_PARTY.search(title) and len(title) <= 8):
+        return own   # "（一）定点医疗机构。为参保人提供…": who the item is about, the subject of what follows
+    body = [s for s in own if s.text.strip().rstrip("。；;：: ") != title]
+    return body or own
+
+
 def _leads_into_list(p, own: list) -> bool:
     """"…有下列情形之一的：" — the sub-items complete the provision's own sentence."""
     return bool(own) and (own[-1].text.rstrip().endswith(("：", ":")) or "下列" in own[-1].text)
@@ -299,7 +311,8 @@ def teachable_units(doc) -> list[Unit]:
                 visit(c, into)
             return
         if own and p.level not in ("chapter", "section") and not _heading_only(p, own):
-            u = Unit(_ref(p), p.heading, list(own), [""] * len(own), bool(p.is_purpose), p.topic,
+            body = _without_run_in_title(p, own)
+            u = Unit(_ref(p), p.heading, list(body), [""] * len(body), bool(p.is_purpose), p.topic,
                      implied=implied, implied_outside=outside, part=part or p.id,
                      theme=theme if part else _theme(p))   # a top-level unit (a notice's 一、) is its own part
             units.append(u)
@@ -390,7 +403,13 @@ def quote_sentences(unit: Unit, actors: tuple[str, ...], limit: int = QUOTE_LIMI
 
     if sum(1 for l in unit.labels if l) >= 3:
         limit *= 2   # "有下列情形之一的：（一）…（十）": the items are the provision; quote more of them
-    if len(unit.text) <= limit:
+    # the closing 施行/解释/以本通知为准 sentences a notice's last section carries are never quoted
+    # (the start date is stated at the top of the lesson)
+    substantive = [i for i, s in enumerate(unit.sentences) if not _BOILERPLATE.search(s.text)]
+    if len(substantive) < len(unit.sentences) and substantive:
+        if sum(len(unit.sentences[i].text) for i in substantive) <= limit:
+            return [unit.sentences[i] for i in substantive]
+    elif len(unit.text) <= limit:
         return list(unit.sentences)
     order = sorted(range(len(unit.sentences)), key=lambda i: (-weight(unit.sentences[i]), i))
     keep, used = set(), 0

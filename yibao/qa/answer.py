@@ -143,32 +143,17 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
     scored = score_hits(index, question)
     if not scored:
         return []
-    need_terms = min(MIN_TERMS, scored[0].groups)
-    required = [k for k in wanted(question) if k in REQUIRED]
-    unit = unit_asked(question)
-    # a provision supports an answer when it covers enough of the question, holds at least one
-    # question word whole (not only pieces: 护士长 → 护士, 绩效奖金 → 奖金) and what is required
-    # (a rate, an amount, papers, a number of days …) — and then also the question's weightiest
-    # noun: "异地就医备案要什么手续" is not answered by a 手续 of 先行登记保存
-    # — or when it is close in meaning and holds some of the question's words
+    need = Needs.of(question, scored)
+
     def supports(s: _Scored, plain_words: bool = False) -> bool:
-        kind = (all(holds(k, s.hit.quote) for k in required) and (unit is None or bool(unit.search(s.hit.quote)))
-                and (s.topic or not (required or unit) or (s.similarity or 0.0) >= TOPIC_SIMILARITY))
-        words = s.coverage >= MIN_COVERAGE and s.matched >= need_terms and s.whole >= 1
-        if s.similarity is None:
-            return kind and words
-        meaning = s.similarity >= SIMILAR and (s.coverage >= SIMILAR_COVERAGE or s.whole >= SIMILAR_WHOLE)
-        # a short question scores low cosines: plain words holding most of it are not overruled (this
-        # lets it be answered; it does not move such a provision ahead of the others)
-        plain = plain_words and words and s.coverage >= PLAIN_COVERAGE and s.whole >= SIMILAR_WHOLE
-        return kind and (s.similarity >= MIN_SIMILARITY or plain) and (words or meaning)
+        return not why_not(s, need, plain_words)
     if not any(supports(s, plain_words=True) for s in scored):
         return []   # no provision supports an answer
     # once one does, the provisions beside it may cite with less of the question's words, and
     # the ones closest in meaning with fewer still (staff paraphrase: 退到哪里去 / 退回…专户)
     nearest = {id(s) for s in sorted((s for s in scored if s.similarity is not None), key=lambda s: -s.similarity)
                [:NEAREST] if s.similarity >= NEAREST_SIMILARITY}
-    scored = [s for s in scored if (s.coverage >= CITE_COVERAGE and s.matched >= need_terms) or id(s) in nearest]
+    scored = [s for s in scored if (s.coverage >= CITE_COVERAGE and s.matched >= need.terms) or id(s) in nearest]
     for s in scored:
         if (actors and set(actors) & set(s.hit.actors)) or (role_words and any(w in s.hit.quote for w in role_words)):
             s.relevance *= ROLE_BOOST
@@ -197,6 +182,50 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
     return _citations(session, chosen, status)
 
 
+KIND_NAMES = {"frequency": "频次", "ratio": "比例", "money": "金额", "materials": "材料", "date": "日期",
+              "procedure": "办理程序", "time_limit": "时限"}
+
+
+@dataclass
+class Needs:
+    """What a provision must hold to support an answer to this question."""
+    terms: int                       # distinct question words (MIN_TERMS, or one for a one-word question)
+    kinds: tuple[str, ...]           # kinds of answer without which it cannot answer (intent.REQUIRED)
+    unit: re.Pattern | None          # the number-with-unit asked ("几天" → a number of days)
+
+    @classmethod
+    def of(cls, question: str, scored: list[_Scored]) -> "Needs":
+        return cls(min(MIN_TERMS, scored[0].groups) if scored else MIN_TERMS,
+                   tuple(k for k in wanted(question) if k in REQUIRED), unit_asked(question))
+
+
+def why_not(s: _Scored, need: Needs, plain_words: bool = False) -> list[str]:
+    """Why the provision does not support an answer ([] when it does).
+
+    It supports one when it covers enough of the question, holds at least one question word whole
+    (not only pieces: 护士长 → 护士) and what is required (a rate, an amount, papers, a number of
+    days …) — and then also the question's weightiest noun ("异地就医备案要什么手续" is not answered
+    by a 手续 of 先行登记保存) — or when it is close in meaning and holds some of the question's words."""
+    reasons = [f"不含{KIND_NAMES.get(k, k)}" for k in need.kinds if not holds(k, s.hit.quote)]
+    if need.unit is not None and not need.unit.search(s.hit.quote):
+        reasons.append("不含所问单位的数字")
+    if (need.kinds or need.unit) and not s.topic and (s.similarity or 0.0) < TOPIC_SIMILARITY:
+        reasons.append("不含问题的主题词")
+    words = s.coverage >= MIN_COVERAGE and s.matched >= need.terms and s.whole >= 1
+    if s.similarity is None:
+        return reasons if words else reasons + [f"只含问题的词 {s.coverage:.0%}（需 {MIN_COVERAGE:.0%}）"]
+    meaning = s.similarity >= SIMILAR and (s.coverage >= SIMILAR_COVERAGE or s.whole >= SIMILAR_WHOLE)
+    # a short question scores low cosines: plain words holding most of it are not overruled (this
+    # lets it be answered; it does not move such a provision ahead of the others)
+    plain = plain_words and words and s.coverage >= PLAIN_COVERAGE and s.whole >= SIMILAR_WHOLE
+    if s.similarity < MIN_SIMILARITY and not plain:
+        reasons.append(f"语义不够接近（{s.similarity:.3f} < {MIN_SIMILARITY}）")
+    if not (words or meaning):
+        reasons.append(f"只含问题的词 {s.coverage:.0%}、整词 {s.whole} 个（需 {MIN_COVERAGE:.0%}；或语义 ≥ {SIMILAR} "
+                       f"且 {SIMILAR_COVERAGE:.0%} 或整词 {SIMILAR_WHOLE} 个）")
+    return reasons
+
+
 def _fused(shortlist: list[_Scored]) -> dict[int, float]:
     """Each provision's place: its relevance, or with sentence vectors the reciprocal-rank fusion
     of the word ranking (relevance) and the meaning ranking (cosine, with the same role and
@@ -212,23 +241,31 @@ def _fused(shortlist: list[_Scored]) -> dict[int, float]:
     return order
 
 
-def score_hits(index: QaIndex, question: str) -> list[_Scored]:
-    """Every candidate provision with its coverage of the question and its relevance."""
+def weighted_groups(index: QaIndex, question: str) -> tuple[list[_Group], list[float], dict[str, float], int | None]:
+    """The question's word groups, the weight of each (idf), the idf of every word searched, and
+    which group is its topic (its weightiest noun the texts hold; None when it has none)."""
     groups = query_groups(question)
     if not groups:
-        return []
+        return [], [], {}, None
     idf = index.idf(sorted({x for g in groups for x in g.words + g.parts}))
     for g in groups:
         if not any(idf.get(x, 0) > 0 for x in g.words + g.parts) and _miscut(g.words[0]):
             g.parts = _verb_pieces(g)
-    every = sorted({x for g in groups for x in g.words + g.parts})
-    idf = index.idf(every)
+    idf = index.idf(sorted({x for g in groups for x in g.words + g.parts}))
     unseen = index.unseen_idf() * UNSEEN_SHARE
     weights = [_weight(g, idf, unseen) for g in groups]
-    total = sum(weights)
     seen_nouns = [(w, i) for i, (g, w) in enumerate(zip(groups, weights))
                   if g.noun and not WHEN.fullmatch(g.words[0]) and any(idf.get(x, 0) > 0 for x in g.words)]
-    topic = max(seen_nouns)[1] if seen_nouns else None
+    return groups, weights, idf, (max(seen_nouns)[1] if seen_nouns else None)
+
+
+def score_hits(index: QaIndex, question: str) -> list[_Scored]:
+    """Every candidate provision with its coverage of the question and its relevance."""
+    groups, weights, idf, topic = weighted_groups(index, question)
+    if not groups:
+        return []
+    every = sorted({x for g in groups for x in g.words + g.parts})
+    total = sum(weights)
     intents = wanted(question)
     scored = []
     hits = index.search(index.search_terms(every, idf))

@@ -50,7 +50,7 @@ def _use(monkeypatch, server, model):
 def test_honest_answer_passes_the_check(qh, server, endpoint, monkeypatch):
     _use(monkeypatch, server, "honest")
     (d,) = draft_lessons(qh("qh_shengyu_2025"), None, roles=["cashier"], drafter="llm", notes="强调人工流产")
-    assert d.drafter == "llm:honest"
+    assert d.drafter == "llm:honest", d.flags
     assert d.headline == HONEST["headline"] and d.quiz[0].answer == "520元"
     assert not [f for f in d.flags if f.startswith("llm")]
     req = endpoint.requests[-1]

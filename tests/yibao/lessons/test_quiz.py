@@ -102,7 +102,7 @@ def test_in_a_notice_to_the_bureaus_the_quiz_falls_back_on_the_hospital_s_senten
     from yibao.document import parse_document
     from yibao.lessons.duties import not_bureau_work
     from yibao.lessons.selection import teachable_units
-    doc = parse_document("各省医疗保障局：\n一、基金预付要向管理规范的医疗机构倾斜。定点医疗机构应当按月上传结算清单。")
+    doc = parse_document("各省医疗保障局：\n一、加强预付管理。基金预付要向管理规范的医疗机构倾斜。定点医疗机构应当按月上传结算清单。")
     first, second = teachable_units(doc)[0].sentences
     assert not not_bureau_work(first, "finance", to_bureaus=True)
     assert not_bureau_work(second, "finance", to_bureaus=True)

@@ -91,3 +91,25 @@ def test_one_sentence_points_are_items_and_a_short_lead_over_long_points_is_a_ti
     assert "高价药品" in refs["一（一）"].text and "短缺药品" in refs["一（一）"].text   # items of their lead
     assert "一（二）" not in refs                                                     # "做好两项工作。" is a title
     assert "事前提醒" in refs["一（二）二是"].text and "筛查模型" not in refs["一（二）二是"].text
+
+
+def test_a_run_in_title_and_the_closing_boilerplate_are_never_quoted():
+    # "二、提高…支付标准。将…" : the title is the part's heading; "本通知自…起执行…负责解释" closes every notice
+    from yibao.lessons.selection import quote_sentences
+    text = ("关于优化生育保险待遇的通知\n\n各市医疗保障局：\n"
+            "一、调整住院待遇。参保女职工生育住院的政策范围内医疗费用，由统筹基金给予全额支付。\n"
+            "二、提高门诊手术支付标准。将门诊人工流产术支付标准从300元提高至520元。本通知自2025年9月1日起执行，"
+            "此前有关规定与本通知不一致的，以本通知为准。执行过程中的具体问题，由省医疗保障局负责解释。"
+            "执行中遇有重大问题，请及时向省医保局报告。\n")
+    units = teachable_units(parse_document(text))
+    quoted = ["".join(s.text for s in quote_sentences(u, ("billing",))) for u in units]
+    assert not any(q.startswith(("调整住院待遇", "提高门诊手术支付标准")) for q in quoted)
+    assert "520元" in quoted[1]
+    assert not any(x in quoted[1] for x in ("负责解释", "以本通知为准", "起执行", "及时向省医保局报告"))
+
+
+def test_an_item_named_after_a_party_keeps_its_name():
+    text = ("关于相关人员管理的通知\n\n第十一条 相关人员主要包括两类：\n"
+            "（一）定点医疗机构。为参保人提供服务的卫生专业技术人员。\n（二）定点零售药店。药店的主要负责人。\n")
+    units = teachable_units(parse_document(text))
+    assert "定点医疗机构。为参保人" in "".join(u.text for u in units)
