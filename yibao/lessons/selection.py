@@ -258,8 +258,10 @@ def _without_run_in_title(p, own: list) -> list:
     """Its sentences without its run-in title ("二、提高部分职工生育门诊手术支付标准。将…": the title is
     the part's heading, never a duty, a 要点 or a quiz statement), when others remain."""
     title = (p.heading or "").strip().rstrip("。；;：: ")
-    if not title or (_PARTY.search(title) and len(title) <= 8):
-        return own   # "（一）定点医疗机构。为参保人提供…": who the item is about, the subject of what follows
+    if not title or _ref(p).startswith("第") or len(title) > 20 or re.search(r"\d", title) or _PARTY.search(title):
+        # an article's item ("第六条（三）主要负责人负责医保工作…"), a long or numbered lead ("2025年底前…均需开展
+        # 即时结算"), or who the item is about ("（一）定点医疗机构。为参保人提供…"): content, not a title
+        return own
     body = [s for s in own if s.text.strip().rstrip("。；;：: ") != title]
     return body or own
 
