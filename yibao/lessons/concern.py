@@ -79,4 +79,12 @@ def role_concerns(units: list, topics: list[str]) -> dict[str, Concern]:
         if floor > LEVELS.index(level):
             level, reason = LEVELS[floor], f"文件主题（{'、'.join(topics)}）与{ROLES[role]}的工作有关"
         out[role] = Concern(role, level, reason, actors, brief_actors, bound, affected)
+    for role, spec in cfg["roles"].items():   # the 医保办 coordinates the departments: it learns what any of them must
+        others = [out[r] for r in spec.get("oversees") or () if r in out]
+        top = max(others, key=lambda c: LEVELS.index(c.level), default=None)
+        if role in out and top is not None and LEVELS.index(top.level) > LEVELS.index(out[role].level):
+            c = out[role]
+            out[role] = Concern(role, top.level, f"{ROLES[top.role]}须知晓的内容，{ROLES[role]}统筹落实",
+                                c.actors, c.brief_actors + tuple(a for a in top.actors if a not in c.brief_actors),
+                                c.bound, c.affected)
     return out

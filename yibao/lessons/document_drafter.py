@@ -65,11 +65,23 @@ def _chosen_for(plan: DocumentPlan, role: str, concern: Concern, level: str) -> 
     """The role's provisions, best first, and the lesson's size (how many are quoted)."""
     size = int((concern_config().get("size") or {}).get(level, 6))
     open_places = (concern_config().get("open_places") or {}).get(level)
-    keywords = tuple((roles_config().get("keywords") or {}).get(role) or ())
-    size = lesson_size(plan.units, concern, keywords, size, level)
+    keywords, reach = _keywords(role), _reach(role)
+    size = lesson_size(plan.units, concern, keywords + reach, size, level)
     chosen = choose(plan.units, concern.actors, concern.brief_actors, size + 2, affected_binds=concern.affected,
-                    keywords=keywords, open_places=open_places)
+                    keywords=keywords, open_places=open_places, reach=reach)
     return chosen, size
+
+
+def _keywords(role: str) -> tuple[str, ...]:
+    """The words of the role's work (roles.yaml keywords)."""
+    return tuple((roles_config().get("keywords") or {}).get(role) or ())
+
+
+def _reach(role: str) -> tuple[str, ...]:
+    """The words of the work of the departments the role oversees (concern: oversees): the 医保办's lesson
+    has room for what any of them must do."""
+    oversees = ((concern_config().get("roles") or {}).get(role) or {}).get("oversees") or ()
+    return tuple(dict.fromkeys(w for r in oversees for w in _keywords(r)))
 
 
 def _own_duties(plan: DocumentPlan, role: str) -> list:
@@ -235,7 +247,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     level = concern.level if concern.level != "none" else "brief"
     chosen, size = _chosen_for(plan, role, concern, level)
     chosen = _apply_notes(chosen, directives)[:size]
-    keywords = tuple((roles_config().get("keywords") or {}).get(role) or ())
+    keywords = _keywords(role)
     flags = (["trainer_notes"] if directives.raw else []) + (["not_concerned_added"] if concern.level == "none" else [])
     if plan.addressed_to_bureaus:
         flags.append("addressed_to_bureaus")

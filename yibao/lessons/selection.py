@@ -435,16 +435,18 @@ def touches(unit: Unit, actors: tuple[str, ...], keywords: tuple[str, ...] = ())
 
 
 def choose(units: list[Unit], actors: tuple[str, ...], brief_actors: tuple[str, ...], limit: int, *,
-           affected_binds: bool = False, keywords: tuple[str, ...] = (), open_places: int | None = None) -> list[Chosen]:
+           affected_binds: bool = False, keywords: tuple[str, ...] = (), open_places: int | None = None,
+           reach: tuple[str, ...] = ()) -> list[Chosen]:
     """The role's top units, best first (the first one is the lesson's 要点).
-    open_places: after this many, a unit gets in only when it touches the role (see `touches`):
-    a long lesson grows with the provisions about the role, never with filler."""
+    open_places: after this many, a unit gets in only when it touches the role (see `touches`, with the
+    words of `reach` too: the 医保办's reach is the work of the departments it oversees): a long lesson
+    grows with the provisions about the role, never with filler."""
     ranked = sorted(((score(u, actors, brief_actors, affected_binds=affected_binds, keywords=keywords), i, u)
                      for i, u in enumerate(units)),
                     key=lambda t: (-t[0], t[1]))
     if open_places is not None:
         ranked = ranked[:open_places] + [t for t in ranked[open_places:]
-                                         if touches(t[2], actors + brief_actors, keywords)]
+                                         if touches(t[2], actors + brief_actors, keywords + reach)]
     picked = ranked[:limit]
     out = []
     for value, _, unit in picked:

@@ -1,0 +1,21 @@
+"""Who a document concerns, and how far."""
+from yibao.lessons import draft_lessons
+from yibao.lessons.concern import LEVELS
+
+
+def test_the_yibaoban_learns_at_least_what_any_department_must(qh):
+    # the drug catalogue's 凡例 binds prescribing and dispensing; the 医保办 coordinates both
+    drafts = {d.role: d for d in draft_lessons(qh("qh_fanli_2025"), None)}
+    departments = [drafts[r].concern for r in ("doctor", "pharmacy") if r in drafts]
+    assert "core" in departments
+    assert drafts["yibaoban"].concern == "core"
+
+
+def test_the_yibaoban_lesson_has_room_for_the_departments_work(qh):
+    drafts = {d.role: d for d in draft_lessons(qh("qh_fanli_2025"), None, roles=["yibaoban"])}
+    refs = [c["ref"] for c in drafts["yibaoban"].changes]
+    assert len(refs) > 8, refs   # past the open places: provisions on prescribing and dispensing work
+
+
+def test_levels_are_ordered():
+    assert LEVELS == ("none", "brief", "core")
