@@ -48,12 +48,15 @@ def mentions(unit, actors: tuple[str, ...], together: tuple[str, ...] = ()) -> b
     """A sentence with a modal duty (应当, 不得, 罚款 …) names one of the actors (e.g. a bureau's duty
     that reaches the hospital); bare-verb directives do not count here: naming a party in an
     instruction to someone else is not enough to concern it."""
-    return any(s.modality in STRONG and not getattr(s, "directive", False) and set(s.actors) & set(actors)
-               and (not together or set(s.actors) & set(together)) for s in unit.sentences)
+    named_in = [named for _, named, _, _ in unit.per_sentence] if unit.per_sentence else [set(s.actors) for s in unit.sentences]
+    return any(s.modality in STRONG and not getattr(s, "directive", False) and named & set(actors)
+               and (not together or named & set(together)) for s, named in zip(unit.sentences, named_in))
 
 
-def role_concerns(units: list, topics: list[str]) -> dict[str, Concern]:
-    """Concern for every role, from the document's teachable units (see selection.teachable_units)."""
+def role_concerns(units: list, topics: list[str], outside: bool = False) -> dict[str, Concern]:
+    """Concern for every role, from the document's teachable units (see selection.teachable_units).
+    outside: the text is an agreement with a body outside the hospital (a 零售药店): its topics (药品目录,
+    集采) are that body's work, so they raise a role to brief at most."""
     cfg = concern_config()
     core_min, brief_min = int(cfg.get("core_min", 2)), int(cfg.get("brief_min", 1))
     core_named = int(cfg.get("core_named", 3))
@@ -76,6 +79,8 @@ def role_concerns(units: list, topics: list[str]) -> dict[str, Concern]:
             level, reason = "none", f"没有条款约束{ROLES[role]}的工作"
         floor = max((LEVELS.index(v) for t, roles in (cfg.get("topics") or {}).items() if t in topics
                      for r, v in (roles or {}).items() if r == role and v in LEVELS), default=0)
+        if outside:
+            floor = min(floor, LEVELS.index("brief"))
         if floor > LEVELS.index(level):
             level, reason = LEVELS[floor], f"文件主题（{'、'.join(topics)}）与{ROLES[role]}的工作有关"
         out[role] = Concern(role, level, reason, actors, brief_actors, bound, affected)

@@ -48,7 +48,8 @@ def plan_document(ctx: DocContext, topics: list[str]) -> DocumentPlan:
     units = teachable_units(doc)
     addressees = _addressees(doc, ctx.text)
     to_bureaus = bool(addressees) and all(_PROVINCIAL.search(a) for a in addressees)
-    plan = DocumentPlan(doc, units, role_concerns(units, topics), topics, all_facts(doc), to_bureaus)
+    plan = DocumentPlan(doc, units, role_concerns(units, topics, bool(outside_party(doc))), topics, all_facts(doc),
+                        to_bureaus)
     for role, concern in plan.concerns.items():
         named = any(set(s.actors) & set(concern.actors) for u in units for s in u.sentences)
         if concern.level != "none" and not concern.bound and not named and role not in duties_mod.OWN_SIDE \

@@ -196,7 +196,7 @@ class Unit:
             if party and b & _PARTY_ACTIVITIES:
                 b = (b - _PARTY_ACTIVITIES) | set(party)
             self.bound.append(b)
-        self.per_sentence = [(b, set(s.actors), duty_modality(s) in STRONG, duty_modality(s))
+        self.per_sentence = [(b, _named(s, party), duty_modality(s) in STRONG, duty_modality(s))
                              for s, b in zip(self.sentences, self.bound)]
         self.base = _fact_weight(self) - (8 if self.is_purpose else 0) - \
             (6 if _BOILERPLATE.search(self.text) and len(self.text) < 80 else 0)
@@ -238,6 +238,13 @@ class Chosen:
             label = self.unit.labels[i]
             out.append(f"{label}{s.text}" if label and not s.text.startswith(label) else s.text)
         return out
+
+
+def _named(sentence, party: frozenset) -> set[str]:
+    """The actors a sentence names; in an agreement with a body outside the hospital its 收费, 药师, 护理 …
+    are that body's."""
+    named = set(sentence.actors)
+    return (named - _PARTY_ACTIVITIES) | set(party) if party and named & _PARTY_ACTIVITIES else named
 
 
 def is_boilerplate(sentence: str) -> bool:

@@ -19,3 +19,13 @@ def test_the_yibaoban_lesson_has_room_for_the_departments_work(qh):
 
 def test_levels_are_ordered():
     assert LEVELS == ("none", "brief", "core")
+
+
+def test_an_agreement_with_a_pharmacy_is_the_pharmacy_s_work(qh):
+    # its 收费 and 药师 are the 药店's: the hospital's window is not concerned, and its topics
+    # (药品目录, 集采) raise the doctor to brief at most
+    from yibao.lessons import document_concerns
+    levels = document_concerns(qh("qh_ydxy_2025r"))
+    assert levels["cashier"] == "none" and levels["nurse"] == "none"
+    assert levels["doctor"] != "core"
+    assert levels["insured"] == "core" and levels["agency"] == "core"
