@@ -183,7 +183,8 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
 
 
 KIND_NAMES = {"frequency": "频次", "ratio": "比例", "money": "金额", "materials": "材料", "date": "日期",
-              "procedure": "办理程序", "time_limit": "时限"}
+              "procedure": "办理程序", "time_limit": "时限", "time": "时间", "number": "数字", "conditions": "条件",
+              "definition": "定义", "list": "清单", "calculation": "计算方法"}
 
 
 @dataclass
@@ -221,8 +222,11 @@ def why_not(s: _Scored, need: Needs, plain_words: bool = False) -> list[str]:
     if s.similarity < MIN_SIMILARITY and not plain:
         reasons.append(f"语义不够接近（{s.similarity:.3f} < {MIN_SIMILARITY}）")
     if not (words or meaning):
-        reasons.append(f"只含问题的词 {s.coverage:.0%}、整词 {s.whole} 个（需 {MIN_COVERAGE:.0%}；或语义 ≥ {SIMILAR} "
-                       f"且 {SIMILAR_COVERAGE:.0%} 或整词 {SIMILAR_WHOLE} 个）")
+        short = [f"词的权重 {s.coverage:.0%} < {MIN_COVERAGE:.0%}"] if s.coverage < MIN_COVERAGE else []
+        short += [f"只含 {s.matched} 个问题词（需 {need.terms} 个）"] if s.matched < need.terms else []
+        short += ["没有整词"] if s.whole < 1 else []
+        reasons.append("词不够：" + "，".join(short) + f"；语义也不够（需 ≥ {SIMILAR} 且词 {SIMILAR_COVERAGE:.0%} "
+                       f"或整词 {SIMILAR_WHOLE} 个）")
     return reasons
 
 

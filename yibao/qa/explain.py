@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from yibao.qa.answer import Needs, _Scored, score_hits, weighted_groups, why_not
+from yibao.qa.answer import KIND_NAMES, Needs, _Scored, score_hits, weighted_groups, why_not
 from yibao.qa.index import QaIndex
 from yibao.qa.intent import wanted
 
@@ -72,7 +72,8 @@ def render(e: Explanation, titles: dict[int, str]) -> str:
         mark = ("*" if w["topic"] else "") + ("" if w["known"] else "?")
         same = f" = {' / '.join(w['equivalents'])}" if w["equivalents"] else ""
         lines.append(f"  {w['word']}{mark} {w['share']:.0%}{'' if w['noun'] else ' (动词)'}{same}")
-    lines.append(f"想要的答案: {', '.join(e.kinds) or '—'}; 必须含有: {', '.join(e.needs) or '—'}"
+    names = lambda kinds: "、".join(KIND_NAMES.get(k, k) for k in kinds) or "—"   # noqa: E731
+    lines.append(f"想要的答案: {names(e.kinds)}; 必须含有: {names(e.needs)}"
                  f"{'; 带单位的数字' if e.unit else ''}")
     for name, cands in (("按词排序", e.by_words), ("按语义排序", e.by_meaning)):
         lines.append(f"{name}:")

@@ -58,3 +58,17 @@ def test_an_empty_store_says_why_nothing_is_found(tmp_path):
     r = run(tmp_path, "跨省就医要先备案吗")
     assert r.returncode == 0 and r.stdout.strip() == "没有找到依据"
     assert "no policy texts are stored yet" in r.stderr
+
+
+def test_explain_shows_why_a_question_is_refused_or_answered(tmp_path):
+    r = run(tmp_path, "--load", str(CORPUS), "--explain", "飞检一般要查几天")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "飞检" in out and "飞行检查" in out                 # the staff word and its policy equivalent
+    assert "带单位的数字" in out                              # "几天" asks for a number of days
+    assert "不含所问单位的数字" in out                         # … which the closest provisions lack
+    assert "没有找到依据" in out.splitlines()[-1]
+    r = run(tmp_path, "--explain", "--json", "飞行检查会提前通知医院吗")
+    data = json.loads(r.stdout)
+    assert data["supported"] is True and data["by_words"][0]["reasons"] == [] or \
+        any(c["reasons"] == [] for c in data["by_words"] + data["by_meaning"])
