@@ -52,8 +52,11 @@ def plan_document(ctx: DocContext, topics: list[str]) -> DocumentPlan:
                         to_bureaus)
     for role, concern in plan.concerns.items():
         named = any(set(s.actors) & set(concern.actors) for u in units for s in u.sentences)
+        # … unless a duty of the hospital speaks of the role's work ("各医疗机构要根据临床需求…使用谈判药品")
+        speaks_of_work = any(touches(u, (), _keywords(role)) and any("medical_institution" in b for b in u.bound)
+                             for u in units)
         if concern.level != "none" and not concern.bound and not named and role not in duties_mod.OWN_SIDE \
-                and not any(d.own for d in _own_duties(plan, role)):
+                and not speaks_of_work and not any(d.own for d in _own_duties(plan, role)):
             # raised by its topic alone: the text never names the role's people, binds none of them, and
             # gives it no duty of its own (a price notice on drugs and the doctor) — no lesson; the trainer
             # can add it back

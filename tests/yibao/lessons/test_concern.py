@@ -29,3 +29,9 @@ def test_an_agreement_with_a_pharmacy_is_the_pharmacy_s_work(qh):
     assert levels["cashier"] == "none" and levels["nurse"] == "none"
     assert levels["doctor"] != "core"
     assert levels["insured"] == "core" and levels["agency"] == "core"
+
+
+def test_a_catalogue_notice_to_the_bureaus_still_reaches_the_doctor(qh):
+    # "各医疗机构要根据临床需求，合理配备、使用谈判药品…": a duty of the hospital that speaks of clinical work
+    from yibao.lessons import document_concerns
+    assert document_concerns(qh("qh_nrdl_2024"))["doctor"] != "none"
