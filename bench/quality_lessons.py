@@ -1,6 +1,7 @@
 """Quality of the drafted lessons on the labelled national texts in ../shared/corpus/nhsa-texts/.
 
-Run: .venv/bin/python bench/quality_lessons.py [--md docs/quality-lessons.md] [--corpus DIR]
+Run: .venv/bin/python bench/quality_lessons.py [--md docs/quality-lessons.md] [--corpus DIR [--texts DIR]]
+     the blind provincial labels: --corpus bench/lessons_qh --texts ../shared/corpus/qinghai-texts
 
 Each document is drafted for every role exactly as `yibao draft --new FILE --title T --format json`
 does (the CLI entry point, in process), then compared with `<id>.lessons.json`:
@@ -86,14 +87,15 @@ def story_sentences(d: dict) -> set[str]:
     return out
 
 
-def evaluate(corpus: Path) -> dict:
+def evaluate(corpus: Path, texts: Path | None = None) -> dict:
+    """Draft every labelled document of CORPUS (`<id>.lessons.json`, its text `<id>.txt` beside it or in TEXTS)."""
     from yibao.lessons.render import render_lesson
 
     docs, stories = [], {}
     for labels_path in sorted(corpus.glob("*.lessons.json")):
         labels = json.loads(labels_path.read_text(encoding="utf-8"))
         doc_id = labels["id"]
-        txt = corpus / f"{doc_id}.txt"
+        txt = (texts or corpus) / f"{doc_id}.txt"
         source = txt.read_text(encoding="utf-8")
         drafts = {d["role"]: d for d in draft_document(txt, labels["title"])}
         row = {"id": doc_id, "core": [0, 0], "brief": [0, 0], "none": [0, 0], "trap": 0, "invented": [],
@@ -210,14 +212,16 @@ Rules (`yibao/lessons/duties.py`, tests on texts written for them in `tests/yiba
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--corpus", type=Path, default=CORPUS, help="the folder of <id>.lessons.json labels")
+    ap.add_argument("--texts", type=Path, help="the folder of the <id>.txt texts, when not beside the labels "
+                                               "(bench/lessons_qh: ../shared/corpus/qinghai-texts)")
     ap.add_argument("--md", type=Path, help="also write the table (and the misses) to this Markdown file")
     ap.add_argument("-v", "--verbose", action="store_true", help="list missed key points and invented facts")
     args = ap.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"quality_lessons: no corpus at {args.corpus}", file=sys.stderr)
         return 2
-    result = evaluate(args.corpus)
+    result = evaluate(args.corpus, args.texts)
     out = table(result)
     print(out)
     if args.verbose:
@@ -226,7 +230,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{r['id']}: missed {', '.join(r['missed']) or '—'}; invented {', '.join(r['invented']) or '—'}; "
                       f"traps {', '.join(r['traps']) or '—'}")
     if args.md:
-        args.md.write_text("# Lesson quality on the labelled national texts\n\n"
+        title = ("the labelled national texts" if args.texts is None else
+                 f"the labels of {args.corpus.name} (texts in {args.texts.name}), written by a helper who never "
+                 "read the drafter")
+        args.md.write_text(f"# Lesson quality on {title}\n\n"
                            "Made by `bench/quality_lessons.py` (`make bench`).\n\n" + out + "\n\n" + RULES,
                            encoding="utf-8")
     return 0
