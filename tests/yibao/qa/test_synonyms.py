@@ -32,3 +32,8 @@ def test_no_real_name_is_anonymous():
 def test_the_points_someone_was_given_are_记分():
     assert pattern_words("医生今年被记的分到明年还算吗") == ["记分"]
     assert pattern_words("扣的分能消吗") == ["记分"]
+
+
+def test_not_passed_is_the_text_s_不通过():
+    assert pattern_words("特例单议申请没通过的病例怎么付费") == ["不通过"]
+    assert pattern_words("结果专家没给通过") == ["不通过"]
