@@ -47,7 +47,7 @@ REQUIRED = ("frequency", "ratio", "money", "materials", "date", "procedure", "ti
 # "几天 / 几个月 / 几名": a provision without a number of that unit does not answer (飞检查几天 is
 # not answered by the provision defining 飞行检查); "前几天 / 好几家" name no number to answer,
 # but "提前多少天 / 以后几天内" do
-_UNIT_ASKED = re.compile(r"(?:(?<![好这那头前后])几|(?<=以[前后])几|多少)个?(工作日|小时|个月|天|日|月|年|名|人|次|盒|项|家|倍|元|块钱|分)(?!钟)")
+_UNIT_ASKED = re.compile(r"(?:(?<![好这那头前后])几|(?<=以[前后])几|(?<=提前)几|多少)个?(工作日|小时|个月|天|日|月|年|名|人|次|盒|项|家|倍|元|块钱|分)(?!钟)")
 _UNIT_ANSWERS = {unit: re.compile(rf"{_CN}\s*(?:个)?(?:{answers})") for unit, answers in {
     "工作日": "工作日|日|天", "天": "工作日|日|天", "日": "工作日|日|天", "小时": "小时|日|天",
     "个月": "个月|月|年", "月": "个月|月|年", "年": "年", "名": "名|人", "人": "名|人",

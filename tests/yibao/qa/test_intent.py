@@ -116,3 +116,8 @@ def test_a_few_in_a_yes_no_question_asks_no_number():
     assert unit_asked("医保飞行检查一般要在医院查几天") is not None
     # the 几 of another sentence is still asked
     assert unit_asked("记分攒到几分会被停？停了以后还能看病吗") is not None
+
+
+def test_how_many_days_in_advance_asks_a_number():
+    assert unit_asked("日间手术前的门诊检查，最早提前几天做还能算进费用里？") is not None
+    assert unit_asked("我前几天去看病，发票丢了怎么办") is None
