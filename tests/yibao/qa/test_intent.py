@@ -121,3 +121,10 @@ def test_a_few_in_a_yes_no_question_asks_no_number():
 def test_how_many_days_in_advance_asks_a_number():
     assert unit_asked("日间手术前的门诊检查，最早提前几天做还能算进费用里？") is not None
     assert unit_asked("我前几天去看病，发票丢了怎么办") is None
+
+
+def test_papers_to_hand_in_not_any_mention_of_papers():
+    assert not holds("materials", "不得出具虚假认定资料，否则甲方有权采取相应的处理措施。")
+    assert holds("materials", "陈述申辩材料需经相关责任人员签字及定点医药机构盖章确认。")
+    assert holds("materials", "支付时应有使用一线药品无效或不能耐受的证据。")
+    assert holds("materials", "举报人应当提供涉嫌违法的具体线索和证明材料。")
