@@ -136,7 +136,12 @@ def benefit_rule(sentence) -> set[str]:
     if (_actors_in(head) == {"insured"} or (len(first) <= 30 and _actors_in(first) == {"insured"}
                                              and first.endswith(_INSURED_END))) and _PAYS.search(text):
         return {"insured", "billing"}
+    if _PATIENT_PAYS.search(text):   # "…超出支付标准的，超出部分由参保人员承担"
+        return {"insured", "billing"}
     return set()
+
+
+_PATIENT_PAYS = re.compile(r"由(?:参保人员|参保人|参保患者|患者|个人)(?:自行)?(?:自付|承担|负担)")
 
 
 _INSURED_END = ("参保人员", "参保人", "参保患者", "患者", "参保群众")

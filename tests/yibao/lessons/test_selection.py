@@ -113,3 +113,10 @@ def test_an_item_named_after_a_party_keeps_its_name():
             "（一）定点医疗机构。为参保人提供服务的卫生专业技术人员。\n（二）定点零售药店。药店的主要负责人。\n")
     units = teachable_units(parse_document(text))
     assert "定点医疗机构。为参保人" in "".join(u.text for u in units)
+
+
+def test_what_the_patient_pays_is_a_benefit_rule_wherever_the_patient_stands():
+    from yibao.lessons.selection import benefit_rule
+    doc = parse_document("关于执行药品目录的通知\n\n一、支付标准。实际市场价格超出支付标准的，超出部分由参保人员承担。\n")
+    sentence = [s for p in doc.provisions for s in p.sentences if "承担" in s.text][0]
+    assert benefit_rule(sentence) == {"insured", "billing"}
