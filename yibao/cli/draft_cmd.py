@@ -70,6 +70,10 @@ def read_text(path: str) -> str:
         raise DraftInputError(str(exc)) from exc
 
 
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
 def _printed_title(path: str) -> str | None:
     """The document's own title as `yibao extract FILE` reads it (a page's heading, the text's title line)."""
     from yibao.cli.extract_cmd import ExtractInputError, build_report, load_target
@@ -88,18 +92,20 @@ def _from_files(args):
     new_text = read_text(args.new)
     old_text = read_text(args.old) if args.old else None
     publish, origin = _date(args.publish_date, "--publish-date"), "given"
-    parsed = None
-    if publish is None or not args.title:
-        from yibao.document import parse_document
-        parsed = parse_document(new_text, title=args.title)
+    from yibao.document import parse_document
+    parsed = parse_document(new_text, title=args.title)
     if publish is None:   # no date given: the document's own 成文日期, else today (the lesson says which)
         publish, origin = parsed.signed_date, "text"
         if publish is None:
             publish, origin = dt.date.today(), "today"
     # the title the text prints (as `yibao extract` reads it), else the file's name
-    title = args.title or _printed_title(args.new) or (parsed.title if parsed else None) or Path(args.new).stem
+    printed = _printed_title(args.new) or parsed.title
+    title = args.title or printed or Path(args.new).stem
+    if args.title and printed and _squash(printed) != _squash(args.title):
+        print(f"yibao draft: note: the text prints its title as 《{printed}》; the lessons use --title 《{args.title}》",
+              file=sys.stderr)
     doc = DocContext(
-        doc_id=None, title=title, doc_number=args.doc_number, issuer=None,
+        doc_id=None, title=title, doc_number=args.doc_number or next(iter(parsed.doc_numbers), None), issuer=None,
         publish_date=publish, effective_date=_date(args.effective_date, "--effective-date"),
         # staff answer within 7 working days of receiving the lesson, not of a 2020 成文日期
         deadline=response_deadline(dt.date.today()) if origin == "text" else None,
@@ -159,6 +165,10 @@ def build(args) -> str:
     drafts = draft_lessons(doc, diff, roles=roles, drafter=args.drafter, notes=args.notes)
     if not drafts:
         raise DraftInputError("no role is concerned by this document; name one with --role")
+    for d in drafts:
+        if "not_concerned_added" in d.flags:
+            print(f"yibao draft: note: this text binds no duty of {d.role_name}; drafted because --role named it "
+                  "(flag not_concerned_added)", file=sys.stderr)
     if args.format == "gift":
         return to_gift(drafts)
     if args.format == "xml":

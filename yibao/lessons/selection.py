@@ -252,6 +252,13 @@ def _named(sentence, party: frozenset) -> set[str]:
     return (named - _PARTY_ACTIVITIES) | set(party) if party and named & _PARTY_ACTIVITIES else named
 
 
+def says_something(sentence: str) -> bool:
+    """Not 施行/解释 boilerplate, and a sentence rather than a list entry ("西药部分", "（2024年）" of an
+    attachment list the text prints under its last section)."""
+    text = sentence.strip()
+    return not _BOILERPLATE.search(text) and len(text) >= 8 and (text[-1] in "。；;！？：:" or len(text) >= 20)
+
+
 def is_boilerplate(sentence: str) -> bool:
     """施行/解释/废止 sentences: true of every regulation, never a lesson's point."""
     return bool(_BOILERPLATE.search(sentence))
@@ -419,7 +426,7 @@ def quote_sentences(unit: Unit, actors: tuple[str, ...], limit: int = QUOTE_LIMI
         limit *= 2   # "有下列情形之一的：（一）…（十）": the items are the provision; quote more of them
     # the closing 施行/解释/以本通知为准 sentences a notice's last section carries are never quoted
     # (the start date is stated at the top of the lesson)
-    substantive = [i for i, s in enumerate(unit.sentences) if not _BOILERPLATE.search(s.text)]
+    substantive = [i for i, s in enumerate(unit.sentences) if says_something(s.text)]
     if len(substantive) < len(unit.sentences) and substantive:
         if sum(len(unit.sentences[i].text) for i in substantive) <= limit:
             return [unit.sentences[i] for i in substantive]
@@ -459,6 +466,7 @@ def choose(units: list[Unit], actors: tuple[str, ...], brief_actors: tuple[str, 
     if open_places is not None:
         ranked = ranked[:open_places] + [t for t in ranked[open_places:]
                                          if touches(t[2], actors + brief_actors, keywords + reach)]
+    ranked = [t for t in ranked if any(says_something(x.text) for x in t[2].sentences)]   # a section of 施行 lines
     picked = ranked[:limit]
     out = []
     for value, _, unit in picked:

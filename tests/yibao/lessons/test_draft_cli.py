@@ -109,3 +109,27 @@ def test_unwritable_output_and_far_dates_are_one_line_errors(corpus_dir, capsys,
     code, out, err = _run(capsys, "--new", str(corpus_dir / "qinghai-texts" / "qh_shengyu_2025.txt"),
                           "--role", "cashier", *extra)
     assert code == 2 and err.startswith("yibao draft: error:") and len(err.strip().splitlines()) == 1
+
+
+def test_a_role_the_text_does_not_bind_and_a_title_it_does_not_print_are_said(corpus_dir, capsys):
+    code, out, err = _run(capsys, "--new", str(corpus_dir / "qinghai-texts" / "qh_rjss_2024.txt"),
+                          "--role", "护士", "--title", "日间手术的通知")
+    assert code == 0, err
+    assert "binds no duty of 护士" in err
+    assert "the text prints its title as 《青海省医疗保障局关于调整日间手术医保支付政策的通知》" in err
+
+
+def test_the_doc_number_the_text_prints_is_cited(corpus_dir, capsys):
+    code, out, err = _run(capsys, "--new", str(corpus_dir / "qinghai-texts" / "qh_shengyu_2025.txt"),
+                          "--role", "收费员")
+    assert code == 0, err
+    assert "青医保局发〔2025〕27号" in out and "note" not in err
+
+
+def test_a_last_section_of_only_closing_lines_and_an_attachment_list_is_not_taught(corpus_dir, capsys):
+    code, out, err = _run(capsys, "--new", str(corpus_dir / "qinghai-texts" / "qh_nrdl_2024.txt"),
+                          "--role", "医保办", "--format", "json")
+    assert code == 0, err
+    (lesson,) = json.loads(out)
+    quoted = [c["text"] for c in lesson["changes"]]
+    assert "（2024年）" not in quoted and not any("遇有重大问题" in q or "同时废止" in q for q in quoted)
