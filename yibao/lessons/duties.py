@@ -40,10 +40,12 @@ class Duty:
     named: bool = False            # the role's own actor is the subject ("医务人员不得…")
     for_insured: bool = False      # drafted for the 参保人 (a payment rule is "您的待遇")
     second_party: str = "医院"      # who an agreement's 乙方 is, in the 参保人's words
+    at_bedside: bool = False       # drafted for a ward or pharmacy role: a payment rule is to know, not to settle
 
     @property
     def line(self) -> str:
-        verb = "您的待遇" if self.modality == "benefit" and self.for_insured else VERB[self.modality]
+        verb = "您的待遇" if self.modality == "benefit" and self.for_insured else \
+            "医保这样支付" if self.modality == "benefit" and self.at_bedside else VERB[self.modality]
         if self.for_insured and self.modality in ("obligation", "prohibition"):
             verb = _who_must(self.text, self.second_party)   # never "守住红线" of the hospital's to a patient
         return f"{verb}（{self.ref}）：{self.text}"
@@ -292,7 +294,8 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
             # the role is named as who acts (not just its work: 病历, 收费), or as who violates and bears the consequence
             named = bool(subject_of(s) & mine) or (m == "penalty" and _consequence_for(s.text, mine))
             out.append(Duty(c.unit.ref.replace("/", ""), m, text, bool(subject & mine), _counts(s), u.order,
-                            bool(subject & BUREAU), c, s, named, role == "insured"))
+                            bool(subject & BUREAU), c, s, named, role == "insured",
+                            at_bedside=role in ("doctor", "nurse", "pharmacy")))
     # a penalty the bureau imposes on the role's own people ("相关责任人员…达到9分，未达12分的，医保经办机构…暂停")
     # binds the role like a red line; the bureau's procedures ("经办机构对相关人员作出记分时，应核对…") do not.
     # A duty with a number or time limit the role must keep ("30个工作日内", "提前3个月") ranks with the
@@ -545,6 +548,9 @@ _CARE = re.compile(r"医药服务|医疗服务|诊疗|治疗|检查|住院|用�
 MIN_DUTIES = 3
 
 
+SETTLES = ("cashier",)   # the narrow roles that apply a payment rule ("按此结算") themselves
+
+
 def about_the_role(duties: list[Duty], role: str, actors: tuple[str, ...], keywords: tuple[str, ...]) -> list[Duty]:
     """For a role with one line of work (doctor, nurse, window, pharmacy, finance) the hospital's duties that
     speak of that work: its people named, its actors or work words in the sentence, a payment rule it
@@ -557,7 +563,8 @@ def about_the_role(duties: list[Duty], role: str, actors: tuple[str, ...], keywo
         named_here = d.sentence is not None and bool(set(getattr(d.sentence, "actors", ())) & set(actors))
         at_bedside = role in ("doctor", "nurse") and d.sentence is not None and \
             "insured" in getattr(d.sentence, "actors", ()) and bool(_CARE.search(d.text))
-        return d.named or named_here or at_bedside or d.modality == "benefit" or any(k in d.text for k in keywords)
+        settles = d.modality == "benefit" and role in SETTLES   # a payment rule is the window's to apply, not the ward's
+        return d.named or named_here or at_bedside or settles or any(k in d.text for k in keywords)
 
     mine = [d for d in duties if relevant(d)]
     if len(mine) >= MIN_DUTIES:

@@ -133,3 +133,11 @@ def test_a_last_section_of_only_closing_lines_and_an_attachment_list_is_not_taug
     (lesson,) = json.loads(out)
     quoted = [c["text"] for c in lesson["changes"]]
     assert "（2024年）" not in quoted and not any("遇有重大问题" in q or "同时废止" in q for q in quoted)
+
+
+def test_a_payment_rule_is_the_window_s_to_settle_and_the_doctor_s_to_know(corpus_dir, capsys):
+    text = str(corpus_dir / "qinghai-texts" / "qh_rjss_2024.txt")
+    _, doctor, _ = _run(capsys, "--new", text, "--role", "临床医生")
+    _, cashier, _ = _run(capsys, "--new", text, "--role", "收费员")
+    assert "按此结算" not in doctor and "医保这样支付（二（一））" in doctor
+    assert "按此结算（二（一））" in cashier
