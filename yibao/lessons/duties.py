@@ -125,7 +125,19 @@ def _whole(c: Chosen, i: int) -> str:
                      if not u.labels[j] and u.sentences[j].text.rstrip().endswith(("：", ":"))), "")
         if lead:
             return f"{lead}……{text}"
+    if i > 0 and _MODAL_FIRST.match(s.text) and u.sentences[i - 1].text.rstrip().endswith(("；", ";")):
+        # "乙方开展"互联网+"医疗服务的，应…；应为参保人员提供电子票据…": the clause keeps the subject of its chain
+        j = i - 1
+        while j > 0 and u.sentences[j - 1].text.rstrip().endswith(("；", ";")):
+            j -= 1
+        m = _MODAL_ANY.search(u.sentences[j].text)
+        if m and m.start() > 0:
+            return f"{u.sentences[j].text[:m.start()]}……{text}"
     return text
+
+
+_MODAL_FIRST = re.compile(r"^(?:应当|应|须|必须|不得|严禁|禁止|可以)")
+_MODAL_ANY = re.compile(r"应当|应|须|必须|不得|严禁|禁止|可以")
 
 
 _PAYS = re.compile(r"自付|报付|报销|起付|支付范围|支付标准|结算范围|个人负担|全额支付")

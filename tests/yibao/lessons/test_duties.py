@@ -299,3 +299,15 @@ def test_a_doctor_s_to_dos_leave_the_hospital_s_paperwork_to_the_yibaoban(tmp_pa
     assert "病历" in doctor and "分解住院" in doctor and "经参保人员同意" in doctor
     assert "非定点医疗机构" not in doctor and "书面告知" not in doctor
     assert "非定点医疗机构" in " ".join(d["yibaoban"]["actions"])
+
+
+def test_a_clause_after_a_semicolon_keeps_the_subject_of_its_chain(corpus_dir):
+    # "设立互联网医院…的乙方（以下简称：互联网医院）…；应为参保人员提供电子票据…；": not every window's duty
+    from yibao.cli.draft_cmd import main
+    import io
+    import contextlib
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["--new", str(corpus_dir / "qinghai-texts" / "qh_yyxy_2025r.txt"), "--role", "收费员"]) == 0
+    lines = [x for x in out.getvalue().splitlines() if "邮寄纸质票据" in x and x.startswith("- ")]
+    assert lines and all("互联网医院……应为参保人员提供电子票据" in x for x in lines if "照此办理" in x)
