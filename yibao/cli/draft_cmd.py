@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -104,6 +105,9 @@ def _from_files(args):
     if args.title and printed and _squash(printed) != _squash(args.title):
         print(f"yibao draft: note: the text prints its title as 《{printed}》; the lessons use --title 《{args.title}》",
               file=sys.stderr)
+    if old_text is None and re.search(r"修订|修正|修改", title):
+        print("yibao draft: note: the title says this is a revision; give --old FILE (the earlier text) to teach "
+              "what changed, clause by clause", file=sys.stderr)
     doc = DocContext(
         doc_id=None, title=title, doc_number=args.doc_number or next(iter(parsed.doc_numbers), None), issuer=None,
         publish_date=publish, effective_date=_date(args.effective_date, "--effective-date"),

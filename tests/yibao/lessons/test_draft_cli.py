@@ -141,3 +141,12 @@ def test_a_payment_rule_is_the_window_s_to_settle_and_the_doctor_s_to_know(corpu
     _, cashier, _ = _run(capsys, "--new", text, "--role", "收费员")
     assert "按此结算" not in doctor and "医保这样支付（二（一））" in doctor
     assert "按此结算（二（一））" in cashier
+
+
+def test_a_revised_text_without_its_predecessor_is_pointed_out(corpus_dir, capsys):
+    d = corpus_dir / "qinghai-texts"
+    code, _, err = _run(capsys, "--new", str(d / "qh_yyxy_2025r.txt"), "--role", "收费员")
+    assert code == 0 and "give --old FILE" in err
+    code, _, err = _run(capsys, "--old", str(d / "qh_yyxy_2025.txt"), "--new", str(d / "qh_yyxy_2025r.txt"),
+                        "--role", "收费员")
+    assert code == 0 and "give --old FILE" not in err
