@@ -22,7 +22,7 @@ from yibao.qa.bigrams import bigram_scores, question_bigrams
 from yibao.qa.index import ASK_ENCODE_LIMIT, Hit, QaIndex
 from yibao.qa.intent import REQUIRED, holds, unit_asked, wanted
 from yibao.qa.roles import actor_words, role_actors
-from yibao.qa.segment import STOPWORDS, query_words, strip_asking
+from yibao.qa.segment import STOPWORDS, plain_question, query_words, strip_asking
 from yibao.qa.synonyms import NEGATION_ASKED, NEGATION_WORDS, equivalents, pattern_words, phrases_in
 from yibao.qa.status import change_ids, statuses
 from yibao.settings import get_settings
@@ -140,6 +140,7 @@ def ask(question: str, role: str | None = None, *, session: Session | None = Non
 
 def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str, ...], top_k: int,
          actors: tuple[str, ...] = ()) -> list[Citation]:
+    question = plain_question(question)
     scored = score_hits(index, question)
     if not scored:
         return []

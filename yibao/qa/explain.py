@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from yibao.qa.answer import KIND_NAMES, Needs, _Scored, score_hits, weighted_groups, why_not
 from yibao.qa.index import QaIndex
 from yibao.qa.intent import wanted
+from yibao.qa.segment import plain_question
 
 SHOWN = 5   # candidates shown from each ranking (by words, by meaning)
 
@@ -45,7 +46,9 @@ class Explanation:
 
 
 def explain(index: QaIndex, question: str, shown: int = SHOWN) -> Explanation:
-    out = Explanation(question, kinds=wanted(question))
+    out = Explanation(question)
+    question = plain_question(question)
+    out.kinds = wanted(question)
     groups, weights, idf, topic = weighted_groups(index, question)
     total = sum(weights) or 1.0
     for n, (g, w) in enumerate(zip(groups, weights)):

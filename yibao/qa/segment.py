@@ -49,8 +49,23 @@ _WORD = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]")
 _ASKING = re.compile(
     r"(?:怎么|如何|怎样|该怎么|要怎么|应该怎么|会怎么|会怎样)(?:处理|解决|办理?|弄|操作|做|算出来|算|规定|管|说|样)?"
     r"|(?:是|有|会|能|要|可以|需要|算|行)不(?:是|有|会|能|要|可以|需要|算|行)"
-    r"|有没有|是不是|可不可以|需不需要|能否|是否|吗|呢|吧")
+    r"|有没有|是不是|可不可以|需不需要|能否|是否|吗|呢|吧"
+    r"|^[^，。？?：:]{0,10}?(?:想|要)?(?:问|请教|咨询)(?:一下|下)?[：:，,]")   # "财务科问：" / "HR想问一下，"
 _X_NOT_X = re.compile(r"([\u4e00-\u9fff])不\1")   # 报不报 → 报, 给不给 → 给
+
+
+# spoken and regional ways of asking, in the words the rest of the reader knows ("咋报" → "怎么报")
+_SPOKEN = [(re.compile(a), b) for a, b in (
+    (r"咋(?:个|整)?办|咋整", "怎么办"), (r"咋(?:么|样)?", "怎么"), (r"啥子?", "什么"), (r"多会儿|几时", "什么时候"),
+    (r"俺们", "我们"), (r"俺", "我"), (r"娃(?:娃|儿)?", "孩子"), (r"没得|木有", "没有"), (r"甭", "不用"),
+    (r"给报(?![销告送备])", "给报销"))]
+
+
+def plain_question(question: str) -> str:
+    """The question with spoken and regional words put in standard Chinese."""
+    for spoken, standard in _SPOKEN:
+        question = spoken.sub(standard, question)
+    return question
 
 
 def strip_asking(question: str) -> str:

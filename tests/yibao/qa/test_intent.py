@@ -128,3 +128,9 @@ def test_papers_to_hand_in_not_any_mention_of_papers():
     assert holds("materials", "陈述申辩材料需经相关责任人员签字及定点医药机构盖章确认。")
     assert holds("materials", "支付时应有使用一线药品无效或不能耐受的证据。")
     assert holds("materials", "举报人应当提供涉嫌违法的具体线索和证明材料。")
+
+
+def test_points_ask_for_a_rate_and_a_reward_for_an_amount():
+    assert "ratio" in wanted("质量保证金最多能压几个点？")
+    assert "money" in wanted("举报人最多能拿到多少奖励")
+    assert "money" not in wanted("举报有奖励吗")

@@ -22,3 +22,18 @@ def test_english_function_words_are_not_question_words():
 def test_second_line_drugs_are_one_word():
     from yibao.qa.segment import query_terms
     assert "二线用药" in query_terms("医生说这个药是二线用药，能报吗")
+
+
+def test_spoken_words_are_read_as_standard_chinese():
+    from yibao.qa.segment import plain_question
+    assert plain_question("新生儿咋参保") == "新生儿怎么参保"
+    assert plain_question("收外伤病人 病历得写清啥") == "收外伤病人 病历得写清什么"
+    assert plain_question("俺家娃住院了能不能给报") == "我家孩子住院了能不能给报销"
+    assert plain_question("罚款没交咋办") == "罚款没交怎么办"
+    assert plain_question("能给报告吗") == "能给报告吗"   # 报告 is not 报销
+
+
+def test_who_is_asking_is_not_part_of_the_question():
+    assert "财务科" not in strip_asking("财务科问：质量保证金最多能压几个点")
+    assert "hr" not in strip_asking("hr想问一下，缴费基数按什么核定").lower()
+    assert "质量保证金" in strip_asking("财务科问：质量保证金最多能压几个点")
