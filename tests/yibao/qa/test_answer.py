@@ -268,3 +268,10 @@ def test_a_word_that_says_when_is_not_the_subject():
     # "每个月几号前报": the provision must hold a date, not the word 每个月
     from yibao.qa.answer import WHEN
     assert WHEN.fullmatch("每个月") and WHEN.fullmatch("期限") and not WHEN.fullmatch("即时结算")
+
+
+def test_a_noun_the_texts_never_use_is_read_by_its_head():
+    from yibao.qa.answer import _head_words
+    assert "药品" in _head_words("降压药")      # a kind of 药品
+    assert _head_words("分会") == ("分",)       # "记分到多少分会被停": 分 glued to 会
+    assert _head_words("住宿费") == ()          # 费 → 费用 would answer "住宿费谁出"
