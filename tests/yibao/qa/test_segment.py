@@ -37,3 +37,4 @@ def test_who_is_asking_is_not_part_of_the_question():
     assert "财务科" not in strip_asking("财务科问：质量保证金最多能压几个点")
     assert "hr" not in strip_asking("hr想问一下，缴费基数按什么核定").lower()
     assert "质量保证金" in strip_asking("财务科问：质量保证金最多能压几个点")
+    assert "财务科" not in strip_asking("财务科问 搞即时结算以后每个月几号之前要申报")   # chat: no punctuation
