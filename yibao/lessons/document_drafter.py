@@ -192,7 +192,7 @@ def _outside_quotes(text: str, rewrite) -> str:
 
 def doc_title(title: str) -> str:
     """The title as printed inside 《》: the 印发《X》 document, else the whole title (never cut)."""
-    m = re.search(r"(?:印发|转发|公布|发布)《([^》]+)》", title or "")
+    m = re.search(r"(?:^|印发|转发|公布|发布)\s*《([^》]+)》", (title or "").strip())   # "《X》的通知": a cut-off 关于印发
     return m.group(1) if m else (title or "").strip()
 
 

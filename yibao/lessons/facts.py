@@ -113,7 +113,7 @@ def normalise_number_token(tok: str) -> str:
 def short_title(title: str) -> str:
     """《X》 from 关于印发《X》的通知; otherwise the title without the issuer prefix."""
     t = (title or "").strip()
-    m = re.search(r"(?:印发|转发|公布|发布)《([^》]+)》", t)
+    m = re.search(r"(?:^|印发|转发|公布|发布)\s*《([^》]+)》", t)
     if m:
         return m.group(1)
     t = re.sub(r"^.*?(?:局|厅|委员会|委|部|办公室|中心)(?:\s*[\u4e00-\u9fff]{2,12}(?:局|厅|委))*关于", "关于", t)

@@ -98,7 +98,27 @@ def plausible_flip(sentence: str) -> str | None:
     m = _MODAL_WORD.search(sentence)
     if m and _COMPLIANCE.search(sentence[m.end():]):
         return None
+    if m and m.group(0) in _NEGATIVE and not _CONDITION.search(sentence[:m.start()]):
+        return None   # "乙方可以重复收费": nobody believes a ban lifted without a condition
+    if m and _VAGUE.match(sentence[m.end():]):
+        return None   # "药品品种可满足…需求": the weaker word reads as a quibble, not a different rule
     return flipped
+
+
+# "…的，不得" / "未经…" / "除…外": a ban with a condition, whose lifting one might believe
+_CONDITION = re.compile(r"的[，,]|未经|经[^，。]{1,20}(?:同意|批准)|除[^，。]{1,30}外")
+_VAGUE = re.compile(r"(?:当)?(?:满足|保证|确保|符合|达到|与[^，。]{1,20}(?:相符|一致))")
+# the two parties a sentence binds, swapped: "乙方应向甲方报告" → "甲方应向乙方报告" (who does what)
+_PARTY_PAIRS = (("甲方", "乙方"), ("经办机构", "定点医疗机构"), ("经办机构", "定点零售药店"),
+                ("医疗保障行政部门", "经办机构"))
+
+
+def swap_parties(sentence: str) -> str | None:
+    for a, b in _PARTY_PAIRS:
+        if a in sentence and b in sentence and f"非{a}" not in sentence and f"非{b}" not in sentence \
+                and not (a in b or b in a):
+            return sentence.replace(a, "\0").replace(b, a).replace("\0", b)
+    return None
 
 
 def same_reading(a: str, b: str) -> bool:
@@ -258,8 +278,10 @@ def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: st
 
 
 def _false_version(s, index: dict) -> str | None:
-    """A false statement a person might believe: a value swapped from the same document, else a plausible flip."""
-    return swap_value(s.text, index, list(s.facts)) or swap_department(s.text) or plausible_flip(s.text)
+    """A false statement a person might believe: a value swapped from the same document, another
+    department, the two parties swapped, else a plausible flip."""
+    return swap_value(s.text, index, list(s.facts)) or swap_department(s.text) or swap_parties(s.text) \
+        or plausible_flip(s.text)
 
 
 # "向统筹地区经办机构提出变更申请": the body a duty is done towards (a wrong department is a real confusion)

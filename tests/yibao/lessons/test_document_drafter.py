@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from yibao.lessons import ROLES, DocContext, draft_lessons
-from yibao.lessons.provision_quiz import FLIPS, swap_department
+from yibao.lessons.provision_quiz import FLIPS, swap_department, swap_parties
 from yibao.lessons.render import render_lesson
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "nhsa-texts"
@@ -109,8 +109,10 @@ def test_quiz_items_come_from_the_lesson_and_false_ones_flip_or_swap(doc_id):
                 assert original in lesson and squash(stem) not in source, (role, stem)
                 flipped = any(squash(stem) == rx.sub(to, original, count=1) for rx, to in FLIPS)
                 swapped = len(squash(stem)) - len(original) in range(-6, 7) and re.search(r"\d", stem)
-                wrong_department = squash(stem) == squash(swap_department(q.explanation.split("原文：", 1)[1]) or "")
-                assert flipped or swapped or wrong_department, (role, stem)
+                printed = q.explanation.split("原文：", 1)[1]
+                wrong_department = squash(stem) == squash(swap_department(printed) or "")
+                parties_swapped = squash(stem) == squash(swap_parties(printed) or "")
+                assert flipped or swapped or wrong_department or parties_swapped, (role, stem)
 
 
 def test_roles_the_document_does_not_concern_get_no_lesson_but_can_be_added_back():
@@ -222,3 +224,11 @@ def test_the_summary_says_which_earlier_text_is_repealed():
     text = "本通知自2030年1月1日起执行，原《某省关于手术付费有关问题的通知》（某医保发〔2019〕7号）同时废止。"
     assert repealed(text) == "原《某省关于手术付费有关问题的通知》（某医保发〔2019〕7号）"
     assert repealed("本办法自2030年1月1日起施行。") is None
+
+
+def test_a_title_whose_leading_words_were_cut_off_is_still_read_inside_its_brackets():
+    from yibao.lessons.document_drafter import doc_title
+    from yibao.lessons.facts import short_title
+    cut = "《按病种付费医疗保障经办管理规程（2025 版）》的通知"   # the PDF lost "关于印发"
+    assert doc_title(cut) == short_title(cut) == "按病种付费医疗保障经办管理规程（2025 版）"
+    assert doc_title("关于印发\n《医疗保障基金飞行检查管理暂行办法》的通知") == "医疗保障基金飞行检查管理暂行办法"

@@ -18,3 +18,19 @@ def test_printed_sentences_marked_true_are_cut_to_one_but_the_quiz_keeps_three_i
     kept = fewer_verbatim_true(quiz)
     assert [q.answer for q in kept] == ["正确", "30个工作日", "错误"]
     assert len(fewer_verbatim_true([_tf("甲。"), _tf("乙。"), _tf("丙。")])) == 3   # never below three
+
+
+def test_a_ban_is_flipped_only_with_a_condition_and_a_vague_duty_never():
+    from yibao.lessons.provision_quiz import plausible_flip
+    assert plausible_flip("乙方不得重复收费、超标准收费、分解项目收费。") is None        # nobody believes "可以重复收费"
+    assert plausible_flip("未经甲方同意，乙方不得将医保结算设备转借他人。") is not None
+    assert plausible_flip("乙方进销存台账中的药品信息数据应与实际情况一致。") is None   # "可与…一致" is a quibble
+    assert plausible_flip("现场检查应当制作现场笔录，并由当事人签名确认。") is not None
+
+
+def test_two_parties_swapped_make_a_false_statement_on_who_does_what():
+    from yibao.lessons.provision_quiz import swap_parties
+    assert swap_parties("乙方应当按照诊疗规范提供服务，并接受甲方的监督检查。") == \
+        "甲方应当按照诊疗规范提供服务，并接受乙方的监督检查。"
+    assert swap_parties("乙方应当按照诊疗规范提供服务。") is None                          # one party: nothing to swap
+    assert swap_parties("为非定点医疗机构提供医保费用结算的，经办机构解除协议。") is None
