@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .selection import _PARTY as _PARTY_WORD
-from .selection import _PERMITTED, Chosen, _words, benefit_rule, duty_modality, is_boilerplate, subject_of
+from .selection import _PERMITTED, Chosen, _words, benefit_rule, duty_modality, is_boilerplate, subject_of, to_full_stop
 
 HOSPITAL = frozenset({"medical_institution", "medical_staff", "pharmacy", "nursing", "billing"})
 # the subjects whose duties are each audience's own to-dos (the hospital roles get HOSPITAL)
@@ -133,7 +133,18 @@ def _whole(c: Chosen, i: int) -> str:
         m = _MODAL_ANY.search(u.sentences[j].text)
         if m and m.start() > 0:
             return f"{u.sentences[j].text[:m.start()]}……{text}"
-    return text
+    return _with_rest(u, i, text)
+
+
+def _with_rest(u, i: int, text: str) -> str:
+    """"…执行新目录的规定；" goes on to its full stop ("其余18种…继续沿用原支付标准。"), or says it goes on."""
+    j, rest = i, ""
+    while u.sentences[j].text.rstrip().endswith(("；", ";")) and j + 1 < len(u.sentences) and not u.labels[j + 1]:
+        j += 1
+        rest += u.sentences[j].text
+    if not rest:
+        return text
+    return text + rest if len(text) + len(rest) <= MAX_LINE else text + "……"
 
 
 _MODAL_FIRST = re.compile(r"^(?:应当|应|须|必须|不得|严禁|禁止|可以)")
@@ -393,7 +404,7 @@ def quote_duties(duties: list[Duty]) -> None:
         c = d.source
         if c is not None and d.sentence not in c.sentences:
             keep = set(map(id, c.sentences)) | {id(d.sentence)}
-            c.sentences = [x for x in c.unit.sentences if id(x) in keep]
+            c.sentences = to_full_stop(c.unit, [x for x in c.unit.sentences if id(x) in keep])
 
 
 def lead_duty(chosen: list[Chosen], duties: list[Duty]) -> Duty | None:

@@ -48,6 +48,8 @@ def _blankable(sentence: str, fact) -> bool:
     if i < 0 or sentence.count(fact.text) != 1:
         return False
     before, after = sentence[i - 1:i], sentence[i + len(fact.text):i + len(fact.text) + 1]
+    if sentence.count("《", 0, i) > sentence.count("》", 0, i):
+        return False   # a number in another document's title ("《…托拉塞米等2种药品调出…的通知》") is its name
     return not re.match(r"[\d.〔〕\[\]VvＶ]", before or " ") and not re.match(r"[\d.〕号版]", after or " ")
 
 

@@ -443,7 +443,27 @@ def quote_sentences(unit: Unit, actors: tuple[str, ...], limit: int = QUOTE_LIMI
     # a sub-item list reads better with its lead-in sentence
     if keep and 0 not in keep and unit.labels[min(keep)] and len(unit.sentences[0].text) <= 60:
         keep.add(0)
-    return [unit.sentences[i] for i in sorted(keep)]
+    return [unit.sentences[i] for i in sorted(_to_full_stop(unit, keep))]
+
+
+def to_full_stop(unit: Unit, sentences: list) -> list:
+    """The sentences with the rest of each one cut at "；" (see `_to_full_stop`), in reading order."""
+    keep = {i for i, s in enumerate(unit.sentences) if any(s is x for x in sentences)}
+    return [unit.sentences[i] for i in sorted(_to_full_stop(unit, keep))]
+
+
+def _to_full_stop(unit: Unit, keep: set[int]) -> set[int]:
+    """A clause ending in "；" is quoted with the rest of its sentence up to "。": half a sentence can
+    say the opposite ("…的支付范围执行新目录的规定；" without "其余18种…继续沿用原支付标准。").
+    Labelled list items ("（一）…；（二）…") are separate points, not halves."""
+    out = set(keep)
+    for i in sorted(keep):
+        j = i
+        while unit.sentences[j].text.rstrip().endswith(("；", ";")) and j + 1 < len(unit.sentences) \
+                and not unit.labels[j + 1]:
+            j += 1
+            out.add(j)
+    return out
 
 
 def touches(unit: Unit, actors: tuple[str, ...], keywords: tuple[str, ...] = ()) -> bool:

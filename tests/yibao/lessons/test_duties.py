@@ -311,3 +311,14 @@ def test_a_clause_after_a_semicolon_keeps_the_subject_of_its_chain(corpus_dir):
         assert main(["--new", str(corpus_dir / "qinghai-texts" / "qh_yyxy_2025r.txt"), "--role", "收费员"]) == 0
     lines = [x for x in out.getvalue().splitlines() if "邮寄纸质票据" in x and x.startswith("- ")]
     assert lines and all("互联网医院……应为参保人员提供电子票据" in x for x in lines if "照此办理" in x)
+
+
+def test_a_fact_to_remember_goes_on_to_its_full_stop():
+    from yibao.lessons.duties import _with_rest
+
+    class U:
+        sentences = [type("S", (), {"text": t})() for t in
+                     ("21种试点药品的支付范围执行新目录的规定；", "其余18种试点药品继续沿用原支付标准。")]
+        labels = ["", ""]
+    assert _with_rest(U, 0, U.sentences[0].text).endswith("其余18种试点药品继续沿用原支付标准。")
+    assert _with_rest(U, 1, U.sentences[1].text) == U.sentences[1].text

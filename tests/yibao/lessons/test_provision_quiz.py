@@ -34,3 +34,11 @@ def test_two_parties_swapped_make_a_false_statement_on_who_does_what():
         "甲方应当按照诊疗规范提供服务，并接受乙方的监督检查。"
     assert swap_parties("乙方应当按照诊疗规范提供服务。") is None                          # one party: nothing to swap
     assert swap_parties("为非定点医疗机构提供医保费用结算的，经办机构解除协议。") is None
+
+
+def test_a_number_in_another_document_s_title_is_never_blanked():
+    from yibao.document.model import Fact
+    from yibao.lessons.provision_quiz import _blankable
+    sentence = "《关于将注射用托拉塞米等2种药品调出试点名单的通知》不再执行，21种试点药品的支付范围执行新目录。"
+    assert not _blankable(sentence, Fact("number", "2种", "2", "种", None))
+    assert _blankable(sentence, Fact("number", "21种", "21", "种", None))

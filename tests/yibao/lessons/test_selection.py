@@ -120,3 +120,16 @@ def test_what_the_patient_pays_is_a_benefit_rule_wherever_the_patient_stands():
     doc = parse_document("关于执行药品目录的通知\n\n一、支付标准。实际市场价格超出支付标准的，超出部分由参保人员承担。\n")
     sentence = [s for p in doc.provisions for s in p.sentences if "承担" in s.text][0]
     assert benefit_rule(sentence) == {"insured", "billing"}
+
+
+def test_half_a_sentence_is_never_quoted():
+    """"…执行新目录的规定；" without "其余18种…继续沿用原支付标准。" says the opposite of the text."""
+    from yibao.lessons.selection import _to_full_stop
+
+    class U:
+        sentences = [type("S", (), {"text": t})() for t in
+                     ("不再执行，21种试点药品的支付范围执行新目录的规定；", "其余18种试点药品继续沿用原支付标准。",
+                      "（一）各地要及时挂网；", "（二）各地要及时结算。")]
+        labels = ["", "", "（一）", "（二）"]
+    assert _to_full_stop(U, {0}) == {0, 1}
+    assert _to_full_stop(U, {2}) == {2}       # a list item is a point of its own, not half a sentence
