@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .case_quiz import actions_in, case_item
 from .model import QuizItem
 from .quiz import number_distractors
 
@@ -185,8 +186,10 @@ def truefalse_item(ref: str, sentence: str, short: str, *, false_version: str | 
                     f"{ref}原文如此。")
 
 
-def _candidates(c, doc_facts: list, short: str, make_false: list[bool], keep=None) -> list[QuizItem]:
-    """Every item one quoted provision offers: fill-ins on its facts, then true/false on its duties."""
+def _candidates(c, doc_facts: list, short: str, make_false: list[bool], keep=None,
+                pool: list | None = None) -> list[QuizItem]:
+    """Every item one quoted provision offers: a situation's action, fill-ins on its facts, then
+    true/false on its duties. pool: the situations and actions of the lesson's provisions."""
     from .selection import is_boilerplate
 
     ref = c.unit.ref.replace("/", "").replace("、", "")
@@ -194,7 +197,11 @@ def _candidates(c, doc_facts: list, short: str, make_false: list[bool], keep=Non
               and (keep is None or keep(s))]
     items: list[QuizItem] = []
     asked: set[str] = set()   # never two questions on one sentence
-    for s in usable:
+    case = next((it for s in usable if (it := case_item(ref, s.text, pool or [], short))), None)
+    if case:
+        items.append(case)
+        asked.add(case.explanation.split("原文：", 1)[1])
+    for s in (s for s in usable if s.text not in asked):
         for fact in new_values_first(s.text, s.facts):
             item = fill_item(ref, s.text, fact, doc_facts, short)
             if item:
@@ -226,7 +233,8 @@ def build(chosen: list, doc_facts: list, short: str, limit: int = 5, keep=None) 
     and false statements. keep: which sentences may be asked about."""
     make_false = [True]
     index = value_index(doc_facts)
-    per_unit = [_candidates(c, index, short, make_false, keep) for c in chosen]
+    pool = actions_in([s.text for c in chosen for s in c.unit.sentences])
+    per_unit = [_candidates(c, index, short, make_false, keep, pool) for c in chosen]
     out: list[QuizItem] = []
     seen: set[str] = set()
     depth = 0
@@ -338,6 +346,8 @@ def build_on_duties(duties: list, doc_facts: list, short: str, limit: int = 5,
     from .selection import is_boilerplate
 
     index = value_index(doc_facts)
+    pool = actions_in([s.text for d in duties if d.source is not None for s in d.source.unit.sentences] +
+                      [d.sentence.text for d in duties if d.sentence is not None])
     out: list[QuizItem] = []
     later: list[tuple[QuizItem, str]] = []
     asked: set[str] = set()
@@ -351,7 +361,8 @@ def build_on_duties(duties: list, doc_facts: list, short: str, limit: int = 5,
         choice = statement_choice(d.ref, s.text, s.facts, index, short)
         false_version = _false_version(s, index)
         tf = truefalse_item(d.ref, s.text, short, false_version=false_version) if false_version else None
-        best = fill or towards or (choice if _swaps_value(choice, s.text) else None)
+        case = case_item(d.ref, s.text, pool, short) if sum("情境题" in q.question for q in out) < 2 else None
+        best = fill or case or towards or (choice if _swaps_value(choice, s.text) else None)
         if best is None:
             best = tf if sum(q.kind == "truefalse" for q in out) < 2 else choice
         if best and all(best.question != q.question for q in out):

@@ -1,0 +1,70 @@
+"""Situational quiz items: "遇到这种情况，该怎么做？".
+
+A conditional duty ("当事人提出回避申请的，医疗保障行政部门应当依法审查。") becomes a question on
+its situation, answered by its action; the wrong options are the actions the same document
+requires in other situations, so each option is a real rule, only not this situation's.
+"""
+from __future__ import annotations
+
+import re
+
+from .model import QuizItem
+
+_CASE = re.compile(r"^(?:（[一二三四五六七八九十]+）|\d+[.．、])?(?P<cond>[^。；：]{6,50}?的)，"
+                   r"(?P<who>[^，。；]{0,16}?)(?:应当|(?<![相对适反供回效响])应(?![用急对该收受])|必须|(?<![必无])须)"
+                   r"(?P<act>[^。；]{4,60})[。；]?$")
+# a 的 that ends a noun phrase ("按照…的"), or a situation too vague to picture ("具备条件的")
+_NOT_A_SITUATION = re.compile(r"(?:^|，)(?:对|按照|根据|依照)[^，]{0,8}的$|所称.*的$|(?:具备|符合|有)条件的$")
+MIN_WRONG = 2
+
+
+def situation(sentence: str) -> tuple[str, str, str] | None:
+    """(situation, who acts, the action) of a conditional duty, or None."""
+    m = _CASE.match(sentence.strip())
+    if not m or _NOT_A_SITUATION.search(m["cond"]):
+        return None
+    return m["cond"], m["who"].strip(), m["act"].strip()
+
+
+def actions_in(sentences: list[str]) -> list[tuple[str, str]]:
+    """(situation, action) of every conditional duty among the sentences, once each."""
+    out: list[tuple[str, str]] = []
+    for text in sentences:
+        parts = situation(text)
+        if parts and (parts[0], parts[2]) not in out:
+            out.append((parts[0], parts[2]))
+    return out
+
+
+def case_item(ref: str, sentence: str, pool: list[tuple[str, str]], short: str) -> QuizItem | None:
+    """"情境：符合立案标准的，应当怎么做？" with its action among other situations' actions."""
+    parts = situation(sentence)
+    if parts is None:
+        return None
+    cond, who, act = parts
+    wrong: list[str] = []
+    for other_cond, other_act in pool:
+        if other_cond == cond or _overlap(other_act, act) or any(_overlap(other_act, w) for w in wrong) \
+                or _about(other_act, cond):
+            continue
+        wrong.append(other_act)
+        if len(wrong) == 3:
+            break
+    if len(wrong) < MIN_WRONG:
+        return None
+    return QuizItem("choice", f"情境题：根据《{short}》{ref}，{cond}，{who}应当怎么做？", act, wrong, ref,
+                    f"{ref}原文：{sentence}")
+
+
+def _about(action: str, cond: str) -> bool:
+    """An action on the situation's own subject ("门诊慢特病…认定" for "为门诊慢特病参保人员服务的")
+    may be right there too: never a wrong option."""
+    return any(action[i:i + 3] in cond for i in range(len(action) - 2) if "的" not in action[i:i + 3])
+
+
+def _overlap(a: str, b: str) -> bool:
+    """Two actions too alike to be told apart (one holds the other, or they share most characters)."""
+    if a in b or b in a:
+        return True
+    shared = len(set(a) & set(b))
+    return shared >= 0.7 * min(len(set(a)), len(set(b)))
