@@ -134,3 +134,9 @@ def test_points_ask_for_a_rate_and_a_reward_for_an_amount():
     assert "ratio" in wanted("质量保证金最多能压几个点？")
     assert "money" in wanted("举报人最多能拿到多少奖励")
     assert "money" not in wanted("举报有奖励吗")
+
+
+def test_a_time_limit_is_a_span_not_a_date():
+    assert holds("time_limit", "应在15个工作日内办结")
+    assert holds("time_limit", "每年12月底前报送")
+    assert not holds("time_limit", "自2024年10月1日起施行")   # a date says when, not how long
