@@ -63,8 +63,9 @@ def _about(action: str, cond: str) -> bool:
 
 
 def _overlap(a: str, b: str) -> bool:
-    """Two actions too alike to be told apart (one holds the other, or they share most characters)."""
-    if a in b or b in a:
-        return True
-    shared = len(set(a) & set(b))
-    return shared >= 0.7 * min(len(set(a)), len(set(b)))
+    """Two actions too alike to be told apart: they share a word ("记入笔录" / "在笔录上注明情况")."""
+    pairs = {a[i:i + 2] for i in range(len(a) - 1)} - _FILLER
+    return any(b[i:i + 2] in pairs for i in range(len(b) - 1))
+
+
+_FILLER = {"并在", "应当", "及时", "按照", "规定", "相关", "进行", "有关", "做好"}

@@ -329,7 +329,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
                                         keep=lambda s: not duties_mod.is_fragment(s.text)
                                         and (role == "agency" or duties_mod.not_bureau_work(s)))
         quiz += [q for q in more if q.question not in seen][:limit - len(quiz)]
-    quiz = provision_quiz.fewer_verbatim_true(quiz)
+    quiz = provision_quiz.fewer_verbatim_true(provision_quiz.without_repeats(quiz))
     if len(quiz) < 3:
         flags.append("quiz_short")
     # 条文（按章）: the provisions in reading order, grouped by the part (章, 一、) they sit in

@@ -3,8 +3,9 @@
 - fill-in: a whole fact (number+unit, time limit, date) is blanked; distractors are other values of
   the same kind and unit from the same document, then near values of the same unit;
 - true: a quoted sentence as printed;
-- false: the quoted sentence with its modality flipped (应当↔可以, 不得↔可以) or one value swapped for
-  another value of the same unit from the same document. Characters are never corrupted.
+- false: the quoted sentence with its modality flipped (a duty may be skipped: 应当 → 可以不; a ban
+  lifted: 不得 → 可以; a permission made a duty: 可以 → 应当) or one value swapped for another value of
+  the same unit from the same document. Characters are never corrupted.
 """
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ from .model import QuizItem
 from .quiz import number_distractors
 
 BLANK = "（\u3000\u3000）"
-# modality flips, strongest word first: a duty becomes a permission, a permission a duty
+# modality flips, strongest word first. A duty becomes one that may be skipped ("应当X" → "可以不X"):
+# "可以X" alone would still be true of a duty, and a trainee answering 正确 would be right.
 FLIPS = [(re.compile(p), to) for p, to in (
-    (r"不得", "可以"), (r"严禁", "可以"), (r"禁止", "允许"), (r"应当", "可以"), (r"必须", "可以"),
-    (r"(?<![相对适反供回效响])应(?![用急对该收受])", "可"), (r"(?<![主需重必纲只还])要(?![求点素件是])", "可以"),
+    (r"不得", "可以"), (r"严禁", "可以"), (r"禁止", "允许"), (r"应当", "可以不"), (r"必须", "可以不"),
+    (r"(?<![相对适反供回效响])应(?![用急对该收受])", "可以不"), (r"(?<![主需重必纲只还])要(?![求点素件是])", "可以不"),
     (r"可以", "应当"))]
 _MAX_STEM = 160
 
@@ -111,17 +113,6 @@ def plausible_flip(sentence: str) -> str | None:
 # "…的，不得" / "未经…" / "除…外": a ban with a condition, whose lifting one might believe
 _CONDITION = re.compile(r"的[，,]|未经|经[^，。]{1,20}(?:同意|批准)|除[^，。]{1,30}外")
 _VAGUE = re.compile(r"(?:当)?(?:满足|保证|确保|符合|达到|与[^，。]{1,20}(?:相符|一致))")
-# the two parties a sentence binds, swapped: "乙方应向甲方报告" → "甲方应向乙方报告" (who does what)
-_PARTY_PAIRS = (("甲方", "乙方"), ("经办机构", "定点医疗机构"), ("经办机构", "定点零售药店"),
-                ("医疗保障行政部门", "经办机构"))
-
-
-def swap_parties(sentence: str) -> str | None:
-    for a, b in _PARTY_PAIRS:
-        if a in sentence and b in sentence and f"非{a}" not in sentence and f"非{b}" not in sentence \
-                and not (a in b or b in a):
-            return sentence.replace(a, "\0").replace(b, a).replace("\0", b)
-    return None
 
 
 def same_reading(a: str, b: str) -> bool:
@@ -166,15 +157,27 @@ def verbatim_true(item: QuizItem) -> bool:
     return item.kind == "truefalse" and item.answer == "正确"
 
 
-def fewer_verbatim_true(quiz: list[QuizItem], keep_at_least: int = 3, most: int = 1) -> list[QuizItem]:
-    """Drop "mark this printed sentence 正确" items beyond `most`, never below `keep_at_least` items:
-    a row of them teaches that the answer is always 正确."""
+def fewer_verbatim_true(quiz: list[QuizItem], keep_at_least: int = 3) -> list[QuizItem]:
+    """Drop "mark this printed sentence 正确" items beyond the number of false statements (at least one
+    stays), never below `keep_at_least` items: a row of either answer teaches the answer, not the rule."""
     out = list(quiz)
+    most = max(1, sum(1 for q in quiz if q.kind == "truefalse" and q.answer == "错误"))
     for item in reversed(quiz):
         if len(out) <= keep_at_least or sum(map(verbatim_true, out)) <= most:
             break
         if verbatim_true(item):
             out.remove(item)
+    return out
+
+
+def without_repeats(quiz: list[QuizItem]) -> list[QuizItem]:
+    """One item per sentence and per blank: the same answer among the same options is asked once."""
+    out: list[QuizItem] = []
+    for q in quiz:
+        if any(q.kind == "choice" and (q.answer, sorted(q.distractors)) == (o.answer, sorted(o.distractors)) or
+               ("原文：" in q.explanation and q.explanation == o.explanation) for o in out):
+            continue
+        out.append(q)
     return out
 
 
@@ -289,9 +292,9 @@ def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: st
 
 def _false_version(s, index: dict) -> str | None:
     """A false statement a person might believe: a value swapped from the same document, another
-    department, the two parties swapped, else a plausible flip."""
-    return swap_value(s.text, index, list(s.facts)) or swap_department(s.text) or swap_parties(s.text) \
-        or plausible_flip(s.text)
+    department, else a plausible flip. (Swapping 甲方 and 乙方 was tried: "甲方应当按照临床路径提供诊疗服务"
+    is a give-away.)"""
+    return swap_value(s.text, index, list(s.facts)) or swap_department(s.text) or plausible_flip(s.text)
 
 
 # "向统筹地区经办机构提出变更申请": the body a duty is done towards (a wrong department is a real confusion)

@@ -27,5 +27,12 @@ def test_an_action_on_the_situation_s_own_subject_is_never_a_wrong_option():
     assert case_item("第十五条", doc[0], actions_in(doc), "协议") is None   # one wrong option left: too few
 
 
+def test_an_action_sharing_a_word_with_the_answer_is_never_a_wrong_option():
+    doc = ["当事人拒绝签收的，应当在笔录或者其他材料上注明情况。", "当事人拒绝接受调查的，应当记入笔录。",
+           "符合立案标准的，应当及时立案。", "当事人提出回避申请的，应当依法审查。"]
+    item = case_item("第二十条", doc[0], actions_in(doc), "规定")
+    assert "记入笔录" not in item.distractors
+
+
 def test_a_vague_situation_is_not_asked():
     assert situation("乙方具备条件的，应为参保人员开具电子外配处方。") is None

@@ -28,17 +28,28 @@ def test_a_ban_is_flipped_only_with_a_condition_and_a_vague_duty_never():
     assert plausible_flip("现场检查应当制作现场笔录，并由当事人签名确认。") is not None
 
 
-def test_two_parties_swapped_make_a_false_statement_on_who_does_what():
-    from yibao.lessons.provision_quiz import swap_parties
-    assert swap_parties("乙方应当按照诊疗规范提供服务，并接受甲方的监督检查。") == \
-        "甲方应当按照诊疗规范提供服务，并接受乙方的监督检查。"
-    assert swap_parties("乙方应当按照诊疗规范提供服务。") is None                          # one party: nothing to swap
-    assert swap_parties("为非定点医疗机构提供医保费用结算的，经办机构解除协议。") is None
-
-
 def test_a_number_in_another_document_s_title_is_never_blanked():
     from yibao.document.model import Fact
     from yibao.lessons.provision_quiz import _blankable
     sentence = "《关于将注射用托拉塞米等2种药品调出试点名单的通知》不再执行，21种试点药品的支付范围执行新目录。"
     assert not _blankable(sentence, Fact("number", "2种", "2", "种", None))
     assert _blankable(sentence, Fact("number", "21种", "21", "种", None))
+
+
+def test_a_duty_flipped_is_one_that_may_be_skipped():
+    """"可以制作现场笔录" is still true of a duty; "可以不制作" is not."""
+    from yibao.lessons.provision_quiz import flip
+    assert flip("现场检查应当制作现场笔录。") == "现场检查可以不制作现场笔录。"
+    assert flip("当事人确有经济困难的，可以提出延期缴纳罚款的申请。") == "当事人确有经济困难的，应当提出延期缴纳罚款的申请。"
+
+
+def test_as_many_printed_sentences_true_as_false_statements():
+    quiz = [_tf("甲。"), _tf("乙。", "错误"), _tf("丙。"), _tf("丁。", "错误"), _tf("戊。")]
+    assert [q.answer for q in fewer_verbatim_true(quiz)] == ["正确", "错误", "正确", "错误"]
+
+
+def test_the_same_blank_is_asked_once():
+    from yibao.lessons.provision_quiz import without_repeats
+    a = QuizItem("choice", "根据《规程》第二十九条，填空：记分达到（　　）的，暂停…", "9分", ["6分", "12分"], "第二十九条")
+    b = QuizItem("choice", "根据《规程》第二十九条第二款，填空：记分达到（　　）的，暂停…", "9分", ["12分", "6分"], "第二十九条")
+    assert without_repeats([a, b, _tf("甲。"), _tf("乙。")]) == [a, _tf("甲。"), _tf("乙。")]
