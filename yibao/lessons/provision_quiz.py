@@ -363,7 +363,9 @@ def build_on_duties(duties: list, doc_facts: list, short: str, limit: int = 5,
         towards = recipient_item(d.ref, s.text, bodies or [], short)
         choice = statement_choice(d.ref, s.text, s.facts, index, short)
         false_version = _false_version(s, index)
-        tf = truefalse_item(d.ref, s.text, short, false_version=false_version) if false_version else None
+        true_due = sum(q.answer == "错误" for q in out) > sum(verbatim_true(q) for q in out)   # balance the key
+        tf = truefalse_item(d.ref, s.text, short, false_version=None if true_due else false_version) \
+            if false_version else None
         case = case_item(d.ref, s.text, pool, short) if sum("情境题" in q.question for q in out) < 2 else None
         best = fill or case or towards or (choice if _swaps_value(choice, s.text) else None)
         if best is None:
