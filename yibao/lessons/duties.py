@@ -184,7 +184,7 @@ def _head(text: str) -> str:
 
 # parties outside the hospital that config/actors.yaml may not list: inspection teams, bureaus, firms,
 # and the inspector's own procedures (现场检查应当制作笔录)
-_PARTY = r"(?:采购机构|检查组|工作组|专家组|评估小组|检查人员|执法人员|部门|医保局|医疗保障局|中心|委员会|人民政府|政府|企业|经营者|公司|甲方|机关|平台|现场检查|飞行检查|检查|核查|稽核|评估)"
+_PARTY = r"(?:采购机构|检查组|工作组|专家组|评估小组|检查人员|执法人员|办案人员|部门|医保局|医疗保障局|中心|委员会|人民政府|政府|企业|经营者|公司|甲方|机关|平台|现场检查|飞行检查|检查|核查|稽核|评估)"
 _PARTY_HEAD = re.compile(_PARTY + r"$")
 _PARTY_LEAD = re.compile(r"^[^，。；]{0,8}?(?<!被)" + _PARTY + r"(?!对象)")
 
@@ -541,7 +541,7 @@ def key_facts(chosen: list[Chosen], shown: list[Duty], role: str, actors: tuple[
 MAX_SAFEGUARDS = 2
 # what an inspector or a bureau must do towards the hospital that the hospital can check on the spot
 _SAFEGUARD = re.compile(r"出示|送达|告知其|书面通知|至少有?\d|不少于\d|回避|听取[^，。]{0,8}意见|陈述|申辩|签字|确认")
-_INSPECTION = re.compile(r"检查组|检查人员|执法人员|现场检查|飞行检查|核查|稽核")
+_INSPECTION = re.compile(r"检查组|检查人员|执法人员|办案人员|现场检查|飞行检查|核查|稽核")
 
 
 def safeguards(chosen: list[Chosen], units: list, role: str) -> list[Duty]:
