@@ -54,6 +54,7 @@ SIMILAR = 0.905           # cosine at which a provision is close in meaning to t
 SIMILAR_COVERAGE = 0.2    # … and the share of the question's weight it must still hold,
 SIMILAR_WHOLE = 2         # … or this many of its words whole (a long question full of staff context)
 MIN_SIMILARITY = 0.89     # below this a provision supports no answer, whatever words it shares …
+DETAIL_SLACK = 0.01      # … less for a provision holding the detail asked for and the topic
 PLAIN_COVERAGE = 0.8      # … unless it holds this share of the question's weight, two words of it whole
 TOPIC_SIMILARITY = 0.92   # at this cosine a provision holding the kind of answer asked for (a number of
                           # days, a date) needs not hold the question's weightiest noun
@@ -220,7 +221,10 @@ def why_not(s: _Scored, need: Needs, plain_words: bool = False) -> list[str]:
     # a short question scores low cosines: plain words holding most of it are not overruled (this
     # lets it be answered; it does not move such a provision ahead of the others)
     plain = plain_words and words and s.coverage >= PLAIN_COVERAGE and s.whole >= SIMILAR_WHOLE
-    if s.similarity < MIN_SIMILARITY and not plain:
+    # a provision holding the question's topic and the very kind of answer it asks for (a rate, a
+    # number of days) needs a little less closeness: short chat questions score low cosines
+    detail = bool(need.kinds or need.unit) and not reasons
+    if s.similarity < MIN_SIMILARITY - (DETAIL_SLACK if detail else 0.0) and not plain:
         reasons.append(f"语义不够接近（{s.similarity:.3f} < {MIN_SIMILARITY}）")
     if not (words or meaning):
         short = [f"词的权重 {s.coverage:.0%} < {MIN_COVERAGE:.0%}"] if s.coverage < MIN_COVERAGE else []

@@ -275,3 +275,19 @@ def test_a_noun_the_texts_never_use_is_read_by_its_head():
     assert "药品" in _head_words("降压药")      # a kind of 药品
     assert _head_words("分会") == ("分",)       # "记分到多少分会被停": 分 glued to 会
     assert _head_words("住宿费") == ()          # 费 → 费用 would answer "住宿费谁出"
+
+
+def test_a_provision_holding_the_rate_asked_for_needs_a_little_less_closeness():
+    """"DRG质保金最多扣几个点" is short: the provision stating "不超过5%" scores a low cosine."""
+    from yibao.qa.answer import MIN_SIMILARITY, Needs, _Scored, why_not
+    from yibao.qa.index import Hit
+    from yibao.qa.intent import unit_asked, wanted
+    hit = Hit(1, 1, 1, "第二十六条", "可预留一定比例（不超过5%）作为质量保证金。", 1.0, frozenset({"质量保证金", "不超过"}))
+    need = Needs(2, tuple(k for k in wanted("质保金最多扣几个点") if k == "ratio"), unit_asked("质保金最多扣几个点"))
+    close = _Scored(hit, 0.51, 2, 1.0, 4, whole=2, topic=True, similarity=MIN_SIMILARITY - 0.004)
+    far = _Scored(hit, 0.51, 2, 1.0, 4, whole=2, topic=True, similarity=MIN_SIMILARITY - 0.02)
+    assert need.kinds == ("ratio",) and why_not(close, need) == []
+    assert why_not(far, need) != []
+    no_rate = _Scored(Hit(2, 1, 1, "第十四条", "被扣除的质量保证金不得作为医保欠费处理。", 1.0, frozenset()), 0.51, 2, 1.0, 4,
+                      whole=2, topic=True, similarity=MIN_SIMILARITY - 0.004)
+    assert why_not(no_rate, need) != []        # without the rate it gets no slack

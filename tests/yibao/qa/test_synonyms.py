@@ -37,3 +37,8 @@ def test_the_points_someone_was_given_are_记分():
 def test_not_passed_is_the_text_s_不通过():
     assert pattern_words("特例单议申请没通过的病例怎么付费") == ["不通过"]
     assert pattern_words("结果专家没给通过") == ["不通过"]
+
+
+def test_short_forms_of_fund_words():
+    from yibao.qa.synonyms import equivalents
+    assert "质量保证金" in equivalents("质保金")
