@@ -330,6 +330,13 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
                                         and (role == "agency" or duties_mod.not_bureau_work(s)))
         quiz += [q for q in more if q.question not in seen][:limit - len(quiz)]
     quiz = provision_quiz.fewer_verbatim_true(provision_quiz.without_repeats(quiz))
+    if len(quiz) < 3:   # a short text with nothing else to ask: a duty's modality flipped
+        seen = {q.question for q in quiz}
+        more = provision_quiz.build(chosen, plan.facts, short, limit=limit, flips=True,
+                                    keep=lambda s: not duties_mod.is_fragment(s.text)
+                                    and (role == "agency" or duties_mod.not_bureau_work(s)))
+        quiz += [q for q in more if q.question not in seen and q.answer == "错误"][:3 - len(quiz)]
+        quiz = provision_quiz.fewer_verbatim_true(provision_quiz.without_repeats(quiz))
     if len(quiz) < 3:
         flags.append("quiz_short")
     # 条文（按章）: the provisions in reading order, grouped by the part (章, 一、) they sit in

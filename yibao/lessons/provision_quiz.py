@@ -69,8 +69,10 @@ def fill_item(ref: str, sentence: str, fact, doc_facts: list, short: str) -> Qui
         return None
     if not re.search(r"\d", fact.text) or _SERIAL.search(fact.text):
         return None  # "三种", "一批": counts in words make poor blanks; "2.0版", "27号" are names, not amounts
+    if re.search(r"(?:今年|明年|本年|当年)$", sentence[:sentence.find(fact.text)]):
+        return None  # "今年（　）": the lesson says "2024年9月底前", a blank cannot
     distractors = _same_kind_values(fact, doc_facts)[:3]
-    if len(distractors) < 3 and fact.kind == "number":
+    if len(distractors) < 3 and fact.kind in ("number", "time_limit"):
         distractors += [d for d in number_distractors(fact.text, [], []) if d not in distractors][:3 - len(distractors)]
     if len(distractors) < 2:
         return None
@@ -125,11 +127,13 @@ _SERIAL = re.compile(r"[版号]$|^[Vv]")
 
 def swap_value(sentence: str, doc_facts: list, facts_here: list) -> str | None:
     for fact in facts_here:
-        if fact.kind != "number" or not re.search(r"\d", fact.text) or not _blankable(sentence, fact) or \
-                _SERIAL.search(fact.text):
+        if fact.kind not in ("number", "time_limit") or not re.search(r"\d", fact.text) or \
+                not _blankable(sentence, fact) or _SERIAL.search(fact.text):
             continue
-        # never a value the sentence already states ("从300元提高至520元" → "从520元提高至520元")
-        others = [v for v in _same_kind_values(fact, doc_facts) if re.search(r"\d", v) and v not in sentence]
+        # never a value the sentence already states ("从300元提高至520元" → "从520元提高至520元");
+        # the document's other values of the unit first, else a near one ("2个工作日" → "3个工作日")
+        others = [v for v in _same_kind_values(fact, doc_facts) + number_distractors(fact.text, [], [])
+                  if re.search(r"\d", v) and v not in sentence]
         if others:
             return sentence.replace(fact.text, others[0], 1)
     return None
@@ -190,7 +194,7 @@ def truefalse_item(ref: str, sentence: str, short: str, *, false_version: str | 
 
 
 def _candidates(c, doc_facts: list, short: str, make_false: list[bool], keep=None,
-                pool: list | None = None) -> list[QuizItem]:
+                pool: list | None = None, flips: bool = False) -> list[QuizItem]:
     """Every item one quoted provision offers: a situation's action, fill-ins on its facts, then
     true/false on its duties. pool: the situations and actions of the lesson's provisions."""
     from .selection import is_boilerplate
@@ -220,24 +224,25 @@ def _candidates(c, doc_facts: list, short: str, make_false: list[bool], keep=Non
     for s in sorted((s for s in usable if s.text not in asked), key=lambda s: s.modality == "statement"):
         false_version = None
         if make_false[0]:  # a false statement needs a sentence that can be flipped or swapped
-            false_version = _false_version(s, doc_facts)
+            false_version = _false_version(s, doc_facts, flips)
             if false_version is None:
-                other = next((x for x in usable if x is not s and _false_version(x, doc_facts)), None)
+                other = next((x for x in usable if x is not s and x.text not in asked
+                              and _false_version(x, doc_facts, flips)), None)
                 if other is not None:
-                    s, false_version = other, _false_version(other, doc_facts)
+                    s, false_version = other, _false_version(other, doc_facts, flips)
         items.append(truefalse_item(ref, s.text, short, false_version=false_version))
         if false_version or not make_false[0]:
             make_false[0] = not make_false[0]
     return items
 
 
-def build(chosen: list, doc_facts: list, short: str, limit: int = 5, keep=None) -> list[QuizItem]:
+def build(chosen: list, doc_facts: list, short: str, limit: int = 5, keep=None, flips: bool = False) -> list[QuizItem]:
     """3–5 items: the best item of each quoted provision first, then the next ones, alternating true
     and false statements. keep: which sentences may be asked about."""
     make_false = [True]
     index = value_index(doc_facts)
     pool = actions_in([s.text for c in chosen for s in c.unit.sentences])
-    per_unit = [_candidates(c, index, short, make_false, keep, pool) for c in chosen]
+    per_unit = [_candidates(c, index, short, make_false, keep, pool, flips) for c in chosen]
     out: list[QuizItem] = []
     seen: set[str] = set()
     depth = 0
@@ -257,7 +262,8 @@ _MODAL_WORD = re.compile(r"不得|严禁|禁止|应当|必须|(?<![相对适反�
                          r"(?<![主需重必纲只还])要(?![求点素件是])|可以")
 
 
-def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: str) -> QuizItem | None:
+def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: str,
+                     modal_options: bool = False) -> QuizItem | None:
     """"下列哪一项符合原文": the sentence as printed among its modality flip and its value swapped for
     other values of the same kind and unit in the same document."""
     wrong = []
@@ -271,7 +277,7 @@ def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: st
                 continue
             wrong.append(sentence.replace(fact.text, other, 1))
     m = _MODAL_WORD.search(sentence)
-    if m and plausible_flip(sentence):   # the other duties the sentence could have stated
+    if m and plausible_flip(sentence) and modal_options:   # the other duties the sentence could have stated
         wrong.append(flip(sentence))
         conditional = "的，" in sentence[:m.start()]   # "…的，应当…": its opposite is a rule one might believe
         for other in ("不得", "应当", "可以"):
@@ -290,11 +296,13 @@ def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: st
                     f"{ref}原文如此；其余选项改了原文的用词或数值。")
 
 
-def _false_version(s, index: dict) -> str | None:
+def _false_version(s, index: dict, flips: bool = False) -> str | None:
     """A false statement a person might believe: a value swapped from the same document, another
-    department, else a plausible flip. (Swapping 甲方 and 乙方 was tried: "甲方应当按照临床路径提供诊疗服务"
-    is a give-away.)"""
-    return swap_value(s.text, index, list(s.facts)) or swap_department(s.text) or plausible_flip(s.text)
+    department; a modality flip only when asked (`flips`: a short text with nothing else to ask). Two
+    trainers' reviews found flips the quiz's weakest items: "见到'可以'就选错误" answers them unread.
+    (Swapping 甲方 and 乙方 was tried too: "甲方应当按照临床路径提供诊疗服务" is a give-away.)"""
+    return swap_value(s.text, index, list(s.facts)) or swap_department(s.text) or \
+        (plausible_flip(s.text) if flips else None)
 
 
 # "向统筹地区经办机构提出变更申请": the body a duty is done towards (a wrong department is a real confusion)
