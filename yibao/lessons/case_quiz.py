@@ -18,19 +18,32 @@ _NOT_A_SITUATION = re.compile(r"(?:^|，)(?:对|按照|根据|依照)[^，]{0,8}
 MIN_WRONG = 2
 
 
+# lessons are for the hospital's side: a situation where the bureau or its inspectors act is not asked
+_HOSPITAL_SIDE = re.compile(r"乙方|医疗机构|医药机构|零售药店|药店|医院|医务人员|医师|医生|药师|护士|收费|参保人员|参保人")
+MIN_ACTION = 6   # "提出申请", "立即解除": a scrap, not an action one could mistake for the right one
+
+
 def situation(sentence: str) -> tuple[str, str, str] | None:
-    """(situation, who acts, the action) of a conditional duty, or None."""
+    """(situation, who acts, the action) of a hospital-side conditional duty, or None."""
     m = _CASE.match(sentence.strip())
-    if not m or _NOT_A_SITUATION.search(m["cond"]):
+    if not m or _NOT_A_SITUATION.search(m["cond"]) or not _HOSPITAL_SIDE.search(m["who"]):
         return None
     return m["cond"], m["who"].strip(), m["act"].strip()
 
 
+_DUTY = re.compile(r"^(?:（[一二三四五六七八九十]+）|\d+[.．、])?(?P<who>[^，。；：]{1,16}?)"
+                   r"(?:应当|(?<![相对适反供回效响])应(?![用急对该收受])|必须|(?<![必无])须)(?P<act>[^。；]{4,60})[。；]?$")
+
+
 def actions_in(sentences: list[str]) -> list[tuple[str, str]]:
-    """(situation, action) of every conditional duty among the sentences, once each."""
+    """(situation, action) of every hospital-side duty among the sentences, once each; a duty
+    without a situation has "" (its action is still a believable wrong option elsewhere)."""
     out: list[tuple[str, str]] = []
     for text in sentences:
         parts = situation(text)
+        if parts is None:
+            m = _DUTY.match(text.strip())
+            parts = ("", m["who"], m["act"].strip()) if m and _HOSPITAL_SIDE.search(m["who"]) else None
         if parts and (parts[0], parts[2]) not in out:
             out.append((parts[0], parts[2]))
     return out
@@ -45,7 +58,7 @@ def case_item(ref: str, sentence: str, pool: list[tuple[str, str]], short: str) 
     wrong: list[str] = []
     for other_cond, other_act in pool:
         if other_cond == cond or _overlap(other_act, act) or any(_overlap(other_act, w) for w in wrong) \
-                or _about(other_act, cond):
+                or _about(other_act, cond) or not _comparable(other_act, act):
             continue
         wrong.append(other_act)
         if len(wrong) == 3:
@@ -54,6 +67,11 @@ def case_item(ref: str, sentence: str, pool: list[tuple[str, str]], short: str) 
         return None
     return QuizItem("choice", f"情境题：根据《{short}》{ref}，{cond}，{who}应当怎么做？", act, wrong, ref,
                     f"{ref}原文：{sentence}")
+
+
+def _comparable(wrong: str, right: str) -> bool:
+    """A wrong option of about the answer's length and a whole action: the right one is not the long one."""
+    return len(wrong) >= MIN_ACTION and not wrong.endswith(("：", ":")) and 0.5 <= len(wrong) / len(right) <= 2.0
 
 
 def _about(action: str, cond: str) -> bool:
