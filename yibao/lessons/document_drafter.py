@@ -136,7 +136,7 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
         key = "本文件与本岗位直接相关的内容较少。"
     if effective:
         when = (f"{facts.fmt_cn_date(effective)}起执行。" if plain
-                else f"自{facts.fmt_cn_date(effective)}起施行；请在{deadline_cn}前完成学习、测验并确认。")
+                else f"{printed_start(ctx.text, effective)}；请在{deadline_cn}前完成学习、测验并确认。")
     else:
         when = ("什么时候开始执行，以官方通知为准。" if plain
                 else f"原文未写明施行日期（发布日期见文末）；请在{deadline_cn}前完成学习、测验并确认。")
@@ -144,6 +144,17 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
     if gone:   # what staff must stop following: "原《…》（…号）同时废止"
         when += f"{gone}同时废止。"
     return [intro, key, when]
+
+
+_START = re.compile(r"自\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*起\s*(?:正式\s*)?(?:施行|执行|实施)")
+
+
+def printed_start(text: str, effective) -> str:
+    """How the text words its start ("自2024年1月1日起正式执行"), else "自…起施行"."""
+    for m in _START.finditer(text or ""):
+        if tuple(map(int, m.groups())) == (effective.year, effective.month, effective.day):
+            return re.sub(r"\s+", "", m.group(0))
+    return f"自{facts.fmt_cn_date(effective)}起施行"
 
 
 _REPEALED = re.compile(r"((?:原)?《[^》]{4,80}》(?:[（(][^）)]{4,30}[）)])?(?:等[^，。；]{0,16}?)?)(?:同时)?(?:予以)?废止")

@@ -235,3 +235,10 @@ def test_a_title_whose_leading_words_were_cut_off_is_still_read_inside_its_brack
     cut = "《按病种付费医疗保障经办管理规程（2025 版）》的通知"   # the PDF lost "关于印发"
     assert doc_title(cut) == short_title(cut) == "按病种付费医疗保障经办管理规程（2025 版）"
     assert doc_title("关于印发\n《医疗保障基金飞行检查管理暂行办法》的通知") == "医疗保障基金飞行检查管理暂行办法"
+
+
+def test_the_start_is_worded_as_the_text_prints_it():
+    from yibao.lessons.document_drafter import printed_start
+    text = "五、执行时间\n《2024年药品目录》自2024年1月1日起正式执行。"
+    assert printed_start(text, dt.date(2024, 1, 1)) == "自2024年1月1日起正式执行"
+    assert printed_start(text, dt.date(2024, 3, 1)) == "自2024年3月1日起施行"   # another date: the usual words
