@@ -10,8 +10,8 @@ Run: .venv/bin/python bench/quality_qa.py [--docs 1000]   (`make bench` runs it 
   again with other provinces, years and numbers), the index already built.
 
 Question sets: blind-3 … 21 and the older sets have been looked at while changing the retriever
-(tuning sets; blind-5, 7 … 21 were each scored blind first).  blind-22 and blind-23
-(bench/qa_blind22.py, qa_blind23.py, written at the start of session 10 by two helpers who never ran the
+(tuning sets; blind-5, 7 … 21 were each scored blind first).  blind-22 … blind-25
+(bench/qa_blind22.py … qa_blind25.py, written during session 10 by four helpers who never ran the
 retriever) never have: their misses are not printed, even with -v; read them as the expectation on
 unseen questions.
 """
@@ -45,6 +45,8 @@ from qa_blind20 import BLIND_20, BLIND_20_UNANSWERABLE  # noqa: E402
 from qa_blind21 import BLIND_21, BLIND_21_UNANSWERABLE  # noqa: E402
 from qa_blind22 import BLIND_22, BLIND_22_UNANSWERABLE  # noqa: E402  (never read while tuning)
 from qa_blind23 import BLIND_23, BLIND_23_UNANSWERABLE  # noqa: E402  (never read while tuning)
+from qa_blind24 import BLIND_24, BLIND_24_UNANSWERABLE  # noqa: E402  (never read while tuning)
+from qa_blind25 import BLIND_25, BLIND_25_UNANSWERABLE  # noqa: E402  (never read while tuning)
 CORPUS = REPO.parent / "shared" / "corpus"
 
 # (question, corpus id, clause) — the clause a trainer would point to; "A|id:B" when another
@@ -547,6 +549,12 @@ QUESTION_SETS = [
     QuestionSet("blind-23", BLIND_23, BLIND_23_UNANSWERABLE,
                 "never tuned on, misses not shown; written at the start of session 10 by a helper who never ran "
                 "the retriever (patients and relatives in chat, employers' HR, finance)", False),
+    QuestionSet("blind-24", BLIND_24, BLIND_24_UNANSWERABLE,
+                "never tuned on, misses not shown; written in the middle of session 10 by a helper who never ran "
+                "the retriever (wards and 医保办 on day surgery, maternity, the drug catalogue; many very short)", False),
+    QuestionSet("blind-25", BLIND_25, BLIND_25_UNANSWERABLE,
+                "never tuned on, misses not shown; written in the middle of session 10 by a helper who never ran "
+                "the retriever (inspections, penalties, appeals; wrong assumptions, two-part questions)", False),
 ]
 
 
