@@ -140,3 +140,7 @@ def test_a_time_limit_is_a_span_not_a_date():
     assert holds("time_limit", "应在15个工作日内办结")
     assert holds("time_limit", "每年12月底前报送")
     assert not holds("time_limit", "自2024年10月1日起施行")   # a date says when, not how long
+
+
+def test_what_percent_asks_a_rate():
+    assert "ratio" in wanted("职工医保具体能报百分之多少")

@@ -38,3 +38,9 @@ def test_who_is_asking_is_not_part_of_the_question():
     assert "hr" not in strip_asking("hr想问一下，缴费基数按什么核定").lower()
     assert "质量保证金" in strip_asking("财务科问：质量保证金最多能压几个点")
     assert "财务科" not in strip_asking("财务科问 搞即时结算以后每个月几号之前要申报")   # chat: no punctuation
+
+
+def test_who_the_asker_talks_about_is_context_not_the_subject():
+    """"我表姐新开的药店": 表姐 is no word a provision must hold (it weighed 30% of the question)."""
+    words = query_terms("我表姐新开的药店才营业两个月，俺爹在诊所挂水能报吗")
+    assert "表姐" not in words and "俺爹" not in words and "药店" in words

@@ -42,3 +42,8 @@ def test_not_passed_is_the_text_s_不通过():
 def test_short_forms_of_fund_words():
     from yibao.qa.synonyms import equivalents
     assert "质量保证金" in equivalents("质保金")
+
+
+def test_at_least_is_the_policy_word_for_the_fewest():
+    from yibao.qa.synonyms import equivalents
+    assert "至少" in equivalents("最少")
