@@ -47,3 +47,8 @@ def test_short_forms_of_fund_words():
 def test_at_least_is_the_policy_word_for_the_fewest():
     from yibao.qa.synonyms import equivalents
     assert "至少" in equivalents("最少")
+
+
+def test_never_discovered_is_the_time_limit_of_a_penalty():
+    from yibao.qa.synonyms import pattern_words
+    assert "未被发现" in pattern_words("2022年有一笔重复收费一直没人发现，今年才被查出来，还会被处罚吗")
