@@ -38,7 +38,7 @@ STOPWORDS = frozenset("""
 很 最 更 已经 一直 马上 立即 可能 大概 只 仅 总 总是 经常 究竟 不 没 没有 别 正在 刚 刚刚 然后 再 再次 一起 另外 今后
 还会 也会 就会 都会 一般来说 通常 是什么 什么是 指什么
 表姐 表哥 表弟 表妹 堂哥 堂姐 堂弟 堂妹 爹 娘 爸 妈 我爹 我妈 我爸 俺爹 俺妈 老伴 媳妇 老婆 老公 丈夫 妻子 爱人 儿子 女儿
-亲戚 朋友 邻居 同事 婆婆 公公 岳母 岳父 姥姥 奶奶 爷爷 外婆 群里 问个事
+亲戚 朋友 邻居 同事 婆婆 公公 岳母 岳父 姥姥 奶奶 爷爷 外婆 群里 问个事 听说 据说 听人说
 and or not the a an of to in on for is are be do does can what how why when who which
 """.split())   # the English line: "医保基金 AND" is not a question about a word "and"
 # jieba POS tags that never carry the subject of a question

@@ -52,3 +52,9 @@ def test_at_least_is_the_policy_word_for_the_fewest():
 def test_never_discovered_is_the_time_limit_of_a_penalty():
     from yibao.qa.synonyms import pattern_words
     assert "未被发现" in pattern_words("2022年有一笔重复收费一直没人发现，今年才被查出来，还会被处罚吗")
+
+
+def test_staff_words_for_other_provinces_and_paying_oneself():
+    from yibao.qa.synonyms import equivalents
+    assert "异地" in equivalents("外省") and "省级" in equivalents("省里")
+    assert "个人负担" in equivalents("自己掏")
