@@ -10,8 +10,8 @@ Run: .venv/bin/python bench/quality_qa.py [--docs 1000]   (`make bench` runs it 
   again with other provinces, years and numbers), the index already built.
 
 Question sets: blind-3 … 23 and the older sets have been looked at while changing the retriever
-(tuning sets; blind-5, 7 … 23 were each scored blind first).  blind-24 and blind-25
-(bench/qa_blind24.py, qa_blind25.py, written during session 10 by two helpers who never ran the
+(tuning sets; blind-5, 7 … 23 were each scored blind first).  blind-24 … blind-27
+(bench/qa_blind24.py … qa_blind27.py, written during session 10 by four helpers who never ran the
 retriever) never have: their misses are not printed, even with -v; read them as the expectation on
 unseen questions.
 """
@@ -47,6 +47,8 @@ from qa_blind22 import BLIND_22, BLIND_22_UNANSWERABLE  # noqa: E402
 from qa_blind23 import BLIND_23, BLIND_23_UNANSWERABLE  # noqa: E402
 from qa_blind24 import BLIND_24, BLIND_24_UNANSWERABLE  # noqa: E402  (never read while tuning)
 from qa_blind25 import BLIND_25, BLIND_25_UNANSWERABLE  # noqa: E402  (never read while tuning)
+from qa_blind26 import BLIND_26, BLIND_26_UNANSWERABLE  # noqa: E402  (never read while tuning)
+from qa_blind27 import BLIND_27, BLIND_27_UNANSWERABLE  # noqa: E402  (never read while tuning)
 CORPUS = REPO.parent / "shared" / "corpus"
 
 # (question, corpus id, clause) — the clause a trainer would point to; "A|id:B" when another
@@ -557,6 +559,13 @@ QUESTION_SETS = [
     QuestionSet("blind-25", BLIND_25, BLIND_25_UNANSWERABLE,
                 "never tuned on, misses not shown; written in the middle of session 10 by a helper who never ran "
                 "the retriever (inspections, penalties, appeals; wrong assumptions, two-part questions)", False),
+    QuestionSet("blind-26", BLIND_26, BLIND_26_UNANSWERABLE,
+                "never tuned on, misses not shown; written at the end of session 10 by a helper who never ran "
+                "the retriever (every role alike, a work-group chat), scored once with the final code", False),
+    QuestionSet("blind-27", BLIND_27, BLIND_27_UNANSWERABLE,
+                "never tuned on, misses not shown; written at the end of session 10 by a helper who never ran "
+                "the retriever (a new 医保办 clerk and patients at the window; wrong numbers and bodies to correct), "
+                "scored once with the final code", False),
 ]
 
 
