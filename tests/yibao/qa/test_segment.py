@@ -44,3 +44,7 @@ def test_who_the_asker_talks_about_is_context_not_the_subject():
     """"我表姐新开的药店": 表姐 is no word a provision must hold (it weighed 30% of the question)."""
     words = query_terms("我表姐新开的药店才营业两个月，俺爹在诊所挂水能报吗")
     assert "表姐" not in words and "俺爹" not in words and "药店" in words
+
+
+def test_to_what_degree_is_how_one_asks():
+    assert "程度" not in strip_asking("超量开药的智能监管，国家要求到2026年底要做到什么程度？")
