@@ -58,3 +58,9 @@ def test_staff_words_for_other_provinces_and_paying_oneself():
     from yibao.qa.synonyms import equivalents
     assert "异地" in equivalents("外省") and "省级" in equivalents("省里")
     assert "个人负担" in equivalents("自己掏")
+
+
+def test_paying_a_share_first_is_the_patients_first_payment():
+    from yibao.qa.synonyms import equivalents, pattern_words
+    assert "先行自付" in pattern_words("有的药我还得先自己掏一截才给报")
+    assert "滋补" in equivalents("补身子")
