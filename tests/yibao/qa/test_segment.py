@@ -48,3 +48,8 @@ def test_who_the_asker_talks_about_is_context_not_the_subject():
 
 def test_to_what_degree_is_how_one_asks():
     assert "程度" not in strip_asking("超量开药的智能监管，国家要求到2026年底要做到什么程度？")
+
+
+def test_who_wants_to_know_is_dropped_but_a_word_with_ask_in_it_stays():
+    assert strip_asking("财务科想知道医保跟医院的年度清算").startswith("，医保")
+    assert strip_asking("医生问诊时要注意什么") == "医生问诊时要注意什么"
