@@ -65,3 +65,4 @@ def test_paying_a_share_first_is_the_patients_first_payment():
     assert "先行自付" in pattern_words("有的药我还得先自己掏一截才给报")
     assert "滋补" in equivalents("补身子")
     assert "次年" in equivalents("第二年")
+    assert "手工报销" in equivalents("先垫")
