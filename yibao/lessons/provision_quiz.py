@@ -3,9 +3,10 @@
 - fill-in: a whole fact (number+unit, time limit, date) is blanked; distractors are other values of
   the same kind and unit from the same document, then near values of the same unit;
 - true: a quoted sentence as printed;
-- false: the quoted sentence with its modality flipped (a duty may be skipped: 应当 → 可以不; a ban
-  lifted: 不得 → 可以; a permission made a duty: 可以 → 应当) or one value swapped for another value of
-  the same unit from the same document. Characters are never corrupted.
+- false: the quoted sentence with one value swapped for another value of the same unit from the same
+  document (else a near one), or its department swapped; only when a short text offers nothing else,
+  its modality flipped (a duty may be skipped: 应当 → 可以不; a ban lifted: 不得 → 可以; a permission
+  made a duty: 可以 → 应当). Characters are never corrupted.
 """
 from __future__ import annotations
 
@@ -262,12 +263,12 @@ _MODAL_WORD = re.compile(r"不得|严禁|禁止|应当|必须|(?<![相对适反�
                          r"(?<![主需重必纲只还])要(?![求点素件是])|可以")
 
 
-def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: str,
-                     modal_options: bool = False) -> QuizItem | None:
-    """"下列哪一项符合原文": the sentence as printed among its modality flip and its value swapped for
-    other values of the same kind and unit in the same document."""
+def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: str) -> QuizItem | None:
+    """"下列哪一项符合原文": the sentence as printed among itself with its values swapped for other values
+    of the same kind and unit in the same document. (Its modality flips were options too until two
+    trainers found the answer was always the one option with 应当.)"""
     wrong = []
-    for fact in facts_here:   # value swaps from the same document first: both readings look like rules
+    for fact in facts_here:   # both readings look like rules
         if fact.kind not in ("number", "time_limit") or not _blankable(sentence, fact):
             continue
         for other in _same_kind_values(fact, index):
@@ -276,15 +277,6 @@ def statement_choice(ref: str, sentence: str, facts_here, index: dict, short: st
             if other in sentence:
                 continue
             wrong.append(sentence.replace(fact.text, other, 1))
-    m = _MODAL_WORD.search(sentence)
-    if m and plausible_flip(sentence) and modal_options:   # the other duties the sentence could have stated
-        wrong.append(flip(sentence))
-        conditional = "的，" in sentence[:m.start()]   # "…的，应当…": its opposite is a rule one might believe
-        for other in ("不得", "应当", "可以"):
-            reversal = (m.group(0) in _NEGATIVE) != (other in _NEGATIVE) and other != "可以" and m.group(0) != "可以"
-            if other != m.group(0) and not (m.group(0) in ("应", "须", "必须", "要") and other == "应当") \
-                    and not (m.group(0) == "可以" and other == "可以") and (conditional or not reversal):
-                wrong.append(sentence[:m.start()] + other + sentence[m.end():])
     kept: list[str] = []
     for w in wrong:   # never an option that reads the same as the answer or as another option
         if not same_reading(w, sentence) and not any(same_reading(w, k) for k in kept):
