@@ -54,7 +54,7 @@ SIMILAR = 0.905           # cosine at which a provision is close in meaning to t
 SIMILAR_COVERAGE = 0.2    # … and the share of the question's weight it must still hold,
 SIMILAR_WHOLE = 2         # … or this many of its words whole (a long question full of staff context)
 MIN_SIMILARITY = 0.89     # below this a provision supports no answer, whatever words it shares …
-DETAIL_SLACK = 0.01      # … less for a provision holding the detail asked for and the topic
+DETAIL_SLACK = 0.01       # … less for a provision holding the detail asked for and the topic
 PLAIN_COVERAGE = 0.8      # … unless it holds this share of the question's weight, two words of it whole
 TOPIC_SIMILARITY = 0.92   # at this cosine a provision holding the kind of answer asked for (a number of
                           # days, a date) needs not hold the question's weightiest noun
