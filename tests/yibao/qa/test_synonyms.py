@@ -66,3 +66,10 @@ def test_paying_a_share_first_is_the_patients_first_payment():
     assert "滋补" in equivalents("补身子")
     assert "次年" in equivalents("第二年")
     assert "手工报销" in equivalents("先垫")
+
+
+def test_more_ways_to_say_not_discovered_and_not_passed():
+    from yibao.qa.synonyms import pattern_words
+    assert "未被发现" in pattern_words("两年半前多收过一笔床位费，最近才被查出来，过了这么久还能罚我们吗")
+    assert "未被发现" in pattern_words("医保违规过了几年没被查出来，就不再罚了？")
+    assert "不通过" in pattern_words("特例单议没评上的病例，最后按什么付钱？")
