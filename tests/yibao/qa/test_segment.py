@@ -54,3 +54,7 @@ def test_who_wants_to_know_is_dropped_but_a_word_with_ask_in_it_stays():
     assert strip_asking("财务科想知道医保跟医院的年度清算").startswith("，医保")
     assert strip_asking("医生问诊时要注意什么") == "医生问诊时要注意什么"
     assert "群里" not in strip_asking("群里问个事 我表姐新开的药店才营业两个月")
+
+
+def test_is_it_true_is_how_one_asks():
+    assert "真的" not in strip_asking("听说上了即时结算以后，医保就不再审我们的费用了，是真的吗？")
