@@ -73,3 +73,8 @@ def test_more_ways_to_say_not_discovered_and_not_passed():
     assert "未被发现" in pattern_words("两年半前多收过一笔床位费，最近才被查出来，过了这么久还能罚我们吗")
     assert "未被发现" in pattern_words("医保违规过了几年没被查出来，就不再罚了？")
     assert "不通过" in pattern_words("特例单议没评上的病例，最后按什么付钱？")
+
+
+def test_adding_a_procedure_is_what_the_texts_call_纳入():
+    from yibao.qa.synonyms import equivalents
+    assert "纳入" in equivalents("加进") and "手术" in equivalents("术式")
