@@ -78,3 +78,4 @@ def test_more_ways_to_say_not_discovered_and_not_passed():
 def test_adding_a_procedure_is_what_the_texts_call_纳入():
     from yibao.qa.synonyms import equivalents
     assert "纳入" in equivalents("加进") and "手术" in equivalents("术式")
+    assert "停止执行" in equivalents("先不交") and "结论" in equivalents("下结论") and "提供" in equivalents("补交")
