@@ -138,10 +138,7 @@ def _whole(c: Chosen, i: int) -> str:
 
 def _with_rest(u, i: int, text: str) -> str:
     """"…执行新目录的规定；" goes on to its full stop ("其余18种…继续沿用原支付标准。"), or says it goes on."""
-    j, rest = i, ""
-    while u.sentences[j].text.rstrip().endswith(("；", ";")) and j + 1 < len(u.sentences) and not u.labels[j + 1]:
-        j += 1
-        rest += u.sentences[j].text
+    rest = "".join(s.text for s in to_full_stop(u, [u.sentences[i]])[1:])
     if not rest:
         return text
     return text + rest if len(text) + len(rest) <= MAX_LINE else text + "……"
