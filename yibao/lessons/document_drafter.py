@@ -317,6 +317,9 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     quiz += [q for q in provision_quiz.build_on_duties(numbers, plan.facts, short, limit, bodies)
              if q.question not in seen][:max(0, limit - len(quiz))]
     taught = " ".join(text for _, text in context[:duties_mod.MAX_CONTEXT])   # the bureau lines the lesson shows
+
+    def any_whole(s) -> bool:   # any whole sentence of the 条文 that is not the bureau's own work
+        return not duties_mod.is_fragment(s.text) and (role == "agency" or duties_mod.not_bureau_work(s))
     for fallback in (duties_mod.quoted_duties(chosen, role, plan.addressed_to_bureaus), "taught", "strong", None):
         if len(quiz) >= 3:
             break
@@ -336,16 +339,12 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
         elif fallback is not None:
             more = provision_quiz.build_on_duties(fallback, plan.facts, short, limit, bodies)
         else:
-            more = provision_quiz.build(chosen, plan.facts, short, limit=limit,
-                                        keep=lambda s: not duties_mod.is_fragment(s.text)
-                                        and (role == "agency" or duties_mod.not_bureau_work(s)))
+            more = provision_quiz.build(chosen, plan.facts, short, limit=limit, keep=any_whole)
         quiz += [q for q in more if q.question not in seen][:limit - len(quiz)]
     quiz = provision_quiz.fewer_verbatim_true(provision_quiz.without_repeats(quiz))
     if len(quiz) < 3:   # a short text with nothing else to ask: a duty's modality flipped
         seen = {q.question for q in quiz}
-        more = provision_quiz.build(chosen, plan.facts, short, limit=limit, flips=True,
-                                    keep=lambda s: not duties_mod.is_fragment(s.text)
-                                    and (role == "agency" or duties_mod.not_bureau_work(s)))
+        more = provision_quiz.build(chosen, plan.facts, short, limit=limit, flips=True, keep=any_whole)
         quiz += [q for q in more if q.question not in seen and q.answer == "错误"][:3 - len(quiz)]
         quiz = provision_quiz.fewer_verbatim_true(provision_quiz.without_repeats(quiz))
     if len(quiz) < 3:

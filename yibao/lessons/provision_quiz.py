@@ -205,10 +205,12 @@ def _candidates(c, doc_facts: list, short: str, make_false: list[bool], keep=Non
               and (keep is None or keep(s))]
     items: list[QuizItem] = []
     asked: set[str] = set()   # never two questions on one sentence
-    case = next((it for s in usable if (it := case_item(ref, s.text, pool or [], short))), None)
-    if case:
-        items.append(case)
-        asked.add(case.explanation.split("原文：", 1)[1])
+    for s in usable:   # one situation's action per provision
+        case = case_item(ref, s.text, pool or [], short)
+        if case:
+            items.append(case)
+            asked.add(s.text)
+            break
     for s in (s for s in usable if s.text not in asked):
         for fact in new_values_first(s.text, s.facts):
             item = fill_item(ref, s.text, fact, doc_facts, short)
