@@ -1,8 +1,8 @@
 """Situational quiz items: "遇到这种情况，该怎么做？".
 
-A conditional duty ("当事人提出回避申请的，医疗保障行政部门应当依法审查。") becomes a question on
-its situation, answered by its action; the wrong options are the actions the same document
-requires in other situations, so each option is a real rule, only not this situation's.
+A hospital-side conditional duty ("参保人员因特殊原因需要委托他人代为购药的，乙方应当核验委托人和受托人的身份
+证明…") becomes a question on its situation, answered by its action; the wrong options are the actions the same
+document requires of the hospital's side elsewhere, so each option is a real rule, only not this situation's.
 """
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import re
 
 from .model import QuizItem
 
-_CASE = re.compile(r"^(?:（[一二三四五六七八九十]+）|\d+[.．、])?(?P<cond>[^。；：]{6,50}?的)，"
-                   r"(?P<who>[^，。；]{0,16}?)(?:应当|(?<![相对适反供回效响])应(?![用急对该收受])|必须|(?<![必无])须)"
-                   r"(?P<act>[^。；]{4,60})[。；]?$")
+_LABEL = r"^(?:（[一二三四五六七八九十]+）|\d+[.．、])?"
+_MUST = r"(?:应当|(?<![相对适反供回效响])应(?![用急对该收受])|必须|(?<![必无])须)"   # 相应, 应用 are no duty
+_CASE = re.compile(_LABEL + r"(?P<cond>[^。；：]{6,50}?的)，(?P<who>[^，。；]{0,16}?)" + _MUST + r"(?P<act>[^。；]{4,60})[。；]?$")
+_DUTY = re.compile(_LABEL + r"(?P<who>[^，。；：]{1,16}?)" + _MUST + r"(?P<act>[^。；]{4,60})[。；]?$")
 # a 的 that ends a noun phrase ("按照…的"), or a situation too vague to picture ("具备条件的")
 _NOT_A_SITUATION = re.compile(r"(?:^|，)(?:对|按照|根据|依照)[^，]{0,8}的$|所称.*的$|(?:具备|符合|有)条件的$")
 MIN_WRONG = 2
@@ -29,10 +30,6 @@ def situation(sentence: str) -> tuple[str, str, str] | None:
     if not m or _NOT_A_SITUATION.search(m["cond"]) or not _HOSPITAL_SIDE.search(m["who"]):
         return None
     return m["cond"], m["who"].strip(), m["act"].strip()
-
-
-_DUTY = re.compile(r"^(?:（[一二三四五六七八九十]+）|\d+[.．、])?(?P<who>[^，。；：]{1,16}?)"
-                   r"(?:应当|(?<![相对适反供回效响])应(?![用急对该收受])|必须|(?<![必无])须)(?P<act>[^。；]{4,60})[。；]?$")
 
 
 def actions_in(sentences: list[str]) -> list[tuple[str, str]]:
