@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import zlib
 
 from . import facts
 from .model import QuizItem
@@ -31,12 +32,17 @@ def number_distractors(answer: str, old: list[str], same_clause: list[str], k: i
     if num is not None and unit == "年" and 1900 < num < 2100:  # a year: neighbours, not percentages
         pool += [f"{int(num) + d}年" for d in (-1, 1, 2)]
     elif num is not None:
+        # made-up values: how many lie below the answer varies with the answer, so that the answer is not
+        # always the second smallest option (a trainer's review: "48 among 58/38/53小时")
+        below_first = zlib.crc32(answer.encode()) % 4
         raw = re.match(r"\d+(?:\.\d+)?", answer).group(0)
-        for f in (1.2, 0.8, 1.1, 0.9, 1.5, 0.5):
-            cand = _fmt_num(num * f, raw) + unit
-            pool.append(cand)
+        below = [_fmt_num(num * f, raw) + unit for f in (0.8, 0.5, 0.6)]
+        above = [_fmt_num(num * f, raw) + unit for f in (1.2, 1.5, 2.0)]
+        pool += below[:below_first] + above[:3 - below_first] + above + below
         if num == int(num) and num < 10:  # small counts: neighbours read better than percentages
-            pool = [o for o in old] + [f"{int(num) + d}{unit}" for d in (1, -1, 2) if num + d > 0] + pool
+            below = [f"{int(num) - d}{unit}" for d in (1, 2, 3) if num - d > 0]
+            above = [f"{int(num) + d}{unit}" for d in (1, 2, 3)]
+            pool = [o for o in old] + below[:below_first] + above[:3 - below_first] + above + below + pool
     pool += [v for v in same_clause if facts.split_value(v)[1] == unit]
     out: list[str] = []
     for cand in pool:

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 
@@ -128,3 +129,12 @@ def test_a_role_without_duties_is_quizzed_on_the_bureau_lines_it_was_shown(tmp_p
     shown = " ".join(a for a in lesson["actions"] if a.startswith("医保部门将"))
     assert lesson["quiz"] and lesson["quiz"][0]["ref"] in shown
     assert not any("试点地区" in q["question"] for q in lesson["quiz"][:2])
+
+
+def test_made_up_values_do_not_always_put_the_answer_second_smallest():
+    """A trainer's review: "48 among 58/38/53小时" — the answer was the second smallest in 18 of 23 items."""
+    def rank(answer: str) -> int:
+        value = lambda x: float(re.match(r"[\d.]+", x).group(0))   # noqa: E731
+        return sorted([answer] + number_distractors(answer, [], []), key=value).index(answer) + 1
+    ranks = {rank(a) for a in ("48小时", "30个工作日", "5日", "520元", "15个工作日", "12分", "9分", "3个月", "180日")}
+    assert len(ranks) >= 3
