@@ -49,6 +49,10 @@ from qa_blind24 import BLIND_24, BLIND_24_UNANSWERABLE  # noqa: E402
 from qa_blind25 import BLIND_25, BLIND_25_UNANSWERABLE  # noqa: E402
 from qa_blind26 import BLIND_26, BLIND_26_UNANSWERABLE  # noqa: E402  (never read while tuning)
 from qa_blind27 import BLIND_27, BLIND_27_UNANSWERABLE  # noqa: E402  (never read while tuning)
+from qa_blind28 import BLIND_28, BLIND_28_UNANSWERABLE  # noqa: E402
+from qa_blind29 import BLIND_29, BLIND_29_UNANSWERABLE  # noqa: E402
+from qa_blind30 import BLIND_30, BLIND_30_UNANSWERABLE  # noqa: E402  (never read while tuning)
+from qa_blind31 import BLIND_31, BLIND_31_UNANSWERABLE  # noqa: E402  (never read while tuning)
 CORPUS = REPO.parent / "shared" / "corpus"
 
 # (question, corpus id, clause) — the clause a trainer would point to; "A|id:B" when another
@@ -568,6 +572,18 @@ QUESTION_SETS = [
                 "never tuned on, misses not shown; written at the end of session 10 by a helper who never ran "
                 "the retriever (a new 医保办 clerk and patients at the window; wrong numbers and bodies to correct), "
                 "scored once with the final code", False),
+    QuestionSet("blind-28", BLIND_28, BLIND_28_UNANSWERABLE,
+                "written at the start of session 11 by a helper who never ran the retriever; 85% / 80% with the "
+                "session-10 code, its misses studied since"),
+    QuestionSet("blind-29", BLIND_29, BLIND_29_UNANSWERABLE,
+                "written at the start of session 11 by a helper who never ran the retriever; 88% / 100% with the "
+                "session-10 code, its misses studied since"),
+    QuestionSet("blind-30", BLIND_30, BLIND_30_UNANSWERABLE,
+                "never tuned on, misses not shown; written at the start of session 11 by a helper who never ran "
+                "the retriever; 88% / 70% with the session-10 code", False),
+    QuestionSet("blind-31", BLIND_31, BLIND_31_UNANSWERABLE,
+                "never tuned on, misses not shown; written at the start of session 11 by a helper who never ran "
+                "the retriever; 78% / 70% with the session-10 code", False),
 ]
 
 
