@@ -45,7 +45,8 @@ TITLE_WEIGHT = 0.3     # a document-title word counts for less than the provisio
 HEADING_WEIGHT = 0.8   # a heading-path word (章 title, 一、/（一） lead phrase) nearly as much
 CANDIDATES = 200       # rows FTS5 hands to the re-ranker
 COMMON_SHARE = 0.5     # a term in more than this share of the provisions is not searched for (see search_terms)
-ASK_ENCODE_LIMIT = 64  # provisions a question may wait to have encoded (a new document); more: words only
+SENTENCE_MARGIN = 0.01  # a provision's cosine: its own, or its closest sentence's less this
+ASK_ENCODE_LIMIT = 64  # texts (provisions, their sentences) a question may wait to have encoded; more: words only
 LOCK_WAIT_S = 600      # how long a whole build waits for another before going ahead
 RECHECK_S = 60.0       # while vectors are incomplete, how often a question looks whether they are done
 _last_check: dict[str, float] = {}   # index path → when a question last looked (per process)
@@ -213,20 +214,26 @@ class QaIndex:
         self._encode_missing(store, progress, limit)
 
     def _encode_missing(self, store: vectors.VectorStore, progress, limit: int | None) -> None:
-        rows = self._db().execute("SELECT DISTINCT vector_key, quote FROM passages").fetchall()
-        missing = store.missing([key for key, _ in rows])
+        texts = self._texts_to_encode()
+        missing = store.missing(list(texts))
         if limit is not None and len(missing) > limit:
             log.warning("%d provisions have no sentence vector yet: answering on words alone until "
                         "`yibao ask --index` or the scrape DAG encodes them", len(missing))
             return
-        texts = {key: vectors.passage_text(quote) for key, quote in rows if key in missing}
-        added = store.add(texts, progress=(lambda n, total: progress(n, total, "provisions encoded")) if progress else None)
+        added = store.add({key: texts[key] for key in missing},
+                          progress=(lambda n, total: progress(n, total, "provisions encoded")) if progress else None)
         if added:
-            log.debug("encoded %d provisions", added)
-        with _write(self._db()) as db:   # complete only if no provision came in meanwhile (another process)
-            keys = [key for (key,) in db.execute("SELECT DISTINCT vector_key FROM passages")]
-            if not store.missing(keys):
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('vectors', ?)", (vectors.MODEL,))
+            log.debug("encoded %d provisions and sentences", added)
+        with _write(self._db()):   # complete only if no provision came in meanwhile (another process)
+            if not store.missing(list(self._texts_to_encode())):
+                self._db().execute("INSERT OR REPLACE INTO meta VALUES ('vectors', ?)", (vectors.MODEL,))
+
+    def _texts_to_encode(self) -> dict[str, str]:
+        """key → text of every provision and of its sentences."""
+        texts: dict[str, str] = {}
+        for (quote,) in self._db().execute("SELECT DISTINCT quote FROM passages"):
+            texts.update(vectors.encoded_texts(quote))
+        return texts
 
     @staticmethod
     def _drop(db: sqlite3.Connection, version_id: int) -> None:
@@ -293,8 +300,16 @@ class QaIndex:
             with _write(self._db()) as db:
                 db.execute("DELETE FROM meta WHERE key='vectors'")
             return None
-        # unit vectors: the cosine is the dot product
-        return [float(stored[h.vector_key] @ query) for h in hits]
+        # unit vectors: the cosine is the dot product; a provision is as close as its closest
+        # sentence, less SENTENCE_MARGIN (a sentence is shorter, so closer to a short question)
+        parts = {h.passage_id: [vectors.text_key(t) for t in vectors.sentences(h.quote)] for h in hits}
+        pieces = store.get([k for keys in parts.values() for k in keys])
+        out = []
+        for h in hits:
+            whole = float(stored[h.vector_key] @ query)
+            closest = max((float(pieces[k] @ query) for k in parts[h.passage_id] if k in pieces), default=whole)
+            out.append(max(whole, closest - SENTENCE_MARGIN))
+        return out
 
     def count(self) -> tuple[int, int]:
         db = self._db()

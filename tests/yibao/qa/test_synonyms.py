@@ -79,3 +79,21 @@ def test_adding_a_procedure_is_what_the_texts_call_纳入():
     from yibao.qa.synonyms import equivalents
     assert "纳入" in equivalents("加进") and "手术" in equivalents("术式")
     assert "停止执行" in equivalents("先不交") and "结论" in equivalents("下结论") and "提供" in equivalents("补交")
+
+
+def test_seals_talks_and_money_held_back_in_staff_words():
+    assert "封存" in equivalents("封条") and "封存" in equivalents("查封")
+    assert "约谈" in equivalents("谈话")
+    assert "预留" in equivalents("压着")
+    assert "加处罚款" in equivalents("滞纳金")
+
+
+def test_a_fine_growing_while_unpaid_is_the_daily_extra_fine():
+    assert pattern_words("罚单一直没交，拖着会不会越罚越多？") == ["加处罚款"]
+    assert pattern_words("罚款能分期交吗") == []
+
+
+def test_working_at_two_hospitals_is_多点执业():
+    assert pattern_words("张医生在我们医院和民营医院两头坐诊") == ["多点执业"]
+    assert pattern_words("他在两家医院都上班，那边停了这边呢") == ["多点执业"]
+    assert pattern_words("医生每周坐诊几天") == []

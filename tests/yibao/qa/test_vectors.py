@@ -145,3 +145,25 @@ def test_a_broken_character_or_another_model_s_vectors_do_not_break_a_question(y
         db.commit()
         answer = ask("跨省异地就医要先备案吗", session=s, index=QaIndex(tmp_path / "index.sqlite"))
         assert answer.citations and answer.citations[0].clause == "第一条"
+
+
+def test_a_long_provision_is_also_encoded_sentence_by_sentence():
+    quote = "各地要加快推进年度基金清算工作。要按协议落实结余留用机制；医疗机构不得将病组支付标准作为限额考核医务人员。"
+    assert len(vectors.sentences(quote)) == 3
+    assert vectors.sentences("参保人员跨省异地就医，应当先办理备案手续。") == []     # one sentence: the whole is enough
+    assert vectors.sentences("其中：\n医疗机构应当如实上传结算清单。") == []           # "其中：" is too short to count
+    assert len(vectors.encoded_texts(quote)) == 4
+
+
+def test_a_provision_is_as_close_as_its_closest_sentence(yibao_db, tmp_path):
+    """The DRG case: the answer is the last of three sentences on other things."""
+    text = ("第一条 各地要加快推进年度基金清算工作，确保次年6月底前全面完成清算。按季度反馈入组、结算等情况。"
+            "医疗机构不得将病组支付标准作为限额对医务人员进行考核或与绩效分配指标挂钩。")
+    with open_session() as s:
+        store_text(s, title="测试通知", text=text)
+        index = QaIndex(tmp_path / "index.sqlite", vectors.VectorStore(tmp_path / "v.sqlite"))
+        index.sync(s)
+    hit = index.search(["病组"])[0]
+    question = "科室能不能把病组支付标准当成医生绩效的考核限额"
+    whole = float(index.vectors.get([hit.vector_key])[hit.vector_key] @ vectors.query_vector(question))
+    assert index.similarities(question, [hit])[0] > whole
