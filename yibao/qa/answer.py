@@ -186,7 +186,7 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
 
 KIND_NAMES = {"frequency": "频次", "ratio": "比例", "money": "金额", "materials": "材料", "date": "日期",
               "procedure": "办理程序", "time_limit": "时限", "time": "时间", "number": "数字", "conditions": "条件",
-              "definition": "定义", "list": "清单", "calculation": "计算方法"}
+              "definition": "定义", "list": "清单", "members": "具体名单", "calculation": "计算方法"}
 
 
 @dataclass

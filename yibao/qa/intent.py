@@ -15,6 +15,11 @@ INTENTS: dict[str, tuple[re.Pattern, re.Pattern]] = {
                    re.compile(r"是指|指的是|所称|是[^。；]{1,80}?的(?:基准|依据|统称|简称|总称|标准)")),
     "list": (re.compile(r"哪些|有什么要求|包括什么|包括哪|都有什么|要交什么|要准备什么"),
              re.compile(r"下列|以下|包括[：:]|[：:]（一）|[：:]\(1\)|一是")),
+    # "清单里具体都有哪些药 / 那4种药是哪几种": the members of a list, not a provision saying the list exists
+    # ("将梳理…药品清单", "品种4种"): it must name at least three (A、B、C; （一）…; 一是…二是)
+    "members": (re.compile(r"具体(?:都)?(?:有|是|包括|指)?(?:哪些|哪几)|(?:都|分别)(?:有|是|包括)哪些"
+                           r"|(?:是|有)哪几(?:种|个|类|样|家|项)|哪几(?:种|样)(?:药|药品)"),
+                re.compile(r"、[^、。；;，,]{1,30}、|（[一1]）[^（]*（[二2]）|一是[^。]*二是|[：:]\s*1[\.．、]")),
     "time": (re.compile(r"多久|多长时间|多少天|几天|几个月|几年|期限|什么时候|哪天|何时|最长|最晚|截止|时限|多少个工作日"),
              re.compile(rf"{_CN}(?:个)?(?:工作日|日|天|个月|月|年|小时)|\d{{4}}年\d{{1,2}}月|[年月]底前|期满前|之日起")),
     # "多久内 / 几天内 / 多久能批下来": a time limit is the answer itself (not "一般要多久" small talk)
@@ -48,7 +53,7 @@ INTENTS: dict[str, tuple[re.Pattern, re.Pattern]] = {
 }
 # kinds of answer without which a provision cannot answer at all: "护士执业证多久注册一次" is not
 # answered by a provision that mentions 护士 执业 注册 but no frequency
-REQUIRED = ("frequency", "ratio", "money", "materials", "date", "procedure", "time_limit")
+REQUIRED = ("frequency", "ratio", "money", "materials", "date", "procedure", "time_limit", "members")
 # "几天 / 几个月 / 几名": a provision without a number of that unit does not answer (飞检查几天 is
 # not answered by the provision defining 飞行检查); "前几天 / 好几家" name no number to answer,
 # but "提前多少天 / 以后几天内" do

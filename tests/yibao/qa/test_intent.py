@@ -144,3 +144,14 @@ def test_a_time_limit_is_a_span_not_a_date():
 
 def test_what_percent_asks_a_rate():
     assert "ratio" in wanted("职工医保具体能报百分之多少")
+
+
+def test_asking_for_the_members_of_a_list_needs_them_named():
+    question = "国家那份容易被倒卖的重点药品清单里，具体都有哪些药？"
+    assert "members" in wanted(question) and "members" in REQUIRED
+    assert not holds("members", "国家医保局将梳理重点监测易倒卖回流医保药品清单，供各地医保部门参考。")
+    assert not holds("members", "限工伤保险基金准予支付费用的品种5种；限生育保险基金准予支付费用的品种4种。")
+    assert not holds("members", "三是倒卖需求量高、获利空间大的重点药品。")          # two, not a list
+    assert holds("members", "飞行检查组由医疗保障、医药卫生、财务管理等方面人员组成。")
+    assert holds("members", "经办机构可采取以下处理：（一）约谈；（二）暂停结算。")
+    assert "members" not in wanted("申请定点要准备哪些材料")                    # any list answers that

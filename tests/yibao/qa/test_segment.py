@@ -1,5 +1,5 @@
 """Question words are stripped before matching; English abbreviations stay content words."""
-from yibao.qa.segment import query_terms, strip_asking
+from yibao.qa.segment import query_terms, query_words, strip_asking
 
 
 def test_question_words_are_stripped():
@@ -58,3 +58,8 @@ def test_who_wants_to_know_is_dropped_but_a_word_with_ask_in_it_stays():
 
 def test_is_it_true_is_how_one_asks():
     assert "真的" not in strip_asking("听说上了即时结算以后，医保就不再审我们的费用了，是真的吗？")
+
+
+def test_which_ones_is_how_a_question_asks_not_what_about():
+    words = [w.word for w in query_words("限生育保险的药具体是哪几种")]
+    assert "哪几种" not in words and "生育保险" in words
