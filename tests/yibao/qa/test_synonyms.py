@@ -97,3 +97,7 @@ def test_working_at_two_hospitals_is_多点执业():
     assert pattern_words("张医生在我们医院和民营医院两头坐诊") == ["多点执业"]
     assert pattern_words("他在两家医院都上班，那边停了这边呢") == ["多点执业"]
     assert pattern_words("医生每周坐诊几天") == []
+
+
+def test_proof_is_the_texts_佐证():
+    assert "佐证" in equivalents("证明")
