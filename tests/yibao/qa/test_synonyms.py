@@ -101,3 +101,8 @@ def test_working_at_two_hospitals_is_多点执业():
 
 def test_proof_is_the_texts_佐证():
     assert "佐证" in equivalents("证明")
+
+
+def test_how_long_a_shop_has_been_open_is_its_经营():
+    assert "经营" in equivalents("开张") and "经营" in equivalents("开满")
+    assert "营业" not in equivalents("开张")      # 营业时间 is the hours a pharmacist is on duty
