@@ -106,3 +106,9 @@ def test_proof_is_the_texts_佐证():
 def test_how_long_a_shop_has_been_open_is_its_经营():
     assert "经营" in equivalents("开张") and "经营" in equivalents("开满")
     assert "营业" not in equivalents("开张")      # 营业时间 is the hours a pharmacist is on duty
+
+
+def test_changing_a_drug_s_class_on_one_s_own_is_自行调整_甲乙分类():
+    assert pattern_words("州医保局能不能自己把目录里某个药从乙类改成甲类？") == ["自行"]
+    assert pattern_words("自己掏钱买的药能报吗") == []
+    assert "调整" in equivalents("改成") and "甲乙分类" in equivalents("甲类")
