@@ -146,13 +146,28 @@ _DEPARTMENT_FORMS = {"医疗保障部门": "医疗保障行政部门", "卫生�
                      "市场监管部门": "市场监督管理部门", "药品监管部门": "药品监督管理部门"}
 
 
+# who decides and who handles: 医保's administration and its agencies are what staff really confuse
+# ("医疗保障部门" names both, so it is not swapped)
+_YIBAO_BODIES = (("医疗保障经办机构", "医疗保障行政部门"), ("医疗保障行政部门", "医疗保障经办机构"),
+                 ("经办机构", "医疗保障行政部门"))
+
+
 def swap_department(sentence: str) -> str | None:
-    """The sentence with its first department replaced by another one ("医疗保障部门要…" → "卫生健康行政部门要…")."""
+    """The sentence with its first department replaced by another one. A 医保 body is swapped only
+    within 医保 (administration ↔ agency: "经办机构作出行政处罚决定"); "卫生健康行政部门应当书面告知…"
+    in a 医保 text is a give-away (trainer review 4: 5 of 6 false items were that)."""
+    both = "经办机构" in sentence and "行政部门" in sentence     # "经办机构报医疗保障行政部门": no swap tells
+    for printed, other in () if both else _YIBAO_BODIES:
+        at = sentence.find(printed)
+        if at >= 0:
+            return sentence[:at] + other + sentence[at + len(printed):]
     for printed in sorted({*_DEPARTMENTS, *_DEPARTMENT_FORMS}, key=len, reverse=True):
         at = sentence.find(printed)
         if at < 0:
             continue
         same = _DEPARTMENT_FORMS.get(printed, printed)
+        if same == _DEPARTMENTS[0]:
+            continue
         other = next(d for d in _DEPARTMENTS if d != same and d not in sentence)
         return sentence[:at] + other + sentence[at + len(printed):]
     return None

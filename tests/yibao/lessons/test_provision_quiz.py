@@ -4,7 +4,12 @@ from yibao.lessons.provision_quiz import fewer_verbatim_true, swap_department
 
 
 def test_a_duty_given_to_another_department_is_the_false_version():
-    assert swap_department("各地医疗保障部门要认真研究本地区药品价格形势。") == "各地卫生健康行政部门要认真研究本地区药品价格形势。"
+    assert swap_department("受到卫生健康部门行政处罚的，应当报告。") == "受到医疗保障行政部门行政处罚的，应当报告。"
+    # a 医保 body stays within 医保 ("卫生健康行政部门应当书面告知" in a 医保 text is a give-away):
+    # who decides and who handles is what staff confuse
+    assert swap_department("医疗保障行政部门应当书面告知当事人。") == "医疗保障经办机构应当书面告知当事人。"
+    assert swap_department("统筹地区经办机构应当组织评估。") == "统筹地区医疗保障行政部门应当组织评估。"
+    assert swap_department("经办机构应报医疗保障行政部门备案。") is None      # both named: no false version
     assert swap_department("定点医疗机构应当公开医保药品价格。") is None   # no department: nothing to swap
 
 
