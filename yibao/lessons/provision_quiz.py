@@ -146,28 +146,40 @@ _DEPARTMENT_FORMS = {"医疗保障部门": "医疗保障行政部门", "卫生�
                      "市场监管部门": "市场监督管理部门", "药品监管部门": "药品监督管理部门"}
 
 
-# who decides and who handles: 医保's administration and its agencies are what staff really confuse
-# ("医疗保障部门" names both, so it is not swapped)
-_YIBAO_BODIES = (("医疗保障经办机构", "医疗保障行政部门"), ("医疗保障行政部门", "医疗保障经办机构"),
-                 ("经办机构", "医疗保障行政部门"))
+# who decides and who handles: 医保's administration and its agencies are what staff really confuse.
+# A body is swapped only where the act is the other's alone, so the key is never arguable: the
+# administration punishes, files, hears, seals; the agency signs agreements, settles and pays.
+_ADMINISTRATION_ONLY = re.compile(r"行政处罚|处罚决定|立案|听证|行政强制|封存|执法|罚款")
+_AGENCY_ONLY = re.compile(r"医保协议|服务协议|签订协议|结算|拨付|对账|清算|预付金|记分|登记备案")
+_TO_AGENCY = (("医疗保障行政部门", "医疗保障经办机构"), ("医保行政部门", "医保经办机构"))
+_TO_ADMINISTRATION = (("医疗保障经办机构", "医疗保障行政部门"), ("医保经办机构", "医保行政部门"),
+                      ("经办机构", "医疗保障行政部门"))
+
+
+def _swap_yibao_body(sentence: str) -> str | None:
+    if "经办机构" in sentence and "行政部门" in sentence:
+        return None     # "经办机构报医疗保障行政部门备案": both named, no swap tells
+    pairs = (_TO_AGENCY if _ADMINISTRATION_ONLY.search(sentence) and not _AGENCY_ONLY.search(sentence) else
+             _TO_ADMINISTRATION if _AGENCY_ONLY.search(sentence) and not _ADMINISTRATION_ONLY.search(sentence) else ())
+    for printed, other in pairs:
+        at = sentence.find(printed)
+        if at >= 0 and not sentence[max(0, at - 3):at].endswith(("国务院", "国家")):
+            return sentence[:at] + other + sentence[at + len(printed):]
+    return None
 
 
 def swap_department(sentence: str) -> str | None:
     """The sentence with its first department replaced by another one. A 医保 body is swapped only
-    within 医保 (administration ↔ agency: "经办机构作出行政处罚决定"); "卫生健康行政部门应当书面告知…"
-    in a 医保 text is a give-away (trainer review 4: 5 of 6 false items were that)."""
-    both = "经办机构" in sentence and "行政部门" in sentence     # "经办机构报医疗保障行政部门": no swap tells
-    for printed, other in () if both else _YIBAO_BODIES:
-        at = sentence.find(printed)
-        if at >= 0:
-            return sentence[:at] + other + sentence[at + len(printed):]
+    within 医保, administration ↔ agency, and only where the act is one side's alone ("经办机构作出
+    行政处罚决定"); "卫生健康行政部门应当书面告知…" in a 医保 text is a give-away (trainer review 4: 5 of 6
+    false items were that)."""
+    if re.search(r"医疗保障(?:行政)?部门|医保(?:行政)?部门|经办机构", sentence):
+        return _swap_yibao_body(sentence)
     for printed in sorted({*_DEPARTMENTS, *_DEPARTMENT_FORMS}, key=len, reverse=True):
         at = sentence.find(printed)
         if at < 0:
             continue
         same = _DEPARTMENT_FORMS.get(printed, printed)
-        if same == _DEPARTMENTS[0]:
-            continue
         other = next(d for d in _DEPARTMENTS if d != same and d not in sentence)
         return sentence[:at] + other + sentence[at + len(printed):]
     return None

@@ -5,10 +5,14 @@ from yibao.lessons.provision_quiz import fewer_verbatim_true, swap_department
 
 def test_a_duty_given_to_another_department_is_the_false_version():
     assert swap_department("受到卫生健康部门行政处罚的，应当报告。") == "受到医疗保障行政部门行政处罚的，应当报告。"
-    # a 医保 body stays within 医保 ("卫生健康行政部门应当书面告知" in a 医保 text is a give-away):
-    # who decides and who handles is what staff confuse
-    assert swap_department("医疗保障行政部门应当书面告知当事人。") == "医疗保障经办机构应当书面告知当事人。"
-    assert swap_department("统筹地区经办机构应当组织评估。") == "统筹地区医疗保障行政部门应当组织评估。"
+    # a 医保 body stays within 医保 ("卫生健康行政部门应当书面告知" in a 医保 text is a give-away), and is
+    # swapped only where the act is one side's alone: the key is never arguable
+    assert swap_department("医疗保障行政部门作出行政处罚决定前，应当告知当事人。") == \
+        "医疗保障经办机构作出行政处罚决定前，应当告知当事人。"
+    assert swap_department("统筹地区经办机构应当按月与定点医疗机构结算。") == "统筹地区医疗保障行政部门应当按月与定点医疗机构结算。"
+    assert swap_department("上级医保经办机构应当及时拨付。") == "上级医保行政部门应当及时拨付。"
+    assert swap_department("医疗保障行政部门应当书面告知当事人。") is None          # both may tell: no act of one side
+    assert swap_department("国务院医疗保障行政部门负责全国的行政处罚工作。") is None  # no such 国务院…经办机构
     assert swap_department("经办机构应报医疗保障行政部门备案。") is None      # both named: no false version
     assert swap_department("定点医疗机构应当公开医保药品价格。") is None   # no department: nothing to swap
 
