@@ -112,3 +112,9 @@ def test_changing_a_drug_s_class_on_one_s_own_is_自行调整_甲乙分类():
     assert pattern_words("州医保局能不能自己把目录里某个药从乙类改成甲类？") == ["自行"]
     assert pattern_words("自己掏钱买的药能报吗") == []
     assert "调整" in equivalents("改成") and "甲乙分类" in equivalents("甲类")
+
+
+def test_after_how_many_years_no_fine_is_the_time_limit_of_a_penalty():
+    assert pattern_words("医保违规的事过了几年就不会再罚了") == ["未被发现"]
+    assert pattern_words("违规收费过了两年还能罚吗") == ["未被发现"]
+    assert pattern_words("过了几年才能再申请定点") == []
