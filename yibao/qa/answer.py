@@ -373,7 +373,7 @@ def _miscut(word: str) -> bool:
 # glued to 会; holding the head counts half, like any piece of a word (费 → 费用 and the like were
 # measured: they answer "住宿费谁出")
 _HEADS = {"药": ("药品", "药物")}
-_GLUED = "会能要可就都也才还"
+_GLUED = "会能要可就都也才还用"
 
 
 def _head_words(word: str) -> tuple[str, ...]:

@@ -80,10 +80,17 @@ def unit_asked(question: str) -> re.Pattern | None:
     return _UNIT_ANSWERS[m.group(1)] if m else None
 
 
+# "借给别的店用几天，会有什么后果": a few days of doing something, said in passing before the question
+_FOR_A_FEW = re.compile(r"(?:用|借|住|停|放|待|呆|玩|歇|休息|请假)$")
+
+
 def _indefinite(question: str, m: re.Match) -> bool:
-    """A 几 in a sentence that asks yes or no."""
+    """A 几 in a sentence that asks yes or no, or after a verb in a clause that asks nothing."""
     if not m.group(0).startswith("几"):
         return False
+    clause_end = min((i for i in (question.find(c, m.end()) for c in "，,。？?！!") if i >= 0), default=len(question))
+    if _FOR_A_FEW.search(question[:m.start()]) and question[clause_end:clause_end + 1] not in ("？", "?", ""):
+        return True
     start = max(question.rfind(c, 0, m.start()) for c in "？?。！!") + 1
     ends = [i for i in (question.find(c, m.end()) for c in "？?。！!") if i >= 0]
     return bool(_YES_NO.search(question, start, min(ends, default=len(question))))

@@ -291,3 +291,8 @@ def test_a_provision_holding_the_rate_asked_for_needs_a_little_less_closeness():
     no_rate = _Scored(Hit(2, 1, 1, "第十四条", "被扣除的质量保证金不得作为医保欠费处理。", 1.0, frozenset()), 0.51, 2, 1.0, 4,
                       whole=2, topic=True, similarity=MIN_SIMILARITY - 0.004)
     assert why_not(no_rate, need) != []        # without the rate it gets no slack
+
+
+def test_a_noun_jieba_glued_to_用_is_read_by_its_head():
+    from yibao.qa.answer import _head_words
+    assert _head_words("店用") == ("店",)

@@ -155,3 +155,8 @@ def test_asking_for_the_members_of_a_list_needs_them_named():
     assert holds("members", "飞行检查组由医疗保障、医药卫生、财务管理等方面人员组成。")
     assert holds("members", "经办机构可采取以下处理：（一）约谈；（二）暂停结算。")
     assert "members" not in wanted("申请定点要准备哪些材料")                    # any list answers that
+
+
+def test_a_few_days_of_doing_something_said_in_passing_asks_no_number():
+    assert unit_asked("我想把店里的医保刷卡机借给亲戚新开的店用几天，被查到会有什么后果？") is None
+    assert unit_asked("日间手术一般要住几天？") is not None          # the clause that asks
