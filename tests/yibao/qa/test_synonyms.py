@@ -118,3 +118,7 @@ def test_after_how_many_years_no_fine_is_the_time_limit_of_a_penalty():
     assert pattern_words("医保违规的事过了几年就不会再罚了") == ["未被发现"]
     assert pattern_words("违规收费过了两年还能罚吗") == ["未被发现"]
     assert pattern_words("过了几年才能再申请定点") == []
+
+
+def test_the_prefectures_are_the_texts_各地():
+    assert "各地" in equivalents("市州") and "各地" in equivalents("州里")
