@@ -50,6 +50,9 @@ ASK_ENCODE_LIMIT = 64  # texts (provisions, their sentences) a question may wait
 LOCK_WAIT_S = 600      # how long a whole build waits for another before going ahead
 RECHECK_S = 60.0       # while vectors are incomplete, how often a question looks whether they are done
 _last_check: dict[str, float] = {}   # index path → when a question last looked (per process)
+# the mark of vectors complete for every provision and its sentences (vectors.MODEL alone: an index
+# completed before sentences were encoded; its provisions' vectors serve while the sentences come)
+_WITH_SENTENCES = f"{vectors.MODEL}+sentences"
 
 
 @dataclass
@@ -191,15 +194,19 @@ class QaIndex:
         return added
 
     def vectors_ready(self) -> bool:
-        """Every provision has its sentence vector (else questions are answered on words alone)."""
+        """Every provision has its sentence vector (else questions are answered on words alone); the
+        vectors of its sentences may still be coming (an index built before they were encoded)."""
+        return self._vectors_mark() in (vectors.MODEL, _WITH_SENTENCES)
+
+    def _vectors_mark(self) -> str | None:
         row = self._db().execute("SELECT value FROM meta WHERE key='vectors'").fetchone()
-        return row is not None and row[0] == vectors.MODEL
+        return row[0] if row else None
 
     def _fill_vectors(self, progress=None, limit: int | None = None) -> None:
         """Encode the provisions that have no sentence vector (new ones, or all of them when the
         model was off when they were indexed), unless there are more than `limit`."""
         store = self.vectors
-        if store is None or self.vectors_ready():
+        if store is None or self._vectors_mark() == _WITH_SENTENCES:
             return
         if limit is not None:
             now = time.monotonic()
@@ -217,8 +224,9 @@ class QaIndex:
         texts = self._texts_to_encode()
         missing = store.missing(list(texts))
         if limit is not None and len(missing) > limit:
-            log.warning("%d provisions have no sentence vector yet: answering on words alone until "
-                        "`yibao ask --index` or the scrape DAG encodes them", len(missing))
+            log.warning("%d provisions or sentences have no vector yet: %s until `yibao ask --index` or the "
+                        "scrape DAG encodes them", len(missing),
+                        "answering without the sentences'" if self.vectors_ready() else "answering on words alone")
             return
         added = store.add({key: texts[key] for key in missing},
                           progress=(lambda n, total: progress(n, total, "provisions encoded")) if progress else None)
@@ -226,7 +234,7 @@ class QaIndex:
             log.debug("encoded %d provisions and sentences", added)
         with _write(self._db()):   # complete only if no provision came in meanwhile (another process)
             if not store.missing(list(self._texts_to_encode())):
-                self._db().execute("INSERT OR REPLACE INTO meta VALUES ('vectors', ?)", (vectors.MODEL,))
+                self._db().execute("INSERT OR REPLACE INTO meta VALUES ('vectors', ?)", (_WITH_SENTENCES,))
 
     def _texts_to_encode(self) -> dict[str, str]:
         """key → text of every provision and of its sentences."""

@@ -83,21 +83,21 @@ for _group in GROUPS:
 # Staff phrasings split by other words: "被扣了10分 / 记了6分" is 记分 (the doctors' 医保 points)
 PATTERNS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"(?:扣|记)(?:了|到了|到|满)?\s*(?:\d+|[一二三四五六七八九十两几]+)\s*分(?!钟)|(?:扣|记)的(?:那些)?分"), "记分"),
-    # "三年前的事现在才查出来，还能罚吗": the time limit of a penalty (行政处罚法: 二年内未被发现的，不再给予)
     # "专家没给通过 / 审核没通过": the case the text calls 不通过
     (re.compile(r"(?:没|未)(?:有|给|能|让|被)?(?:审核|评审|审批)?通过|(?:没|未)(?:有|被|能)?评上"), "不通过"),
-    # "不想留名字 / 不愿意留姓名": anonymous
     # "州医保局能不能自己把某个药改成甲类": doing it on one's own authority (自行调整, 自行确定)
     (re.compile(r"自己(?:把|来|就|能|可以|单独)?[^，。？?]{0,12}?(?:改|调|定|决定|做主|说了算)"), "自行"),
     # "拖着不交会不会越罚越多": the daily extra fine for a fine not paid (加处罚款)
     (re.compile(r"越罚越多|罚得越来越多|利滚利|(?:按天|每天)(?:加罚|多罚|加收)"), "加处罚款"),
     # "在我们医院和另一家医院两头坐诊": a doctor practising at several places
     (re.compile(r"两头(?:坐诊|上班|跑|出诊)|(?:两|几|多)家(?:医院|机构)?(?:都|同时)?(?:坐诊|上班|出诊|执业)"), "多点执业"),
+    # "不想留名字 / 不愿意留姓名": anonymous
     (re.compile(r"不(?:想|愿|愿意|用|必|要)?(?:留|报|写|透露|提供)(?:下)?(?:真实|自己的?)?(?:名字|姓名|真名|名)"), "匿名"),
     # "还没拿到医保资格的小药店 / 没定点的药店": what the texts call 非定点
     (re.compile(r"(?:没|还没|未|没有)(?:拿到|取得|有|进|签)?(?:医保|定点)(?:资格|协议)?的?[^，。？?]{0,4}(?:药店|医院|机构|诊所)"), "非定点"),
     # "还得先自己掏一截才给报": what a 乙类 drug's patient pays first
     (re.compile(r"先(?:要|得)?(?:自己|个人)?(?:掏|付|出|垫)(?:一截|一部分|一点|点|些|钱)"), "先行自付"),
+    # "三年前的事现在才查出来，还能罚吗": the time limit of a penalty (行政处罚法: 二年内未被发现的，不再给予)
     # "一直没人发现，今年才查出来": not discovered (the same time limit)
     (re.compile(r"(?:一直|当时|始终)(?:都)?(?:没|未)(?:有)?(?:人|被)?(?:发现|查出)|(?:没|未)(?:有)?被(?:人)?(?:发现|查出)"),
      "未被发现"),

@@ -167,3 +167,18 @@ def test_a_provision_is_as_close_as_its_closest_sentence(yibao_db, tmp_path):
     question = "科室能不能把病组支付标准当成医生绩效的考核限额"
     whole = float(index.vectors.get([hit.vector_key])[hit.vector_key] @ vectors.query_vector(question))
     assert index.similarities(question, [hit])[0] > whole
+
+
+def test_an_index_completed_before_sentences_were_encoded_keeps_its_vectors_and_gets_them(yibao_db, tmp_path):
+    text = "第一条 各地要加快推进年度基金清算工作。医疗机构不得将病组支付标准作为限额考核医务人员。"
+    store = vectors.VectorStore(tmp_path / "v.sqlite")
+    with open_session() as s:
+        store_text(s, title="测试通知", text=text)
+        index = QaIndex(tmp_path / "index.sqlite", store)
+        index.sync(s)
+        db = index._db()
+        with db:   # as the previous release left it: provisions encoded, marked with the model alone
+            db.execute("UPDATE meta SET value=? WHERE key='vectors'", (vectors.MODEL,))
+        assert index.vectors_ready()                   # questions keep using the provisions' vectors
+        index.sync(s)                                  # … and the next sync checks the sentences
+    assert index._vectors_mark() != vectors.MODEL and index.vectors_ready()
