@@ -142,7 +142,7 @@ def swap_value(sentence: str, doc_facts: list, facts_here: list) -> str | None:
 
 # departments staff really confuse: a duty given to the wrong one is a believable false statement
 _DEPARTMENTS = ("医疗保障行政部门", "卫生健康行政部门", "市场监督管理部门", "财政部门", "药品监督管理部门")
-_DEPARTMENT_FORMS = {"医疗保障部门": "医疗保障行政部门", "卫生健康部门": "卫生健康行政部门",
+_DEPARTMENT_FORMS = {"卫生健康部门": "卫生健康行政部门",   # (医保 bodies: _swap_yibao_body)
                      "市场监管部门": "市场监督管理部门", "药品监管部门": "药品监督管理部门"}
 
 

@@ -181,4 +181,4 @@ def test_an_index_completed_before_sentences_were_encoded_keeps_its_vectors_and_
             db.execute("UPDATE meta SET value=? WHERE key='vectors'", (vectors.MODEL,))
         assert index.vectors_ready()                   # questions keep using the provisions' vectors
         index.sync(s)                                  # … and the next sync checks the sentences
-    assert index._vectors_mark() != vectors.MODEL and index.vectors_ready()
+    assert index._vectors_mark() == f"{vectors.MODEL}+sentences" and index.vectors_ready()
