@@ -53,6 +53,8 @@ from qa_blind28 import BLIND_28, BLIND_28_UNANSWERABLE  # noqa: E402
 from qa_blind29 import BLIND_29, BLIND_29_UNANSWERABLE  # noqa: E402
 from qa_blind30 import BLIND_30, BLIND_30_UNANSWERABLE  # noqa: E402  (never read while tuning)
 from qa_blind31 import BLIND_31, BLIND_31_UNANSWERABLE  # noqa: E402  (never read while tuning)
+from qa_blind32 import BLIND_32, BLIND_32_UNANSWERABLE  # noqa: E402  (never read while tuning)
+from qa_blind33 import BLIND_33, BLIND_33_UNANSWERABLE  # noqa: E402  (never read while tuning)
 CORPUS = REPO.parent / "shared" / "corpus"
 
 # (question, corpus id, clause) — the clause a trainer would point to; "A|id:B" when another
@@ -584,6 +586,13 @@ QUESTION_SETS = [
     QuestionSet("blind-31", BLIND_31, BLIND_31_UNANSWERABLE,
                 "never tuned on, misses not shown; written at the start of session 11 by a helper who never ran "
                 "the retriever; 78% / 70% with the session-10 code", False),
+    QuestionSet("blind-32", BLIND_32, BLIND_32_UNANSWERABLE,
+                "never tuned on, misses not shown; written at the start of session 12 by a helper who never ran "
+                "the retriever (doctors, nurses and billing clerks of a county hospital in a work chat)", False),
+    QuestionSet("blind-33", BLIND_33, BLIND_33_UNANSWERABLE,
+                "never tuned on, misses not shown; written at the start of session 12 by a helper who never ran "
+                "the retriever (医保办, finance, pharmacy and management on risks; patients and HR on the hotline)",
+                False),
 ]
 
 

@@ -25,6 +25,10 @@ from yibao.document.facts import facts_of
     ("本办法所称定点医疗机构是指自愿与经办机构签订协议的医疗机构。", "permission"),
     ("本通知由国家医疗保障局负责解释。", "obligation"),
     ("近年来改革取得了明显成效。", "statement"),
+    # a benefit exclusion: what the fund will not pay is a rule the billing side must keep
+    ("单独使用上述饮片的，统筹基金不予支付。", "prohibition"),
+    ("住院期间的伙食费不纳入基本医疗保险基金支付范围。", "prohibition"),
+    ("对不符合规定的申请，不予受理。", "statement"),
 ])
 def test_modality(sentence, modality):
     assert modality_of(sentence) == modality
