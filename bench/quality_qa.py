@@ -11,9 +11,9 @@ Run: .venv/bin/python bench/quality_qa.py [--docs 1000]   (`make bench` runs it 
 
 Question sets: blind-3 … 25, 28 and 29 and the older sets have been looked at while changing the
 retriever (tuning sets; blind-5, 7 … 25, 28, 29 were each scored blind first).  blind-26, 27 (written at
-the end of session 10) and blind-30, 31 (the start of session 11), each by a helper who never ran the
-retriever, never have: their misses are not printed, even with -v; read them as the expectation on
-unseen questions.
+the end of session 10), blind-30, 31 (the start of session 11) and blind-32, 33 (the start of session 12),
+each by a helper who never ran the retriever, never have: their misses are not printed, even with -v; read
+them as the expectation on unseen questions.
 """
 from __future__ import annotations
 
