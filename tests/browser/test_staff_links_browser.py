@@ -6,13 +6,15 @@
 - A hostile link (`"` in the URL) in the review preview and on the staff page runs no handler.
 - Over real HTTP: an Airflow admin who is not a trainer reads but gets 403 on decisions;
   a cross-origin write gets 403.
+- 问一问 on the mailed lesson page, typed and submitted in the browser: the answer cites, its 对照表
+  link opens without an Airflow login, 返回课程 leads back; the trainers' 医保政策问答 page likewise.
 """
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from yibao.delivery.walkthrough import CHROMIUM, launch_chromium, walk_mail
+from yibao.delivery.walkthrough import CHROMIUM, launch_chromium, mail_links, walk_mail
 from yibao.web.standalone import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.airflow, pytest.mark.browser,
@@ -120,3 +122,44 @@ def test_over_http_only_trainers_decide_and_cross_origin_writes_are_refused(stac
                         headers={"Origin": "https://evil.example"})
     assert evil.status_code == 403 and "cross-origin" in evil.json()["detail"]
     assert trainer.get(f"/yibao/api/lessons/{lesson_id}").json()["status"] == lesson.json()["status"]
+
+
+def _ask_in(page, question: str, selector: str) -> str:
+    page.fill("#ask input[name=q]", question)
+    with page.expect_navigation():
+        page.click("#ask button[type=submit]")
+    page.wait_for_selector(selector)
+    return page.inner_text(selector)
+
+
+def test_staff_ask_on_the_mailed_lesson_page_then_open_the_cited_comparison(stack, browser):
+    af, smtp, lesson_id = stack.af, stack.smtp, stack.lesson_ids[3]
+    title = _approve(af, af.api(USER), lesson_id)
+    mail = wait_for(lambda: _mail_to_doctor_with(smtp, title), timeout=240,
+                    what=f"the delivery mail of lesson {lesson_id} to {DOCTOR_EMAIL}")
+    lesson_link, _ = mail_links(mail.raw)
+    page = browser.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(lesson_link)
+    answer = _ask_in(page, "门诊慢特病待遇认定有效期是几年", "#qa-answer")
+    assert page.url.startswith(lesson_link.split("#")[0] + "/ask?q=")
+    assert "第五条" in answer and "3年" in answer, answer
+    with page.expect_navigation():
+        page.click("#qa-answer a:has-text('对照表')")        # a signed link: no Airflow login needed
+    assert "/yibao/d/" in page.url and "3年" in page.content() and "登录" not in page.title()
+    page.go_back()
+    with page.expect_navigation():
+        page.click("text=返回课程")
+    page.wait_for_selector("#ack")                             # the lesson again, its form intact
+    assert "没有找到依据" in _ask_in(page, "食堂每个月的餐补是多少钱", "#qa-answer")
+    page.close()
+
+    page = browser.new_page()                                  # the trainers' page, behind the Airflow login
+    page.set_default_timeout(60_000)
+    af.ui_login(page, USER)
+    page.goto(f"{af.base_url}/yibao/qa/")
+    page.select_option("#ask select[name=role]", label="收费员")
+    answer = _ask_in(page, "门诊慢特病待遇认定有效期是几年", "#answer .citation")
+    assert "第五条" in answer and "3年" in page.inner_text("#answer")
+    assert "role=%E6%94%B6%E8%B4%B9%E5%91%98" in page.url      # the role went with the question
+    page.close()

@@ -5,7 +5,9 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import html
 import os
+import re
 import time
 from pathlib import Path
 
@@ -97,11 +99,15 @@ def test_revised_provision_is_marked_and_the_diff_link_opens(stack):
     data = api.get("/yibao/qa/api/ask", params={"q": "门诊慢特病待遇认定有效期是几年"}).json()
     mine = [c for c in data["citations"] if "门诊慢特病" in c["document"]]
     assert mine[0]["in_force"] and "3年" in mine[0]["text"]
-    assert mine[0]["diff_url"] == f"{af.base_url}/yibao/qa/diff/{seeded['change_id']}"
+    assert mine[0]["diff_url"].startswith(f"{af.base_url}/yibao/d/")   # signed: staff have no Airflow login
     old = [c for c in mine if not c["in_force"]]
     assert old and "2年" in old[0]["text"] and "修订" in old[0]["status"]
-    diff = api.get(mine[0]["diff_url"].removeprefix(af.base_url))
+    diff = httpx.get(mine[0]["diff_url"], timeout=30)                     # no login
     assert diff.status_code == 200 and "3年" in diff.text and diff.text.count("<html") == 1   # one page, not two nested
+    behind_login = f"/yibao/qa/diff/{seeded['change_id']}"                 # the trainers' own route stays
+    assert api.get(behind_login).status_code == 200
+    assert httpx.get(af.base_url + behind_login, timeout=30).status_code in (401, 403)
+    assert httpx.get(mine[0]["diff_url"][:-3] + "xyz", timeout=30).status_code == 403
 
 
 def test_dingtalk_callback_signed_answers_and_bad_signature_is_refused(stack):
@@ -141,6 +147,11 @@ def test_lesson_link_asks_with_the_same_token(stack):
     ask_url = link + "/ask"
     answer = httpx.get(ask_url, params={"q": "举报医保违法可以匿名吗"}, timeout=60)
     assert answer.status_code == 200 and "第八条" in answer.text and "匿名举报" in answer.text
+    revised = httpx.get(ask_url, params={"q": "门诊慢特病待遇认定有效期是几年"}, timeout=60)
+    diff_link = re.search(r'href="([^"]*/yibao/d/[^"]+)">对照表', revised.text)
+    assert diff_link, revised.text[:500]
+    diff = httpx.get(html.unescape(diff_link.group(1)), timeout=30)      # the staff member has no Airflow login
+    assert diff.status_code == 200 and "3年" in diff.text
     tampered = httpx.get(link.replace(token, token[:-2] + ("AA" if not token.endswith("AA") else "BB")) + "/ask",
                          params={"q": "举报可以匿名吗"}, timeout=30)
     assert tampered.status_code == 403

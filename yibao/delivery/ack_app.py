@@ -87,7 +87,7 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
                               "Training links cannot be opened right now: the link secret is not configured. "
                               "The 医保办 has been alerted; please try again later.") from None
 
-    def resolve(session: Session, token: str, actions: tuple[str, ...]) -> tuple[TokenClaims, LinkTarget]:
+    def verified(token: str, actions: tuple[str, ...]) -> TokenClaims:
         try:
             claims = verify_token(token, secret=current_secret())
         except TokenExpired:
@@ -98,6 +98,10 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
                               "This link is not valid (altered or incomplete). Open it again from the original message.")
         if claims.action not in actions:
             raise LinkRefused(403, "此链接不能用于该页面。", "This link cannot be used for this page.")
+        return claims
+
+    def resolve(session: Session, token: str, actions: tuple[str, ...]) -> tuple[TokenClaims, LinkTarget]:
+        claims = verified(token, actions)
         delivery_part, _, lesson_part = claims.delivery_id.partition(".")
         try:
             delivery_id = int(delivery_part)
@@ -176,6 +180,22 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
                 body.append(answer_html(ask(q, target.lesson.role, session=session)))
             body.append(f"<p><a href=\"../{html.escape(token)}\">返回课程</a></p>")
             return HTMLResponse(_page("有疑问？问一问", "".join(body)))
+
+    @router.get("/d/{token}", response_class=HTMLResponse)
+    def diff_page(token: str) -> HTMLResponse:
+        """The 对照表 an answer cites, for staff without an Airflow login (the link is signed)."""
+        from yibao.diff.render_html import render_change
+        from yibao.store.models import Change
+        try:
+            claims = verified(token, ("diff",))
+            change_id = int(claims.delivery_id) if claims.delivery_id.isdigit() else None
+            with open_session(database_url) as session:
+                change = session.get(Change, change_id) if change_id else None
+                if change is None:
+                    raise LinkRefused(404, "找不到该对照表（可能已被删除）。", "This comparison no longer exists.")
+                return HTMLResponse(render_change(change))
+        except LinkRefused as exc:
+            return refused(exc)
 
     @router.get("/u/{token}", response_class=HTMLResponse)
     def unsubscribe_page(token: str) -> HTMLResponse:

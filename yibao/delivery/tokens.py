@@ -1,4 +1,4 @@
-"""Signed links in messages: read / ack / quiz / unsubscribe.
+"""Signed links in messages: read / ack / quiz / unsubscribe, and diff (a 对照表 an answer cites).
 
 A token is ``<payload>.<mac>``, both base64url without padding. The payload is compact
 JSON ``{"a": action, "d": delivery_id, "e": expires_at}``; the mac is HMAC-SHA256 of
@@ -23,8 +23,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Literal
 
-Action = Literal["read", "ack", "quiz", "unsubscribe"]
-ACTIONS: tuple[str, ...] = ("read", "ack", "quiz", "unsubscribe")
+Action = Literal["read", "ack", "quiz", "unsubscribe", "diff"]
+ACTIONS: tuple[str, ...] = ("read", "ack", "quiz", "unsubscribe", "diff")
 _DEV_SECRET = b"yibao-dev-link-secret-not-for-production"
 
 
@@ -82,9 +82,12 @@ def make_token(action: Action, delivery_id: str, *, secret: bytes, ttl_s: int, n
 
 
 def link_path(action: Action, token: str) -> str:
-    """The ack app's page for a token: /l/<token> (+#ack / #quiz) for a lesson, /u/<token> to unsubscribe."""
+    """The ack app's page for a token: /l/<token> (+#ack / #quiz) for a lesson, /u/<token> to unsubscribe,
+    /d/<token> for a 对照表 (its "delivery id" is the change's id)."""
     if action == "unsubscribe":
         return f"/u/{token}"
+    if action == "diff":
+        return f"/d/{token}"
     return f"/l/{token}" + {"ack": "#ack", "quiz": "#quiz"}.get(action, "")
 
 

@@ -76,3 +76,11 @@ def render_html(result: DiffResult, *, title_old: str = "", title_new: str = "")
 {rows}
 </tbody></table></body></html>
 """
+
+
+def render_change(change) -> str:
+    """The whole 对照表 page of a stored change (old version → new version)."""
+    from yibao.diff import compare_texts
+    old = change.old_version
+    result = compare_texts(old.text if old else "", change.new_version.text)
+    return render_html(result, title_old=old.title if old else "（无）", title_new=change.new_version.title)

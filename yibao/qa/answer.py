@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 from sqlalchemy.orm import Session
 
+from yibao.delivery.tokens import LinkSecretMissing, link_secret, sign_link
 from yibao.qa import synthesis
 from yibao.qa.bigrams import bigram_scores, question_bigrams
 from yibao.qa.index import ASK_ENCODE_LIMIT, Hit, QaIndex
@@ -38,6 +39,7 @@ MIN_TERMS = 2            # … and at least this many distinct question terms (o
 NOT_IN_FORCE = 0.6       # rank factor of a superseded / revised / expired provision
 ROLE_BOOST = 1.25        # rank factor of a provision naming the role's own actors
 TOP_K = 3
+DIFF_LINK_TTL_S = 365 * 86400   # a cited 对照表's signed link: answers are re-read in chat for months
 RELEVANCE_COVERAGE = 20.0  # rank: coverage of the question first, then BM25 and the kind of answer
 UNSEEN_SHARE = 1.0       # a question word no provision holds weighs this share of the highest idf
 BM25_SCALE = 10.0        # BM25 relative to the best candidate's, so one rare word cannot outweigh coverage
@@ -391,7 +393,7 @@ def _verb_pieces(group: _Group) -> tuple[str, ...]:
 
 def _citations(session: Session, chosen: list[_Scored], status: dict) -> list[Citation]:
     base = get_settings().public_url.rstrip("/")
-    diffs = change_ids(session, {s.hit.version_id for s in chosen})
+    diffs = diff_links(base, change_ids(session, {s.hit.version_id for s in chosen}))
     out = []
     for s in chosen:
         version = session.get(Version, s.hit.version_id)
@@ -403,9 +405,22 @@ def _citations(session: Session, chosen: list[_Scored], status: dict) -> list[Ci
             document=version.title or doc.title, doc_number=doc.doc_number, clause=s.hit.clause,
             text=s.hit.quote, url=_public(version.url or doc.url), in_force=st.in_force,
             date=date.isoformat() if date else None, status=st.note, successor=successor,
-            diff_url=f"{base}/qa/diff/{diffs[version.id]}" if version.id in diffs else None,
+            diff_url=diffs.get(version.id),
             document_id=doc.id, version_id=version.id, score=round(s.relevance, 3)))
     return out
+
+
+def diff_links(base: str, changes: dict[int, int]) -> dict[int, str]:
+    """version id → the link to the 对照表 that brought it: signed (/d/<token>), so staff without an
+    Airflow login open it from 问一问 and the group chat; behind the login (/qa/diff/<id>) when no
+    link secret is configured."""
+    if not changes:
+        return {}
+    try:
+        secret = link_secret()
+    except LinkSecretMissing:
+        return {v: f"{base}/qa/diff/{c}" for v, c in changes.items()}
+    return {v: sign_link(base, "diff", str(c), secret=secret, ttl_s=DIFF_LINK_TTL_S) for v, c in changes.items()}
 
 
 def _public(url: str | None) -> str:

@@ -75,16 +75,12 @@ def create_router() -> APIRouter:
 
     @router.get("/qa/diff/{change_id}", response_class=HTMLResponse)
     def qa_diff(change_id: RowId, user: GetUserDep):
-        from yibao.diff import compare_texts
-        from yibao.diff.render_html import render_html
+        from yibao.diff.render_html import render_change
         with open_session() as s:
             change = s.get(Change, change_id)
             if change is None:
                 raise HTTPException(404, f"对照表 {change_id} 不存在")
-            old = change.old_version
-            result = compare_texts(old.text if old else "", change.new_version.text)
-            page = render_html(result, title_old=old.title if old else "（无）", title_new=change.new_version.title)
-        return HTMLResponse(page)   # render_html gives the whole page
+            return HTMLResponse(render_change(change))   # the whole page
 
     @router.post("/qa/im/dingtalk")
     async def dingtalk_callback(request: Request):

@@ -176,3 +176,34 @@ def test_lesson_token_without_a_lesson_is_refused(setup):
     bare = make_token("read", str(row.id), secret=link_secret(), ttl_s=600)
     assert client.get(f"/l/{bare}").status_code == 403
     assert client.get("/l/not-a-token").status_code == 403
+
+
+def test_signed_diff_link_opens_the_comparison_without_a_login_and_nothing_else(setup):
+    """问一问 and the group chat cite a 对照表 by a signed /d/<token> link: staff have no Airflow login."""
+    from yibao.qa.answer import diff_links
+    from yibao.store.models import Lesson
+
+    session, client, links, row, lessons = setup
+    change_id = session.get(Lesson, lessons[0].id).change_id
+    link = diff_links(BASE, {1: change_id})[1]
+    assert link.startswith(f"{BASE}/d/")
+    resp = client.get(path(link))
+    assert resp.status_code == 200 and "第一条" in resp.text and resp.text.count("<html") == 1
+    token = path(link).rsplit("/", 1)[1]
+    assert client.get(f"/d/{token[:-2]}xx").status_code == 403                        # tampered
+    lesson_token = path(links.lesson("read", row.id, lessons[0].id)).rsplit("/", 1)[1]
+    assert client.get(f"/d/{lesson_token}").status_code == 403                        # a lesson link is no diff link
+    assert client.get(f"/l/{token}").status_code == 403                               # nor the other way round
+    gone = make_token("diff", "99999", secret=link_secret(), ttl_s=600)
+    assert client.get(f"/d/{gone}").status_code == 404
+    odd = make_token("diff", "1.2", secret=link_secret(), ttl_s=600)
+    assert client.get(f"/d/{odd}").status_code == 404
+
+
+def test_without_a_link_secret_an_answer_links_the_comparison_behind_the_login(monkeypatch):
+    from yibao.delivery import tokens
+    from yibao.qa import answer
+
+    monkeypatch.setattr(answer, "link_secret", lambda: (_ for _ in ()).throw(tokens.LinkSecretMissing("none")))
+    assert answer.diff_links("https://h.example/yibao", {5: 7}) == {5: "https://h.example/yibao/qa/diff/7"}
+    assert answer.diff_links("https://h.example/yibao", {}) == {}

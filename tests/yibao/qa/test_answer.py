@@ -125,13 +125,16 @@ def test_a_rate_no_text_states_gets_no_basis(store):
 
 
 def test_sentence_vectors_find_what_the_words_miss(store, monkeypatch):
-    # "怎么算出来" shares no word with "通过费率乘以权重、系数计算"; the meaning does
-    question = "DRG的支付标准是怎么算出来的"
+    # the PDF's line break split "书面飞行 检查报告": the words find no 报告 to support an answer; the meaning
+    # puts 第二十二条 first. (Until session 12 this test asked "DRG的支付标准是怎么算出来的", whose clause sits
+    # third to fifth by cosine margins of 0.001: it passed in session 11's CI and failed in session 12's on the
+    # same retriever. A test must not hang on such a margin.)
+    question = "飞行检查结束后会出书面报告吗"
     a = ask(question)
-    assert any(c.clause == "第十八条" and "费率乘以权重" in c.text for c in a.citations[:3]), \
+    assert a.citations and a.citations[0].clause == "第二十二条" and "书面飞行" in a.citations[0].text, \
         [(c.document, c.clause) for c in a.citations]
     monkeypatch.setenv("YIBAO_QA_VECTORS", "0")
-    assert not any(c.clause == "第十八条" and "费率乘以权重" in c.text for c in ask(question).citations[:3])
+    assert not any(c.clause == "第二十二条" and "书面飞行" in c.text for c in ask(question).citations[:3])
 
 
 def test_a_provision_far_in_meaning_supports_no_answer(store, monkeypatch):
