@@ -6,8 +6,8 @@ Pages (Airflow login; cookie or bearer token via GetUserDep):
 JSON API: /api/queue, /api/lessons/{id} (GET, PUT = save edit), /api/lessons/{id}/decision (POST),
           /api/not-concerned, /api/changes/{change_id}/roles/{role} (POST: add a not-concerned role back),
           /api/lessons/{id}/audit and /api/audit (?format=json|csv), /api/control, /api/preview (POST Markdown → safe HTML)
-Static: /static/*. Staff links exactly as mailed: /l/{token}, /u/{token} (yibao.delivery.ack_app,
-token-authenticated, no login).
+Static: /static/*. Staff links exactly as mailed: /l/{token}, /u/{token}, and /d/{token} for a 对照表 an
+answer cites (yibao.delivery.ack_app, token-authenticated, no login).
 Deciding and editing are for trainers only (yibao.review.trainers); everyone who may view the
 review DAG can read. Every response carries CSP/frame headers; cross-origin writes get 403
 (yibao.web.security).
@@ -253,7 +253,8 @@ def _include_qa(app: FastAPI) -> None:
 
 def _include_link_pages(app: FastAPI) -> None:
     """Staff read/ack/unsubscribe pages at /l/{token} and /u/{token} of this app, i.e. exactly
-    the mailed <public_url>/l/… and /u/… (token-authenticated, not behind the Airflow login)."""
+    the mailed <public_url>/l/… and /u/…, and the cited 对照表 at /d/{token} (token-authenticated,
+    not behind the Airflow login)."""
     from yibao.delivery.ack_app import ack_router
 
     app.include_router(ack_router())
