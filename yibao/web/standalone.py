@@ -182,11 +182,20 @@ class AirflowStandalone:
             raise StandaloneError(f"asset {name!r} not registered (is its DAG parsed?)")
         return matching[0]
 
-    def emit_asset_event(self, client: httpx.Client, name: str, extra: dict[str, Any]) -> dict[str, Any]:
-        r = client.post("/api/v2/assets/events", json={"asset_id": self.asset_id(client, name), "extra": extra})
-        if r.status_code not in (200, 201):
-            raise StandaloneError(f"emitting an event of {name!r} failed: {r.status_code} {r.text}")
-        return r.json()
+    def emit_asset_event(self, client: httpx.Client, name: str, extra: dict[str, Any],
+                         attempts: int = 3) -> dict[str, Any]:
+        """Emit through the REST API. Standalone keeps Airflow's metadata in SQLite: when the scheduler
+        holds the write lock for the api-server's 5 s, the insert fails and is rolled back ("Database
+        error", 500); nothing was stored, so the event is posted again."""
+        body = {"asset_id": self.asset_id(client, name), "extra": extra}
+        for attempt in range(1, attempts + 1):
+            r = client.post("/api/v2/assets/events", json=body)
+            if r.status_code in (200, 201):
+                return r.json()
+            if not (r.status_code == 500 and "Database error" in r.text and attempt < attempts):
+                raise StandaloneError(f"emitting an event of {name!r} failed: {r.status_code} {r.text}")
+            time.sleep(2 * attempt)
+        raise AssertionError("unreachable")
 
     def asset_events(self, client: httpx.Client, name: str) -> list[dict[str, Any]] | None:
         """The asset's events, or None while Airflow cannot list them: in 3.3.2 the endpoint answers
