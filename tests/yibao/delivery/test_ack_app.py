@@ -204,6 +204,9 @@ def test_without_a_link_secret_an_answer_links_the_comparison_behind_the_login(m
     from yibao.delivery import tokens
     from yibao.qa import answer
 
-    monkeypatch.setattr(answer, "link_secret", lambda: (_ for _ in ()).throw(tokens.LinkSecretMissing("none")))
+    def no_secret():
+        raise tokens.LinkSecretMissing("no link secret configured")
+
+    monkeypatch.setattr(answer, "link_secret", no_secret)
     assert answer.diff_links("https://h.example/yibao", {5: 7}) == {5: "https://h.example/yibao/qa/diff/7"}
     assert answer.diff_links("https://h.example/yibao", {}) == {}
