@@ -195,7 +195,6 @@ class AirflowStandalone:
             if not (r.status_code == 500 and "Database error" in r.text and attempt < attempts):
                 raise StandaloneError(f"emitting an event of {name!r} failed: {r.status_code} {r.text}")
             time.sleep(2 * attempt)
-        raise AssertionError("unreachable")
 
     def asset_events(self, client: httpx.Client, name: str) -> list[dict[str, Any]] | None:
         """The asset's events, or None while Airflow cannot list them: in 3.3.2 the endpoint answers
