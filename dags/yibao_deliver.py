@@ -1,5 +1,6 @@
 """Deliver: on `yibao_approved`, send the approved lessons to their subscribers
-by email and IM, exactly once per person, lesson and channel."""
+by email and IM, exactly once per person, lesson and channel (and any other approved
+lesson not yet sent, whose event started no run)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,7 +18,7 @@ from yibao.dag_defaults import DEFAULT_ARGS, DELIVERY_POOL, START, run_deadline,
 def yibao_deliver():
     @task(pool=DELIVERY_POOL, queue=stage_queue("deliver"))
     def deliver(**context) -> dict:
-        return flows.deliver_lessons(ids_from_events(context, APPROVED, "lesson_ids"))
+        return flows.deliver_lessons(ids_from_events(context, APPROVED, "lesson_ids"), sweep=True)
 
     deliver()
 

@@ -150,10 +150,11 @@ class Standalone:
         return run["dag_run_id"]
 
     def wait_run(self, dag_id: str, run_id: str | None = None, *, after: str | None = None,
-                 timeout_s: float = 300, poll_s: float = 2) -> dict:
-        """Wait for a run to finish (a given run, or the newest run queued after `after`)."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
+                 timeout_s: float | None = 300, poll_s: float = 2) -> dict:
+        """Wait for a run to finish (a given run, or the newest run queued after `after`);
+        `timeout_s=None` waits as long as it takes (the demo waiting for a trainer)."""
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        while deadline is None or time.monotonic() < deadline:
             run = self._find_run(dag_id, run_id, after)
             if run and run["state"] in ("success", "failed"):
                 return run

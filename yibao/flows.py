@@ -64,12 +64,18 @@ def draft_lessons(change_ids: list[int]) -> list[int]:
         return draft_for_changes(session, change_ids)
 
 
-def deliver_lessons(lesson_ids: list[int] | None = None) -> dict:
-    """Send approved lessons to their subscribers (exactly once); return the report."""
-    from yibao.delivery.service import deliver
+def deliver_lessons(lesson_ids: list[int] | None = None, *, sweep: bool = False) -> dict:
+    """Send approved lessons to their subscribers (exactly once); return the report.
+
+    `sweep` also sends every other approved lesson not yet sent: an approval whose asset event
+    started no run of its own (an event landing while the scheduler creates the previous run
+    was seen attached to no run) then goes out with the next run, not a day later."""
+    from yibao.delivery.service import approved_unsent, deliver
 
     with open_session() as session:
         sync_subscribers(session)
+        if sweep and lesson_ids is not None:
+            lesson_ids = sorted(set(lesson_ids) | set(approved_unsent(session)))
         return deliver(session, lesson_ids=lesson_ids).to_dict()
 
 

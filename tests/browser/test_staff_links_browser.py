@@ -91,6 +91,7 @@ def test_mailed_link_read_quiz_ack_unsubscribe_then_store_and_report(stack, brow
     page = browser.new_page()
     response = page.goto(walk.lesson_link)       # the staff page shows the trainer's hostile link inert
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert "答案" not in page.inner_text("article")   # the drafted answer key is not shown to staff
     _no_handler_ran(page)
     page.close()
 

@@ -41,3 +41,11 @@ def test_a_missing_link_secret_is_announced_at_start(monkeypatch):
     assert "YIBAO_LINK_SECRET" in link_secret_warning()
     monkeypatch.setenv("YIBAO_LINK_SECRET", "s")
     assert link_secret_warning() is None
+
+
+def test_waiting_for_a_run_without_a_time_limit_polls_until_it_finishes(tmp_path, monkeypatch):
+    """`make demo` waits for the trainer with no time limit (it crashed on timeout_s=None)."""
+    af = Standalone(home=tmp_path, users={"admin": "x"}, port=8123)
+    states = iter(["queued", "running", "success"])
+    monkeypatch.setattr(af, "_find_run", lambda *a: {"state": next(states)})
+    assert af.wait_run("yibao_deliver", after="2026-01-01", timeout_s=None, poll_s=0)["state"] == "success"

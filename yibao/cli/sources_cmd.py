@@ -42,8 +42,11 @@ def run(args) -> int:
     table = []
     for sid in sorted(set(configured) | set(rows)):
         row = rows.get(sid)
+        # a stored source no longer (or never) configured — texts stored by `yibao ask --load`, a
+        # source taken out of sources.yaml — is not watched: listed, never an alarm
+        health = ("not watched" if sid not in configured else row.health if row else "never polled")
         table.append({"id": sid, "name": (row.name if row else configured[sid].name),
-                      "health": row.health if row else "never polled",
+                      "health": health,
                       "last_poll": str(row.last_poll_at or "") if row else "",
                       "last_success": str(row.last_success_at or "") if row else "",
                       "failures": row.consecutive_failures if row else 0,
@@ -56,12 +59,12 @@ def run(args) -> int:
     colour = sys.stdout.isatty()
     print("times: Beijing (北京时间, UTC+8)")
     for t in table:
-        c = {"ok": GREEN, "never polled": YELLOW}.get(t["health"], RED) if colour else ""
+        c = {"ok": GREEN, "never polled": YELLOW, "not watched": YELLOW}.get(t["health"], RED) if colour else ""
         print(f"{t['id']:10} {c}{t['health']:12}{RESET if colour else ''} last ok: {beijing(t['last_success']):16} "
               f"failures: {t['failures']}  {t['name']}  {t['detail'][:120]}")
         print(f"{'':10} last full re-check: {beijing(t['last_full_recheck'])}  archived: {t['archived']}  "
               f"possibly withdrawn: {t['possibly_withdrawn']}")
-    return 1 if any(t["health"] not in ("ok", "never polled") for t in table) else 0
+    return 1 if any(t["health"] not in ("ok", "never polled", "not watched") for t in table) else 0
 
 
 def beijing(stored_utc: str) -> str:

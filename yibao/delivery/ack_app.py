@@ -387,6 +387,19 @@ def _markdown(text: str) -> str:
     return render_markdown(text)
 
 
+def without_answer_key(body_md: str) -> str:
+    """The lesson as staff read it before the quiz: the trainer's text without its quiz section
+    (its heading, questions and the <details> answer key). The form below asks the questions, and
+    the answers are shown only after a complete submission."""
+    lines = (body_md or "").split("\n")
+    key = next((i for i, line in enumerate(lines) if line.lstrip().startswith("<details>")), None)
+    if key is None:
+        return body_md or ""
+    end = next((i for i in range(key, len(lines)) if lines[i].strip().endswith("</details>")), len(lines) - 1)
+    start = next((i for i in range(key - 1, -1, -1) if lines[i].startswith("## ")), key)
+    return "\n".join(lines[:start] + lines[end + 1:])
+
+
 def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None,
                   siblings: list[tuple[Lesson, str, bool]] = (), given: dict[str, str] | None = None) -> str:
     lesson, person = target.lesson, target.person
@@ -394,7 +407,7 @@ def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None,
     parts = [f"<h1>{html.escape(lesson.title)}</h1>",
              f"<p class=\"meta\">{html.escape(person.name)} · {html.escape(ROLES.get(lesson.role, lesson.role))}"
              f" · 完成期限 {deadline}</p>",
-             f"<article>{_markdown(lesson.body_md)}</article>"]
+             f"<article>{_markdown(without_answer_key(lesson.body_md))}</article>"]
     if ack is not None:
         score = f"，首次测验得分 {ack.quiz_score:.0%}（记录成绩）" if ack.quiz_score is not None else ""
         tries = f"已作答 {ack.attempts} 次。" if (ack.attempts or 0) > 1 else ""

@@ -187,6 +187,13 @@ def _approved_lessons(session: Session, lesson_ids: list[int] | None,
     return [(lesson, region or "national") for lesson, region in session.execute(query)]
 
 
+def approved_unsent(session: Session, now: dt.datetime | None = None) -> list[int]:
+    """Approved lessons, not yet stale, that nobody has been sent or planned yet."""
+    ids = [lesson.id for lesson, _ in _approved_lessons(session, None, now or utcnow())]
+    planned = set(session.scalars(select(DeliveryItem.lesson_id).where(DeliveryItem.lesson_id.in_(ids))))
+    return [i for i in ids if i not in planned]
+
+
 def region_applies(source_region: str, person_region: str) -> bool:
     """National documents reach everyone; a provincial one reaches people of that region
     (a person in '4401' 广州 gets documents of '44' 广东)."""

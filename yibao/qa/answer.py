@@ -39,6 +39,7 @@ MIN_TERMS = 2            # … and at least this many distinct question terms (o
 NOT_IN_FORCE = 0.6       # rank factor of a superseded / revised / expired provision
 ROLE_BOOST = 1.25        # rank factor of a provision naming the role's own actors
 TOP_K = 3
+SHORTLIST = 24             # unique provisions ranked by the fusion (12–32 measured: ±1)
 DIFF_LINK_TTL_S = 365 * 86400   # a cited 对照表's signed link: answers are re-read in chat for months
 RELEVANCE_COVERAGE = 20.0  # rank: coverage of the question first, then BM25 and the kind of answer
 UNSEEN_SHARE = 1.0       # a question word no provision holds weighs this share of the highest idf
@@ -167,7 +168,7 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
     copies: dict[str, list[_Scored]] = {}
     for s in scored:
         key = re.sub(r"\s+", "", s.hit.quote)
-        if key not in copies and len(copies) == top_k * 8:
+        if key not in copies and len(copies) == max(SHORTLIST, top_k):
             continue
         copies.setdefault(key, []).append(s)
     status = statuses(session, {s.hit.version_id for group in copies.values() for s in group})

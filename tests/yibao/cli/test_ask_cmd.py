@@ -40,6 +40,19 @@ def test_loading_the_same_folder_twice_stores_nothing_new(tmp_path):
     assert "stored 0 new texts" in r.stderr and "12 already stored" in r.stderr and "飞行检查" in r.stdout
 
 
+def test_loaded_texts_are_listed_by_sources_as_not_watched_and_raise_no_alarm(tmp_path):
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for suffix in (".txt", ".json"):
+        (folder / f"one{suffix}").write_bytes((CORPUS / f"nhsa_fjjc_2023{suffix}").read_bytes())
+    assert run(tmp_path, "--load", str(folder)).returncode == 0
+    env = {**os.environ, "YIBAO_HOME": str(tmp_path)}
+    env.pop("YIBAO_DATABASE_URL", None)
+    r = subprocess.run([YIBAO, "sources"], env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr       # was 1 for ever after a --load, without a word
+    assert "local_texts" in r.stdout and "not watched" in r.stdout
+
+
 def test_a_broken_label_file_is_named_exit_2(tmp_path):
     folder = tmp_path / "texts"
     folder.mkdir()

@@ -210,3 +210,23 @@ def test_without_a_link_secret_an_answer_links_the_comparison_behind_the_login(m
     monkeypatch.setattr(answer, "link_secret", no_secret)
     assert answer.diff_links("https://h.example/yibao", {5: 7}) == {5: "https://h.example/yibao/qa/diff/7"}
     assert answer.diff_links("https://h.example/yibao", {}) == {}
+
+
+def test_lesson_page_hides_the_drafted_answer_key_until_the_quiz_is_submitted(setup, corpus_dir):
+    import datetime as dt_
+    from yibao.lessons import DocContext, draft_lessons
+    from yibao.lessons.render import render_lesson
+
+    session, client, links, row, lessons = setup
+    corpus = corpus_dir / "nhsa-texts" / "nhsa_fjjc_2023.txt"
+    doc = DocContext(None, "医疗保障基金飞行检查管理暂行办法", None, None, dt_.date(2023, 3, 1), None, None,
+                     None, "file", "new", None, corpus.read_text(encoding="utf-8"))
+    draft = draft_lessons(doc, None, roles=["doctor"])[0]
+    body = render_lesson(draft, "md")
+    assert "<details><summary>答案</summary>" in body          # the trainer's view keeps the key
+    lessons[0].body_md = body
+    session.commit()
+    page = client.get(path(links.lesson("read", row.id, lessons[0].id))).text
+    explanation = draft.to_dict()["quiz"][0]["explanation"]
+    assert "答案" not in page and explanation not in page
+    assert "来源" in page and "随堂测验" in page               # the rest of the lesson and the form stay

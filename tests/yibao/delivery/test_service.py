@@ -249,6 +249,18 @@ def test_lesson_ids_limit_what_is_planned(world):
     assert {tuple(d.lesson_ids) for d in world.session.query(Delivery)} == {(a.id,)}
 
 
+def test_an_approval_whose_event_started_no_run_goes_with_the_next_run(world):
+    from yibao.delivery.service import approved_unsent
+    a, = add_lessons(world.session, ["nurse"])
+    b, = add_lessons(world.session, ["nurse"])
+    assert approved_unsent(world.session, now=NOW) == [a.id, b.id]
+    world.deliver(lesson_ids=[a.id])               # b's approval event started no run
+    assert approved_unsent(world.session, now=NOW) == [b.id]
+    world.deliver(lesson_ids=[a.id] + approved_unsent(world.session, now=NOW))   # the deliver DAG's sweep
+    assert approved_unsent(world.session, now=NOW) == []
+    assert sorted(tuple(d.lesson_ids) for d in world.session.query(Delivery)) == [(a.id,), (a.id,), (b.id,), (b.id,)]
+
+
 def test_deliver_command_dry_run_then_send(world, capsys, monkeypatch):
     from yibao.cli import main
     lesson, = add_lessons(world.session, ["nurse"])
