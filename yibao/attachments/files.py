@@ -38,6 +38,10 @@ def _suffix(name: str) -> str:
 
 def sniff_file(name: str, data: bytes) -> str:
     """The kind of `data`, checked against the suffix of `name` (ContentMismatch if they disagree)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ContentMismatch(f"{name} is UTF-16 text (saved as Windows \"Unicode\"): save it as UTF-8 or GBK")
+    if data and not data.removeprefix(b"\xef\xbb\xbf").strip(b" \t\r\n\x0b\x0c"):
+        raise ContentMismatch(f"{name} holds nothing but blank space: there is no text to read")
     kind = detect_kind(data, name)
     suffix = _suffix(name)
     expected = EXPECTED_KINDS.get(suffix)

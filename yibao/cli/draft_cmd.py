@@ -61,8 +61,12 @@ def _date(value: str | None, what: str) -> dt.date | None:
 
 def read_text(path: str) -> str:
     p = Path(path)
-    if not p.is_file():
+    if p.is_dir():
+        raise DraftInputError(f"{path} is a folder; give a file")
+    if not p.exists():
         raise DraftInputError(f"no such file: {path}")
+    if not p.is_file():
+        raise DraftInputError(f"{path} is not a regular file")
     from yibao.diff.sources import SourceError, load_source
 
     try:

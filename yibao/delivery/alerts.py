@@ -101,6 +101,11 @@ def _recipients(session: Session, explicit: list[str] | None) -> list[Person]:
     """Explicit ids (e.g. the department's 联络员) plus the 医保办: the file's alerts.recipients,
     or, without that section, everyone subscribed to the 医保办 role."""
     config = _config_or_none()
+    if config is not None and not yibaoban_ids(session):
+        # a new install: people reach the store with the first delivery, and the first alert
+        # (a source failing on the first scrape) would go to nobody
+        from yibao.delivery.subscriptions import sync_people
+        sync_people(session, config)
     yibaoban = list(config.alert_recipients) if config and config.alert_recipients else []
     if not _active(session, yibaoban):  # file names nobody known to the store: use the role
         yibaoban = yibaoban_ids(session)

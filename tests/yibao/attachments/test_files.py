@@ -22,6 +22,9 @@ def test_names_and_bytes_that_agree():
     ("a.docx", "第一条".encode(), "a.docx is not a DOCX file: its bytes are text"),
     ("a.pdf", b"<html><body>x</body></html>", "a.pdf is not a PDF file: its bytes are HTML"),
     ("a.txt", b"", "a.txt is empty"),
+    ("a.txt", b" \r\n\t\n", "a.txt holds nothing but blank space"),
+    ("a.txt", b"\xef\xbb\xbf\n", "a.txt holds nothing but blank space"),       # a BOM alone
+    ("a.txt", "第一条".encode("utf-16"), "a.txt is UTF-16 text (saved as Windows \"Unicode\"): save it as UTF-8"),
     ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, "unsupported file type .png"),
 ])
 def test_mismatches_are_one_line(name, data, says):

@@ -90,8 +90,18 @@ def test_alert_never_raises_when_sending_fails_and_is_sent_by_the_next_run(world
     assert report.sent == 1 and smtp_server.messages[0].rcpt_tos == ["wangfang@h.example.cn"]
 
 
+def test_the_first_alert_of_a_new_install_reaches_the_yibaoban_of_the_subscriptions_file(world):
+    session, smtp, smtp_server, im_server, tmp_path, monkeypatch = world
+    write_subscriptions(tmp_path, monkeypatch, SUBSCRIPTIONS)     # people not yet synced by any delivery
+    alert(session, subject="信息源异常：国家医疗保障局（error）", message="连接失败", now=NOW, smtp=smtp)
+    assert session.query(Event).one().data["recipients"] == ["wang.fang"]
+    assert [m.rcpt_tos for m in smtp_server.messages] == [["wangfang@h.example.cn"]]
+
+
 def test_alert_without_any_recipient_is_still_recorded(world):
-    session, smtp, *_ = world
+    session, smtp, smtp_server, im_server, tmp_path, monkeypatch = world
+    no_yibaoban = "\n".join(line for line in SUBSCRIPTIONS.splitlines() if "王芳" not in line)
+    write_subscriptions(tmp_path, monkeypatch, no_yibaoban)
     alert(session, subject="无人接收", message="nobody has the 医保办 role", now=NOW, smtp=smtp)
     assert session.query(Event).one().data["recipients"] == []
 

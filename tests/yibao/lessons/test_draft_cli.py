@@ -47,6 +47,13 @@ def test_bad_input_exits_2_with_clear_message(corpus_dir, capsys, tmp_path):
     assert code == 2 and "unknown role" in err and "yibaoban（医保办）" in err
     code, _, err = _run(capsys, "--new", str(tmp_path / "missing.txt"))
     assert code == 2 and "no such file" in err
+    code, _, err = _run(capsys, "--new", str(tmp_path))
+    assert code == 2 and "is a folder" in err
+    code, _, err = _run(capsys, "--new", "/dev/null")
+    assert code == 2 and "not a regular file" in err
+    (tmp_path / "blank.txt").write_text("  \n\t\n", encoding="utf-8")
+    code, _, err = _run(capsys, "--new", str(tmp_path / "blank.txt"))    # was a lesson 《blank》, exit 0
+    assert code == 2 and "blank space" in err
     code, _, err = _run(capsys, "--role", "doctor")
     assert code == 2 and "--doc" in err
     code, _, err = _run(capsys, "--new", new, "--publish-date", "24/07/2025")
