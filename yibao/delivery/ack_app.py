@@ -98,6 +98,8 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
                               "This link is not valid (altered or incomplete). Open it again from the original message.")
         if claims.action not in actions:
             raise LinkRefused(403, "此链接不能用于该页面。", "This link cannot be used for this page.")
+        if not SUBJECT_ID.fullmatch(claims.delivery_id):   # signed, yet no id the store can hold
+            raise LinkRefused(403, "链接无效。", "This link is not valid.")
         return claims
 
     def resolve(session: Session, token: str, actions: tuple[str, ...]) -> tuple[TokenClaims, LinkTarget]:
@@ -139,13 +141,13 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
     @router.post("/l/{token}", response_class=HTMLResponse)
     async def submit(token: str, request: Request) -> HTMLResponse:
         form = await request.form()
-        answers = {k: str(v) for k, v in form.items()}
         with open_session(database_url) as session:
             try:
                 _, target = resolve(session, token, LESSON_ACTIONS)
             except LinkRefused as exc:
                 return refused(exc)
             quiz = _quiz(target.lesson)
+            answers = offered_answers(quiz, form, target.lesson.id)
             missing = unanswered(quiz, answers)
             if missing:   # nothing recorded, no answers revealed
                 ack = _ack(session, target)
@@ -188,7 +190,7 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
         from yibao.store.models import Change
         try:
             claims = verified(token, ("diff",))
-            change_id = int(claims.delivery_id) if claims.delivery_id.isdigit() else None
+            change_id = int(claims.delivery_id) if "." not in claims.delivery_id else None
             with open_session(database_url) as session:
                 change = session.get(Change, change_id) if change_id else None
                 if change is None:
@@ -333,6 +335,10 @@ def _quiz(lesson: Lesson) -> list[dict]:
     return [q for q in (lesson.draft or {}).get("quiz") or [] if isinstance(q, dict) and q.get("question")]
 
 
+SUBJECT_ID = re.compile(r"[0-9]{1,18}(?:\.[0-9]{1,18})?")   # "<delivery>[.<lesson>]" or a change id
+MAX_ANSWER_CHARS = 100   # a typed (numeric) answer; choices must be one of the options
+
+
 def options(question: dict, seed: str) -> list[str]:
     """Answer + distractors in a stable shuffled order (same order on every page load)."""
     if question.get("kind") == "truefalse":
@@ -340,6 +346,19 @@ def options(question: dict, seed: str) -> list[str]:
     opts = [str(question.get("answer", ""))] + [str(d) for d in question.get("distractors") or []]
     random.Random(seed).shuffle(opts)
     return opts
+
+
+def offered_answers(quiz: list[dict], form, lesson_id: int) -> dict[str, str]:
+    """The form's answer to each question, as stored: only q0…qN, a typed answer cut at
+    MAX_ANSWER_CHARS, a choice only when it is one of the options offered (anything else is
+    left blank, so the submission is refused as incomplete and nothing is stored)."""
+    answers = {}
+    for i, q in enumerate(quiz):
+        given = str(form.get(f"q{i}", ""))[:MAX_ANSWER_CHARS]
+        if q.get("kind") != "numeric" and _norm(given) not in {_norm(o) for o in options(q, f"{lesson_id}:{i}")}:
+            given = ""
+        answers[f"q{i}"] = given
+    return answers
 
 
 def unanswered(quiz: list[dict], answers: dict[str, str]) -> list[int]:

@@ -73,7 +73,7 @@ def test_submit_scores_quiz_and_acknowledges(setup):
     ack = session.query(Acknowledgement).filter_by(kind="ack").one()
     assert (ack.quiz_score, ack.attempts, ack.last_score) == (pytest.approx(2 / 3), 2, 1.0)
     assert "已作答 2 次" in client.get(url).text
-    client.post(path(links.lesson("ack", row.id, lessons[1].id)), data={"q0": "x", "q1": "正确", "q2": "1"})
+    client.post(path(links.lesson("ack", row.id, lessons[1].id)), data={"q0": "2026年7月1日", "q1": "正确", "q2": "1"})
     session.expire_all()
     assert session.get(Delivery, row.id).state == "acknowledged"
 
@@ -87,6 +87,19 @@ def test_incomplete_submission_is_refused_and_reveals_nothing(setup):
         assert "正确答案" not in resp.text
     assert session.query(Acknowledgement).filter_by(kind="ack").count() == 0
     assert 'value="2026年1月1日" checked' in client.post(url, data={"q0": "2026年1月1日"}).text   # kept for the retry
+
+
+def test_answers_outside_the_options_or_too_long_are_not_stored(setup):
+    session, client, links, row, lessons = setup
+    url = path(links.lesson("ack", row.id, lessons[0].id))
+    resp = client.post(url, data={"q0": "A" * 900_000, "q1": "正确", "q2": "7"})   # not an option
+    assert resp.status_code == 422 and "第 1 题" in resp.text and "AAAA" not in resp.text
+    assert session.query(Acknowledgement).filter_by(kind="ack").count() == 0
+    resp = client.post(url, data={"q0": "2026年1月1日", "q1": "正确", "q2": "7" * 5000, "q9": "x" * 5000})
+    assert resp.status_code == 200 and "7" * 101 not in resp.text and "x" * 100 not in resp.text
+    from yibao.store.models import QuizAttempt
+    stored = session.query(QuizAttempt).one().answers
+    assert len(stored) == 3 and [len(a["given"]) for a in stored] == [len("2026年1月1日"), 2, 100]
 
 
 def test_tampered_and_expired_tokens_are_refused_with_a_bilingual_message(setup):
@@ -198,6 +211,11 @@ def test_signed_diff_link_opens_the_comparison_without_a_login_and_nothing_else(
     assert client.get(f"/d/{gone}").status_code == 404
     odd = make_token("diff", "1.2", secret=link_secret(), ttl_s=600)
     assert client.get(f"/d/{odd}").status_code == 404
+    for subject in ("²", "１", "9" * 400, "-1", "1.２"):       # signed, yet no id: refused, never a 500
+        signed = make_token("diff", subject, secret=link_secret(), ttl_s=600)
+        assert client.get(f"/d/{signed}").status_code == 403
+        signed = make_token("read", subject, secret=link_secret(), ttl_s=600)
+        assert client.get(f"/l/{signed}").status_code == 403
 
 
 def test_without_a_link_secret_an_answer_links_the_comparison_behind_the_login(monkeypatch):
