@@ -109,6 +109,33 @@ def store_summary() -> dict[str, int]:
                 "deliveries_sent": count(Delivery, Delivery.state.in_(("sent", "read", "acknowledged")))}
 
 
+def open_deliveries(af) -> list[str]:
+    """What is still on its way: deliver runs queued or running, approved lessons not yet
+    planned, messages pending or being sent ([] when delivery has settled)."""
+    from sqlalchemy import func, select
+
+    from yibao.delivery.service import approved_unsent
+    from yibao.store import Delivery, open_session
+
+    runs = af.api("GET", "/dags/yibao_deliver/dagRuns", params={"order_by": "-run_after", "limit": 20})
+    busy = sum(1 for r in runs.get("dag_runs", []) if r["state"] in ("queued", "running"))
+    with open_session() as s:
+        unsent = approved_unsent(s)
+        pending = s.scalar(select(func.count()).select_from(Delivery)
+                           .where(Delivery.state.in_(("pending", "sending"))))
+    return ([f"{busy} deliver run(s) running"] if busy else []) + \
+        ([f"lessons {unsent} approved, not yet sent"] if unsent else []) + \
+        ([f"{pending} message(s) pending"] if pending else [])
+
+
+def wait_deliveries_settled(af, timeout_s: float = 180) -> list[str]:
+    """Wait until every approval has been delivered (or the time is up); returns what is still open."""
+    deadline = time.monotonic() + timeout_s
+    while (still := open_deliveries(af)) and time.monotonic() < deadline:
+        time.sleep(3)
+    return still
+
+
 def robot_trainer(af, timeout_s: float = 240) -> int:
     """Approve every pending review through the real HITL API, ≥2 s after it parked."""
     from yibao.demo_trainer import approve_pending
@@ -135,7 +162,7 @@ def run(args) -> int:
     af = Standalone(home=home / "airflow", port=args.port, extra_env=env, users=logins)
     try:
         say(f"mirror {services.mirror.base_url}  smtp 127.0.0.1:{services.smtp.port}  im {services.im.base_url}")
-        say("migrating Airflow's database and starting airflow standalone (about 20 s) …")
+        say("migrating Airflow's database and starting airflow standalone (about a minute) …")
         af.prepare()
         sync_subscriptions()
         af.start()
@@ -164,7 +191,10 @@ def run(args) -> int:
             say(f"4/6 review the drafts: {af.url}/plugin/yibao-review  (or Required Actions) — waiting …")
         af.wait_run("yibao_deliver", after=marker, timeout_s=None if not args.check else 300)
         mail = wait_for_mail(services.smtp, timeout_s=60)
-        say(f"5/6 delivered: {len(mail)} mail(s) captured in {home / 'mail'}; {store_summary()}")
+        still = wait_deliveries_settled(af)
+        mail = wait_for_mail(services.smtp, timeout_s=1)
+        say(f"5/6 delivered: {len(mail)} mail(s) captured in {home / 'mail'}; {store_summary()}"
+            + (f"; still on its way: {', '.join(still)}" if still else ""))
         for message in mail[:5]:
             say(f"    → {message['To']}: {message['Subject']}")
         say(f"IM messages received by the robot endpoints: {len(services.im.received)}")

@@ -152,6 +152,7 @@ def test_lesson_link_asks_with_the_same_token(stack):
     assert diff_link, revised.text[:500]
     diff = httpx.get(html.unescape(diff_link.group(1)), timeout=30)      # the staff member has no Airflow login
     assert diff.status_code == 200 and "3年" in diff.text
+    assert "frame-ancestors 'none'" in diff.headers["content-security-policy"] and 'content="noindex"' in diff.text
     tampered = httpx.get(link.replace(token, token[:-2] + ("AA" if not token.endswith("AA") else "BB")) + "/ask",
                          params={"q": "举报可以匿名吗"}, timeout=30)
     assert tampered.status_code == 403

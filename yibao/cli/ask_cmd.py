@@ -48,6 +48,11 @@ def run(args) -> int:
             role_id(args.role)
         except UnknownRoleError as exc:
             raise CliError(str(exc)) from None
+    if args.llm:
+        from yibao.lessons.llm_drafter import CONN_ID, llm_config
+        if llm_config() is None:
+            raise CliError(f"--llm needs an endpoint: set YIBAO_LLM_URL (and YIBAO_LLM_KEY, YIBAO_LLM_MODEL) "
+                           f"or the Airflow connection '{CONN_ID}'")
     with open_session() as session:
         if args.load:
             _load(session, Path(args.load))
@@ -66,6 +71,9 @@ def run(args) -> int:
         if args.explain:
             return _explain(session, question, args.json)
         answer = ask(question, args.role, session=session, top_k=args.top, synthesise=args.llm)
+        if args.llm and answer.found and not answer.synthesised:
+            print("note: the model's wording was not used (no answer, or a sentence without a valid citation; "
+                  "see the log) — the quotes follow", file=sys.stderr)
         if not answer.found and not session.query(Version.id).limit(1).first():
             print("note: no policy texts are stored yet — run a scrape (yibao scrape) or "
                   "yibao ask --load DIR first", file=sys.stderr)

@@ -23,6 +23,7 @@ import html
 import logging
 import re
 import random
+import time
 import unicodedata
 from dataclasses import dataclass
 from typing import Callable
@@ -165,6 +166,8 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
             ack = record(session, target, "ack", score, clock())
             return HTMLResponse(_page(target.lesson.title, render_result(target, quiz, answers, marks, score, ack)))
 
+    asked = QuestionLimiter(ASKS_PER_MINUTE)
+
     @router.get("/l/{token}/ask", response_class=HTMLResponse)
     def ask_page(token: str, q: str = "") -> HTMLResponse:
         """有疑问？问一问: a question from the lesson page, authorised by the lesson's own link."""
@@ -176,6 +179,9 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
             except LinkRefused as exc:
                 return refused(exc)
             q = q.strip()[:500]
+            if q and not asked.allow(token, time.monotonic()):
+                return refused(LinkRefused(429, "提问太频繁了，请一分钟后再问。",
+                                           "Too many questions from this link; try again in a minute."))
             body = [f"<h1>有疑问？问一问</h1><p class=\"meta\">{html.escape(target.lesson.title)}</p>",
                     ask_form(token.rsplit("/", 1)[-1], q, relative="")]
             if q:
@@ -195,7 +201,8 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
                 change = session.get(Change, change_id) if change_id else None
                 if change is None:
                     raise LinkRefused(404, "找不到该对照表（可能已被删除）。", "This comparison no longer exists.")
-                return HTMLResponse(render_change(change))
+                page = render_change(change).replace("<head>", "<head><meta name=\"robots\" content=\"noindex\">", 1)
+                return HTMLResponse(page)
         except LinkRefused as exc:
             return refused(exc)
 
@@ -336,7 +343,23 @@ def _quiz(lesson: Lesson) -> list[dict]:
 
 
 SUBJECT_ID = re.compile(r"[0-9]{1,18}(?:\.[0-9]{1,18})?")   # "<delivery>[.<lesson>]" or a change id
-MAX_ANSWER_CHARS = 100   # a typed (numeric) answer; choices must be one of the options
+MAX_ANSWER_CHARS = 100
+ASKS_PER_MINUTE = 10      # 问一问 per lesson link: a question costs up to ~2 s of CPU
+
+
+class QuestionLimiter:
+    """At most `per_minute` questions per link in any 60 s (in this process)."""
+
+    def __init__(self, per_minute: int):
+        self.per_minute, self.times = per_minute, {}
+
+    def allow(self, key: str, now: float) -> bool:
+        recent = [t for t in self.times.get(key, ()) if now - t < 60.0]
+        if len(self.times) > 10_000:          # forget idle links
+            self.times = {k: v for k, v in self.times.items() if v and now - v[-1] < 60.0}
+        allowed = len(recent) < self.per_minute
+        self.times[key] = recent + [now] if allowed else recent
+        return allowed   # a typed (numeric) answer; choices must be one of the options
 
 
 def options(question: dict, seed: str) -> list[str]:

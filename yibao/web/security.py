@@ -22,7 +22,7 @@ REVIEW_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-i
 LINK_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; "
             "form-action 'self'; frame-ancestors 'none'")
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
-LINK_PAGES = ("l", "u", "read", "ack", "quiz", "unsubscribe")
+LINK_PAGES = ("l", "u", "d", "read", "ack", "quiz", "unsubscribe")
 
 
 def origin_of(url: str) -> str:

@@ -30,6 +30,8 @@ def test_bad_input_is_one_line_exit_2(tmp_path):
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "unknown role" in r.stderr
     r = run(tmp_path, "   ")
     assert r.returncode == 2 and "empty" in r.stderr
+    r = run(tmp_path, "--llm", "跨省就医要先备案吗")        # asked for the model, none configured: said, not ignored
+    assert r.returncode == 2 and "--llm needs an endpoint" in r.stderr and "YIBAO_LLM_URL" in r.stderr
 
 
 def test_loading_the_same_folder_twice_stores_nothing_new(tmp_path):

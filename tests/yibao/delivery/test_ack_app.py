@@ -202,6 +202,7 @@ def test_signed_diff_link_opens_the_comparison_without_a_login_and_nothing_else(
     assert link.startswith(f"{BASE}/d/")
     resp = client.get(path(link))
     assert resp.status_code == 200 and "第一条" in resp.text and resp.text.count("<html") == 1
+    assert 'content="noindex"' in resp.text
     token = path(link).rsplit("/", 1)[1]
     assert client.get(f"/d/{token[:-2]}xx").status_code == 403                        # tampered
     lesson_token = path(links.lesson("read", row.id, lessons[0].id)).rsplit("/", 1)[1]
@@ -248,3 +249,30 @@ def test_lesson_page_hides_the_drafted_answer_key_until_the_quiz_is_submitted(se
     explanation = draft.to_dict()["quiz"][0]["explanation"]
     assert "答案" not in page and explanation not in page
     assert "来源" in page and "随堂测验" in page               # the rest of the lesson and the form stay
+
+
+def test_question_limiter_allows_ten_a_minute_per_link():
+    from yibao.delivery.ack_app import QuestionLimiter
+    limit = QuestionLimiter(10)
+    assert all(limit.allow("a", t) for t in range(10))
+    assert not limit.allow("a", 10.0) and limit.allow("b", 10.0)      # one busy link does not block another
+    assert limit.allow("a", 61.0)                                      # a minute later it asks again
+
+
+def test_too_many_questions_from_one_link_get_429(yibao_db, monkeypatch, tmp_path):
+    from yibao.delivery import ack_app
+    monkeypatch.setattr(ack_app, "ASKS_PER_MINUTE", 1)
+    monkeypatch.setenv("YIBAO_QA_VECTORS", "0")
+    session = session_for(yibao_db)
+    sync_people(session, parse_subscriptions(SUBSCRIPTIONS, check_secret=lambda c: True))
+    lesson, = add_lessons(session, ["doctor"])
+    row = ledger.plan_lessons(session, person_id="zhang.wei", channel="email", target="zhangwei@h.example.cn",
+                              lesson_ids=[lesson.id], now=NOW)
+    session.commit()
+    client = TestClient(create_ack_app(yibao_db))
+    url = path(LinkMaker(BASE, link_secret()).lesson("read", row.id, lesson.id)) + "/ask"
+    assert client.get(url, params={"q": "病案首页要核对什么"}).status_code == 200
+    second = client.get(url, params={"q": "病案首页要核对什么"})
+    assert second.status_code == 429 and "提问太频繁" in second.text
+    assert client.get(url).status_code == 200             # the empty form still opens
+    session.close()
