@@ -188,8 +188,12 @@ def _approved_lessons(session: Session, lesson_ids: list[int] | None,
 
 
 def approved_unsent(session: Session, now: dt.datetime | None = None) -> list[int]:
-    """Approved lessons, not yet stale, that nobody has been sent or planned yet."""
-    ids = [lesson.id for lesson, _ in _approved_lessons(session, None, now or utcnow())]
+    """Approved lessons, not yet stale, that someone subscribes to and nobody has been sent or
+    planned yet."""
+    readers = session.execute(select(Subscription.role, Person.region)
+                              .join(Person, Subscription.person_id == Person.id).where(Person.active.is_(True))).all()
+    ids = [lesson.id for lesson, region in _approved_lessons(session, None, now or utcnow())
+           if any(role == lesson.role and region_applies(region, person_region) for role, person_region in readers)]
     planned = set(session.scalars(select(DeliveryItem.lesson_id).where(DeliveryItem.lesson_id.in_(ids))))
     return [i for i in ids if i not in planned]
 

@@ -258,6 +258,8 @@ def test_an_approval_whose_event_started_no_run_goes_with_the_next_run(world):
     assert approved_unsent(world.session, now=NOW) == [b.id]
     world.deliver(lesson_ids=[a.id] + approved_unsent(world.session, now=NOW))   # the deliver DAG's sweep
     assert approved_unsent(world.session, now=NOW) == []
+    add_lessons(world.session, ["employer_hr"])     # nobody subscribes to it: nothing is on its way
+    assert approved_unsent(world.session, now=NOW) == []
     assert sorted(tuple(d.lesson_ids) for d in world.session.query(Delivery)) == [(a.id,), (a.id,), (b.id,), (b.id,)]
 
 
