@@ -56,6 +56,7 @@ bench: setup
 	$(BIN)/python bench/run_all.py $(BENCH)
 	$(BIN)/python bench/quality_lessons.py --md docs/quality-lessons.md
 	$(BIN)/python bench/quality_lessons.py --corpus bench/lessons_qh --texts ../shared/corpus/qinghai-texts --md docs/quality-lessons-provincial.md
+	$(BIN)/python bench/quality_lessons.py --corpus bench/lessons_natl --md docs/quality-lessons-national-memory.md
 
 clean:
 	rm -rf var .pytest_cache

@@ -69,7 +69,7 @@ def role_concerns(units: list, topics: list[str], outside: bool = False) -> dict
         affected = bool(spec.get("affected"))
         bound = [u.ref for u in units if binds(u, actors, together, affected)]
         named = [u.ref for u in units if mentions(u, actors, together)]
-        brief_bound = [u.ref for u in units if binds(u, brief_actors)]
+        brief_bound = [u.ref for u in units if binds(u, brief_actors, tuple(spec.get("brief_with") or ()))]
         if len(bound) >= int(spec.get("core_min", core_min)) or (bound and len(named) >= core_named):
             level, reason = "core", f"{len(bound)}处条款对{ROLES[role]}的工作提出要求（{'、'.join(bound[:3])}…）"
         elif bound or len(named) >= brief_min + 1 or brief_bound:

@@ -35,3 +35,31 @@ def test_a_catalogue_notice_to_the_bureaus_still_reaches_the_doctor(qh):
     # "各医疗机构要根据临床需求，合理配备、使用谈判药品…": a duty of the hospital that speaks of clinical work
     from yibao.lessons import document_concerns
     assert document_concerns(qh("qh_nrdl_2024"))["doctor"] != "none"
+
+
+def _concerns(title: str, text: str) -> dict:
+    import datetime as dt
+    from yibao.lessons import DocContext, document_concerns
+    return document_concerns(DocContext(None, title, None, None, dt.date(2025, 1, 2), None, None, None,
+                                        "file", "new", None, text))
+
+
+def test_a_hospital_ban_on_charging_twice_reaches_the_nurses_briefly():
+    # the ward's charges (计费) are the nurses' work: a ban on 重复收费 binding the hospital's staff
+    text = ("第一条 为了规范医疗服务收费行为，制定本办法。\n"
+            "第二条 定点医疗机构及其工作人员不得重复收费、分解项目收费，不得挂床住院。\n"
+            "第三条 定点医疗机构应当按月向经办机构上传结算数据。\n")
+    levels = _concerns("某省医疗服务收费管理办法", text)
+    assert levels["nurse"] == "brief"
+    without = _concerns("某省医保数据管理办法", "第一条 定点医疗机构应当按月向经办机构上传结算数据。\n"
+                                         "第二条 定点医疗机构应当建立数据管理制度。\n")
+    assert without["nurse"] == "none"          # the hospital's other duties do not reach the wards
+
+
+def test_a_benefit_notice_binds_the_insured_by_the_groups_it_names():
+    # 新生儿, 灵活就业人员 …: the insured named by who they are, not as 参保人员
+    text = ("一、做好参保工作\n"
+            "（一）新生儿出生后应当及时参保，在规定时间内参保缴费的，自出生之日起享受居民医保待遇。\n"
+            "（二）灵活就业人员可以在就业地参加职工医保，按规定缴纳个人缴费。\n"
+            "（三）持居住证的非本地户籍人员应当在居住地参加居民医保。\n")
+    assert _concerns("关于做好城乡居民基本医疗保障工作的通知", text)["insured"] == "core"
