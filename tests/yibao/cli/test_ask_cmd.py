@@ -12,7 +12,7 @@ YIBAO = str(Path(sys.executable).with_name("yibao"))
 def run(tmp_path, *args):
     env = {**os.environ, "YIBAO_HOME": str(tmp_path)}
     env.pop("YIBAO_DATABASE_URL", None)
-    return subprocess.run([YIBAO, "ask", *args], env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([YIBAO, "ask", *args], env=env, capture_output=True, text=True, timeout=300)   # the first --load encodes the texts (a minute or two on a busy machine)
 
 
 def test_ask_json_cites_and_refuses(tmp_path):
