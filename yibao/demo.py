@@ -143,12 +143,24 @@ def robot_trainer(af, timeout_s: float = 240) -> int:
     return approve_pending(af, timeout_s=timeout_s, say=say)
 
 
+def stop_on_signals() -> None:
+    """SIGTERM and SIGHUP (a closed terminal, `timeout`, a service manager) stop the demo as
+    Ctrl-C does: through the `finally` that stops Airflow and the dev servers."""
+    import signal
+
+    def interrupt(signum, _frame):
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupt)
+
+
 def run(args) -> int:
     import logging
 
     from yibao.airflow_local import Standalone
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
+    stop_on_signals()
 
     home = Path(args.home).resolve()
     if home.exists():

@@ -49,3 +49,20 @@ def test_waiting_for_a_run_without_a_time_limit_polls_until_it_finishes(tmp_path
     states = iter(["queued", "running", "success"])
     monkeypatch.setattr(af, "_find_run", lambda *a: {"state": next(states)})
     assert af.wait_run("yibao_deliver", after="2026-01-01", timeout_s=None, poll_s=0)["state"] == "success"
+
+
+def test_the_demo_stops_on_sigterm_as_on_ctrl_c():
+    """`kill <demo>` used to orphan airflow standalone: SIGTERM now runs the same stop as Ctrl-C."""
+    import signal
+
+    import pytest
+
+    from yibao.demo import stop_on_signals
+    saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        stop_on_signals()
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGTERM)
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)

@@ -12,6 +12,8 @@ hash-chained as they are written (yibao.store.audit_chain).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -112,7 +114,47 @@ def _validate_quiz(quiz: Any) -> list[dict]:
             items.append(QuizItem.from_dict(item).to_dict())
         except (KeyError, LessonInputError) as exc:
             raise ReviewInputError(f"quiz item {n}: {exc}") from None
+        problem = quiz_problem(items[-1])
+        if problem:
+            raise ReviewInputError(f"第 {n} 题：{problem}")
     return items
+
+
+TRUE_FALSE = {"正确", "错误", "对", "错", "是", "否", "true", "false", "t", "f", "√", "×"}
+
+
+def quiz_problem(item: dict) -> str | None:
+    """What makes a quiz item unfit to grade staff on (None when it is fit)."""
+    norm = lambda text: unicodedata.normalize("NFKC", str(text or "")).strip()   # noqa: E731
+    question, answer = norm(item.get("question")), norm(item.get("answer"))
+    if not question or not answer:
+        return "题目和答案都不能为空"
+    if item["kind"] == "truefalse" and answer.lower() not in TRUE_FALSE:
+        return f"判断题的答案须为“正确”或“错误”，不是“{answer[:20]}”"
+    if item["kind"] == "numeric" and not re.match(r"-?\d+(?:\.\d+)?", answer):
+        return f"数值题的答案须以数字开头（如 15 或 15个工作日），不是“{answer[:20]}”"
+    if item["kind"] == "choice":
+        options = [answer] + [norm(d) for d in item.get("distractors") or []]
+        if len(options) < 2 or any(not o for o in options):
+            return "单选题至少要有一个干扰项，且选项不能为空"
+        if len(set(options)) < len(options):
+            return "选项有重复（全角与半角视为相同）"
+    return None
+
+
+def _keep_unsent_fields(quiz: Any, stored: list[dict]) -> Any:
+    """An editor that does not show a field (the 解析 quoting the clause) does not erase it: an
+    item keeps the stored item's fields it does not send, when it is the same item (position and
+    clause)."""
+    if not isinstance(quiz, list):
+        return quiz
+    out = []
+    for n, item in enumerate(quiz):
+        old = stored[n] if n < len(stored) and isinstance(stored[n], dict) else {}
+        if isinstance(item, dict) and old and old.get("ref", "") == item.get("ref", old.get("ref", "")):
+            item = {**{k: v for k, v in old.items() if k not in item}, **item}
+        out.append(item)
+    return out
 
 
 def _locked_update(session: Session, lesson: Lesson, revision: int, values: dict[str, Any]) -> None:
@@ -144,6 +186,7 @@ def _content_values(lesson: Lesson, body_md: str | None, quiz: list[dict] | None
                     title: str | None) -> dict[str, Any]:
     values: dict[str, Any] = {"body_md": _new_body(lesson, body_md)}
     if quiz is not None:
+        quiz = _keep_unsent_fields(quiz, (lesson.draft or {}).get("quiz") or [])
         values["draft"] = {**(lesson.draft or {}), "quiz": _validate_quiz(quiz)}
     if title is not None:
         if not title.strip():

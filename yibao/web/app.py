@@ -44,11 +44,14 @@ AUDIT_FIELDS = ["id", "lesson_id", "at", "actor", "action", "comment", "edit_dif
 ACTION_TO_OPTION = {"approve": "Approve", "reject": "Reject", "regenerate": "Regenerate"}
 
 
+MAX_BODY_CHARS = 200_000   # the lesson text a trainer saves or previews (a long regulation's lesson is ~30 000)
+
+
 class EditIn(BaseModel):
     revision: int = Field(ge=1)
-    body_md: Optional[str] = None
-    quiz: Optional[list[dict[str, Any]]] = None
-    comment: str = ""
+    body_md: Optional[str] = Field(default=None, max_length=MAX_BODY_CHARS)
+    quiz: Optional[list[dict[str, Any]]] = Field(default=None, max_length=50)
+    comment: str = Field(default="", max_length=5_000)
 
 
 class DecisionIn(EditIn):
@@ -56,7 +59,7 @@ class DecisionIn(EditIn):
 
 
 class PreviewIn(BaseModel):
-    body_md: str = Field(max_length=200_000)
+    body_md: str = Field(max_length=MAX_BODY_CHARS)
 
 
 def _user_name(user: Any) -> str:

@@ -65,6 +65,32 @@ def test_bad_quiz_is_refused(db_url, lesson_id):
         d.save_edit(s, lesson_id, actor="t", revision=1, quiz=[{"kind": "essay", "question": "?", "answer": "x"}])
 
 
+@pytest.mark.parametrize("item, says", [
+    ({"kind": "choice", "question": "", "answer": "", "distractors": []}, "不能为空"),
+    ({"kind": "truefalse", "question": "病历须如实记录。", "answer": "也许"}, "判断题的答案"),
+    ({"kind": "numeric", "question": "几个工作日内？", "answer": "大约十个"}, "数值题的答案"),
+    ({"kind": "choice", "question": "主项目几个？", "answer": "658个", "distractors": []}, "至少要有一个干扰项"),
+    ({"kind": "choice", "question": "主项目几个？", "answer": "658个", "distractors": ["600个", "600个"]}, "重复"),
+    ({"kind": "choice", "question": "主项目几个？", "answer": "658个", "distractors": ["６５８个"]}, "重复"),
+])
+def test_a_quiz_item_staff_cannot_be_graded_on_is_refused(db_url, lesson_id, item, says):
+    with open_session(db_url) as s, pytest.raises(ReviewInputError, match=says):
+        d.save_edit(s, lesson_id, actor="t", revision=1, quiz=[item])
+
+
+def test_an_editor_that_does_not_send_the_explanation_keeps_it(db_url, lesson_id):
+    with open_session(db_url) as s:
+        stored = [{**q, "explanation": f"原文{n}"} for n, q in enumerate(s.get(Lesson, lesson_id).draft["quiz"])]
+        d.save_edit(s, lesson_id, actor="t", revision=1, quiz=stored)
+        sent = [{k: v for k, v in q.items() if k != "explanation"} for q in stored]   # what lesson.js sends
+        sent[0]["question"] = sent[0]["question"] + "（改）"
+        d.save_edit(s, lesson_id, actor="t", revision=2, quiz=sent)
+    with open_session(db_url) as s:
+        quiz = s.get(Lesson, lesson_id).draft["quiz"]
+        assert quiz[0]["question"].endswith("（改）")
+        assert [q["explanation"] for q in quiz] == [q["explanation"] for q in stored]   # was erased
+
+
 def test_apply_prefers_store_decision_over_hitl_answer(db_url, lesson_id):
     with open_session(db_url) as s:
         d.record_decision(s, lesson_id, option="Approve", actor="trainer1", revision=1)

@@ -1,6 +1,7 @@
 """The plugin's HTTP API through the real Airflow api-server app (SimpleAuthManager, real JWTs)."""
 import csv
 import datetime as dt
+import re
 import io
 import json
 import os
@@ -97,6 +98,11 @@ def test_validation_errors(client, lessons):
     r = client.put(f"/yibao/api/lessons/{lessons[0]}", headers=h,
                    json={"revision": 1, "quiz": [{"kind": "essay", "question": "?", "answer": "a"}]})
     assert r.status_code == 422 and "quiz item 1" in r.json()["detail"]
+    r = client.put(f"/yibao/api/lessons/{lessons[0]}", headers=h, json={"revision": 1, "body_md": "字" * 200_001})
+    assert r.status_code == 422          # as the preview refuses it: one huge save made the page unusable for good
+    r = client.put(f"/yibao/api/lessons/{lessons[0]}", headers=h,
+                   json={"revision": 1, "quiz": [{"kind": "truefalse", "question": "病历须如实记录。", "answer": "也许"}]})
+    assert r.status_code == 422 and "判断题的答案" in r.json()["detail"]
 
 
 @pytest.mark.airflow
@@ -139,7 +145,8 @@ def test_control_room(client, lessons):
     page = client.get("/yibao/control/", headers=h)
     assert page.status_code == 200 and "医保时效看板" in page.text and "最近告警" in page.text
     for chart_id in ("chart-department", "chart-role", "chart-ontime", "chart-trend", "chart-rework"):
-        assert f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{chart_id}"' in page.text
+        assert page.text.count(f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{chart_id}"') == 1
+    assert re.search(r"<title>([^<]*)</title>", page.text).group(1).startswith("医保时效看板")   # was the charts, twice
     assert set(data["effect"]) >= {"by_department", "by_role", "by_policy", "trend", "reworks"}
 
 
