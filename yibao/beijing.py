@@ -19,3 +19,14 @@ def today(now: dt.datetime | None = None) -> dt.date:
 def day_start_utc(day: dt.date) -> dt.datetime:
     """The start of a Beijing date as naive UTC (to compare with stored datetimes)."""
     return dt.datetime.combine(day, dt.time(0), BEIJING).astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def shown(stored: str | dt.datetime | None, missing: str = "—") -> str:
+    """A stored time (ISO text or datetime; naive = UTC) as people read it: Beijing, to the minute."""
+    if not stored:
+        return missing
+    try:
+        at = stored if isinstance(stored, dt.datetime) else dt.datetime.fromisoformat(str(stored))
+    except ValueError:
+        return str(stored)
+    return local(at).strftime("%Y-%m-%d %H:%M")

@@ -424,32 +424,30 @@ def _page(title: str, body: str) -> str:
             f"<style>{CSS}</style></head><body><main>{body}</main></body></html>")
 
 
+def without_quiz(body_md: str) -> str:
+    """The lesson before the quiz: without its quiz section and answer key (the form below asks
+    the questions; the answers are shown only after a complete submission)."""
+    from yibao.lessons.quiz_section import without_quiz as drop
+    return drop(body_md)
+
+
 def _markdown(text: str) -> str:
     from yibao.web.render import render_markdown   # raw HTML off, safe URLs only
     return render_markdown(text)
-
-
-def without_answer_key(body_md: str) -> str:
-    """The lesson as staff read it before the quiz: the trainer's text without its quiz section
-    (its heading, questions and the <details> answer key). The form below asks the questions, and
-    the answers are shown only after a complete submission."""
-    lines = (body_md or "").split("\n")
-    key = next((i for i, line in enumerate(lines) if line.lstrip().startswith("<details>")), None)
-    if key is None:
-        return body_md or ""
-    end = next((i for i in range(key, len(lines)) if lines[i].strip().endswith("</details>")), len(lines) - 1)
-    start = next((i for i in range(key - 1, -1, -1) if lines[i].startswith("## ")), key)
-    return "\n".join(lines[:start] + lines[end + 1:])
 
 
 def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None,
                   siblings: list[tuple[Lesson, str, bool]] = (), given: dict[str, str] | None = None) -> str:
     lesson, person = target.lesson, target.person
     deadline = lesson.deadline.isoformat() if lesson.deadline else "—"
-    parts = [f"<h1>{html.escape(lesson.title)}</h1>",
-             f"<p class=\"meta\">{html.escape(person.name)} · {html.escape(ROLES.get(lesson.role, lesson.role))}"
-             f" · 完成期限 {deadline}</p>",
-             f"<article>{_markdown(without_answer_key(lesson.body_md))}</article>"]
+    meta = (f"<p class=\"meta\">{html.escape(person.name)} · {html.escape(ROLES.get(lesson.role, lesson.role))}"
+            f" · 完成期限 {deadline}</p>")
+    article = _markdown(without_quiz(lesson.body_md))
+    if article.lstrip().startswith("<h1"):     # the lesson text opens with its own title: not twice
+        head, _, rest = article.partition("</h1>")
+        parts = [f"<article>{head}</h1>{meta}{rest}</article>"]
+    else:
+        parts = [f"<h1>{html.escape(lesson.title)}</h1>", meta, f"<article>{article}</article>"]
     if ack is not None:
         score = f"，首次测验得分 {ack.quiz_score:.0%}（记录成绩）" if ack.quiz_score is not None else ""
         tries = f"已作答 {ack.attempts} 次。" if (ack.attempts or 0) > 1 else ""

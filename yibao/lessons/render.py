@@ -65,6 +65,7 @@ def quiz_view(quiz: list[dict]) -> list[dict]:
     for i, q in enumerate(quiz):
         if q["kind"] == "truefalse":
             texts = ["正确", "错误"]
+            q = {**q, "answer": "正确" if str(q["answer"]).strip() in ("正确", "对", "是") else "错误"}
         elif q["kind"] == "numeric":
             texts = [q["answer"]] + list(q.get("distractors", []))
             texts = texts[1:i % len(texts) + 1] + [texts[0]] + texts[i % len(texts) + 1:]

@@ -120,7 +120,7 @@ def _validate_quiz(quiz: Any) -> list[dict]:
     return items
 
 
-TRUE_FALSE = {"正确", "错误", "对", "错", "是", "否", "true", "false", "t", "f", "√", "×"}
+TRUE_FALSE = {"正确", "错误", "对", "错", "是", "否"}
 
 
 def quiz_problem(item: dict) -> str | None:
@@ -186,13 +186,29 @@ def _content_values(lesson: Lesson, body_md: str | None, quiz: list[dict] | None
                     title: str | None) -> dict[str, Any]:
     values: dict[str, Any] = {"body_md": _new_body(lesson, body_md)}
     if quiz is not None:
-        quiz = _keep_unsent_fields(quiz, (lesson.draft or {}).get("quiz") or [])
-        values["draft"] = {**(lesson.draft or {}), "quiz": _validate_quiz(quiz)}
+        from yibao.lessons.quiz_section import with_quiz
+        quiz = _validate_quiz(_keep_unsent_fields(quiz, (lesson.draft or {}).get("quiz") or []))
+        values["draft"] = {**(lesson.draft or {}), "quiz": quiz}
+        values["body_md"] = with_quiz(values["body_md"], quiz)   # the text shows the quiz staff are graded on
+    if title is None and body_md is not None:
+        title = _edited_heading(lesson, values["body_md"])
     if title is not None:
         if not title.strip():
             raise ReviewInputError("the lesson title must not be empty")
-        values["title"] = title.strip()
+        values["title"] = title.strip()[:500]
     return values
+
+
+def _heading(body_md: str) -> str | None:
+    first = next((line for line in (body_md or "").split("\n") if line.strip()), "")
+    return first[2:].strip() if first.startswith("# ") else None
+
+
+def _edited_heading(lesson: Lesson, body_md: str) -> str | None:
+    """The lesson's title follows its text's `# ` heading when the trainer edits it (the queue,
+    the staff page and the report then name the lesson as the mail does)."""
+    old, new = _heading(lesson.body_md), _heading(body_md)
+    return new if new and old == lesson.title and new != lesson.title else None
 
 
 def save_edit(session: Session, lesson_id: int, *, actor: str, revision: int, body_md: str | None = None,

@@ -26,6 +26,8 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+
+from yibao import beijing
 from pydantic import BaseModel, Field
 
 from yibao.review import concerned, controlroom, decisions, queue, trainers
@@ -40,6 +42,7 @@ from yibao.web.security import add_security
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.filters["beijing"] = beijing.shown   # stored naive UTC → Beijing, as the CLI and report show
 AUDIT_FIELDS = ["id", "lesson_id", "at", "actor", "action", "comment", "edit_diff", "before_md", "after_md"]
 ACTION_TO_OPTION = {"approve": "Approve", "reject": "Reject", "regenerate": "Regenerate"}
 

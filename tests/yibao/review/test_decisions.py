@@ -149,3 +149,12 @@ def test_airflow_page_approval_by_a_trainer_is_applied(db_url, lesson_id, tmp_pa
     monkeypatch.setenv("YIBAO_TRAINERS_FILE", str(trainers))
     with open_session(db_url) as s:
         assert apply_decision(s, lesson_id, hitl_answer("Approve", "trainer1")).approved
+
+
+def test_the_title_follows_the_heading_the_trainer_edits(db_url, lesson_id):
+    with open_session(db_url) as s:
+        title = s.get(Lesson, lesson_id).title
+        d.save_edit(s, lesson_id, actor="t", revision=1, body_md=f"# {title}\n正文。\n")
+        d.save_edit(s, lesson_id, actor="t", revision=2, body_md="# 门诊慢特病认定有效期延长为3年\n正文。\n")
+    with open_session(db_url) as s:
+        assert s.get(Lesson, lesson_id).title == "门诊慢特病认定有效期延长为3年"   # the queue, report, staff page

@@ -147,6 +147,7 @@ def test_control_room(client, lessons):
     for chart_id in ("chart-department", "chart-role", "chart-ontime", "chart-trend", "chart-rework"):
         assert page.text.count(f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{chart_id}"') == 1
     assert re.search(r"<title>([^<]*)</title>", page.text).group(1).startswith("医保时效看板")   # was the charts, twice
+    assert "北京时间" in page.text
     assert set(data["effect"]) >= {"by_department", "by_role", "by_policy", "trend", "reworks"}
 
 
@@ -174,7 +175,7 @@ def test_control_room_shows_the_recheck_cycle_and_possibly_withdrawn_documents(c
     assert gone["url"] == "https://cr.example.gov.cn/art/2.html" and gone["since"].startswith("2030-03-01T09:30")
     page = client.get("/yibao/control/", headers=h).text
     assert "上次完整复查：2030-02-27" in page and "归档 2" in page and "疑似撤回 1" in page
-    assert "疑似撤回的文件" in page and 'href="https://cr.example.gov.cn/art/2.html"' in page and "2030-03-01 09:30" in page
+    assert "疑似撤回的文件" in page and 'href="https://cr.example.gov.cn/art/2.html"' in page and "2030-03-01 17:30" in page
 
 
 def test_recent_alerts_newest_first_within_the_window():
