@@ -17,3 +17,10 @@ def test_drop_and_emphasis():
 
 def test_empty_notes_change_nothing():
     assert apply(CH, parse_notes(None)) == CH
+
+
+def test_an_emphasis_and_a_quoted_removal_in_one_sentence():
+    # the trainer's whole sentence used to become the emphasis, printed as lesson text ("培训重点：…删掉…")
+    d = parse_notes("请突出备案手续，删掉“起付线调整”这句")
+    assert d.emphasis == ["备案手续"] and d.drop_text == ["起付线调整"]
+    assert [c["ref"] for c in apply(CH, d)] == ["第五条", "第三条（一）"]
