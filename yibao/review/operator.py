@@ -41,9 +41,12 @@ class LessonReviewOperator(HITLOperator):
         kwargs.setdefault("options", list(REVIEW_OPTIONS))
         kwargs.setdefault("defaults", ["Escalate"])
         kwargs.setdefault("params", {
-            "body_md": Param("", type="string", title="课程正文 (Markdown)",
+            # optional (the null type): Airflow's form requires every typed field otherwise, and an
+            # unchanged approval would need the whole lesson pasted in
+            "body_md": Param(None, type=["null", "string"], title="课程正文 (Markdown)",
                              description="留空则保留当前正文", format="multiline"),
-            "comment": Param("", type="string", title="意见 / 重新生成说明"),
+            "comment": Param(None, type=["null", "string"], title="意见 / 重新生成说明",
+                             description="驳回或重新生成时必填"),
         })
         super().__init__(**kwargs)
         self.lesson_id = lesson_id
