@@ -14,6 +14,7 @@ from .quiz import build_quiz
 from .relevance import change_categories, roles_config
 from .roles import ROLES
 from .scenarios import fill
+from .selection import is_boilerplate
 
 _CAT_ORDER = {"number": 0, "date": 1, "penalty": 2, "obligation": 3, "scope": 4, "other": 5, "wording": 6}
 MAX_CHANGES = 8
@@ -79,6 +80,15 @@ def lesson_change(change: dict) -> dict:
             # kept only while drafting:
             "quiz_values": new_vals, "provision": bool(change.get("provision")), "new_text": change.get("new_text") or "", "old_text": change.get("old_text") or "", "old_values": old_vals,
             "full_text": change.get("new_text") or change.get("old_text") or ""}
+
+
+_COVER = re.compile(r"印发给你们|现(?:予|将)?印发|请(?:认真)?(?:贯彻执行|遵照执行|抓好落实)|^[^。]{2,80}：$")
+
+
+def _routine(ch: dict) -> bool:
+    """A change every revision makes: its 施行 / 废止 / 解释 line, or the notice's 主送 and cover sentence."""
+    text = (ch.get("full_text") or "").strip()
+    return is_boilerplate(text) or (ch["ref"].startswith("文首") and bool(_COVER.search(text)))
 
 
 def _rank(ch: dict) -> tuple[int, ...]:
@@ -191,7 +201,10 @@ def draft_for_role(doc: DocContext, role: str, topics: list[str], changes: list[
     short = facts.short_title(doc.title)
     flags: list[str] = (["trainer_notes"] if directives.raw else []) + (["no_changes_for_role"] if fyi else [])
 
-    lc = notes_mod.apply(sorted((lesson_change(c) for c in changes), key=_rank), directives)
+    every = sorted((lesson_change(c) for c in changes), key=_rank)
+    # 施行 / 废止 lines and a notice's cover sentence changed in every revision: the summary states the
+    # start date; the list keeps them only when nothing else changed
+    lc = notes_mod.apply([c for c in every if not _routine(c)] or every, directives)
     lc = lc[: int(rc.get("max_changes", MAX_CHANGES))]
     effective = doc.effective_date or facts.effective_date_in(doc.text)
     if effective is None:
