@@ -82,6 +82,9 @@ def lesson_change(change: dict) -> dict:
             "full_text": change.get("new_text") or change.get("old_text") or ""}
 
 
+# a date that is a bureau's deadline: "各省级医疗保障部门应于…前完成…"
+_BUREAU_DUTY = re.compile(r"[^，。；]{0,20}(?:医疗保障(?:行政)?部门|医保(?:行政)?部门|医疗保障局|医保局|经办机构)"
+                          r"[^，。；]{0,6}(?:应当|应|要|须)")
 _COVER = re.compile(r"印发给你们|现(?:予|将)?印发|请(?:认真)?(?:贯彻执行|遵照执行|抓好落实)|^[^。]{2,80}：$")
 
 
@@ -124,7 +127,9 @@ def _action(template_set: dict, ch: dict, effective_cn: str, provision: bool, pl
         tpl = template_set.get(ch["category"]) or template_set.get("other", "{ref}：{gist}")
     if plain and ch["category"] == "number":
         tpl = "{gist}（{ref}）"
-    text = fill(tpl, values)
+    if ch["category"] == "date" and _BUREAU_DUTY.match(ch.get("full_text") or ""):
+        tpl = "知晓{ref}：{gist}（医保部门的时限，本院据此做好衔接）"   # not "督促科室…完成" a bureau's task
+    text = fill(tpl, values).replace("。（医保部门的时限", "（医保部门的时限")
     return text.replace("调整后的", "规定的") if provision or ch.get("provision") else text
 
 

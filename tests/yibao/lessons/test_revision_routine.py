@@ -31,3 +31,9 @@ def test_a_deleted_provision_is_marked_as_deleted():
     removed = {**lesson.changes[0], "kind": "removed", "text": "本条规定的旧标准。"}
     lesson.changes = [removed] + lesson.changes[1:]
     assert f"**{removed['ref']}**（已删除）：本条规定的旧标准。" in render(lesson, "md")
+
+
+def test_a_bureaus_deadline_is_not_a_task_for_the_hospital_s_departments():
+    actions = _management_lesson().actions
+    line = next(a for a in actions if "2026年10月31日" in a)
+    assert "督促" not in line and "医保部门的时限" in line and "。（" not in line
