@@ -343,7 +343,7 @@ def _quiz(lesson: Lesson) -> list[dict]:
 
 
 SUBJECT_ID = re.compile(r"[0-9]{1,18}(?:\.[0-9]{1,18})?")   # "<delivery>[.<lesson>]" or a change id
-MAX_ANSWER_CHARS = 100
+MAX_ANSWER_CHARS = 100   # a typed (numeric) answer; choices must be one of the options
 ASKS_PER_MINUTE = 10      # 问一问 per lesson link: a question costs up to ~2 s of CPU
 
 
@@ -359,7 +359,7 @@ class QuestionLimiter:
             self.times = {k: v for k, v in self.times.items() if v and now - v[-1] < 60.0}
         allowed = len(recent) < self.per_minute
         self.times[key] = recent + [now] if allowed else recent
-        return allowed   # a typed (numeric) answer; choices must be one of the options
+        return allowed
 
 
 def options(question: dict, seed: str) -> list[str]:
@@ -424,13 +424,6 @@ def _page(title: str, body: str) -> str:
             f"<style>{CSS}</style></head><body><main>{body}</main></body></html>")
 
 
-def without_quiz(body_md: str) -> str:
-    """The lesson before the quiz: without its quiz section and answer key (the form below asks
-    the questions; the answers are shown only after a complete submission)."""
-    from yibao.lessons.quiz_section import without_quiz as drop
-    return drop(body_md)
-
-
 def _markdown(text: str) -> str:
     from yibao.web.render import render_markdown   # raw HTML off, safe URLs only
     return render_markdown(text)
@@ -442,6 +435,7 @@ def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None,
     deadline = lesson.deadline.isoformat() if lesson.deadline else "—"
     meta = (f"<p class=\"meta\">{html.escape(person.name)} · {html.escape(ROLES.get(lesson.role, lesson.role))}"
             f" · 完成期限 {deadline}</p>")
+    from yibao.lessons.quiz_section import without_quiz   # the form below asks the quiz; answers after it
     article = _markdown(without_quiz(lesson.body_md))
     if article.lstrip().startswith("<h1"):     # the lesson text opens with its own title: not twice
         head, _, rest = article.partition("</h1>")
