@@ -116,6 +116,14 @@ class _Scored:
     topic: bool = True        # it holds the question's weightiest noun the texts have
     similarity: float | None = None   # cosine of its sentence vector with the question's
     base_relevance: float = 0.0       # relevance before the role and in-force factors
+    bm25: float = 0.0                 # BM25 relative to the best candidate's
+    doc_cover: float = 0.0            # share of the question its document's candidates hold
+    title_cover: float = 0.0          # share of the question its document's title holds
+    intents: int = 0                  # kinds of answer asked for that it holds
+    role: bool = False                # it names the role's own actors
+    status: object = None             # statuses(): in force or not, successor
+    supports: bool = False            # it supports an answer on its own
+    fused: float = 0.0                # its place in the fused ranking
 
 
 def ask(question: str, role: str | None = None, *, session: Session | None = None,
@@ -144,6 +152,13 @@ def ask(question: str, role: str | None = None, *, session: Session | None = Non
 
 def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str, ...], top_k: int,
          actors: tuple[str, ...] = ()) -> list[Citation]:
+    chosen = shortlist(session, index, question, role_words, actors, max(SHORTLIST, top_k))[:top_k]
+    return _citations(session, chosen, {s.hit.version_id: s.status for s in chosen})
+
+
+def shortlist(session: Session, index: QaIndex, question: str, role_words: tuple[str, ...],
+              actors: tuple[str, ...] = (), size: int = SHORTLIST) -> list[_Scored]:
+    """The unique provisions that may be cited, best first ([] when none supports an answer)."""
     question = plain_question(question)
     scored = score_hits(index, question)
     if not scored:
@@ -162,29 +177,32 @@ def rank(session: Session, index: QaIndex, question: str, role_words: tuple[str,
     for s in scored:
         if (actors and set(actors) & set(s.hit.actors)) or (role_words and any(w in s.hit.quote for w in role_words)):
             s.relevance *= ROLE_BOOST
+            s.role = True
     scored.sort(key=lambda s: (-s.relevance, s.hit.document_id))
     # the same words in several versions or documents are cited once: keep the unique provisions,
     # best first, each with every copy, then cite the copy in force (else the best-ranked one)
     copies: dict[str, list[_Scored]] = {}
     for s in scored:
         key = re.sub(r"\s+", "", s.hit.quote)
-        if key not in copies and len(copies) == max(SHORTLIST, top_k):
+        if key not in copies and len(copies) == size:
             continue
         copies.setdefault(key, []).append(s)
     status = statuses(session, {s.hit.version_id for group in copies.values() for s in group})
-    shortlist = []
+    short = []
     for group in copies.values():
         best = next((s for s in group if status[s.hit.version_id].in_force), group[0])
-        if not status[best.hit.version_id].in_force:
+        best.status = status[best.hit.version_id]
+        if not best.status.in_force:
             best.relevance *= NOT_IN_FORCE
-        shortlist.append(best)
-    order = _fused(shortlist)
+        best.supports = supports(best)
+        short.append(best)
+    order = _fused(short)
+    for s in short:
+        s.fused = order[id(s)]
     # provisions that support an answer on their own first (in force before the rest), then
     # the weaker ones beside them
-    shortlist.sort(key=lambda s: (not supports(s), not status[s.hit.version_id].in_force,
-                                  -order[id(s)], s.hit.document_id))
-    chosen = shortlist[:top_k]
-    return _citations(session, chosen, status)
+    short.sort(key=lambda s: (not s.supports, not s.status.in_force, -s.fused, s.hit.document_id))
+    return short
 
 
 KIND_NAMES = {"frequency": "频次", "ratio": "比例", "money": "金额", "materials": "材料", "date": "日期",
@@ -303,13 +321,15 @@ def score_hits(index: QaIndex, question: str) -> list[_Scored]:
     similar = index.similarities(question, hits) or [None] * len(hits)
     for hit, share, pair_share, similarity in zip(hits, shares, by_pairs, similar):
         coverage = sum(w * h for w, h in zip(weights, share)) / total
-        bonus = sum(INTENT_BONUS for kind in intents if holds(kind, hit.quote))
+        held_kinds = sum(1 for kind in intents if holds(kind, hit.quote))
+        bonus = INTENT_BONUS * held_kinds
         scored.append(_Scored(hit, coverage, sum(1 for h in share if h), coverage * RELEVANCE_COVERAGE
                               + BM25_SCALE * hit.bm25 / top_bm25 + bonus + DOC_EVIDENCE * doc_cover[hit.document_id]
                               + TITLE_EVIDENCE * title_cover[hit.document_id] + PAIR_WEIGHT * pair_share,
                               len(groups), tuple(g.words[0] for g, h in zip(groups, share) if h), pair_share,
                               sum(1 for h in share if h == 1.0), topic is None or share[topic] == 1.0,
-                              similarity))
+                              similarity, bm25=hit.bm25 / top_bm25, doc_cover=doc_cover[hit.document_id],
+                              title_cover=title_cover[hit.document_id], intents=held_kinds))
     for s in scored:
         s.base_relevance = s.relevance
     return scored
