@@ -1,5 +1,6 @@
 """`yibao report --html FILE`: one self-contained HTML page for the 医保办's monthly meeting —
-the completion table, the control room's charts (inline SVG) and tables, the 返工 lessons.
+the completion table, the control room's charts (inline SVG) and tables, the 返工 lessons and
+the lessons rejected in the period.
 No scripts, fonts or stylesheets from elsewhere; prints on A4 (@media print)."""
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from yibao import beijing
 from yibao.delivery.effect import charts, effect
 from yibao.delivery.report import COLUMNS, as_records, completion
+from yibao.review.rejected import rejected_lessons
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 CSS = """body{font-family:"WenQuanYi Micro Hei","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
@@ -35,9 +37,12 @@ def render_html_report(session: Session, since: dt.date, until: dt.date | None =
                        today: dt.date | None = None, hospital: str = "", public_url: str = "") -> str:
     figures = effect(session, since, until, today)
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
+    env.filters["beijing"] = beijing.shown
     title = f"医保政策培训效果报告（{figures['since']} 至 {figures['until']}）"
     return env.get_template("report.html").render(
         title=title, css=CSS, hospital=hospital, effect=figures, charts=charts(figures), open_tables=True,
         columns=COLUMNS, completion=as_records(completion(session, since, until, today)),
         link_base=public_url.rstrip("/"),
+        rejected=rejected_lessons(session, dt.date.fromisoformat(figures["since"]),
+                                  dt.date.fromisoformat(figures["until"])),
         generated=dt.datetime.now(beijing.BEIJING).strftime("%Y-%m-%d %H:%M"))

@@ -43,7 +43,7 @@ def add_role(session: Session, change_id: int, role: str, actor: str) -> int:
     if role not in ROLES:
         raise ReviewInputError(f"unknown role {role!r}; valid: {', '.join(ROLES)}")
     if session.get(Change, change_id) is None:
-        raise ReviewInputError(f"change {change_id} does not exist")
+        raise ReviewInputError(f"政策变化 #{change_id} 不存在")
     existing = session.scalars(select(Lesson).where(Lesson.change_id == change_id, Lesson.role == role)).first()
     if existing is not None:
         return existing.id

@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from yibao.review.queue import today_local, urgency
+from yibao.review.rejected import last_rejections
+from yibao.review.render import role_name, status_name
 from yibao.store.models import (
-    Acknowledgement, Attachment, Change, Delivery, DeliveryItem, Document, Event, Lesson, Person, Source, utcnow,
+    Acknowledgement, Attachment, Change, Delivery, DeliveryItem, Document, Event, Lesson, Person, Review, Source, utcnow,
 )
 from yibao.workdays import workdays_between
 
@@ -77,6 +79,7 @@ def _row(session: Session, change: Change, doc: Document, lessons: list[Lesson],
     used = workdays_between(published, today) if published else None
     left = workdays_between(today, doc.deadline) if doc.deadline else None
     waiting = []
+    rejections = last_rejections(session, lesson_ids)
     if undecided:
         waiting.append(f"审核（{len(undecided)}/{len(lessons)}）")
     if failed_channels:
@@ -93,9 +96,16 @@ def _row(session: Session, change: Change, doc: Document, lessons: list[Lesson],
         "workdays_used": used, "workdays_left": left, "urgency": urgency(left) if waiting else "green",
         "waiting_on": waiting,
         "attachment_problems": attachment_problems(session, change.new_version_id),
-        "lessons": [{"id": lesson.id, "role": lesson.role, "status": lesson.status,
-                     "review_dag_run_id": lesson.review_dag_run_id} for lesson in lessons],
+        "lessons": [_lesson(lesson, rejections.get(lesson.id)) for lesson in lessons],
     }
+
+
+def _lesson(lesson: Lesson, rejection: Review | None) -> dict[str, Any]:
+    entry = {"id": lesson.id, "role": lesson.role, "role_name": role_name(lesson.role), "status": lesson.status,
+             "status_name": status_name(lesson.status), "review_dag_run_id": lesson.review_dag_run_id}
+    if rejection is not None:   # this role gets no lesson: who decided, and why
+        entry["rejected"] = {"by": rejection.actor, "at": _iso(rejection.at), "reason": rejection.comment or ""}
+    return entry
 
 
 # how the 医保办 reads an attachment status (the reason follows)

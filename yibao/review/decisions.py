@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from yibao.review.audit_diff import LessonSnapshot, lesson_diff
 from yibao.review.errors import LessonClosed, LessonNotFound, ReviewConflict, ReviewInputError
+from yibao.review.render import status_name
 from yibao.store.models import Lesson, Review, utcnow
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -34,6 +35,7 @@ OPTIONS: dict[str, tuple[str, str]] = {
     "Regenerate": ("regenerate", "regenerating"),
     "Escalate": ("escalate", "escalated"),
 }
+OPTION_NAMES = {"Approve": "批准", "Reject": "驳回", "Regenerate": "重新生成", "Escalate": "上报医保办"}
 ACTION_TO_OPTION = {action: option for option, (action, _) in OPTIONS.items()}
 # statuses in which the current review round already has its answer
 DECIDED_STATUSES = {"approved", "rejected", "regenerating"}
@@ -101,19 +103,29 @@ def _conflict(session: Session, lesson_id: int) -> ReviewConflict:
     return ReviewConflict(f"该课程已被 {who} 于 {when} 修改，请刷新后再保存", current_revision=lesson.revision)
 
 
+QUIZ_KINDS = {"choice": "单选", "truefalse": "判断", "numeric": "数值"}
+QUIZ_FIELDS = {"question": "题干", "answer": "答案"}
+
+
 def _validate_quiz(quiz: Any) -> list[dict]:
     from yibao.lessons.model import LessonInputError, QuizItem
 
     if not isinstance(quiz, list):
-        raise ReviewInputError("quiz must be a list of quiz items")
+        raise ReviewInputError("测验须为题目列表")
     items = []
     for n, item in enumerate(quiz, 1):
         if not isinstance(item, dict):
-            raise ReviewInputError(f"quiz item {n} must be an object")
+            raise ReviewInputError(f"第 {n} 题格式不对：应为一道题（题干、选项、答案）")
+        missing = [QUIZ_FIELDS[k] for k in ("question", "answer") if k not in item]
+        if missing:
+            raise ReviewInputError(f"第 {n} 题缺少{'和'.join(missing)}")
+        if item.get("kind") not in QUIZ_KINDS:
+            raise ReviewInputError(f"第 {n} 题的题型须为 {'、'.join(f'{k}（{v}）' for k, v in QUIZ_KINDS.items())}，"
+                                   f"不是 {item.get('kind')!r}")
         try:
             items.append(QuizItem.from_dict(item).to_dict())
-        except (KeyError, LessonInputError) as exc:
-            raise ReviewInputError(f"quiz item {n}: {exc}") from None
+        except LessonInputError:   # a distractor equal to the answer
+            raise ReviewInputError(f"第 {n} 题：干扰项不能与答案相同") from None
         problem = quiz_problem(items[-1])
         if problem:
             raise ReviewInputError(f"第 {n} 题：{problem}")
@@ -172,7 +184,7 @@ def _new_body(lesson: Lesson, body_md: str | None) -> str:
     if body_md is None:
         return lesson.body_md
     if not body_md.strip():
-        raise ReviewInputError("the lesson text must not be empty")
+        raise ReviewInputError("课程正文不能为空")
     return body_md
 
 
@@ -194,7 +206,7 @@ def _content_values(lesson: Lesson, body_md: str | None, quiz: list[dict] | None
         title = _edited_heading(lesson, values["body_md"])
     if title is not None:
         if not title.strip():
-            raise ReviewInputError("the lesson title must not be empty")
+            raise ReviewInputError("课程标题不能为空")
         values["title"] = title.strip()[:500]
     return values
 
@@ -227,7 +239,7 @@ def save_edit(session: Session, lesson_id: int, *, actor: str, revision: int, bo
 
 def _refuse_closed(lesson: Lesson) -> None:
     if lesson.status in CLOSED_STATUSES:
-        raise LessonClosed(f"lesson {lesson.id} is already {lesson.status}; it can no longer be changed")
+        raise LessonClosed(f"课程 #{lesson.id} 的状态是「{status_name(lesson.status)}」，不能再修改")
 
 
 def record_decision(session: Session, lesson_id: int, *, option: str, actor: str, revision: int | None,
@@ -236,10 +248,10 @@ def record_decision(session: Session, lesson_id: int, *, option: str, actor: str
     """Write a trainer's (or the system's) decision. `revision=None` skips the optimistic lock
     (used by the apply step for answers that arrived through Airflow's own UI)."""
     if option not in OPTIONS:
-        raise ReviewInputError(f"unknown review option {option!r}; expected one of {', '.join(OPTIONS)}")
+        raise ReviewInputError(f"未知的审核操作 {option!r}；可选：{', '.join(OPTIONS)}")
     comment = (comment or "").strip()
     if option in ("Reject", "Regenerate") and not comment:
-        raise ReviewInputError(f"{option} needs a comment (the reason, or the notes for the redraft)")
+        raise ReviewInputError(f"{OPTION_NAMES[option]}需要填写意见（comment）：驳回写理由，重新生成写修改要求")
     lesson = get_lesson(session, lesson_id)
     _refuse_closed(lesson)
     action, status = OPTIONS[option]

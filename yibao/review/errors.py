@@ -8,7 +8,7 @@ class ReviewError(Exception):
 
 class LessonNotFound(ReviewError, LookupError):
     def __init__(self, lesson_id: int) -> None:
-        super().__init__(f"lesson {lesson_id} does not exist")
+        super().__init__(f"课程 #{lesson_id} 不存在")
         self.lesson_id = lesson_id
 
 

@@ -14,8 +14,16 @@ from yibao.store.models import Change, Lesson
 MAX_SUMMARY_ROWS = 8
 
 
+STATUS_NAMES = {"draft": "草稿", "in_review": "审核中", "escalated": "已上报医保办", "approved": "已通过",
+                "rejected": "已驳回", "regenerating": "重新生成中"}
+
+
 def role_name(role: str) -> str:
     return ROLES.get(role, role)
+
+
+def status_name(status: str) -> str:
+    return STATUS_NAMES.get(status, status)
 
 
 def review_subject(lesson: Lesson) -> str:

@@ -31,6 +31,7 @@ from yibao import beijing
 from pydantic import BaseModel, Field
 
 from yibao.review import concerned, controlroom, decisions, queue, trainers
+from yibao.review.render import status_name
 from yibao.review.errors import LessonClosed, LessonNotFound, ReviewConflict, ReviewInputError
 from yibao.store.db import open_session
 from yibao.web import hitl_bridge
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["beijing"] = beijing.shown   # stored naive UTC → Beijing, as the CLI and report show
+templates.env.filters["status_name"] = status_name   # a lesson's status as trainers read it (已驳回 …)
 AUDIT_FIELDS = ["id", "lesson_id", "at", "actor", "action", "comment", "edit_diff", "before_md", "after_md"]
 ACTION_TO_OPTION = {"approve": "Approve", "reject": "Reject", "regenerate": "Regenerate"}
 
@@ -79,7 +81,7 @@ def _require(user: Any, method: str) -> None:
         if not allowed:
             raise HTTPException(403, trainers.refusal(user))
     if not hitl_bridge.can_review(user, method):
-        raise HTTPException(403, f"user {_user_name(user)} may not {'review' if method == 'PUT' else 'view'} lessons")
+        raise HTTPException(403, f"用户 {_user_name(user)} 无权{'审核' if method == 'PUT' else '查看'}课程（需能处理 yibao_review 的审核任务）")
 
 
 def _error(exc: Exception) -> HTTPException:

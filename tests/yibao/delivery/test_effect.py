@@ -95,3 +95,25 @@ def test_a_report_lists_the_reworks_flagged_in_its_range_and_those_still_open():
     picked = _reworks_in(rows, dt.date(2026, 11, 1), dt.date(2026, 12, 31))
     assert [r["id"] for r in picked] == [1, 3]
     assert [r["id"] for r in _reworks_in(rows, dt.date(2025, 1, 1), dt.date(2025, 6, 30))] == [2, 3]
+
+
+def test_report_html_lists_the_lessons_rejected_in_its_period(yibao_db, tmp_path, capsys):
+    from yibao.review import decisions
+    from yibao.review.sample import seed
+    from yibao.store.db import open_session
+    from yibao.store.models import Lesson
+
+    with open_session() as s:
+        lid = seed(s, published=dt.date.today(), doc_number="医保发〔2026〕88号")[0]
+    with open_session() as s:
+        decisions.record_decision(s, lid, option="Reject", actor="trainer2", revision=1, comment="与本院无关：本院无血透")
+        role = s.get(Lesson, lid).role
+    page = tmp_path / "r.html"
+    assert main(["report", "--html", str(page)]) == 0
+    html = page.read_text(encoding="utf-8")
+    section = html.split('id="rejected"')[1].split("</section>")[0]
+    assert f'data-lesson="{lid}"' in section and ROLES[role] in section
+    assert "trainer2" in section and "与本院无关：本院无血透" in section and "医保发〔2026〕88号" in section
+    old = tmp_path / "old.html"
+    assert main(["report", "--since", "2025-01-01", "--until", "2025-01-31", "--html", str(old)]) == 0
+    assert "统计区间内没有驳回的课程" in old.read_text(encoding="utf-8")

@@ -61,7 +61,7 @@ def test_reject_needs_comment_and_closed_lessons_stay_closed(db_url, lesson_id):
 
 
 def test_bad_quiz_is_refused(db_url, lesson_id):
-    with open_session(db_url) as s, pytest.raises(ReviewInputError, match="quiz item 1"):
+    with open_session(db_url) as s, pytest.raises(ReviewInputError, match="第 1 题"):
         d.save_edit(s, lesson_id, actor="t", revision=1, quiz=[{"kind": "essay", "question": "?", "answer": "x"}])
 
 
@@ -158,3 +158,15 @@ def test_the_title_follows_the_heading_the_trainer_edits(db_url, lesson_id):
         d.save_edit(s, lesson_id, actor="t", revision=2, body_md="# 门诊慢特病认定有效期延长为3年\n正文。\n")
     with open_session(db_url) as s:
         assert s.get(Lesson, lesson_id).title == "门诊慢特病认定有效期延长为3年"   # the queue, report, staff page
+
+
+def test_review_errors_are_in_the_trainers_language():
+    from yibao.review.decisions import _validate_quiz
+
+    with pytest.raises(ReviewInputError, match="^第 1 题缺少题干和答案$"):
+        _validate_quiz([{"kind": "choice"}])
+    with pytest.raises(ReviewInputError, match="^第 2 题：干扰项不能与答案相同$"):
+        _validate_quiz([{"kind": "truefalse", "question": "须备案。", "answer": "正确"},
+                        {"kind": "choice", "question": "几天？", "answer": "5", "distractors": ["5", "7"]}])
+    with pytest.raises(ReviewInputError, match="^测验须为题目列表$"):
+        _validate_quiz("1. 题目")

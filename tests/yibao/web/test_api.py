@@ -94,10 +94,10 @@ def test_validation_errors(client, lessons):
     assert client.post(url, headers=h, json={"revision": 1, "action": "maybe"}).status_code == 422
     assert client.post(url, headers=h, json={"action": "approve"}).status_code == 422
     r = client.post(url, headers=h, json={"revision": 1, "action": "reject", "comment": ""})
-    assert r.status_code == 422 and "comment" in r.json()["detail"]
+    assert r.status_code == 422 and "comment" in r.json()["detail"] and "驳回需要填写意见" in r.json()["detail"]
     r = client.put(f"/yibao/api/lessons/{lessons[0]}", headers=h,
                    json={"revision": 1, "quiz": [{"kind": "essay", "question": "?", "answer": "a"}]})
-    assert r.status_code == 422 and "quiz item 1" in r.json()["detail"]
+    assert r.status_code == 422 and r.json()["detail"].startswith("第 1 题的题型须为 choice（单选）")  # in Chinese
     r = client.put(f"/yibao/api/lessons/{lessons[0]}", headers=h, json={"revision": 1, "body_md": "字" * 200_001})
     assert r.status_code == 422          # as the preview refuses it: one huge save made the page unusable for good
     r = client.put(f"/yibao/api/lessons/{lessons[0]}", headers=h,
@@ -274,3 +274,22 @@ def test_a_logged_out_browser_is_sent_to_the_login_page_and_back(client, path):
     assert r.status_code == 303 and "login" in location and "next=" in location and "yibao" in location, location
     assert client.get(path, follow_redirects=False).status_code == 401          # scripts keep their 401
     assert client.get("/yibao/api/queue", headers={"accept": "text/html"}).status_code == 401
+
+
+@pytest.mark.airflow
+def test_control_room_names_each_lessons_role_and_a_rejection_with_its_reason(client, lessons):
+    h = token(client, "trainer1")
+    lid = lessons[0]
+    r = client.post(f"/yibao/api/lessons/{lid}/decision", headers=h,
+                    json={"revision": 1, "action": "reject", "comment": "本科室不涉及此项收费"})
+    assert r.status_code == 200, r.text
+    data = client.get("/yibao/api/control", headers=h).json()
+    row = next(p for p in data["policies"] if any(l["id"] == lid for l in p["lessons"]))
+    entry = next(l for l in row["lessons"] if l["id"] == lid)
+    assert entry["status_name"] == "已驳回" and entry["role_name"]
+    assert entry["rejected"]["by"] == "trainer1" and entry["rejected"]["reason"] == "本科室不涉及此项收费"
+    others = [l for l in row["lessons"] if l["id"] != lid]
+    assert others and all("rejected" not in l for l in others)
+    page = client.get("/yibao/control/", headers=h).text
+    assert f'{entry["role_name"]} <span class="status rejected">已驳回</span>' in page
+    assert "trainer1 · " in page and "：本科室不涉及此项收费" in page
