@@ -92,7 +92,8 @@ def redraft_lesson(session: Session, lesson_id: int, notes: str, actor: str, *,
     lesson.title, lesson.flags, lesson.drafter = draft.headline, list(draft.flags), draft.drafter
     lesson.status, lesson.revision = "in_review", lesson.revision + 1
     session.flush()  # lesson row first, audit chain head second: the lock order of every writer
-    session.add(Review(lesson_id=lesson.id, actor=actor, action="regenerate", comment=notes,
+    # the trainer's 重新生成 (with the notes) is audited by the decision; this row is the drafter's work
+    session.add(Review(lesson_id=lesson.id, actor="system", action="redraft", comment=f"按 {actor} 的意见重新起草",
                        before_md=before.body_md, after_md=body, edit_diff=lesson_diff(before, snapshot(lesson))))
     session.flush()
     return lesson.id

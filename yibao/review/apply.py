@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from yibao.review.decisions import (
-    OPTIONS, SYSTEM_ACTOR, current_decision, get_lesson, record_decision,
+    OPTION_NAMES, OPTIONS, SYSTEM_ACTOR, current_decision, get_lesson, record_decision,
 )
 from yibao.review.errors import ReviewInputError
 from yibao.review.notify import send_alert
@@ -75,7 +75,7 @@ def apply_decision(session: Session, lesson_id: int, result: dict[str, Any] | No
         if option == "Escalate" and not comment:
             comment = "审核超时，未在时限前处理" if actor.endswith(":timeout") else "转交医保办"
         if option in ("Reject", "Regenerate") and not comment:
-            comment = f"({option} without a comment, via the Airflow UI)"
+            comment = f"（在 Airflow 审核页选择{OPTION_NAMES[option]}，未填写意见）"
         record_decision(session, lesson_id, option=option, actor=actor, revision=None, body_md=body, comment=comment)
     else:
         option, actor, comment = decision.option, decision.actor, decision.comment

@@ -18,6 +18,16 @@ STATUS_NAMES = {"draft": "草稿", "in_review": "审核中", "escalated": "已�
                 "rejected": "已驳回", "regenerating": "重新生成中"}
 
 
+# audit actions (Review.action) as trainers read them
+ACTION_NAMES = {"draft": "起草", "edit": "编辑", "approve": "批准", "reject": "驳回", "regenerate": "要求重新生成",
+                "redraft": "重新起草", "escalate": "上报医保办", "auto_approve": "自动批准", "request": "发起审核",
+                "rework": "返工", "add_role": "补充岗位"}
+
+
+def action_name(action: str) -> str:
+    return ACTION_NAMES.get(action, action)
+
+
 def role_name(role: str) -> str:
     return ROLES.get(role, role)
 

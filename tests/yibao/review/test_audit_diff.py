@@ -67,5 +67,5 @@ def test_redraft_row_has_a_diff_and_keeps_the_chain(db_url, lesson_id):
         redraft_lesson(s, lesson_id, "请补充收费员的操作要点", actor="trainer1")
     with open_session(db_url) as s:
         row = d.audit_rows(s, lesson_id)[-1]
-        assert row["action"] == "regenerate" and "-# 旧稿" in row["edit_diff"]
+        assert row["action"] == "redraft" and row["actor"] == "system" and "-# 旧稿" in row["edit_diff"]
         assert verify_chain(s).intact

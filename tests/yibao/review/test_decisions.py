@@ -170,3 +170,25 @@ def test_review_errors_are_in_the_trainers_language():
                         {"kind": "choice", "question": "几天？", "answer": "5", "distractors": ["5", "7"]}])
     with pytest.raises(ReviewInputError, match="^测验须为题目列表$"):
         _validate_quiz("1. 题目")
+
+
+def test_a_regenerate_is_audited_once_then_the_redraft_by_the_system(db_url, lesson_id):
+    with open_session(db_url) as s:
+        d.record_decision(s, lesson_id, option="Regenerate", actor="trainer1", revision=1,
+                          comment="培训重点：补充收费员的操作要点")
+    with open_session(db_url) as s:
+        out = apply_decision(s, lesson_id, None)
+    assert out.redraft_id == lesson_id
+    with open_session(db_url) as s:
+        rows = [(r["actor"], r["action"], r["comment"]) for r in d.audit_rows(s, lesson_id)][-2:]
+        assert s.get(Lesson, lesson_id).status == "in_review"
+    assert rows == [("trainer1", "regenerate", "培训重点：补充收费员的操作要点"),
+                    ("system", "redraft", "按 trainer1 的意见重新起草")]
+
+
+def test_a_reject_without_a_comment_in_airflows_own_page_says_so_in_chinese(db_url, lesson_id, monkeypatch):
+    monkeypatch.setattr("yibao.review.apply._not_a_trainer", lambda option, actor: None)
+    with open_session(db_url) as s:
+        apply_decision(s, lesson_id, hitl_answer("Reject", "trainer1"))
+    with open_session(db_url) as s:
+        assert d.audit_rows(s, lesson_id)[-1]["comment"] == "（在 Airflow 审核页选择驳回，未填写意见）"

@@ -293,3 +293,5 @@ def test_control_room_names_each_lessons_role_and_a_rejection_with_its_reason(cl
     page = client.get("/yibao/control/", headers=h).text
     assert f'{entry["role_name"]} <span class="status rejected">已驳回</span>' in page
     assert "trainer1 · " in page and "：本科室不涉及此项收费" in page
+    lesson_page = client.get(f"/yibao/review/lessons/{lid}", headers=h).text
+    assert "<td>trainer1</td><td>驳回</td><td>本科室不涉及此项收费</td>" in lesson_page   # the audit, in words
