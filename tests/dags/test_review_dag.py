@@ -140,3 +140,49 @@ def test_approval_in_airflows_own_page_by_a_non_trainer_is_refused_and_not_deliv
         last = audit_rows(s, lesson_id)[-1]
         assert last["actor"] == "system:refused" and "not a trainer" in last["comment"]
     assert approved_events(lesson_id) == []
+
+
+def test_required_actions_opens_with_the_lesson_and_an_unchanged_form_keeps_later_edits(review_dag, monkeypatch):
+    """The form in Airflow's Required Actions is pre-filled with the lesson text. A trainer who
+    approves there without touching it approves the lesson as it is then, including an edit made
+    meanwhile in our review page: the stale pre-filled copy never overwrites it."""
+    from fastapi.testclient import TestClient
+    from airflow.api_fastapi.app import create_app
+    from yibao.review import decisions
+    from yibao.store.db import open_session
+    from yibao.store.models import Lesson
+
+    monkeypatch.setattr("yibao.review.apply._not_a_trainer", lambda option, actor: "")   # the admin is a trainer
+    (lesson_id,) = seed_lessons(1)
+    with open_session() as s:
+        drafted = s.get(Lesson, lesson_id).body_md
+    client = TestClient(create_app())
+    seen = {}
+
+    def trainer_in_required_actions():
+        deadline = time.time() + 600
+        while "response" not in seen and time.time() < deadline:
+            r = client.get("/api/v2/dags/yibao_review/dagRuns/~/hitlDetails", params={"response_received": False})
+            for d in (r.json().get("hitl_details", []) if r.status_code == 200 else []):
+                if f"#{lesson_id}｜" in d["subject"]:
+                    seen["offered"] = d["params"]["body_md"]["value"]
+                    with open_session() as s:        # meanwhile, an edit in our review page
+                        decisions.save_edit(s, lesson_id, actor="trainer2", revision=1,
+                                            body_md=drafted + "\n> 补充：审核页的修改\n")
+                    ti = d["task_instance"]
+                    url = (f"/api/v2/dags/yibao_review/dagRuns/{ti['dag_run_id']}/taskInstances/"
+                           f"{ti['task_id']}/{ti['map_index']}/hitlDetails")
+                    form = seen["offered"].replace("\n", "\r\n")        # as a browser's textarea sends it
+                    seen["response"] = client.patch(url, json={"chosen_options": ["Approve"],
+                                                               "params_input": {"body_md": form, "comment": None}})
+            time.sleep(0.2)
+
+    threading.Thread(target=trainer_in_required_actions, daemon=True).start()
+    run = review_dag.test(run_conf={"lesson_ids": [lesson_id]})
+    assert seen["response"].status_code == 200, seen["response"].text
+    assert seen["offered"] == drafted                     # the form opened with the lesson in it
+    assert str(run.state) == "success"
+    with open_session() as s:
+        lesson = s.get(Lesson, lesson_id)
+        assert lesson.status == "approved" and lesson.body_md.endswith("> 补充：审核页的修改\n")
+    assert approved_events(lesson_id) == [{"lesson_ids": [lesson_id]}]

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from yibao.review.decisions import (
-    OPTION_NAMES, OPTIONS, SYSTEM_ACTOR, current_decision, get_lesson, record_decision,
+    OPTION_NAMES, OPTIONS, SYSTEM_ACTOR, current_decision, get_lesson, offered_body, record_decision,
 )
 from yibao.review.errors import ReviewInputError
 from yibao.review.notify import send_alert
@@ -48,6 +48,13 @@ def _hitl_answer(result: dict[str, Any]) -> tuple[str, str, str | None, str]:
     return chosen[0], actor, body, str(params.get("comment") or "")
 
 
+def _same_text(a: str, b: str) -> bool:
+    """Equal but for line endings and trailing space (a browser form sends CRLF)."""
+    def norm(text: str) -> str:
+        return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().split("\n"))
+    return norm(a) == norm(b)
+
+
 def _not_a_trainer(option: str, actor: str) -> str:
     """Why a human HITL answer must be refused (empty: accept). The timeout default is the system's."""
     if option == "Escalate" or actor.startswith(f"{SYSTEM_ACTOR}:"):
@@ -69,6 +76,8 @@ def apply_decision(session: Session, lesson_id: int, result: dict[str, Any] | No
         if not result:
             raise ReviewInputError(f"lesson {lesson_id}: no decision in the store and no review answer")
         option, actor, body, comment = _hitl_answer(result)
+        if body is not None and _same_text(body, offered_body(session, lesson_id)):
+            body = None   # the pre-filled text came back unchanged: keep the lesson as it is now
         refused = _not_a_trainer(option, actor)
         if refused:   # answered in Airflow's own page by someone who may not decide: never delivered
             option, body, comment, actor = "Escalate", None, refused, f"{SYSTEM_ACTOR}:refused"

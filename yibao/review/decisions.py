@@ -293,12 +293,21 @@ def mark_in_review(session: Session, lesson_ids: list[int], run_id: str) -> list
     return list(lesson_ids)
 
 
-def record_request(session: Session, lesson_id: int, ref: HitlRef) -> Review:
-    """Note in the audit trail that a HITL task now waits for this lesson, and where."""
-    review = Review(lesson_id=lesson_id, actor=SYSTEM_ACTOR, action=REQUEST_ACTION, comment=ref.encode())
+def record_request(session: Session, lesson_id: int, ref: HitlRef, offered_md: str = "") -> Review:
+    """Note in the audit trail that a HITL task now waits for this lesson, and where, with the text
+    its form offers (Required Actions shows the lesson pre-filled)."""
+    review = Review(lesson_id=lesson_id, actor=SYSTEM_ACTOR, action=REQUEST_ACTION, comment=ref.encode(),
+                    before_md=offered_md)
     session.add(review)
     session.flush()
     return review
+
+
+def offered_body(session: Session, lesson_id: int) -> str:
+    """The lesson text the latest HITL form offered ("" when none was)."""
+    review = session.scalars(select(Review).where(Review.lesson_id == lesson_id, Review.action == REQUEST_ACTION)
+                             .order_by(Review.id.desc()).limit(1)).first()
+    return review.before_md if review else ""
 
 
 def latest_request(session: Session, lesson_id: int) -> HitlRef | None:

@@ -30,6 +30,12 @@ log = logging.getLogger(__name__)
 REVIEW_OPTIONS = ["Approve", "Reject", "Regenerate", "Escalate"]
 
 
+def body_param(text: str | None) -> Param:
+    # optional (the null type): Airflow's form requires every typed field otherwise
+    return Param(text, type=["null", "string"], title="课程正文 (Markdown)",
+                 description="已填入当前正文；改动后提交即保存，不改或留空则保留审核页中的最新正文", format="multiline")
+
+
 class LessonReviewOperator(HITLOperator):
     """Wait for a trainer's decision on lesson `lesson_id` (mappable over lesson ids)."""
 
@@ -41,10 +47,7 @@ class LessonReviewOperator(HITLOperator):
         kwargs.setdefault("options", list(REVIEW_OPTIONS))
         kwargs.setdefault("defaults", ["Escalate"])
         kwargs.setdefault("params", {
-            # optional (the null type): Airflow's form requires every typed field otherwise, and an
-            # unchanged approval would need the whole lesson pasted in
-            "body_md": Param(None, type=["null", "string"], title="课程正文 (Markdown)",
-                             description="留空则保留当前正文", format="multiline"),
+            "body_md": body_param(None),
             "comment": Param(None, type=["null", "string"], title="意见 / 重新生成说明",
                              description="驳回或重新生成时必填"),
         })
@@ -64,7 +67,9 @@ class LessonReviewOperator(HITLOperator):
                 self.subject = review_subject(lesson)
                 self.body = review_body(session, lesson)
                 self.response_timeout = response_timeout(lesson.deadline)
-                record_request(session, lesson_id, HitlRef(ti.dag_id, ti.run_id, ti.task_id, ti.map_index))
+                self.params["body_md"] = body_param(lesson.body_md)   # the form opens with the lesson in it
+                record_request(session, lesson_id, HitlRef(ti.dag_id, ti.run_id, ti.task_id, ti.map_index),
+                               offered_md=lesson.body_md)
         if decision is not None:
             log.info("lesson %s already decided in the store (%s by %s); not waiting",
                      lesson_id, decision.option, decision.actor)
