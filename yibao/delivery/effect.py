@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yibao import beijing
@@ -19,7 +19,7 @@ from yibao.delivery.charts import Series, bar_chart, line_chart
 from yibao.delivery.quizstats import first_scores
 from yibao.delivery.report import PASS_SCORE, Assignment, assignments
 from yibao.lessons.roles import ROLES
-from yibao.store.models import Change, Delivery, DeliveryItem, Document, Lesson
+from yibao.store.models import Change, Document, Lesson
 
 
 @dataclass
@@ -90,14 +90,6 @@ def on_time_by_policy(found: list[Assignment], scores: dict, policies: dict[int,
     return sorted(out, key=lambda p: (p["deadline"] or "", p["label"]))
 
 
-def _first_sent(session: Session) -> dict[tuple[str, int], dt.datetime]:
-    """(person, lesson) → when the first message carrying it was created (naive UTC)."""
-    rows = session.execute(select(DeliveryItem.person_id, DeliveryItem.lesson_id, func.min(Delivery.created_at))
-                           .join(Delivery, Delivery.id == DeliveryItem.delivery_id)
-                           .group_by(DeliveryItem.person_id, DeliveryItem.lesson_id))
-    return {(person, lesson): created for person, lesson, created in rows}
-
-
 def _china_month(value: dt.datetime) -> str:
     return beijing.local(value).strftime("%Y-%m")
 
@@ -118,13 +110,12 @@ def effect(session: Session, since: dt.date, until: dt.date | None = None,
 
     today = today or beijing.today()
     until = until or today
-    found = assignments(session, since, until)
+    found = assignments(session, since, until, waiting=True)
     scores = _first_scores(session, found)
     policies = _policies(session, {a.lesson_id for a in found})
     by_month: dict[str, list[Assignment]] = defaultdict(list)
-    first_sent = _first_sent(session)
     for a in found:
-        by_month[_china_month(first_sent[(a.person_id, a.lesson_id)])].append(a)
+        by_month[_china_month(a.assigned_at)].append(a)
     trend = []
     for start, _ in months(since, until):
         month = by_month.get(start.strftime("%Y-%m"), [])

@@ -1,7 +1,8 @@
 """Training completion by department (科室) and role: the figure the 医保办 reports upward.
 
 Unit of counting: one (person, lesson) assignment — a lesson planned for a person on
-any channel — whose first message was created in the window. Per assignment:
+any channel — whose first message was created in the window, or, for people on daily or weekly
+digests, a lesson approved in the window that waits in their next digest. Per assignment:
   sent          at least one message reached the provider (sent/read/acknowledged)
   read          the person opened a signed link (read or acknowledged)
   acknowledged  the person pressed 我已学习
@@ -78,6 +79,8 @@ class Assignment:
     acknowledged_on: dt.date | None
     quiz_attempts: int = 0
     last_score: float | None = None
+    assigned_at: dt.datetime | None = None   # first message created (naive UTC), or the approval of one …
+    waiting: bool = False                    # … still waiting in the person's daily or weekly digest
 
     @property
     def on_time(self) -> bool:
@@ -93,14 +96,15 @@ def china_midnight_utc(day: dt.date) -> dt.datetime:
 
 
 def assignments(session: Session, since: dt.date, until: dt.date | None = None,
-                lesson_ids: list[int] | None = None) -> list[Assignment]:
-    """Every (person, lesson) assignment whose first message was created in [since, until]."""
+                lesson_ids: list[int] | None = None, *, waiting: bool = False) -> list[Assignment]:
+    """Every (person, lesson) assignment whose first message was created in [since, until]; with
+    `waiting`, also those approved in it that wait in a daily or weekly digest (not yet sent)."""
     first_created = (select(DeliveryItem.person_id, DeliveryItem.lesson_id,
                             func.min(Delivery.created_at).label("created"))
                      .join(Delivery, Delivery.id == DeliveryItem.delivery_id)
                      .group_by(DeliveryItem.person_id, DeliveryItem.lesson_id)).subquery()
     query = (select(first_created.c.person_id, first_created.c.lesson_id, Person.department, Lesson.role,
-                    Lesson.deadline)
+                    Lesson.deadline, first_created.c.created)
              .join(Person, Person.id == first_created.c.person_id)
              .join(Lesson, Lesson.id == first_created.c.lesson_id)
              .where(first_created.c.created >= china_midnight_utc(since)))
@@ -116,7 +120,7 @@ def assignments(session: Session, since: dt.date, until: dt.date | None = None,
     for ack in session.scalars(select(Acknowledgement)):
         acks[(ack.person_id, ack.lesson_id)][ack.kind] = ack
     out = []
-    for person_id, lesson_id, department, role, deadline in pairs:
+    for person_id, lesson_id, department, role, deadline, created in pairs:
         got = acks.get((person_id, lesson_id), {})
         ack = got.get("ack")
         out.append(Assignment(
@@ -125,8 +129,30 @@ def assignments(session: Session, since: dt.date, until: dt.date | None = None,
             read=bool(got), acknowledged=ack is not None, quiz_score=ack.quiz_score if ack else None,
             acknowledged_on=_china_date(ack.at) if ack else None,
             quiz_attempts=(ack.attempts or 1) if ack is not None and ack.quiz_score is not None else 0,
-            last_score=ack.last_score if ack else None))
+            last_score=ack.last_score if ack else None, assigned_at=created))
+    if waiting:
+        out += _waiting_in_digests(session, since, until, lesson_ids)
     return out
+
+
+def _waiting_in_digests(session: Session, since: dt.date, until: dt.date | None,
+                        lesson_ids: list[int] | None) -> list[Assignment]:
+    from yibao.delivery.service import digest_waiting
+
+    start = china_midnight_utc(since)
+    end = china_midnight_utc(until + dt.timedelta(days=1)) if until is not None else None
+    pairs = [(p, lesson, at) for p, lesson, at in digest_waiting(session)
+             if at >= start and (end is None or at < end) and (lesson_ids is None or lesson in lesson_ids)]
+    if not pairs:
+        return []
+    departments = dict(session.execute(select(Person.id, Person.department)
+                                       .where(Person.id.in_({p for p, _, _ in pairs}))).all())
+    lessons = {lesson.id: lesson for lesson in session.scalars(select(Lesson).where(
+        Lesson.id.in_({lesson for _, lesson, _ in pairs})))}
+    return [Assignment(person_id=p, department=departments.get(p) or "（未填科室）", lesson_id=lesson,
+                       role=lessons[lesson].role, deadline=lessons[lesson].deadline, sent=False, read=False,
+                       acknowledged=False, quiz_score=None, acknowledged_on=None, assigned_at=at, waiting=True)
+            for p, lesson, at in pairs]
 
 
 ATTESTATION_COLUMNS = ["person_id", "name", "department", "role", "lesson_id", "lesson_title", "doc_number",
@@ -181,7 +207,7 @@ def completion(session: Session, since: dt.date, until: dt.date | None = None,
     default now) decides which assignments are due."""
     today = today or _china_date(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
     rows: dict[tuple[str, str], CompletionRow] = {}
-    for a in assignments(session, since, until):
+    for a in assignments(session, since, until, waiting=True):
         row = rows.setdefault((a.department, a.role), CompletionRow(a.department, a.role))
         row.assigned += 1
         row.sent += a.sent

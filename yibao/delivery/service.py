@@ -198,6 +198,32 @@ def approved_unsent(session: Session, now: dt.datetime | None = None) -> list[in
     return [i for i in ids if i not in planned]
 
 
+def digest_waiting(session: Session, now: dt.datetime | None = None) -> list[tuple[str, int, dt.datetime]]:
+    """(person, lesson, approved at) for approved lessons that wait in someone's daily or weekly
+    digest: nothing planned for that person yet, but the digest will carry it. They are 应学 from
+    the approval on, so the completion figures do not look better while digests wait."""
+    now = now or utcnow()
+    lessons = _approved_lessons(session, None, now)
+    if not lessons:
+        return []
+    planned = set(session.execute(select(DeliveryItem.person_id, DeliveryItem.lesson_id)
+                                  .where(DeliveryItem.lesson_id.in_([lesson.id for lesson, _ in lessons]))).all())
+    opted_out = unsubscribed_channels(session)
+    periods: dict[str, dict[str, str]] = {}
+    for sub in session.scalars(select(Subscription).where(Subscription.period != "immediate")):
+        periods.setdefault(sub.person_id, {})[sub.role] = sub.period
+    people = session.scalars(select(Person).where(Person.active.is_(True), Person.id.in_(list(periods)))).all()
+    out = []
+    for person in people:
+        if not any((person.id, channel) not in opted_out for channel in person.channels or []):
+            continue
+        for lesson, region in lessons:
+            if (lesson.role in periods[person.id] and region_applies(region, person.region)
+                    and (person.id, lesson.id) not in planned):
+                out.append((person.id, lesson.id, _available_at(lesson, now)))
+    return out
+
+
 def region_applies(source_region: str, person_region: str) -> bool:
     """National documents reach everyone; a provincial one reaches people of that region
     (a person in '4401' 广州 gets documents of '44' 广东)."""

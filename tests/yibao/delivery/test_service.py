@@ -234,6 +234,33 @@ def test_daily_period_defers_until_the_digest_time(world):
     assert world.mail_by_rcpt()["zhaomin@h.example.cn"] == 1
 
 
+def test_people_waiting_for_their_digest_are_assigned_from_the_approval(world):
+    """应学 counts a digest reader from the approval on, not from the digest's sending (the completion
+    rate looked better while digests waited); reminders still go only to those sent something."""
+    from yibao.delivery.report import TOTAL, assignments, completion
+
+    world.subscribe(SUBSCRIPTIONS.replace("roles: [doctor], email: zhaomin",
+                                          "roles: [doctor], period: daily, email: zhaomin"))
+    lesson, = add_lessons(world.session, ["doctor"])
+    world.deliver()
+    world.monkeypatch.setattr("yibao.delivery.service.utcnow", lambda: NOW)   # the world's clock
+    day = dt.date(2025, 12, 8)
+
+    def zhao(waiting=True):
+        return [a for a in assignments(world.session, day, waiting=waiting)
+                if a.lesson_id == lesson.id and a.person_id == "zhao.min"]
+    [waits] = zhao()
+    assert waits.waiting and not waits.sent and waits.assigned_at == NOW
+    assert zhao(waiting=False) == []                          # what reminders read
+    before = completion(world.session, day, today=day)[-1]
+    assert before.department == TOTAL
+    world.deliver(now=NOW + dt.timedelta(days=1))              # the digest goes out
+    [sent] = zhao()
+    assert not sent.waiting and sent.sent
+    after = completion(world.session, day, today=day)[-1]
+    assert (after.assigned, after.sent) == (before.assigned, before.sent + 1)   # counted once, before and after
+
+
 def test_dry_run_writes_and_sends_nothing(world):
     add_lessons(world.session, ["doctor"])
     report = world.deliver(dry_run=True)
