@@ -4,7 +4,7 @@ pages may have been withdrawn, and the recent alerts (failed tasks, overdue runs
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from sqlalchemy import func, select
@@ -52,16 +52,20 @@ def possibly_withdrawn(session: Session) -> list[dict[str, Any]]:
 
 
 def policy_rows(session: Session, today: dt.date | None = None) -> list[dict[str, Any]]:
+    from yibao.delivery.service import digest_waiting
+
     today = today or today_local()
+    in_digests = Counter(lesson_id for _, lesson_id, _ in digest_waiting(session))
     rows = []
     for change, doc in session.execute(select(Change, Document).join(Document, Change.document_id == Document.id)
                                        .order_by(Document.deadline, Change.id)):
         lessons = list(session.scalars(select(Lesson).where(Lesson.change_id == change.id)))
-        rows.append(_row(session, change, doc, lessons, today))
+        rows.append(_row(session, change, doc, lessons, today, sum(in_digests[lesson.id] for lesson in lessons)))
     return rows
 
 
-def _row(session: Session, change: Change, doc: Document, lessons: list[Lesson], today: dt.date) -> dict[str, Any]:
+def _row(session: Session, change: Change, doc: Document, lessons: list[Lesson], today: dt.date,
+         in_digests: int = 0) -> dict[str, Any]:
     lesson_ids = [lesson.id for lesson in lessons]
     items = list(session.execute(select(DeliveryItem, Delivery).join(Delivery, DeliveryItem.delivery_id == Delivery.id)
                                  .where(DeliveryItem.lesson_id.in_(lesson_ids)))) if lesson_ids else []
@@ -82,6 +86,8 @@ def _row(session: Session, change: Change, doc: Document, lessons: list[Lesson],
     rejections = last_rejections(session, lesson_ids)
     if undecided:
         waiting.append(f"审核（{len(undecided)}/{len(lessons)}）")
+    if in_digests:
+        waiting.append(f"等待摘要推送（{in_digests}人次）")   # daily / weekly digest readers
     if failed_channels:
         waiting.append("渠道失败：" + "、".join(failed_channels))
     if unread_departments:

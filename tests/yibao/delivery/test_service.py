@@ -254,11 +254,19 @@ def test_people_waiting_for_their_digest_are_assigned_from_the_approval(world):
     assert zhao(waiting=False) == []                          # what reminders read
     before = completion(world.session, day, today=day)[-1]
     assert before.department == TOTAL
+    assert "等待摘要推送（1人次）" in policy_waiting(world.session, lesson.id)        # the control room says so
     world.deliver(now=NOW + dt.timedelta(days=1))              # the digest goes out
     [sent] = zhao()
     assert not sent.waiting and sent.sent
+    assert not any(w.startswith("等待摘要推送") for w in policy_waiting(world.session, lesson.id))
     after = completion(world.session, day, today=day)[-1]
     assert (after.assigned, after.sent) == (before.assigned, before.sent + 1)   # counted once, before and after
+
+
+def policy_waiting(session, lesson_id):
+    from yibao.review.controlroom import policy_rows
+    return next(p for p in policy_rows(session, dt.date(2025, 12, 8))
+                if any(entry["id"] == lesson_id for entry in p["lessons"]))["waiting_on"]
 
 
 def test_dry_run_writes_and_sends_nothing(world):
