@@ -20,9 +20,11 @@ from yibao.qa import ask
 from yibao.qa import dingtalk
 from yibao.store import Change
 from yibao.store.db import open_session
+from yibao.web import paths
 from yibao.web.params import RowId
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "web" / "templates"))
+paths.add_to(templates)
 MAX_QUESTION = 500
 
 

@@ -35,9 +35,13 @@ def airflow_base_url() -> str:
     return (url or os.environ.get("AIRFLOW__API__BASE_URL") or "http://localhost:8080").rstrip("/")
 
 
-def run_link(dag_id: str, run_id: str, task_id: str | None = None) -> str:
+def run_link(dag_id: str, run_id: str, task_id: str | None = None, map_index: int | None = -1) -> str:
+    """The Airflow UI page of a run, or of one of its tasks (a mapped task's instance: /mapped/N)."""
     link = f"{airflow_base_url()}/dags/{quote(dag_id)}/runs/{quote(run_id, safe='')}"
-    return f"{link}/tasks/{quote(task_id)}" if task_id else link
+    if not task_id:
+        return link
+    link = f"{link}/tasks/{quote(task_id)}"
+    return f"{link}/mapped/{map_index}" if isinstance(map_index, int) and map_index >= 0 else link
 
 
 def failure_alert(context: dict[str, Any]) -> dict[str, str]:
@@ -52,7 +56,7 @@ def failure_alert(context: dict[str, Any]) -> dict[str, str]:
     error = context.get("exception") or context.get("reason") or "unknown error"
     return {"subject": f"任务失败：{where}"[:200],
             "message": f"{where} 在运行 {run_id} 中失败（第 {getattr(ti, 'try_number', '?')} 次尝试）：{error}",
-            "link": run_link(dag_id, run_id, task_id), "stage": STAGES.get(dag_id, "pipeline")}
+            "link": run_link(dag_id, run_id, task_id, map_index), "stage": STAGES.get(dag_id, "pipeline")}
 
 
 def notify_failure(context: dict[str, Any]) -> None:

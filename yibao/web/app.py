@@ -34,7 +34,7 @@ from yibao.review import concerned, controlroom, decisions, queue, trainers
 from yibao.review.render import action_name, status_name
 from yibao.review.errors import LessonClosed, LessonNotFound, ReviewConflict, ReviewInputError
 from yibao.store.db import open_session
-from yibao.web import hitl_bridge
+from yibao.web import hitl_bridge, paths
 from yibao.web.login_redirect import add_login_redirect
 from yibao.web.params import RowId
 from yibao.web.render import render_markdown
@@ -43,6 +43,7 @@ from yibao.web.security import add_security
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+paths.add_to(templates)
 templates.env.filters["beijing"] = beijing.shown   # stored naive UTC → Beijing, as the CLI and report show
 templates.env.filters["status_name"] = status_name   # a lesson's status as trainers read it (已驳回 …)
 templates.env.filters["action_name"] = action_name   # an audit row's action (驳回, 重新起草 …)
@@ -110,7 +111,8 @@ def _audit_response(rows: list[dict], fmt: str, name: str) -> Response:
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="yibao review and control room", docs_url=None, redoc_url=None)
+    # no /openapi.json: it would list every trainer and 医保办 route to anyone without a login
+    app = FastAPI(title="yibao review and control room", docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _include_link_pages(app)
     _include_qa(app)
@@ -144,6 +146,7 @@ def create_app() -> FastAPI:
         with open_session() as s:
             data = controlroom.control_room(s)
         return templates.TemplateResponse(request, "control.html", {"data": data, "charts": charts(data["effect"]),
+                                                                    "link_base": paths.app_base(request),
                                                                     "user": _user_name(user)})
 
     @app.get("/api/queue")
@@ -161,7 +164,7 @@ def create_app() -> FastAPI:
             return concerned.as_dicts(concerned.not_concerned_rows(s, queue.OPEN_STATUSES))
 
     @app.post("/api/changes/{change_id}/roles/{role}")
-    def api_add_role(change_id: RowId, role: str, user: GetUserDep):
+    def api_add_role(request: Request, change_id: RowId, role: str, user: GetUserDep):
         """A trainer adds back a role the document was judged not to concern: its lesson is drafted."""
         _require(user, "PUT")
         try:
@@ -169,7 +172,7 @@ def create_app() -> FastAPI:
                 lesson_id = concerned.add_role(s, change_id, role, _user_name(user))
         except REVIEW_ERRORS as exc:
             raise _error(exc) from None
-        return {"lesson_id": lesson_id, "url": f"/yibao/review/lessons/{lesson_id}"}
+        return {"lesson_id": lesson_id, "url": f"{paths.app_base(request)}/review/lessons/{lesson_id}"}
 
     @app.get("/api/lessons/{lesson_id}")
     def api_lesson(lesson_id: RowId, user: GetUserDep):

@@ -20,8 +20,13 @@ def test_failure_alert_names_task_and_links_to_run():
     alert = failure_alert(context())
     assert alert["subject"] == "任务失败：yibao_deliver.send_email[2]"
     assert "SMTP 550" in alert["message"] and "第 3 次尝试" in alert["message"]
-    assert alert["link"].endswith("/dags/yibao_deliver/runs/scheduled__2026-03-02T00%3A00%3A00%2B00%3A00/tasks/send_email")
+    # a mapped task's instance: without /mapped/2 Airflow looks for map index -1 and shows "404 Not Found"
+    assert alert["link"].endswith(
+        "/dags/yibao_deliver/runs/scheduled__2026-03-02T00%3A00%3A00%2B00%3A00/tasks/send_email/mapped/2")
     assert alert["stage"] == "delivery"
+    ctx = context()
+    ctx["task_instance"].map_index = -1
+    assert failure_alert(ctx)["link"].endswith("/tasks/send_email")
 
 
 def test_notify_failure_records_alert_and_notifier_is_callable():

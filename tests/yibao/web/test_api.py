@@ -37,6 +37,14 @@ def test_unauthenticated_requests_get_401_never_data(client, path):
 
 
 @pytest.mark.airflow
+def test_the_api_description_is_not_published(client):
+    """/yibao/openapi.json listed every trainer and 医保办 route to anyone without a login."""
+    for path in ("/yibao/openapi.json", "/yibao/docs", "/yibao/redoc"):
+        assert client.get(path).status_code in (401, 403, 404)
+    assert client.get("/yibao/openapi.json", headers=token(client, "trainer1")).status_code == 404
+
+
+@pytest.mark.airflow
 def test_unauthenticated_writes_are_refused(client, lessons):
     assert client.put(f"/yibao/api/lessons/{lessons[0]}", json={"revision": 1, "body_md": "x"}).status_code in (401, 403)
     r = client.post(f"/yibao/api/lessons/{lessons[0]}/decision", json={"revision": 1, "action": "approve"})
@@ -295,3 +303,28 @@ def test_control_room_names_each_lessons_role_and_a_rejection_with_its_reason(cl
     assert "trainer1 · " in page and "：本科室不涉及此项收费" in page
     lesson_page = client.get(f"/yibao/review/lessons/{lid}", headers=h).text
     assert "<td>trainer1</td><td>驳回</td><td>本科室不涉及此项收费</td>" in lesson_page   # the audit, in words
+
+
+@pytest.mark.airflow
+def test_published_under_a_base_path_every_link_and_script_stays_inside_it(client, lessons):
+    """Airflow behind `location /airflow/` (AIRFLOW__API__BASE_URL=…/airflow): the pages' CSS, scripts,
+    navigation and links were built from the host root and answered 404, and 批准 did nothing."""
+    from fastapi.testclient import TestClient
+
+    h = token(client, "trainer1")
+    under = TestClient(client.app, root_path="/airflow")      # what the api-server gets behind the proxy
+    lid = lessons[0]
+    with_run = f"/airflow/yibao/review/lessons/{lid}"
+    seen = set()
+    for page in ("/airflow/yibao/review/", with_run, "/airflow/yibao/control/", "/airflow/yibao/qa/?q=%E5%A4%87%E6%A1%88"):
+        r = under.get(page, headers=h)
+        assert r.status_code == 200, (page, r.status_code)
+        links = set(re.findall(r'(?:href|src|data-url|data-base)="(/[^"]*)"', r.text))
+        outside = {link for link in links if not link.startswith("/airflow/")}
+        assert not outside, (page, outside)
+        seen |= links
+    assert 'data-base="/airflow/yibao"' in under.get(with_run, headers=h).text   # lesson.js calls the API from it
+    for link in sorted(seen):
+        if link == "/airflow/yibao" or "/dags/" in link or "/api/changes/" in link:
+            continue        # the scripts' base, Airflow's own UI, a POST
+        assert under.get(link.replace("&amp;", "&"), headers=h).status_code == 200, link

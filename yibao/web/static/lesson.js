@@ -12,7 +12,7 @@
   function refresh() {
     var text = body.value;
     if (text === shown) return;
-    fetch("/yibao/api/preview", {method: "POST", credentials: "same-origin",
+    fetch(document.body.dataset.base + "/api/preview", {method: "POST", credentials: "same-origin",
                                  headers: {"Content-Type": "application/json"}, body: JSON.stringify({body_md: text})})
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
       .then(function (j) { if (body.value === text) { preview.innerHTML = j.html; shown = text; } })
@@ -68,7 +68,7 @@
       })
       .catch(function (e) { show("网络错误：" + e, false); buttons.forEach(function (b) { b.disabled = false; }); });
   }
-  var base = "/yibao/api/lessons/" + data.id;
+  var base = document.body.dataset.base + "/api/lessons/" + data.id;
   document.getElementById("save").onclick = function () {
     send("PUT", base, {revision: revision, body_md: body.value, quiz: quiz(), comment: document.getElementById("comment").value},
       function () { show("已保存（版本 " + revision + "）", true); document.querySelectorAll("button").forEach(function (b) { b.disabled = false; }); });
