@@ -49,9 +49,10 @@ TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")   # <payload>.<signa
 
 
 class LinkRefused(Exception):
-    def __init__(self, status: int, zh: str, en: str):
+    def __init__(self, status: int, zh: str, en: str, link: tuple[str, str] | None = None):
         super().__init__(en)
         self.status, self.zh, self.en = status, zh, en
+        self.link = link    # (text, relative href) of where to go instead
 
 
 @dataclass
@@ -121,10 +122,14 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
         if lesson is not None and lesson.status != "approved":
             raise LinkRefused(410, "该课程已撤回或正在修订，请等待新的通知。",
                               "This lesson was withdrawn or is being revised; a new notice will follow.")
+        if lesson is not None:
+            _refuse_replaced(session, lesson, delivery.person_id, current_secret())
         return claims, LinkTarget(delivery, delivery.person, lesson)
 
     def refused(exc: LinkRefused) -> HTMLResponse:
         body = (f"<h1>{html.escape(exc.zh)}</h1><p lang=\"en\">{html.escape(exc.en)}</p>")
+        if exc.link:
+            body += f"<p><a href=\"{html.escape(exc.link[1])}\">{html.escape(exc.link[0])}</a></p>"
         return HTMLResponse(_page("无法打开链接 / Link refused", body), status_code=exc.status)
 
     @router.get("/l/{token}", response_class=HTMLResponse)
@@ -177,6 +182,8 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
             try:
                 _, target = resolve(session, token, LESSON_ACTIONS)
             except LinkRefused as exc:
+                if exc.link:   # this page is one level down (/l/<token>/ask)
+                    exc.link = (exc.link[0], "../" + exc.link[1])
                 return refused(exc)
             q = q.strip()[:500]
             if q and not asked.allow(token, time.monotonic()):
@@ -298,6 +305,25 @@ def _lesson_delivery_id(session: Session, target: LinkTarget) -> int:
         DeliveryItem.person_id == target.person.id, DeliveryItem.lesson_id == target.lesson.id)
         .order_by(DeliveryItem.delivery_id))
     return first or target.delivery.id
+
+
+def _refuse_replaced(session: Session, lesson: Lesson, person_id: str, secret: bytes) -> None:
+    """A lesson a revision replaced is not taught or graded any more: its link says so and leads to
+    the new lesson when this person was sent it (else the new lesson is on its way)."""
+    from yibao.delivery.compose import LINK_TTL
+    from yibao.delivery.tokens import make_token
+    from yibao.lessons.superseded import replacement
+
+    newer = replacement(session, lesson)
+    if newer is None:
+        return
+    sent = _deliveries_with_lesson(session, person_id, newer.id)
+    link = None
+    if sent:
+        token = make_token("read", f"{sent[0].id}.{newer.id}", secret=secret, ttl_s=int(LINK_TTL.total_seconds()))
+        link = (f"学习新版课程：{newer.title}", token)
+    raise LinkRefused(410, "该课程对应的政策已修订，本课程不再适用" + ("，请学习新版课程。" if sent else "，新版课程将另行推送。"),
+                      "The policy of this lesson was revised; this lesson no longer applies.", link)
 
 
 def _deliveries_with_lesson(session: Session, person_id: str, lesson_id: int) -> list[Delivery]:

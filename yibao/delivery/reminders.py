@@ -102,9 +102,17 @@ def _in_window(deadline: dt.date | None, today: dt.date, policy: DeliveryPolicy)
     return -OVERDUE_REMINDER_WORKDAYS <= left <= policy.remind_workdays_before_deadline
 
 
+def current_lessons(session: Session) -> set[int]:
+    """Approved lessons that no revision has replaced: what staff may still be asked to learn."""
+    from yibao.lessons.superseded import replacements
+
+    approved = {lid for lid, in session.execute(select(Lesson.id).where(Lesson.status == "approved"))}
+    return approved - set(replacements(session))
+
+
 def plan_reminders(session: Session, today: dt.date, now: dt.datetime, policy: DeliveryPolicy,
                    report: ReminderReport) -> list[int]:
-    approved = {lid for lid, in session.execute(select(Lesson.id).where(Lesson.status == "approved"))}
+    approved = current_lessons(session)
     due: dict[str, list[int]] = defaultdict(list)
     for a in assignments(session, today - LOOKBACK, today - dt.timedelta(days=1)):
         if a.lesson_id in approved and a.sent and not a.acknowledged and _in_window(a.deadline, today, policy):
@@ -190,7 +198,7 @@ def escalate_low_completion(session: Session, today: dt.date, now: dt.datetime, 
                             report: ReminderReport) -> list[int]:
     per_dept: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     missing: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))   # dept → person → open lessons
-    approved = {lid for lid, in session.execute(select(Lesson.id).where(Lesson.status == "approved"))}
+    approved = current_lessons(session)
     for a in assignments(session, today - LOOKBACK):
         if a.lesson_id in approved and _in_window(a.deadline, today, policy):
             per_dept[a.department][0] += a.acknowledged

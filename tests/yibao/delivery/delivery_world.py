@@ -85,6 +85,27 @@ def add_lessons(session: Session, roles: list[str], *, region: str = "national",
     return lessons
 
 
+def add_revision(session: Session, lesson: Lesson, *, status: str = "approved") -> Lesson:
+    """The bureau revised the lesson's document: a new version, its change, and the role's lesson on it."""
+    old = lesson.change
+    seq = session.query(Version).filter_by(document_id=old.document_id).count() + 1
+    ver = Version(document_id=old.document_id, seq=seq, content_hash=f"h{old.document_id}.{seq}",
+                  raw_sha256=f"r{old.document_id}.{seq}", url=old.new_version.url, title=old.new_version.title,
+                  text="第一条 ……（修订）")
+    session.add(ver)
+    session.flush()
+    change = Change(document_id=old.document_id, new_version_id=ver.id, old_version_id=old.new_version_id,
+                    kind="revised")
+    session.add(change)
+    session.flush()
+    newer = Lesson(change_id=change.id, role=lesson.role, status=status, title=f"{lesson.title}（修订）",
+                   draft=dict(lesson.draft), body_md=lesson.body_md + "\n\n（修订后）", deadline=lesson.deadline,
+                   approved_at=NOW if status == "approved" else None)
+    session.add(newer)
+    session.commit()
+    return newer
+
+
 SUBSCRIPTIONS = """\
 hospital: 测试医院
 defaults: {region: "44", period: immediate}

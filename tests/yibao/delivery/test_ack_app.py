@@ -276,3 +276,29 @@ def test_too_many_questions_from_one_link_get_429(yibao_db, monkeypatch, tmp_pat
     assert second.status_code == 429 and "提问太频繁" in second.text
     assert client.get(url).status_code == 200             # the empty form still opens
     session.close()
+
+
+def test_a_lesson_a_revision_replaced_no_longer_teaches_and_leads_to_the_new_one(setup):
+    """The bureau revised the notice in place (30日 → 15日): the old link kept teaching and grading the
+    withdrawn rule. Now it says the policy was revised, links the new lesson once this person was
+    sent it, and takes no quiz answers."""
+    from delivery_world import add_revision
+
+    session, client, links, row, lessons = setup
+    old = lessons[0]
+    newer = add_revision(session, old)
+    page = client.get(path(links.lesson("read", row.id, old.id)))
+    assert page.status_code == 410 and "政策已修订" in page.text and "新版课程将另行推送" in page.text
+    assert client.post(path(links.lesson("quiz", row.id, old.id)), data={"q0": "x"}).status_code == 410
+    sent = ledger.plan_lessons(session, person_id="zhang.wei", channel="email", target="zhangwei@h.example.cn",
+                               lesson_ids=[newer.id], now=NOW)
+    sent.state = "sent"
+    session.commit()
+    page = client.get(path(links.lesson("read", row.id, old.id)))
+    [href] = re.findall(r'<a href="([^"]+)">学习新版课程', page.text)
+    opened = client.get(f"/l/{href}")
+    assert opened.status_code == 200 and newer.title in opened.text          # the relative link works
+    ask = client.get(path(links.lesson("read", row.id, old.id)).replace("#", "") + "/ask")
+    [href] = re.findall(r'<a href="([^"]+)">学习新版课程', ask.text)
+    assert href.startswith("../") and client.get(f"/l/{href[3:]}").status_code == 200
+    assert client.get(path(links.lesson("read", row.id, lessons[1].id))).status_code == 200   # other lessons stay

@@ -128,3 +128,19 @@ def test_permanent_failures_and_low_completion_go_to_the_department_liaison(worl
     assert "心内科：培训完成率低于80%" in later.escalations            # still low: a new day, a new alert
     kinds = Counter(e.stage for e in session.query(Event))
     assert kinds["reminders"] == 3
+
+
+def test_a_lesson_replaced_by_a_revision_is_not_reminded(world):
+    """Reminders listed both the old lesson (the withdrawn 30日 rule) and the revision's lesson."""
+    from delivery_world import add_revision
+
+    session, config, smtp, server = world
+    old, = add_lessons(session, ["doctor"])
+    deliver(session, now=NOW, smtp=smtp, config=config)
+    newer = add_revision(session, old)
+    deliver(session, now=NOW + dt.timedelta(hours=1), smtp=smtp, config=config)
+    server.reset()
+    assert run_daily(session, THU, config=config, smtp=smtp).reminded_people >= 1
+    [reminder] = reminders_to(server, "zhaomin@h.example.cn")
+    body = reminder.message.get_body(("plain",)).get_content()
+    assert newer.title in body and f"{old.title}\n" not in body and body.count("/l/") == 1
