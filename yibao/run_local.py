@@ -58,6 +58,10 @@ def main() -> int:
     password, created = admin_password(home)
     af = Standalone(home=home, users={ADMIN: password}, port=int(os.environ.get("YIBAO_AIRFLOW_PORT", "8080")),
                     host=os.environ.get("YIBAO_AIRFLOW_HOST", "127.0.0.1"))
+    if not os.environ.get("YIBAO_PUBLIC_URL", "").strip():   # links must reach this server, not a default
+        os.environ["YIBAO_PUBLIC_URL"] = f"{af.url}/yibao"
+        print(f"WARNING: YIBAO_PUBLIC_URL is not set; mailed links use {os.environ['YIBAO_PUBLIC_URL']}. "
+              "Set it to the address staff reach Airflow at (https://…/yibao).")
     print(f"watching: {', '.join(f'{s.id} ({s.name})' for s in sources)}")
     if warning := link_secret_warning():
         print(warning)

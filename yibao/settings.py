@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PUBLIC_URL = "http://localhost:8080/yibao"
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Settings:
     database_url: str          # SQLAlchemy URL of the domain store
     config_dir: Path           # sources.yaml, topics.yaml, roles.yaml, subscriptions.yaml …
     public_url: str            # base URL for signed read/ack links in messages
+    public_url_set: bool = True   # False: YIBAO_PUBLIC_URL unset, links point at DEFAULT_PUBLIC_URL
 
     @property
     def blob_dir(self) -> Path:
@@ -28,5 +30,14 @@ def get_settings() -> Settings:
     home = Path(os.environ.get("YIBAO_HOME", REPO_ROOT / "var")).resolve()
     url = os.environ.get("YIBAO_DATABASE_URL") or f"sqlite:///{home / 'yibao.db'}"
     config_dir = Path(os.environ.get("YIBAO_CONFIG_DIR", REPO_ROOT / "config")).resolve()
-    public_url = os.environ.get("YIBAO_PUBLIC_URL", "http://localhost:8080/yibao")
-    return Settings(home=home, database_url=url, config_dir=config_dir, public_url=public_url)
+    public_url = os.environ.get("YIBAO_PUBLIC_URL", "").strip()
+    return Settings(home=home, database_url=url, config_dir=config_dir, public_url=public_url or DEFAULT_PUBLIC_URL,
+                    public_url_set=bool(public_url))
+
+
+def public_url_warning() -> str | None:
+    """What to say when links would point at the default address, which only this machine opens."""
+    if get_settings().public_url_set:
+        return None
+    return (f"YIBAO_PUBLIC_URL is not set: links in messages and reports point at {DEFAULT_PUBLIC_URL}, which staff "
+            "cannot open; set it to the address staff reach Airflow at, e.g. https://airflow.hospital.cn/yibao")

@@ -59,7 +59,7 @@ def _range(args) -> tuple[dt.date, dt.date | None]:
 def _write_html(path: Path, since: dt.date, until: dt.date | None) -> int:
     from yibao.delivery.html_report import render_html_report
     from yibao.delivery.service import load_config_quietly
-    from yibao.settings import get_settings
+    from yibao.settings import get_settings, public_url_warning
     from yibao.store.db import open_session
 
     if path.is_dir():
@@ -72,6 +72,8 @@ def _write_html(path: Path, since: dt.date, until: dt.date | None) -> int:
                                   public_url=get_settings().public_url)
         session.commit()   # (closing an approved rework while reading it is kept)
     path.write_text(page, encoding="utf-8")
+    if warning := public_url_warning():
+        print(f"yibao report: warning: {warning}", file=sys.stderr)
     print(f"wrote {path} ({len(page) // 1024} KB): lessons first sent {since.isoformat()} to "
           f"{(until.isoformat() if until else 'today')}")
     return 0

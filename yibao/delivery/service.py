@@ -21,7 +21,7 @@ from yibao.delivery.subscriptions import (
     DeliveryPolicy, SubscriptionConfig, SubscriptionFileError, default_conn_id, load_subscriptions,
 )
 from yibao.lessons.digest import due_by as digest_due_by
-from yibao.settings import get_settings
+from yibao.settings import get_settings, public_url_warning
 from yibao.store.models import (
     Change, Delivery, DeliveryItem, Document, Lesson, Person, Source, Subscription, Unsubscribe, utcnow,
 )
@@ -54,6 +54,7 @@ class DeliveryReport:
     resent_after_lease: int = 0  # rows a killed run left "sending", sent again
     per_channel: dict[str, ChannelCounts] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)   # sent, but something to fix (links to a default address)
     dry_run: bool = False
     planned_rows: list[dict[str, Any]] = field(default_factory=list)
     queued_alerts: list[int] = field(default_factory=list, repr=False)  # ledger ids of alerts raised mid-run
@@ -270,6 +271,9 @@ def send_due(session: Session, *, now: dt.datetime, smtp: Any | None = None,
     if not rows:
         return report
     settings = get_settings()
+    if not settings.public_url_set and not links_optional and public_url_warning() not in report.warnings:
+        log.warning("%s", public_url_warning())
+        report.warnings.append(public_url_warning())
     composer = Composer(session, LinkMaker(settings.public_url, _link_secret(optional=links_optional)),
                         config.hospital if config else "")
     email_rows = [r for r in rows if r.channel == "email"]

@@ -117,6 +117,17 @@ def test_report_until_after_today_ends_today(session, capsys, tmp_path):
     assert "9999" not in page.read_text(encoding="utf-8")
 
 
+def test_a_report_whose_links_point_at_the_default_address_says_so(session, capsys, tmp_path, monkeypatch):
+    """Without YIBAO_PUBLIC_URL every link went to http://localhost:8080/yibao, silently, exit 0."""
+    page = tmp_path / "r.html"
+    monkeypatch.delenv("YIBAO_PUBLIC_URL", raising=False)
+    assert cli_main(["report", "--since", "2025-12-01", "--html", str(page)]) == 0
+    assert "warning: YIBAO_PUBLIC_URL is not set" in capsys.readouterr().err
+    monkeypatch.setenv("YIBAO_PUBLIC_URL", "https://airflow.hospital.example.cn/yibao")
+    assert cli_main(["report", "--since", "2025-12-01", "--html", str(page)]) == 0
+    assert "YIBAO_PUBLIC_URL" not in capsys.readouterr().err
+
+
 def test_retakes_are_counted_but_the_first_attempt_is_the_score_of_record(session, capsys):
     """赵敏 failed (34 %), then retook twice and reached 100 %: the pass rate keeps her first attempt."""
     zhao = session.query(Acknowledgement).filter_by(person_id="zhao.min", kind="ack").one()

@@ -269,6 +269,16 @@ def policy_waiting(session, lesson_id):
                 if any(entry["id"] == lesson_id for entry in p["lessons"]))["waiting_on"]
 
 
+def test_sending_links_to_the_default_address_is_reported(world):
+    world.monkeypatch.delenv("YIBAO_PUBLIC_URL", raising=False)
+    add_lessons(world.session, ["doctor"])
+    report = world.deliver()
+    assert report.sent and any(w.startswith("YIBAO_PUBLIC_URL is not set") for w in report.warnings)
+    world.monkeypatch.setenv("YIBAO_PUBLIC_URL", "https://airflow.hospital.example.cn/yibao")
+    add_lessons(world.session, ["nurse"])
+    assert world.deliver().warnings == []
+
+
 def test_dry_run_writes_and_sends_nothing(world):
     add_lessons(world.session, ["doctor"])
     report = world.deliver(dry_run=True)
