@@ -527,8 +527,19 @@ def render_result(target: LinkTarget, quiz: list[dict], answers: dict[str, str],
     return "".join(parts)
 
 
+PLATFORM_NAMES = {"wecom": "企业微信群", "dingtalk": "钉钉群", "feishu": "飞书群"}
+
+
+def channel_name(channel: str) -> str:
+    """'email' → 邮件, 'wecom:cardiology' → 企业微信群（cardiology）: as staff know the channel."""
+    if channel == "email":
+        return "邮件"
+    platform, _, robot = channel.partition(":")
+    return f"{PLATFORM_NAMES.get(platform, '群消息')}（{robot or platform}）"
+
+
 def render_unsubscribe(target: LinkTarget, done: bool) -> str:
-    channel = "邮件" if target.delivery.channel == "email" else f"群消息（{target.delivery.channel}）"
+    channel = channel_name(target.delivery.channel)
     if done:
         return (f"<h1>已退订</h1><p>{html.escape(target.person.name)}，今后不再通过{html.escape(channel)}向您发送培训通知。</p>"
                 "<p class=\"notice\">医保政策培训为院内必修内容，您仍可能通过其他渠道或科室医保联络员收到提醒。"

@@ -18,6 +18,7 @@ from yibao.review.decisions import (
 from yibao.review.errors import ReviewInputError
 from yibao.review.notify import send_alert
 from yibao.review.redraft import redraft
+from yibao.review.render import role_name
 from yibao.review.trainers import TrainersConfigError, is_trainer_name
 from yibao.settings import get_settings
 
@@ -97,7 +98,9 @@ def apply_decision(session: Session, lesson_id: int, result: dict[str, Any] | No
         return Outcome(lesson_id, option, redraft_id=redraft(session, lesson_id, comment, actor))
     if option == "Escalate":
         deadline = lesson.deadline.isoformat() if lesson.deadline else "未知"
-        send_alert(session, subject=f"课程待审核超时：{lesson.title}"[:200],
-                   message=(f"课程 #{lesson.id}（{lesson.role}）尚未审核，培训截止日 {deadline}。"
+        why = ("课程审核被拒绝（非培训审核人）" if actor.endswith(":refused")
+               else "课程待审核超时" if actor.endswith(":timeout") else "课程转交医保办")
+        send_alert(session, subject=f"{why}：{lesson.title}"[:200],
+                   message=(f"课程 #{lesson.id}（{role_name(lesson.role)}）尚未通过审核，培训截止日 {deadline}。"
                             f"{comment}"), link=lesson_link(lesson.id), stage="review")
     return Outcome(lesson_id, option)

@@ -302,3 +302,9 @@ def test_a_lesson_a_revision_replaced_no_longer_teaches_and_leads_to_the_new_one
     [href] = re.findall(r'<a href="([^"]+)">学习新版课程', ask.text)
     assert href.startswith("../") and client.get(f"/l/{href[3:]}").status_code == 200
     assert client.get(path(links.lesson("read", row.id, lessons[1].id))).status_code == 200   # other lessons stay
+
+
+def test_the_unsubscribe_page_names_the_channel_as_staff_know_it():
+    from yibao.delivery.ack_app import channel_name
+    assert [channel_name(c) for c in ("email", "wecom:cardiology", "dingtalk:nursing", "feishu:pharmacy")] == [
+        "邮件", "企业微信群（cardiology）", "钉钉群（nursing）", "飞书群（pharmacy）"]

@@ -106,6 +106,8 @@ def test_plans_by_role_and_region_and_re_run_sends_nothing_twice(world):
     body = mails["zhangwei@h.example.cn"].get_body(("plain",)).get_content()
     assert "张伟" in body and "/l/" in body and "⟦" not in body
     assert world.im_server.accepted("cardio-key")[0].body is not None
+    for post in world.im_server.accepted():      # a group post: no link that opts the person out for everyone
+        assert "/u/" not in str(post.body) and "请联系医保办" in str(post.body)
 
     again = world.deliver(now=NOW + LATER)
     assert again.planned == 0 and again.sent == 0

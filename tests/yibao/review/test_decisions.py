@@ -109,7 +109,8 @@ def test_timeout_escalates_and_alerts_never_approves(db_url, lesson_id):
         assert s.get(Lesson, lesson_id).status == "escalated"
         assert d.audit_rows(s, lesson_id)[-1]["actor"] == "system:timeout"
         from sqlalchemy import select
-        assert s.scalars(select(Event).where(Event.level == "alert")).first() is not None   # the 医保办 was alerted
+        alert = s.scalars(select(Event).where(Event.level == "alert")).first()   # the 医保办 was alerted
+        assert alert.subject.startswith("课程待审核超时：") and "（临床医生）" in alert.message
 
 
 def test_hitl_ref_roundtrip():
@@ -192,3 +193,14 @@ def test_a_reject_without_a_comment_in_airflows_own_page_says_so_in_chinese(db_u
         apply_decision(s, lesson_id, hitl_answer("Reject", "trainer1"))
     with open_session(db_url) as s:
         assert d.audit_rows(s, lesson_id)[-1]["comment"] == "（在 Airflow 审核页选择驳回，未填写意见）"
+
+
+def test_a_refused_approval_is_alerted_as_refused_not_as_late(db_url, lesson_id, monkeypatch):
+    from sqlalchemy import select
+
+    monkeypatch.setattr("yibao.review.apply._not_a_trainer", lambda option, actor: f"{actor} 不是培训审核人")
+    with open_session(db_url) as s:
+        apply_decision(s, lesson_id, hitl_answer("Approve", "admin"))
+    with open_session(db_url) as s:
+        alert = s.scalars(select(Event).where(Event.level == "alert")).first()
+        assert alert.subject.startswith("课程审核被拒绝（非培训审核人）：") and "admin 不是培训审核人" in alert.message
