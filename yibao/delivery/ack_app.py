@@ -144,6 +144,16 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
             siblings = _siblings(session, target, current_secret())
             return HTMLResponse(_page(target.lesson.title, render_lesson(target, token, ack, siblings)))
 
+    @router.head("/l/{token}")
+    def lesson_head(token: str) -> Response:
+        """A link checker or a chat app's preview: the link's status, nothing recorded as read."""
+        with open_session(database_url) as session:
+            try:
+                resolve(session, token, LESSON_ACTIONS)
+            except LinkRefused as exc:
+                return Response(status_code=exc.status)
+            return Response(status_code=200, media_type="text/html")
+
     @router.post("/l/{token}", response_class=HTMLResponse)
     async def submit(token: str, request: Request) -> HTMLResponse:
         form = await request.form()

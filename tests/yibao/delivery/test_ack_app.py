@@ -308,3 +308,10 @@ def test_the_unsubscribe_page_names_the_channel_as_staff_know_it():
     from yibao.delivery.ack_app import channel_name
     assert [channel_name(c) for c in ("email", "wecom:cardiology", "dingtalk:nursing", "feishu:pharmacy")] == [
         "邮件", "企业微信群（cardiology）", "钉钉群（nursing）", "飞书群（pharmacy）"]
+
+
+def test_a_head_request_answers_the_links_status_and_records_no_read(setup):
+    session, client, links, row, lessons = setup
+    assert client.head(path(links.lesson("read", row.id, lessons[0].id))).status_code == 200
+    assert session.query(Acknowledgement).count() == 0                    # a preview is not a read
+    assert client.head(path(links.lesson("read", row.id, lessons[0].id))[:-3] + "xyz").status_code == 403
