@@ -110,7 +110,7 @@ def effect(session: Session, since: dt.date, until: dt.date | None = None,
 
     today = today or beijing.today()
     until = until or today
-    found = assignments(session, since, until, waiting=True)
+    found = assignments(session, since, until, waiting=True, drop_replaced=True)
     scores = _first_scores(session, found)
     policies = _policies(session, {a.lesson_id for a in found})
     by_month: dict[str, list[Assignment]] = defaultdict(list)

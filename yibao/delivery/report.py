@@ -96,9 +96,11 @@ def china_midnight_utc(day: dt.date) -> dt.datetime:
 
 
 def assignments(session: Session, since: dt.date, until: dt.date | None = None,
-                lesson_ids: list[int] | None = None, *, waiting: bool = False) -> list[Assignment]:
+                lesson_ids: list[int] | None = None, *, waiting: bool = False,
+                drop_replaced: bool = False) -> list[Assignment]:
     """Every (person, lesson) assignment whose first message was created in [since, until]; with
-    `waiting`, also those approved in it that wait in a daily or weekly digest (not yet sent)."""
+    `waiting`, also those approved in it that wait in a daily or weekly digest (not yet sent); with
+    `drop_replaced`, not those left open on a lesson a revision replaced (its lesson is 应学 now)."""
     first_created = (select(DeliveryItem.person_id, DeliveryItem.lesson_id,
                             func.min(Delivery.created_at).label("created"))
                      .join(Delivery, Delivery.id == DeliveryItem.delivery_id)
@@ -132,6 +134,11 @@ def assignments(session: Session, since: dt.date, until: dt.date | None = None,
             last_score=ack.last_score if ack else None, assigned_at=created))
     if waiting:
         out += _waiting_in_digests(session, since, until, lesson_ids)
+    if drop_replaced:
+        from yibao.lessons.superseded import replacements
+
+        replaced = replacements(session)
+        out = [a for a in out if a.acknowledged or a.lesson_id not in replaced]
     return out
 
 
@@ -207,7 +214,7 @@ def completion(session: Session, since: dt.date, until: dt.date | None = None,
     default now) decides which assignments are due."""
     today = today or _china_date(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
     rows: dict[tuple[str, str], CompletionRow] = {}
-    for a in assignments(session, since, until, waiting=True):
+    for a in assignments(session, since, until, waiting=True, drop_replaced=True):
         row = rows.setdefault((a.department, a.role), CompletionRow(a.department, a.role))
         row.assigned += 1
         row.sent += a.sent

@@ -143,3 +143,20 @@ def test_retakes_are_counted_but_the_first_attempt_is_the_score_of_record(sessio
     assert cli_main(["report", "--since", "2025-12-01", "--detail"]) == 0
     row = next(r for r in csv.DictReader(io.StringIO(capsys.readouterr().out)) if r["person_id"] == "zhao.min")
     assert (row["quiz_score"], row["quiz_passed"], row["quiz_attempts"], row["last_score"]) == ("0.34", "0", "3", "1.00")
+
+
+def test_a_lesson_a_revision_replaced_counts_only_where_it_was_done(session):
+    """Open assignments on a replaced lesson leave 应学 (the revision's lesson is what is due now);
+    acknowledgements made on it stay in the figures."""
+    from delivery_world import add_revision
+    from yibao.store.models import Lesson
+
+    nurse_lesson = session.query(Lesson).filter_by(role="nurse").one()
+    before = completion(session, dt.date(2025, 12, 1))[-1]
+    add_revision(session, nurse_lesson)
+    after = completion(session, dt.date(2025, 12, 1))[-1]
+    assert (after.assigned, after.acknowledged) == (before.assigned - 1, before.acknowledged)   # 陈静 had not acked
+    doctor_lesson = session.query(Lesson).filter_by(role="doctor").one()
+    add_revision(session, doctor_lesson)
+    rows = {(r.department, r.role): r for r in completion(session, dt.date(2025, 12, 1))}
+    assert (rows[("心内科", "doctor")].assigned, rows[("心内科", "doctor")].acknowledged) == (2, 2)   # 孙雨 dropped
