@@ -188,3 +188,20 @@ def test_a_not_concerned_role_is_added_back_with_one_click(stack, browser):
         lesson = s.get(Lesson, lesson_id)
         assert (lesson.change_id, lesson.role, lesson.status) == (change_id, "nurse", "in_review")
         assert s.query(Review).filter_by(lesson_id=lesson_id, action="add_role", actor=USER).count() == 1
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_airflows_menu_entries_open_the_plugin_pages(stack, browser):
+    """Browse → 课程审核 / 医保时效看板 / 医保政策问答 embed our pages in a frame; their addresses are
+    relative to Airflow's <base href>, so they also work when Airflow is published under a path."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(60_000)
+    stack.af.ui_login(page, USER)
+    for route, selector in (("yibao-review", "table#queue"), ("yibao-control", "table#policies"),
+                            ("yibao-qa", "form")):
+        page.goto(f"{stack.af.base_url}/plugin/{route}")
+        frame = page.frame_locator("iframe").first
+        frame.locator(selector).first.wait_for()
+        assert frame.locator("header.top nav").count() == 1, route      # our page, styled, inside Airflow
+    page.close()

@@ -22,7 +22,7 @@ def test_plugin_mounts_app_and_two_nav_views():
     assert not any(app_entry["url_prefix"].startswith(p) for p in ("/api/v2", "/ui", "/execution", "/auth", "/pluginsv2"))
     names = {v["name"]: v for v in plugin.external_views}
     assert set(names) == {"课程审核", "医保时效看板", "医保政策问答"}
-    assert all(v["destination"] == "nav" and v["href"].startswith("/yibao/") for v in names.values())
+    assert all(v["destination"] == "nav" and v["href"].startswith("yibao/") for v in names.values())
     paths = {getattr(r, "path", "") for r in app_entry["app"].routes}
     assert {"/review/", "/control/", "/api/lessons/{lesson_id}/decision", "/api/audit"} <= paths
 

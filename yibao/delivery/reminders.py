@@ -163,7 +163,9 @@ def escalate_unapproved(session: Session, today: dt.date, now: dt.datetime, poli
             late.append((lesson, left))
     if not late:
         return []
-    lines = [f"· #{lesson.id} {lesson.title}（{lesson.role}，状态 {lesson.status}，截止 {lesson.deadline}，"
+    from yibao.review.render import role_name, status_name
+
+    lines = [f"· #{lesson.id} {lesson.title}（{role_name(lesson.role)}，{status_name(lesson.status)}，截止 {lesson.deadline}，"
              f"{'剩余 ' + str(left) + ' 个工作日' if left >= 0 else '已逾期 ' + str(-left) + ' 个工作日'}）"
              for lesson, left in late]
     subject = f"{len(late)}项课程临近截止仍未审核"

@@ -97,6 +97,7 @@ def test_escalates_unapproved_lessons_two_working_days_before_the_deadline(world
     assert report.escalations == ["1项课程临近截止仍未审核"]
     alert = mails_to(server, "wangfang@h.example.cn")
     assert len(alert) == 1 and "未审核" in alert[0].message["Subject"]
+    assert "（护士，审核中，截止" in alert[0].message.get_body(("plain",)).get_content()   # in words, not nurse/in_review
     run_daily(session, FRI + dt.timedelta(hours=2), config=config, smtp=smtp)
     assert len(mails_to(server, "wangfang@h.example.cn")) == 1    # once per day
 
