@@ -45,7 +45,9 @@ def test_one_digest_deduplicated_and_ordered_by_deadline():
 def test_rendered_once_with_placeholders_then_personalised(fmt):
     dg = build_digest("ignored", [_item(7), _item(8, doc_number="D〔2025〕1号")])
     rendered = dg.render(fmt)
-    assert {"name", "read:7", "ack:7", "quiz:7", "read:8", "unsubscribe"} <= placeholders(rendered)
+    assert {"name", "read:7", "ack:7", "quiz:7", "read:8"} <= placeholders(rendered)
+    # a group IM post is read by the whole department: no link that opts one person out
+    assert ("unsubscribe" in placeholders(rendered)) == (fmt != "im")
     assert "ignored" not in rendered  # the name is a placeholder: one rendering serves everyone
     values = {k: f"https://lms.example/{k}" for k in placeholders(rendered)}
     values["name"] = "张三"
