@@ -33,7 +33,6 @@ def replacements(session: Session) -> dict[int, int]:
 
 def replacement(session: Session, lesson: Lesson) -> Lesson | None:
     """The approved lesson that replaces this one, if the policy was revised since."""
-    newer = session.scalars(select(Lesson).join(Change, Lesson.change_id == Change.id).where(
+    return session.scalars(select(Lesson).join(Change, Lesson.change_id == Change.id).where(
         Change.document_id == lesson.change.document_id, Change.id > lesson.change_id,
         Lesson.role == lesson.role, Lesson.status == "approved").order_by(Change.id.desc()).limit(1)).first()
-    return newer

@@ -303,16 +303,19 @@ def record_request(session: Session, lesson_id: int, ref: HitlRef, offered_md: s
     return review
 
 
+def _latest_request_row(session: Session, lesson_id: int) -> Review | None:
+    return session.scalars(select(Review).where(Review.lesson_id == lesson_id, Review.action == REQUEST_ACTION)
+                           .order_by(Review.id.desc()).limit(1)).first()
+
+
 def offered_body(session: Session, lesson_id: int) -> str:
     """The lesson text the latest HITL form offered ("" when none was)."""
-    review = session.scalars(select(Review).where(Review.lesson_id == lesson_id, Review.action == REQUEST_ACTION)
-                             .order_by(Review.id.desc()).limit(1)).first()
+    review = _latest_request_row(session, lesson_id)
     return review.before_md if review else ""
 
 
 def latest_request(session: Session, lesson_id: int) -> HitlRef | None:
-    review = session.scalars(select(Review).where(Review.lesson_id == lesson_id, Review.action == REQUEST_ACTION)
-                             .order_by(Review.id.desc()).limit(1)).first()
+    review = _latest_request_row(session, lesson_id)
     return HitlRef.decode(review.comment) if review else None
 
 
