@@ -1,6 +1,9 @@
 """The pages behind the signed links in messages: read, quiz + 我已学习, unsubscribe.
 
-    GET  /l/{token}   records the read; shows the lesson, its quiz and the 我已学习 button
+    GET  /l/{token}   shows the lesson, its quiz and the 我已学习 button; records nothing
+    GET  /l/{token}/seen   records the read: a 1×1 image the page's stylesheet asks for once a
+                      browser draws it, so a chat app's link preview or a mail scanner that only
+                      fetches the HTML is not counted as 已读
     POST /l/{token}   form with the quiz answers → score; records the acknowledgement
     GET  /u/{token}   unsubscribe page (asks to confirm)
     POST /u/{token}   unsubscribes this channel (also RFC 8058 one-click from mail clients)
@@ -139,10 +142,20 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
                 _, target = resolve(session, token, LESSON_ACTIONS)
             except LinkRefused as exc:
                 return refused(exc)
-            record(session, target, "read", None, clock())
             ack = _ack(session, target)
             siblings = _siblings(session, target, current_secret())
             return HTMLResponse(_page(target.lesson.title, render_lesson(target, token, ack, siblings)))
+
+    @router.get("/l/{token}/seen")
+    def lesson_seen(token: str) -> Response:
+        """The page was drawn in a browser: record the read (once per person and lesson)."""
+        with open_session(database_url) as session:
+            try:
+                _, target = resolve(session, token, LESSON_ACTIONS)
+            except LinkRefused as exc:
+                return Response(status_code=exc.status)
+            record(session, target, "read", None, clock())
+        return Response(SEEN_PIXEL, media_type="image/gif", headers={"Cache-Control": "no-store"})
 
     @router.head("/l/{token}")
     def lesson_head(token: str) -> Response:
@@ -450,7 +463,8 @@ h1{font-size:1.3em}h2{font-size:1.1em;border-left:4px solid #1664ff;padding-left
 input[type=text]{width:100%;padding:8px;font-size:1em;box-sizing:border-box}
 button{width:100%;padding:14px;font-size:1.1em;background:#1664ff;color:#fff;border:0;border-radius:8px}
 .ok{color:#1a7f37}.bad{color:#c62828}table{border-collapse:collapse;width:100%}td,th{border:1px solid #dee0e3;padding:4px}
-.notice{background:#fff7e6;padding:8px;border-radius:6px}"""
+.notice{background:#fff7e6;padding:8px;border-radius:6px}.seen{width:1px;height:1px}"""
+SEEN_PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 
 
 def _page(title: str, body: str) -> str:
@@ -500,6 +514,7 @@ def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None,
                             f"{html.escape(opt)}</label>")
         form.append("</div>")
     form.append("<p id=\"ack\"><button type=\"submit\">我已学习</button></p></form>")
+    form.append(seen_marker(token))
     form.append("<h2>有疑问？问一问</h2>" + ask_form(token, "", relative=f"{token}/"))
     if siblings:
         form.append("<h2>本次推送的其他课程</h2><ul>")
@@ -508,6 +523,12 @@ def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None,
             form.append(f"<li><a href=\"{html.escape(other_token)}\">{html.escape(other.title)}</a> {state}</li>")
         form.append("</ul>")
     return "".join(parts + form)
+
+
+def seen_marker(token: str) -> str:
+    """A drawn element whose background is /l/<token>/seen: only a browser rendering the page
+    fetches it (a background image, not an <img> a preview could take for a thumbnail)."""
+    return f"<div class=\"seen\" aria-hidden=\"true\" style=\"background-image:url('{html.escape(token)}/seen')\"></div>"
 
 
 def ask_form(token: str, question: str, *, relative: str) -> str:

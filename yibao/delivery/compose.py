@@ -190,11 +190,12 @@ class Composer:
             im_lines.append(f"- [{lesson.title}]({url}) {due}")
         greeting = f"{person.name}您好："
         intro = "以下培训您尚未点击「我已学习」确认，请在截止日期前完成："
-        text = "\n".join([greeting, intro, "", *lines, "", _footer(self.hospital)])
+        unsubscribe = self.links.unsubscribe(row.id)
+        text = "\n".join([greeting, intro, "", *lines, "", f"退订：{unsubscribe}", _footer(self.hospital)])
         body = (f"<p>{html.escape(greeting)}</p><p>{html.escape(intro)}</p><ul>{''.join(html_items)}</ul>"
-                f"<p style=\"color:#666;font-size:12px\">{html.escape(_footer(self.hospital))}</p>")
+                + _html_footer(self.hospital, unsubscribe))
         return Rendered(subject, text, _page(subject, body), "\n".join([f"**{subject}**", greeting, *im_lines]),
-                        subject, self.links.lesson("read", row.id, lessons[0].id), None)
+                        subject, self.links.lesson("read", row.id, lessons[0].id), unsubscribe)
 
     # ------------------------------------------------------------ reworked lessons (返工)
     def _rework_note(self, row: Delivery) -> str:
@@ -216,14 +217,15 @@ class Composer:
         intro = ("根据全院测验结果，医保办修订了这门课程。您上次测验未通过或尚未确认学习，"
                  "请阅读修订后的课程，重新答题并确认「我已学习」：")
         due = f"截止 {lesson.deadline.isoformat()}" if lesson.deadline else ""
+        unsubscribe = self.links.unsubscribe(row.id)
         text = "\n".join([greeting, intro, "", "本次修改：", note, "", f"{lesson.title}  {due}",
-                          f"学习并确认：{url}", "", _footer(self.hospital)])
+                          f"学习并确认：{url}", "", f"退订：{unsubscribe}", _footer(self.hospital)])
         body = (f"<p>{html.escape(greeting)}</p><p>{html.escape(intro)}</p><h3>本次修改</h3>"
                 + "".join(f"<p>{html.escape(line)}</p>" for line in note.splitlines())
                 + f'<p><a href="{html.escape(url)}">{html.escape(lesson.title)}</a> {html.escape(due)}</p>'
-                f"<p style=\"color:#666;font-size:12px\">{html.escape(_footer(self.hospital))}</p>")
+                + _html_footer(self.hospital, unsubscribe))
         im = "\n".join([f"**{subject}**", greeting, intro, note, f"[学习并确认]({url}) {due}"])
-        return Rendered(subject, text, _page(subject, body), im, subject, url, None)
+        return Rendered(subject, text, _page(subject, body), im, subject, url, unsubscribe)
 
     # ------------------------------------------------------------ alerts / escalations
     def _event(self, row: Delivery, person: Person) -> Rendered:
@@ -241,6 +243,12 @@ class Composer:
                 + (f'<p><a href="{html.escape(link)}">查看详情</a></p>' if link else ""))
         im = f"**{subject}**\n{event.message}" + (f"\n[查看详情]({link})" if link else "")
         return Rendered(subject, text, _page(subject, body), im, subject, link, None)
+
+
+def _html_footer(hospital: str, unsubscribe_url: str) -> str:
+    """The mail's small print with its 退订 link (mail only: a group IM post carries none)."""
+    return (f"<p style=\"color:#666;font-size:12px\">{html.escape(_footer(hospital))} "
+            f"<a href=\"{html.escape(unsubscribe_url)}\">退订</a></p>")
 
 
 def _footer(hospital: str) -> str:

@@ -109,6 +109,8 @@ def walk_mail(eml: bytes, browser, say=print) -> Walkthrough:
                                    f"{page.inner_text('body')[:300]}")
         walk.title = page.inner_text("h1")
         say(f"    staff: opened {lesson_link.split('/l/')[0]}/l/… — {walk.title}")
+        if not stored_read(lesson_id, person_id):
+            raise WalkthroughError("the page was drawn but no read (已读) was recorded: its /seen marker failed")
         for i, (kind, value) in enumerate(answer_key(lesson_id)):
             if kind == "numeric":
                 page.fill(f"input[name='q{i}']", value)
@@ -136,6 +138,16 @@ def walk_mail(eml: bytes, browser, say=print) -> Walkthrough:
     if walk.report_acknowledged < 1:
         raise WalkthroughError("the acknowledgement is stored but `yibao report` does not count it")
     return walk
+
+
+def stored_read(lesson_id: int, person_id: str) -> bool:
+    from yibao.store.db import open_session
+    from yibao.store.models import Acknowledgement
+
+    with open_session() as session:
+        return session.scalar(select(Acknowledgement.id).where(
+            Acknowledgement.lesson_id == lesson_id, Acknowledgement.person_id == person_id,
+            Acknowledgement.kind == "read")) is not None
 
 
 def stored_ack_score(lesson_id: int, person_id: str) -> float | None:

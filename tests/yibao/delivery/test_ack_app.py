@@ -44,18 +44,32 @@ def path(url: str) -> str:
     return url.removeprefix(BASE).split("#")[0]
 
 
-def test_open_records_read_and_shows_lesson_and_quiz(setup):
+def test_opening_shows_the_lesson_and_the_drawn_page_records_the_read(setup):
     session, client, links, row, lessons = setup
-    resp = client.get(path(links.lesson("read", row.id, lessons[0].id)))
+    url = path(links.lesson("read", row.id, lessons[0].id))
+    resp = client.get(url)
     assert resp.status_code == 200
     assert 'name="viewport"' in resp.text and "我已学习" in resp.text and "新规自何时起执行" in resp.text
     assert "<h1>" in resp.text and "张伟" in resp.text
+    assert session.query(Acknowledgement).count() == 0          # a preview that fetches the HTML is no read
+    seen = re.search(r"background-image:url\('([^']+)'\)", resp.text).group(1)
+    assert seen == url.rsplit("/", 1)[1] + "/seen"                # relative to the page, as a browser resolves it
+    pixel = client.get(f"{url}/seen")
+    assert pixel.status_code == 200 and pixel.headers["content-type"] == "image/gif"
+    assert pixel.headers["cache-control"] == "no-store"
     acks = session.query(Acknowledgement).all()
     assert [(a.kind, a.lesson_id, a.person_id) for a in acks] == [("read", lessons[0].id, "zhang.wei")]
     session.expire_all()
     assert session.get(Delivery, row.id).state == "read"
-    client.get(path(links.lesson("quiz", row.id, lessons[0].id)))   # opening again: still one read
+    client.get(path(links.lesson("quiz", row.id, lessons[0].id)) + "/seen")   # drawn again: still one read
     assert session.query(Acknowledgement).count() == 1
+
+
+def test_the_read_marker_of_a_bad_link_records_nothing(setup):
+    session, client, links, row, lessons = setup
+    url = path(links.lesson("read", row.id, lessons[0].id))
+    assert client.get(url[:-3] + "xyz/seen").status_code == 403
+    assert session.query(Acknowledgement).count() == 0
 
 
 def test_submit_scores_quiz_and_acknowledges(setup):
@@ -169,6 +183,7 @@ def test_link_in_a_real_email_opens_the_lesson(yibao_db):
     client = TestClient(create_ack_app(yibao_db))
     resp = client.get(urls[0].removeprefix(base))
     assert resp.status_code == 200 and "陈静" in resp.text
+    client.get(urls[0].removeprefix(base) + "/seen")
     assert session.query(Acknowledgement).filter_by(person_id="chen.jing", kind="read").count() == 1
     assert "List-Unsubscribe" in mail.message
     session.close()
@@ -181,6 +196,8 @@ def test_lesson_page_links_the_other_lessons_of_the_same_message(setup):
     sibling = re.search(r'<li><a href="([^"]+)">', page).group(1)
     other = client.get(f"/l/{sibling}")
     assert other.status_code == 200 and lessons[0].title in other.text   # and back again
+    client.get(path(links.lesson("read", row.id, lessons[0].id)) + "/seen")
+    client.get(f"/l/{sibling}/seen")
     assert session.query(Acknowledgement).filter_by(kind="read").count() == 2
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -75,6 +76,8 @@ def test_reminds_non_completers_once_per_day_on_working_days(world):
     assert len(reminder) == 1
     body = reminder[0].message.get_body(("plain",)).get_content()
     assert second.title in body and first.title not in body and "/l/" in body
+    unsubscribe = re.search(r"退订：(\S+/u/\S+)", body).group(1)
+    assert reminder[0].message["List-Unsubscribe"] == f"<{unsubscribe}>"   # as the lesson mail
     assert mails_to(server, "zhaomin@h.example.cn") == []
 
     session.add(Acknowledgement(delivery_id=1, lesson_id=second.id, person_id="sun.yu", kind="read", at=THU))

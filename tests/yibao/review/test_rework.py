@@ -4,6 +4,7 @@ reworked version going only to those who failed or never acknowledged, each once
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -104,6 +105,10 @@ def test_reworked_version_goes_only_to_failed_and_unacknowledged_once(ward):
     assert mail["Subject"].startswith("【课程已修订】")
     text = mail.get_body(("plain",)).get_content()
     assert "修订说明：增加病案首页质控的演示" in text and "新增内容：演示：病案首页质控" in text
+    unsubscribe = re.search(r"退订：(\S+/u/(\S+))", text)
+    assert mail["List-Unsubscribe"] == f"<{unsubscribe.group(1)}>"    # one-click, as the lesson mail has
+    assert unsubscribe.group(1) in mail.get_body(("html",)).get_content()
+    assert client.get(f"/u/{unsubscribe.group(2)}").status_code == 200
 
     sent = len(server.messages)
     deliver(session, now=LATER + dt.timedelta(hours=2), smtp=smtp, config=config)   # re-run: nothing twice
