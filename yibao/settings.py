@@ -36,8 +36,27 @@ def get_settings() -> Settings:
 
 
 def public_url_warning() -> str | None:
-    """What to say when links would point at the default address, which only this machine opens."""
-    if get_settings().public_url_set:
-        return None
-    return (f"YIBAO_PUBLIC_URL is not set: links in messages and reports point at {DEFAULT_PUBLIC_URL}, which staff "
-            "cannot open; set it to the address staff reach Airflow at, e.g. https://airflow.hospital.cn/yibao")
+    """What to say when links would point at an address only this machine opens: the default, or
+    any loopback host (localhost, 127.x, ::1) set on purpose."""
+    settings = get_settings()
+    example = "set it to the address staff reach Airflow at, e.g. https://airflow.hospital.cn/yibao"
+    if not settings.public_url_set:
+        return (f"YIBAO_PUBLIC_URL is not set: links in messages and reports point at {DEFAULT_PUBLIC_URL}, "
+                f"which staff cannot open; {example}")
+    if _is_loopback(settings.public_url):
+        return (f"YIBAO_PUBLIC_URL is {settings.public_url}: a loopback address, so links in messages and reports "
+                f"open only on this machine; {example}")
+    return None
+
+
+def _is_loopback(url: str) -> bool:
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

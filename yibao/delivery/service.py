@@ -271,9 +271,10 @@ def send_due(session: Session, *, now: dt.datetime, smtp: Any | None = None,
     if not rows:
         return report
     settings = get_settings()
-    if not settings.public_url_set and not links_optional and public_url_warning() not in report.warnings:
-        log.warning("%s", public_url_warning())
-        report.warnings.append(public_url_warning())
+    warning = None if links_optional else public_url_warning()
+    if warning and warning not in report.warnings:
+        log.warning("%s", warning)
+        report.warnings.append(warning)
     composer = Composer(session, LinkMaker(settings.public_url, _link_secret(optional=links_optional)),
                         config.hospital if config else "")
     email_rows = [r for r in rows if r.channel == "email"]

@@ -48,6 +48,16 @@ def test_success_plain_robot(server, http, limiter, platform):
     assert "临床医生" in str(body) and MSG.url in str(body)
 
 
+def test_wecom_links_the_page_once_when_the_digest_already_links_it(server, http, limiter):
+    t = target(server, "wecom", "once")
+    linked = ImMessage("d-2", MSG.title, f"- [学习]({MSG.url})", MSG.url)
+    assert send_im(t, linked, limiter=limiter, session=http).ok
+    assert send_im(t, MSG, limiter=limiter, session=http).ok       # the text has no link: 查看详情 adds it
+    first, second = (str(r.body) for r in server.accepted("once")[-2:])
+    assert first.count(MSG.url) == 1 and "查看详情" not in first
+    assert second.count(MSG.url) == 1 and "查看详情" in second
+
+
 @pytest.mark.parametrize("platform", ["dingtalk", "feishu"])
 def test_signed_robot_and_signature_failure(server, http, limiter, platform):
     good = target(server, platform, f"sig-{platform}", secret=SECRET)

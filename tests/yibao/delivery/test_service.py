@@ -279,6 +279,9 @@ def test_sending_links_to_the_default_address_is_reported(world):
     world.monkeypatch.setenv("YIBAO_PUBLIC_URL", "https://airflow.hospital.example.cn/yibao")
     add_lessons(world.session, ["nurse"])
     assert world.deliver().warnings == []
+    world.monkeypatch.setenv("YIBAO_PUBLIC_URL", "http://127.0.0.1:8080/yibao")   # set, but to this machine
+    add_lessons(world.session, ["doctor"])
+    assert any("loopback address" in w for w in world.deliver().warnings)
 
 
 def test_dry_run_writes_and_sends_nothing(world):

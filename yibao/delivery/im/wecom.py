@@ -17,7 +17,7 @@ RATE_RETRY_S = 65.0           # what well-behaved clients wait after 45009
 
 def full_text(message: ImMessage) -> str:
     text = f"### {message.title}\n{message.markdown.strip()}"
-    if message.url:
+    if message.url and f"({message.url})" not in text:    # a digest already links it: not twice
         text += f"\n\n[查看详情]({message.url})"
     return text
 
