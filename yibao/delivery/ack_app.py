@@ -37,7 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from yibao import beijing
-from yibao.delivery import ledger, quizstats, unsubscribes
+from yibao.delivery import group_ack, ledger, quizstats, unsubscribes
 from yibao.delivery.report import PASS_SCORE
 from yibao.delivery.tokens import (LinkSecretMissing, TokenClaims, TokenExpired, TokenInvalid, link_secret,
                                    verify_token)
@@ -144,7 +144,9 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
                 return refused(exc)
             ack = _ack(session, target)
             siblings = _siblings(session, target, current_secret())
-            return HTMLResponse(_page(target.lesson.title, render_lesson(target, token, ack, siblings)))
+            mailed = group_ack.can_notify(session, target.person)
+            return HTMLResponse(_page(target.lesson.title, render_lesson(target, token, ack, siblings,
+                                                                         mailed=mailed)))
 
     @router.get("/l/{token}/seen")
     def lesson_seen(token: str) -> Response:
@@ -184,7 +186,8 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
                 notice = (f"<p class=\"notice bad\" role=\"alert\">请回答全部题目后再提交（未作答：第 "
                           f"{'、'.join(str(n) for n in missing)} 题）。本次提交未记录。</p>")
                 return HTMLResponse(_page(target.lesson.title, notice + render_lesson(
-                    target, token, ack, siblings, answers)), status_code=422)
+                    target, token, ack, siblings, answers, mailed=group_ack.can_notify(session, target.person))),
+                    status_code=422)
             marks = [is_correct(q, answers.get(f"q{i}", "")) for i, q in enumerate(quiz)]
             score = (sum(marks) / len(marks)) if marks else None
             quizstats.record_attempt(session, lesson_id=target.lesson.id, person_id=target.person.id,
@@ -305,8 +308,12 @@ def record(session: Session, target: LinkTarget, kind: str, score: float | None,
     if row is None:
         row = Acknowledgement(delivery_id=_lesson_delivery_id(session, target), lesson_id=lesson.id,
                               person_id=person.id, kind=kind, quiz_score=score, at=now,
-                              attempts=1 if kind == "ack" else 0, last_score=score)
+                              attempts=1 if kind == "ack" else 0, last_score=score,
+                              via_channel=target.delivery.channel)
         session.add(row)
+        if kind == "ack" and group_ack.is_group_post(target.delivery.channel):
+            session.flush()
+            group_ack.notify_person(session, row, person, lesson, channel_name(target.delivery.channel), now)
     elif kind == "ack":
         row.attempts = (row.attempts or 1) + 1   # the first time and score stay those of record
         row.last_score = score
@@ -480,7 +487,9 @@ def _markdown(text: str) -> str:
 
 
 def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None,
-                  siblings: list[tuple[Lesson, str, bool]] = (), given: dict[str, str] | None = None) -> str:
+                  siblings: list[tuple[Lesson, str, bool]] = (), given: dict[str, str] | None = None,
+                  mailed: bool = False) -> str:
+    """`mailed`: a 我已学习 through this (group) link is mailed to the person (`group_ack`)."""
     lesson, person = target.lesson, target.person
     deadline = lesson.deadline.isoformat() if lesson.deadline else "—"
     meta = (f"<p class=\"meta\">{html.escape(person.name)} · {html.escape(ROLES.get(lesson.role, lesson.role))}"
@@ -492,6 +501,10 @@ def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None,
         parts = [f"<article>{head}</h1>{meta}{rest}</article>"]
     else:
         parts = [f"<h1>{html.escape(lesson.title)}</h1>", meta, f"<article>{article}</article>"]
+    if group_ack.is_group_post(target.delivery.channel):
+        parts.append(f"<p class=\"notice\">此链接来自{html.escape(channel_name(target.delivery.channel))}，仅限"
+                     f"{html.escape(person.name)}本人使用：「我已学习」将记入{html.escape(person.name)}的培训记录"
+                     f"{'，并以邮件告知本人' if mailed else ''}。</p>")
     if ack is not None:
         score = f"，首次测验得分 {ack.quiz_score:.0%}（记录成绩）" if ack.quiz_score is not None else ""
         tries = f"已作答 {ack.attempts} 次。" if (ack.attempts or 0) > 1 else ""

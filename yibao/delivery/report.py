@@ -4,7 +4,7 @@ Unit of counting: one (person, lesson) assignment — a lesson planned for a per
 any channel — whose first message was created in the window, or, for people on daily or weekly
 digests, a lesson approved in the window that waits in their next digest. Per assignment:
   sent          at least one message reached the provider (sent/read/acknowledged)
-  read          the person opened a signed link (read or acknowledged)
+  read          the lesson page was drawn in a browser (its /seen marker), or acknowledged
   acknowledged  the person pressed 我已学习
   quiz          quiz_taken / quiz_passed: the FIRST complete submission (score ≥ PASS_SCORE),
                 the score of record; quiz_attempts counts every submission, retakes included
@@ -164,7 +164,7 @@ def _waiting_in_digests(session: Session, since: dt.date, until: dt.date | None,
 
 ATTESTATION_COLUMNS = ["person_id", "name", "department", "role", "lesson_id", "lesson_title", "doc_number",
                        "deadline", "channels", "first_sent_at", "read_at", "acknowledged_at", "quiz_score",
-                       "quiz_passed", "on_time", "quiz_attempts", "last_score"]
+                       "quiz_passed", "on_time", "quiz_attempts", "last_score", "acknowledged_via"]
 
 
 def attestation_csv(session: Session, since: dt.date, until: dt.date | None = None) -> str:
@@ -198,7 +198,8 @@ def attestation_csv(session: Session, since: dt.date, until: dt.date | None = No
                          " ".join(sorted(channels[key])), _cn(sent.get(key)), _cn(read.at if read else None),
                          _cn(ack.at if ack else None), "" if a.quiz_score is None else f"{a.quiz_score:.2f}",
                          "" if a.quiz_score is None else int(a.quiz_score >= PASS_SCORE), int(a.on_time),
-                         a.quiz_attempts, "" if a.last_score is None else f"{a.last_score:.2f}"])
+                         a.quiz_attempts, "" if a.last_score is None else f"{a.last_score:.2f}",
+                         (ack.via_channel or "") if ack else ""])
     return buf.getvalue()
 
 

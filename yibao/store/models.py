@@ -270,6 +270,7 @@ class Acknowledgement(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")   # ack: complete submissions
     last_score: Mapped[float | None] = mapped_column()   # ack: the latest submission (practice, not of record)
+    via_channel: Mapped[str | None] = mapped_column(String(64))   # the channel whose link recorded it
 
 
 class Unsubscribe(Base):

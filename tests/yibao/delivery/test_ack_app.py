@@ -332,3 +332,40 @@ def test_a_head_request_answers_the_links_status_and_records_no_read(setup):
     assert client.head(path(links.lesson("read", row.id, lessons[0].id))).status_code == 200
     assert session.query(Acknowledgement).count() == 0                    # a preview is not a read
     assert client.head(path(links.lesson("read", row.id, lessons[0].id))[:-3] + "xyz").status_code == 403
+
+
+def test_a_confirmation_through_a_group_post_is_marked_and_mailed_to_the_person(setup):
+    """A department robot posts 张伟's own link where the whole group sees it: the page says whose
+    link it is, the record keeps the channel, and 张伟 gets a mail he can object to."""
+    session, client, links, row, lessons = setup
+    group = ledger.plan_lessons(session, person_id="zhang.wei", channel="wecom:cardiology",
+                                target="wecom:cardiology", lesson_ids=[lessons[0].id], now=NOW)
+    group.state = "sent"
+    session.commit()
+    url = path(links.lesson("read", group.id, lessons[0].id))
+    page = client.get(url).text
+    assert "此链接来自企业微信群（cardiology），仅限张伟本人使用" in page and "以邮件告知本人" in page
+    assert client.post(url, data={"q0": "2026年1月1日", "q1": "正确", "q2": "7"}).status_code == 200
+    ack = session.query(Acknowledgement).filter_by(kind="ack").one()
+    assert ack.via_channel == "wecom:cardiology"
+    notice = session.query(Event).filter_by(stage="ack").one()
+    assert "企业微信群（cardiology）" in notice.message and "如非本人操作，请联系医保办" in notice.message
+    mail_row = session.query(Delivery).filter_by(digest_key=f"event:{notice.id}").one()
+    assert (mail_row.channel, mail_row.target, mail_row.state) == ("email", "zhangwei@h.example.cn", "pending")
+    client.post(url, data={"q0": "2026年1月1日", "q1": "正确", "q2": "7"})     # a retake: no second notice
+    assert session.query(Event).filter_by(stage="ack").count() == 1
+
+    with CaptureSmtpServer(port=0) as server:                                 # the next delivery run sends it
+        smtp = SmtpSettings(host="127.0.0.1", port=server.port, security="plain", from_addr="yibao@h.example.cn")
+        deliver(session, now=NOW, smtp=smtp, config=parse_subscriptions(SUBSCRIPTIONS, check_secret=None))
+        [mail] = [m for m in server.messages if "培训确认通知" in m.message["Subject"]]
+    assert mail.rcpt_tos == ["zhangwei@h.example.cn"]
+
+
+def test_a_confirmation_by_mail_link_is_not_mailed_back(setup):
+    session, client, links, row, lessons = setup
+    url = path(links.lesson("read", row.id, lessons[0].id))
+    assert "仅限" not in client.get(url).text
+    client.post(url, data={"q0": "2026年1月1日", "q1": "正确", "q2": "7"})
+    assert session.query(Acknowledgement).filter_by(kind="ack").one().via_channel == "email"
+    assert session.query(Event).filter_by(stage="ack").count() == 0
