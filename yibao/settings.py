@@ -50,13 +50,19 @@ def public_url_warning() -> str | None:
 
 
 def _is_loopback(url: str) -> bool:
+    """localhost, 127.x in any spelling (127.1), ::1, and 0.0.0.0 (a listening address, not one to visit)."""
     import ipaddress
+    import socket
     from urllib.parse import urlsplit
 
     host = (urlsplit(url).hostname or "").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
-        return False
+        try:
+            address = ipaddress.IPv4Address(socket.inet_aton(host))   # 127.1, 0x7f.1 …
+        except OSError:
+            return False
+    return address.is_loopback or address.is_unspecified

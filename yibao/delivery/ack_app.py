@@ -34,6 +34,7 @@ from typing import Callable
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from yibao import beijing
@@ -126,7 +127,7 @@ def ack_router(database_url: str | None = None, *, secret: bytes | None = None,
             raise LinkRefused(410, "该课程已撤回或正在修订，请等待新的通知。",
                               "This lesson was withdrawn or is being revised; a new notice will follow.")
         if lesson is not None:
-            _refuse_replaced(session, lesson, delivery.person_id, current_secret())
+            _refuse_replaced(session, lesson, delivery, current_secret())
         return claims, LinkTarget(delivery, delivery.person, lesson)
 
     def refused(exc: LinkRefused) -> HTMLResponse:
@@ -302,19 +303,21 @@ def record(session: Session, target: LinkTarget, kind: str, score: float | None,
     For "ack" the first submission's score stays the score of record; a retake adds to
     `attempts` and sets `last_score` only."""
     lesson, person = target.lesson, target.person
-    row = session.scalar(select(Acknowledgement).where(
-        Acknowledgement.lesson_id == lesson.id, Acknowledgement.person_id == person.id,
-        Acknowledgement.kind == kind))
+    row, created = _existing_ack(session, lesson.id, person.id, kind), False
     if row is None:
-        row = Acknowledgement(delivery_id=_lesson_delivery_id(session, target), lesson_id=lesson.id,
-                              person_id=person.id, kind=kind, quiz_score=score, at=now,
-                              attempts=1 if kind == "ack" else 0, last_score=score,
-                              via_channel=target.delivery.channel)
-        session.add(row)
-        if kind == "ack" and group_ack.is_group_post(target.delivery.channel):
-            session.flush()
-            group_ack.notify_person(session, row, person, lesson, channel_name(target.delivery.channel), now)
-    elif kind == "ack":
+        try:
+            with session.begin_nested():
+                row = Acknowledgement(delivery_id=_lesson_delivery_id(session, target), lesson_id=lesson.id,
+                                      person_id=person.id, kind=kind, quiz_score=score, at=now,
+                                      attempts=1 if kind == "ack" else 0, last_score=score,
+                                      via_channel=target.delivery.channel)
+                session.add(row)
+            created = True
+        except IntegrityError:     # a parallel request (a double click, a browser's second fetch) was first
+            row = _existing_ack(session, lesson.id, person.id, kind)
+    if created and kind == "ack" and group_ack.is_group_post(target.delivery.channel):
+        group_ack.notify_person(session, row, person, lesson, channel_name(target.delivery.channel), now)
+    elif not created and kind == "ack":
         row.attempts = (row.attempts or 1) + 1   # the first time and score stay those of record
         row.last_score = score
     session.flush()
@@ -327,6 +330,11 @@ def record(session: Session, target: LinkTarget, kind: str, score: float | None,
     return row
 
 
+def _existing_ack(session: Session, lesson_id: int, person_id: str, kind: str) -> Acknowledgement | None:
+    return session.scalar(select(Acknowledgement).where(
+        Acknowledgement.lesson_id == lesson_id, Acknowledgement.person_id == person_id, Acknowledgement.kind == kind))
+
+
 def _lesson_delivery_id(session: Session, target: LinkTarget) -> int:
     """Attribute a reminder's click to the digest that carried the lesson."""
     if target.delivery.digest_key.startswith("lessons:"):
@@ -337,9 +345,10 @@ def _lesson_delivery_id(session: Session, target: LinkTarget) -> int:
     return first or target.delivery.id
 
 
-def _refuse_replaced(session: Session, lesson: Lesson, person_id: str, secret: bytes) -> None:
+def _refuse_replaced(session: Session, lesson: Lesson, delivery: Delivery, secret: bytes) -> None:
     """A lesson a revision replaced is not taught or graded any more: its link says so and leads to
-    the new lesson when this person was sent it (else the new lesson is on its way)."""
+    the new lesson when this person was sent it on the same channel (else the new lesson is on its
+    way). A group post's link never leads to a mail's link: a colleague would pass as the person."""
     from yibao.delivery.compose import LINK_TTL
     from yibao.delivery.tokens import make_token
     from yibao.lessons.superseded import replacement
@@ -347,7 +356,9 @@ def _refuse_replaced(session: Session, lesson: Lesson, person_id: str, secret: b
     newer = replacement(session, lesson)
     if newer is None:
         return
-    sent = _deliveries_with_lesson(session, person_id, newer.id)
+    sent = _deliveries_with_lesson(session, delivery.person_id, newer.id)
+    same_channel = [d for d in sent if d.channel == delivery.channel]
+    sent = same_channel or ([] if group_ack.is_group_post(delivery.channel) else sent)
     link = None
     if sent:
         token = make_token("read", f"{sent[0].id}.{newer.id}", secret=secret, ttl_s=int(LINK_TTL.total_seconds()))
@@ -502,9 +513,11 @@ def render_lesson(target: LinkTarget, token: str, ack: Acknowledgement | None,
     else:
         parts = [f"<h1>{html.escape(lesson.title)}</h1>", meta, f"<article>{article}</article>"]
     if group_ack.is_group_post(target.delivery.channel):
-        parts.append(f"<p class=\"notice\">此链接来自{html.escape(channel_name(target.delivery.channel))}，仅限"
-                     f"{html.escape(person.name)}本人使用：「我已学习」将记入{html.escape(person.name)}的培训记录"
-                     f"{'，并以邮件告知本人' if mailed else ''}。</p>")
+        who = html.escape(person.name)
+        what = "" if ack is not None else (f"：「我已学习」将记入{who}的培训记录"
+                                           + ("，并以邮件告知本人" if mailed else ""))
+        parts.append(f"<p class=\"notice\">此链接来自{html.escape(channel_name(target.delivery.channel))}，"
+                     f"仅限{who}本人使用{what}。</p>")
     if ack is not None:
         score = f"，首次测验得分 {ack.quiz_score:.0%}（记录成绩）" if ack.quiz_score is not None else ""
         tries = f"已作答 {ack.attempts} 次。" if (ack.attempts or 0) > 1 else ""
@@ -574,12 +587,22 @@ def render_result(target: LinkTarget, quiz: list[dict], answers: dict[str, str],
 PLATFORM_NAMES = {"wecom": "企业微信群", "dingtalk": "钉钉群", "feishu": "飞书群"}
 
 
-def channel_name(channel: str) -> str:
-    """'email' → 邮件, 'wecom:cardiology' → 企业微信群（cardiology）: as staff know the channel."""
+def channel_name(channel: str, departments: dict[str, str] | None = None) -> str:
+    """'email' → 邮件, 'wecom:cardiology' → 企业微信群（心内科）: as staff know the channel. The group is
+    named by the robot's department in subscriptions.yaml (`departments`: robot → department; read
+    from the file when not given), else by the robot's name."""
     if channel == "email":
         return "邮件"
     platform, _, robot = channel.partition(":")
-    return f"{PLATFORM_NAMES.get(platform, '群消息')}（{robot or platform}）"
+    if departments is None:
+        departments = _robot_departments()
+    return f"{PLATFORM_NAMES.get(platform, '群消息')}（{departments.get(robot) or robot or platform}）"
+
+
+def _robot_departments() -> dict[str, str]:
+    from yibao.delivery.service import load_config_quietly
+    config = load_config_quietly()
+    return {name: robot.department for name, robot in (config.robots if config else {}).items()}
 
 
 def render_unsubscribe(target: LinkTarget, done: bool) -> str:

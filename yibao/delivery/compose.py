@@ -23,6 +23,7 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 from yibao.delivery.tokens import sign_link
+from yibao.delivery.unsubscribes import is_unsubscribed
 from yibao.lessons.approved import approved_view
 from yibao.lessons.digest import build_digest
 from yibao.lessons.digest import personalise as fill_placeholders
@@ -40,6 +41,10 @@ class ComposeError(ValueError):
 
 class LessonsWithdrawn(ComposeError):
     """A planned lesson was deleted or is no longer approved: the message must not go out."""
+
+
+class NoLongerWanted(LessonsWithdrawn):
+    """The person unsubscribed from this channel after a notice to them was queued."""
 
 
 @dataclass(frozen=True)
@@ -233,6 +238,8 @@ class Composer:
         event = self.session.get(Event, event_id)
         if event is None:
             raise ComposeError(f"delivery {row.id}: event {event_id} no longer exists")
+        if (event.data or {}).get("kind") == "group_ack" and is_unsubscribed(self.session, person.id, row.channel):
+            raise NoLongerWanted(f"delivery {row.id}: {person.id} unsubscribed from {row.channel}")
         tag = {"alert": "告警", "warning": "提醒"}.get(event.level, "通知")
         subject = f"【医保培训·{tag}】{event.subject}"
         link = (event.data or {}).get("link")
@@ -240,7 +247,8 @@ class Composer:
                          + ["", _footer(self.hospital)])
         body = (f"<p>{html.escape(person.name)}您好：</p>"
                 + "".join(f"<p>{html.escape(p)}</p>" for p in event.message.split("\n") if p.strip())
-                + (f'<p><a href="{html.escape(link)}">查看详情</a></p>' if link else ""))
+                + (f'<p><a href="{html.escape(link)}">查看详情</a></p>' if link else "")
+                + f"<p style=\"color:#666;font-size:12px\">{html.escape(_footer(self.hospital))}</p>")
         im = f"**{subject}**\n{event.message}" + (f"\n[查看详情]({link})" if link else "")
         return Rendered(subject, text, _page(subject, body), im, subject, link, None)
 

@@ -34,16 +34,16 @@ def can_notify(session: Session, person: Person) -> bool:
 
 def notify_person(session: Session, ack: Acknowledgement, person: Person, lesson: Lesson, channel_words: str,
                   now: dt.datetime) -> int | None:
-    """Queue the notice mail (sent by the next delivery run); its Delivery id, or None when the
-    person has no mail address or unsubscribed from mail."""
+    """Queue the notice mail (sent by the next delivery run, unless the person unsubscribed from
+    mail meanwhile); its Delivery id, or None when the person gets no training mail."""
     if not can_notify(session, person):
         return None
     score = f"，首次测验得分 {ack.quiz_score:.0%}" if ack.quiz_score is not None else ""
     when = beijing.local(ack.at).strftime("%Y-%m-%d %H:%M")
-    message = (f"您的医保政策培训《{lesson.title}》已于 {when}（北京时间）确认「我已学习」{score}。\n"
+    message = (f"您的医保政策培训「{lesson.title}」已于 {when}（北京时间）确认「我已学习」{score}。\n"
                f"这次确认来自{channel_words}里发给您的链接，群里的同事也能看到这条链接。\n"
                "如非本人操作，请联系医保办更正记录；本人操作则无需处理。")
-    event = Event(at=now, level="info", stage="ack", subject=f"培训确认通知：《{lesson.title}》"[:200],
+    event = Event(at=now, level="info", stage="ack", subject=f"培训确认通知：{lesson.title}"[:200],
                   message=message, data={"kind": "group_ack", "person": person.id, "lesson": lesson.id})
     session.add(event)
     session.flush()

@@ -24,6 +24,16 @@ ACTION_NAMES = {"draft": "起草", "edit": "编辑", "approve": "批准", "rejec
                 "rework": "返工", "add_role": "补充岗位"}
 
 
+STAGE_NAMES = {"scrape": "采集", "draft": "起草", "review": "审核", "delivery": "推送", "deliver": "推送",
+               "reminders": "提醒与督办", "rework": "返工", "links": "培训链接", "pipeline": "流水线",
+               "alert": "告警", "ack": "学习确认", "unsubscribe": "退订", "resubscribe": "恢复订阅"}
+
+
+def stage_name(stage: str) -> str:
+    """An alert's stage as the 医保办 says it (采集, 提醒与督办 …)."""
+    return STAGE_NAMES.get(stage, stage)
+
+
 def action_name(action: str) -> str:
     return ACTION_NAMES.get(action, action)
 

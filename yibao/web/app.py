@@ -31,7 +31,7 @@ from yibao import beijing
 from pydantic import BaseModel, Field
 
 from yibao.review import concerned, controlroom, decisions, queue, trainers
-from yibao.review.render import action_name, status_name
+from yibao.review.render import action_name, stage_name, status_name
 from yibao.review.errors import LessonClosed, LessonNotFound, ReviewConflict, ReviewInputError
 from yibao.store.db import open_session
 from yibao.web import hitl_bridge, paths
@@ -46,6 +46,7 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 paths.add_to(templates)
 templates.env.filters["beijing"] = beijing.shown   # stored naive UTC → Beijing, as the CLI and report show
 templates.env.filters["status_name"] = status_name   # a lesson's status as trainers read it (已驳回 …)
+templates.env.filters["stage_name"] = stage_name      # an alert's stage (采集, 返工 …)
 templates.env.filters["action_name"] = action_name   # an audit row's action (驳回, 重新起草 …)
 AUDIT_FIELDS = ["id", "lesson_id", "at", "actor", "action", "comment", "edit_diff", "before_md", "after_md"]
 ACTION_TO_OPTION = {"approve": "Approve", "reject": "Reject", "regenerate": "Regenerate"}

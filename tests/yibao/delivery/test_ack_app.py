@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).parent))
-from delivery_world import NOW, SUBSCRIPTIONS, add_lessons, session_for  # noqa: E402
+from delivery_world import NOW, SUBSCRIPTIONS, add_lessons, session_for, write_subscriptions  # noqa: E402
 
 from yibao.delivery import ledger  # noqa: E402
 from yibao.delivery.ack_app import create_ack_app, is_correct  # noqa: E402
@@ -321,10 +321,37 @@ def test_a_lesson_a_revision_replaced_no_longer_teaches_and_leads_to_the_new_one
     assert client.get(path(links.lesson("read", row.id, lessons[1].id))).status_code == 200   # other lessons stay
 
 
+def test_a_replaced_lesson_in_a_group_post_leads_only_to_the_group_posts_new_link(setup):
+    """Found by a probe: the old group link's 学习新版课程 was signed for 张伟's mail, so a colleague
+    in the chat confirmed as if by mail, with no warning and no notice."""
+    from delivery_world import add_revision
+
+    session, client, links, row, lessons = setup
+    old = lessons[0]
+    group = ledger.plan_lessons(session, person_id="zhang.wei", channel="wecom:cardiology",
+                                target="wecom:cardiology", lesson_ids=[old.id], now=NOW)
+    newer = add_revision(session, old)
+    mailed = ledger.plan_lessons(session, person_id="zhang.wei", channel="email", target="zhangwei@h.example.cn",
+                                 lesson_ids=[newer.id], now=NOW)
+    group.state = mailed.state = "sent"
+    session.commit()
+    page = client.get(path(links.lesson("read", group.id, old.id)))
+    assert page.status_code == 410 and "学习新版课程" not in page.text      # only the mail carries the new one
+    posted = ledger.plan_lessons(session, person_id="zhang.wei", channel="wecom:cardiology",
+                                 target="wecom:cardiology", lesson_ids=[newer.id], now=NOW)
+    posted.state = "sent"
+    session.commit()
+    [href] = re.findall(r'<a href="([^"]+)">学习新版课程', client.get(path(links.lesson("read", group.id, old.id))).text)
+    assert "仅限张伟本人使用" in client.get(f"/l/{href}").text              # the group post's own link
+    [href] = re.findall(r'<a href="([^"]+)">学习新版课程', client.get(path(links.lesson("read", row.id, old.id))).text)
+    assert "仅限" not in client.get(f"/l/{href}").text                      # and the mail's, from the mail
+
+
 def test_the_unsubscribe_page_names_the_channel_as_staff_know_it():
     from yibao.delivery.ack_app import channel_name
-    assert [channel_name(c) for c in ("email", "wecom:cardiology", "dingtalk:nursing", "feishu:pharmacy")] == [
+    assert [channel_name(c, {}) for c in ("email", "wecom:cardiology", "dingtalk:nursing", "feishu:pharmacy")] == [
         "邮件", "企业微信群（cardiology）", "钉钉群（nursing）", "飞书群（pharmacy）"]
+    assert channel_name("dingtalk:nursing", {"nursing": "护理部"}) == "钉钉群（护理部）"   # the robot's department
 
 
 def test_a_head_request_answers_the_links_status_and_records_no_read(setup):
@@ -334,26 +361,30 @@ def test_a_head_request_answers_the_links_status_and_records_no_read(setup):
     assert client.head(path(links.lesson("read", row.id, lessons[0].id))[:-3] + "xyz").status_code == 403
 
 
-def test_a_confirmation_through_a_group_post_is_marked_and_mailed_to_the_person(setup):
+def test_a_confirmation_through_a_group_post_is_marked_and_mailed_to_the_person(setup, tmp_path, monkeypatch):
     """A department robot posts 张伟's own link where the whole group sees it: the page says whose
     link it is, the record keeps the channel, and 张伟 gets a mail he can object to."""
     session, client, links, row, lessons = setup
+    write_subscriptions(tmp_path, monkeypatch, SUBSCRIPTIONS)        # robots: cardiology is 心内科's
     group = ledger.plan_lessons(session, person_id="zhang.wei", channel="wecom:cardiology",
                                 target="wecom:cardiology", lesson_ids=[lessons[0].id], now=NOW)
     group.state = "sent"
     session.commit()
     url = path(links.lesson("read", group.id, lessons[0].id))
     page = client.get(url).text
-    assert "此链接来自企业微信群（cardiology），仅限张伟本人使用" in page and "以邮件告知本人" in page
+    assert "此链接来自企业微信群（心内科），仅限张伟本人使用" in page and "以邮件告知本人" in page
     assert client.post(url, data={"q0": "2026年1月1日", "q1": "正确", "q2": "7"}).status_code == 200
     ack = session.query(Acknowledgement).filter_by(kind="ack").one()
     assert ack.via_channel == "wecom:cardiology"
     notice = session.query(Event).filter_by(stage="ack").one()
-    assert "企业微信群（cardiology）" in notice.message and "如非本人操作，请联系医保办" in notice.message
+    assert "企业微信群（心内科）" in notice.message and "如非本人操作，请联系医保办" in notice.message
     mail_row = session.query(Delivery).filter_by(digest_key=f"event:{notice.id}").one()
     assert (mail_row.channel, mail_row.target, mail_row.state) == ("email", "zhangwei@h.example.cn", "pending")
     client.post(url, data={"q0": "2026年1月1日", "q1": "正确", "q2": "7"})     # a retake: no second notice
     assert session.query(Event).filter_by(stage="ack").count() == 1
+    again = client.get(url).text                                              # done: no promise of a mail
+    assert "仅限张伟本人使用。" in again and "以邮件告知本人" not in again
+    assert "《《" not in notice.subject and notice.subject == f"培训确认通知：{lessons[0].title}"
 
     with CaptureSmtpServer(port=0) as server:                                 # the next delivery run sends it
         smtp = SmtpSettings(host="127.0.0.1", port=server.port, security="plain", from_addr="yibao@h.example.cn")
@@ -369,3 +400,46 @@ def test_a_confirmation_by_mail_link_is_not_mailed_back(setup):
     client.post(url, data={"q0": "2026年1月1日", "q1": "正确", "q2": "7"})
     assert session.query(Acknowledgement).filter_by(kind="ack").one().via_channel == "email"
     assert session.query(Event).filter_by(stage="ack").count() == 0
+
+
+def test_a_parallel_request_that_recorded_first_is_no_error(setup, monkeypatch):
+    """Found by a probe: 12 simultaneous /seen requests gave one 500 (the unique key on reads)."""
+    from yibao.delivery import ack_app
+
+    session, client, links, row, lessons = setup
+    url = path(links.lesson("read", row.id, lessons[0].id))
+    assert client.get(f"{url}/seen").status_code == 200
+    assert client.post(url, data={"q0": "2026年1月1日", "q1": "正确", "q2": "7"}).status_code == 200
+    looked = {"n": 0}
+    real = ack_app._existing_ack
+
+    def not_yet_committed(*args):     # the first look misses the row a parallel request is committing
+        looked["n"] += 1
+        return None if looked["n"] == 1 else real(*args)
+
+    monkeypatch.setattr(ack_app, "_existing_ack", not_yet_committed)
+    assert client.get(f"{url}/seen").status_code == 200
+    looked["n"] = 0
+    assert client.post(url, data={"q0": "2026年1月1日", "q1": "错误", "q2": "7"}).status_code == 200
+    session.expire_all()
+    assert session.query(Acknowledgement).filter_by(kind="read").count() == 1
+    ack = session.query(Acknowledgement).filter_by(kind="ack").one()
+    assert (ack.attempts, ack.quiz_score) == (2, 1.0)             # counted as the retake it is
+
+
+def test_a_group_confirmation_notice_is_not_mailed_after_the_person_unsubscribed(setup):
+    """Found by a probe: 陈静 unsubscribed from mail after her notice was queued, and still got it."""
+    session, client, links, row, lessons = setup
+    group = ledger.plan_lessons(session, person_id="zhang.wei", channel="wecom:cardiology",
+                                target="wecom:cardiology", lesson_ids=[lessons[0].id], now=NOW)
+    group.state = "sent"
+    session.commit()
+    client.post(path(links.lesson("read", group.id, lessons[0].id)), data={"q0": "2026年1月1日", "q1": "正确", "q2": "7"})
+    assert client.post(path(links.unsubscribe(row.id))).status_code == 200        # 退订 from his mail, afterwards
+    with CaptureSmtpServer(port=0) as server:
+        smtp = SmtpSettings(host="127.0.0.1", port=server.port, security="plain", from_addr="yibao@h.example.cn")
+        report = deliver(session, now=NOW, smtp=smtp, config=parse_subscriptions(SUBSCRIPTIONS, check_secret=None))
+        assert not [m for m in server.messages if "培训确认通知" in m.message["Subject"]]
+    notice = session.query(Event).filter_by(stage="ack").one()
+    row = session.query(Delivery).filter(Delivery.digest_key.like(f"%event:{notice.id}")).one()
+    assert row.state == "failed_permanent" and "unsubscribed" in row.last_error and report.errors == []

@@ -58,6 +58,23 @@ def test_wecom_links_the_page_once_when_the_digest_already_links_it(server, http
     assert second.count(MSG.url) == 1 and "查看详情" in second
 
 
+@pytest.mark.parametrize("platform", ["wecom", "dingtalk", "feishu"])
+@pytest.mark.parametrize("opening", ["### {t}", "**{t}**", "（补发，如已收到请忽略）\n### {t}"])
+def test_a_title_the_text_opens_with_is_shown_once(server, http, limiter, platform, opening):
+    """Found by a probe: group posts said `### 【医保培训】2项…` twice (the platform's heading and the text's)."""
+    title = "【医保培训】2项政策变化待学习"
+    text = opening.format(t=title) + "\n- 门诊慢特病新规｜截止 **12月16日**"
+    shown = title + "（补发）" if opening.startswith("（补发") else title
+    t = target(server, platform, f"title-{platform}-{len(opening)}")
+    assert send_im(t, ImMessage("d-3", shown, text, None), limiter=limiter, session=http).ok
+    body = server.accepted(f"title-{platform}-{len(opening)}")[-1].body
+    shown_text = {"wecom": lambda b: b["markdown"]["content"],          # what people read in the chat
+                  "dingtalk": lambda b: b["markdown"]["text"],           # (its `title` is the notification)
+                  "feishu": lambda b: b["card"]["header"]["title"]["content"] + str(b["card"]["elements"])}
+    text_shown = shown_text[platform](body)
+    assert text_shown.count(title) == 1 and "门诊慢特病新规" in text_shown
+
+
 @pytest.mark.parametrize("platform", ["dingtalk", "feishu"])
 def test_signed_robot_and_signature_failure(server, http, limiter, platform):
     good = target(server, platform, f"sig-{platform}", secret=SECRET)

@@ -184,6 +184,20 @@ def test_control_room_shows_the_recheck_cycle_and_possibly_withdrawn_documents(c
     page = client.get("/yibao/control/", headers=h).text
     assert "上次完整复查：2030-02-27" in page and "归档 2" in page and "疑似撤回 1" in page
     assert "疑似撤回的文件" in page and 'href="https://cr.example.gov.cn/art/2.html"' in page and "2030-03-01 17:30" in page
+    assert "UTC" not in page                              # the times are Beijing time, as the header says
+
+
+@pytest.mark.airflow
+def test_control_room_names_an_alerts_stage_in_words(client):
+    from yibao.store.db import open_session
+    from yibao.store.models import Event
+
+    with open_session() as s:
+        s.add(Event(at=dt.datetime.utcnow(), level="warning", stage="reminders", subject="心内科完成率偏低", message="m",
+                    data={"kind": "alert"}))
+        s.commit()
+    page = client.get("/yibao/control/", headers=token(client, "viewer1")).text
+    assert "<td>提醒与督办</td>" in page and "<td>reminders</td>" not in page
 
 
 def test_recent_alerts_newest_first_within_the_window():

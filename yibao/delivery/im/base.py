@@ -184,6 +184,20 @@ def _cut_line(line: str, limit: int) -> list[str]:
     return out
 
 
+RESEND_MARK = "（补发）"
+
+
+def body_without_title(message: ImMessage) -> str:
+    """The markdown without a line that only repeats the title the platform shows anyway
+    (a heading or a bold line among the first two; composed messages open with one)."""
+    lines = message.markdown.strip().split("\n")
+    titles = {message.title.strip(), message.title.replace(RESEND_MARK, "").strip()}
+    for i, line in enumerate(lines[:2]):
+        if line.strip().lstrip("#").strip().strip("*").strip() in titles:
+            return "\n".join(lines[:i] + lines[i + 1:]).strip()
+    return message.markdown.strip()
+
+
 def with_keyword(text: str, keyword: str | None) -> str:
     """Robots with 自定义关键词 drop messages that lack it: prepend when missing."""
     if keyword and keyword not in text:

@@ -13,8 +13,8 @@ import hashlib
 import hmac
 from urllib.parse import quote_plus
 
-from yibao.delivery.im.base import (CONTINUED, ImMessage, ImTarget, Outcome, classify_reply, split_by_bytes,
-                                    utf8_len, with_keyword)
+from yibao.delivery.im.base import (CONTINUED, ImMessage, ImTarget, Outcome, body_without_title, classify_reply,
+                                    split_by_bytes, utf8_len, with_keyword)
 
 name = "dingtalk"
 chunk_bytes = 15000
@@ -30,7 +30,7 @@ def sign(secret: str, ts_ms: int) -> str:
 
 def chunks(target: ImTarget, message: ImMessage, limit: int) -> list[str]:
     overhead = utf8_len(CONTINUED + "\n") + (utf8_len(f"【{target.keyword}】") if target.keyword else 0)
-    return split_by_bytes(f"#### {message.title}\n\n{message.markdown.strip()}", limit - overhead)
+    return split_by_bytes(f"#### {message.title}\n\n{body_without_title(message)}", limit - overhead)
 
 
 def payload(target: ImTarget, message: ImMessage, chunk: str, index: int, total: int) -> dict:

@@ -12,8 +12,8 @@ import base64
 import hashlib
 import hmac
 
-from yibao.delivery.im.base import (CONTINUED, ImMessage, ImTarget, Outcome, classify_reply, split_by_bytes,
-                                    utf8_len)
+from yibao.delivery.im.base import (CONTINUED, ImMessage, ImTarget, Outcome, body_without_title, classify_reply,
+                                    split_by_bytes, utf8_len)
 
 name = "feishu"
 MAX_BODY_BYTES = 20 * 1024
@@ -27,7 +27,7 @@ def sign(secret: str, ts_s: int) -> str:
 
 
 def chunks(target: ImTarget, message: ImMessage, limit: int) -> list[str]:
-    return split_by_bytes(message.markdown.strip(), limit - utf8_len(CONTINUED))
+    return split_by_bytes(body_without_title(message), limit - utf8_len(CONTINUED))
 
 
 def payload(target: ImTarget, message: ImMessage, chunk: str, index: int, total: int) -> dict:

@@ -6,8 +6,8 @@ Codes: 45009 rate limit (20/min per robot), 93000 invalid webhook URL (permanent
 """
 from __future__ import annotations
 
-from yibao.delivery.im.base import (CONTINUED, ImMessage, ImTarget, Outcome, classify_reply, split_by_bytes,
-                                    utf8_len)
+from yibao.delivery.im.base import (CONTINUED, ImMessage, ImTarget, Outcome, body_without_title, classify_reply,
+                                    split_by_bytes, utf8_len)
 
 name = "wecom"
 MAX_BYTES = 4096
@@ -16,7 +16,7 @@ RATE_RETRY_S = 65.0           # what well-behaved clients wait after 45009
 
 
 def full_text(message: ImMessage) -> str:
-    text = f"### {message.title}\n{message.markdown.strip()}"
+    text = f"### {message.title}\n{body_without_title(message)}"
     if message.url and f"({message.url})" not in text:    # a digest already links it: not twice
         text += f"\n\n[查看详情]({message.url})"
     return text
