@@ -164,7 +164,7 @@ def _waiting_in_digests(session: Session, since: dt.date, until: dt.date | None,
 
 ATTESTATION_COLUMNS = ["person_id", "name", "department", "role", "lesson_id", "lesson_title", "doc_number",
                        "deadline", "channels", "first_sent_at", "read_at", "acknowledged_at", "quiz_score",
-                       "quiz_passed", "on_time", "quiz_attempts", "last_score", "acknowledged_via"]
+                       "quiz_passed", "on_time", "quiz_attempts", "last_score", "acknowledged_via", "read_via"]
 
 
 def attestation_csv(session: Session, since: dt.date, until: dt.date | None = None) -> str:
@@ -199,7 +199,7 @@ def attestation_csv(session: Session, since: dt.date, until: dt.date | None = No
                          _cn(ack.at if ack else None), "" if a.quiz_score is None else f"{a.quiz_score:.2f}",
                          "" if a.quiz_score is None else int(a.quiz_score >= PASS_SCORE), int(a.on_time),
                          a.quiz_attempts, "" if a.last_score is None else f"{a.last_score:.2f}",
-                         (ack.via_channel or "") if ack else ""])
+                         (ack.via_channel or "") if ack else "", (read.via_channel or "") if read else ""])
     return buf.getvalue()
 
 

@@ -143,7 +143,7 @@ def test_retakes_are_counted_but_the_first_attempt_is_the_score_of_record(sessio
     assert cli_main(["report", "--since", "2025-12-01", "--detail"]) == 0
     row = next(r for r in csv.DictReader(io.StringIO(capsys.readouterr().out)) if r["person_id"] == "zhao.min")
     assert (row["quiz_score"], row["quiz_passed"], row["quiz_attempts"], row["last_score"]) == ("0.34", "0", "3", "1.00")
-    assert row["acknowledged_via"] == ""          # recorded before the channel was kept (or set directly)
+    assert row["acknowledged_via"] == row["read_via"] == ""   # recorded before the channel was kept (or set directly)
 
 
 def test_a_lesson_a_revision_replaced_counts_only_where_it_was_done(session):
