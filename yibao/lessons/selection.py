@@ -152,6 +152,9 @@ def bound_actors(sentence, implied: set[str] | None = None, outside: bool = Fals
     from the previous sentence); when the subject is the hospital's side, the actors it names after
     the verb too (收费, 处方, 患者 …). outside: the carried subject is a body outside the hospital."""
     if duty_modality(sentence) not in STRONG:
+        own = set(sentence.subjects) if sentence.modality == "permission" else set()
+        if own and own <= {"insured"}:   # "参保人员…可通过…办理备案": an entitlement binds the insured
+            return own | benefit_rule(sentence)
         return benefit_rule(sentence)
     own = subject_of(sentence)
     subject = own or set(implied or ())

@@ -24,6 +24,10 @@ REGULATION = """某市医疗保障定点管理办法
 第六条 考核结果与年终清算、质量保证金退还等挂钩。
 
 第七条 本办法自2026年1月1日起施行。
+
+第八条 参保人员异地就医前，可通过国家医保服务平台APP或经办机构窗口办理备案手续。
+
+第九条 定点医疗机构可以开展互联网诊疗服务。
 """
 
 
@@ -44,6 +48,12 @@ def test_a_sentence_without_subject_takes_the_chapter_heading_actor():
 def test_a_benefit_rule_binds_the_insured_and_the_window():
     u = units_by_ref()["第四条"]
     assert {"insured", "billing"} <= u.bound[0]
+
+
+def test_what_the_insured_may_do_binds_the_insured_and_nobody_else_may_binds():
+    """An entitlement is what the 参保人 lesson teaches; a hospital's permission binds nobody."""
+    assert units_by_ref()["第八条"].bound[0] == {"insured"}
+    assert units_by_ref()["第九条"].bound[0] == set()
 
 
 def test_what_a_retail_pharmacy_must_do_does_not_bind_the_hospital_window():
