@@ -138,7 +138,12 @@ def benefit_rule(sentence) -> set[str]:
         return {"insured", "billing"}
     if _PATIENT_PAYS.search(text):   # "…超出支付标准的，超出部分由参保人员承担"
         return {"insured", "billing"}
+    if _PAYMENT_TERMS.search(text):  # "…医疗费用，原则上执行就医地规定的支付范围…起付标准、支付比例…执行参保地"
+        return {"insured", "billing"}
     return set()
+
+
+_PAYMENT_TERMS = re.compile(r"执行[^。；]{0,12}(?:规定的)?(?:医保|基金)?(?:支付范围|起付标准|支付比例|最高支付限额)")
 
 
 _PATIENT_PAYS = re.compile(r"由(?:参保人员|参保人|参保患者|患者|个人)(?:自行)?(?:自付|承担|负担)")
@@ -166,8 +171,20 @@ def bound_actors(sentence, implied: set[str] | None = None, outside: bool = Fals
         # after the verb only activities bind (收费, 开药); a party named there (医师, 患者) is its object
         m = _MODAL.search(sentence.text) if own else None
         rest = sentence.text[m.start():] if m else sentence.text
-        return subject | (_actors_in(rest, activities_only=True) & set(sentence.actors))
+        return subject | (_actors_in(rest, activities_only=True) & set(sentence.actors)) | checked_by(subject, sentence)
     return subject
+
+
+_SHOWN = re.compile(r"出示|接受查验|身份证明|医保凭证|医疗保障凭证|有效身份凭证")
+_BUYS_DRUGS = re.compile(r"购药|取药|代购|代为购药|配药")
+
+
+def checked_by(subject: set[str], sentence) -> set[str]:
+    """What the insured must show ("持本人医疗保障凭证就医…主动出示接受查验", 委托代购药的身份证明) is checked at
+    the window, and at the dispensary when drugs are bought: their duty reaches those who check it."""
+    if subject != {"insured"} or not _SHOWN.search(sentence.text):
+        return set()
+    return {"billing"} | ({"pharmacy"} if _BUYS_DRUGS.search(sentence.text) else set())
 
 
 def affected_actors(sentence) -> set[str]:

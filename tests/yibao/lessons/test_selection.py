@@ -28,6 +28,10 @@ REGULATION = """某市医疗保障定点管理办法
 第八条 参保人员异地就医前，可通过国家医保服务平台APP或经办机构窗口办理备案手续。
 
 第九条 定点医疗机构可以开展互联网诊疗服务。
+
+第十条 异地就医直接结算的住院费用，原则上执行就医地规定的支付范围，起付标准、支付比例执行参保地政策。
+
+第十一条 参保人员应当持本人医疗保障凭证就医、购药，并主动出示接受查验。
 """
 
 
@@ -54,6 +58,14 @@ def test_what_the_insured_may_do_binds_the_insured_and_nobody_else_may_binds():
     """An entitlement is what the 参保人 lesson teaches; a hospital's permission binds nobody."""
     assert units_by_ref()["第八条"].bound[0] == {"insured"}
     assert units_by_ref()["第九条"].bound[0] == set()
+
+
+def test_a_rule_setting_what_the_patient_pays_concerns_the_insured_and_the_window():
+    assert {"insured", "billing"} <= units_by_ref()["第十条"].bound[0]
+
+
+def test_what_the_insured_must_show_reaches_those_who_check_it():
+    assert units_by_ref()["第十一条"].bound[0] == {"insured", "billing", "pharmacy"}
 
 
 def test_what_a_retail_pharmacy_must_do_does_not_bind_the_hospital_window():
