@@ -600,9 +600,23 @@ def channel_name(channel: str, departments: dict[str, str] | None = None) -> str
 
 
 def _robot_departments() -> dict[str, str]:
-    from yibao.delivery.service import load_config_quietly
-    config = load_config_quietly()
-    return {name: robot.department for name, robot in (config.robots if config else {}).items()}
+    """Robot → department from subscriptions.yaml, parsed again only when the file changes (a staff
+    file of thousands of people is not re-read on every page view)."""
+    from yibao.delivery.subscriptions import default_path
+    try:
+        stat = default_path().stat()
+    except OSError:
+        return {}
+    key = (str(default_path()), stat.st_mtime_ns, stat.st_size)
+    if key not in _DEPARTMENTS:
+        from yibao.delivery.service import load_config_quietly
+        config = load_config_quietly()
+        _DEPARTMENTS.clear()
+        _DEPARTMENTS[key] = {name: robot.department for name, robot in (config.robots if config else {}).items()}
+    return _DEPARTMENTS[key]
+
+
+_DEPARTMENTS: dict[tuple, dict[str, str]] = {}
 
 
 def render_unsubscribe(target: LinkTarget, done: bool) -> str:
