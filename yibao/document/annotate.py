@@ -34,7 +34,7 @@ CAP = re.compile(r"(?:不超过|不高于|不低于|不少于|不多于|不大�
 # a 公文 instructs by a bare verb too: "加强数据筛查分析。", "推进智能审核全覆盖…", "将考核结果与…挂钩"
 DIRECTIVE = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,])?(?:进一步|切实|全面|持续|积极|认真|统一)?"
                        r"(?:加强|做好|推进|推动|完善|建立|健全|落实|强化|规范|开展|严格|确保|指导|督促|组织|"
-                       r"提高|提升|用好|发挥|探索|依托|实行|实施|执行|遵守|配合|按时|及时|定期|将(?!于|会|来|近))")
+                       r"提高|提升|用好|发挥|探索|依托|实行|实施|执行|遵守|配合|按时|及时|定期|引导|将(?!于|会|来|近))")
 # statutes (法, 条例) speak with 应当/不得; a bare-verb sentence there describes rather than instructs
 _STATUTE_TITLE = re.compile(r"条例|(?<!办)法(?:（[^）]*）)?$")
 
@@ -45,8 +45,14 @@ def is_directive_document(title: str | None) -> bool:
 
 
 def is_directive(sentence: str) -> bool:
-    """An imperative sentence without a subject: the addressee (or the heading's subject) must do it."""
-    return bool(DIRECTIVE.match(sentence.lstrip("“\" ")))
+    """An imperative sentence: without a subject (the addressee, or the heading's subject, must do it), or
+    with a party right before the verb ("医疗机构加强病案质量控制…")."""
+    text = sentence.lstrip("“\" ")
+    if DIRECTIVE.match(text):
+        return True
+    lead = re.match(r"(?:各级|各)?", text).end()
+    actor = _actor_matcher(_config_key())[0].match(text, lead)
+    return bool(actor) and bool(DIRECTIVE.match(text[actor.end():]))
 
 
 _PLAIN_SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]*|[。！？；!?;]+")

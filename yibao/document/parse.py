@@ -231,6 +231,8 @@ def parse_document(text: str, *, title: str | None = None) -> Document:
         for p in iter_provisions(provisions):
             for s in p.sentences:
                 s.actors = with_parties(s.actors, s.text, parties)
+                s.parties = tuple((label, actors) for label, actors in parties.items()
+                                  if label in s.text or "甲乙双方" in s.text)
                 s.subjects = subjects_of(s.text, parties)
     _annotate(provisions, (), None, (), _topic_classifier())
     issuers, signed = _issuers_and_date(scan)

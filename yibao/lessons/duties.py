@@ -71,7 +71,12 @@ def _who_must(text: str, second_party: str = "医院") -> str:
             for word, label in _PARTY_WORDS:
                 if clause.startswith(word):
                     return label.format(second_party)
+    if m and not before.strip() and _PATIENT_OPENS.match(text) and not text[m.end():].startswith(("由", "经")):
+        return "您要做到"   # "参保人员…欠缴费用的，应当补缴后再办理": the modal's clause has no subject but the patient
     return "您要做到" if _PATIENT_SUBJECT.match(_head(text) or text) else "医院须做到"
+
+
+_PATIENT_OPENS = re.compile(r"^\s*(?:参保人员|参保人|参保患者|患者|就医人员)")
 
 
 _PATIENT_SUBJECT = re.compile(r"^\s*(?:参保人员|参保人|参保患者|患者|就医人员)(?![^，。]{0,30}的[，,])")

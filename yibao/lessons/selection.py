@@ -27,7 +27,7 @@ _BOILERPLATE = re.compile(r"负责解释|自.{0,16}(?:起|之日起)(?:正式)?(
 STRONG = ("prohibition", "obligation", "penalty")
 # actors on the hospital's side: what binds them reaches the words named with them
 HOSPITAL_SIDE = {"medical_institution", "medical_staff", "pharmacy", "nursing", "billing", "insured", "employer"}
-_MODAL = re.compile(r"应当|必须|不得|禁止|严禁|须|应|要|可以|鼓励|负责|予以|给予|处")
+_MODAL = re.compile(r"应当|必须|不得|禁止|严禁|须|应|要|需(?=[经在要按由于向及将])|可以|鼓励|负责|予以|给予|处")
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +37,7 @@ def _words() -> tuple[tuple[str, str], ...]:
 
 
 # words that name a party (a person or a body) rather than an activity (收费, 开药, 处方 …)
-_PARTY = re.compile(r"(?:人员|医师|医生|护士|患者|参保人|群众|机构|单位|部门|药店|医院|局|诊所|卫生院)$")
+_PARTY = re.compile(r"(?:人员|医师|医生|护士|患者|参保人|群众|机构|单位|部门|药店|医院|局|诊所|卫生院|[甲乙丙]方)$")
 
 
 def _actors_in(text: str, *, activities_only: bool = False) -> set[str]:
@@ -62,13 +62,18 @@ def _subject_text(sentence) -> str:
     if allowed:
         return allowed.group(1)
     m = _MODAL.search(sentence.text)
+    if not m and getattr(sentence, "parties", ()) and _PARTY_UNDERTAKES.match(sentence.text):
+        return _PARTY_UNDERTAKES.match(sentence.text).group(0)
     if not m:
         agent = _AGENT_NO_MODAL.search(sentence.text)
         return agent.group(1) if agent else ""   # "新增病种由各定点医疗机构…向…提出申请": the agent acts
     head = sentence.text[:m.start()]
     if _subjectless_condition(head):
         return ""
-    if _actors_in(head):
+    lead = _condition_subject(head)
+    if lead:
+        return lead
+    if _actors_in(head) or _party_actors(sentence, head):
         return head
     agent = _AGENT.match(sentence.text[m.start():])
     return agent.group(1) if agent else ""
@@ -80,8 +85,39 @@ def _subjectless_condition(head: str) -> bool:
     if not re.search(r"的[，,]\s*$", head):
         return False
     cond = re.sub(r"^除[^，,]*外[，,]", "", head)
-    opens_with_actor = any(cond.find(w) in (0, 1, 2) for w, _ in _words())
+    opens_with_actor = any(cond.find(w) in (0, 1, 2) for w in [w for w, _ in _words()] + ["乙方", "丙方"])
     return not opens_with_actor and not re.match(r"(?:对|凡|如|若|因|经|在)", cond)
+
+
+_JOINED = re.compile(r"及其|以及|和|与|、|或者|或")
+
+
+def _condition_subject(head: str) -> str:
+    """"乙方提供医疗保障基金支付范围以外的医药服务的，应当…": a condition that opens with a party names the
+    subject; the parties and activities after its verb (基金, 支付) are its objects.  "" otherwise."""
+    if not re.search(r"的[，,]\s*$", head):
+        return ""
+    cond = re.sub(r"^除[^，,]*外[，,]", "", head)
+    words = [w for w, _ in _words() if _PARTY.search(w)] + ["甲方", "乙方", "丙方"]
+    end, at = 0, 0
+    while True:
+        found = next((w for w in words if cond.startswith(w, at)), None)
+        if found is None and end == 0 and at == 0:   # "各定点医疗机构", "本乙方": one prefix character
+            at = 1
+            found = next((w for w in words if cond.startswith(w, at)), None)
+        if found is None:
+            break
+        end = at + len(found)
+        joined = _JOINED.match(cond, end)
+        if not joined:
+            break
+        at = joined.end()
+    return cond[:end]
+
+
+def _party_actors(sentence, text: str) -> set[str]:
+    """Whom an agreement's party labels in `text` stand for (乙方 → the hospital, or a 药店)."""
+    return {a for label, actors in getattr(sentence, "parties", ()) if label in text or "甲乙双方" in text for a in actors}
 
 
 def subject_of(sentence) -> set[str]:
@@ -91,7 +127,7 @@ def subject_of(sentence) -> set[str]:
     for w, _ in _words():   # "医保支付的药品、耗材应当…": an activity before 的 qualifies the subject, it is not it
         if not _PARTY.search(w) and w + "的" in head:
             head = head.replace(w + "的", "　" * (len(w) + 1))
-    return _actors_in(head)
+    return _actors_in(head) | _party_actors(sentence, head)
 
 
 # bodies outside the hospital that carry out the same activities (a 零售药店 settles its own sales):
@@ -111,6 +147,10 @@ _AGENT_NO_MODAL = re.compile(r"由((?:各|本)?(?:定点医疗机构|定点医�
                              r"[^。；]{0,20}?(?:提出|申请|报送|上报|办理|负责|提交|备案)")
 
 
+# an agreement's party as the subject of a plain statement, not its definition ("甲方为医疗保障经办机构")
+_PARTY_UNDERTAKES = re.compile(r"(?:甲乙双方|[甲乙丙]方(?:[与和、][甲乙丙]方)*)(?![为是指（(：:])")
+
+
 def duty_modality(sentence) -> str:
     """The sentence's modality (the document model reads a bare-verb directive, "推进智能审核全覆盖。",
     as an obligation), with a payment rule between the fund and the hospital read as one too, and a
@@ -119,6 +159,8 @@ def duty_modality(sentence) -> str:
         return sentence.modality
     if _AGENT_NO_MODAL.search(sentence.text):
         return "obligation"
+    if getattr(sentence, "parties", ()) and _PARTY_UNDERTAKES.match(sentence.text):
+        return "obligation"   # "甲方根据…开展总额预算管理": in an agreement, what a party says it does is an undertaking
     if _PAYS.search(sentence.text) and {"finance", "medical_institution"} <= set(sentence.actors):
         return "obligation"   # how the fund pays the hospital: a rule its finance office works by
     return sentence.modality
@@ -129,12 +171,18 @@ def duty_modality(sentence) -> str:
 _PAYS = re.compile(r"自付|支付|报销|报付|分担|个人负担|起付|待遇|结算范围")
 
 
+def opens_with_insured(text: str) -> bool:
+    """The sentence opens with the patient as its subject ("参保人使用…", or a first clause naming only
+    them: "全省…医疗保险参保人员，在…")."""
+    text = text.lstrip("“”\"")
+    first = re.split(r"[，,：:]", text, maxsplit=1)[0]
+    return _actors_in(text[:5]) == {"insured"} or (len(first) <= 30 and _actors_in(first) == {"insured"}
+                                                   and first.endswith(_INSURED_END))
+
+
 def benefit_rule(sentence) -> set[str]:
-    text = sentence.text.lstrip("“”\"")
-    head = text[:5]   # the sentence opens with the patient as its subject ("参保人使用…", or a first
-    first = re.split(r"[，,：:]", text, maxsplit=1)[0]   # clause naming only them: "全省…医疗保险参保人员，在…")
-    if (_actors_in(head) == {"insured"} or (len(first) <= 30 and _actors_in(first) == {"insured"}
-                                             and first.endswith(_INSURED_END))) and _PAYS.search(text):
+    text = sentence.text
+    if opens_with_insured(text) and _PAYS.search(text):
         return {"insured", "billing"}
     if _PATIENT_PAYS.search(text):   # "…超出支付标准的，超出部分由参保人员承担"
         return {"insured", "billing"}
@@ -143,10 +191,15 @@ def benefit_rule(sentence) -> set[str]:
     return set()
 
 
+_DEFINES = re.compile(r"是指|指的是|^[^，。]{0,20}(?:包括|分为)")
+# what happens when the patient breaks the rules (管辖, 调查) is the bureau's procedure, not theirs to learn
+_WRONGDOING = re.compile(r"违法|违规|违反|欺诈|骗取|处罚|调查|管辖")
+
+
 _PAYMENT_TERMS = re.compile(r"执行[^。；]{0,12}(?:规定的)?(?:医保|基金)?(?:支付范围|起付标准|支付比例|最高支付限额)")
 
 
-_PATIENT_PAYS = re.compile(r"由(?:参保人员|参保人|参保患者|患者|个人)(?:自行)?(?:自付|承担|负担)")
+_PATIENT_PAYS = re.compile(r"(?:由|部分|费用)(?:参保人员|参保人|参保患者|患者|个人)(?:自行)?(?:自付|承担|负担)")
 
 
 _INSURED_END = ("参保人员", "参保人", "参保患者", "患者", "参保群众")
@@ -160,19 +213,40 @@ def bound_actors(sentence, implied: set[str] | None = None, outside: bool = Fals
         own = set(sentence.subjects) if sentence.modality == "permission" else set()
         if own and own <= {"insured"}:   # "参保人员…可通过…办理备案": an entitlement binds the insured
             return own | benefit_rule(sentence)
+        if sentence.modality == "statement" and opens_with_insured(sentence.text) \
+                and not _DEFINES.search(sentence.text) and not _WRONGDOING.search(sentence.text):
+            return {"insured"} | benefit_rule(sentence)   # "参保人员申请转移接续时，原则上只需提供有效身份证件"
         return benefit_rule(sentence)
     own = subject_of(sentence)
     subject = own or set(implied or ())
     if own:
         outside = bool(outside_subject(sentence))
-    if outside:
-        return subject
+    if outside:   # a bureau's duty; one that opens with the patient says what they get ("…由转出地按规定支付")
+        return subject | (benefit_rule(sentence) if opens_with_insured(sentence.text) else set())
     if not subject or subject <= HOSPITAL_SIDE:
         # after the verb only activities bind (收费, 开药); a party named there (医师, 患者) is its object
         m = _MODAL.search(sentence.text) if own else None
-        rest = sentence.text[m.start():] if m else sentence.text
-        return subject | (_actors_in(rest, activities_only=True) & set(sentence.actors)) | checked_by(subject, sentence)
-    return subject
+        rest = _EXCUSE.sub("", sentence.text[m.start():] if m else sentence.text)
+        return subject | (_actors_in(rest, activities_only=True) & set(sentence.actors)) | checked_by(subject, sentence) \
+            | ({"insured"} if _PATIENT_CONSENTS.search(sentence.text) else set()) | _clinical_condition(sentence)
+    return subject | _clinical_condition(sentence)
+
+
+# the fund pays only when a clinical condition is on record ("需经营养风险筛查…方予支付", "支付时应有使用一线
+# 药品无效或不能耐受的证据"): the doctors who assess and document it are bound
+_PAID_IF_RECORDED = re.compile(r"[方才]予(?:以)?支付|[方才]可(?:由基金)?支付|支付时(?:应|须)有|无效或不能耐受|(?:筛查|评估|诊断)[^。；]{0,20}方予")
+
+
+def _clinical_condition(sentence) -> set[str]:
+    return {"medical_staff"} if _PAID_IF_RECORDED.search(sentence.text) else set()
+
+
+# "不得以医保总额预算、药占比等为由…": the excuse names no one's work
+_EXCUSE = re.compile(r"以[^。；]{1,40}?为(?:由|借口|理由)")
+
+
+# "…医药服务的，应当经参保人员或其近亲属、监护人签字同意": the hospital's duty is the patient's right to consent
+_PATIENT_CONSENTS = re.compile(r"经(?:参保人员|参保人|参保患者|患者)[^。；]{0,16}同意")
 
 
 _SHOWN = re.compile(r"出示|接受查验|身份证明|医保凭证|医疗保障凭证|有效身份凭证")
@@ -223,8 +297,10 @@ class Unit:
             self.bound.append(b)
         self.per_sentence = [(b, _named(s, party), duty_modality(s) in STRONG, duty_modality(s))
                              for s, b in zip(self.sentences, self.bound)]
+        strong = [s for s, ps in zip(self.sentences, self.per_sentence) if ps[2]]
+        generic = bool(strong) and all(_GENERIC_DUTY.search(s.text) for s in strong)
         self.base = _fact_weight(self) - (8 if self.is_purpose else 0) - \
-            (6 if _BOILERPLATE.search(self.text) and len(self.text) < 80 else 0)
+            (6 if (_BOILERPLATE.search(self.text) and len(self.text) < 80) or generic else 0)
         return self
 
     def bound_of(self, sentence) -> set[str]:
@@ -277,6 +353,9 @@ def says_something(sentence: str) -> bool:
     attachment list the text prints under its last section)."""
     text = sentence.strip()
     return not _BOILERPLATE.search(text) and len(text) >= 8 and (text[-1] in "。；;！？：:" or len(text) >= 20)
+
+# a duty true of every rule ("甲乙双方应当严格执行国家…相关法律、法规、规章及相关政策规定"): no point of its own
+_GENERIC_DUTY = re.compile(r"(?:执行|遵守|遵循)[^。；，]{0,16}(?:法律|法规)[^。；，]{0,20}(?:规定|政策|要求)")
 
 
 def is_boilerplate(sentence: str) -> bool:

@@ -203,3 +203,11 @@ def test_gongkai_yaopin_is_not_prescribing():
     from yibao.document.annotate import actors_of
     assert "medical_staff" not in actors_of("适时公开药品经营者的价格招采信用信息。")
     assert "medical_staff" in actors_of("医师不得超量开药。")
+
+
+def test_a_directive_with_its_party_before_the_verb_instructs_that_party():
+    from yibao.document.annotate import is_directive
+    assert is_directive("医疗机构加强病案质量控制，强化临床医师和病案编码人员培训。")
+    assert is_directive("各定点医疗机构做好结算清单上传工作。")
+    assert is_directive("引导医疗机构加强成本核算。")
+    assert not is_directive("医疗机构是指依法取得执业许可的机构。")

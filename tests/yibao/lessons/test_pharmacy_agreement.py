@@ -53,3 +53,6 @@ def test_the_insured_are_told_who_must_act():
     assert _who_must("参保人员应凭本人参保凭证就医。") == "您要做到"
     assert _who_must("定点医疗机构应当核验参保人员医保凭证。") == "医院须做到"
     assert _who_must("经办机构应当在10个工作日内办结。") == "医保部门须做到"
+    # the modal's clause names no one: the patient the sentence opens with must act
+    assert _who_must("参保人员在转出地存在欠缴费用的，应当补缴后再办理转出手续。") == "您要做到"
+    assert _who_must("参保人员在外地就医的，应当由就医地医疗机构核验身份。") == "医院须做到"

@@ -155,3 +155,62 @@ def test_half_a_sentence_is_never_quoted():
         labels = ["", "", "（一）", "（二）"]
     assert _to_full_stop(U, {0}) == {0, 1}
     assert _to_full_stop(U, {2}) == {2}       # a list item is a point of its own, not half a sentence
+
+
+_AGREEMENT = ("某市医疗保障定点医疗机构服务协议\n甲方（医疗保障经办机构）：\n乙方（医疗保障定点医疗机构）：\n"
+              "第一条 甲方为医疗保障经办机构，乙方为定点医疗机构。\n"
+              "第二条 乙方应向参保人员提供医保政策相关的解释、咨询服务。\n"
+              "第三条 除急诊、抢救等特殊情形外，乙方提供医疗保障基金支付范围以外的医药服务的，应当经参保人员或其近亲属签字同意确认。\n"
+              "第四条 甲方根据医保政策规定开展医保基金总额预算管理。甲方与乙方建立医保基金风险共担机制。\n")
+
+
+def _bound(text: str, needle: str) -> set:
+    units = teachable_units(parse_document(text))
+    for u in units:
+        for s, b in zip(u.sentences, u.bound):
+            if needle in s.text:
+                return b
+    raise AssertionError(needle)
+
+
+def test_an_agreements_party_is_the_subject_it_names():
+    """"乙方应…" binds the party the agreement defines (here the hospital), not whoever the sentence mentions after."""
+    assert "medical_institution" in _bound(_AGREEMENT, "解释、咨询服务")
+    assert "agency" not in _bound(_AGREEMENT, "解释、咨询服务")
+
+
+def test_a_condition_opened_by_a_party_names_the_subject_and_the_patient_consents():
+    bound = _bound(_AGREEMENT, "签字同意")
+    assert "medical_institution" in bound and "insured" in bound   # the hospital's duty is the patient's right
+    assert "finance" not in bound                                  # 基金 after the party's verb is an object
+
+
+def test_what_a_party_says_it_does_in_an_agreement_is_an_undertaking():
+    assert _bound(_AGREEMENT, "总额预算管理") == {"agency"}
+    assert {"agency", "medical_institution"} <= _bound(_AGREEMENT, "风险共担机制")
+    assert _bound(_AGREEMENT, "甲方为医疗保障经办机构") == set()      # a definition binds no one
+
+
+def test_payment_on_a_recorded_clinical_condition_binds_the_doctors():
+    text = ("药品目录凡例\n\n一、限定支付。参保人员使用胃肠外营养液需经营养风险筛查，明确具有营养风险的住院患者方予支付。\n"
+            "二、二线用药。标注了二线用药的药品，支付时应有使用一线药品无效或不能耐受的证据。\n")
+    assert "medical_staff" in _bound(text, "营养风险筛查")
+    assert "medical_staff" in _bound(text, "一线药品无效")
+
+
+def test_what_the_patient_needs_or_gets_binds_them_and_their_wrongdoing_does_not():
+    text = ("基本医疗保险关系转移接续暂行办法\n\n各省医疗保障局、财政厅：\n"
+            "第一条 参保人员申请转移接续时，原则上只需提供有效身份证件。\n"
+            "第二条 仅参保人员违法的，由参保地医疗保障行政部门调查处理。\n"
+            "第三条 参保人员在转移接续手续办理期间发生的医疗费用，由转出地按规定支付，确保待遇保障不中断。\n")
+    assert _bound(text, "有效身份证件") == {"insured"}
+    assert "insured" not in _bound(text, "调查处理")
+    assert {"insured", "billing"} <= _bound(text, "待遇保障不中断")   # a bureau's duty that says what the patient gets
+
+
+def test_an_excuse_names_no_ones_work_and_a_duty_true_of_every_rule_ranks_low():
+    text = ("某市定点医疗机构管理办法\n\n第一条 定点医疗机构应当严格执行国家和本省相关法律、法规、规章及相关政策规定。\n"
+            "第二条 定点医疗机构不得以医保总额预算、药占比等为由，减少目录内药品的合理配备、使用。\n")
+    assert "finance" not in _bound(text, "药占比")
+    units = {u.ref: u for u in teachable_units(parse_document(text))}
+    assert units["第一条"].base < units["第二条"].base
