@@ -151,10 +151,17 @@ _AGENT_NO_MODAL = re.compile(r"由((?:各|本)?(?:定点医疗机构|定点医�
 _PARTY_UNDERTAKES = re.compile(r"(?:甲乙双方|[甲乙丙]方(?:[与和、][甲乙丙]方)*)(?![为是指（(：:])")
 
 
+# a way the fund pays the hospital: the 医保办, the finance office and the management work by it
+_PAYMENT_METHOD = re.compile(r"按(?:人头|病种|床日|项目|服务单元|疾病诊断相关分组|病种分值|病组)[^。；，]{0,6}付费|(?:DRG|DIP)付费")
+
+
 def duty_modality(sentence) -> str:
     """The sentence's modality (the document model reads a bare-verb directive, "推进智能审核全覆盖。",
     as an obligation), with a payment rule between the fund and the hospital read as one too, and a
     procedure that names who files it ("由各定点医疗机构…向…提出申请") as that party's duty."""
+    if sentence.modality in ("statement", "permission") and _PAYMENT_METHOD.search(sentence.text) \
+            and not _DEFINES.search(sentence.text) and "付费是" not in sentence.text:
+        return "obligation"   # "对基层医疗服务可按人头付费…": how the hospital is paid
     if sentence.modality != "statement":
         return sentence.modality
     if _AGENT_NO_MODAL.search(sentence.text):
@@ -221,15 +228,18 @@ def bound_actors(sentence, implied: set[str] | None = None, outside: bool = Fals
     subject = own or set(implied or ())
     if own:
         outside = bool(outside_subject(sentence))
+    paid = {"medical_institution", "finance"} if _PAYMENT_METHOD.search(sentence.text) else set()
     if outside:   # a bureau's duty; one that opens with the patient says what they get ("…由转出地按规定支付")
-        return subject | (benefit_rule(sentence) if opens_with_insured(sentence.text) else set())
+        return subject | (benefit_rule(sentence) if opens_with_insured(sentence.text) else set()) | paid
+    if not subject and paid:
+        return paid   # its 结算 is the fund's with the hospital, not the window's
     if not subject or subject <= HOSPITAL_SIDE:
         # after the verb only activities bind (收费, 开药); a party named there (医师, 患者) is its object
         m = _MODAL.search(sentence.text) if own else None
         rest = _EXCUSE.sub("", sentence.text[m.start():] if m else sentence.text)
         return subject | (_actors_in(rest, activities_only=True) & set(sentence.actors)) | checked_by(subject, sentence) \
             | ({"insured"} if _PATIENT_CONSENTS.search(sentence.text) else set()) | _clinical_condition(sentence)
-    return subject | _clinical_condition(sentence)
+    return subject | _clinical_condition(sentence) | paid   # a bureau's way of paying the hospital is the hospital's too
 
 
 # the fund pays only when a clinical condition is on record ("需经营养风险筛查…方予支付", "支付时应有使用一线

@@ -214,3 +214,12 @@ def test_an_excuse_names_no_ones_work_and_a_duty_true_of_every_rule_ranks_low():
     assert "finance" not in _bound(text, "药占比")
     units = {u.ref: u for u in teachable_units(parse_document(text))}
     assert units["第一条"].base < units["第二条"].base
+
+
+def test_how_the_fund_pays_the_hospital_binds_the_hospital_and_its_finance_office():
+    text = ("关于门诊共济的指导意见\n\n一、改进付费方式。对基层医疗服务可按人头付费，对日间手术推行按病种付费。\n"
+            "二、有关概念。按病种付费是深化医保支付方式改革的重要组成部分。\n")
+    assert _bound(text, "按人头付费") == {"medical_institution", "finance"}   # its 结算 is not the window's
+    assert _bound(text, "重要组成部分") == set()                                # what it is binds no one
+    to_bureaus = "关于推进支付方式改革的通知\n\n各省医疗保障局：\n一、扩大范围。各地要对日间手术推行按病种付费。\n"
+    assert {"admin_dept", "medical_institution", "finance"} <= _bound(to_bureaus, "日间手术")
