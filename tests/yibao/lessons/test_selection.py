@@ -223,3 +223,9 @@ def test_how_the_fund_pays_the_hospital_binds_the_hospital_and_its_finance_offic
     assert _bound(text, "重要组成部分") == set()                                # what it is binds no one
     to_bureaus = "关于推进支付方式改革的通知\n\n各省医疗保障局：\n一、扩大范围。各地要对日间手术推行按病种付费。\n"
     assert {"admin_dept", "medical_institution", "finance"} <= _bound(to_bureaus, "日间手术")
+
+
+def test_the_employees_insurance_names_the_employer():
+    from yibao.document.annotate import actors_of
+    assert "employer" in actors_of("在职职工个人账户由个人缴纳的基本医疗保险费计入，单位缴纳的基本医疗保险费全部计入统筹基金。")
+    assert {"employer", "insured"} <= set(actors_of("职工医保参保人员跨统筹地区转移接续的，缴费年限累计计算。"))
