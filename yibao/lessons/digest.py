@@ -87,7 +87,7 @@ class Digest:
                 "lines": _summary_lines(d), "source_line": _source_line(d.get("source") or {}),
                 "deadline_cn": facts.fmt_cn_date(e.deadline), "deadline_short": f"{e.deadline.month}月{e.deadline.day}日",
                 "effective_note": (f"{facts.fmt_cn_date(dt.date.fromisoformat(d['effective_date']))}起施行"
-                                   if d.get("effective_date") else "施行日期见原文"),
+                                   if d.get("effective_date") else "原文未写明施行日期"),
             })
         return {"entries": entries, "subject": self.subject, "count": len(entries)}
 

@@ -111,7 +111,12 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
     short = doc_title(ctx.title)
     name = ROLES[role]
     lead = duties_mod.lead_duty(chosen, duties)
-    if plan.addressed_to_bureaus:
+    if plan.addressed_to_bureaus and role == "agency":   # the addressee itself
+        intro = f"《{short}》发给各地医保部门，由医保部门组织落实；以下是{name}要落实的要点。"
+    elif plan.addressed_to_bureaus and role == "employer_hr":
+        intro = (f"《{short}》发给各地医保部门，由医保部门组织落实；下面这些变化会落到参保单位和职工身上，"
+                 f"{name}需要知道。")
+    elif plan.addressed_to_bureaus:
         intro = (f"《{short}》发给各地医保部门，由医保部门组织落实；医院不是收文单位，"
                  f"但下面这些变化会落到医院和患者身上，{name}需要知道。")
     elif not duties and context:

@@ -48,7 +48,17 @@ class Duty:
             "医保这样支付" if self.modality == "benefit" and self.at_bedside else VERB[self.modality]
         if self.for_insured and self.modality in ("obligation", "prohibition"):
             verb = _who_must(self.text, self.second_party)   # never "守住红线" of the hospital's to a patient
+            if verb == "医院须做到":   # the words name no one: whom the sentence binds decides
+                verb = self._who_is_bound() or verb
         return f"{verb}（{self.ref}）：{self.text}"
+
+    def _who_is_bound(self) -> str | None:
+        bound = self.source.unit.bound_of(self.sentence) if self.source is not None and self.sentence is not None else set()
+        if bound and bound <= BUREAU | {"finance"}:
+            return "医保部门须做到"   # "健全完善个人账户使用管理办法" in a notice to the bureaus
+        if "insured" in bound and bound <= {"insured", "billing"}:
+            return "您要做到"          # "个人账户不得用于公共卫生费用…"
+        return None
 
 
 # who must act, for the 参保人's lesson: the party named last before the first modal verb of its clause
@@ -313,8 +323,9 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
                     not _consequence_for(_whole(c, i), side):
                 continue   # the bureau's own procedure ("经办机构对医务人员作出记分处理时，应核对…")
             text = _whole(c, i)
-            if text in seen or is_fragment(s.text if not s.text.rstrip().endswith("：") else text):
-                continue
+            if any(text in t for t in seen) or is_fragment(s.text if not s.text.rstrip().endswith("：") else text):
+                continue   # quoted already, or inside a sentence quoted whole ("…；对不宜打包付费的…")
+            out = [d for d in out if d.text not in text]   # a part quoted before, now quoted whole
             seen.add(text)
             # the role is named as who acts (not just its work: 病历, 收费), or as who violates and bears the consequence
             named = bool(subject_of(s) & mine) or (m == "penalty" and _consequence_for(s.text, mine))

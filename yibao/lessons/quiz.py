@@ -29,8 +29,8 @@ def number_distractors(answer: str, old: list[str], same_clause: list[str], k: i
     if num:  # the old value nearest in size is the one this answer replaced
         same_unit.sort(key=lambda o: abs(math.log(facts.split_value(o)[0] / num)))
     pool += same_unit[:1]
-    if num is not None and unit == "年" and 1900 < num < 2100:  # a year: neighbours, not percentages
-        pool += [f"{int(num) + d}年" for d in (-1, 1, 2)]
+    if num is not None and unit.startswith("年") and 1900 < num < 2100:  # a year ("2021年底前"): neighbours
+        pool += [f"{int(num) + d}{unit}" for d in (-1, 1, 2)]
     elif num is not None:
         # made-up values: how many lie below the answer varies with the answer, so that the answer is not
         # always the second smallest option (a trainer's review: "48 among 58/38/53小时")

@@ -87,7 +87,7 @@ def _context(draft: LessonDraft | dict) -> dict:
     pub = facts.parse_cn_date("") if not data["source"].get("publish_date") else dt.date.fromisoformat(data["source"]["publish_date"][:10])
     return {"d": data, "role_name": ROLES[d.role], "quiz": quiz_view(data["quiz"]),
             "effective_cn": facts.fmt_cn_date(d.effective_date) or "施行之日",
-            "effective_note": f"{facts.fmt_cn_date(d.effective_date)}起施行" if d.effective_date else "施行日期见原文",
+            "effective_note": f"{facts.fmt_cn_date(d.effective_date)}起施行" if d.effective_date else "原文未写明施行日期",
             "deadline_cn": facts.fmt_cn_date(d.deadline), "publish_cn": (facts.fmt_cn_date(pub) or "未注明") +
             _PUBLISH_NOTE.get(data["source"].get("publish_date_origin") or "given", "")}
 

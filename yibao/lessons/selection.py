@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
 from functools import lru_cache
+
+from yibao.document.annotate import is_directive
 
 from .docmodel import actor_words, iter_provisions
 
@@ -64,6 +65,8 @@ def _subject_text(sentence) -> str:
     m = _MODAL.search(sentence.text)
     if not m and getattr(sentence, "parties", ()) and _PARTY_UNDERTAKES.match(sentence.text):
         return _PARTY_UNDERTAKES.match(sentence.text).group(0)
+    if not m and is_directive(sentence.text):   # "医疗机构加强病案质量控制…": the party before the verb
+        return _leading_party(sentence.text)
     if not m:
         agent = _AGENT_NO_MODAL.search(sentence.text)
         return agent.group(1) if agent else ""   # "新增病种由各定点医疗机构…向…提出申请": the agent acts
@@ -97,22 +100,26 @@ def _condition_subject(head: str) -> str:
     subject; the parties and activities after its verb (基金, 支付) are its objects.  "" otherwise."""
     if not re.search(r"的[，,]\s*$", head):
         return ""
-    cond = re.sub(r"^除[^，,]*外[，,]", "", head)
+    return _leading_party(re.sub(r"^除[^，,]*外[，,]", "", head))
+
+
+def _leading_party(text: str) -> str:
+    """The parties a clause opens with ("各定点医疗机构及其工作人员…" → "各定点医疗机构及其工作人员"), or ""."""
     words = [w for w, _ in _words() if _PARTY.search(w)] + ["甲方", "乙方", "丙方"]
     end, at = 0, 0
     while True:
-        found = next((w for w in words if cond.startswith(w, at)), None)
+        found = next((w for w in words if text.startswith(w, at)), None)
         if found is None and end == 0 and at == 0:   # "各定点医疗机构", "本乙方": one prefix character
             at = 1
-            found = next((w for w in words if cond.startswith(w, at)), None)
+            found = next((w for w in words if text.startswith(w, at)), None)
         if found is None:
             break
         end = at + len(found)
-        joined = _JOINED.match(cond, end)
+        joined = _JOINED.match(text, end)
         if not joined:
             break
         at = joined.end()
-    return cond[:end]
+    return text[:end]
 
 
 def _party_actors(sentence, text: str) -> set[str]:
@@ -206,7 +213,8 @@ _WRONGDOING = re.compile(r"违法|违规|违反|欺诈|骗取|处罚|调查|管�
 _PAYMENT_TERMS = re.compile(r"执行[^。；]{0,12}(?:规定的)?(?:医保|基金)?(?:支付范围|起付标准|支付比例|最高支付限额)")
 
 
-_PATIENT_PAYS = re.compile(r"(?:由|部分|费用)(?:参保人员|参保人|参保患者|患者|个人)(?:自行)?(?:自付|承担|负担)")
+_PATIENT_PAYS = re.compile(r"(?:由|部分|费用)(?:参保人员|参保人|参保患者|患者|个人)(?:自行)?(?:自付|承担|负担)|"
+                           r"(?:只|仅)需(?:支付|承担|缴纳)个人(?:自付|负担)")
 
 
 _INSURED_END = ("参保人员", "参保人", "参保患者", "患者", "参保群众")
@@ -230,7 +238,8 @@ def bound_actors(sentence, implied: set[str] | None = None, outside: bool = Fals
         outside = bool(outside_subject(sentence))
     paid = {"medical_institution", "finance"} if _PAYMENT_METHOD.search(sentence.text) else set()
     if outside:   # a bureau's duty; one that opens with the patient says what they get ("…由转出地按规定支付")
-        return subject | (benefit_rule(sentence) if opens_with_insured(sentence.text) else set()) | paid
+        patient = opens_with_insured(sentence.text) or _PATIENT_PAYS.search(sentence.text)
+        return subject | (benefit_rule(sentence) if patient else set()) | paid
     if not subject and paid:
         return paid   # its 结算 is the fund's with the hospital, not the window's
     if not subject or subject <= HOSPITAL_SIDE:
@@ -301,6 +310,8 @@ class Unit:
             own = subject_of(s)
             if own:
                 carried, outside = own, bool(outside_subject(s))
+            elif self.implied_outside and is_directive(s.text):   # "探索…", "健全…": the addressed bureaus
+                carried, outside = set(self.implied), True
             b = bound_actors(s, carried, outside)
             if party and b & _PARTY_ACTIVITIES:
                 b = (b - _PARTY_ACTIVITIES) | set(party)

@@ -56,3 +56,16 @@ def test_the_insured_are_told_who_must_act():
     # the modal's clause names no one: the patient the sentence opens with must act
     assert _who_must("参保人员在转出地存在欠缴费用的，应当补缴后再办理转出手续。") == "您要做到"
     assert _who_must("参保人员在外地就医的，应当由就医地医疗机构核验身份。") == "医院须做到"
+
+
+def test_the_insured_lesson_names_the_bureau_or_the_patient_when_the_words_name_no_one():
+    from yibao.document import parse_document
+    from yibao.lessons.duties import Duty
+    from yibao.lessons.selection import Chosen, duty_modality, teachable_units
+    text = ("关于门诊共济的指导意见\n\n各省医疗保障局：\n一、个人账户。个人账户不得用于体育健身消费。"
+            "健全完善个人账户使用管理办法，做好收支信息统计。\n")
+    unit = teachable_units(parse_document(text))[0]
+    lines = {s.text: Duty(unit.ref, duty_modality(s), s.text, True, False, 0, source=Chosen(unit, 0.0, [s]), sentence=s,
+                          for_insured=True).line for s in unit.sentences}
+    assert lines["个人账户不得用于体育健身消费。"].startswith("您要做到")
+    assert lines["健全完善个人账户使用管理办法，做好收支信息统计。"].startswith("医保部门须做到")

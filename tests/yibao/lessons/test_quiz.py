@@ -138,3 +138,8 @@ def test_made_up_values_do_not_always_put_the_answer_second_smallest():
         return sorted([answer] + number_distractors(answer, [], []), key=value).index(answer) + 1
     ranks = {rank(a) for a in ("48小时", "30个工作日", "5日", "520元", "15个工作日", "12分", "9分", "3个月", "180日")}
     assert len(ranks) >= 3
+
+
+def test_a_year_with_a_suffix_gets_neighbouring_years():
+    options = number_distractors("2021年底前", [], [])
+    assert options and all(o.endswith("年底前") and 2019 <= int(o[:4]) <= 2024 for o in options), options

@@ -229,3 +229,12 @@ def test_the_employees_insurance_names_the_employer():
     from yibao.document.annotate import actors_of
     assert "employer" in actors_of("在职职工个人账户由个人缴纳的基本医疗保险费计入，单位缴纳的基本医疗保险费全部计入统筹基金。")
     assert {"employer", "insured"} <= set(actors_of("职工医保参保人员跨统筹地区转移接续的，缴费年限累计计算。"))
+
+
+def test_in_a_notice_to_the_bureaus_a_named_party_acts_and_a_bare_directive_is_the_bureaus():
+    text = ("关于推进改革的通知\n\n各省医疗保障局：\n一、协同推进。医疗机构加强病案质量控制，提高病案首页填写质量。"
+            "个人账户不得用于体育健身消费。探索个人账户用于家庭成员参保缴费。全面推进“一站式”服务，困难群众出院时只需支付个人自付部分。\n")
+    assert "medical_institution" in _bound(text, "病案质量控制") and "admin_dept" not in _bound(text, "病案质量控制")
+    assert _bound(text, "体育健身") == {"insured"}
+    assert _bound(text, "家庭成员参保缴费") == {"admin_dept"}   # not the 个人账户's (the insured's) carried over
+    assert {"insured", "billing"} <= _bound(text, "一站式")    # what the patient pays at discharge
