@@ -148,7 +148,22 @@ def _whole(c: Chosen, i: int) -> str:
         m = _MODAL_ANY.search(u.sentences[j].text)
         if m and m.start() > 0:
             return f"{u.sentences[j].text[:m.start()]}……{text}"
-    return _with_rest(u, i, text)
+    return _with_other_case(u, i, _with_rest(u, i, text))
+
+
+# "中断缴费时间在3个月（含）以内的，…不设等待期。" is half a rule without "中断缴费时间超过3个月的，…可设置…等待期。"
+_WITHIN = re.compile(r"(?:以内|以下|之内|不足|未满|未超过)[^，。；]{0,4}的[，,]")
+_BEYOND = re.compile(r"^[^，。；]{0,30}(?:超过|以上|超出|满)[^，。；]{0,10}的[，,]")
+
+
+def _with_other_case(u, i: int, text: str) -> str:
+    """A rule for the case under a threshold goes on with the next sentence's rule for the case above it."""
+    if i + 1 >= len(u.sentences) or u.labels[i + 1] or not _WITHIN.search(u.sentences[i].text):
+        return text
+    other = u.sentences[i + 1].text
+    if not _BEYOND.match(other) or other in text or len(text) + len(other) > MAX_LINE:
+        return text
+    return text + other
 
 
 def _with_rest(u, i: int, text: str) -> str:

@@ -134,6 +134,9 @@ def _scene(title: str, body: str, ref: str, text: str) -> dict:
     return {"title": title, "text": f"{body}——原文（{ref}）：“{text}”"}
 
 
+_MONEY = re.compile(r"自付|报销|报付|起付|支付(?:比例|标准|范围)|费用|\d+(?:\.\d+)?(?:元|%)")
+
+
 def build(role: str, duty, *, loose: bool = False) -> dict | None:
     """The scene for one duty (duties.Duty), or None when it gives no situation. Strict (the default):
     only a forbidden act of the role's own work, a payment question, an occasion or a time limit;
@@ -153,8 +156,11 @@ def build(role: str, duty, *, loose: bool = False) -> dict | None:
     if duty.modality == "benefit":
         if role in ("cashier", "insured"):
             asker = "您" if role == "insured" else "一位参保患者"
-            ask = "想知道这次自己要付多少、怎么报销" if role == "insured" else "问这次医保怎么报、自己要付哪些钱"
-            return _scene(f"{ref}：患者问怎么结算", f"{setting(role, '结算')}，{asker}{ask}。" +
+            money = _MONEY.search(text)   # "不设待遇享受等待期" is no question of what to pay
+            ask = ("想知道这次自己要付多少、怎么报销" if money else "想知道这条规定对自己有什么影响") if role == "insured" \
+                else ("问这次医保怎么报、自己要付哪些钱" if money else "问这条规定对自己有什么影响")
+            return _scene(f"{ref}：患者问怎么结算" if money else f"{ref}：患者问待遇",
+                          f"{setting(role, '结算' if money else text)}，{asker}{ask}。" +
                         (f"看看{ref}是怎么规定的。" if role == "insured" else f"请按{ref}说明。"), ref, text)
         if role in ("finance", "yibaoban", "management", "agency"):
             return _scene(f"{ref}：核对结算", f"{setting(role, '结算')}，抽查到一笔按{ref}应当这样结算的费用，系统仍按原办法结算。"

@@ -322,3 +322,14 @@ def test_a_fact_to_remember_goes_on_to_its_full_stop():
         labels = ["", ""]
     assert _with_rest(U, 0, U.sentences[0].text).endswith("其余18种试点药品继续沿用原支付标准。")
     assert _with_rest(U, 1, U.sentences[1].text) == U.sentences[1].text
+
+
+def test_a_rule_under_a_threshold_comes_with_the_rule_above_it_and_the_patient_asks_about_it(tmp_path):
+    src = tmp_path / "zyjx.txt"
+    src.write_text("基本医疗保险关系转移接续暂行办法\n\n各省医疗保障局：\n"
+                   "第一条 参保人员跨统筹地区流动就业，中断缴费时间在3个月（含）以内的，自转入地参保缴费之月起按规定享受医保待遇，"
+                   "不设待遇享受等待期。中断缴费时间超过3个月的，转入地可设置不超过6个月的待遇享受等待期。\n", encoding="utf-8")
+    lesson = draft(tmp_path, "", "基本医疗保险关系转移接续暂行办法", "参保人", source=src)["insured"]
+    line = next(a for a in lesson["actions"] if "第一条" in a)
+    assert "不超过6个月的待遇享受等待期" in line          # not "no waiting period" alone
+    assert "要付多少" not in lesson["scenario"]["text"]   # a waiting period is no question of what to pay
