@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 from .selection import _PARTY as _PARTY_WORD
-from .selection import _PERMITTED, Chosen, _words, benefit_rule, duty_modality, is_boilerplate, subject_of, to_full_stop
+from .selection import (_PERMITTED, Chosen, _words, benefit_rule, duty_modality, guided_party, is_boilerplate, subject_of,
+                        to_full_stop)
 
 HOSPITAL = frozenset({"medical_institution", "medical_staff", "pharmacy", "nursing", "billing"})
 # the subjects whose duties are each audience's own to-dos (the hospital roles get HOSPITAL)
@@ -332,8 +333,9 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
                     not _names_party(_head(s.text) or s.text, side) and \
                     not (lead is not None and _names_party(_head(lead.text) or lead.text, side)):
                 continue   # the addressee (a bureau) is the one who acts
-            if role not in OWN_SIDE and subject & BUREAU and not subject_of(s) & side and m != "penalty":
-                continue   # a bureau's duty (carried subject) stays context
+            if role not in OWN_SIDE and subject & BUREAU and not (subject_of(s) | guided_party(s)) & side \
+                    and m != "penalty":
+                continue   # a bureau's duty (carried subject) stays context, unless it guides us to act
             if role not in OWN_SIDE and m == "penalty" and subject & BUREAU and \
                     not _consequence_for(_whole(c, i), side):
                 continue   # the bureau's own procedure ("经办机构对医务人员作出记分处理时，应核对…")

@@ -148,6 +148,15 @@ def outside_subject(sentence) -> bool | None:
     return bool(_OUTSIDE_BODY.search(text)) if text else None
 
 
+# "引导医疗机构…加强成本核算", "督促定点医疗机构…": a bureau's duty whose work the hospital does
+_GUIDED = re.compile(r"(?:引导|督促|指导|推动|要求)((?:各级|各|公立)?(?:定点医疗机构|定点医药机构|医疗机构|医务人员|医师|药师))")
+
+
+def guided_party(sentence) -> set[str]:
+    """The hospital-side party a bureau guides or urges to act (its work follows in the sentence)."""
+    return {a for m in _GUIDED.finditer(sentence.text) for a in _actors_in(m.group(1))}
+
+
 _PERMITTED = re.compile(r"(?:允许|鼓励)((?:各级|公立)?(?:定点医疗机构|定点医药机构|医疗机构|医务人员|药师|参保人员|参保人))")
 # "…由各定点医疗机构结合自身实际，向属地医保经办机构提出申请": a procedure naming who files it, without a modal
 _AGENT_NO_MODAL = re.compile(r"由((?:各|本)?(?:定点医疗机构|定点医药机构|医疗机构|乙方|参保人员|参保人|用人单位))"
@@ -239,7 +248,8 @@ def bound_actors(sentence, implied: set[str] | None = None, outside: bool = Fals
     paid = {"medical_institution", "finance"} if _PAYMENT_METHOD.search(sentence.text) else set()
     if outside:   # a bureau's duty; one that opens with the patient says what they get ("…由转出地按规定支付")
         patient = opens_with_insured(sentence.text) or _PATIENT_PAYS.search(sentence.text)
-        return subject | (benefit_rule(sentence) if patient else set()) | paid
+        # …and the party it guides or urges to act ("引导医疗机构…加强成本核算") is bound too
+        return subject | (benefit_rule(sentence) if patient else set()) | paid | guided_party(sentence)
     if not subject and paid:
         return paid   # its 结算 is the fund's with the hospital, not the window's
     if not subject or subject <= HOSPITAL_SIDE:

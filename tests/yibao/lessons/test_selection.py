@@ -238,3 +238,8 @@ def test_in_a_notice_to_the_bureaus_a_named_party_acts_and_a_bare_directive_is_t
     assert _bound(text, "体育健身") == {"insured"}
     assert _bound(text, "家庭成员参保缴费") == {"admin_dept"}   # not the 个人账户's (the insured's) carried over
     assert {"insured", "billing"} <= _bound(text, "一站式")    # what the patient pays at discharge
+
+
+def test_a_party_the_bureau_guides_to_act_is_bound_too():
+    text = "关于支付方式改革的通知\n\n各省医疗保障局：\n一、推协同。引导医疗机构加强内部管理，加强成本核算和临床路径管理。\n"
+    assert {"admin_dept", "medical_institution"} <= _bound(text, "成本核算")
