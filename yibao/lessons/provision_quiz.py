@@ -203,9 +203,15 @@ def fewer_verbatim_true(quiz: list[QuizItem], keep_at_least: int = 3) -> list[Qu
 
 
 def without_repeats(quiz: list[QuizItem]) -> list[QuizItem]:
-    """One item per sentence and per blank: the same answer among the same options is asked once."""
+    """One item per sentence and per blank: the same answer among the same options is asked once, and a
+    sentence is judged true or false once (not as printed and again with its modal flipped)."""
     out: list[QuizItem] = []
     for q in quiz:
+        twin = next((o for o in out if q.kind == o.kind == "truefalse" and _judged(q) == _judged(o)), None)
+        if twin is not None:
+            if verbatim_true(twin) and q.answer == "错误":   # the flipped statement teaches more than the printed one
+                out[out.index(twin)] = q
+            continue
         if any(q.kind == "choice" and (q.answer, sorted(q.distractors)) == (o.answer, sorted(o.distractors)) or
                ("原文：" in q.explanation and q.explanation == o.explanation) for o in out):
             continue
@@ -365,6 +371,16 @@ def recipient_item(ref: str, sentence: str, bodies: list[str], short: str) -> Qu
 def _swaps_value(item: QuizItem | None, sentence: str) -> bool:
     """A "符合原文" item with at least one option whose value (not just its modal word) differs."""
     return item is not None and any(re.sub(r"\D", "", d) != re.sub(r"\D", "", sentence) for d in item.distractors)
+
+
+_MODAL_WORDS = re.compile(r"不得|不可以|可以|不应当?|应当|必须|无须|须|应|禁止|严禁|不予|予以")
+
+
+def _judged(item: QuizItem) -> tuple[str, str]:
+    """The clause and the statement a true/false item quotes, its modal words left out (a flipped copy
+    of a sentence is the same sentence)."""
+    m = re.search(r"“(.*)”", item.question)
+    return item.ref, _MODAL_WORDS.sub("", m.group(1) if m else item.question)[:40]
 
 
 def build_on_duties(duties: list, doc_facts: list, short: str, limit: int = 5,

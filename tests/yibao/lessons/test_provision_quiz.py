@@ -62,3 +62,13 @@ def test_the_same_blank_is_asked_once():
     a = QuizItem("choice", "根据《规程》第二十九条，填空：记分达到（　　）的，暂停…", "9分", ["6分", "12分"], "第二十九条")
     b = QuizItem("choice", "根据《规程》第二十九条第二款，填空：记分达到（　　）的，暂停…", "9分", ["12分", "6分"], "第二十九条")
     assert without_repeats([a, b, _tf("甲。"), _tf("乙。")]) == [a, _tf("甲。"), _tf("乙。")]
+
+
+def test_a_sentence_is_judged_once_and_the_flipped_statement_is_kept():
+    from yibao.lessons.model import QuizItem
+    from yibao.lessons.provision_quiz import without_repeats
+    printed = QuizItem("truefalse", "判断：根据《办法》第十七条，“定点医药机构应当核验参保状态，不得拒绝结算。”", "正确", ["错误"],
+                       "第十七条", "第十七条原文如此。")
+    flipped = QuizItem("truefalse", "判断：根据《办法》第十七条，“定点医药机构应当核验参保状态，可以拒绝结算。”", "错误", ["正确"],
+                       "第十七条", "第十七条原文：…不得拒绝结算。")
+    assert [q.answer for q in without_repeats([printed, flipped])] == ["错误"]
