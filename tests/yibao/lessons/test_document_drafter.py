@@ -141,6 +141,14 @@ def test_notice_to_provincial_bureaus_says_what_changes_for_the_hospital():
     d = drafts["yibaoban"]
     assert "addressed_to_bureaus" in d.flags
     assert "医院不是收文单位" in d.summary[0] and "医院和患者" in d.summary[0]
+    agency = drafts["agency"]   # the 经办 is the addressee itself
+    assert "医院不是收文单位" not in agency.summary[0] and "要落实" in agency.summary[0]
+
+
+def test_a_text_without_a_start_date_never_sends_the_reader_to_look_for_one():
+    _, _, drafts = corpus("nhsa_clky_2025")
+    md = render_lesson(drafts["yibaoban"], "md")
+    assert "施行日期见原文" not in md and "原文未写明施行日期" in md
 
 
 def test_lessons_on_documents_of_different_topics_share_no_scene_or_case_sentence():
