@@ -118,7 +118,7 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
                  f"{name}需要知道。")
     elif plan.addressed_to_bureaus:
         intro = (f"《{short}》发给各地医保部门，由医保部门组织落实；医院不是收文单位，"
-                 f"但下面这些变化会落到医院和患者身上，{name}需要知道。")
+                 f"但下面这些变化会落到医院和患者身上，{name}需要知道；具体标准以本省（市）的实施办法为准。")
     elif not duties and context:
         intro = f"《{short}》没有要求{name}自己办理的事项；下面是医保部门将要做、与我院相关的内容。"
     elif not duties:
@@ -128,7 +128,8 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
     else:
         intro = f"《{short}》对{name}的工作提出了明确要求，以下按重要程度列出。"
     if plain:
-        intro = f"医保出了新规定《{short}》，下面是和您看病买药有关的内容。"
+        intro = f"医保出了新规定《{short}》，下面是和您看病买药有关的内容。" + \
+            ("具体怎么执行，以当地医保部门的规定为准。" if plan.addressed_to_bureaus else "")
     if lead:
         key = f"要点（{lead.ref}）：{lead.text}"
     elif plain and plan.addressed_to_bureaus:   # a notice to the bureaus: their work is never the patient's 要点

@@ -65,6 +65,21 @@ def new_values_first(sentence: str, facts_here) -> list:
     return sorted(facts_here, key=lambda f: 0 if after_target(f) else 1)
 
 
+_QUALIFIERS = ("以内", "之内", "以上", "以下", "左右", "内", "前", "后")
+
+
+def same_form(answer: str, options: list[str]) -> list[str]:
+    """The options worded as the answer is ("15个工作日" among "10个工作日内"… gives itself away): each
+    takes the answer's trailing 内 / 以上 / 前 … or loses its own."""
+    suffix = next((q for q in _QUALIFIERS if answer.endswith(q)), "")
+    out: list[str] = []
+    for o in options:
+        base = next((o[:-len(q)] for q in _QUALIFIERS if o.endswith(q) and len(o) > len(q)), o)
+        if base + suffix != answer and base + suffix not in out:
+            out.append(base + suffix)
+    return out
+
+
 def fill_item(ref: str, sentence: str, fact, doc_facts: list, short: str) -> QuizItem | None:
     if fact.kind not in ("number", "time_limit", "date") or not _blankable(sentence, fact) or len(sentence) > _MAX_STEM:
         return None
@@ -75,6 +90,7 @@ def fill_item(ref: str, sentence: str, fact, doc_facts: list, short: str) -> Qui
     distractors = _same_kind_values(fact, doc_facts)[:3]
     if len(distractors) < 3 and fact.kind in ("number", "time_limit"):
         distractors += [d for d in number_distractors(fact.text, [], []) if d not in distractors][:3 - len(distractors)]
+    distractors = same_form(fact.text, distractors)
     if len(distractors) < 2:
         return None
     stem = sentence.replace(fact.text, BLANK, 1)

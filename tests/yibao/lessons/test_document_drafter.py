@@ -141,6 +141,7 @@ def test_notice_to_provincial_bureaus_says_what_changes_for_the_hospital():
     d = drafts["yibaoban"]
     assert "addressed_to_bureaus" in d.flags
     assert "医院不是收文单位" in d.summary[0] and "医院和患者" in d.summary[0]
+    assert "以本省（市）的实施办法为准" in d.summary[0]   # the national figures are not the local rate
     agency = drafts["agency"]   # the 经办 is the addressee itself
     assert "医院不是收文单位" not in agency.summary[0] and "要落实" in agency.summary[0]
 

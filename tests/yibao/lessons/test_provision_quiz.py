@@ -72,3 +72,9 @@ def test_a_sentence_is_judged_once_and_the_flipped_statement_is_kept():
     flipped = QuizItem("truefalse", "判断：根据《办法》第十七条，“定点医药机构应当核验参保状态，可以拒绝结算。”", "错误", ["正确"],
                        "第十七条", "第十七条原文：…不得拒绝结算。")
     assert [q.answer for q in without_repeats([printed, flipped])] == ["错误"]
+
+
+def test_options_are_worded_as_the_answer_is():
+    from yibao.lessons.provision_quiz import same_form
+    assert same_form("15个工作日", ["10个工作日内", "2个工作日内", "3个工作日"]) == ["10个工作日", "2个工作日", "3个工作日"]
+    assert same_form("30日内", ["15日", "60日以内"]) == ["15日内", "60日内"]
