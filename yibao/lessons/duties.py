@@ -47,6 +47,8 @@ class Duty:
     def line(self) -> str:
         verb = "您的待遇" if self.modality == "benefit" and self.for_insured else \
             "医保这样支付" if self.modality == "benefit" and self.at_bedside else VERB[self.modality]
+        if self.modality == "benefit" and _DIRECTION.search(self.text):
+            verb = "政策方向"   # "逐步将…普通门诊费用纳入统筹基金支付范围": where the bureaus are going, not a rule to settle by
         if self.for_insured and self.modality in ("obligation", "prohibition"):
             verb = _who_must(self.text, self.second_party)   # never "守住红线" of the hospital's to a patient
             if verb == "医院须做到":   # the words name no one: whom the sentence binds decides
@@ -60,6 +62,9 @@ class Duty:
         if "insured" in bound and bound <= {"insured", "billing"}:
             return "您要做到"          # "个人账户不得用于公共卫生费用…"
         return None
+
+
+_DIRECTION = re.compile(r"逐步|探索|积极推进|稳步推进|有条件的地区|鼓励|力争")
 
 
 # who must act, for the 参保人's lesson: the party named last before the first modal verb of its clause

@@ -104,12 +104,14 @@ def _rank(ch: dict) -> tuple[int, ...]:
 
 
 def _plain(text: str, terms: dict[str, str], used: set[str]) -> str:
-    """Jargon → plain words at first use; "疾病诊断分组（DRG）" keeps its own explanation, minus the acronym."""
+    """Jargon → plain words at first use: in the line where it is first used, a plain word for a term
+    (统筹基金 → 医保报销资金) replaces it throughout, so one sentence never says both; an explanation that keeps the
+    term (起付线 → 起付线（…）) is given once. "疾病诊断分组（DRG）" keeps its own explanation, minus the acronym."""
     for term in terms:
         text = re.sub(rf"[（(]{re.escape(term)}[）)]", "", text)
     for term, plain in terms.items():
         if term in text and term not in used and plain not in text:
-            text = text.replace(term, plain, 1)
+            text = text.replace(term, plain) if term not in plain else text.replace(term, plain, 1)
             used.add(term)
     return text
 

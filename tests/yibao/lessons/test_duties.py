@@ -333,3 +333,15 @@ def test_a_rule_under_a_threshold_comes_with_the_rule_above_it_and_the_patient_a
     line = next(a for a in lesson["actions"] if "第一条" in a)
     assert "不超过6个月的待遇享受等待期" in line          # not "no waiting period" alone
     assert "要付多少" not in lesson["scenario"]["text"]   # a waiting period is no question of what to pay
+
+
+def test_the_insured_read_one_word_for_the_fund_and_a_direction_is_not_a_rule_to_settle_by(tmp_path):
+    from yibao.lessons.rules_drafter import _plain
+    terms = {"统筹基金": "医保报销资金", "起付线": "起付线（自己先付的金额）"}
+    line = _plain("单位缴费全部计入统筹基金；退休人员个人账户由统筹基金划入，起付线不变，起付线以上报销。", terms, set())
+    assert "统筹基金" not in line and line.count("医保报销资金") == 2 and line.count("（自己先付的金额）") == 1
+    src = tmp_path / "mzgj.txt"
+    src.write_text("关于门诊共济保障机制的指导意见\n\n各省医疗保障局：\n"
+                   "一、逐步将多发病、常见病的普通门诊费用纳入统筹基金支付范围，参保人员自付比例不高于50%。\n", encoding="utf-8")
+    lesson = draft(tmp_path, "", "关于门诊共济保障机制的指导意见", "收费员", source=src)["cashier"]
+    assert not any(a.startswith("按此结算") and "逐步" in a for a in lesson["actions"])
