@@ -117,6 +117,31 @@ def case(role: str, chosen: list, units: list, actors: tuple[str, ...]) -> dict 
     return None
 
 
+# "参保人员在转出地存在欠缴费用的，应当补缴后再办理转出手续": a situation the text itself settles
+_CONDITION = re.compile(r"^(?P<cond>[^。；]{6,60}?)的[，,](?P<then>[^。]{6,120}。?)")
+_NOT_A_SITUATION = re.compile(r"^(?:对|为|根据|按照|依照|依据|本)|是指|包括|应|须|不得")   # a duty is no situation
+
+
+def situation_case(role: str, duties: list, *, avoid_ref: str = "") -> dict | None:
+    """A case when the document states no consequence: one of the role's own rules that settles a situation
+    ("…的，应当…"), told as 情况 → 怎么办, in the text's own words (another rule than the scene's when it can)."""
+    found = []
+    for d in duties:
+        s = d.sentence
+        m = _CONDITION.match(s.text) if s is not None else None
+        last_clause = re.split(r"[，,]", m["cond"])[-1] if m else ""
+        if m and not _NOT_A_SITUATION.search(m["cond"]) and not _NOT_A_SITUATION.search(last_clause) \
+                and d.modality != "permission":
+            found.append((d.ref == avoid_ref, d, m))
+    if not found:
+        return None
+    _, d, m = min(found, key=lambda t: t[0])
+    ref = d.ref.rstrip(".")
+    then = m["then"].rstrip("；;。") + "。"
+    return {"id": f"doc:{d.ref}", "kind": "案例", "title": f"{ref}：遇到这种情况怎么办",
+            "text": f"情况：{m['cond']}。怎么办：按{ref}，{then}", "ref": d.ref}
+
+
 def _warning(unit, s, lead: str) -> dict:
     ref = unit.ref.replace("/", "")
     at = next((i for i, x in enumerate(unit.sentences) if x is s), 0)

@@ -174,7 +174,10 @@ def test_cases_come_from_a_prohibition_or_penalty_of_the_document():
         _, doc, drafts = corpus(doc_id)
         source = squash(doc.text)
         for role, d in drafts.items():
-            if d.case.get("id", "").startswith("doc:"):
+            if d.case.get("kind") == "案例":   # a situation the text settles, in its own words
+                m = re.fullmatch(r"情况：(.+)。怎么办：按[^，]+，(.+)。", d.case["text"])
+                assert m and all(squash(part) in source for part in m.groups()), (doc_id, role, d.case["text"])
+            elif d.case.get("id", "").startswith("doc:"):
                 quoted = re.search(r"“(.+)”", d.case["text"]).group(1)
                 assert all(squash(part) in source for part in quoted.split("……")) and re.search(r"罚|暂停|解除|追回|中止|终止|处理|处分|记分|责令|拒付|不予支付|扣|约谈|约束|惩戒|曝光|通报|取消|退回|没收|吊销|停止|移交|处置", quoted), (doc_id, role, quoted)
 

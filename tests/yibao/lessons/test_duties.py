@@ -345,3 +345,13 @@ def test_the_insured_read_one_word_for_the_fund_and_a_direction_is_not_a_rule_to
                    "一、逐步将多发病、常见病的普通门诊费用纳入统筹基金支付范围，参保人员自付比例不高于50%。\n", encoding="utf-8")
     lesson = draft(tmp_path, "", "关于门诊共济保障机制的指导意见", "收费员", source=src)["cashier"]
     assert not any(a.startswith("按此结算") and "逐步" in a for a in lesson["actions"])
+
+
+def test_a_text_without_a_consequence_gets_a_situation_it_settles_as_its_case(tmp_path):
+    src = tmp_path / "zyjx.txt"
+    src.write_text("基本医疗保险关系转移接续暂行办法\n\n各省医疗保障局：\n"
+                   "第一条 参保人员在转出地存在欠缴费用的，应当补缴后再办理转出手续；存在重复缴费的，可按规定申请退费。\n"
+                   "第二条 新生儿出生后应及时参保，在规定时间内参保缴费的，自出生之日起享受居民医保待遇。\n", encoding="utf-8")
+    case = draft(tmp_path, "", "基本医疗保险关系转移接续暂行办法", "参保人", source=src)["insured"]["case"]
+    assert case["kind"] == "案例"
+    assert case["text"] == "情况：参保人员在转出地存在欠缴费用。怎么办：按第一条，应当补缴后再办理转出手续。"
