@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from .selection import _PARTY as _PARTY_WORD
-from .selection import (_PERMITTED, Chosen, _words, benefit_rule, duty_modality, guided_party, is_boilerplate, subject_of,
-                        to_full_stop)
+from .selection import (_PERMITTED, STRONG, Chosen, _words, benefit_rule, duty_modality, guided_party, is_boilerplate,
+                        subject_of, targeted_conduct, to_full_stop)
 
 HOSPITAL = frozenset({"medical_institution", "medical_staff", "pharmacy", "nursing", "billing"})
 # the subjects whose duties are each audience's own to-dos (the hospital roles get HOSPITAL)
@@ -303,7 +303,9 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
             carried_duty = s.modality == "obligation" and bool(set(u.bound_of(s)) & (HOSPITAL - {"billing"}))
             if m in ("statement", "obligation") and _is_benefit(s) and not carried_duty:
                 m = "benefit"   # "参保人员…按住院政策报付，不设起付线": what the window settles, what the patient gets
-            if m not in VERB or u.is_purpose or _REGION.search(_head(s.text)):
+            # "重点监控高套分组、分解住院…等违规行为": what the bureau watches for is the red line of whoever does it
+            watched = role not in OWN_SIDE and m in STRONG and bool(targeted_conduct(s) & side)
+            if m not in VERB or u.is_purpose or (_REGION.search(_head(s.text)) and not watched):
                 continue   # "具备条件的地区可…": a region's option, nobody's to-do in the hospital
             lead = _lead_of(u, i)
             if _NOT_A_DUTY.search(s.text) or is_boilerplate(s.text) or _APPLICANT.search(_head(_whole(c, i))) or \
@@ -312,7 +314,7 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
             if i > 0 and u.labels[i] and any(x.text.rstrip().endswith(("：", ":")) and duty_modality(x) in VERB
                                              for x in u.sentences[:i]):
                 continue   # a list item: its lead-in already quotes it with the list
-            if m != "benefit" and _bureau_acts_on_object(u, s) and role not in OWN_SIDE:
+            if m != "benefit" and _bureau_acts_on_object(u, s) and role not in OWN_SIDE and not watched:
                 continue   # "对定点医药机构相关人员…予以记分" in a notice to the bureaus: the bureau acts
             if m != "benefit" and _hospital_only_as_object(_head(s.text) or s.text):
                 continue   # "按协议约定及时足额向定点医疗机构拨付医保费用": the hospital receives, someone else acts
@@ -334,12 +336,14 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
                 m, subject = "right", {"insured"}   # "…应当经参保人员或者其近亲属同意": the patient's right
             if not subject & side:
                 continue
-            if to_bureaus and role not in OWN_SIDE and m != "benefit" and \
+            if watched:
+                m = "prohibition"
+            if to_bureaus and role not in OWN_SIDE and m != "benefit" and not watched and \
                     not _names_party(_head(s.text) or s.text, side) and \
                     not (lead is not None and _names_party(_head(lead.text) or lead.text, side)):
                 continue   # the addressee (a bureau) is the one who acts
             if role not in OWN_SIDE and subject & BUREAU and not (subject_of(s) | guided_party(s)) & side \
-                    and m != "penalty":
+                    and m != "penalty" and not watched:
                 continue   # a bureau's duty (carried subject) stays context, unless it guides us to act
             if role not in OWN_SIDE and m == "penalty" and subject & BUREAU and \
                     not _consequence_for(_whole(c, i), side):

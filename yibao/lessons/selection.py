@@ -157,6 +157,16 @@ def guided_party(sentence) -> set[str]:
     return {a for m in _GUIDED.finditer(sentence.text) for a in _actors_in(m.group(1))}
 
 
+# "重点监控高套分组、分解住院、推诿患者…等违规行为": what a bureau watches for is the red line of whoever does it
+_TARGETED = re.compile(r"(?:监控|监测|查处|打击|整治|治理|惩处|严查|筛查|核查)([^。；]{4,80}?)等(?:违法|违规|欺诈|骗保|不合理)")
+
+
+def targeted_conduct(sentence) -> set[str]:
+    """The hospital's people whose conduct a bureau's duty names as what it watches for or punishes."""
+    m = _TARGETED.search(sentence.text)
+    return _actors_in(m.group(1)) & (HOSPITAL_SIDE - {"insured", "employer"}) if m else set()
+
+
 _PERMITTED = re.compile(r"(?:允许|鼓励)((?:各级|公立)?(?:定点医疗机构|定点医药机构|医疗机构|医务人员|药师|参保人员|参保人))")
 # "…由各定点医疗机构结合自身实际，向属地医保经办机构提出申请": a procedure naming who files it, without a modal
 _AGENT_NO_MODAL = re.compile(r"由((?:各|本)?(?:定点医疗机构|定点医药机构|医疗机构|乙方|参保人员|参保人|用人单位))"
@@ -249,7 +259,8 @@ def bound_actors(sentence, implied: set[str] | None = None, outside: bool = Fals
     if outside:   # a bureau's duty; one that opens with the patient says what they get ("…由转出地按规定支付")
         patient = opens_with_insured(sentence.text) or _PATIENT_PAYS.search(sentence.text)
         # …and the party it guides or urges to act ("引导医疗机构…加强成本核算") is bound too
-        return subject | (benefit_rule(sentence) if patient else set()) | paid | guided_party(sentence)
+        return subject | (benefit_rule(sentence) if patient else set()) | paid | guided_party(sentence) \
+            | targeted_conduct(sentence)
     if not subject and paid:
         return paid   # its 结算 is the fund's with the hospital, not the window's
     if not subject or subject <= HOSPITAL_SIDE:
@@ -258,7 +269,8 @@ def bound_actors(sentence, implied: set[str] | None = None, outside: bool = Fals
         rest = _EXCUSE.sub("", sentence.text[m.start():] if m else sentence.text)
         return subject | (_actors_in(rest, activities_only=True) & set(sentence.actors)) | checked_by(subject, sentence) \
             | ({"insured"} if _PATIENT_CONSENTS.search(sentence.text) else set()) | _clinical_condition(sentence)
-    return subject | _clinical_condition(sentence) | paid   # a bureau's way of paying the hospital is the hospital's too
+    # a bureau's way of paying the hospital is the hospital's too, what it watches for our red line
+    return subject | _clinical_condition(sentence) | paid | targeted_conduct(sentence)
 
 
 # the fund pays only when a clinical condition is on record ("需经营养风险筛查…方予支付", "支付时应有使用一线

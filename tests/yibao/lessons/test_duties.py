@@ -355,3 +355,16 @@ def test_a_text_without_a_consequence_gets_a_situation_it_settles_as_its_case(tm
     case = draft(tmp_path, "", "基本医疗保险关系转移接续暂行办法", "参保人", source=src)["insured"]["case"]
     assert case["kind"] == "案例"
     assert case["text"] == "情况：参保人员在转出地存在欠缴费用。怎么办：按第一条，应当补缴后再办理转出手续。"
+
+
+def test_what_the_bureau_watches_for_is_the_doctors_red_line(tmp_path):
+    src = tmp_path / "drg.txt"
+    src.write_text("关于DRG/DIP支付方式改革三年行动计划的通知\n\n各省医疗保障局：\n"
+                   "一、建机制。聚焦医疗服务行为的变化，重点监控高套分组、分解住院、推诿患者、转移费用等违规行为。\n"
+                   "二、打基础。医疗机构加强病案质量控制，提高病案首页填写质量，做到诊断准确、编码规范。\n"
+                   "三、强监管。各地要严厉打击串换药品、虚开票据等违法违规行为。\n", encoding="utf-8")
+    lesson = draft(tmp_path, "", "关于DRG/DIP支付方式改革三年行动计划的通知", "临床医生", source=src)["doctor"]
+    assert any(a.startswith("守住红线（一）") and "分解住院" in a for a in lesson["actions"]), lesson["actions"]
+    assert any(a.startswith("照此办理（二）") for a in lesson["actions"])
+    pharmacy = draft(tmp_path, "", "关于DRG/DIP支付方式改革三年行动计划的通知", "药剂科", source=src)["pharmacy"]
+    assert any(a.startswith("守住红线（三）") for a in pharmacy["actions"]), pharmacy["actions"]
