@@ -110,7 +110,7 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
              plain: bool, deadline_cn: str, effective, duties: list, context: list[str]) -> list[str]:
     short = doc_title(ctx.title)
     name = ROLES[role]
-    lead = duties_mod.lead_duty(chosen, duties)
+    lead = duties_mod.lead_duty(chosen, duties, _keywords(role))
     if plan.addressed_to_bureaus and role == "agency":   # the addressee itself
         intro = f"《{short}》发给各地医保部门，由医保部门组织落实；以下是{name}要落实的要点。"
     elif plan.addressed_to_bureaus and role == "employer_hr":
@@ -287,7 +287,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     context = duties_mod.bureau_context(chosen, role, concern.actors)
     summary = _summary(ctx, plan, role, concern, chosen, plain, deadline_cn, effective, own, context)
     top = chosen[0] if chosen else None
-    lead_duty = duties_mod.lead_duty(chosen, own)
+    lead_duty = duties_mod.lead_duty(chosen, own, _keywords(role))
     headline_gist = duties_mod.gist(lead_duty.text) if lead_duty else None
     kind = '须知' if concern.level == 'brief' or not own else '要点'
     if plain:

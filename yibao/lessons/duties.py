@@ -304,7 +304,7 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
             if m in ("statement", "obligation") and _is_benefit(s) and not carried_duty:
                 m = "benefit"   # "参保人员…按住院政策报付，不设起付线": what the window settles, what the patient gets
             # "重点监控高套分组、分解住院…等违规行为": what the bureau watches for is the red line of whoever does it
-            watched = role not in OWN_SIDE and m in STRONG and bool(targeted_conduct(s) & side)
+            watched = role not in OWN_SIDE and m in STRONG and bool(targeted_conduct(s) & mine)   # their own conduct
             if m not in VERB or u.is_purpose or (_REGION.search(_head(s.text)) and not watched):
                 continue   # "具备条件的地区可…": a region's option, nobody's to-do in the hospital
             lead = _lead_of(u, i)
@@ -446,12 +446,18 @@ def quote_duties(duties: list[Duty]) -> None:
             c.sentences = to_full_stop(c.unit, [x for x in c.unit.sentences if id(x) in keep])
 
 
-def lead_duty(chosen: list[Chosen], duties: list[Duty]) -> Duty | None:
+def lead_duty(chosen: list[Chosen], duties: list[Duty], keywords: tuple[str, ...] = ()) -> Duty | None:
     """The 要点: selection ranks the provisions, the duty order ranks inside one. The role's own duty
-    comes first, then the hospital's; a penalty the bureau imposes leads only when nothing else does."""
+    comes first, one in the words of its work before the others (so the 医保办 and the 管理层, bound by the
+    same hospital duties, do not lead with the same one), then the hospital's; a penalty the bureau imposes
+    leads only when nothing else does."""
+    def worded(d: Duty) -> bool:
+        return any(k in d.text for k in keywords)
+
     for wanted in (lambda d: d.named and not d.by_bureau and d.modality != "permission",
+                   lambda d: d.own and not d.by_bureau and d.modality != "permission" and worded(d),
                    lambda d: d.own and not d.by_bureau and d.modality != "permission",
-                   lambda d: not d.by_bureau, lambda d: True):
+                   lambda d: not d.by_bureau and worded(d), lambda d: not d.by_bureau, lambda d: True):
         for c in chosen:
             ref = c.unit.ref.replace("/", "")
             best = next((d for d in duties if d.ref == ref and wanted(d)), None)
