@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .config import LessonConfigError
 from .relevance import roles_config
 from .roles import ROLES
-from .selection import affected_actors
+from .binding import affected_actors
 
 STRONG = ("prohibition", "obligation", "penalty")
 LEVELS = ("none", "brief", "core")
@@ -36,7 +36,7 @@ def concern_config() -> dict:
 
 
 def binds(unit, actors: tuple[str, ...], together: tuple[str, ...] = (), affected: bool = False) -> bool:
-    """A strong sentence of the unit binds one of the actors (see selection.bound_actors), naming
+    """A strong sentence of the unit binds one of the actors (see binding.bound_actors), naming
     also one of `together` when given (收费 only counts for the cashier with a patient in it).
     affected: naming the actor in a duty is enough."""
     return any((affected_actors(s) if affected else b) & set(actors)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .selection import _PARTY as _PARTY_WORD
-from .selection import (_PERMITTED, STRONG, Chosen, _words, benefit_rule, duty_modality, guided_party, is_boilerplate,
-                        subject_of, targeted_conduct, to_full_stop)
+from .binding import _PARTY as _PARTY_WORD
+from .binding import (_PERMITTED, STRONG, _words, benefit_rule, duty_modality, guided_party, subject_of,
+                      targeted_conduct)
+from .selection import Chosen, is_boilerplate, to_full_stop
 
 HOSPITAL = frozenset({"medical_institution", "medical_staff", "pharmacy", "nursing", "billing"})
 # the subjects whose duties are each audience's own to-dos (the hospital roles get HOSPITAL)
@@ -409,7 +410,7 @@ def _hospital_acts(u, s) -> bool:
 
 
 def _actors_after_modal(text: str) -> set[str]:
-    from .selection import _actors_in
+    from .binding import _actors_in
     m = _MODAL.search(text)
     return _actors_in(text[m.start():]) if m else set()
 

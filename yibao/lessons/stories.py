@@ -11,7 +11,7 @@ import re
 
 from .config import load_scenarios
 from .scenarios import fill
-from .selection import HOSPITAL_SIDE, subject_of
+from .binding import HOSPITAL_SIDE, subject_of
 
 _BUREAU = {"agency", "admin_dept"}   # a bureau's own procedure ("…处理时，要及时报告") is no consequence
 
@@ -81,7 +81,7 @@ def case(role: str, chosen: list, units: list, actors: tuple[str, ...]) -> dict 
     """A warning quotes a consequence the document states ("…的，经办机构应解除医保协议"): the violation
     names the role's people (in its lesson first, then anywhere in the document), else the hospital's side.
     A document that states no consequence gets no warning (a prohibition alone is in the to-do list)."""
-    from .selection import _actors_in
+    from .binding import _actors_in
 
     def fits(u, s, who) -> bool:
         at = consequence_at(s.text)

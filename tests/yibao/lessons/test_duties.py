@@ -226,7 +226,8 @@ def test_an_item_of_the_other_party_s_list_is_not_the_hospital_s_duty(tmp_path):
 def test_an_activity_before_de_qualifies_the_subject():
     """"医保支付的药品、耗材应当…采购": the subject is the drugs (药剂科), not the window (医保支付)."""
     from yibao.document import parse_document
-    from yibao.lessons.selection import subject_of, teachable_units
+    from yibao.lessons.binding import subject_of
+    from yibao.lessons.selection import teachable_units
     doc = parse_document("第一条 医保支付的药品、耗材应当按规定在平台上采购，并真实记录进销存情况。")
     s = teachable_units(doc)[0].sentences[0]
     assert "billing" not in subject_of(s) and "pharmacy" in subject_of(s)
@@ -243,7 +244,8 @@ def test_the_inspector_s_duties_the_hospital_checks_at_the_door(tmp_path):
 
 def test_a_procedure_naming_the_hospital_as_who_files_it_is_its_duty():
     from yibao.document import parse_document
-    from yibao.lessons.selection import duty_modality, subject_of, teachable_units
+    from yibao.lessons.binding import duty_modality, subject_of
+    from yibao.lessons.selection import teachable_units
     doc = parse_document("一、新增病种由各定点医疗机构结合自身实际，向属地医保经办机构提出申请，逐级报省医疗保障局核定。")
     s = teachable_units(doc)[0].sentences[0]
     assert duty_modality(s) == "obligation" and "medical_institution" in subject_of(s)

@@ -61,7 +61,8 @@ def test_the_insured_are_told_who_must_act():
 def test_the_insured_lesson_names_the_bureau_or_the_patient_when_the_words_name_no_one():
     from yibao.document import parse_document
     from yibao.lessons.duties import Duty
-    from yibao.lessons.selection import Chosen, duty_modality, teachable_units
+    from yibao.lessons.binding import duty_modality
+    from yibao.lessons.selection import Chosen, teachable_units
     text = ("关于门诊共济的指导意见\n\n各省医疗保障局：\n一、个人账户。个人账户不得用于体育健身消费。"
             "健全完善个人账户使用管理办法，做好收支信息统计。\n")
     unit = teachable_units(parse_document(text))[0]
