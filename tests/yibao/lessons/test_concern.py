@@ -63,3 +63,11 @@ def test_a_benefit_notice_binds_the_insured_by_the_groups_it_names():
             "（二）灵活就业人员可以在就业地参加职工医保，按规定缴纳个人缴费。\n"
             "（三）持居住证的非本地户籍人员应当在居住地参加居民医保。\n")
     assert _concerns("关于做好城乡居民基本医疗保障工作的通知", text)["insured"] == "core"
+
+
+def test_a_long_term_care_insurance_text_concerns_the_insured_and_employers():
+    concerns = _concerns("关于扩大长期护理保险制度试点的指导意见",
+                         "关于扩大长期护理保险制度试点的指导意见\n\n各省医疗保障局：\n"
+                         "一、基本政策。长期护理保险基金主要用于支付符合规定的机构和人员提供基本护理服务所发生的费用。"
+                         "筹资以单位和个人缴费为主，单位和个人缴费原则上按同比例分担。\n")
+    assert concerns["insured"] != "none" and concerns["employer_hr"] != "none"
