@@ -36,7 +36,7 @@ class Sentence:
     facts: tuple[Fact, ...]
     subjects: tuple[str, ...] = ()   # the actors named before the modal word: who is bound, not just mentioned
     directive: bool = False   # a bare-verb instruction ("推进智能审核全覆盖。") read as an obligation
-    parties: tuple = ()   # in an agreement, the party labels it names and whom they stand for: (("乙方", ("medical_institution",)),)
+    parties: tuple = ()   # an agreement's party labels it names, and whom they stand for: (("乙方", ("medical_institution",)),)
 
 
 @dataclass

@@ -297,7 +297,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     the_case = stories.case(role, chosen, plan.units, concern.actors)
     the_scene = stories.scene(role, own, avoid=(the_case or {}).get("sentence", ""))
     if the_case is None:   # no consequence stated: a situation one of the role's rules settles
-        the_case = stories.situation_case(role, own[:duties_mod.MAX_ACTIONS], avoid_ref=(the_scene or {}).get("ref", ""))
+        the_case = stories.situation_case(own[:duties_mod.MAX_ACTIONS], avoid_ref=(the_scene or {}).get("ref", ""))
     doc_actors = {a for u in plan.units for s in u.sentences for a in s.actors}
     valued = next((c for c in chosen if any(f.kind == "number" for s in c.sentences for f in s.facts)), top)
     number = next((f.text for s in valued.sentences for f in provision_quiz.new_values_first(s.text, s.facts)

@@ -122,7 +122,7 @@ _CONDITION = re.compile(r"^(?P<cond>[^。；]{6,60}?)的[，,](?P<then>[^。]{6,
 _NOT_A_SITUATION = re.compile(r"^(?:对|为|根据|按照|依照|依据|本)|是指|包括|应|须|不得")   # a duty is no situation
 
 
-def situation_case(role: str, duties: list, *, avoid_ref: str = "") -> dict | None:
+def situation_case(duties: list, *, avoid_ref: str = "") -> dict | None:
     """A case when the document states no consequence: one of the role's own rules that settles a situation
     ("…的，应当…"), told as 情况 → 怎么办, in the text's own words (another rule than the scene's when it can)."""
     found = []
