@@ -346,7 +346,8 @@ def choose(units: list[Unit], actors: tuple[str, ...], brief_actors: tuple[str, 
                     key=lambda t: (-t[0], t[1]))
     if open_places is not None:
         ranked = ranked[:open_places] + [t for t in ranked[open_places:]
-                                         if touches(t[2], actors + brief_actors, keywords + reach)]
+                                         if touches(t[2], actors + brief_actors, keywords + reach)
+                                         or any(b & set(actors) for b in t[2].bound)]
     ranked = [t for t in ranked if any(says_something(x.text) for x in t[2].sentences)]   # a section of 施行 lines
     picked = ranked[:limit]
     out = []

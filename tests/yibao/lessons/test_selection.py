@@ -97,6 +97,15 @@ def test_places_after_the_open_ones_go_only_to_provisions_about_the_role():
     assert any(c.unit.ref == "第六条" for c in about_money)
 
 
+def test_a_provision_that_binds_the_role_keeps_its_place_even_as_a_plain_statement():
+    # "参保人员申请转移接续时，原则上只需提供有效身份证件" states what the insured do, with no 应当
+    text = ("某某转移接续办法\n第一条 参保人员申请转移接续时，原则上只需提供有效身份证件。\n"
+            "第二条 经办机构应当在10个工作日内办结。\n第三条 经办机构应当按月对账。\n")
+    units = teachable_units(parse_document(text))
+    chosen = choose(units, ("insured",), (), 10, open_places=0)
+    assert "第一条" in [c.unit.ref for c in chosen]
+
+
 def test_items_after_a_later_paragraph_lead_belong_to_their_article():
     text = ("某某协议管理办法\n第一条 协议中止是指暂停履行协议。\n定点医疗机构有下列情形之一的，经办机构应当中止协议：\n"
             "（一）未按规定上传数据的；\n（二）拒不配合检查的。\n第二条 定点医疗机构应当按月对账。\n")
