@@ -57,7 +57,7 @@ def _subject_text(sentence) -> str:
     if not m:
         agent = _AGENT_NO_MODAL.search(sentence.text)
         return agent.group(1) if agent else ""   # "新增病种由各定点医疗机构…向…提出申请": the agent acts
-    head = sentence.text[:m.start()]
+    head = _OBJECT_CLAUSE.sub("", sentence.text[:m.start()])
     if _subjectless_condition(head):
         return ""
     lead = _condition_subject(head)
@@ -67,6 +67,10 @@ def _subject_text(sentence) -> str:
         return head
     agent = _AGENT.match(sentence.text[m.start():])
     return agent.group(1) if agent else ""
+
+
+# "落实分类资助参保政策，对特困人员给予全额资助": a clause opened by 对/向/为/给 names whom the act is for
+_OBJECT_CLAUSE = re.compile(r"(?:^|(?<=[，,]))\s*(?:对|向|为|给)[^，,]*$")
 
 
 def _subjectless_condition(head: str) -> bool:
@@ -208,7 +212,16 @@ def benefit_rule(sentence) -> set[str]:
         return {"insured", "billing"}
     if _PAYMENT_TERMS.search(text):  # "…医疗费用，原则上执行就医地规定的支付范围…起付标准、支付比例…执行参保地"
         return {"insured", "billing"}
+    if _COVERED.search(text):        # "普通门诊费用按规定纳入统筹基金支付", "实行单独支付"
+        return {"insured", "billing"}
+    if _ENTITLED.search(text):       # "经评估认定的，方可享受待遇": who qualifies, not how the window settles
+        return {"insured"}
     return set()
+
+
+# what the fund pays for: the patient's benefit and the window's settlement, whoever brings it about
+_COVERED = re.compile(r"纳入[^。；，]{0,12}(?:基金|医保)支付|由(?:统筹)?基金[^。；，]{0,6}支付|实行单独支付")
+_ENTITLED = re.compile(r"享受[^。；，]{0,12}待遇")
 
 
 _DEFINES = re.compile(r"是指|指的是|^[^，。]{0,20}(?:包括|分为)")
@@ -244,7 +257,8 @@ def bound_actors(sentence, implied: set[str] | None = None, outside: bool = Fals
         outside = bool(outside_subject(sentence))
     paid = {"medical_institution", "finance"} if _PAYMENT_METHOD.search(sentence.text) else set()
     if outside:   # a bureau's duty; one that opens with the patient says what they get ("…由转出地按规定支付")
-        patient = opens_with_insured(sentence.text) or _PATIENT_PAYS.search(sentence.text)
+        patient = opens_with_insured(sentence.text) or _PATIENT_PAYS.search(sentence.text) \
+            or _COVERED.search(sentence.text) or _ENTITLED.search(sentence.text)
         # …and the party it guides or urges to act ("引导医疗机构…加强成本核算") is bound too
         return subject | (benefit_rule(sentence) if patient else set()) | paid | guided_party(sentence) \
             | targeted_conduct(sentence)

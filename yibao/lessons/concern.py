@@ -53,6 +53,10 @@ def mentions(unit, actors: tuple[str, ...], together: tuple[str, ...] = ()) -> b
                and (not together or named & set(together)) for s, named in zip(unit.sentences, named_in))
 
 
+# named in nearly every 医保 text (定点医疗机构, 医保基金): saying them says nothing of whose work a text is about
+_EVERYWHERE = {"medical_institution", "finance"}
+
+
 def role_concerns(units: list, topics: list[str], outside: bool = False) -> dict[str, Concern]:
     """Concern for every role, from the document's teachable units (see selection.teachable_units).
     outside: the text is an agreement with a body outside the hospital (a 零售药店): its topics (药品目录,
@@ -83,6 +87,11 @@ def role_concerns(units: list, topics: list[str], outside: bool = False) -> dict
             floor = min(floor, LEVELS.index("brief"))
         if floor > LEVELS.index(level):
             level, reason = LEVELS[floor], f"文件主题（{'、'.join(topics)}）与{ROLES[role]}的工作有关"
+        specific = set(actors) - _EVERYWHERE
+        spoken_of = [u.ref for u in units if any(set(s.actors) & specific for s in u.sentences)]
+        if level == "brief" and specific and not outside and len(spoken_of) * 2 >= len(units):
+            # half the text or more is about the role's work (a notice on 超量开药 and the 药剂科): a full lesson
+            level, reason = "core", f"文件大部分条款（{len(spoken_of)}/{len(units)}）涉及{ROLES[role]}的工作"
         out[role] = Concern(role, level, reason, actors, brief_actors, bound, affected)
     for role, spec in cfg["roles"].items():   # the 医保办 coordinates the departments: it learns what any of them must
         others = [out[r] for r in spec.get("oversees") or () if r in out]

@@ -96,3 +96,19 @@ def test_in_a_notice_to_the_bureaus_a_named_party_acts_and_a_bare_directive_is_t
 def test_a_party_the_bureau_guides_to_act_is_bound_too():
     text = "关于支付方式改革的通知\n\n各省医疗保障局：\n一、推协同。引导医疗机构加强内部管理，加强成本核算和临床路径管理。\n"
     assert {"admin_dept", "medical_institution"} <= _bound(text, "成本核算")
+
+
+_NOTICE = ("关于做好城乡居民基本医疗保障工作的通知\n\n各省、自治区、直辖市医疗保障局：\n"
+           "一、巩固待遇保障。巩固居民医保门诊统筹保障，普通门诊费用按规定纳入统筹基金支付。"
+           "落实分类资助参保政策，对特困人员给予全额资助。经评估认定失能的，方可享受护理保险待遇。\n")
+
+
+def test_a_clause_opened_by_dui_names_whom_the_act_is_for_not_who_acts():
+    bound = _bound(_NOTICE, "全额资助")
+    assert "insured" not in bound and "admin_dept" in bound   # the bureaus fund 特困人员; the patient does nothing
+
+
+def test_what_the_fund_pays_for_is_the_patients_benefit_and_the_windows_settlement():
+    assert {"insured", "billing"} <= _bound(_NOTICE, "纳入统筹基金支付")
+    entitled = _bound(_NOTICE, "享受护理保险待遇")
+    assert "insured" in entitled and "billing" not in entitled   # who qualifies, not how the window settles

@@ -71,3 +71,18 @@ def test_a_long_term_care_insurance_text_concerns_the_insured_and_employers():
                          "一、基本政策。长期护理保险基金主要用于支付符合规定的机构和人员提供基本护理服务所发生的费用。"
                          "筹资以单位和个人缴费为主，单位和个人缴费原则上按同比例分担。\n")
     assert concerns["insured"] != "none" and concerns["employer_hr"] != "none"
+
+
+def test_a_text_mostly_about_a_departments_work_gives_it_a_full_lesson():
+    # drugs in half the items or more, though the notice only instructs the bureaus: the 药剂科's work
+    items = ["一、紧盯重点药品。一是倒卖需求量高的药品；二是基金支付金额靠前的药品。",
+             "二、紧盯异常购药。一是超量购买药品；二是跨机构重复购药。",
+             "三、加强数据分析。各地医保部门要用好药品追溯码信息。",
+             "四、加强提醒。各地医保部门要把疑点及时告知药师。",
+             "五、加强曝光。各地要向社会公布典型案例。",
+             "六、加强组织领导。各地要明确责任分工。"]
+    title = "关于加强超量开药监管的通知"
+    text = f"{title}\n\n各省医疗保障局：\n" + "\n".join(items + ["七、做好宣传。各地要做好政策解读。"]) + "\n"
+    assert _concerns(title, text)["pharmacy"] == "core"
+    fewer = f"{title}\n\n各省医疗保障局：\n" + "\n".join(items[2:] + ["七、做好宣传。各地要做好政策解读。"]) + "\n"
+    assert _concerns(title, fewer)["pharmacy"] == "brief"   # two duties naming drugs out of five: a short notice
