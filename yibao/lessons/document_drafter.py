@@ -128,7 +128,9 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
     else:
         intro = f"《{short}》对{name}的工作提出了明确要求，以下按重要程度列出。"
     if plain:
-        intro = f"医保出了新规定《{short}》，下面是和您看病买药有关的内容。" + \
+        year = _document_year(ctx, plan)
+        news = f"医保出了新规定《{short}》" if not _is_old(ctx, year) else f"《{short}》是{year}年印发的医保规定"
+        intro = f"{news}，下面是和您看病买药有关的内容。" + \
             ("具体怎么执行，以当地医保部门的规定为准。" if plan.addressed_to_bureaus else "")
     if lead:
         key = f"要点（{lead.ref}）：{lead.text}"
@@ -249,6 +251,11 @@ def _document_year(ctx: DocContext, plan: DocumentPlan) -> int | None:
     return ctx.publish_date.year if getattr(ctx, "publish_date_origin", "") == "text" else None
 
 
+def _is_old(ctx: DocContext, year: int | None) -> bool:
+    """Written two calendar years or more before the lesson is due (a 2021 text taught in 2026): not news."""
+    return bool(year) and ctx.deadline.year - year >= 2
+
+
 def lesson_size(units: list[Unit], concern, keywords: tuple[str, ...], base: int, level: str) -> int:
     """A full lesson on a long regulation grows with the provisions about the role: a trainer prefers every
     duty quoted whole to a short lesson missing some. Two thirds of the units that touch the role (a duty naming its
@@ -291,7 +298,8 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     headline_gist = duties_mod.gist(lead_duty.text) if lead_duty else None
     kind = '须知' if concern.level == 'brief' or not own else '要点'
     if plain:
-        headline = f"医保新规定：{headline_gist or facts.short_title(ctx.title)}"
+        news = "医保新规定" if not _is_old(ctx, _document_year(ctx, plan)) else "医保规定"
+        headline = f"{news}：{headline_gist or facts.short_title(ctx.title)}"
     else:
         headline = f"《{short}》：{ROLES[role]}{kind}" + (f"——{headline_gist}" if headline_gist else "")
     the_case = stories.case(role, chosen, plan.units, concern.actors)
@@ -361,6 +369,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     shown = sorted(chosen, key=lambda c: c.unit.order)
     changes = [_change(c) for c in shown]
     actions = _actions(own, context, directives, deadline_cn, plain, numbers)
+    actions = [duties_mod.past_target(a, ctx.deadline.year) for a in actions]
     year = _document_year(ctx, plan)
     if year:   # "今年9月底前" → "2024年9月底前": the document's own year, never the reader's
         dated = lambda t: facts.date_relative_years(t, year)   # noqa: E731

@@ -65,6 +65,24 @@ class Duty:
         return None
 
 
+# a dated target: "到2024年底", "2025年底前", "从2022到2024年", "2022—2024年"
+_TARGET = re.compile(r"到\s*20\d\d|20\d\d\s*年(?:底|末)?(?:前|以前|之前)|从\s*20\d\d\s*年?\s*到|20\d\d\s*[—－-]\s*20\d\d")
+_YEAR = re.compile(r"(20\d\d)\s*(?=年|[—－-]|到)")
+_STANDING = ("守住红线", "知晓后果")
+
+
+def past_target(line: str, year_now: int) -> str:
+    """A to-do whose dated targets have all passed ("照此办理：到2024年底实现全覆盖", taught in 2026) is
+    background, not work to do: its label says so."""
+    label, sep, text = line.partition("：")
+    if not sep or "（" not in label or label.startswith(_STANDING) or not _TARGET.search(text):
+        return line
+    years = [int(y) for y in _YEAR.findall(text)]
+    if not years or max(years) >= year_now:
+        return line
+    return f"已到期的阶段目标{label[label.index('（'):]}：{text}"
+
+
 _DIRECTION = re.compile(r"逐步|探索|积极推进|稳步推进|有条件的地区|鼓励|力争")
 
 
@@ -320,7 +338,8 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
             if m != "benefit" and _hospital_only_as_object(_head(s.text) or s.text):
                 continue   # "按协议约定及时足额向定点医疗机构拨付医保费用": the hospital receives, someone else acts
             permitted = m == "permission" and bool(_PERMITTED.search(s.text))   # "…允许医疗机构…"
-            if m != "benefit" and not permitted and \
+            bureau_is_mine = bool(side & BUREAU and subject_of(s) & side)   # "医疗保障部门要…" for the agency
+            if m != "benefit" and not permitted and not bureau_is_mine and \
                     other_party(s.text, named_hospital=_names_party(_head(s.text), side)):
                 continue   # "飞行检查组应当…", "现场检查应当…": a party the actor list does not know
             if u.labels[i] and lead is not None and not _names_party(_head(lead.text) or lead.text, side) and \

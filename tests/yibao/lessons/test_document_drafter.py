@@ -254,3 +254,21 @@ def test_the_start_is_worded_as_the_text_prints_it():
     text = "五、执行时间\n《2024年药品目录》自2024年1月1日起正式执行。"
     assert printed_start(text, dt.date(2024, 1, 1)) == "自2024年1月1日起正式执行"
     assert printed_start(text, dt.date(2024, 3, 1)) == "自2024年3月1日起施行"   # another date: the usual words
+
+
+def test_an_old_text_is_not_news_and_its_passed_targets_are_background():
+    """A 2021 notice taught in 2026: "医保规定", not "医保新规定"; "到2024年底…" is an expired stage target."""
+    text = ("国家医疗保障局关于推进支付方式改革的通知\n\n各省、自治区、直辖市医疗保障局：\n"
+            "一、推进改革。各级医疗保障部门要在2024年底前全面开展支付方式改革工作，按月调度进度。\n"
+            "二、参保人员待遇。参保人员住院发生的费用按规定纳入统筹基金支付，个人负担比例不变。\n"
+            "国家医疗保障局\n2021年11月19日\n")
+    def draft(deadline):
+        doc = DocContext(None, "国家医疗保障局关于推进支付方式改革的通知", None, None, dt.date(2021, 11, 26), None,
+                         deadline, None, "file", "new", None, text)
+        return {d.role: d for d in draft_lessons(doc, None, roles=["insured", "agency"])}
+    late = draft(dt.date(2026, 12, 15))
+    assert late["insured"].headline.startswith("医保规定：") and "2021年印发" in late["insured"].summary[0]
+    assert any(a.startswith("已到期的阶段目标（一）") for a in late["agency"].actions)
+    fresh = draft(dt.date(2021, 12, 8))
+    assert fresh["insured"].headline.startswith("医保新规定：")
+    assert not any("已到期" in a for a in fresh["agency"].actions)

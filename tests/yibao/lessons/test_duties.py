@@ -370,3 +370,12 @@ def test_what_the_bureau_watches_for_is_the_doctors_red_line(tmp_path):
     assert any(a.startswith("照此办理（二）") for a in lesson["actions"])
     pharmacy = draft(tmp_path, "", "关于DRG/DIP支付方式改革三年行动计划的通知", "药剂科", source=src)["pharmacy"]
     assert any(a.startswith("守住红线（三）") for a in pharmacy["actions"]), pharmacy["actions"]
+
+
+def test_a_to_do_whose_dated_targets_have_passed_is_labelled_as_background():
+    from yibao.lessons.duties import past_target
+    line = "照此办理（一（二））：到2024年底，全国所有统筹地区全部开展改革；到2025年底实现全覆盖。"
+    assert past_target(line, 2026).startswith("已到期的阶段目标（一（二））：到2024年底")
+    assert past_target(line, 2025) == line                                   # 2025 is still ahead
+    assert past_target("守住红线（第五条）：2020年起不得分解住院。", 2026).startswith("守住红线")   # a ban stands
+    assert past_target("照此办理（第五条）：按月上传结算数据。", 2026).startswith("照此办理")       # no date
