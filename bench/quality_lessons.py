@@ -67,8 +67,10 @@ def invented_facts(d: dict, source: str) -> list[str]:
     return bad
 
 
-def trap_hits(d: dict, traps: list[str]) -> list[str]:
-    fields = [squash(f) for f in content_fields(d)]
+def trap_hits(d: dict, traps: list[str], title: str = "") -> list[str]:
+    """Trap lines a lesson quotes. The document's own title is cut out first: a joint title
+    ("国家医保局　财政部　国家卫生健康委关于…") holds the signature line's issuers without being it."""
+    fields = [squash(f).replace(squash(title), "") if title else squash(f) for f in content_fields(d)]
     hits = []
     for trap in traps:
         t = squash(trap)
@@ -115,7 +117,7 @@ def evaluate(corpus: Path, texts: Path | None = None) -> dict:
                 if not hit:
                     row["missed"].append(f"{role}:{kp['ref']}")
         for role, d in drafts.items():
-            hits = trap_hits(d, labels["traps"])
+            hits = trap_hits(d, labels["traps"], labels["title"])
             row["trap"] += bool(hits)
             row["traps"] += [f"{role}:{h}" for h in hits]
             row["invented"] += invented_facts(d, source)

@@ -128,8 +128,9 @@ def _actor_matcher(_key: str = "") -> tuple[re.Pattern, dict[str, str]]:
     return re.compile("|".join(re.escape(w) for w in words) or "(?!)"), word_actor
 
 
-# a common word whose tail and the next character read as a signal word: "公开药品…" is not "开药"
-_FALSE_JOIN = re.compile(r"(?:公|展|召|离|打|分)开(?=药)")
+# a common word whose tail and the next character read as a signal word: "公开药品…" is not "开药",
+# "使用工作要求" is not "用工"
+_FALSE_JOIN = re.compile(r"(?:公|展|召|离|打|分)开(?=药)|使用(?=工作)")
 
 
 def mask_false_joins(text: str) -> str:

@@ -15,7 +15,8 @@ from .docmodel import actor_words
 STRONG = ("prohibition", "obligation", "penalty")
 # actors on the hospital's side: what binds them reaches the words named with them
 HOSPITAL_SIDE = {"medical_institution", "medical_staff", "pharmacy", "nursing", "billing", "insured", "employer"}
-_MODAL = re.compile(r"应当|必须|不得|禁止|严禁|须|应|要|需(?=[经在要按由于向及将])|可以|鼓励|负责|予以|给予|处")
+# 要 as a modal, not inside a noun (要求, 要点, 要素; 主要, 重要, 需要)
+_MODAL = re.compile(r"应当|必须|不得|禁止|严禁|须|应|(?<![主重需纲摘概])要(?![求点素件])|需(?=[经在要按由于向及将])|可以|鼓励|负责|予以|给予|处")
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +64,11 @@ def _subject_text(sentence) -> str:
     lead = _condition_subject(head)
     if lead:
         return lead
+    clauses = re.split(r"[，,；;]", head)
+    conditional = any(c.rstrip().endswith("的") for c in clauses[:-1])   # "X有下列情形之一的，Y应…" binds both
+    last = _leading_party(clauses[-1].strip()) if len(clauses) > 1 and not conditional else ""
+    if last:   # "全面落实…要求，将中选药品纳入…范围，定点医疗机构要…": the party right before the verb acts
+        return last
     if _actors_in(head) or _party_actors(sentence, head):
         return head
     agent = _AGENT.match(sentence.text[m.start():])
@@ -221,7 +227,7 @@ def benefit_rule(sentence) -> set[str]:
 
 # what the fund pays for: the patient's benefit and the window's settlement, whoever brings it about
 _COVERED = re.compile(r"纳入[^。；，]{0,12}(?:基金|医保)支付|由(?:统筹)?基金[^。；，]{0,6}支付|实行单独支付")
-_ENTITLED = re.compile(r"享受[^。；，]{0,12}待遇")
+_ENTITLED = re.compile(r"享受[^。；，]{0,16}(?:待遇|结算服务)")
 
 
 _DEFINES = re.compile(r"是指|指的是|^[^，。]{0,20}(?:包括|分为)")

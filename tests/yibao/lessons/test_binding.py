@@ -112,3 +112,18 @@ def test_what_the_fund_pays_for_is_the_patients_benefit_and_the_windows_settleme
     assert {"insured", "billing"} <= _bound(_NOTICE, "纳入统筹基金支付")
     entitled = _bound(_NOTICE, "享受护理保险待遇")
     assert "insured" in entitled and "billing" not in entitled   # who qualifies, not how the window settles
+
+
+def test_the_party_right_before_the_verb_acts_not_the_nouns_of_earlier_clauses():
+    # "…和使用工作要求，将中选药品纳入…，定点医疗机构要优先配备…": 要求 is a noun, 使用工作 is no 用工 (employer)
+    text = ("关于完善两病门诊用药保障机制的指导意见\n\n各省医疗保障局：\n"
+            "一、做好药品保障。全面落实药品集中采购和使用工作要求，将中选药品优先纳入用药保障范围，"
+            "定点医疗机构要优先配备和使用中选药品。\n")
+    bound = _bound(text, "优先配备")
+    assert "medical_institution" in bound and "employer" not in bound
+
+
+def test_a_condition_keeps_its_party_bound_with_the_one_who_acts():
+    # "定点医疗机构有下列情形之一的，经办机构应中止医保协议": the hospital's conduct is the condition
+    text = "某协议管理办法\n第一条 定点医疗机构有下列情形之一的，经办机构应中止医保协议：\n（一）未按规定上传数据的。\n"
+    assert {"medical_institution", "agency"} <= _bound(text, "中止医保协议")
