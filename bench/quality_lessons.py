@@ -7,6 +7,8 @@ Each document is drafted for every role exactly as `yibao draft --new FILE --tit
 does (the CLI entry point, in process), then compared with `<id>.lessons.json`:
   core / brief  share of the key points covered: any must_mention phrase in the rendered lesson
                 (Markdown, whitespace ignored)
+  in own words  core key points covered by the lesson's own words (headline, summary, to-dos, scene, case,
+                quiz), not only by its 条文 appendix: what a trainer reads first
   none drafted  roles labelled none that got a lesson anyway
   trap          lessons whose content (changes, summary, actions, scene, case, quiz) quotes a trap line
   invented      number+unit facts in a lesson's content (quiz distractors aside) the source never states
@@ -57,6 +59,16 @@ def content_fields(d: dict, *, distractors: bool = True) -> list[str]:
     return out
 
 
+def own_words(d: dict) -> list[str]:
+    """The lesson's own words: everything but the 条文 appendix (and the quiz's wrong options)."""
+    out = [d["headline"], *d["summary"], *d["actions"]]
+    for part in (d.get("scenario") or {}, d.get("case") or {}):
+        out += [part.get("title") or "", part.get("text") or ""]
+    for q in d["quiz"]:
+        out += [q["question"], q["answer"], q.get("explanation") or ""]
+    return out
+
+
 def invented_facts(d: dict, source: str) -> list[str]:
     src = squash(source).replace("％", "%")
     bad = []
@@ -100,7 +112,7 @@ def evaluate(corpus: Path, texts: Path | None = None) -> dict:
         txt = (texts or corpus) / f"{doc_id}.txt"
         source = txt.read_text(encoding="utf-8")
         drafts = {d["role"]: d for d in draft_document(txt, labels["title"])}
-        row = {"id": doc_id, "core": [0, 0], "brief": [0, 0], "none": [0, 0], "trap": 0, "invented": [],
+        row = {"id": doc_id, "core": [0, 0], "own": [0, 0], "brief": [0, 0], "none": [0, 0], "trap": 0, "invented": [],
                "lessons": len(drafts), "missed": [], "traps": []}
         for role, spec in labels["roles"].items():
             concern = spec["concern"]
@@ -110,10 +122,14 @@ def evaluate(corpus: Path, texts: Path | None = None) -> dict:
                 row["none"][1] += 1
                 continue
             text = squash(render_lesson(d, "md")) if d else ""
+            own = squash("".join(own_words(d))) if d else ""
             for kp in spec["key_points"]:
                 hit = any(squash(p) in text for p in kp["must_mention"])
                 row[concern][0] += hit
                 row[concern][1] += 1
+                if concern == "core":
+                    row["own"][0] += any(squash(p) in own for p in kp["must_mention"])
+                    row["own"][1] += 1
                 if not hit:
                     row["missed"].append(f"{role}:{kp['ref']}")
         for role, d in drafts.items():
@@ -139,21 +155,25 @@ def pct(a: int, b: int) -> str:
 
 
 def table(result: dict) -> str:
-    lines = ["| document | core covered | brief covered | none drafted | trap lessons | invented facts | shared scene/case |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
-    tot = {"core": [0, 0], "brief": [0, 0], "none": [0, 0], "trap": 0, "invented": 0, "shared": 0, "lessons": 0}
+    lines = ["| document | core covered | core in own words | brief covered | none drafted | trap lessons | invented facts "
+             "| shared scene/case |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    tot = {"core": [0, 0], "own": [0, 0], "brief": [0, 0], "none": [0, 0], "trap": 0, "invented": 0, "shared": 0,
+           "lessons": 0}
     for r in result["docs"]:
-        lines.append(f"| {r['id']} | {r['core'][0]}/{r['core'][1]} | {r['brief'][0]}/{r['brief'][1]} | "
+        lines.append(f"| {r['id']} | {r['core'][0]}/{r['core'][1]} | {r['own'][0]}/{r['own'][1]} | "
+                     f"{r['brief'][0]}/{r['brief'][1]} | "
                      f"{r['none'][0]}/{r['none'][1]} | {r['trap']}/{r['lessons']} | {len(r['invented'])} | "
                      f"{r['shared']}/{r['lessons']} |")
-        for k in ("core", "brief", "none"):
+        for k in ("core", "own", "brief", "none"):
             tot[k][0] += r[k][0]
             tot[k][1] += r[k][1]
         tot["trap"] += r["trap"]
         tot["invented"] += len(r["invented"])
         tot["shared"] += r["shared"]
         tot["lessons"] += r["lessons"]
-    lines.append(f"| **total** | **{pct(*tot['core'])}** | **{pct(*tot['brief'])}** | **{pct(*tot['none'])}** | "
+    lines.append(f"| **total** | **{pct(*tot['core'])}** | **{pct(*tot['own'])}** | **{pct(*tot['brief'])}** | "
+                 f"**{pct(*tot['none'])}** | "
                  f"**{tot['trap']}** | **{tot['invented']}** | **{pct(tot['shared'], tot['lessons'])}** |")
     lines.append("")
     lines.append("Targets: core ≥ 85%, brief ≥ 70%, none drafted ≤ 10%, 0 trap lessons, 0 invented facts, "

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from . import facts
 from . import notes as notes_mod
 from . import duties as duties_mod
-from . import parties, provision_quiz, stories
+from . import know, parties, provision_quiz, stories
 from .concern import Concern, concern_config, role_concerns
 from .docmodel import parse_document
 from .model import DocContext, LessonDraft
@@ -369,6 +369,9 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     shown = sorted(chosen, key=lambda c: c.unit.order)
     changes = [_change(c) for c in shown]
     actions = _actions(own, context, directives, deadline_cn, plain, numbers)
+    # what the role's provisions say of it without a to-do: a consequence, the bureau's part, how it works
+    known = know.to_know(chosen, "\n".join(actions), concern.actors, keywords, level, plain=plain)
+    actions = actions[:-1] + known + actions[-1:]
     actions = [duties_mod.past_target(a, ctx.deadline.year) for a in actions]
     year = _document_year(ctx, plan)
     if year:   # "今年9月底前" → "2024年9月底前": the document's own year, never the reader's
