@@ -17,7 +17,9 @@ from .zones import Line, ZoneScan, scan_zones
 LEVEL_NAMES = {"编": "chapter", "章": "chapter", "节": "section", "条": "article", "一、": "item",
                "（一）": "item", "1.": "numbered", "（1）": "numbered", "para": "paragraph"}
 _PURPOSE = re.compile(r"^(?:为了?|根据|依据|按照|依照)[^。]{0,160}?(?:制定本|制订本|特制定|现就|通知如下|如下意见|以下意见|"
-                      r"意见如下|现将|提出如下|提出以下|制定|结合实际)")
+                      r"意见如下|现将|提出如下|提出以下|制定|结合实际)"
+                      # the guiding thought of a 总体要求: "以习近平新时代中国特色社会主义思想为指导，全面贯彻…"
+                      r"|^(?:指导思想[。：:]?)?以[^。，]{2,40}为指导[，,]")
 _LEAD_END = re.compile(r"[：:]$")
 _HEADING_SENTENCE = 40
 
@@ -69,7 +71,12 @@ def _provision(clause: Clause, pid: str, text: str, label: str | None = None, le
     heading = _heading(clause, level, text) if label is None else None
     return Provision(id=pid, label=label or clause.label, level=level, heading=heading, text=text, sentences=[],
                      actors=(), modality="statement", facts=(), topic=None, children=[],
-                     is_purpose=bool(_PURPOSE.match(text)), ref="")
+                     is_purpose=bool(_PURPOSE.match(text) or _PURPOSE.match(_after_heading(text, heading))), ref="")
+
+
+def _after_heading(text: str, heading: str | None) -> str:
+    """The body under a heading line ("总体要求\n以…为指导，…")."""
+    return text[len(heading):].lstrip("。 \n") if heading and text.startswith(heading) else text
 
 
 def _paragraph_children(parent: Provision, clause: Clause) -> None:

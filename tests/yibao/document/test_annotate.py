@@ -211,3 +211,11 @@ def test_a_directive_with_its_party_before_the_verb_instructs_that_party():
     assert is_directive("各定点医疗机构做好结算清单上传工作。")
     assert is_directive("引导医疗机构加强成本核算。")
     assert not is_directive("医疗机构是指依法取得执业许可的机构。")
+
+
+def test_the_guiding_thought_under_a_heading_is_purpose_text():
+    doc = parse_document("关于完善门诊用药保障机制的指导意见\n\n各省医疗保障局：\n一、总体要求\n"
+                         "以习近平新时代中国特色社会主义思想为指导，全面贯彻党的十九大精神，减轻患者门诊用药负担。\n"
+                         "二、保障范围\n参加居民医保的患者纳入保障范围。\n")
+    first, second = doc.provisions[:2]
+    assert first.is_purpose and not second.is_purpose

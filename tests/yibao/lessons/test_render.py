@@ -86,3 +86,12 @@ def test_lesson_pack_is_self_contained_with_print_css():
 def test_insured_template_uses_plain_headings():
     md = render_lesson(make_draft("insured"), "md")
     assert "一分钟看懂" in md and "考考您" in md
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "text", "im"])
+def test_added_is_marked_only_on_a_revision_not_on_every_provision_of_a_new_document(fmt):
+    d = make_draft()
+    d.changes = [dict(c, kind="added") for c in d.changes]
+    assert "（新增）" in render_lesson(d, fmt)
+    d.source = dict(d.source, kind="new")
+    assert "（新增）" not in render_lesson(d, fmt)
