@@ -106,8 +106,9 @@ def _acts(text: str) -> list[str]:
         phrase = m.group(1).strip("，、；。 ")
         if re.match(r"(?:超过|低于|少于|多于|高于)", phrase):
             continue   # "不得超过180日": a limit, not an act
-        if re.match(r"[受被]|作为|视为|列为|计入|用于", phrase):
-            continue   # "不得受…限制" (a passive), "…不得作为医保欠费处理" (its object came before): no proposal
+        if re.match(r"[受被]|作为|视为|列为|计入|用于|影响|妨碍|损害|造成|导致", phrase):
+            continue   # "不得受…限制" (a passive), "…不得作为医保欠费处理" (its object came before), "不得影响…"
+            #           (an outcome): nobody proposes it
         if re.match(r"[以因将把对向为]", phrase):   # "不得以…为由，要求患者…": the act runs past the comma
             whole = re.match(r"[^。；]{2,70}", text[m.start(1):])
             if whole and not whole.group(0).endswith(("，", "、")) and len(whole.group(0)) < 70:
@@ -115,6 +116,21 @@ def _acts(text: str) -> list[str]:
             continue
         out += [x for x in phrase.split("、") if len(x) >= 3] if len(phrase) > 14 else [phrase]
     return out
+
+
+def _with_condition(text: str, act: str) -> str:
+    """The proposal keeps what the ban depends on: "未作出服务承诺的相关人员，不得开展…医药服务" is no ban on
+    开展医药服务 → "让未作出服务承诺的相关人员开展…"; "人证不符的，不得进行医保结算" → "人证不符的，照常进行医保结算"."""
+    at = text.find(act)
+    head = re.sub(r"(?:不得|禁止|严禁)$", "", text[:at]).rstrip("，, ") if at > 0 else ""
+    clause = re.split(r"[，,；;。：:]", head)[-1].strip() if head else ""
+    if not clause or "的" not in clause or len(clause) > 30:
+        return act
+    if clause.endswith("的"):
+        return f"{clause}，照常{act}"
+    if re.search(r"^(?:对|按|依)", clause):
+        return act
+    return f"让{clause}{act}"
 
 
 def _act_for_role(acts: list[str], role: str) -> str:
@@ -146,7 +162,7 @@ def build(role: str, duty, *, loose: bool = False) -> dict | None:
         acts = _acts(text)
         words = _ROLE_ACTS.get(role)
         if acts and (loose or not words or any(re.search(words, a) for a in acts)):
-            act = _act_for_role(acts, role)
+            act = _with_condition(text, _act_for_role(acts, role))
             where = setting(role, act)
             who = "有人劝您" if role == "insured" else "有同事提议"
             return _scene(f"{ref}：有人提议“{act}”", f"{where}，{who}“{act}”，说以前一直这么做；按{ref}这是明令禁止的，"

@@ -52,3 +52,13 @@ def test_an_act_whose_object_came_before_is_not_proposed():
     from yibao.lessons.scenes import _acts
     assert _acts("经办机构不予支付的费用，定点医疗机构不得作为医保欠费处理。") == []
     assert _acts("定点医疗机构不得分解住院、挂床住院，不得重复收费。") == ["分解住院、挂床住院", "重复收费"]
+
+
+def test_a_proposal_keeps_what_the_ban_depends_on_and_an_outcome_is_never_proposed():
+    from yibao.lessons.scenes import _acts, _with_condition
+    text = "未作出服务承诺的相关人员，不得开展涉及医保基金使用的医药服务。"
+    assert _with_condition(text, _acts(text)[0]) == "让未作出服务承诺的相关人员开展涉及医保基金使用的医药服务"
+    text = "人证不符的，不得进行医保结算。"
+    assert _with_condition(text, _acts(text)[0]) == "人证不符的，照常进行医保结算"
+    assert _with_condition("定点医疗机构不得重复收费。", "重复收费") == "重复收费"
+    assert _acts("定点医药机构要妥善做好工作交接，不得影响参保人员正常就医。") == []
