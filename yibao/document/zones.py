@@ -101,7 +101,8 @@ class _Scanner:
                 self.i += 2
                 continue
             if not title_done and len(title_parts) < 4 and not MARKER_START.match(compact(t)) \
-                    and len(compact(t)) <= 60 and not re.search(r"[。；：:]$", t) and not date_line(t):
+                    and (len(compact(t)) <= 60 or len(compact(t)) <= 150 and title_line(compact(t))) \
+                    and not re.search(r"[。；：:]$", t) and not date_line(t):   # eight issuers make a long title
                 title_parts.append(self.i)
                 self.i += 1
                 if title_line("".join(self.lines[k].text for k in title_parts)):

@@ -222,7 +222,14 @@ def benefit_rule(sentence) -> set[str]:
         return {"insured", "billing"}
     if _ENTITLED.search(text):       # "经评估认定的，方可享受待遇": who qualifies, not how the window settles
         return {"insured"}
+    if _BENEFIT_TERMS.search(text) and _INSURED_GROUP.search(text):
+        return {"insured", "billing"}   # "对低保对象、特困人员原则上取消起付标准，救助比例不低于70%"
     return set()
+
+
+# a benefit parameter the window applies, set for a group of patients
+_BENEFIT_TERMS = re.compile(r"起付标准|起付线|支付比例|报销比例|救助比例|报销水平|最高支付限额|救助限额|自付比例")
+_INSURED_GROUP = re.compile(r"参保人|参保患者|患者|救助对象|低保|特困|困难群众|退休人员|在职职工|居民|职工|新生儿|儿童|老年人")
 
 
 # what the fund pays for: the patient's benefit and the window's settlement, whoever brings it about
@@ -230,6 +237,8 @@ _COVERED = re.compile(r"纳入[^。；，]{0,12}(?:基金|医保)支付|由(?:�
 _ENTITLED = re.compile(r"享受[^。；，]{0,16}(?:待遇|结算服务)")
 
 
+# "新生儿入院的，填写新生儿入院类型…": how a form is filled in is the work of whoever fills it, not the patient's
+_FILLS_IN = re.compile(r"填写|填报|录入|按实足")
 _DEFINES = re.compile(r"是指|指的是|^[^，。]{0,20}(?:包括|分为)")
 # what happens when the patient breaks the rules (管辖, 调查) is the bureau's procedure, not theirs to learn
 _WRONGDOING = re.compile(r"违法|违规|违反|欺诈|骗取|处罚|调查|管辖")
@@ -253,7 +262,7 @@ def bound_actors(sentence, implied: set[str] | None = None, outside: bool = Fals
         own = set(sentence.subjects) if sentence.modality == "permission" else set()
         if own and own <= {"insured"}:   # "参保人员…可通过…办理备案": an entitlement binds the insured
             return own | benefit_rule(sentence)
-        if sentence.modality == "statement" and opens_with_insured(sentence.text) \
+        if sentence.modality == "statement" and opens_with_insured(sentence.text) and not _FILLS_IN.search(sentence.text) \
                 and not _DEFINES.search(sentence.text) and not _WRONGDOING.search(sentence.text):
             return {"insured"} | benefit_rule(sentence)   # "参保人员申请转移接续时，原则上只需提供有效身份证件"
         return benefit_rule(sentence)

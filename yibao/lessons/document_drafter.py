@@ -21,7 +21,8 @@ from .selection import Chosen, Unit, all_facts, choose, outside_party, teachable
 
 CATEGORY = {"prohibition": "obligation", "obligation": "obligation", "penalty": "penalty",
             "permission": "scope", "statement": "other"}
-_PROVINCIAL = re.compile(r"医疗保障局|医保局|医疗保障部门|卫生健康委|财政厅|人力资源")
+# a notice to the bureaus (or, from the 国务院办公厅, to the provincial governments and ministries): not the hospital
+_PROVINCIAL = re.compile(r"医疗保障局|医保局|医疗保障部门|卫生健康委|财政厅|人力资源|人民政府|国务院各部委|直属机构")
 
 
 @dataclass
@@ -50,6 +51,9 @@ def plan_document(ctx: DocContext, topics: list[str]) -> DocumentPlan:
     to_bureaus = bool(addressees) and all(_PROVINCIAL.search(a) for a in addressees)
     plan = DocumentPlan(doc, units, role_concerns(units, topics, bool(outside_party(doc))), topics, all_facts(doc),
                         to_bureaus)
+    agency = plan.concerns.get("agency")
+    if to_bureaus and agency is not None and agency.level == "none":   # the addressee learns what it is sent
+        agency.level, agency.reason = "brief", "文件发给各地医保部门，医保经办须知晓"
     for role, concern in plan.concerns.items():
         named = any(set(s.actors) & set(concern.actors) for u in units for s in u.sentences)
         # … unless a duty of the hospital speaks of the role's work ("各医疗机构要根据临床需求…使用谈判药品")
@@ -363,6 +367,7 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
         more = provision_quiz.build(chosen, plan.facts, short, limit=limit, flips=True, keep=any_whole)
         quiz += [q for q in more if q.question not in seen and q.answer == "错误"][:3 - len(quiz)]
         quiz = provision_quiz.fewer_verbatim_true(provision_quiz.without_repeats(quiz))
+    quiz = provision_quiz.balance_key(quiz)
     if len(quiz) < 3:
         flags.append("quiz_short")
     # 条文（按章）: the provisions in reading order, grouped by the part (章, 一、) they sit in

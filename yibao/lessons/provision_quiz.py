@@ -218,6 +218,29 @@ def fewer_verbatim_true(quiz: list[QuizItem], keep_at_least: int = 3) -> list[Qu
     return out
 
 
+_PRINTED = re.compile(r"^判断：根据《(?P<short>[^》]+)》(?P<ref>[^，]*)，“(?P<sentence>.+)”$")
+
+
+def balance_key(quiz: list[QuizItem]) -> list[QuizItem]:
+    """At most one more "正确" than "错误" among the true/false items: a surplus printed sentence is asked
+    with a bound reversed, the fund's payment granted or, last, its modality flipped (a row of 正确 teaches
+    the answer, not the rule: a trainer found 26 of 27 such items true)."""
+    out = list(quiz)
+    for k in range(len(out) - 1, -1, -1):
+        true = sum(map(verbatim_true, out))
+        false = sum(1 for q in out if q.kind == "truefalse" and q.answer == "错误")
+        if true <= false + 1:
+            break
+        m = _PRINTED.match(out[k].question) if verbatim_true(out[k]) else None
+        if m is None:
+            continue
+        sentence = m["sentence"]
+        wrong = swap_bound(sentence) or swap_payment(sentence) or plausible_flip(sentence)
+        if wrong and not same_reading(wrong, sentence):
+            out[k] = truefalse_item(m["ref"], sentence, m["short"], false_version=wrong)
+    return out
+
+
 def without_repeats(quiz: list[QuizItem]) -> list[QuizItem]:
     """One item per sentence and per blank: the same answer among the same options is asked once, and a
     sentence is judged true or false once (not as printed and again with its modal flipped)."""
@@ -344,8 +367,39 @@ def _false_version(s, index: dict, flips: bool = False) -> str | None:
     department; a modality flip only when asked (`flips`: a short text with nothing else to ask). Two
     trainers' reviews found flips the quiz's weakest items: "见到'可以'就选错误" answers them unread.
     (Swapping 甲方 and 乙方 was tried too: "甲方应当按照临床路径提供诊疗服务" is a give-away.)"""
-    return swap_value(s.text, index, list(s.facts)) or swap_department(s.text) or \
-        (plausible_flip(s.text) if flips else None)
+    return swap_value(s.text, index, list(s.facts)) or swap_department(s.text) or swap_bound(s.text) or \
+        swap_payment(s.text) or (plausible_flip(s.text) if flips else None)
+
+
+# a bound read the wrong way round: what staff really confuse ("二级及以下" / "二级及以上", "不低于" / "不高于")
+_BOUNDS = (("及以下", "及以上"), ("及以上", "及以下"), ("以上", "以下"), ("以下", "以上"), ("不低于", "不高于"),
+           ("不高于", "不低于"), ("不超过", "不少于"), ("不少于", "不超过"))
+_BOUND_AT = re.compile(r"(?:[\d％%]|[一二三四五六七八九十]级|分|元|岁|日|天|月|年)(及以下|及以上|以上|以下)|(不低于|不高于|不超过|不少于)")
+
+
+def swap_bound(sentence: str) -> str | None:
+    """The sentence with its first bound reversed, only after a number or a level ("50%以上" → "50%以下",
+    "二级及以下" → "二级及以上") or before one ("不超过6个月" → "不少于6个月")."""
+    m = _BOUND_AT.search(sentence)
+    if not m:
+        return None
+    word = m.group(1) or m.group(2)
+    if word in ("不低于", "不高于", "不超过", "不少于") and not re.match(r"[\d一二三四五六七八九十百]", sentence[m.end():]):
+        return None
+    at = m.start(1) if m.group(1) else m.start(2)
+    other = dict(_BOUNDS)[word]
+    return sentence[:at] + other + sentence[at + len(word):]
+
+
+# whether the fund pays: "…期间发生的医保费用，医保基金不予结算" → "…照常结算"
+_PAYMENT_DENIED = (("不予支付", "照常支付"), ("不予结算", "照常结算"), ("不予报销", "照常报销"), ("不得申报", "可以申报"))
+
+
+def swap_payment(sentence: str) -> str | None:
+    for printed, other in _PAYMENT_DENIED:
+        if printed in sentence:
+            return sentence.replace(printed, other, 1)
+    return None
 
 
 # "向统筹地区经办机构提出变更申请": the body a duty is done towards (a wrong department is a real confusion)

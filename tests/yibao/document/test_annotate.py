@@ -219,3 +219,10 @@ def test_the_guiding_thought_under_a_heading_is_purpose_text():
                          "二、保障范围\n参加居民医保的患者纳入保障范围。\n")
     first, second = doc.provisions[:2]
     assert first.is_purpose and not second.is_purpose
+
+
+def test_a_joint_title_of_many_issuers_is_still_the_title_and_its_addressees_are_read():
+    title = ("国家医保局　国家卫生健康委　国家发展改革委　财政部　人力资源社会保障部　市场监管总局　国家中医药局　国家药监局"
+             "关于印发《深化医疗服务价格改革试点方案》的通知")
+    doc = parse_document(f"{title}\n医保发〔2021〕41号\n各省、自治区、直辖市医疗保障局、卫生健康委：\n现印发给你们，请认真贯彻落实。\n")
+    assert doc.addressees == ["各省、自治区、直辖市医疗保障局、卫生健康委"]

@@ -127,3 +127,11 @@ def test_a_condition_keeps_its_party_bound_with_the_one_who_acts():
     # "定点医疗机构有下列情形之一的，经办机构应中止医保协议": the hospital's conduct is the condition
     text = "某协议管理办法\n第一条 定点医疗机构有下列情形之一的，经办机构应中止医保协议：\n（一）未按规定上传数据的。\n"
     assert {"medical_institution", "agency"} <= _bound(text, "中止医保协议")
+
+
+def test_a_benefit_parameter_for_a_group_of_patients_reaches_the_window_and_a_form_rule_binds_no_patient():
+    text = ("关于健全重特大疾病医疗保险和救助制度的意见\n\n各省、自治区、直辖市人民政府：\n"
+            "一、救助水平。分类设定年度救助起付标准。对低保对象原则上取消起付标准，救助比例不低于70%。\n"
+            "二、填写规范。新生儿入院的，填写新生儿入院类型、出生体重和入院体重。\n")
+    assert {"insured", "billing"} <= _bound(text, "救助比例不低于70%")
+    assert "insured" not in _bound(text, "出生体重")

@@ -86,3 +86,11 @@ def test_a_text_mostly_about_a_departments_work_gives_it_a_full_lesson():
     assert _concerns(title, text)["pharmacy"] == "core"
     fewer = f"{title}\n\n各省医疗保障局：\n" + "\n".join(items[2:] + ["七、做好宣传。各地要做好政策解读。"]) + "\n"
     assert _concerns(title, fewer)["pharmacy"] == "brief"   # two duties naming drugs out of five: a short notice
+
+
+def test_a_notice_to_the_governments_is_to_the_bureaus_and_its_addressee_learns_it():
+    from yibao.lessons.document_drafter import _PROVINCIAL
+    assert _PROVINCIAL.search("各省、自治区、直辖市人民政府") and _PROVINCIAL.search("国务院各部委、各直属机构")
+    text = ("关于修订医疗保障基金结算清单填写规范的通知\n\n各省、自治区、直辖市医疗保障局：\n"
+            "一、结算清单是定点医疗机构申请费用结算时提交的数据清单。\n二、结算清单共有190项。\n")
+    assert _concerns("关于修订医疗保障基金结算清单填写规范的通知", text)["agency"] != "none"

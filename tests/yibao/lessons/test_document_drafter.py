@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from yibao.lessons import ROLES, DocContext, draft_lessons
-from yibao.lessons.provision_quiz import FLIPS, swap_department
+from yibao.lessons.provision_quiz import FLIPS, swap_bound, swap_department, swap_payment
 from yibao.lessons.render import render_lesson
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "nhsa-texts"
@@ -115,7 +115,8 @@ def test_quiz_items_come_from_the_lesson_and_false_ones_flip_or_swap(doc_id):
                 swapped = len(squash(stem)) - len(original) in range(-6, 7) and re.search(r"\d", stem)
                 printed = q.explanation.split("原文：", 1)[1]
                 wrong_department = squash(stem) == squash(swap_department(printed) or "")
-                assert flipped or swapped or wrong_department, (role, stem)
+                reversed_ = squash(stem) in (squash(swap_bound(printed) or ""), squash(swap_payment(printed) or ""))
+                assert flipped or swapped or wrong_department or reversed_, (role, stem)
 
 
 def test_roles_the_document_does_not_concern_get_no_lesson_but_can_be_added_back():

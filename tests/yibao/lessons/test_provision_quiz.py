@@ -78,3 +78,23 @@ def test_options_are_worded_as_the_answer_is():
     from yibao.lessons.provision_quiz import same_form
     assert same_form("15个工作日", ["10个工作日内", "2个工作日内", "3个工作日"]) == ["10个工作日", "2个工作日", "3个工作日"]
     assert same_form("30日内", ["15日", "60日以内"]) == ["15日内", "60日内"]
+
+
+def test_a_bound_read_the_wrong_way_round_and_a_payment_granted_are_false_statements():
+    from yibao.lessons.provision_quiz import swap_bound, swap_payment
+    assert swap_bound("以二级及以下定点基层医疗机构为依托。") == "以二级及以上定点基层医疗机构为依托。"
+    assert swap_bound("原则上不超过6个月。") == "原则上不少于6个月。"
+    assert swap_bound("不超过规定的标准。") is None          # no number after it: no believable reversal
+    assert swap_payment("暂停期间发生的医保费用，医保基金不予结算。") == "暂停期间发生的医保费用，医保基金照常结算。"
+
+
+def test_the_key_has_at_most_one_more_true_than_false():
+    from yibao.lessons.model import QuizItem
+    from yibao.lessons.provision_quiz import balance_key, truefalse_item
+    printed = ["定点医疗机构不得重复收费的，应当退还。", "相关人员记分累计不超过12分。", "医保基金不予结算暂停期间的费用。",
+               "经办机构应当在10个工作日内办结。"]
+    quiz = [truefalse_item("第一条", s, "某办法", false_version=None) for s in printed]
+    balanced = balance_key(quiz)
+    true = sum(q.answer == "正确" for q in balanced)
+    assert true <= (len(balanced) - true) + 1 and len(balanced) == 4
+    assert all(isinstance(q, QuizItem) for q in balanced)
