@@ -471,6 +471,10 @@ def quote_duties(duties: list[Duty]) -> None:
             c.sentences = to_full_stop(c.unit, [x for x in c.unit.sentences if id(x) in keep])
 
 
+# a side note, never a lesson's 要点 while a rule is there: what a measure does not affect, a handover
+_SIDE_NOTE = re.compile(r"不影响|不受[^，。]{0,10}影响|做好[^，。]{0,8}交接|妥善做好|(?<!不)得[^，。]{0,4}继续")
+
+
 def lead_duty(chosen: list[Chosen], duties: list[Duty], keywords: tuple[str, ...] = ()) -> Duty | None:
     """The 要点: selection ranks the provisions, the duty order ranks inside one. The role's own duty
     comes first, one in the words of its work before the others (so the 医保办 and the 管理层, bound by the
@@ -479,10 +483,14 @@ def lead_duty(chosen: list[Chosen], duties: list[Duty], keywords: tuple[str, ...
     def worded(d: Duty) -> bool:
         return any(k in d.text for k in keywords)
 
-    for wanted in (lambda d: d.named and not d.by_bureau and d.modality != "permission",
-                   lambda d: d.own and not d.by_bureau and d.modality != "permission" and worded(d),
-                   lambda d: d.own and not d.by_bureau and d.modality != "permission",
-                   lambda d: not d.by_bureau and worded(d), lambda d: not d.by_bureau, lambda d: True):
+    def rule(d: Duty) -> bool:   # a side note leads only when nothing else does
+        return not _SIDE_NOTE.search(d.text)
+
+    for wanted in (lambda d: d.named and not d.by_bureau and d.modality != "permission" and rule(d),
+                   lambda d: d.own and not d.by_bureau and d.modality != "permission" and worded(d) and rule(d),
+                   lambda d: d.own and not d.by_bureau and d.modality != "permission" and rule(d),
+                   lambda d: not d.by_bureau and worded(d) and rule(d), lambda d: not d.by_bureau and rule(d),
+                   lambda d: not d.by_bureau, lambda d: True):
         for c in chosen:
             ref = c.unit.ref.replace("/", "")
             best = next((d for d in duties if d.ref == ref and wanted(d)), None)

@@ -379,3 +379,19 @@ def test_a_to_do_whose_dated_targets_have_passed_is_labelled_as_background():
     assert past_target(line, 2025) == line                                   # 2025 is still ahead
     assert past_target("守住红线（第五条）：2020年起不得分解住院。", 2026).startswith("守住红线")   # a ban stands
     assert past_target("照此办理（第五条）：按月上传结算数据。", 2026).startswith("照此办理")       # no date
+
+
+def test_a_side_note_never_leads_while_a_rule_is_there():
+    from yibao.lessons.duties import Duty, lead_duty
+    from yibao.lessons.selection import choose, teachable_units
+    from yibao.document import parse_document
+    text = ("某管理办法\n第一条 暂停医保支付资格，不影响相关人员依法开展执业活动。\n"
+            "第二条 相关人员不得串换药品。\n")
+    units = teachable_units(parse_document(text))
+    chosen = choose(units, ("medical_staff",), (), 5)
+    by_ref = {c.unit.ref: c for c in chosen}
+    note = Duty("第一条", "obligation", units[0].sentences[0].text, True, False, 0, source=by_ref.get("第一条"))
+    ban = Duty("第二条", "prohibition", units[1].sentences[0].text, True, False, 1, source=by_ref.get("第二条"))
+    chosen.sort(key=lambda c: c.unit.order)   # the side note's provision comes first
+    assert lead_duty(chosen, [note, ban]).ref == "第二条"
+    assert lead_duty(chosen, [note]).ref == "第一条"   # …and leads when nothing else does
