@@ -19,7 +19,7 @@ CONSEQUENCE = re.compile(r"不予支付|不予结算|拒付|追回|扣减|扣除
                          r"公开|公告|曝光|移送|纳入[^，。；]{0,10}考核")
 # a guiding-thought paragraph ("以…为指导，全面贯彻…") is nobody's to know
 _GUIDING = re.compile(r"为指导|全面贯彻|深入贯彻|坚持以人民为中心")
-LIMIT = {"core": 3, "brief": 1}
+LIMIT = {"core": 5, "brief": 2}
 
 
 def to_know(chosen: list[Chosen], shown: str, actors: tuple[str, ...], keywords: tuple[str, ...],
