@@ -65,6 +65,10 @@ def _subject_text(sentence) -> str:
     if lead:
         return lead
     clauses = re.split(r"[，,；;]", head)
+    copula = re.match(r"^(?:\d+[.．、])?([^，。是]{1,16}?)(?:一般|通常|原则上)?是", clauses[0])
+    if copula and not re.fullmatch(r"[一二三四五六七八九十]+", copula.group(1)) \
+            and not (_actors_in(copula.group(1)) or _party_actors(sentence, copula.group(1))):   # not "一是…"
+        return ""   # "主要诊断一般是患者住院的理由，原则上应选择…": it defines a thing; the 患者 in it acts on nothing
     conditional = any(c.rstrip().endswith("的") for c in clauses[:-1])   # "X有下列情形之一的，Y应…" binds both
     last = _leading_party(clauses[-1].strip()) if len(clauses) > 1 and not conditional else ""
     if last:   # "全面落实…要求，将中选药品纳入…范围，定点医疗机构要…": the party right before the verb acts

@@ -53,7 +53,7 @@ def plan_document(ctx: DocContext, topics: list[str]) -> DocumentPlan:
                         to_bureaus)
     agency = plan.concerns.get("agency")
     if to_bureaus and agency is not None and agency.level == "none":   # the addressee learns what it is sent
-        agency.level, agency.reason = "brief", "文件发给各地医保部门，医保经办须知晓"
+        agency.level, agency.reason = "brief", "文件发给各地（医保部门或各级政府），医保经办须知晓"
     for role, concern in plan.concerns.items():
         named = any(set(s.actors) & set(concern.actors) for u in units for s in u.sentences)
         # … unless a duty of the hospital speaks of the role's work ("各医疗机构要根据临床需求…使用谈判药品")
@@ -115,13 +115,16 @@ def _summary(ctx: DocContext, plan: DocumentPlan, role: str, concern: Concern, c
     short = doc_title(ctx.title)
     name = ROLES[role]
     lead = duties_mod.lead_duty(chosen, duties, _keywords(role))
+    # who the text is sent to, in its own terms: a 国办 text goes to the provincial governments, not the bureaus
+    governments = any("人民政府" in a for a in (getattr(plan.doc, "addressees", None) or []))
+    sent_to = "各省级人民政府和国务院有关部门" if governments else "各地医保部门"
     if plan.addressed_to_bureaus and role == "agency":   # the addressee itself
-        intro = f"《{short}》发给各地医保部门，由医保部门组织落实；以下是{name}要落实的要点。"
+        intro = f"《{short}》发给{sent_to}，由各地组织落实；以下是{name}要落实的要点。"
     elif plan.addressed_to_bureaus and role == "employer_hr":
-        intro = (f"《{short}》发给各地医保部门，由医保部门组织落实；下面这些变化会落到参保单位和职工身上，"
+        intro = (f"《{short}》发给{sent_to}，由各地组织落实；下面这些变化会落到参保单位和职工身上，"
                  f"{name}需要知道。")
     elif plan.addressed_to_bureaus:
-        intro = (f"《{short}》发给各地医保部门，由医保部门组织落实；医院不是收文单位，"
+        intro = (f"《{short}》发给{sent_to}，由各地组织落实；医院不是收文单位，"
                  f"但下面这些变化会落到医院和患者身上，{name}需要知道；具体标准以本省（市）的实施办法为准。")
     elif not duties and context:
         intro = f"《{short}》没有要求{name}自己办理的事项；下面是医保部门将要做、与我院相关的内容。"
@@ -169,7 +172,10 @@ def printed_start(text: str, effective) -> str:
     return f"自{facts.fmt_cn_date(effective)}起施行"
 
 
-_REPEALED = re.compile(r"((?:原)?《[^》]{4,80}》(?:[（(][^）)]{4,30}[）)])?(?:等[^，。；]{0,16}?)?)(?:同时)?(?:予以)?废止")
+# "原《…》（…号）等…同时废止", "此前印发的《A》《B》同时废止": the qualifier says which version goes (the new
+# text may bear the same name)
+_REPEALED = re.compile(r"((?:原|此前印发的|此前发布的|之前印发的|\d{4}年(?:印发|发布)的)?"
+                       r"(?:《[^》]{4,80}》(?:[（(][^）)]{4,30}[）)])?[、和及]?)+(?:等[^，。；]{0,16}?)?)(?:同时)?(?:予以)?废止")
 
 
 def repealed(text: str) -> str | None:

@@ -135,3 +135,11 @@ def test_a_benefit_parameter_for_a_group_of_patients_reaches_the_window_and_a_fo
             "二、填写规范。新生儿入院的，填写新生儿入院类型、出生体重和入院体重。\n")
     assert {"insured", "billing"} <= _bound(text, "救助比例不低于70%")
     assert "insured" not in _bound(text, "出生体重")
+
+
+def test_a_definition_of_a_thing_names_no_subject_but_an_enumeration_still_does():
+    text = ("医疗保障基金结算清单填写规范\n\n各省医疗保障局：\n"
+            "一、主要诊断。主要诊断一般是患者住院的理由，原则上应选择本次住院对患者健康危害最大的疾病。\n"
+            "二、两类人员。一是定点医疗机构为参保人提供服务的人员，应当作出服务承诺。\n")
+    assert "insured" not in _bound(text, "健康危害最大")
+    assert "medical_institution" in _bound(text, "作出服务承诺")

@@ -273,3 +273,18 @@ def test_an_old_text_is_not_news_and_its_passed_targets_are_background():
     fresh = draft(dt.date(2021, 12, 8))
     assert fresh["insured"].headline.startswith("医保新规定：")
     assert not any("已到期" in a for a in fresh["agency"].actions)
+
+
+def test_the_repealed_texts_keep_their_qualifier_and_a_state_council_text_is_sent_to_the_governments():
+    from yibao.lessons.document_drafter import repealed
+    # the new 规范 bears the old one's name: "此前印发的" says which goes
+    assert repealed("此前印发的《医疗保障基金结算清单》《医疗保障基金结算清单填写规范》同时废止。") == \
+        "此前印发的《医疗保障基金结算清单》《医疗保障基金结算清单填写规范》"
+    text = ("国务院办公厅关于健全重特大疾病医疗保险和救助制度的意见\n国办发〔2021〕42号\n"
+            "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n"
+            "一、救助水平。对低保对象原则上取消起付标准，救助比例不低于70%。定点医疗机构要做好一站式结算。\n")
+    doc = DocContext(None, "国务院办公厅关于健全重特大疾病医疗保险和救助制度的意见", None, None, dt.date(2021, 10, 28),
+                     None, None, None, "file", "new", None, text)
+    for d in draft_lessons(doc, None, roles=["yibaoban", "agency"]):
+        assert "发给各省级人民政府和国务院有关部门" in d.summary[0], d.summary[0]
+        assert "addressed_to_bureaus" in d.flags
