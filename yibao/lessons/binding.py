@@ -67,7 +67,7 @@ def _subject_text(sentence) -> str:
     clauses = re.split(r"[，,；;]", head)
     copula = re.match(r"^(?:\d+[.．、])?([^，。是]{1,16}?)(?:一般|通常|原则上)?是", clauses[0])
     if copula and not re.fullmatch(r"[一二三四五六七八九十]+", copula.group(1)) \
-            and not (_actors_in(copula.group(1)) or _party_actors(sentence, copula.group(1))):   # not "一是…"
+            and not (_names_party(copula.group(1)) or _party_actors(sentence, copula.group(1))):   # not "一是…"
         return ""   # "主要诊断一般是患者住院的理由，原则上应选择…": it defines a thing; the 患者 in it acts on nothing
     conditional = any(c.rstrip().endswith("的") for c in clauses[:-1])   # "X有下列情形之一的，Y应…" binds both
     last = _leading_party(clauses[-1].strip()) if len(clauses) > 1 and not conditional else ""
@@ -121,6 +121,11 @@ def _leading_party(text: str) -> str:
             break
         at = joined.end()
     return text[:end]
+
+
+def _names_party(text: str) -> bool:
+    """A person or body is named (医疗机构, 参保人员), not only an activity (诊断, 收费)."""
+    return any(w in text for w, _ in _words() if _PARTY.search(w))
 
 
 def _party_actors(sentence, text: str) -> set[str]:
