@@ -220,7 +220,17 @@ def opens_with_insured(text: str) -> bool:
 
 
 def benefit_rule(sentence) -> set[str]:
-    text = sentence.text
+    found = _benefit_rule(sentence.text)
+    if found and _FIELD_DEFINITION.match(sentence.text):
+        return found - {"insured"}   # "个人自付：指…由参保人员个人承担的费用": what the window must know a term means
+    return found
+
+
+# a term defined for a form or a settlement list ("个人自付：指…", "医保编号：指…")
+_FIELD_DEFINITION = re.compile(r"^(?:\d+[.．、])?[^，。：:]{2,16}[：:]\s*(?:指|是指)")
+
+
+def _benefit_rule(text: str) -> set[str]:
     if opens_with_insured(text) and _PAYS.search(text):
         return {"insured", "billing"}
     if _PATIENT_PAYS.search(text):   # "…超出支付标准的，超出部分由参保人员承担"
@@ -248,7 +258,7 @@ _ENTITLED = re.compile(r"享受[^。；，]{0,16}(?:待遇|结算服务)")
 
 # "新生儿入院的，填写新生儿入院类型…": how a form is filled in is the work of whoever fills it, not the patient's
 _FILLS_IN = re.compile(r"填写|填报|录入|按实足")
-_DEFINES = re.compile(r"是指|指的是|^[^，。]{0,20}(?:包括|分为)")
+_DEFINES = re.compile(r"是指|指的是|[：:]\s*指|^[^，。]{0,20}(?:包括|分为)")
 # what happens when the patient breaks the rules (管辖, 调查) is the bureau's procedure, not theirs to learn
 _WRONGDOING = re.compile(r"违法|违规|违反|欺诈|骗取|处罚|调查|管辖")
 
