@@ -301,6 +301,8 @@ def _find_markers(text: str) -> list[_Marker]:
             continue
         if not _sequence_ok(level, number, sub, last, at_line_start):
             continue
+        if number == 1 and not at_line_start and accepted and accepted[-1].level == level and accepted[-1].number >= 2:
+            continue   # "11.住院医疗类型：1.住院 2.日间手术": a field's options inside the line, not a new list
         label = _label(level, num_text, m.group(key), sub_text)
         accepted.append(_Marker(level, number, sub, label, m.start(), m.end()))
         last[level] = (number, sub)

@@ -47,3 +47,12 @@ def test_two_enumerations_in_one_text_keep_their_points_apart():
     doc = parse_document("关于加强药品监管的通知\n\n各省医疗保障局：\n一、重点\n（一）" + text + "\n")
     ids = [c.id for c in doc.provisions[0].children[0].children]
     assert len(ids) == len(set(ids)) == 5
+
+
+def test_a_fields_options_inside_its_line_are_no_new_list():
+    from yibao.document import parse_document
+    doc = parse_document("某填写规范\n（三）住院诊疗信息部分\n11.住院医疗类型：1.住院 2.日间手术。\n"
+                         "12.入院途径：1.急诊 2.门诊 9.其他。\n13.治疗类别：按实际填写。\n")
+    items = doc.provisions[0].children
+    assert [p.label for p in items] == ["11.", "12.", "13."]
+    assert "日间手术" in items[0].text
