@@ -221,6 +221,23 @@ def fewer_verbatim_true(quiz: list[QuizItem], keep_at_least: int = 3) -> list[Qu
 _PRINTED = re.compile(r"^判断：根据《(?P<short>[^》]+)》(?P<ref>[^，]*)，“(?P<sentence>.+)”$")
 
 
+# who does it: the hospital and the bureau are what staff confuse ("谁负责上传结算清单？")
+_ACTOR_SWAP = (("定点医疗机构", "医疗保障经办机构"), ("定点医药机构", "医疗保障经办机构"), ("医疗保障经办机构", "定点医疗机构"),
+               ("经办机构", "定点医疗机构"), ("医疗保障部门", "定点医疗机构"), ("医保部门", "定点医疗机构"),
+               ("各统筹地区", "各定点医疗机构"), ("各地", "各定点医疗机构"))
+
+
+def swap_actor(sentence: str) -> str | None:
+    """The sentence with its subject (a party within its first words) given to the other side."""
+    head = re.sub(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])", "", sentence)
+    cut = len(sentence) - len(head)
+    for printed, other in _ACTOR_SWAP:
+        at = head.find(printed)
+        if 0 <= at <= 4 and other not in sentence:
+            return sentence[:cut + at] + other + sentence[cut + at + len(printed):]
+    return None
+
+
 def balance_key(quiz: list[QuizItem]) -> list[QuizItem]:
     """At most one more "正确" than "错误" among the true/false items: a surplus printed sentence is asked
     with a bound reversed, the fund's payment granted or, last, its modality flipped (a row of 正确 teaches
@@ -235,7 +252,7 @@ def balance_key(quiz: list[QuizItem]) -> list[QuizItem]:
         if m is None:
             continue
         sentence = m["sentence"]
-        wrong = swap_bound(sentence) or swap_payment(sentence) or plausible_flip(sentence)
+        wrong = swap_bound(sentence) or swap_payment(sentence) or plausible_flip(sentence) or swap_actor(sentence)
         if wrong and not same_reading(wrong, sentence):
             out[k] = truefalse_item(m["ref"], sentence, m["short"], false_version=wrong)
     return out

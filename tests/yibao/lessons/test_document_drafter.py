@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from yibao.lessons import ROLES, DocContext, draft_lessons
-from yibao.lessons.provision_quiz import FLIPS, swap_bound, swap_department, swap_payment
+from yibao.lessons.provision_quiz import FLIPS, swap_actor, swap_bound, swap_department, swap_payment
 from yibao.lessons.render import render_lesson
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "nhsa-texts"
@@ -115,7 +115,8 @@ def test_quiz_items_come_from_the_lesson_and_false_ones_flip_or_swap(doc_id):
                 swapped = len(squash(stem)) - len(original) in range(-6, 7) and re.search(r"\d", stem)
                 printed = q.explanation.split("原文：", 1)[1]
                 wrong_department = squash(stem) == squash(swap_department(printed) or "")
-                reversed_ = squash(stem) in (squash(swap_bound(printed) or ""), squash(swap_payment(printed) or ""))
+                reversed_ = squash(stem) in (squash(swap_bound(printed) or ""), squash(swap_payment(printed) or ""),
+                                             squash(swap_actor(printed) or ""))
                 assert flipped or swapped or wrong_department or reversed_, (role, stem)
 
 

@@ -98,3 +98,10 @@ def test_the_key_has_at_most_one_more_true_than_false():
     true = sum(q.answer == "正确" for q in balanced)
     assert true <= (len(balanced) - true) + 1 and len(balanced) == 4
     assert all(isinstance(q, QuizItem) for q in balanced)
+
+
+def test_who_does_it_is_a_believable_false_statement():
+    from yibao.lessons.provision_quiz import swap_actor
+    assert swap_actor("定点医疗机构应当在参保患者出院结算后上传结算清单。") == "医疗保障经办机构应当在参保患者出院结算后上传结算清单。"
+    assert swap_actor("一是经办机构应当按月拨付。") == "一是定点医疗机构应当按月拨付。"
+    assert swap_actor("参保人员应当持卡就医。") is None
