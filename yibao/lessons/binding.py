@@ -64,19 +64,27 @@ def _subject_text(sentence) -> str:
     lead = _condition_subject(head)
     if lead:
         return lead
-    clauses = re.split(r"[，,；;]", head)
-    copula = re.match(r"^(?:\d+[.．、])?([^，。是]{1,16}?)(?:一般|通常|原则上)?是", clauses[0])
-    if copula and not re.fullmatch(r"[一二三四五六七八九十]+", copula.group(1)) \
-            and not (_names_party(copula.group(1)) or _party_actors(sentence, copula.group(1))):   # not "一是…"
-        return ""   # "主要诊断一般是患者住院的理由，原则上应选择…": it defines a thing; the 患者 in it acts on nothing
-    conditional = any(c.rstrip().endswith("的") for c in clauses[:-1])   # "X有下列情形之一的，Y应…" binds both
-    last = _leading_party(clauses[-1].strip()) if len(clauses) > 1 and not conditional else ""
-    if last:   # "全面落实…要求，将中选药品纳入…范围，定点医疗机构要…": the party right before the verb acts
-        return last
+    by_clause = _subject_by_clause(sentence, head)
+    if by_clause is not None:
+        return by_clause
     if _actors_in(head) or _party_actors(sentence, head):
         return head
     agent = _AGENT.match(sentence.text[m.start():])
     return agent.group(1) if agent else ""
+
+
+def _subject_by_clause(sentence, head: str) -> str | None:
+    """What the clauses before the modal say of the subject: "" when the first one defines a thing ("主要诊断一般是
+    患者住院的理由，原则上应…": the 患者 in it acts on nothing), the party that opens the last one ("全面落实…要求，
+    将中选药品纳入…范围，定点医疗机构要…"), or None when neither tells (then the whole head counts)."""
+    clauses = re.split(r"[，,；;]", head)
+    copula = re.match(r"^(?:\d+[.．、])?([^，。是]{1,16}?)(?:一般|通常|原则上)?是", clauses[0])
+    if copula and not re.fullmatch(r"[一二三四五六七八九十]+", copula.group(1)) \
+            and not (_names_party(copula.group(1)) or _party_actors(sentence, copula.group(1))):   # not "一是…"
+        return ""
+    conditional = any(c.rstrip().endswith("的") for c in clauses[:-1])   # "X有下列情形之一的，Y应…" binds both
+    last = _leading_party(clauses[-1].strip()) if len(clauses) > 1 and not conditional else ""
+    return last or None
 
 
 # "落实分类资助参保政策，对特困人员给予全额资助": a clause opened by 对/向/为/给 names whom the act is for

@@ -24,8 +24,8 @@ LIMIT = {"core": 5, "brief": 2}
 
 def to_know(chosen: list[Chosen], shown: str, actors: tuple[str, ...], keywords: tuple[str, ...],
             level: str, *, plain: bool = False) -> list[str]:
-    """Lines "须知（ref）：…" / "知晓后果（ref）：…" / "医保部门将（ref，与我院相关）：…", one per provision the
-    top section (`shown`, its text) does not quote yet, best-ranked provision first."""
+    """Lines "知晓后果（ref）：…" / "可以这样做（ref）：…" / "医保部门将（ref，与我院相关）：…" / "须知（ref）：…",
+    one per provision the top section (`shown`, its text) does not quote yet, best-ranked provision first."""
     out: list[str] = []
     for c in chosen:
         if len(out) >= LIMIT.get(level, 1):
@@ -50,9 +50,9 @@ def _best_sentence(c: Chosen, actors: tuple[str, ...], keywords: tuple[str, ...]
     u, mine = c.unit, set(actors)
     best, best_score = None, 1.5
     for i, s in enumerate(u.sentences):
-        if not says_something(s.text) or is_fragment(s.text) or "是指" in s.text or _GUIDING.search(s.text) or \
-                (_NOT_A_DUTY.search(s.text) and "有权" not in s.text) or _TIMETABLE.search(s.text):
-            continue
+        if not says_something(s.text) or is_fragment(s.text) or _GUIDING.search(s.text) or _TIMETABLE.search(s.text) \
+                or (_NOT_A_DUTY.search(s.text) and "有权" not in s.text):
+            continue   # a definition (是指) or a guiding thought is no point; a right (有权) is
         lead = _lead_of(u, i) if u.labels[i] else None
         if lead is not None and other_party(lead.text):
             continue   # "甲方履行以下义务：（一）…": an item of the other party's list
