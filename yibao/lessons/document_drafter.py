@@ -381,7 +381,8 @@ def draft_role(ctx: DocContext, plan: DocumentPlan, role: str, *, notes: str | N
     changes = [_change(c) for c in shown]
     actions = _actions(own, context, directives, deadline_cn, plain, numbers)
     # what the role's provisions say of it without a to-do: a consequence, the bureau's part, how it works
-    known = know.to_know(chosen, "\n".join(actions), concern.actors, keywords, level, plain=plain)
+    known = know.to_know(chosen, "\n".join(actions), concern.actors, keywords, level, plain=plain,
+                         hospital=role not in duties_mod.OWN_SIDE)
     actions = actions[:-1] + known + actions[-1:]
     actions = [duties_mod.past_target(a, ctx.deadline.year) for a in actions]
     year = _document_year(ctx, plan)

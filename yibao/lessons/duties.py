@@ -50,6 +50,8 @@ class Duty:
             "医保这样支付" if self.modality == "benefit" and self.at_bedside else VERB[self.modality]
         if self.modality == "benefit" and _DIRECTION.search(self.text):
             verb = "政策方向"   # "逐步将…普通门诊费用纳入统筹基金支付范围": where the bureaus are going, not a rule to settle by
+        if self.modality == "obligation" and DEFINITION.search(self.text):
+            verb = "须知"   # "…管理的对象是…，主要包括两类：": what a thing is, no duty
         if self.modality in ("penalty", "obligation") and RIGHT.search(self.text) and not _STRONG_MODAL.search(self.text):
             verb = "可以这样做"   # "…的，可以按规定申请记分修复" in a penalty section: a right, not a sanction
         if self.for_insured and self.modality in ("obligation", "prohibition"):
@@ -85,6 +87,8 @@ def past_target(line: str, year_now: int) -> str:
     return f"已到期的阶段目标{label[label.index('（'):]}：{text}"
 
 
+# a sentence that says what a thing is ("…管理的对象是…", "主要包括两类：")
+DEFINITION = re.compile(r"^[^，。；]{2,24}?(?:对象|范围|内容)(?:一般|主要)?是|是指|主要包括[^。；]{0,6}[：:]")
 _STRONG_MODAL = re.compile(r"应当|必须|不得|(?<![必无])须|(?<![相对适反供回效响])应(?![用急对该收受])")
 # a right one may use: "…可以按规定申请记分修复", "…可以向…提出申诉"
 RIGHT = re.compile(r"(?:可以|可|有权)[^，。；]{0,12}(?:申请|申诉|提出|要求|复议|诉讼|陈述|申辩)")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .binding import duty_modality, subject_of
-from .duties import BUREAU, MAX_LINE, RIGHT, _NOT_A_DUTY, _TIMETABLE, _head, _lead_of, _whole, is_fragment, other_party
+from .duties import BUREAU, DEFINITION, MAX_LINE, RIGHT, _NOT_A_DUTY, _TIMETABLE, _head, _lead_of, _whole, is_fragment, other_party
 from .selection import Chosen, says_something
 
 # what happens to the hospital or its people: a trainer's first warning
@@ -23,9 +23,10 @@ LIMIT = {"core": 5, "brief": 2}
 
 
 def to_know(chosen: list[Chosen], shown: str, actors: tuple[str, ...], keywords: tuple[str, ...],
-            level: str, *, plain: bool = False) -> list[str]:
+            level: str, *, plain: bool = False, hospital: bool = True) -> list[str]:
     """Lines "知晓后果（ref）：…" / "可以这样做（ref）：…" / "医保部门将（ref，与我院相关）：…" / "须知（ref）：…",
-    one per provision the top section (`shown`, its text) does not quote yet, best-ranked provision first."""
+    one per provision the top section (`shown`, its text) does not quote yet, best-ranked provision first.
+    hospital: the reader works in the hospital (the bureau's step is "与我院相关"; not for the 医保经办)."""
     out: list[str] = []
     for c in chosen:
         if len(out) >= LIMIT.get(level, 1):
@@ -40,8 +41,12 @@ def to_know(chosen: list[Chosen], shown: str, actors: tuple[str, ...], keywords:
         text, sentence = best
         if text in shown:
             continue
-        label = _label(sentence, plain)
-        out.append(f"{label}（{ref}{'，与我院相关' if label == '医保部门将' and not plain else ''}）：{text}")
+        # the role's own duty past the to-do list is a duty (for the hospital's people; the 医保经办 and the
+        # patient keep their to-dos to the lines the scene and case are built from)
+        own = hospital and not plain and bool(u.bound_of(sentence) & set(actors))
+        label = _label(sentence, plain, own=own, whole=text)
+        ours = label == "医保部门将" and not plain and hospital
+        out.append(f"{label}（{ref}{'，与我院相关' if ours else ''}）：{text}")
     return out
 
 
@@ -76,10 +81,20 @@ def _bureau(sentence) -> bool:
     return bool(subject_of(sentence) & BUREAU)
 
 
-def _label(sentence, plain: bool) -> str:
+def _label(sentence, plain: bool, *, own: bool = False, whole: str = "") -> str:
+    """own: the sentence binds the role (its own duty past the to-do list's length is a duty, not a consequence);
+    whole: the line as quoted (an item with its lead-in)."""
     if RIGHT.search(sentence.text):
         return "可以这样做"
-    if CONSEQUENCE.search(sentence.text) or duty_modality(sentence) == "penalty":
+    if DEFINITION.search(whole or sentence.text):
+        return "您需要知道" if plain else "须知"   # "…管理的对象是…，主要包括两类": what a thing is, no duty
+    modality = duty_modality(sentence)
+    if own and modality == "penalty" and not _bureau(sentence):   # "定点医药机构要…将记分情况与考核挂钩": its own duty
+        modality = "prohibition" if re.search(r"不得|禁止|严禁", sentence.text) else "obligation"
+    if own and modality in ("obligation", "prohibition"):
+        return ("您要做到" if modality == "obligation" else "不能这样做") if plain else \
+            ("照此办理" if modality == "obligation" else "守住红线")
+    if CONSEQUENCE.search(sentence.text) or modality == "penalty":
         return "要知道的后果" if plain else "知晓后果"
     if _bureau(sentence):
         return "医保部门将"

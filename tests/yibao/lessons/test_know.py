@@ -27,3 +27,27 @@ def test_a_right_is_something_one_may_do_and_a_guiding_paragraph_is_never_taught
     lines = _doctor().actions
     assert any(a.startswith("可以这样做（二（二））") for a in lines), lines
     assert not any("为指导" in a for a in lines)
+
+
+def test_labels_say_who_acts_and_what_a_thing_is():
+    from yibao.document import parse_document
+    from yibao.lessons.know import _label
+    doc = parse_document("某指导意见\n\n各省医疗保障局：\n"
+                         "一、对象。医保支付资格管理的对象是相关人员，主要包括两类：一是医师；二是药师。\n"
+                         "二、内部管理。定点医药机构要建立内部管理制度，将记分情况与绩效考核挂钩。\n"
+                         "三、协议。医疗保障部门要完善服务协议。\n")
+    sentences = {s.text[:4]: s for p in doc.provisions for c in [p, *p.children] for s in c.sentences}
+    assert _label(sentences["医保支付"], False, own=True) == "须知"
+    assert _label(sentences["定点医药"], False, own=True) == "照此办理"      # its own duty, not a consequence
+    assert _label(sentences["定点医药"], False, own=False) == "知晓后果"
+    assert _label(sentences["医疗保障"], False) == "医保部门将"
+
+
+def test_the_agency_is_not_told_the_bureaus_step_concerns_our_hospital():
+    from yibao.lessons.know import to_know
+    from yibao.lessons.selection import choose, teachable_units
+    from yibao.document import parse_document
+    units = teachable_units(parse_document("某通知\n\n各省医疗保障局：\n一、协议。医疗保障部门要完善定点医疗机构服务协议。\n"))
+    chosen = choose(units, ("medical_institution",), (), 5)
+    assert all("与我院相关" not in line for line in to_know(chosen, "", ("medical_institution",), (), "core",
+                                                         hospital=False))
