@@ -50,6 +50,8 @@ class Duty:
             "医保这样支付" if self.modality == "benefit" and self.at_bedside else VERB[self.modality]
         if self.modality == "benefit" and _DIRECTION.search(self.text):
             verb = "政策方向"   # "逐步将…普通门诊费用纳入统筹基金支付范围": where the bureaus are going, not a rule to settle by
+        if self.modality == "obligation" and not _STRONG_MODAL.search(self.text) and _MAY.search(self.text):
+            verb = "可以这样做"   # "…的患者，可按规定适当延长处方用量": what one may do
         if self.modality == "obligation" and DEFINITION.search(self.text):
             verb = "须知"   # "…管理的对象是…，主要包括两类：": what a thing is, no duty
         if self.modality in ("penalty", "obligation") and RIGHT.search(self.text) and not _STRONG_MODAL.search(self.text):
@@ -85,6 +87,16 @@ def past_target(line: str, year_now: int) -> str:
     if not years or max(years) >= year_now:
         return line
     return f"已到期的阶段目标{label[label.index('（'):]}：{text}"
+
+
+_MAY = re.compile(r"可以|(?<![认许不])可(?=按|在|适当|根据|将|对|由|自|先|直接|延长|申请)")
+
+
+def _work_after_modal(text: str, keywords: tuple[str, ...]) -> bool:
+    """What the sentence lets or asks someone do is the role's work ("对…患者，可按规定适当延长处方用量": 处方),
+    though it opens with 对 as a bureau's instruction does."""
+    m = _HEAD_END.search(text)
+    return bool(m) and any(k in text[m.end():] for k in keywords)
 
 
 # a sentence that says what a thing is ("…管理的对象是…", "主要包括两类：")
@@ -235,7 +247,7 @@ def _lead_of(u, i: int):
 
 
 _REGION = re.compile(r"地区|各地|各省|统筹区|省级|市级")
-_HEAD_END = re.compile(r"应当|必须|不得|禁止|严禁|须|应|要|可以|可")
+_HEAD_END = re.compile(r"应当|必须|不得|禁止|严禁|须|应|(?<![主重需纲摘概])要(?![求点素件])|可以|可")
 
 
 def _head(text: str) -> str:
@@ -342,7 +354,8 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
             if i > 0 and u.labels[i] and any(x.text.rstrip().endswith(("：", ":")) and duty_modality(x) in VERB
                                              for x in u.sentences[:i]):
                 continue   # a list item: its lead-in already quotes it with the list
-            if m != "benefit" and _bureau_acts_on_object(u, s) and role not in OWN_SIDE and not watched:
+            if m != "benefit" and _bureau_acts_on_object(u, s) and role not in OWN_SIDE and not watched \
+                    and not _work_after_modal(s.text, keywords):
                 continue   # "对定点医药机构相关人员…予以记分" in a notice to the bureaus: the bureau acts
             if m != "benefit" and _hospital_only_as_object(_head(s.text) or s.text):
                 continue   # "按协议约定及时足额向定点医疗机构拨付医保费用": the hospital receives, someone else acts
@@ -368,7 +381,7 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
             if watched:
                 m = "prohibition"
             if to_bureaus and role not in OWN_SIDE and m != "benefit" and not watched and \
-                    not _names_party(_head(s.text) or s.text, side) and \
+                    not _names_party(_head(s.text) or s.text, side) and not _work_after_modal(s.text, keywords) and \
                     not (lead is not None and _names_party(_head(lead.text) or lead.text, side)):
                 continue   # the addressee (a bureau) is the one who acts
             if role not in OWN_SIDE and subject & BUREAU and not (subject_of(s) | guided_party(s)) & side \

@@ -395,3 +395,18 @@ def test_a_side_note_never_leads_while_a_rule_is_there():
     chosen.sort(key=lambda c: c.unit.order)   # the side note's provision comes first
     assert lead_duty(chosen, [note, ban]).ref == "第二条"
     assert lead_duty(chosen, [note]).ref == "第一条"   # …and leads when nothing else does
+
+
+def test_what_a_notice_to_the_bureaus_lets_doctors_do_is_the_doctors_to_do(tmp_path):
+    # "对…患者，可按规定适当延长处方用量": opens with 对 like a bureau's instruction, but 处方 is the doctor's work;
+    # 需要 is no modal
+    text = ("关于完善两病门诊用药保障机制的指导意见\n\n各省医疗保障局：\n"
+            "一、规范用药。定点医疗机构要严格执行诊疗规范和用药指南，合理选用药品。"
+            "对诊断明确、病情稳定、需要长期服药的患者，可按规定适当延长处方用量。\n")
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "d.json"
+    assert draft_cmd.main(["--new", str(tmp_path / "t.txt"), "--title", "关于完善两病门诊用药保障机制的指导意见",
+                           "--role", "doctor", "--format", "json", "-o", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    actions = (data if isinstance(data, list) else [data])[0]["actions"]
+    assert any(a.startswith("可以这样做（一）") and "延长处方用量" in a for a in actions), actions
