@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .binding import duty_modality, subject_of
+from .binding import duty_modality, subject_of, targeted_conduct
 from .duties import BUREAU, DEFINITION, MAX_LINE, RIGHT, _NOT_A_DUTY, _TIMETABLE, _head, _lead_of, _whole, is_fragment, other_party
 from .selection import Chosen, says_something
 
@@ -43,8 +43,10 @@ def to_know(chosen: list[Chosen], shown: str, actors: tuple[str, ...], keywords:
             continue
         # the role's own duty past the to-do list is a duty (for the hospital's people; the 医保经办 and the
         # patient keep their to-dos to the lines the scene and case are built from)
-        own = hospital and not plain and bool(u.bound_of(sentence) & set(actors))
+        own = hospital and not plain and bool(u.bound_of(sentence) & set(actors)) and not _bureau(sentence)
         label = _label(sentence, plain, own=own, whole=text)
+        if hospital and _bureau(sentence) and targeted_conduct(sentence) & set(actors):
+            label = "守住红线"   # "医疗保障部门要…严厉打击虚开药品…等欺诈骗保行为": what the bureau hunts is our red line
         ours = label == "医保部门将" and not plain and hospital
         out.append(f"{label}（{ref}{'，与我院相关' if ours else ''}）：{text}")
     return out

@@ -51,3 +51,14 @@ def test_the_agency_is_not_told_the_bureaus_step_concerns_our_hospital():
     chosen = choose(units, ("medical_institution",), (), 5)
     assert all("与我院相关" not in line for line in to_know(chosen, "", ("medical_institution",), (), "core",
                                                          hospital=False))
+
+
+def test_what_the_bureau_hunts_is_the_roles_red_line_and_its_other_steps_are_no_to_do():
+    from yibao.lessons.know import to_know
+    from yibao.lessons.selection import choose, teachable_units
+    from yibao.document import parse_document
+    text = ("关于完善两病门诊用药保障机制的指导意见\n\n各省医疗保障局：\n"
+            "一、监管。医疗保障部门要加强用药费用审核，严厉打击虚开药品、串换药品等欺诈骗保行为。\n")
+    units = teachable_units(parse_document(text))
+    lines = to_know(choose(units, ("medical_staff",), (), 5), "", ("medical_staff",), ("处方",), "core")
+    assert lines and lines[0].startswith("守住红线（一）"), lines
