@@ -16,7 +16,8 @@ STRONG = ("prohibition", "obligation", "penalty")
 # actors on the hospital's side: what binds them reaches the words named with them
 HOSPITAL_SIDE = {"medical_institution", "medical_staff", "pharmacy", "nursing", "billing", "insured", "employer"}
 # 要 as a modal, not inside a noun (要求, 要点, 要素; 主要, 重要, 需要)
-_MODAL = re.compile(r"应当|必须|不得|禁止|严禁|须|应|(?<![主重需纲摘概])要(?![求点素件])|需(?=[经在要按由于向及将])|可以|鼓励|负责|予以|给予|处")
+YAO = r"(?<![主重需纲摘概])要(?![求点素件])"
+_MODAL = re.compile(rf"应当|必须|不得|禁止|严禁|须|应|{YAO}|需(?=[经在要按由于向及将])|可以|鼓励|负责|予以|给予|处")
 
 
 @lru_cache(maxsize=1)

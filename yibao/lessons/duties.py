@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .binding import _PARTY as _PARTY_WORD
-from .binding import (_PERMITTED, STRONG, _words, benefit_rule, duty_modality, guided_party, subject_of,
+from .binding import (_PERMITTED, STRONG, YAO, _words, benefit_rule, duty_modality, guided_party, subject_of,
                       targeted_conduct)
 from .selection import Chosen, is_boilerplate, to_full_stop
 
@@ -247,7 +247,7 @@ def _lead_of(u, i: int):
 
 
 _REGION = re.compile(r"地区|各地|各省|统筹区|省级|市级")
-_HEAD_END = re.compile(r"应当|必须|不得|禁止|严禁|须|应|(?<![主重需纲摘概])要(?![求点素件])|可以|可")
+_HEAD_END = re.compile(rf"应当|必须|不得|禁止|严禁|须|应|{YAO}|可以|可")
 
 
 def _head(text: str) -> str:
@@ -560,7 +560,7 @@ _TIMETABLE = re.compile(r"\d{4}年[^，。]{0,8}(?:底|前)|试点地区|全覆�
 
 
 _PREP = re.compile(r"^(?:按照|根据|依据|对|在|于|为|经|由|将|把|以|与|向)")
-_MODAL = re.compile(r"应当|必须|不得|禁止|严禁|须|应|要|可以")
+_MODAL = re.compile(rf"应当|必须|不得|禁止|严禁|须|应|{YAO}|可以")
 
 
 def context_line(ref: str, text: str, *, plain: bool = False) -> str:
