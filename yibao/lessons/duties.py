@@ -56,7 +56,7 @@ class Duty:
             verb = "须知"   # "…管理的对象是…，主要包括两类：": what a thing is, no duty
         if self.modality in ("penalty", "obligation") and RIGHT.search(self.text) and not _STRONG_MODAL.search(self.text):
             verb = "可以这样做"   # "…的，可以按规定申请记分修复" in a penalty section: a right, not a sanction
-        if self.for_insured and self.modality in ("obligation", "prohibition"):
+        if self.for_insured and self.modality in ("obligation", "prohibition") and verb not in ("可以这样做", "须知"):
             verb = _who_must(self.text, self.second_party)   # never "守住红线" of the hospital's to a patient
             if verb == "医院须做到":   # the words name no one: whom the sentence binds decides
                 verb = self._who_is_bound() or verb
@@ -341,7 +341,9 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
         for i, s in enumerate(u.sentences):
             m = duty_modality(s)
             carried_duty = s.modality == "obligation" and bool(set(u.bound_of(s)) & (HOSPITAL - {"billing"}))
-            if m in ("statement", "obligation") and _is_benefit(s) and not carried_duty:
+            # …but what the fund pays for the patient is the patient's benefit, whoever else the sentence names
+            paid_by_fund = role == "insured" and bool(re.search(r"由[^，。]{0,12}基金[^，。]{0,6}支付", s.text))
+            if m in ("statement", "obligation") and _is_benefit(s) and (not carried_duty or paid_by_fund):
                 m = "benefit"   # "参保人员…按住院政策报付，不设起付线": what the window settles, what the patient gets
             # "重点监控高套分组、分解住院…等违规行为": what the bureau watches for is the red line of whoever does it
             watched = role not in OWN_SIDE and m in STRONG and bool(targeted_conduct(s) & mine)   # their own conduct

@@ -410,3 +410,18 @@ def test_what_a_notice_to_the_bureaus_lets_doctors_do_is_the_doctors_to_do(tmp_p
     data = json.loads(out.read_text(encoding="utf-8"))
     actions = (data if isinstance(data, list) else [data])[0]["actions"]
     assert any(a.startswith("可以这样做（一）") and "延长处方用量" in a for a in actions), actions
+
+
+def test_what_the_fund_pays_is_the_patients_benefit_and_a_may_stays_a_may(tmp_path):
+    text = ("关于完善两病门诊用药保障机制的指导意见\n\n各省医疗保障局：\n"
+            "一、保障水平。以二级及以下定点基层医疗机构为依托，对两病参保患者门诊发生的降血压药品费用由统筹基金支付，"
+            "政策范围内支付比例要达到50%以上。\n"
+            "二、规范用药。对诊断明确、病情稳定、需要长期服药的患者，可按规定适当延长处方用量。\n")
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "d.json"
+    assert draft_cmd.main(["--new", str(tmp_path / "t.txt"), "--title", "关于完善两病门诊用药保障机制的指导意见",
+                           "--role", "insured", "--format", "json", "-o", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    actions = (data if isinstance(data, list) else [data])[0]["actions"]
+    assert any(a.startswith("您的待遇（一）") for a in actions), actions
+    assert not any(a.startswith(("医院须做到（二）", "您要做到（二）")) for a in actions), actions
