@@ -43,11 +43,14 @@ class Duty:
     for_insured: bool = False      # drafted for the 参保人 (a payment rule is "您的待遇")
     second_party: str = "医院"      # who an agreement's 乙方 is, in the 参保人's words
     at_bedside: bool = False       # drafted for a ward or pharmacy role: a payment rule is to know, not to settle
+    regional: bool = False         # in a notice to the bureaus: a payment rule is the regions' standard to set
 
     @property
     def line(self) -> str:
         verb = "您的待遇" if self.modality == "benefit" and self.for_insured else \
             "医保这样支付" if self.modality == "benefit" and self.at_bedside else VERB[self.modality]
+        if self.modality == "benefit" and self.regional and not self.for_insured:
+            verb = "政策标准"   # "…救助比例不低于70%" in a 国办 意见: the regions set the rate (the intro says so)
         if self.modality == "benefit" and _DIRECTION.search(self.text):
             verb = "政策方向"   # "逐步将…普通门诊费用纳入统筹基金支付范围": where the bureaus are going, not a rule to settle by
         if self.modality == "obligation" and not _STRONG_MODAL.search(self.text) and _MAY.search(self.text):
@@ -401,7 +404,7 @@ def role_duties(chosen: list[Chosen], role: str, actors: tuple[str, ...], *, to_
             named = bool(subject_of(s) & mine) or (m == "penalty" and _consequence_for(s.text, mine))
             out.append(Duty(c.unit.ref.replace("/", ""), m, text, bool(subject & mine), _counts(s), u.order,
                             bool(subject & BUREAU), c, s, named, role == "insured",
-                            at_bedside=role in ("doctor", "nurse", "pharmacy")))
+                            at_bedside=role in ("doctor", "nurse", "pharmacy"), regional=to_bureaus))
     # a penalty the bureau imposes on the role's own people ("相关责任人员…达到9分，未达12分的，医保经办机构…暂停")
     # binds the role like a red line; the bureau's procedures ("经办机构对相关人员作出记分时，应核对…") do not.
     # A duty with a number or time limit the role must keep ("30个工作日内", "提前3个月") ranks with the

@@ -425,3 +425,16 @@ def test_what_the_fund_pays_is_the_patients_benefit_and_a_may_stays_a_may(tmp_pa
     actions = (data if isinstance(data, list) else [data])[0]["actions"]
     assert any(a.startswith("您的待遇（一）") for a in actions), actions
     assert not any(a.startswith(("医院须做到（二）", "您要做到（二）")) for a in actions), actions
+
+
+def test_a_payment_rule_in_a_notice_to_the_bureaus_is_a_standard_the_regions_set(tmp_path):
+    text = ("国务院办公厅关于健全重特大疾病医疗保险和救助制度的意见\n\n各省、自治区、直辖市人民政府：\n"
+            "一、救助水平。对低保对象、特困人员符合规定的医疗费用由医疗救助基金支付，救助比例不低于70%。\n")
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "d.json"
+    assert draft_cmd.main(["--new", str(tmp_path / "t.txt"), "--title", "国务院办公厅关于健全重特大疾病医疗保险和救助制度的意见",
+                           "--role", "cashier", "--role", "insured", "--format", "json", "-o", str(out)]) == 0
+    lessons = {d["role"]: d for d in json.loads(out.read_text(encoding="utf-8"))}
+    assert not any(a.startswith("按此结算") for a in lessons["cashier"]["actions"]), lessons["cashier"]["actions"]
+    assert any(a.startswith("政策标准（一）") for a in lessons["cashier"]["actions"])
+    assert any(a.startswith("您的待遇（一）") for a in lessons["insured"]["actions"])
