@@ -61,6 +61,7 @@ bench: setup
 	$(BIN)/python bench/quality_lessons.py --corpus bench/lessons_natl3 --md docs/quality-lessons-national-memory-3.md
 	$(BIN)/python bench/quality_lessons.py --corpus bench/lessons_natl4 --md docs/quality-lessons-national-memory-4.md
 	$(BIN)/python bench/quality_lessons.py --corpus bench/lessons_natl5 --md docs/quality-lessons-national-memory-5.md
+	$(BIN)/python bench/quality_lessons.py --corpus bench/lessons_natl6 --md docs/quality-lessons-national-memory-6.md
 
 clean:
 	rm -rf var .pytest_cache
