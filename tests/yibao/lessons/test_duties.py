@@ -397,44 +397,38 @@ def test_a_side_note_never_leads_while_a_rule_is_there():
     assert lead_duty(chosen, [note]).ref == "第一条"   # …and leads when nothing else does
 
 
+def draft_text(tmp_path, text: str, *roles: str) -> dict:
+    """Lessons on a short text written in the test (its first line is its title)."""
+    src = tmp_path / "t.txt"
+    src.write_text(text, encoding="utf-8")
+    return draft(tmp_path, "", text.split("\n", 1)[0], *roles, source=src)
+
+
+LIANGBING = "关于完善两病门诊用药保障机制的指导意见\n\n各省医疗保障局：\n"
+
+
 def test_what_a_notice_to_the_bureaus_lets_doctors_do_is_the_doctors_to_do(tmp_path):
     # "对…患者，可按规定适当延长处方用量": opens with 对 like a bureau's instruction, but 处方 is the doctor's work;
     # 需要 is no modal
-    text = ("关于完善两病门诊用药保障机制的指导意见\n\n各省医疗保障局：\n"
-            "一、规范用药。定点医疗机构要严格执行诊疗规范和用药指南，合理选用药品。"
-            "对诊断明确、病情稳定、需要长期服药的患者，可按规定适当延长处方用量。\n")
-    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
-    out = tmp_path / "d.json"
-    assert draft_cmd.main(["--new", str(tmp_path / "t.txt"), "--title", "关于完善两病门诊用药保障机制的指导意见",
-                           "--role", "doctor", "--format", "json", "-o", str(out)]) == 0
-    data = json.loads(out.read_text(encoding="utf-8"))
-    actions = (data if isinstance(data, list) else [data])[0]["actions"]
+    actions = draft_text(tmp_path, LIANGBING + "一、规范用药。定点医疗机构要严格执行诊疗规范和用药指南，合理选用药品。"
+                         "对诊断明确、病情稳定、需要长期服药的患者，可按规定适当延长处方用量。\n", "doctor")["doctor"]["actions"]
     assert any(a.startswith("可以这样做（一）") and "延长处方用量" in a for a in actions), actions
 
 
 def test_what_the_fund_pays_is_the_patients_benefit_and_a_may_stays_a_may(tmp_path):
-    text = ("关于完善两病门诊用药保障机制的指导意见\n\n各省医疗保障局：\n"
-            "一、保障水平。以二级及以下定点基层医疗机构为依托，对两病参保患者门诊发生的降血压药品费用由统筹基金支付，"
-            "政策范围内支付比例要达到50%以上。\n"
-            "二、规范用药。对诊断明确、病情稳定、需要长期服药的患者，可按规定适当延长处方用量。\n")
-    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
-    out = tmp_path / "d.json"
-    assert draft_cmd.main(["--new", str(tmp_path / "t.txt"), "--title", "关于完善两病门诊用药保障机制的指导意见",
-                           "--role", "insured", "--format", "json", "-o", str(out)]) == 0
-    data = json.loads(out.read_text(encoding="utf-8"))
-    actions = (data if isinstance(data, list) else [data])[0]["actions"]
+    actions = draft_text(tmp_path, LIANGBING +
+                         "一、保障水平。以二级及以下定点基层医疗机构为依托，对两病参保患者门诊发生的降血压药品费用由统筹基金支付，"
+                         "政策范围内支付比例要达到50%以上。\n"
+                         "二、规范用药。对诊断明确、病情稳定、需要长期服药的患者，可按规定适当延长处方用量。\n",
+                         "insured")["insured"]["actions"]
     assert any(a.startswith("您的待遇（一）") for a in actions), actions
     assert not any(a.startswith(("医院须做到（二）", "您要做到（二）")) for a in actions), actions
 
 
 def test_a_payment_rule_in_a_notice_to_the_bureaus_is_a_standard_the_regions_set(tmp_path):
-    text = ("国务院办公厅关于健全重特大疾病医疗保险和救助制度的意见\n\n各省、自治区、直辖市人民政府：\n"
-            "一、救助水平。对低保对象、特困人员符合规定的医疗费用由医疗救助基金支付，救助比例不低于70%。\n")
-    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
-    out = tmp_path / "d.json"
-    assert draft_cmd.main(["--new", str(tmp_path / "t.txt"), "--title", "国务院办公厅关于健全重特大疾病医疗保险和救助制度的意见",
-                           "--role", "cashier", "--role", "insured", "--format", "json", "-o", str(out)]) == 0
-    lessons = {d["role"]: d for d in json.loads(out.read_text(encoding="utf-8"))}
+    lessons = draft_text(tmp_path, "国务院办公厅关于健全重特大疾病医疗保险和救助制度的意见\n\n各省、自治区、直辖市人民政府：\n"
+                         "一、救助水平。对低保对象、特困人员符合规定的医疗费用由医疗救助基金支付，救助比例不低于70%。\n",
+                         "cashier", "insured")
     assert not any(a.startswith("按此结算") for a in lessons["cashier"]["actions"]), lessons["cashier"]["actions"]
     assert any(a.startswith("政策标准（一）") for a in lessons["cashier"]["actions"])
     assert any(a.startswith("您的待遇（一）") for a in lessons["insured"]["actions"])
